@@ -1,0 +1,125 @@
+"""Hearth: foster carer recruitment CRM and retention tracker."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from crm.config import (
+    Config,
+    ConfigurationError,
+    resolve_config,
+    settings_from_environment,
+)
+from crm.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(
+    config: str | type[Config] | dict | None = None, instance_path: str | None = None
+) -> Flask:
+    """Build a Hearth app.
+
+    `config` is a config name ("development", "testing", "production"), a
+    config class, or a mapping of overrides on top of the testing config. The
+    factory never writes to the database or starts the scheduler.
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    _load_config(app, config)
+    register_request_hooks(app)  # the access rule runs before CSRF and everything else
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _load_config(app: Flask, config: str | type[Config] | dict | None) -> None:
+    resolved = resolve_config(config)
+    if isinstance(resolved, dict):
+        app.config.from_object(resolve_config("testing"))
+        app.config.update(settings_from_environment(testing=True))
+        app.config.update(resolved)
+    else:
+        app.config.from_object(resolved)
+        testing = bool(getattr(resolved, "TESTING", False))
+        app.config.update(settings_from_environment(testing=testing))
+    _fill_instance_defaults(app)
+
+
+def _fill_instance_defaults(app: Flask) -> None:
+    """Production refuses to guess; development keeps its state in instance/."""
+    production = app.config.get("ENV_NAME") == "production"
+    if production:
+        missing = [k for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not app.config.get(k)]
+        if missing:
+            names = {"SECRET_KEY": "SECRET_KEY", "SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+            raise ConfigurationError(
+                "Production needs " + " and ".join(names[m] for m in missing) + " to be set"
+            )
+        return
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'hearth.db'}"
+    if not app.config.get("SECRET_KEY"):
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, compare_type=True, render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    from crm import models  # noqa: F401  (register every table with the metadata)
+    from crm.audit import register_audit_listeners
+
+    register_audit_listeners()
+
+
+def register_blueprints(app: Flask) -> None:
+    from crm.admin import bp as admin_bp
+    from crm.auth import bp as auth_bp
+    from crm.carers import bp as carers_bp
+    from crm.dashboard import bp as dashboard_bp
+    from crm.enquiries import bp as enquiries_bp
+    from crm.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, enquiries_bp, carers_bp, dashboard_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from crm.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from crm.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from crm.cli import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from crm.auth.access import enforce_access
+
+    app.before_request(enforce_access)
+    if not app.debug and not app.testing:
+        logging.getLogger("crm").setLevel(logging.INFO)

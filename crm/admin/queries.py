@@ -1,0 +1,40 @@
+"""Queries behind the admin pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from crm.models import AuditEvent, User
+
+
+def audit_search(
+    user: str | None = None,
+    action: str | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> sa.Select:
+    """Audit entries matching the filters, newest first."""
+    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if user:
+        query = query.join(User, AuditEvent.user_id == User.id).where(
+            User.email.contains(user.strip().lower(), autoescape=True)
+        )
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type.strip())
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id.strip())
+    if date_from:
+        query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min))
+    if date_to:
+        query = query.where(AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min))
+    return query
+
+
+def users_by_name() -> sa.Select:
+    return sa.select(User).order_by(User.active.desc(), User.full_name)

@@ -1,0 +1,58 @@
+from flask import flash, redirect, render_template, request, url_for
+
+from crm.admin import bp
+from crm.admin.forms import AuditSearchForm, NewUserForm, UserForm
+from crm.admin.queries import audit_search, users_by_name
+from crm.auth.services import create_user, normalise_email
+from crm.extensions import db
+from crm.models import Role, User
+from crm.pagination import paginate
+
+
+def get_user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/users")
+def users():
+    return render_template("admin/users.html", pagination=paginate(users_by_name()))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        user = create_user(form.email.data, form.full_name.data, form.password.data,
+                           {Role(r) for r in form.roles.data})
+        user.active = form.active.data
+        db.session.commit()
+        flash(f"Account created for {user.full_name}.", "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = get_user_or_404(user_id)
+    form = UserForm(obj=user, editing=user)
+    if request.method == "GET":
+        form.roles.data = [r.value for r in user.roles]
+    if form.validate_on_submit():
+        user.full_name = form.full_name.data.strip()
+        user.email = normalise_email(form.email.data)
+        user.set_roles({Role(r) for r in form.roles.data})
+        if user.active and not form.active.data:
+            user.deactivate()
+        else:
+            user.active = form.active.data
+        db.session.commit()
+        flash(f"Saved {user.full_name}.", "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/audit")
+def audit_log():
+    form = AuditSearchForm(request.args)
+    query = audit_search(**form.data) if form.validate() else audit_search()
+    return render_template("admin/audit.html", form=form, pagination=paginate(query, 50))

@@ -1,0 +1,204 @@
+"""Audit trail of who saw and changed what (UK GDPR special category data).
+
+Changes are captured in one place, a session `after_flush` listener, so no
+view, job or importer can forget to audit a write; the audit rows go into the
+same transaction, so a rolled-back change leaves no trail and a committed one
+always has one. Reads are recorded explicitly with `record_view`, because only
+the view knows that a person's record was shown to someone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from crm.extensions import db
+from crm.models.audit import AuditAction, AuditEvent
+from crm.timeutil import utcnow
+
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+    ip_address: str | None = None
+
+
+_actor_override: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+_suspended: ContextVar[bool] = ContextVar("audit_suspended", default=False)
+
+
+@contextlib.contextmanager
+def acting_as(name: str, user_id: int | None = None) -> Iterator[None]:
+    """Attribute writes outside a request (CLI, jobs, imports) to a named actor."""
+    token = _actor_override.set(Actor(user_id=user_id, name=name))
+    try:
+        yield
+    finally:
+        _actor_override.reset(token)
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """Skip per-row change auditing; only for generating demo or benchmark data."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
+def current_actor() -> Actor:
+    override = _actor_override.get()
+    if override is not None:
+        return override
+    if has_request_context():
+        ip = request.remote_addr
+        if current_user and current_user.is_authenticated:
+            return Actor(current_user.id, "user", ip)
+        return Actor(None, "anonymous", ip)
+    return Actor(None, "system")
+
+
+def record(
+    action: AuditAction,
+    entity_type: str,
+    entity_id: Any = None,
+    summary: str | None = None,
+    changes: dict | None = None,
+    user_id: int | None = None,
+) -> AuditEvent:
+    """Add one audit entry to the session (committed with the caller's work)."""
+    actor = current_actor()
+    entry = AuditEvent(
+        at=utcnow(),
+        user_id=user_id if user_id is not None else actor.user_id,
+        actor=actor.name,
+        action=action,
+        entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        summary=_clip(summary),
+        changes=changes,
+        ip_address=actor.ip_address,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_view(obj: Any) -> AuditEvent:
+    """Note that the current user was shown a personal record."""
+    return record(AuditAction.VIEWED, type(obj).__name__, _primary_key(obj), _label(obj))
+
+
+def _clip(text: str | None, length: int = 255) -> str | None:
+    if text is None or len(text) <= length:
+        return text
+    return text[: length - 1] + "…"
+
+
+def _primary_key(obj: Any) -> Any:
+    identity = inspect(obj).identity
+    if identity is None:
+        return None
+    return identity[0] if len(identity) == 1 else "/".join(map(str, identity))
+
+
+def _label(obj: Any) -> str | None:
+    attribute = getattr(type(obj), "__audit_label__", None)
+    return str(getattr(obj, attribute)) if attribute else None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe rendering of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _column_changes(obj: Any, created: bool) -> dict[str, list[Any]]:
+    """{field: [before, after]} for each column the flush wrote."""
+    redact = getattr(type(obj), "__audit_redact__", frozenset())
+    ignore = getattr(type(obj), "__audit_ignore__", frozenset())
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in ignore:
+            continue
+        history = state.attrs[attr.key].history
+        if created:
+            after = getattr(obj, attr.key)
+            if after is None:
+                continue
+            before = None
+        elif history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+        else:
+            continue
+        if attr.key in redact:
+            changes[attr.key] = [REDACTED if before is not None else None, REDACTED]
+        else:
+            changes[attr.key] = [_plain(before), _plain(after)]
+    return changes
+
+
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    if _suspended.get():
+        return
+    rows = []
+    for action, objects in (
+        (AuditAction.CREATED, session.new),
+        (AuditAction.CHANGED, session.dirty),
+        (AuditAction.DELETED, session.deleted),
+    ):
+        for obj in objects:
+            if isinstance(obj, AuditEvent) or not hasattr(type(obj), "__table__"):
+                continue
+            if action is AuditAction.DELETED:
+                changes = None
+            else:
+                changes = _column_changes(obj, created=action is AuditAction.CREATED)
+                if not changes:
+                    continue
+            rows.append(_row(action, obj, changes))
+    if rows:
+        session.connection().execute(sa.insert(AuditEvent.__table__), rows)
+
+
+def _row(action: AuditAction, obj: Any, changes: dict | None) -> dict[str, Any]:
+    actor = current_actor()
+    return {
+        "at": utcnow(),
+        "user_id": actor.user_id,
+        "actor": actor.name,
+        "action": action,
+        "entity_type": type(obj).__name__,
+        "entity_id": str(_primary_key(obj)),
+        "summary": _clip(_label(obj)),
+        "changes": changes,
+        "ip_address": actor.ip_address,
+    }
+
+
+def register_audit_listeners() -> None:
+    """Attach the change listener once per process (create_app may run many times)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)

@@ -1,0 +1,77 @@
+"""`flask` commands: create-user, seed-demo (jobs, imports and metrics add theirs)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from crm import audit
+from crm.extensions import db
+from crm.models import Case, Role, User
+
+
+def _parse_date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter("use YYYY-MM-DD") from exc
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+@click.password_option(help="Prompted for (twice) when not given.")
+@with_appcontext
+def create_user_command(email: str, full_name: str, roles: tuple[str, ...], password: str) -> None:
+    """Create a user (use it to make the first administrator)."""
+    from crm.auth.services import create_user, find_user
+
+    if find_user(email) is not None:
+        raise click.ClickException(f"A user with email {email} already exists.")
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise click.ClickException(f"The password must have at least {minimum} characters.")
+    with audit.acting_as("cli:create-user"):
+        user = create_user(email, full_name, password, {Role(r) for r in roles})
+        db.session.commit()
+    click.echo(f"Created {user.email} ({', '.join(sorted(roles))}).")
+
+
+@click.command("seed-demo")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+@click.option("--today", callback=_parse_date, help="Pretend today is this date (YYYY-MM-DD).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has data already.")
+@with_appcontext
+def seed_demo_command(seed: int, today: date | None, if_empty: bool) -> None:
+    """Fill an empty database with a demo fostering service and print the demo logins."""
+    from crm.demo import DemoRefused, seed_demo
+
+    has_data = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or \
+        db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+    if has_data:
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.ClickException("The database is not empty; seed-demo only fills an empty one.")
+    try:
+        summary = seed_demo(seed=seed, today=today)
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Demo data: {summary.cases} cases, {summary.households} households "
+               f"({summary.deregistrations} deregistered).")
+    click.echo("Demo logins (password for all: " + summary.logins[0][2] + "):")
+    for role, email, _password in summary.logins:
+        click.echo(f"  {role:<28} {email}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

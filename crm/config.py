@@ -1,0 +1,153 @@
+"""Settings, read from the environment with safe defaults.
+
+Nothing here opens a connection or touches the disk: the factory resolves the
+instance-folder defaults (SQLite file, generated secret key) once it knows
+where the instance folder is.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    TIMEZONE = "Europe/London"
+
+    # Sessions: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
+    SESSION_REFRESH_EACH_REQUEST = True
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds the token
+
+    # Served from the app itself: the product must work on a closed network.
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Argon2id parameters (OWASP: m=19 MiB, t=2, p=1 is the floor; we go above it).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 64 * 1024  # KiB
+    PASSWORD_HASH_PARALLELISM = 1
+    PASSWORD_MIN_LENGTH = 12
+    LOGIN_LOCKOUT_THRESHOLD = 5  # failed attempts in a row
+    LOGIN_LOCKOUT_MINUTES = 15
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "hearth@localhost"
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Demo logins (flask seed-demo) are refused under the production config.
+    ALLOW_DEMO_USERS = True
+
+    PAGE_SIZE = 25
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    """In-memory SQLite (or TEST_DATABASE_URL), cheap hashing, no rate limits."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 8
+    RATELIMIT_ENABLED = False
+    # Off for the suite's convenience; tests/test_csrf.py turns it on and proves
+    # that every state-changing route refuses a request without a token.
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    ALLOW_DEMO_USERS = False
+
+
+# Environment variable -> (setting, parser). Read by the factory, never at import.
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _minutes(value: str) -> timedelta:
+    return timedelta(minutes=int(value))
+
+
+ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
+    "SESSION_IDLE_MINUTES": ("PERMANENT_SESSION_LIFETIME", _minutes),
+    "MAIL_SERVER": ("MAIL_SERVER", str),
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+}
+
+
+def settings_from_environment(testing: bool = False) -> dict:
+    """Settings given in the environment, parsed.
+
+    The test suite reads only TEST_DATABASE_URL, so a developer's DATABASE_URL
+    can never point the suite (which empties tables) at real data.
+    """
+    if testing:
+        url = os.environ.get("TEST_DATABASE_URL")
+        return {"SQLALCHEMY_DATABASE_URI": url} if url else {}
+    settings = {}
+    for variable, (setting, parse) in ENVIRONMENT_SETTINGS.items():
+        raw = os.environ.get(variable)
+        if raw:
+            settings[setting] = parse(raw)  # type: ignore[operator]
+    return settings
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the app is asked to start with settings that are unsafe."""
+
+
+def resolve_config(config: str | type[Config] | dict | None) -> type[Config] | dict:
+    """Pick a config class by name (or HEARTH_ENV), or pass an object through."""
+    if config is None:
+        config = os.environ.get("HEARTH_ENV", "development")
+    if isinstance(config, str):
+        try:
+            return CONFIGS[config]
+        except KeyError as exc:
+            raise ConfigurationError(
+                f"Unknown configuration {config!r}; use one of {', '.join(CONFIGS)}"
+            ) from exc
+    return config

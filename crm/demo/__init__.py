@@ -1,0 +1,60 @@
+"""Demo data: a realistic council fostering service with about three years of history.
+
+`seed_demo(seed, today)` is deterministic for a given seed and date. The rates
+follow ../shared/domain.md's national figures (see each module's constants),
+so dashboards on demo data look like a real local authority's, but nothing
+measured on demo data says anything about real carers.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from faker import Faker
+
+from crm import audit
+from crm.demo.carers import generate_households
+from crm.demo.pipeline import generate_cases
+from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
+from crm.extensions import db
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    logins: list[tuple[str, str, str]]  # (role, email, password)
+    cases: int
+    households: int
+    deregistrations: int
+
+
+class DemoRefused(RuntimeError):
+    """Demo data (with its known passwords) must never reach a production database."""
+
+
+def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoSummary:
+    """Fill an empty database with demo staff, cases and households, and commit."""
+    from flask import current_app
+
+    from crm.timeutil import today as uk_today
+
+    if not current_app.config.get("ALLOW_DEMO_USERS"):
+        raise DemoRefused("Demo data and demo logins are refused under the production config.")
+    today = today or uk_today()
+    rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    with audit.suspended(), audit.acting_as("seed-demo"):
+        staff: DemoStaff = create_staff()
+        db.session.flush()
+        cases, approved = generate_cases(rng, fake, staff, today, years)
+        households = generate_households(rng, fake, staff, approved, today, years)
+        db.session.commit()
+    deregistered = sum(1 for h in households if h.deregistration_date)
+    return DemoSummary(
+        logins=[(label, user.email, DEMO_PASSWORD) for label, user in staff.logins()],
+        cases=len(cases),
+        households=len(households),
+        deregistrations=deregistered,
+    )

@@ -1,0 +1,254 @@
+"""Demo approved households: supervision, reviews, training, placements and leaving.
+
+Month by month over the demo window each current household gets visits,
+training, support and placements, and may leave. Who leaves follows the
+research summarised in domain.md, as a monthly hazard of deregistration:
+
+    base 0.65% a month (with the factors below, about 13% a year, as nationally)
+    x 2.0 if the eldest carer is 60-64, x 3.5 if 65 or over (retirement)
+    x 2.5 in the 12 months after an allegation
+    x 1.8 if the household is neglected (visits every 8-14 weeks, not 4-6)
+    x 1.5 in the 12 months after a placement disruption
+    x 1.4 if the household never has respite or a support group
+    x 0.8 for kinship carers (caring for a named child)
+
+The reason recorded follows the strongest factor (retirement, allegation,
+unhappy with support...) with some noise. Issue 7's risk model is tested on
+whether it can find these effects.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from faker import Faker
+
+from crm.demo.staff import DemoStaff
+from crm.demo.staff import age_range as _age_range
+from crm.extensions import db
+from crm.models import (
+    ApprovalTerms,
+    Carer,
+    CarerEvent,
+    CarerEventKind,
+    CarerType,
+    DeregistrationReason,
+    Household,
+    HouseholdStatus,
+    InitiatedBy,
+    Placement,
+    PlacementEnding,
+)
+
+LEGACY_HOUSEHOLDS = 125
+BASE_MONTHLY_HAZARD = 0.0065
+P_NEGLECTED = 0.2
+P_UNSUPPORTED = 0.35
+P_ALLEGATION_PER_MONTH = 0.035 / 12
+P_ON_BREAK = 0.05
+
+EXIT_INTERVIEWS = {
+    DeregistrationReason.RETIREMENT: "We have loved it but it is time to stop.",
+    DeregistrationReason.UNHAPPY_WITH_SUPPORT: "More regular visits and someone to call out of hours.",
+    DeregistrationReason.ALLEGATION: "Better support during the investigation.",
+    DeregistrationReason.FINANCIAL: "An allowance that covered what it costs.",
+    DeregistrationReason.HEALTH_OR_PERSONAL: "Nothing; our circumstances changed.",
+    DeregistrationReason.TRANSFER_TO_IFA: "Higher allowances and more support from the agency.",
+}
+
+
+def _legacy_household(rng: random.Random, fake: Faker, staff: DemoStaff, number: int,
+                      window_start: date) -> Household:
+    approved = window_start - timedelta(days=rng.randint(60, 365 * 18))
+    last = fake.last_name()
+    household = Household(
+        reference=f"HL-{approved.year}-{number:04d}",
+        carer_type=CarerType.KINSHIP if rng.random() < 0.12 else CarerType.MAINSTREAM,
+        address=fake.street_address(), postcode=fake.postcode(), approval_date=approved,
+        supervising_worker=rng.choice(staff.ssws),
+    )
+    household.carers.append(Carer(full_name=f"{fake.first_name()} {last}",
+                                  birth_date=_birth(rng, window_start, 34, 72, 54)))
+    if rng.random() < 0.65:
+        household.carers.append(Carer(full_name=f"{fake.first_name()} {last}",
+                                      birth_date=_birth(rng, window_start, 34, 72, 54)))
+    household.terms_history.append(ApprovalTerms(
+        effective_from=approved, places=rng.choice([1, 1, 2, 2, 2, 3, 3]),
+        **_age_range(rng),
+        categories=rng.sample(["short_term", "long_term", "respite", "emergency",
+                               "sibling_group", "specialist"], k=2),
+    ))
+    return household
+
+
+def _birth(rng: random.Random, on: date, low: int, high: int, mode: int) -> date:
+    return on - timedelta(days=int(rng.triangular(low, high, mode) * 365.25))
+
+
+def _eldest_age(household: Household, on: date) -> int:
+    ages = [(on - c.birth_date).days // 365 for c in household.carers if c.birth_date]
+    return max(ages, default=45)
+
+
+class _Life:
+    """One household's simulated months: what happened and what raises its hazard."""
+
+    def __init__(self, rng: random.Random, household: Household, start: date):
+        self.rng = rng
+        self.household = household
+        self.neglected = rng.random() < P_NEGLECTED
+        self.unsupported = rng.random() < P_UNSUPPORTED
+        self.next_visit = start + timedelta(days=rng.randint(0, 30))
+        self.next_review = _next_anniversary(household.approval_date, start)
+        self.last_allegation: date | None = None
+        self.last_disruption: date | None = None
+
+    def hazard(self, on: date) -> float:
+        h = BASE_MONTHLY_HAZARD
+        age = _eldest_age(self.household, on)
+        h *= 3.5 if age >= 65 else 2.0 if age >= 60 else 1.0
+        if self.last_allegation and (on - self.last_allegation).days <= 365:
+            h *= 2.5
+        if self.neglected:
+            h *= 1.8
+        if self.last_disruption and (on - self.last_disruption).days <= 365:
+            h *= 1.5
+        if self.unsupported:
+            h *= 1.4
+        if self.household.carer_type is CarerType.KINSHIP:
+            h *= 0.8
+        return h
+
+    def reason(self, on: date) -> tuple[DeregistrationReason, InitiatedBy]:
+        rng = self.rng
+        if self.last_allegation and (on - self.last_allegation).days <= 365 and rng.random() < 0.6:
+            return DeregistrationReason.ALLEGATION, InitiatedBy.SERVICE
+        if _eldest_age(self.household, on) >= 62 and rng.random() < 0.75:
+            return DeregistrationReason.RETIREMENT, InitiatedBy.CARER
+        if (self.neglected or self.unsupported) and rng.random() < 0.5:
+            return rng.choice([DeregistrationReason.UNHAPPY_WITH_SUPPORT,
+                               DeregistrationReason.TRANSFER_TO_IFA]), InitiatedBy.CARER
+        reason = rng.choice([DeregistrationReason.HEALTH_OR_PERSONAL,
+                             DeregistrationReason.HEALTH_OR_PERSONAL,
+                             DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT,
+                             DeregistrationReason.FINANCIAL,
+                             DeregistrationReason.TRANSFER_TO_OTHER_LA,
+                             DeregistrationReason.OTHER])
+        return reason, InitiatedBy.SERVICE if rng.random() < 0.15 else InitiatedBy.CARER
+
+
+def _next_anniversary(approved: date, after: date) -> date:
+    years = max(1, (after - approved).days // 365 + 1)
+    return approved + timedelta(days=365 * years)
+
+
+def _event(household: Household, kind: CarerEventKind, on: date, by, value=None,
+           outcome: str | None = None, note: str | None = None) -> None:
+    db.session.add(CarerEvent(household=household, kind=kind, occurred_on=on, recorded_by=by,
+                              value=None if value is None else Decimal(str(value)),
+                              outcome=outcome, note=note))
+
+
+def _simulate_month(life: _Life, month_start: date, today: date) -> bool:
+    """One month of a household's life; True when it deregistered."""
+    rng, household = life.rng, life.household
+    worker = household.supervising_worker
+    month_end = min(month_start + timedelta(days=30), today)
+
+    def day(offset: int) -> date:
+        return min(month_start + timedelta(days=offset), month_end)
+    while life.next_visit <= month_end:
+        _event(household, CarerEventKind.SUPERVISION_VISIT, life.next_visit, worker)
+        gap = (56, 98) if life.neglected else (25, 42)
+        life.next_visit += timedelta(days=rng.randint(*gap))
+    if rng.random() < (0.05 if life.neglected else 0.09):
+        _event(household, CarerEventKind.UNANNOUNCED_VISIT, day(9), worker)
+    if life.next_review <= month_end:
+        late = rng.randint(0, 70) if life.neglected else rng.randint(-20, 10)
+        on = min(life.next_review + timedelta(days=late), today)
+        if on >= household.approval_date:
+            _event(household, CarerEventKind.ANNUAL_REVIEW, on, worker, outcome="continue")
+        life.next_review += timedelta(days=365)
+    if rng.random() < 0.22:
+        _event(household, CarerEventKind.TRAINING, day(14), worker,
+               value=rng.choice([3, 3, 6, 6, 12]), note=rng.choice(
+                   ["Safer caring", "Trauma-informed care", "Paediatric first aid",
+                    "Managing allegations", "Life story work"]))
+    if not life.unsupported and rng.random() < 0.12:
+        _event(household, rng.choice([CarerEventKind.RESPITE, CarerEventKind.SUPPORT_GROUP,
+                                      CarerEventKind.SUPPORT_GROUP, CarerEventKind.BUDDY]),
+               day(20), worker)
+    if rng.random() < P_ALLEGATION_PER_MONTH:
+        life.last_allegation = day(rng.randint(0, 27))
+        _event(household, CarerEventKind.ALLEGATION, life.last_allegation, worker,
+               outcome=rng.choice(["unsubstantiated", "unfounded", "substantiated"]))
+    if month_start.month == 10 and rng.random() < 0.6:
+        score = rng.choice([2, 3, 3, 4] if life.neglected or life.unsupported else [3, 4, 4, 5, 5])
+        _event(household, CarerEventKind.SURVEY, day(3), worker,
+               value=score)
+    _placements(life, month_start, month_end)
+    if rng.random() < life.hazard(month_start):
+        reason, initiated = life.reason(month_start)
+        on = day(rng.randint(0, 27))
+        _end_placements(household, on)
+        household.deregister(on, reason, initiated, EXIT_INTERVIEWS.get(reason))
+        return True
+    return False
+
+
+def _placements(life: _Life, month_start: date, month_end: date) -> None:
+    rng, household = life.rng, life.household
+    terms = household.terms_on(month_start)
+    open_placements = [p for p in household.placements if p.end_date is None]
+    for placement in open_placements:
+        if rng.random() < 0.07:
+            disrupted = rng.random() < 0.15
+            placement.end_date = max(month_end, placement.start_date)
+            placement.ending = PlacementEnding.DISRUPTION if disrupted else PlacementEnding.PLANNED
+            if disrupted:
+                life.last_disruption = placement.end_date
+    filled = sum(1 for p in household.placements if p.end_date is None)
+    if terms and filled < terms.places and rng.random() < 0.18:
+        household.placements.append(Placement(
+            child_reference=f"CH{rng.randint(100000, 999999)}",
+            child_age=rng.randint(terms.min_age, min(terms.max_age, 17)),
+            start_date=min(month_start + timedelta(days=rng.randint(0, 27)), month_end),
+        ))
+
+
+def _end_placements(household: Household, on: date) -> None:
+    for placement in household.placements:
+        if placement.end_date is None:
+            placement.end_date = max(on, placement.start_date)
+            placement.ending = PlacementEnding.PLANNED
+
+
+def _tsd(rng: random.Random, household: Household, today: date) -> None:
+    months = 18 if household.carer_type is CarerType.KINSHIP else 12
+    on = household.approval_date + timedelta(days=rng.randint(120, 30 * months + 120))
+    if on <= today:
+        _event(household, CarerEventKind.TSD_COMPLETED, on, household.supervising_worker)
+
+
+def generate_households(rng: random.Random, fake: Faker, staff: DemoStaff,
+                        approved: list[Household], today: date, years: int) -> list[Household]:
+    """Legacy carers plus those approved through the pipeline, and their last years."""
+    window_start = today - timedelta(days=365 * years)
+    legacy = [_legacy_household(rng, fake, staff, n, window_start)
+              for n in range(1, LEGACY_HOUSEHOLDS + 1)]
+    db.session.add_all(legacy)
+    households = legacy + approved
+    for household in households:
+        start = max(household.approval_date, window_start)
+        life = _Life(rng, household, start)
+        _tsd(rng, household, today)
+        month = start
+        while month <= today:
+            if _simulate_month(life, month, today):
+                break
+            month += timedelta(days=30)
+        if household.status is HouseholdStatus.ACTIVE and rng.random() < P_ON_BREAK:
+            household.status = HouseholdStatus.ON_BREAK
+    return households

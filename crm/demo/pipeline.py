@@ -1,0 +1,166 @@
+"""Demo recruitment pipeline: ~500 enquiries a year flowing through the stages.
+
+Rates (domain.md, Ofsted "Fostering in England"):
+- LA enquiry -> application about 12%: 92% contacted x 38% visited x 36% apply;
+- of completed applications ~40% approved, ~40% withdrawn by the applicant,
+  ~20% withdrawn by the service, ~1% rejected;
+- application -> approval typically 6-8 months (panel 150-230 days after
+  application, the ADM decision 7-21 days after panel);
+- about 15% of enquiries are kinship (family and friends) carers;
+- 5% of applications go on hold for 1-3 months (a house move, a new baby);
+- 15% of open assessments go quiet (no logged contact), so some cases stall.
+Steps that would fall after `today` are not recorded: recent cases are open.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from faker import Faker
+
+from crm.demo.staff import DemoStaff
+from crm.demo.staff import age_range as _age_range
+from crm.domain.stages import EventKind
+from crm.enquiries.services import approve_case
+from crm.extensions import db
+from crm.models import ActivityKind, CarerType, Case, Household, HouseholdMember
+
+ENQUIRIES_PER_YEAR = 500
+SOURCE_WEIGHTS = {"website": 40, "phone": 15, "event": 12, "referral": 10,
+                  "social_media": 13, "advert": 5, "word_of_mouth": 4, "other": 1}
+CAMPAIGNS = ["Spring radio 2024", "Foster Care Fortnight", "Bus shelter posters",
+             "Facebook autumn", None, None, None]
+P_CONTACTED, P_VISITED, P_APPLIED = 0.92, 0.38, 0.36
+P_KINSHIP = 0.15
+P_HOLD = 0.05
+P_QUIET = 0.15
+
+
+def _days(rng: random.Random, low: int, high: int) -> timedelta:
+    return timedelta(days=rng.randint(low, high))
+
+
+def _plan(rng: random.Random, enquiry: date) -> list[tuple[EventKind, date, str | None]]:
+    """The whole life of one case, some of it possibly after today."""
+    steps: list[tuple[EventKind, date, str | None]] = [(EventKind.ENQUIRY, enquiry, None)]
+    if rng.random() > P_CONTACTED:
+        return steps + [(EventKind.WITHDRAWN_BY_SERVICE, enquiry + _days(rng, 21, 40),
+                         "no_contact")]
+    contact = enquiry + timedelta(days=rng.choice([0, 1, 1, 2, 2, 3, 4, 6, 9]))
+    steps.append((EventKind.FIRST_CONTACT, contact, None))
+    if rng.random() > P_VISITED:
+        return steps + [_early_exit(rng, contact)]
+    visit = contact + _days(rng, 7, 35)
+    steps.append((EventKind.INITIAL_VISIT, visit, None))
+    if rng.random() > P_APPLIED:
+        return steps + [_early_exit(rng, visit)]
+    return steps + _assessment(rng, visit + _days(rng, 7, 40))
+
+
+def _early_exit(rng: random.Random, after: date) -> tuple[EventKind, date, str]:
+    on = after + _days(rng, 10, 75)
+    if rng.random() < 0.7:
+        return EventKind.WITHDRAWN_BY_APPLICANT, on, rng.choice(["AW1", "AW1", "AW3", "AW4", "AW0"])
+    return EventKind.WITHDRAWN_BY_SERVICE, on, rng.choice(["no_contact", "not_ready", "accommodation"])
+
+
+def _assessment(rng: random.Random, application: date) -> list[tuple[EventKind, date, str | None]]:
+    steps: list[tuple[EventKind, date, str | None]] = [(EventKind.APPLICATION, application, None)]
+    clock = application  # later steps follow any hold
+    if rng.random() < P_HOLD:
+        hold = application + _days(rng, 20, 60)
+        clock = hold + _days(rng, 30, 90)
+        steps += [(EventKind.ON_HOLD, hold, None), (EventKind.RESUMED, clock, None)]
+    stage2 = clock + _days(rng, 7, 45)
+    panel = clock + _days(rng, 150, 230)
+    approval = panel + _days(rng, 7, 21)
+    fate = rng.random()
+    if fate < 0.40:
+        return steps + [(EventKind.STAGE2_START, stage2, None), (EventKind.PANEL, panel, None),
+                        (EventKind.APPROVAL, approval, None)]
+    if fate < 0.99:
+        leave = clock + _days(rng, 10, 200)
+        plan = steps + ([(EventKind.STAGE2_START, stage2, None)] if stage2 < leave else [])
+        if fate < 0.80:
+            return plan + [(EventKind.WITHDRAWN_BY_APPLICANT, leave,
+                            rng.choice(["AW1", "AW2", "AW2", "AW3", "AW3", "AW4", "AW5", "AW0"]))]
+        return plan + [(EventKind.WITHDRAWN_BY_SERVICE, leave,
+                        rng.choice(["safeguarding", "health", "accommodation", "capacity"]))]
+    return steps + [(EventKind.STAGE2_START, stage2, None), (EventKind.PANEL, panel, None),
+                    (EventKind.REJECTED, panel, None)]
+
+
+def _new_case(rng: random.Random, fake: Faker, staff: DemoStaff, number: int,
+              enquiry: date) -> Case:
+    first, last = fake.first_name(), fake.last_name()
+    source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
+    case = Case(
+        reference=f"HF-{enquiry.year}-{number:04d}",
+        carer_type=CarerType.KINSHIP if rng.random() < P_KINSHIP else CarerType.MAINSTREAM,
+        first_name=first,
+        last_name=last,
+        email=f"{first}.{last}{number}@example.com".lower().replace(" ", ""),
+        phone=f"07700 900{rng.randint(0, 999):03d}",
+        address=fake.street_address(),
+        postcode=fake.postcode(),
+        source=source,
+        campaign=rng.choice(CAMPAIGNS) if source in ("social_media", "advert", "event") else None,
+        owner=rng.choice(staff.officers + [staff.officer]),
+        enquiry_date=enquiry,
+    )
+    case.members.append(HouseholdMember(full_name=f"{first} {last}", is_applicant=True,
+                                        birth_date=_birth_date(rng, enquiry)))
+    if rng.random() < 0.6:
+        case.members.append(HouseholdMember(full_name=f"{fake.first_name()} {last}",
+                                            is_applicant=True, relationship_to_applicant="partner",
+                                            birth_date=_birth_date(rng, enquiry)))
+    return case
+
+
+def _birth_date(rng: random.Random, on: date) -> date:
+    age_days = int(rng.triangular(25, 68, 47) * 365.25)
+    return on - timedelta(days=age_days)
+
+
+def _log_contacts(rng: random.Random, case: Case, start: date, end: date, quiet: bool) -> None:
+    """Calls and emails between milestones; a quiet case stops being chased."""
+    day = start + _days(rng, 5, 20)
+    stop = end - timedelta(days=rng.randint(35, 80)) if quiet else end
+    while day < stop:
+        kind = rng.choice([ActivityKind.CALL, ActivityKind.CALL, ActivityKind.EMAIL])
+        case.log_activity(kind, day, case.owner, note="Update call" if kind is ActivityKind.CALL
+                          else "Emailed about next steps")
+        day += _days(rng, 10, 30)
+
+
+def generate_cases(rng: random.Random, fake: Faker, staff: DemoStaff, today: date,
+                   years: int) -> tuple[list[Case], list[Household]]:
+    """Every enquiry of the last `years` years, and the households approved from them."""
+    start = today - timedelta(days=365 * years)
+    total = ENQUIRIES_PER_YEAR * years
+    cases, households = [], []
+    for number in range(1, total + 1):
+        enquiry = start + timedelta(days=rng.randint(0, (today - start).days))
+        case = _new_case(rng, fake, staff, number, enquiry)
+        db.session.add(case)
+        last_on = enquiry
+        for kind, on, reason in _plan(rng, enquiry):
+            if on > today:
+                break
+            if kind is EventKind.STAGE2_START:
+                case.assessing_worker = rng.choice(staff.ssws)
+            if kind is EventKind.APPROVAL:
+                households.append(approve_case(
+                    case, on, case.owner, places=rng.choice([1, 1, 2, 2, 2, 3]),
+                    **_age_range(rng),
+                    categories=rng.sample(["short_term", "long_term", "respite", "emergency",
+                                           "sibling_group", "parent_and_child"], k=2),
+                    supervising_worker=rng.choice(staff.ssws), today_=today))
+            else:
+                case.record_step(kind, on, case.owner, reason=reason, today_=today)
+            last_on = on
+        if case.is_open:
+            _log_contacts(rng, case, last_on, today, quiet=rng.random() < P_QUIET)
+        cases.append(case)
+    return cases, households

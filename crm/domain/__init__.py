@@ -1,0 +1,1 @@
+"""Domain rules in one place: stages, reference lists and (later) stalled/metric rules."""

@@ -1,0 +1,291 @@
+"""The recruitment pipeline's rules, in one place.
+
+A case (a prospective fostering household) moves through dated steps:
+
+    enquiry -> first contact -> initial visit -> application (Stage 1)
+            -> Stage 2 started -> panel -> approval (ADM decision)
+
+and can leave at any open point (withdrawn by the applicant or by the service),
+be rejected once it has been to panel, or be put on hold and resumed.
+
+Every step is an event with a date. The state of a case on any date is the
+fold of its events dated on or before that date (`state_at`); the case row only
+caches the latest fold. Pure Python with no database, so that forms, the
+importer, the demo generator, metrics and jobs all share one definition.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from crm.formatting import uk_date
+
+
+class EventKind(enum.StrEnum):
+    ENQUIRY = "enquiry"
+    FIRST_CONTACT = "first_contact"
+    INITIAL_VISIT = "initial_visit"
+    APPLICATION = "application"
+    STAGE2_START = "stage2_start"
+    PANEL = "panel"
+    APPROVAL = "approval"
+    WITHDRAWN_BY_APPLICANT = "withdrawn_by_applicant"
+    WITHDRAWN_BY_SERVICE = "withdrawn_by_service"
+    REJECTED = "rejected"
+    ON_HOLD = "on_hold"
+    RESUMED = "resumed"
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[self]
+
+
+EVENT_LABELS = {
+    EventKind.ENQUIRY: "Enquiry received",
+    EventKind.FIRST_CONTACT: "First contact",
+    EventKind.INITIAL_VISIT: "Initial home visit",
+    EventKind.APPLICATION: "Application received (Stage 1)",
+    EventKind.STAGE2_START: "Stage 2 assessment started",
+    EventKind.PANEL: "Fostering panel",
+    EventKind.APPROVAL: "Approved (agency decision)",
+    EventKind.WITHDRAWN_BY_APPLICANT: "Withdrawn by applicant",
+    EventKind.WITHDRAWN_BY_SERVICE: "Withdrawn by the service",
+    EventKind.REJECTED: "Rejected (panel / ADM)",
+    EventKind.ON_HOLD: "Put on hold",
+    EventKind.RESUMED: "Resumed",
+}
+
+#: Milestones in the order a case must reach them; none may be skipped.
+MILESTONES: tuple[EventKind, ...] = (
+    EventKind.ENQUIRY,
+    EventKind.FIRST_CONTACT,
+    EventKind.INITIAL_VISIT,
+    EventKind.APPLICATION,
+    EventKind.STAGE2_START,
+    EventKind.PANEL,
+    EventKind.APPROVAL,
+)
+
+
+class Stage(enum.StrEnum):
+    """Where a case is: the stage its latest milestone or exit put it in."""
+
+    ENQUIRY = "enquiry"
+    CONTACTED = "contacted"
+    INITIAL_VISIT = "initial_visit"
+    STAGE1 = "stage1"
+    STAGE2 = "stage2"
+    PANEL = "panel"
+    APPROVED = "approved"
+    WITHDRAWN_BY_APPLICANT = "withdrawn_by_applicant"
+    WITHDRAWN_BY_SERVICE = "withdrawn_by_service"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_STAGES
+
+    @property
+    def is_assessment(self) -> bool:
+        """Stage 1, Stage 2 or awaiting the panel/ADM: the stages that can stall."""
+        return self in ASSESSMENT_STAGES
+
+
+STAGE_LABELS = {
+    Stage.ENQUIRY: "New enquiry",
+    Stage.CONTACTED: "Contacted",
+    Stage.INITIAL_VISIT: "Initial visit done",
+    Stage.STAGE1: "Stage 1 checks",
+    Stage.STAGE2: "Stage 2 assessment",
+    Stage.PANEL: "Panel / awaiting decision",
+    Stage.APPROVED: "Approved",
+    Stage.WITHDRAWN_BY_APPLICANT: "Withdrawn by applicant",
+    Stage.WITHDRAWN_BY_SERVICE: "Withdrawn by service",
+    Stage.REJECTED: "Rejected",
+}
+
+STAGE_AFTER_MILESTONE = {
+    EventKind.ENQUIRY: Stage.ENQUIRY,
+    EventKind.FIRST_CONTACT: Stage.CONTACTED,
+    EventKind.INITIAL_VISIT: Stage.INITIAL_VISIT,
+    EventKind.APPLICATION: Stage.STAGE1,
+    EventKind.STAGE2_START: Stage.STAGE2,
+    EventKind.PANEL: Stage.PANEL,
+    EventKind.APPROVAL: Stage.APPROVED,
+}
+MILESTONE_OF_STAGE = {stage: kind for kind, stage in STAGE_AFTER_MILESTONE.items()}
+
+EXITS = {
+    EventKind.WITHDRAWN_BY_APPLICANT: Stage.WITHDRAWN_BY_APPLICANT,
+    EventKind.WITHDRAWN_BY_SERVICE: Stage.WITHDRAWN_BY_SERVICE,
+    EventKind.REJECTED: Stage.REJECTED,
+}
+CLOSED_STAGES = frozenset({Stage.APPROVED, *EXITS.values()})
+OPEN_STAGES = tuple(s for s in Stage if s not in CLOSED_STAGES)
+ASSESSMENT_STAGES = frozenset({Stage.STAGE1, Stage.STAGE2, Stage.PANEL})
+
+#: Ofsted's codes for applicant withdrawals before panel (2023-24 onward).
+APPLICANT_WITHDRAWAL_REASONS = {
+    "AW1": "Fostering not as expected",
+    "AW2": "Assessment not as expected",
+    "AW3": "Household circumstances changed",
+    "AW4": "Financial reasons",
+    "AW5": "Worried about allegations",
+    "AW0": "Other or unknown",
+}
+
+SERVICE_WITHDRAWAL_REASONS = {
+    "safeguarding": "Safeguarding concern from checks",
+    "health": "Health of applicant",
+    "accommodation": "Accommodation not suitable",
+    "capacity": "Unable to meet needs of children in care",
+    "no_contact": "No contact from applicant",
+    "not_ready": "Not ready to foster at this time",
+    "other": "Other",
+}
+
+REASONS_REQUIRED = {
+    EventKind.WITHDRAWN_BY_APPLICANT: APPLICANT_WITHDRAWAL_REASONS,
+    EventKind.WITHDRAWN_BY_SERVICE: SERVICE_WITHDRAWAL_REASONS,
+}
+
+
+class TransitionRefused(ValueError):
+    """A step that the rules do not allow; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated event in a case's history."""
+
+    kind: EventKind
+    on: date
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """A case as it stood on a date: its stage, milestone dates and hold state."""
+
+    stage: Stage | None = None
+    on_hold: bool = False
+    held_since: date | None = None
+    resumed_on: date | None = None
+    milestones: dict[EventKind, date] = field(default_factory=dict)
+    outcome_date: date | None = None
+    outcome_reason: str | None = None
+    last_event_on: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage is not None and not self.stage.is_closed
+
+    @property
+    def stage_entered_on(self) -> date | None:
+        """When the clock for the current stage started (a resume restarts it)."""
+        if self.stage is None:
+            return None
+        if self.stage.is_closed:
+            return self.outcome_date or self.milestones.get(EventKind.APPROVAL)
+        started = self.milestones[MILESTONE_OF_STAGE[self.stage]]
+        if self.resumed_on and self.resumed_on > started:
+            return self.resumed_on
+        return started
+
+    def allowed_next(self) -> list[EventKind]:
+        """The events that may be recorded next, for offering only legal buttons."""
+        return [kind for kind in EventKind if _refusal(self, kind, None) is None]
+
+
+def next_milestone(stage: Stage | None) -> EventKind | None:
+    if stage is None:
+        return EventKind.ENQUIRY
+    if stage.is_closed:
+        return None
+    index = MILESTONES.index(MILESTONE_OF_STAGE[stage])
+    return MILESTONES[index + 1] if index + 1 < len(MILESTONES) else None
+
+
+def _refusal(state: CaseState, kind: EventKind, reason: str | None) -> str | None:
+    """Why `kind` cannot follow `state` (ignoring dates), or None when it can."""
+    if state.stage is None:
+        return None if kind is EventKind.ENQUIRY else "A case starts with its enquiry."
+    if kind is EventKind.ENQUIRY:
+        return "The enquiry is already recorded."
+    if state.stage.is_closed:
+        return f"The case is closed ({state.stage.label.lower()}); no further steps can be recorded."
+    if kind is EventKind.RESUMED:
+        return None if state.on_hold else "Only a case on hold can be resumed."
+    if kind is EventKind.ON_HOLD:
+        return "The case is already on hold." if state.on_hold else None
+    if kind in REASONS_REQUIRED and reason is not None and reason not in REASONS_REQUIRED[kind]:
+        return f"Unknown reason code {reason!r} for {kind.label.lower()}."
+    if kind in (EventKind.WITHDRAWN_BY_APPLICANT, EventKind.WITHDRAWN_BY_SERVICE):
+        return None
+    if state.on_hold:
+        return "The case is on hold; resume it first."
+    if kind is EventKind.REJECTED:
+        return None if state.stage is Stage.PANEL else "Only a case that has been to panel can be rejected."
+    expected = next_milestone(state.stage)
+    if kind is not expected:
+        needed = expected.label.lower() if expected else "nothing further"
+        return f"{kind.label} cannot be recorded yet: the next step is {needed}."
+    return None
+
+
+def check_step(state: CaseState, step: Step, today: date) -> None:
+    """Raise TransitionRefused with a reason a user can act on, or return quietly."""
+    if step.on > today:
+        raise TransitionRefused(f"The date {uk_date(step.on)} is in the future.")
+    if state.last_event_on and step.on < state.last_event_on:
+        raise TransitionRefused(
+            f"The date {uk_date(step.on)} is before the case's last recorded step "
+            f"({uk_date(state.last_event_on)}); steps cannot go backwards."
+        )
+    if step.kind in REASONS_REQUIRED and not step.reason:
+        raise TransitionRefused(f"{step.kind.label} needs a reason.")
+    refusal = _refusal(state, step.kind, step.reason)
+    if refusal:
+        raise TransitionRefused(refusal)
+
+
+def apply_step(state: CaseState, step: Step) -> CaseState:
+    """The state after `step`, assuming it was checked. Never mutates `state`."""
+    kind, on = step.kind, step.on
+    if kind in STAGE_AFTER_MILESTONE:
+        milestones = {**state.milestones, kind: on}
+        stage = STAGE_AFTER_MILESTONE[kind]
+        outcome = on if kind is EventKind.APPROVAL else state.outcome_date
+        return replace(state, stage=stage, milestones=milestones, outcome_date=outcome,
+                       last_event_on=on)
+    if kind in EXITS:
+        return replace(state, stage=EXITS[kind], on_hold=False, held_since=None,
+                       outcome_date=on, outcome_reason=step.reason, last_event_on=on)
+    if kind is EventKind.ON_HOLD:
+        return replace(state, on_hold=True, held_since=on, last_event_on=on)
+    return replace(state, on_hold=False, held_since=None, resumed_on=on, last_event_on=on)
+
+
+def state_at(steps: Iterable[Step], as_of: date | None = None) -> CaseState:
+    """Fold a case's steps (in recorded order) dated on or before `as_of`."""
+    state = CaseState()
+    for step in steps:
+        if as_of is None or step.on <= as_of:
+            state = apply_step(state, step)
+    return state
+
+
+def replay(steps: Iterable[Step], today: date) -> CaseState:
+    """Check and apply steps in order, as an importer or generator must."""
+    state = CaseState()
+    for step in steps:
+        check_step(state, step, today)
+        state = apply_step(state, step)
+    return state

@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from crm.auth.access import restrict_blueprint
+from crm.models import Role
+
+bp = Blueprint("enquiries", __name__, url_prefix="/cases")
+restrict_blueprint(bp, Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER)
+
+from crm.enquiries import views  # noqa: E402,F401

@@ -1,0 +1,72 @@
+"""Queries behind the case lists; each returns a select() for the shared pager."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from crm.domain.stages import OPEN_STAGES, Stage
+from crm.models import Case, User
+
+
+def case_list(
+    q: str | None = None,
+    stage: str | None = None,
+    source: str | None = None,
+    carer_type: str | None = None,
+    owner: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> sa.Select:
+    """Cases matching the filters, newest enquiry first."""
+    query = sa.select(Case).options(joinedload(Case.owner)).order_by(
+        Case.enquiry_date.desc(), Case.id.desc()
+    )
+    if q:
+        needle = q.strip()
+        like = f"%{needle}%"
+        query = query.where(sa.or_(
+            Case.reference.ilike(like),
+            (Case.first_name + " " + Case.last_name).ilike(like),
+            Case.email.ilike(like),
+            Case.phone.ilike(like),
+            sa.func.replace(Case.postcode, " ", "").ilike(f"%{needle.replace(' ', '')}%"),
+        ))
+    if stage == "open":
+        query = query.where(Case.stage.in_(OPEN_STAGES))
+    elif stage:
+        query = query.where(Case.stage == Stage(stage))
+    if source:
+        query = query.where(Case.source == source)
+    if carer_type:
+        query = query.where(Case.carer_type == carer_type)
+    if owner:
+        query = query.where(Case.owner_id == int(owner))
+    if date_from:
+        query = query.where(Case.enquiry_date >= date_from)
+    if date_to:
+        query = query.where(Case.enquiry_date <= date_to)
+    return query
+
+
+def my_open_cases(user: User) -> sa.Select:
+    """Open cases the user owns or is assessing, those waiting longest first."""
+    return (
+        sa.select(Case)
+        .where(sa.or_(Case.owner_id == user.id, Case.assessing_worker_id == user.id))
+        .where(Case.stage.in_(OPEN_STAGES))
+        .order_by(Case.last_activity_date.asc().nulls_first(), Case.id)
+    )
+
+
+def officer_choices() -> list[tuple[str, str]]:
+    from crm.extensions import db
+    from crm.models import Role, UserRole
+
+    users = db.session.scalars(
+        sa.select(User).join(UserRole).where(UserRole.role == Role.RECRUITMENT_OFFICER)
+        .order_by(User.full_name)
+    )
+    return [(str(u.id), u.full_name) for u in users]

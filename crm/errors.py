@@ -1,0 +1,47 @@
+"""Friendly error pages (JSON under /api); a 500 rolls back the failed transaction."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from crm.extensions import db
+
+MESSAGES = {
+    400: "The request could not be understood. Please check what you entered and try again.",
+    403: "You do not have permission to see this page.",
+    404: "We could not find that page or record.",
+    405: "That action is not available here.",
+    413: "That upload is too large.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. Nothing you entered was saved; please try again.",
+}
+
+
+def _respond(code: int, message: str):
+    if request.path.startswith("/api/"):
+        return jsonify({"error": message, "status": code}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _respond(400, "Your form expired or was sent from elsewhere. "
+                             "Please go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code >= 500:
+            db.session.rollback()
+        return _respond(code, MESSAGES.get(code, error.description or "Error"))
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _respond(500, MESSAGES[500])
+
+    app.register_error_handler(InternalServerError, http_error)

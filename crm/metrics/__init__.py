@@ -1,0 +1,1 @@
+"""The metrics engine: every figure a manager sees is computed here and only here."""

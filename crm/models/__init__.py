@@ -1,0 +1,31 @@
+"""Every model, re-exported; one module per aggregate."""
+
+from crm.models.audit import AuditAction, AuditEvent
+from crm.models.case import (
+    Activity,
+    ActivityKind,
+    CarerType,
+    Case,
+    HouseholdMember,
+    StageEvent,
+)
+from crm.models.household import (
+    ApprovalTerms,
+    CareCategory,
+    Carer,
+    DeregistrationReason,
+    Household,
+    HouseholdStatus,
+    InitiatedBy,
+    Placement,
+    PlacementEnding,
+)
+from crm.models.review import CarerEvent, CarerEventKind
+from crm.models.user import Role, User, UserRole
+
+__all__ = [
+    "Activity", "ActivityKind", "ApprovalTerms", "AuditAction", "AuditEvent", "CareCategory",
+    "Carer", "CarerEvent", "CarerEventKind", "CarerType", "Case", "DeregistrationReason",
+    "Household", "HouseholdMember", "HouseholdStatus", "InitiatedBy", "Placement",
+    "PlacementEnding", "Role", "StageEvent", "User", "UserRole",
+]

@@ -1,0 +1,243 @@
+"""A prospective fostering household's journey from enquiry to approval or exit."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.domain.stages import (
+    CaseState,
+    EventKind,
+    Stage,
+    Step,
+    apply_step,
+    check_step,
+    state_at,
+)
+from crm.extensions import db
+from crm.models.types import enum_column
+from crm.models.user import User
+from crm.timeutil import today, utcnow
+
+
+class CarerType(enum.StrEnum):
+    MAINSTREAM = "mainstream"
+    KINSHIP = "kinship"
+
+    @property
+    def label(self) -> str:
+        return "Family and friends (kinship)" if self is CarerType.KINSHIP else "Mainstream"
+
+
+class Case(db.Model):
+    """One prospective household, from first enquiry until it is approved or leaves.
+
+    The milestone-date and stage columns cache the fold of `events` so that
+    lists and metrics are plain queries; only `record_step` writes them.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.Index("ix_cases_stage_owner", "stage", "owner_id"),
+        sa.Index("ix_cases_enquiry_date", "enquiry_date"),
+        sa.Index("ix_cases_application_date", "application_date"),
+        sa.Index("ix_cases_approval_date", "approval_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    carer_type: Mapped[CarerType] = mapped_column(
+        enum_column(CarerType, 20), default=CarerType.MAINSTREAM
+    )
+    first_name: Mapped[str] = mapped_column(sa.String(80))
+    last_name: Mapped[str] = mapped_column(sa.String(80))
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    address: Mapped[str | None] = mapped_column(sa.String(255))
+    postcode: Mapped[str | None] = mapped_column(sa.String(10))
+    source: Mapped[str] = mapped_column(sa.String(40))
+    campaign: Mapped[str | None] = mapped_column(sa.String(120))
+    message: Mapped[str | None] = mapped_column(sa.Text)
+
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    assessing_worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    # Cached fold of the events (see crm.domain.stages).
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 30), default=Stage.ENQUIRY)
+    on_hold: Mapped[bool] = mapped_column(default=False)
+    held_since: Mapped[date | None]
+    resumed_on: Mapped[date | None]
+    enquiry_date: Mapped[date]
+    first_contact_date: Mapped[date | None]
+    initial_visit_date: Mapped[date | None]
+    application_date: Mapped[date | None]
+    stage2_start_date: Mapped[date | None]
+    panel_date: Mapped[date | None]
+    approval_date: Mapped[date | None]
+    outcome_date: Mapped[date | None]
+    outcome_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    last_activity_date: Mapped[date | None]
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    assessing_worker: Mapped[User | None] = relationship(foreign_keys=[assessing_worker_id])
+    events: Mapped[list[StageEvent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan",
+        order_by="(StageEvent.occurred_on, StageEvent.id)",
+    )
+    members: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="HouseholdMember.id"
+    )
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="case", cascade="all, delete-orphan",
+        order_by="(Activity.occurred_on.desc(), Activity.id.desc())",
+    )
+
+    __audit_label__ = "reference"
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.stage}>"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.stage.is_closed
+
+    def steps(self) -> list[Step]:
+        return [Step(e.kind, e.occurred_on, e.reason) for e in self.events]
+
+    def state(self, as_of: date | None = None) -> CaseState:
+        """The case as it stood on `as_of` (default: now), from its events."""
+        return state_at(self.steps(), as_of)
+
+    def record_step(
+        self,
+        kind: EventKind,
+        on: date,
+        by: User | None,
+        note: str | None = None,
+        reason: str | None = None,
+        today_: date | None = None,
+    ) -> StageEvent:
+        """Check a step against the rules, add its event and refresh the cache.
+
+        Raises TransitionRefused with the reason when the rules say no. Does not
+        commit: the caller owns the transaction.
+        """
+        step = Step(kind, on, reason)
+        state = self.state()
+        check_step(state, step, today_ or today())
+        event = StageEvent(kind=kind, occurred_on=on, recorded_by=by, note=note, reason=reason)
+        self.events.append(event)
+        self._cache(apply_step(state, step))
+        return event
+
+    def _cache(self, state: CaseState) -> None:
+        dates = state.milestones
+        self.stage = state.stage or Stage.ENQUIRY
+        self.on_hold = state.on_hold
+        self.held_since = state.held_since
+        self.resumed_on = state.resumed_on
+        self.enquiry_date = dates.get(EventKind.ENQUIRY, self.enquiry_date)
+        self.first_contact_date = dates.get(EventKind.FIRST_CONTACT)
+        self.initial_visit_date = dates.get(EventKind.INITIAL_VISIT)
+        self.application_date = dates.get(EventKind.APPLICATION)
+        self.stage2_start_date = dates.get(EventKind.STAGE2_START)
+        self.panel_date = dates.get(EventKind.PANEL)
+        self.approval_date = dates.get(EventKind.APPROVAL)
+        self.outcome_date = state.outcome_date
+        self.outcome_reason = state.outcome_reason
+        self.touch(state.last_event_on)
+
+    def log_activity(
+        self,
+        kind: ActivityKind,
+        on: date,
+        by: User | None,
+        note: str | None = None,
+        due_on: date | None = None,
+    ) -> Activity:
+        """Record a call, email, visit, note or follow-up task against the case."""
+        activity = Activity(kind=kind, occurred_on=on, user=by, note=note, due_on=due_on)
+        self.activities.append(activity)
+        if kind is not ActivityKind.TASK:
+            self.touch(on)
+        return activity
+
+    def touch(self, on: date | None) -> None:
+        """Note activity on a date; the stalled rule counts any activity."""
+        if on and (self.last_activity_date is None or on > self.last_activity_date):
+            self.last_activity_date = on
+
+
+class StageEvent(db.Model):
+    """A dated step in a case, with who entered it and when (steps may be back-dated)."""
+
+    __tablename__ = "stage_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind, 30))
+    occurred_on: Mapped[date]
+    reason: Mapped[str | None] = mapped_column(sa.String(40))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class HouseholdMember(db.Model):
+    """An applicant or another adult in a prospective household (each needs a DBS)."""
+
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    full_name: Mapped[str] = mapped_column(sa.String(160))
+    relationship_to_applicant: Mapped[str | None] = mapped_column(sa.String(60))
+    is_applicant: Mapped[bool] = mapped_column(default=False)
+    birth_date: Mapped[date | None]
+
+    case: Mapped[Case] = relationship(back_populates="members")
+
+
+class ActivityKind(enum.StrEnum):
+    CALL = "call"
+    EMAIL = "email"
+    VISIT = "visit"
+    NOTE = "note"
+    TASK = "task"
+
+    @property
+    def label(self) -> str:
+        return "Follow-up task" if self is ActivityKind.TASK else self.value.capitalize()
+
+
+class Activity(db.Model):
+    """Contact with the household, a note, or a follow-up task with a due date."""
+
+    __tablename__ = "activities"
+    __table_args__ = (sa.Index("ix_activities_due", "user_id", "due_on", "done_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind, 20))
+    occurred_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    due_on: Mapped[date | None]
+    done_on: Mapped[date | None]
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="activities")
+    user: Mapped[User | None] = relationship()

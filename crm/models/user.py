@@ -1,0 +1,107 @@
+"""Users of Hearth and the roles they hold."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.types import enum_column
+from crm.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    RECRUITMENT_OFFICER = "recruitment_officer"
+    SUPERVISING_SOCIAL_WORKER = "supervising_social_worker"
+    MANAGER = "manager"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.RECRUITMENT_OFFICER: "Recruitment officer",
+    Role.SUPERVISING_SOCIAL_WORKER: "Supervising social worker",
+    Role.MANAGER: "Manager",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    """A member of staff. Never deleted: cases, visits and the audit log point here."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Rotated on password change or deactivation, which ends every other session.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, default=new_session_token
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+    role_grants: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __audit_redact__ = frozenset({"password_hash", "session_token"})
+    # Sign-in bookkeeping: the sign-in events themselves are audited instead.
+    __audit_ignore__ = frozenset({"failed_logins", "locked_until", "last_login_at"})
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.role_grants)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def set_roles(self, roles: set[Role] | frozenset[Role]) -> None:
+        """Replace the user's roles, keeping grants that did not change."""
+        keep = [g for g in self.role_grants if g.role in roles]
+        have = {g.role for g in keep}
+        self.role_grants = keep + [UserRole(role=r) for r in sorted(roles) if r not in have]
+
+    def end_other_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+    def deactivate(self) -> None:
+        self.active = False
+        self.end_other_sessions()
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+
+    user: Mapped[User] = relationship(back_populates="role_grants")

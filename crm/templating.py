@@ -1,0 +1,47 @@
+"""Jinja filters and the navigation, shared by every template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+from crm.auth.access import allowed_roles
+from crm.formatting import percent, uk_date, uk_datetime
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+
+
+# Shown to a user only when the access rule lets them open the endpoint.
+NAVIGATION = (
+    NavItem("Dashboard", "dashboard.index"),
+    NavItem("My cases", "enquiries.my_cases"),
+    NavItem("Cases", "enquiries.index"),
+    NavItem("My caseload", "carers.caseload"),
+    NavItem("Households", "carers.index"),
+    NavItem("Users", "admin.users"),
+    NavItem("Audit log", "admin.audit_log"),
+)
+
+
+def navigation_for_user() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for item in NAVIGATION:
+        roles = allowed_roles(item.endpoint)
+        if roles is None or current_user.has_role(*roles):
+            items.append((item.label, url_for(item.endpoint)))
+    return items
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["ukdate"] = uk_date
+    app.jinja_env.filters["ukdatetime"] = uk_datetime
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.globals["navigation_for_user"] = navigation_for_user

@@ -1,0 +1,114 @@
+"""Signing in and out, and passwords."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crm.models import AuditAction, AuditEvent, Role
+from tests.conftest import login
+from tests.factories import PASSWORD
+
+GENERIC = "That email address and password do not match an active account."
+
+
+def _sign_in(client, email, password, next_=None):
+    url = "/auth/login" + (f"?next={next_}" if next_ else "")
+    return client.post(url, data={"email": email, "password": password})
+
+
+def test_signing_in_through_the_form_takes_a_manager_to_the_dashboard(client, manager):
+    response = _sign_in(client, manager.email, PASSWORD)
+    assert response.status_code == 302
+    home = client.get(response.headers["Location"], follow_redirects=True)
+    assert b"Fostering pipeline" in home.data
+
+
+def test_a_wrong_password_gets_the_generic_message(client, officer):
+    response = _sign_in(client, officer.email, "wrong password entirely")
+    assert GENERIC.encode() in response.data
+
+
+def test_an_unknown_email_gets_the_same_generic_message(client, db):
+    response = _sign_in(client, "nobody@council.test", "whatever it is")
+    assert GENERIC.encode() in response.data
+
+
+def test_a_deactivated_user_cannot_sign_in(client, officer, db):
+    officer.deactivate()
+    db.session.commit()
+    assert GENERIC.encode() in _sign_in(client, officer.email, PASSWORD).data
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client, officer, db):
+    for _ in range(5):
+        _sign_in(client, officer.email, "not the password")
+    assert GENERIC.encode() in _sign_in(client, officer.email, PASSWORD).data
+
+
+def test_email_is_matched_without_regard_to_case(client, officer):
+    response = _sign_in(client, officer.email.upper(), PASSWORD)
+    assert response.status_code == 302
+
+
+def test_next_is_followed_to_a_local_path(client, officer):
+    response = _sign_in(client, officer.email, PASSWORD, next_="/cases/")
+    assert response.headers["Location"] == "/cases/"
+
+
+def test_next_is_ignored_when_it_points_to_another_site(client, officer):
+    response = _sign_in(client, officer.email, PASSWORD, next_="https://evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_next_is_ignored_for_protocol_relative_urls(client, officer):
+    response = _sign_in(client, officer.email, PASSWORD, next_="//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_passwords_are_stored_as_argon2id_hashes(officer):
+    assert officer.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in officer.password_hash
+
+
+def test_sign_in_and_failure_are_audited(client, officer, db):
+    _sign_in(client, officer.email, "nope nope nope")
+    _sign_in(client, officer.email, PASSWORD)
+    actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == [AuditAction.LOGIN_FAILED, AuditAction.LOGGED_IN]
+
+
+def test_signing_out_needs_a_post(officer_client):
+    assert officer_client.get("/auth/logout").status_code == 405
+    assert officer_client.post("/auth/logout").status_code == 302
+    assert officer_client.get("/cases/").status_code == 302
+
+
+def test_changing_password_ends_other_sessions(app, client, officer, db):
+    other = app.test_client()
+    login(other, officer)
+    login(client, officer)
+    response = client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "a much longer new passphrase",
+        "confirm": "a much longer new passphrase"})
+    assert response.status_code == 302
+    assert other.get("/cases/").status_code == 302  # signed out
+    assert client.get("/cases/").status_code == 200  # this session carries on
+
+
+def test_a_short_new_password_is_refused_with_a_message_by_the_field(officer_client):
+    response = officer_client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "short", "confirm": "short"})
+    assert b"Use at least 12 characters." in response.data
+    assert b'id="new_password-error"' in response.data
+
+
+def test_a_common_password_is_refused(officer_client):
+    response = officer_client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "passwordpassword",
+        "confirm": "passwordpassword"})
+    assert b"too easy to guess" in response.data
+
+
+def test_a_user_with_several_roles_starts_on_the_most_specific_home(as_role):
+    client = as_role(Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER)
+    assert client.get("/").headers["Location"] == "/dashboard/"

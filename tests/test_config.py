@@ -1,0 +1,65 @@
+"""Settings: safe defaults, and production refuses to guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm import create_app
+from crm.config import ConfigurationError
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://localhost/hearth")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app("production", instance_path=str(tmp_path))
+
+
+def test_production_refuses_to_start_without_a_database_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        create_app("production", instance_path=str(tmp_path))
+
+
+def test_development_generates_a_secret_key_once_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    first = create_app("development", instance_path=str(tmp_path))
+    second = create_app("development", instance_path=str(tmp_path))
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_development_defaults_to_a_sqlite_file_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app("development", instance_path=str(tmp_path))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'hearth.db'}"
+
+
+def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/elsewhere.db")
+    app = create_app("development", instance_path=str(tmp_path))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////tmp/elsewhere.db"
+
+
+def test_the_test_suite_ignores_database_url(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://prod-host/live")
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    app = create_app("testing")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+
+
+def test_an_unknown_config_name_is_refused():
+    with pytest.raises(ConfigurationError, match="Unknown configuration"):
+        create_app("staging-ish")
+
+
+def test_session_cookies_are_httponly_and_samesite_lax(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/x.db")
+    app = create_app("production", instance_path=str(tmp_path))
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
