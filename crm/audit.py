@@ -111,10 +111,11 @@ def _clip(text: str | None, length: int = 255) -> str | None:
 
 
 def _primary_key(obj: Any) -> Any:
-    identity = inspect(obj).identity
-    if identity is None:
+    # Read from the instance: inside after_flush a new row has its key but no identity yet.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    if any(part is None for part in key):
         return None
-    return identity[0] if len(identity) == 1 else "/".join(map(str, identity))
+    return key[0] if len(key) == 1 else "/".join(map(str, key))
 
 
 def _label(obj: Any) -> str | None:
@@ -198,7 +199,23 @@ def _row(action: AuditAction, obj: Any, changes: dict | None) -> dict[str, Any]:
     }
 
 
+def _keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    return value
+
+
 def register_audit_listeners() -> None:
-    """Attach the change listener once per process (create_app may run many times)."""
+    """Attach the listeners once per process (create_app may run many times).
+
+    `active_history` makes SQLAlchemy load a column's old value before it is
+    overwritten, even when a commit had expired it; without it the trail
+    would show "before: none" for any field set without being read first.
+    """
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    for mapper in db.Model.registry.mappers:
+        if mapper.class_ is AuditEvent:
+            continue
+        for attr in mapper.column_attrs:
+            column = getattr(mapper.class_, attr.key)
+            if not event.contains(column, "set", _keep_old_value):
+                event.listen(column, "set", _keep_old_value, active_history=True, retval=True)

@@ -26,8 +26,14 @@ def _parse_date(_ctx, _param, value: str | None) -> date | None:
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
 @click.password_option(help="Prompted for (twice) when not given.")
 @with_appcontext
 def create_user_command(email: str, full_name: str, roles: tuple[str, ...], password: str) -> None:
@@ -54,22 +60,43 @@ def seed_demo_command(seed: int, today: date | None, if_empty: bool) -> None:
     """Fill an empty database with a demo fostering service and print the demo logins."""
     from crm.demo import DemoRefused, seed_demo
 
-    has_data = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or \
-        db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+    has_data = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case)
+    )
     if has_data:
         if if_empty:
             click.echo("The database already has data; demo data not loaded.")
+            _echo_demo_logins()
             return
         raise click.ClickException("The database is not empty; seed-demo only fills an empty one.")
     try:
         summary = seed_demo(seed=seed, today=today)
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Demo data: {summary.cases} cases, {summary.households} households "
-               f"({summary.deregistrations} deregistered).")
-    click.echo("Demo logins (password for all: " + summary.logins[0][2] + "):")
-    for role, email, _password in summary.logins:
-        click.echo(f"  {role:<28} {email}")
+    click.echo(
+        f"Demo data: {summary.cases} cases, {summary.households} households "
+        f"({summary.deregistrations} deregistered)."
+    )
+    _echo_demo_logins()
+
+
+def _echo_demo_logins() -> None:
+    """Print the demo logins that exist in this database (none on real data)."""
+    from crm.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
+
+    present = set(
+        db.session.scalars(
+            sa.select(User.email).where(
+                User.email.in_([email for _, email in DEMO_LOGINS]), User.active.is_(True)
+            )
+        )
+    )
+    if not present or not current_app.config.get("ALLOW_DEMO_USERS"):
+        return
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for role, email in DEMO_LOGINS:
+        if email in present:
+            click.echo(f"  {role:<28} {email}")
 
 
 def register(app: Flask) -> None:

@@ -28,8 +28,11 @@ def _respond(code: int, message: str):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _respond(400, "Your form expired or was sent from elsewhere. "
-                             "Please go back, reload the page and try again.")
+        return _respond(
+            400,
+            "Your form expired or was sent from elsewhere. "
+            "Please go back, reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -35,13 +35,15 @@ class UserFactory(BaseFactory):
     class Meta:
         model = User
 
-    email = factory.Sequence(lambda n: f"user{n}@council.test")
+    email = factory.Sequence(lambda n: f"user{n}@fostering.example.gov.uk")
     full_name = factory.Faker("name", locale="en_GB")
     password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         self.set_roles(set(extracted or [Role.RECRUITMENT_OFFICER]))
+        if create:
+            db.session.commit()
 
 
 class CaseFactory(BaseFactory):
@@ -65,10 +67,16 @@ class CaseFactory(BaseFactory):
         if not self.events:
             self.record_step(EventKind.ENQUIRY, self.enquiry_date, None, today_=self.enquiry_date)
             self.members.append(HouseholdMember(full_name=self.display_name, is_applicant=True))
+        if create:
+            db.session.commit()
 
 
-def advance(case: Case, *steps: tuple[EventKind, date] | tuple[EventKind, date, str],
-            by: User | None = None, today: date = date(2030, 1, 1)) -> Case:
+def advance(
+    case: Case,
+    *steps: tuple[EventKind, date] | tuple[EventKind, date, str],
+    by: User | None = None,
+    today: date = date(2030, 1, 1),
+) -> Case:
     """Record steps on a case through the rules, and commit."""
     for step in steps:
         kind, on, *reason = step
@@ -91,6 +99,14 @@ class HouseholdFactory(BaseFactory):
         if not self.carers:
             self.carers.append(Carer(full_name="Pat Example", birth_date=date(1970, 5, 5)))
         if not self.terms_history:
-            self.terms_history.append(ApprovalTerms(effective_from=self.approval_date, places=2,
-                                                    min_age=0, max_age=17,
-                                                    categories=["short_term"]))
+            self.terms_history.append(
+                ApprovalTerms(
+                    effective_from=self.approval_date,
+                    places=2,
+                    min_age=0,
+                    max_age=17,
+                    categories=["short_term"],
+                )
+            )
+        if create:
+            db.session.commit()

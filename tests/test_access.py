@@ -19,7 +19,9 @@ def _routes():
                 continue
             args = {name: 999999 for name in rule.arguments}
             url = app.url_for(rule.endpoint, **args)
-            method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
+            method = (
+                "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
+            )
             yield rule.endpoint, method, url, allowed_roles(rule.endpoint)
 
 
@@ -35,24 +37,27 @@ def test_every_protected_endpoint_names_at_least_one_role():
     assert [e for e, _, _, roles in PROTECTED if not roles] == []
 
 
-@pytest.mark.parametrize(("endpoint", "method", "url", "roles"), PROTECTED,
-                         ids=[r[0] for r in PROTECTED])
+@pytest.mark.parametrize(
+    ("endpoint", "method", "url", "roles"), PROTECTED, ids=[r[0] for r in PROTECTED]
+)
 def test_anonymous_users_are_sent_to_login(client, endpoint, method, url, roles):
     response = client.open(url, method=method)
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize(("endpoint", "method", "url", "roles"), PROTECTED,
-                         ids=[r[0] for r in PROTECTED])
+@pytest.mark.parametrize(
+    ("endpoint", "method", "url", "roles"), PROTECTED, ids=[r[0] for r in PROTECTED]
+)
 def test_users_without_the_role_are_refused(as_role, endpoint, method, url, roles):
     for role in set(Role) - set(roles):
         client = as_role(role)
         assert client.open(url, method=method).status_code == 403, (endpoint, role)
 
 
-@pytest.mark.parametrize(("endpoint", "method", "url", "roles"), PROTECTED,
-                         ids=[r[0] for r in PROTECTED])
+@pytest.mark.parametrize(
+    ("endpoint", "method", "url", "roles"), PROTECTED, ids=[r[0] for r in PROTECTED]
+)
 def test_users_with_the_role_get_past_the_door(as_role, endpoint, method, url, roles):
     for role in roles:
         client = as_role(role)
@@ -60,7 +65,7 @@ def test_users_with_the_role_get_past_the_door(as_role, endpoint, method, url, r
 
 
 def test_a_view_without_declared_roles_is_refused_even_when_signed_in(app, as_role):
-    local = create_app("testing")
+    local = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # its own throwaway database
 
     @local.route("/forgotten")
     def forgotten():

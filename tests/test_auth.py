@@ -29,7 +29,7 @@ def test_a_wrong_password_gets_the_generic_message(client, officer):
 
 
 def test_an_unknown_email_gets_the_same_generic_message(client, db):
-    response = _sign_in(client, "nobody@council.test", "whatever it is")
+    response = _sign_in(client, "nobody@fostering.example.gov.uk", "whatever it is")
     assert GENERIC.encode() in response.data
 
 
@@ -87,25 +87,37 @@ def test_changing_password_ends_other_sessions(app, client, officer, db):
     other = app.test_client()
     login(other, officer)
     login(client, officer)
-    response = client.post("/auth/password", data={
-        "current_password": PASSWORD, "new_password": "a much longer new passphrase",
-        "confirm": "a much longer new passphrase"})
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a much longer new passphrase",
+            "confirm": "a much longer new passphrase",
+        },
+    )
     assert response.status_code == 302
     assert other.get("/cases/").status_code == 302  # signed out
     assert client.get("/cases/").status_code == 200  # this session carries on
 
 
 def test_a_short_new_password_is_refused_with_a_message_by_the_field(officer_client):
-    response = officer_client.post("/auth/password", data={
-        "current_password": PASSWORD, "new_password": "short", "confirm": "short"})
+    response = officer_client.post(
+        "/auth/password",
+        data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"},
+    )
     assert b"Use at least 12 characters." in response.data
     assert b'id="new_password-error"' in response.data
 
 
 def test_a_common_password_is_refused(officer_client):
-    response = officer_client.post("/auth/password", data={
-        "current_password": PASSWORD, "new_password": "passwordpassword",
-        "confirm": "passwordpassword"})
+    response = officer_client.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "passwordpassword",
+            "confirm": "passwordpassword",
+        },
+    )
     assert b"too easy to guess" in response.data
 
 

@@ -17,7 +17,6 @@ from crm.extensions import db
 from crm.formfields import CheckboxesField, choices
 from crm.models import AuditAction, Role, User
 
-
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
 
 
@@ -56,8 +55,11 @@ class AuditSearchForm(FlaskForm):
         csrf = False  # a GET search changes nothing
 
     user = StringField("User email contains", validators=[Optional(), Length(max=254)])
-    action = SelectField("Action", choices=choices(
-        ((a.value, a.value.replace("_", " ")) for a in AuditAction), blank="Any"))
+    action = SelectField(
+        "Action",
+        choices=choices(((a.value, a.value.replace("_", " ")) for a in AuditAction), blank="Any"),
+        default="",
+    )
     entity_type = StringField("Record type", validators=[Optional(), Length(max=60)])
     entity_id = StringField("Record id", validators=[Optional(), Length(max=60)])
     date_from = DateField("From", validators=[Optional()])

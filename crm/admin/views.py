@@ -22,8 +22,12 @@ def users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        user = create_user(form.email.data, form.full_name.data, form.password.data,
-                           {Role(r) for r in form.roles.data})
+        user = create_user(
+            form.email.data,
+            form.full_name.data,
+            form.password.data,
+            {Role(r) for r in form.roles.data},
+        )
         user.active = form.active.data
         db.session.commit()
         flash(f"Account created for {user.full_name}.", "success")

@@ -12,9 +12,20 @@ class LoginForm(FlaskForm):
 
 # The most common passwords and patterns; a short list, not a breach corpus.
 COMMON_PASSWORDS = {
-    "password", "password1", "password123", "123456789012", "qwertyuiop", "letmein123",
-    "welcome123", "iloveyou123", "passwordpassword", "abc123456789", "fostering123",
-    "changeme1234", "administrator", "qwerty123456",
+    "password",
+    "password1",
+    "password123",
+    "123456789012",
+    "qwertyuiop",
+    "letmein123",
+    "welcome123",
+    "iloveyou123",
+    "passwordpassword",
+    "abc123456789",
+    "fostering123",
+    "changeme1234",
+    "administrator",
+    "qwerty123456",
 }
 
 

@@ -28,8 +28,10 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; a missing hash still costs one verification."""
     hasher = _hasher()
     try:
-        return hasher.verify(password_hash or hasher.hash(_DUMMY_PASSWORD), password) \
+        return (
+            hasher.verify(password_hash or hasher.hash(_DUMMY_PASSWORD), password)
             and password_hash is not None
+        )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

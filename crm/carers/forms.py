@@ -10,10 +10,23 @@ class HouseholdFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=100)],
-                    description="Carer name, reference or postcode")
-    status = SelectField("Status", choices=choices(
-        [("current", "Active or on a break")] + [(s.value, s.label) for s in HouseholdStatus],
-        blank="Any"), validators=[Optional()])
-    worker = SelectField("Supervising social worker", choices=choices([], blank="Anyone"),
-                         validators=[Optional()])
+    q = StringField(
+        "Search",
+        validators=[Optional(), Length(max=100)],
+        description="Carer name, reference or postcode",
+    )
+    status = SelectField(
+        "Status",
+        choices=choices(
+            [("current", "Active or on a break")] + [(s.value, s.label) for s in HouseholdStatus],
+            blank="Any",
+        ),
+        default="",
+        validators=[Optional()],
+    )
+    worker = SelectField(
+        "Supervising social worker",
+        choices=choices([], blank="Anyone"),
+        default="",
+        validators=[Optional()],
+    )

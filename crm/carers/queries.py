@@ -11,8 +11,9 @@ from crm.models import Carer, Household, HouseholdStatus, Role, User, UserRole
 CURRENT = (HouseholdStatus.ACTIVE, HouseholdStatus.ON_BREAK)
 
 
-def household_list(q: str | None = None, status: str | None = None,
-                   worker: str | None = None) -> sa.Select:
+def household_list(
+    q: str | None = None, status: str | None = None, worker: str | None = None
+) -> sa.Select:
     query = (
         sa.select(Household)
         .options(selectinload(Household.carers), joinedload(Household.supervising_worker))
@@ -21,8 +22,13 @@ def household_list(q: str | None = None, status: str | None = None,
     if q:
         like = f"%{q.strip()}%"
         carer_match = sa.select(Carer.household_id).where(Carer.full_name.ilike(like))
-        query = query.where(sa.or_(Household.reference.ilike(like), Household.postcode.ilike(like),
-                                   Household.id.in_(carer_match)))
+        query = query.where(
+            sa.or_(
+                Household.reference.ilike(like),
+                Household.postcode.ilike(like),
+                Household.id.in_(carer_match),
+            )
+        )
     if status == "current":
         query = query.where(Household.status.in_(CURRENT))
     elif status:
@@ -39,7 +45,9 @@ def caseload(user: User) -> sa.Select:
 
 def worker_choices() -> list[tuple[str, str]]:
     users = db.session.scalars(
-        sa.select(User).join(UserRole).where(UserRole.role == Role.SUPERVISING_SOCIAL_WORKER)
+        sa.select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.SUPERVISING_SOCIAL_WORKER)
         .order_by(User.full_name)
     )
     return [(str(u.id), u.full_name) for u in users]

@@ -2,13 +2,14 @@ from flask import render_template, request
 from flask_login import current_user
 
 from crm import audit
+from crm.auth.access import allow
 from crm.carers import bp
 from crm.carers.forms import HouseholdFilterForm
 from crm.carers.queries import caseload as caseload_query
 from crm.carers.queries import household_list, worker_choices
 from crm.extensions import db
 from crm.formfields import choices
-from crm.models import Household
+from crm.models import Household, Role
 from crm.pagination import paginate
 
 
@@ -17,9 +18,11 @@ def get_household_or_404(household_id: int) -> Household:
 
 
 @bp.route("/caseload")
+@allow(Role.SUPERVISING_SOCIAL_WORKER)
 def caseload():
-    return render_template("carers/caseload.html",
-                           pagination=paginate(caseload_query(current_user)))
+    return render_template(
+        "carers/caseload.html", pagination=paginate(caseload_query(current_user))
+    )
 
 
 @bp.route("/")

@@ -51,7 +51,9 @@ P_ON_BREAK = 0.05
 
 EXIT_INTERVIEWS = {
     DeregistrationReason.RETIREMENT: "We have loved it but it is time to stop.",
-    DeregistrationReason.UNHAPPY_WITH_SUPPORT: "More regular visits and someone to call out of hours.",
+    DeregistrationReason.UNHAPPY_WITH_SUPPORT: (
+        "More regular visits and someone to call out of hours."
+    ),
     DeregistrationReason.ALLEGATION: "Better support during the investigation.",
     DeregistrationReason.FINANCIAL: "An allowance that covered what it costs.",
     DeregistrationReason.HEALTH_OR_PERSONAL: "Nothing; our circumstances changed.",
@@ -59,27 +61,43 @@ EXIT_INTERVIEWS = {
 }
 
 
-def _legacy_household(rng: random.Random, fake: Faker, staff: DemoStaff, number: int,
-                      window_start: date) -> Household:
+def _legacy_household(
+    rng: random.Random, fake: Faker, staff: DemoStaff, number: int, window_start: date
+) -> Household:
     approved = window_start - timedelta(days=rng.randint(60, 365 * 18))
     last = fake.last_name()
     household = Household(
         reference=f"HL-{approved.year}-{number:04d}",
         carer_type=CarerType.KINSHIP if rng.random() < 0.12 else CarerType.MAINSTREAM,
-        address=fake.street_address(), postcode=fake.postcode(), approval_date=approved,
+        address=fake.street_address(),
+        postcode=fake.postcode(),
+        approval_date=approved,
         supervising_worker=rng.choice(staff.ssws),
     )
-    household.carers.append(Carer(full_name=f"{fake.first_name()} {last}",
-                                  birth_date=_birth(rng, window_start, 34, 72, 54)))
+    household.carers.append(
+        Carer(
+            full_name=f"{fake.first_name()} {last}",
+            birth_date=_birth(rng, window_start, 34, 72, 54),
+        )
+    )
     if rng.random() < 0.65:
-        household.carers.append(Carer(full_name=f"{fake.first_name()} {last}",
-                                      birth_date=_birth(rng, window_start, 34, 72, 54)))
-    household.terms_history.append(ApprovalTerms(
-        effective_from=approved, places=rng.choice([1, 1, 2, 2, 2, 3, 3]),
-        **_age_range(rng),
-        categories=rng.sample(["short_term", "long_term", "respite", "emergency",
-                               "sibling_group", "specialist"], k=2),
-    ))
+        household.carers.append(
+            Carer(
+                full_name=f"{fake.first_name()} {last}",
+                birth_date=_birth(rng, window_start, 34, 72, 54),
+            )
+        )
+    household.terms_history.append(
+        ApprovalTerms(
+            effective_from=approved,
+            places=rng.choice([1, 1, 2, 2, 2, 3, 3]),
+            **_age_range(rng),
+            categories=rng.sample(
+                ["short_term", "long_term", "respite", "emergency", "sibling_group", "specialist"],
+                k=2,
+            ),
+        )
+    )
     return household
 
 
@@ -128,14 +146,19 @@ class _Life:
         if _eldest_age(self.household, on) >= 62 and rng.random() < 0.75:
             return DeregistrationReason.RETIREMENT, InitiatedBy.CARER
         if (self.neglected or self.unsupported) and rng.random() < 0.5:
-            return rng.choice([DeregistrationReason.UNHAPPY_WITH_SUPPORT,
-                               DeregistrationReason.TRANSFER_TO_IFA]), InitiatedBy.CARER
-        reason = rng.choice([DeregistrationReason.HEALTH_OR_PERSONAL,
-                             DeregistrationReason.HEALTH_OR_PERSONAL,
-                             DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT,
-                             DeregistrationReason.FINANCIAL,
-                             DeregistrationReason.TRANSFER_TO_OTHER_LA,
-                             DeregistrationReason.OTHER])
+            return rng.choice(
+                [DeregistrationReason.UNHAPPY_WITH_SUPPORT, DeregistrationReason.TRANSFER_TO_IFA]
+            ), InitiatedBy.CARER
+        reason = rng.choice(
+            [
+                DeregistrationReason.HEALTH_OR_PERSONAL,
+                DeregistrationReason.HEALTH_OR_PERSONAL,
+                DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT,
+                DeregistrationReason.FINANCIAL,
+                DeregistrationReason.TRANSFER_TO_OTHER_LA,
+                DeregistrationReason.OTHER,
+            ]
+        )
         return reason, InitiatedBy.SERVICE if rng.random() < 0.15 else InitiatedBy.CARER
 
 
@@ -144,11 +167,44 @@ def _next_anniversary(approved: date, after: date) -> date:
     return approved + timedelta(days=365 * years)
 
 
-def _event(household: Household, kind: CarerEventKind, on: date, by, value=None,
-           outcome: str | None = None, note: str | None = None) -> None:
-    db.session.add(CarerEvent(household=household, kind=kind, occurred_on=on, recorded_by=by,
-                              value=None if value is None else Decimal(str(value)),
-                              outcome=outcome, note=note))
+def _event(
+    household: Household,
+    kind: CarerEventKind,
+    on: date,
+    by,
+    value=None,
+    outcome: str | None = None,
+    note: str | None = None,
+) -> None:
+    db.session.add(
+        CarerEvent(
+            household=household,
+            kind=kind,
+            occurred_on=on,
+            recorded_by=by,
+            value=None if value is None else Decimal(str(value)),
+            outcome=outcome,
+            note=note,
+        )
+    )
+
+
+def _supervise(life: _Life, month_end: date, unannounced_on: date) -> None:
+    """Supervision visits, the odd unannounced visit and the annual review."""
+    rng, household = life.rng, life.household
+    worker = household.supervising_worker
+    while life.next_visit <= month_end:
+        _event(household, CarerEventKind.SUPERVISION_VISIT, life.next_visit, worker)
+        gap = (56, 98) if life.neglected else (25, 42)
+        life.next_visit += timedelta(days=rng.randint(*gap))
+    if rng.random() < (0.05 if life.neglected else 0.09):
+        _event(household, CarerEventKind.UNANNOUNCED_VISIT, unannounced_on, worker)
+    if life.next_review <= month_end:
+        late = rng.randint(0, 70) if life.neglected else rng.randint(-20, 10)
+        on = min(life.next_review + timedelta(days=late), month_end)
+        if on >= household.approval_date:
+            _event(household, CarerEventKind.ANNUAL_REVIEW, on, worker, outcome="continue")
+        life.next_review += timedelta(days=365)
 
 
 def _simulate_month(life: _Life, month_start: date, today: date) -> bool:
@@ -159,35 +215,51 @@ def _simulate_month(life: _Life, month_start: date, today: date) -> bool:
 
     def day(offset: int) -> date:
         return min(month_start + timedelta(days=offset), month_end)
-    while life.next_visit <= month_end:
-        _event(household, CarerEventKind.SUPERVISION_VISIT, life.next_visit, worker)
-        gap = (56, 98) if life.neglected else (25, 42)
-        life.next_visit += timedelta(days=rng.randint(*gap))
-    if rng.random() < (0.05 if life.neglected else 0.09):
-        _event(household, CarerEventKind.UNANNOUNCED_VISIT, day(9), worker)
-    if life.next_review <= month_end:
-        late = rng.randint(0, 70) if life.neglected else rng.randint(-20, 10)
-        on = min(life.next_review + timedelta(days=late), today)
-        if on >= household.approval_date:
-            _event(household, CarerEventKind.ANNUAL_REVIEW, on, worker, outcome="continue")
-        life.next_review += timedelta(days=365)
+
+    _supervise(life, month_end, day(9))
     if rng.random() < 0.22:
-        _event(household, CarerEventKind.TRAINING, day(14), worker,
-               value=rng.choice([3, 3, 6, 6, 12]), note=rng.choice(
-                   ["Safer caring", "Trauma-informed care", "Paediatric first aid",
-                    "Managing allegations", "Life story work"]))
+        _event(
+            household,
+            CarerEventKind.TRAINING,
+            day(14),
+            worker,
+            value=rng.choice([3, 3, 6, 6, 12]),
+            note=rng.choice(
+                [
+                    "Safer caring",
+                    "Trauma-informed care",
+                    "Paediatric first aid",
+                    "Managing allegations",
+                    "Life story work",
+                ]
+            ),
+        )
     if not life.unsupported and rng.random() < 0.12:
-        _event(household, rng.choice([CarerEventKind.RESPITE, CarerEventKind.SUPPORT_GROUP,
-                                      CarerEventKind.SUPPORT_GROUP, CarerEventKind.BUDDY]),
-               day(20), worker)
+        _event(
+            household,
+            rng.choice(
+                [
+                    CarerEventKind.RESPITE,
+                    CarerEventKind.SUPPORT_GROUP,
+                    CarerEventKind.SUPPORT_GROUP,
+                    CarerEventKind.BUDDY,
+                ]
+            ),
+            day(20),
+            worker,
+        )
     if rng.random() < P_ALLEGATION_PER_MONTH:
         life.last_allegation = day(rng.randint(0, 27))
-        _event(household, CarerEventKind.ALLEGATION, life.last_allegation, worker,
-               outcome=rng.choice(["unsubstantiated", "unfounded", "substantiated"]))
+        _event(
+            household,
+            CarerEventKind.ALLEGATION,
+            life.last_allegation,
+            worker,
+            outcome=rng.choice(["unsubstantiated", "unfounded", "substantiated"]),
+        )
     if month_start.month == 10 and rng.random() < 0.6:
         score = rng.choice([2, 3, 3, 4] if life.neglected or life.unsupported else [3, 4, 4, 5, 5])
-        _event(household, CarerEventKind.SURVEY, day(3), worker,
-               value=score)
+        _event(household, CarerEventKind.SURVEY, day(3), worker, value=score)
     _placements(life, month_start, month_end)
     if rng.random() < life.hazard(month_start):
         reason, initiated = life.reason(month_start)
@@ -211,11 +283,13 @@ def _placements(life: _Life, month_start: date, month_end: date) -> None:
                 life.last_disruption = placement.end_date
     filled = sum(1 for p in household.placements if p.end_date is None)
     if terms and filled < terms.places and rng.random() < 0.18:
-        household.placements.append(Placement(
-            child_reference=f"CH{rng.randint(100000, 999999)}",
-            child_age=rng.randint(terms.min_age, min(terms.max_age, 17)),
-            start_date=min(month_start + timedelta(days=rng.randint(0, 27)), month_end),
-        ))
+        household.placements.append(
+            Placement(
+                child_reference=f"CH{rng.randint(100000, 999999)}",
+                child_age=rng.randint(terms.min_age, min(terms.max_age, 17)),
+                start_date=min(month_start + timedelta(days=rng.randint(0, 27)), month_end),
+            )
+        )
 
 
 def _end_placements(household: Household, on: date) -> None:
@@ -232,12 +306,20 @@ def _tsd(rng: random.Random, household: Household, today: date) -> None:
         _event(household, CarerEventKind.TSD_COMPLETED, on, household.supervising_worker)
 
 
-def generate_households(rng: random.Random, fake: Faker, staff: DemoStaff,
-                        approved: list[Household], today: date, years: int) -> list[Household]:
+def generate_households(
+    rng: random.Random,
+    fake: Faker,
+    staff: DemoStaff,
+    approved: list[Household],
+    today: date,
+    years: int,
+) -> list[Household]:
     """Legacy carers plus those approved through the pipeline, and their last years."""
     window_start = today - timedelta(days=365 * years)
-    legacy = [_legacy_household(rng, fake, staff, n, window_start)
-              for n in range(1, LEGACY_HOUSEHOLDS + 1)]
+    legacy = [
+        _legacy_household(rng, fake, staff, n, window_start)
+        for n in range(1, LEGACY_HOUSEHOLDS + 1)
+    ]
     db.session.add_all(legacy)
     households = legacy + approved
     for household in households:

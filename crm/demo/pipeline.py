@@ -27,10 +27,25 @@ from crm.extensions import db
 from crm.models import ActivityKind, CarerType, Case, Household, HouseholdMember
 
 ENQUIRIES_PER_YEAR = 500
-SOURCE_WEIGHTS = {"website": 40, "phone": 15, "event": 12, "referral": 10,
-                  "social_media": 13, "advert": 5, "word_of_mouth": 4, "other": 1}
-CAMPAIGNS = ["Spring radio 2024", "Foster Care Fortnight", "Bus shelter posters",
-             "Facebook autumn", None, None, None]
+SOURCE_WEIGHTS = {
+    "website": 40,
+    "phone": 15,
+    "event": 12,
+    "referral": 10,
+    "social_media": 13,
+    "advert": 5,
+    "word_of_mouth": 4,
+    "other": 1,
+}
+CAMPAIGNS = [
+    "Spring radio 2024",
+    "Foster Care Fortnight",
+    "Bus shelter posters",
+    "Facebook autumn",
+    None,
+    None,
+    None,
+]
 P_CONTACTED, P_VISITED, P_APPLIED = 0.92, 0.38, 0.36
 P_KINSHIP = 0.15
 P_HOLD = 0.05
@@ -45,8 +60,9 @@ def _plan(rng: random.Random, enquiry: date) -> list[tuple[EventKind, date, str 
     """The whole life of one case, some of it possibly after today."""
     steps: list[tuple[EventKind, date, str | None]] = [(EventKind.ENQUIRY, enquiry, None)]
     if rng.random() > P_CONTACTED:
-        return steps + [(EventKind.WITHDRAWN_BY_SERVICE, enquiry + _days(rng, 21, 40),
-                         "no_contact")]
+        return steps + [
+            (EventKind.WITHDRAWN_BY_SERVICE, enquiry + _days(rng, 21, 40), "no_contact")
+        ]
     contact = enquiry + timedelta(days=rng.choice([0, 1, 1, 2, 2, 3, 4, 6, 9]))
     steps.append((EventKind.FIRST_CONTACT, contact, None))
     if rng.random() > P_VISITED:
@@ -62,7 +78,11 @@ def _early_exit(rng: random.Random, after: date) -> tuple[EventKind, date, str]:
     on = after + _days(rng, 10, 75)
     if rng.random() < 0.7:
         return EventKind.WITHDRAWN_BY_APPLICANT, on, rng.choice(["AW1", "AW1", "AW3", "AW4", "AW0"])
-    return EventKind.WITHDRAWN_BY_SERVICE, on, rng.choice(["no_contact", "not_ready", "accommodation"])
+    return (
+        EventKind.WITHDRAWN_BY_SERVICE,
+        on,
+        rng.choice(["no_contact", "not_ready", "accommodation"]),
+    )
 
 
 def _assessment(rng: random.Random, application: date) -> list[tuple[EventKind, date, str | None]]:
@@ -77,22 +97,39 @@ def _assessment(rng: random.Random, application: date) -> list[tuple[EventKind, 
     approval = panel + _days(rng, 7, 21)
     fate = rng.random()
     if fate < 0.40:
-        return steps + [(EventKind.STAGE2_START, stage2, None), (EventKind.PANEL, panel, None),
-                        (EventKind.APPROVAL, approval, None)]
+        return steps + [
+            (EventKind.STAGE2_START, stage2, None),
+            (EventKind.PANEL, panel, None),
+            (EventKind.APPROVAL, approval, None),
+        ]
     if fate < 0.99:
         leave = clock + _days(rng, 10, 200)
         plan = steps + ([(EventKind.STAGE2_START, stage2, None)] if stage2 < leave else [])
         if fate < 0.80:
-            return plan + [(EventKind.WITHDRAWN_BY_APPLICANT, leave,
-                            rng.choice(["AW1", "AW2", "AW2", "AW3", "AW3", "AW4", "AW5", "AW0"]))]
-        return plan + [(EventKind.WITHDRAWN_BY_SERVICE, leave,
-                        rng.choice(["safeguarding", "health", "accommodation", "capacity"]))]
-    return steps + [(EventKind.STAGE2_START, stage2, None), (EventKind.PANEL, panel, None),
-                    (EventKind.REJECTED, panel, None)]
+            return plan + [
+                (
+                    EventKind.WITHDRAWN_BY_APPLICANT,
+                    leave,
+                    rng.choice(["AW1", "AW2", "AW2", "AW3", "AW3", "AW4", "AW5", "AW0"]),
+                )
+            ]
+        return plan + [
+            (
+                EventKind.WITHDRAWN_BY_SERVICE,
+                leave,
+                rng.choice(["safeguarding", "health", "accommodation", "capacity"]),
+            )
+        ]
+    return steps + [
+        (EventKind.STAGE2_START, stage2, None),
+        (EventKind.PANEL, panel, None),
+        (EventKind.REJECTED, panel, None),
+    ]
 
 
-def _new_case(rng: random.Random, fake: Faker, staff: DemoStaff, number: int,
-              enquiry: date) -> Case:
+def _new_case(
+    rng: random.Random, fake: Faker, staff: DemoStaff, number: int, enquiry: date
+) -> Case:
     first, last = fake.first_name(), fake.last_name()
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
     case = Case(
@@ -109,12 +146,20 @@ def _new_case(rng: random.Random, fake: Faker, staff: DemoStaff, number: int,
         owner=rng.choice(staff.officers + [staff.officer]),
         enquiry_date=enquiry,
     )
-    case.members.append(HouseholdMember(full_name=f"{first} {last}", is_applicant=True,
-                                        birth_date=_birth_date(rng, enquiry)))
+    case.members.append(
+        HouseholdMember(
+            full_name=f"{first} {last}", is_applicant=True, birth_date=_birth_date(rng, enquiry)
+        )
+    )
     if rng.random() < 0.6:
-        case.members.append(HouseholdMember(full_name=f"{fake.first_name()} {last}",
-                                            is_applicant=True, relationship_to_applicant="partner",
-                                            birth_date=_birth_date(rng, enquiry)))
+        case.members.append(
+            HouseholdMember(
+                full_name=f"{fake.first_name()} {last}",
+                is_applicant=True,
+                relationship_to_applicant="partner",
+                birth_date=_birth_date(rng, enquiry),
+            )
+        )
     return case
 
 
@@ -129,13 +174,18 @@ def _log_contacts(rng: random.Random, case: Case, start: date, end: date, quiet:
     stop = end - timedelta(days=rng.randint(35, 80)) if quiet else end
     while day < stop:
         kind = rng.choice([ActivityKind.CALL, ActivityKind.CALL, ActivityKind.EMAIL])
-        case.log_activity(kind, day, case.owner, note="Update call" if kind is ActivityKind.CALL
-                          else "Emailed about next steps")
+        case.log_activity(
+            kind,
+            day,
+            case.owner,
+            note="Update call" if kind is ActivityKind.CALL else "Emailed about next steps",
+        )
         day += _days(rng, 10, 30)
 
 
-def generate_cases(rng: random.Random, fake: Faker, staff: DemoStaff, today: date,
-                   years: int) -> tuple[list[Case], list[Household]]:
+def generate_cases(
+    rng: random.Random, fake: Faker, staff: DemoStaff, today: date, years: int
+) -> tuple[list[Case], list[Household]]:
     """Every enquiry of the last `years` years, and the households approved from them."""
     start = today - timedelta(days=365 * years)
     total = ENQUIRIES_PER_YEAR * years
@@ -151,12 +201,28 @@ def generate_cases(rng: random.Random, fake: Faker, staff: DemoStaff, today: dat
             if kind is EventKind.STAGE2_START:
                 case.assessing_worker = rng.choice(staff.ssws)
             if kind is EventKind.APPROVAL:
-                households.append(approve_case(
-                    case, on, case.owner, places=rng.choice([1, 1, 2, 2, 2, 3]),
-                    **_age_range(rng),
-                    categories=rng.sample(["short_term", "long_term", "respite", "emergency",
-                                           "sibling_group", "parent_and_child"], k=2),
-                    supervising_worker=rng.choice(staff.ssws), today_=today))
+                households.append(
+                    approve_case(
+                        case,
+                        on,
+                        case.owner,
+                        places=rng.choice([1, 1, 2, 2, 2, 3]),
+                        **_age_range(rng),
+                        categories=rng.sample(
+                            [
+                                "short_term",
+                                "long_term",
+                                "respite",
+                                "emergency",
+                                "sibling_group",
+                                "parent_and_child",
+                            ],
+                            k=2,
+                        ),
+                        supervising_worker=rng.choice(staff.ssws),
+                        today_=today,
+                    )
+                )
             else:
                 case.record_step(kind, on, case.owner, reason=reason, today_=today)
             last_on = on

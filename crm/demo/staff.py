@@ -8,6 +8,12 @@ from crm.auth.services import create_user
 from crm.models import Role, User
 
 DEMO_PASSWORD = "hearth-demo-password"
+DEMO_LOGINS = [
+    (Role.RECRUITMENT_OFFICER.label, "officer@demo.hearth"),
+    (Role.SUPERVISING_SOCIAL_WORKER.label, "ssw@demo.hearth"),
+    (Role.MANAGER.label, "manager@demo.hearth"),
+    (Role.ADMINISTRATOR.label, "admin@demo.hearth"),
+]
 
 
 @dataclass
@@ -32,17 +38,22 @@ def create_staff() -> DemoStaff:
     def make(email: str, name: str, *roles: Role) -> User:
         return create_user(email, name, DEMO_PASSWORD, set(roles))
 
-    officer = make("officer@demo.hearth", "Olivia Okafor", Role.RECRUITMENT_OFFICER)
-    ssw = make("ssw@demo.hearth", "Sam Whitfield", Role.SUPERVISING_SOCIAL_WORKER)
-    manager = make("manager@demo.hearth", "Maya Patel", Role.MANAGER)
-    admin = make("admin@demo.hearth", "Alex Morgan", Role.ADMINISTRATOR)
-    officers = [officer,
-                make("rohan.das@demo.hearth", "Rohan Das", Role.RECRUITMENT_OFFICER),
-                make("claire.bennett@demo.hearth", "Claire Bennett", Role.RECRUITMENT_OFFICER)]
-    ssws = [ssw,
-            make("grace.adeyemi@demo.hearth", "Grace Adeyemi", Role.SUPERVISING_SOCIAL_WORKER),
-            make("tom.hughes@demo.hearth", "Tom Hughes", Role.SUPERVISING_SOCIAL_WORKER),
-            make("nadia.rahman@demo.hearth", "Nadia Rahman", Role.SUPERVISING_SOCIAL_WORKER)]
+    emails = [email for _, email in DEMO_LOGINS]
+    officer = make(emails[0], "Olivia Okafor", Role.RECRUITMENT_OFFICER)
+    ssw = make(emails[1], "Sam Whitfield", Role.SUPERVISING_SOCIAL_WORKER)
+    manager = make(emails[2], "Maya Patel", Role.MANAGER)
+    admin = make(emails[3], "Alex Morgan", Role.ADMINISTRATOR)
+    officers = [
+        officer,
+        make("rohan.das@demo.hearth", "Rohan Das", Role.RECRUITMENT_OFFICER),
+        make("claire.bennett@demo.hearth", "Claire Bennett", Role.RECRUITMENT_OFFICER),
+    ]
+    ssws = [
+        ssw,
+        make("grace.adeyemi@demo.hearth", "Grace Adeyemi", Role.SUPERVISING_SOCIAL_WORKER),
+        make("tom.hughes@demo.hearth", "Tom Hughes", Role.SUPERVISING_SOCIAL_WORKER),
+        make("nadia.rahman@demo.hearth", "Nadia Rahman", Role.SUPERVISING_SOCIAL_WORKER),
+    ]
     return DemoStaff(officer, ssw, manager, admin, officers, ssws)
 
 

@@ -220,19 +220,30 @@ def _refusal(state: CaseState, kind: EventKind, reason: str | None) -> str | Non
     if kind is EventKind.ENQUIRY:
         return "The enquiry is already recorded."
     if state.stage.is_closed:
-        return f"The case is closed ({state.stage.label.lower()}); no further steps can be recorded."
-    if kind is EventKind.RESUMED:
-        return None if state.on_hold else "Only a case on hold can be resumed."
-    if kind is EventKind.ON_HOLD:
-        return "The case is already on hold." if state.on_hold else None
-    if kind in REASONS_REQUIRED and reason is not None and reason not in REASONS_REQUIRED[kind]:
-        return f"Unknown reason code {reason!r} for {kind.label.lower()}."
-    if kind in (EventKind.WITHDRAWN_BY_APPLICANT, EventKind.WITHDRAWN_BY_SERVICE):
-        return None
+        label = state.stage.label.lower()
+        return f"The case is closed ({label}); no further steps can be recorded."
+    if kind in (EventKind.ON_HOLD, EventKind.RESUMED):
+        return _hold_refusal(state, kind)
+    if kind in REASONS_REQUIRED:
+        known = reason is None or reason in REASONS_REQUIRED[kind]
+        return None if known else f"Unknown reason code {reason!r} for {kind.label.lower()}."
     if state.on_hold:
         return "The case is on hold; resume it first."
+    return _progress_refusal(state, kind)
+
+
+def _hold_refusal(state: CaseState, kind: EventKind) -> str | None:
+    if kind is EventKind.RESUMED:
+        return None if state.on_hold else "Only a case on hold can be resumed."
+    return "The case is already on hold." if state.on_hold else None
+
+
+def _progress_refusal(state: CaseState, kind: EventKind) -> str | None:
+    """Rules for moving forward: rejection after panel, milestones in order."""
     if kind is EventKind.REJECTED:
-        return None if state.stage is Stage.PANEL else "Only a case that has been to panel can be rejected."
+        if state.stage is Stage.PANEL:
+            return None
+        return "Only a case that has been to panel can be rejected."
     expected = next_milestone(state.stage)
     if kind is not expected:
         needed = expected.label.lower() if expected else "nothing further"
@@ -263,11 +274,19 @@ def apply_step(state: CaseState, step: Step) -> CaseState:
         milestones = {**state.milestones, kind: on}
         stage = STAGE_AFTER_MILESTONE[kind]
         outcome = on if kind is EventKind.APPROVAL else state.outcome_date
-        return replace(state, stage=stage, milestones=milestones, outcome_date=outcome,
-                       last_event_on=on)
+        return replace(
+            state, stage=stage, milestones=milestones, outcome_date=outcome, last_event_on=on
+        )
     if kind in EXITS:
-        return replace(state, stage=EXITS[kind], on_hold=False, held_since=None,
-                       outcome_date=on, outcome_reason=step.reason, last_event_on=on)
+        return replace(
+            state,
+            stage=EXITS[kind],
+            on_hold=False,
+            held_since=None,
+            outcome_date=on,
+            outcome_reason=step.reason,
+            last_event_on=on,
+        )
     if kind is EventKind.ON_HOLD:
         return replace(state, on_hold=True, held_since=on, last_event_on=on)
     return replace(state, on_hold=False, held_since=None, resumed_on=on, last_event_on=on)

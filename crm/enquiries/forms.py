@@ -3,8 +3,8 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from crm.domain.reference import ENQUIRY_SOURCES
-from crm.formfields import choices
 from crm.domain.stages import Stage
+from crm.formfields import choices
 from crm.models import CarerType
 
 
@@ -14,16 +14,34 @@ class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=100)],
-                    description="Name, email, phone, postcode or reference")
-    stage = SelectField("Stage", choices=choices(
-        [("open", "Any open stage")] + [(s.value, s.label) for s in Stage], blank="Any"),
-        validators=[Optional()])
-    source = SelectField("Source", choices=choices(ENQUIRY_SOURCES.items(), blank="Any"),
-                         validators=[Optional()])
-    carer_type = SelectField("Carer type", choices=choices(
-        ((c.value, c.label) for c in CarerType), blank="Any"), validators=[Optional()])
-    owner = SelectField("Officer", choices=choices([], blank="Anyone"), validators=[Optional()])
+    q = StringField(
+        "Search",
+        validators=[Optional(), Length(max=100)],
+        description="Name, email, phone, postcode or reference",
+    )
+    stage = SelectField(
+        "Stage",
+        choices=choices(
+            [("open", "Any open stage")] + [(s.value, s.label) for s in Stage], blank="Any"
+        ),
+        default="",
+        validators=[Optional()],
+    )
+    source = SelectField(
+        "Source",
+        choices=choices(ENQUIRY_SOURCES.items(), blank="Any"),
+        default="",
+        validators=[Optional()],
+    )
+    carer_type = SelectField(
+        "Carer type",
+        choices=choices(((c.value, c.label) for c in CarerType), blank="Any"),
+        default="",
+        validators=[Optional()],
+    )
+    owner = SelectField(
+        "Officer", choices=choices([], blank="Anyone"), default="", validators=[Optional()]
+    )
     date_from = DateField("Enquiry from", validators=[Optional()])
     date_to = DateField("Enquiry to", validators=[Optional()])
 

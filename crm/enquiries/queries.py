@@ -21,19 +21,23 @@ def case_list(
     date_to: date | None = None,
 ) -> sa.Select:
     """Cases matching the filters, newest enquiry first."""
-    query = sa.select(Case).options(joinedload(Case.owner)).order_by(
-        Case.enquiry_date.desc(), Case.id.desc()
+    query = (
+        sa.select(Case)
+        .options(joinedload(Case.owner))
+        .order_by(Case.enquiry_date.desc(), Case.id.desc())
     )
     if q:
         needle = q.strip()
         like = f"%{needle}%"
-        query = query.where(sa.or_(
-            Case.reference.ilike(like),
-            (Case.first_name + " " + Case.last_name).ilike(like),
-            Case.email.ilike(like),
-            Case.phone.ilike(like),
-            sa.func.replace(Case.postcode, " ", "").ilike(f"%{needle.replace(' ', '')}%"),
-        ))
+        query = query.where(
+            sa.or_(
+                Case.reference.ilike(like),
+                (Case.first_name + " " + Case.last_name).ilike(like),
+                Case.email.ilike(like),
+                Case.phone.ilike(like),
+                sa.func.replace(Case.postcode, " ", "").ilike(f"%{needle.replace(' ', '')}%"),
+            )
+        )
     if stage == "open":
         query = query.where(Case.stage.in_(OPEN_STAGES))
     elif stage:
@@ -66,7 +70,9 @@ def officer_choices() -> list[tuple[str, str]]:
     from crm.models import Role, UserRole
 
     users = db.session.scalars(
-        sa.select(User).join(UserRole).where(UserRole.role == Role.RECRUITMENT_OFFICER)
+        sa.select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.RECRUITMENT_OFFICER)
         .order_by(User.full_name)
     )
     return [(str(u.id), u.full_name) for u in users]

@@ -39,12 +39,19 @@ def approve_case(
     )
     applicants = [m for m in case.members if m.is_applicant] or []
     if applicants:
-        household.carers = [Carer(full_name=m.full_name, birth_date=m.birth_date)
-                            for m in applicants]
+        household.carers = [
+            Carer(full_name=m.full_name, birth_date=m.birth_date) for m in applicants
+        ]
     else:
         household.carers = [Carer(full_name=case.display_name)]
-    household.terms_history.append(ApprovalTerms(
-        effective_from=on, places=places, min_age=min_age, max_age=max_age,
-        categories=list(categories), recorded_by_id=by.id if by else None,
-    ))
+    household.terms_history.append(
+        ApprovalTerms(
+            effective_from=on,
+            places=places,
+            min_age=min_age,
+            max_age=max_age,
+            categories=list(categories),
+            recorded_by_id=by.id if by else None,
+        )
+    )
     return household

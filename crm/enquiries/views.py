@@ -2,12 +2,13 @@ from flask import render_template, request
 from flask_login import current_user
 
 from crm import audit
+from crm.auth.access import allow
 from crm.enquiries import bp
 from crm.enquiries.forms import CaseFilterForm
 from crm.enquiries.queries import case_list, my_open_cases, officer_choices
 from crm.extensions import db
 from crm.formfields import choices
-from crm.models import Case
+from crm.models import Case, Role
 from crm.pagination import paginate
 
 
@@ -16,8 +17,11 @@ def get_case_or_404(case_id: int) -> Case:
 
 
 @bp.route("/mine")
+@allow(Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER)
 def my_cases():
-    return render_template("enquiries/my_cases.html", pagination=paginate(my_open_cases(current_user)))
+    return render_template(
+        "enquiries/my_cases.html", pagination=paginate(my_open_cases(current_user))
+    )
 
 
 @bp.route("/")

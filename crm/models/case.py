@@ -87,14 +87,16 @@ class Case(db.Model):
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     assessing_worker: Mapped[User | None] = relationship(foreign_keys=[assessing_worker_id])
     events: Mapped[list[StageEvent]] = relationship(
-        back_populates="case", cascade="all, delete-orphan",
+        back_populates="case",
+        cascade="all, delete-orphan",
         order_by="(StageEvent.occurred_on, StageEvent.id)",
     )
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="HouseholdMember.id"
     )
     activities: Mapped[list[Activity]] = relationship(
-        back_populates="case", cascade="all, delete-orphan",
+        back_populates="case",
+        cascade="all, delete-orphan",
         order_by="(Activity.occurred_on.desc(), Activity.id.desc())",
     )
 

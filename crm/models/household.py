@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.case import Case, CarerType
+from crm.models.case import CarerType, Case
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import utcnow
@@ -22,8 +22,9 @@ class HouseholdStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"active": "Active", "on_break": "On a break",
-                "deregistered": "Deregistered"}[self.value]
+        return {"active": "Active", "on_break": "On a break", "deregistered": "Deregistered"}[
+            self.value
+        ]
 
 
 class CareCategory(enum.StrEnum):
@@ -74,7 +75,9 @@ class DeregistrationReason(enum.StrEnum):
 DEREGISTRATION_REASON_LABELS = {
     DeregistrationReason.RETIREMENT: "Retirement",
     DeregistrationReason.HEALTH_OR_PERSONAL: "Health or personal circumstances",
-    DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT: "Child moved to SGO, adoption or staying put",
+    DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT: (
+        "Child moved to SGO, adoption or staying put"
+    ),
     DeregistrationReason.TRANSFER_TO_IFA: "Transfer to an IFA",
     DeregistrationReason.TRANSFER_TO_OTHER_LA: "Transfer to another local authority",
     DeregistrationReason.UNHAPPY_WITH_SUPPORT: "Unhappy with support",
@@ -124,11 +127,13 @@ class Household(db.Model):
         back_populates="household", cascade="all, delete-orphan", order_by="Carer.id"
     )
     terms_history: Mapped[list[ApprovalTerms]] = relationship(
-        back_populates="household", cascade="all, delete-orphan",
+        back_populates="household",
+        cascade="all, delete-orphan",
         order_by="(ApprovalTerms.effective_from, ApprovalTerms.id)",
     )
     placements: Mapped[list[Placement]] = relationship(
-        back_populates="household", cascade="all, delete-orphan",
+        back_populates="household",
+        cascade="all, delete-orphan",
         order_by="Placement.start_date",
     )
 

@@ -32,8 +32,11 @@ class CarerEventKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return "TSD standards completed" if self is CarerEventKind.TSD_COMPLETED \
+        return (
+            "TSD standards completed"
+            if self is CarerEventKind.TSD_COMPLETED
             else self.value.replace("_", " ").capitalize()
+        )
 
 
 class CarerEvent(db.Model):
@@ -46,8 +49,9 @@ class CarerEvent(db.Model):
     """
 
     __tablename__ = "carer_events"
-    __table_args__ = (sa.Index("ix_carer_events_household_kind", "household_id", "kind",
-                               "occurred_on"),)
+    __table_args__ = (
+        sa.Index("ix_carer_events_household_kind", "household_id", "kind", "occurred_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"))

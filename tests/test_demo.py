@@ -1,0 +1,119 @@
+"""flask seed-demo: a realistic, deterministic fostering service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from crm import create_app
+from crm.demo import DemoRefused, seed_demo
+from crm.extensions import db as _db
+from crm.models import Case, Household, HouseholdStatus, User
+
+TODAY = date(2026, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def demo_app():
+    """A database seeded once for this module's read-only checks."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        _db.create_all()
+        summary = seed_demo(seed=7, today=TODAY)
+        yield app, summary
+        _db.session.remove()
+        _db.drop_all()
+
+
+def _count(query):
+    return _db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+
+def test_there_are_about_1500_enquiries_over_three_years(demo_app):
+    assert demo_app[1].cases == 1500
+
+
+def test_about_twelve_percent_of_enquiries_become_applications(demo_app):
+    applications = _count(sa.select(Case).where(Case.application_date.isnot(None)))
+    assert 0.09 <= applications / 1500 <= 0.15
+
+
+def test_about_120_households_are_approved_and_current(demo_app):
+    current = _count(sa.select(Household).where(Household.status != HouseholdStatus.DEREGISTERED))
+    assert 100 <= current <= 145
+
+
+def test_some_carers_leave_and_the_reason_is_recorded(demo_app):
+    left = _db.session.scalars(
+        sa.select(Household).where(Household.status == HouseholdStatus.DEREGISTERED)
+    ).all()
+    assert len(left) >= 20
+    assert all(h.deregistration_reason and h.deregistration_date for h in left)
+
+
+def test_no_event_is_dated_after_today(demo_app):
+    latest = _db.session.scalar(sa.select(sa.func.max(Case.last_activity_date)))
+    assert latest <= TODAY
+
+
+def test_approval_takes_six_to_nine_months_from_application(demo_app):
+    rows = _db.session.execute(
+        sa.select(Case.application_date, Case.approval_date).where(Case.approval_date.isnot(None))
+    ).all()
+    days = sorted((approved - applied).days for applied, approved in rows)
+    median = days[len(days) // 2]
+    assert 160 <= median <= 270
+
+
+def test_there_is_one_demo_login_per_role(demo_app):
+    assert [role for role, _, _ in demo_app[1].logins] == [
+        "Recruitment officer",
+        "Supervising social worker",
+        "Manager",
+        "Administrator",
+    ]
+
+
+def test_the_same_seed_gives_the_same_data():
+    def fingerprint():
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        with app.app_context():
+            _db.create_all()
+            seed_demo(seed=3, today=TODAY, years=1)
+            rows = _db.session.execute(
+                sa.select(Case.reference, Case.stage, Case.email).order_by(Case.reference)
+            ).all()
+            _db.session.remove()
+            _db.drop_all()
+            return rows
+
+    assert fingerprint() == fingerprint()
+
+
+def test_demo_data_is_refused_under_the_production_config(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    app = create_app("production", instance_path=str(tmp_path))
+    with app.app_context(), pytest.raises(DemoRefused):
+        seed_demo(seed=1, today=TODAY)
+
+
+def test_the_cli_prints_the_demo_logins(runner, db):
+    result = runner.invoke(args=["seed-demo", "--seed", "2", "--today", "2026-03-31"])
+    assert result.exit_code == 0, result.output
+    assert "manager@demo.hearth" in result.output
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 9
+
+
+def test_the_cli_refuses_to_seed_a_database_with_data(runner, officer):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "not empty" in result.output
+
+
+def test_the_cli_if_empty_flag_skips_quietly(runner, officer):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "already has data" in result.output
