@@ -26,6 +26,7 @@ NAVIGATION = (
     NavItem("Households", "carers.index"),
     NavItem("Users", "admin.users"),
     NavItem("Audit log", "admin.audit_log"),
+    NavItem("Settings", "admin.settings"),
 )
 
 
@@ -45,3 +46,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["ukdatetime"] = uk_datetime
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
+
+    @app.context_processor
+    def dates() -> dict:
+        from crm.timeutil import today
+
+        return {"today": today()}

@@ -57,6 +57,7 @@ class CaseFactory(BaseFactory):
     last_name = factory.Faker("last_name", locale="en_GB")
     email = factory.Sequence(lambda n: f"applicant{n}@example.com")
     phone = factory.Sequence(lambda n: f"07700 9{n:05d}")
+    phone_key = factory.LazyAttribute(lambda o: Case.phone_key_for(o.phone))
     postcode = "LE1 6ZG"
     source = "website"
     carer_type = CarerType.MAINSTREAM

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from crm.domain.stages import EventKind, Stage, TransitionRefused
 from crm.enquiries.services import approve_case
+from crm.models import Household
 from tests.factories import CaseFactory, advance
 
 K = EventKind
@@ -52,6 +54,8 @@ def test_approval_creates_a_household_with_the_case_reference(db, officer):
     )
     household = approve_case(case, date(2025, 11, 12), officer, places=2, today_=date(2025, 12, 1))
     db.session.commit()
+    db.session.expire_all()
+    household = db.session.scalar(sa.select(Household).where(Household.case_id == case.id))
     assert household.reference == "HF-2025-0001"
     assert household.approval_date == case.approval_date == date(2025, 11, 12)
     assert household.terms_on(date(2025, 11, 12)).places == 2

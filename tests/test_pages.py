@@ -181,3 +181,24 @@ def test_deactivating_a_user_keeps_the_account(admin_client, officer, db):
     )
     db.session.refresh(officer)
     assert officer.active is False
+
+
+def test_an_administrator_changes_a_stalled_limit(admin_client, db):
+    from dataclasses import asdict
+
+    from crm.domain.settings import Settings, load_settings
+
+    data = asdict(Settings()) | {"stage1_limit_days": 45}
+    assert admin_client.post("/admin/settings", data=data).status_code == 302
+    assert load_settings().stage1_limit_days == 45
+
+
+def test_a_negative_setting_is_refused(admin_client, db):
+    from dataclasses import asdict
+
+    from crm.domain.settings import Settings
+
+    page = admin_client.post(
+        "/admin/settings", data=asdict(Settings()) | {"panel_limit_days": -1}
+    ).data
+    assert b"Number must be between 0 and 3650." in page

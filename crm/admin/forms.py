@@ -4,15 +4,25 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from crm.auth.forms import strong_password
 from crm.auth.services import normalise_email
+from crm.domain.settings import SETTING_LABELS, Settings
 from crm.extensions import db
 from crm.formfields import CheckboxesField, choices
 from crm.models import AuditAction, Role, User
@@ -68,3 +78,17 @@ class AuditSearchForm(FlaskForm):
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date is before the start date.")
+
+
+def settings_form_class() -> type[FlaskForm]:
+    """A form with one whole-number field per setting, built from the Settings dataclass."""
+
+    class SettingsForm(FlaskForm):
+        submit = SubmitField("Save settings")
+
+    for name in Settings.__dataclass_fields__:
+        field = IntegerField(
+            SETTING_LABELS[name], validators=[InputRequired(), NumberRange(min=0, max=3650)]
+        )
+        setattr(SettingsForm, name, field)
+    return SettingsForm

@@ -1,9 +1,12 @@
+from dataclasses import asdict
+
 from flask import flash, redirect, render_template, request, url_for
 
 from crm.admin import bp
-from crm.admin.forms import AuditSearchForm, NewUserForm, UserForm
+from crm.admin.forms import AuditSearchForm, NewUserForm, UserForm, settings_form_class
 from crm.admin.queries import audit_search, users_by_name
 from crm.auth.services import create_user, normalise_email
+from crm.domain.settings import Settings, load_settings, save_settings
 from crm.extensions import db
 from crm.models import Role, User
 from crm.pagination import paginate
@@ -60,3 +63,19 @@ def audit_log():
     form = AuditSearchForm(request.args)
     query = audit_search(**form.data) if form.validate() else audit_search()
     return render_template("admin/audit.html", form=form, pagination=paginate(query, 50))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    form = settings_form_class()(data=asdict(load_settings()))
+    if form.validate_on_submit():
+        save_settings({name: form[name].data for name in Settings.__dataclass_fields__})
+        db.session.commit()
+        flash("Settings saved. They apply from now on, everywhere.", "success")
+        return redirect(url_for("admin.settings"))
+    return render_template(
+        "admin/settings.html",
+        form=form,
+        names=list(Settings.__dataclass_fields__),
+        defaults=Settings(),
+    )

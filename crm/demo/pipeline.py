@@ -8,7 +8,8 @@ Rates (domain.md, Ofsted "Fostering in England"):
   application, the ADM decision 7-21 days after panel);
 - about 15% of enquiries are kinship (family and friends) carers;
 - 5% of applications go on hold for 1-3 months (a house move, a new baby);
-- 15% of open assessments go quiet (no logged contact), so some cases stall.
+- 15% of open assessments go quiet (no logged contact), so some cases stall;
+- 2% of people enquire twice within a year (flagged as possible duplicates).
 Steps that would fall after `today` are not recorded: recent cases are open.
 """
 
@@ -50,6 +51,7 @@ P_CONTACTED, P_VISITED, P_APPLIED = 0.92, 0.38, 0.36
 P_KINSHIP = 0.15
 P_HOLD = 0.05
 P_QUIET = 0.15
+P_REPEAT = 0.02
 
 
 def _days(rng: random.Random, low: int, high: int) -> timedelta:
@@ -137,8 +139,6 @@ def _new_case(
         carer_type=CarerType.KINSHIP if rng.random() < P_KINSHIP else CarerType.MAINSTREAM,
         first_name=first,
         last_name=last,
-        email=f"{first}.{last}{number}@example.com".lower().replace(" ", ""),
-        phone=f"07700 900{rng.randint(0, 999):03d}",
         address=fake.street_address(),
         postcode=fake.postcode(),
         source=source,
@@ -146,6 +146,8 @@ def _new_case(
         owner=rng.choice(staff.officers + [staff.officer]),
         enquiry_date=enquiry,
     )
+    email = f"{first}.{last}{number}@example.com".lower().replace(" ", "").replace("'", "")
+    case.set_contact(email, _drama_phone(number))
     case.members.append(
         HouseholdMember(
             full_name=f"{first} {last}", is_applicant=True, birth_date=_birth_date(rng, enquiry)
@@ -161,6 +163,25 @@ def _new_case(
             )
         )
     return case
+
+
+def _drama_phone(number: int) -> str:
+    """A number from Ofcom's ranges reserved for drama, unique per demo case."""
+    if number <= 1000:
+        return f"07700 900{number - 1:03d}"
+    if number <= 2000:
+        return f"01632 960{number - 1001:03d}"
+    return f"0113 496 0{number % 1000:03d}"
+
+
+def _repeat_enquiry(rng: random.Random, case: Case, earlier: list[Case]) -> None:
+    """About 2% of people enquire twice; the second is flagged as a possible duplicate."""
+    recent = [c for c in earlier[-40:] if 0 <= (case.enquiry_date - c.enquiry_date).days < 365]
+    if recent and rng.random() < P_REPEAT:
+        first = rng.choice(recent)
+        case.first_name, case.last_name = first.first_name, first.last_name
+        case.set_contact(first.email, first.phone)
+        case.possible_duplicate_of = first
 
 
 def _birth_date(rng: random.Random, on: date) -> date:
@@ -193,6 +214,7 @@ def generate_cases(
     for number in range(1, total + 1):
         enquiry = start + timedelta(days=rng.randint(0, (today - start).days))
         case = _new_case(rng, fake, staff, number, enquiry)
+        _repeat_enquiry(rng, case, cases)
         db.session.add(case)
         last_on = enquiry
         for kind, on, reason in _plan(rng, enquiry):

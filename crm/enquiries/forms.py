@@ -1,11 +1,43 @@
+"""Forms for the recruitment pipeline. Validation that needs no database lives here."""
+
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from crm.domain.reference import ENQUIRY_SOURCES
-from crm.domain.stages import Stage
-from crm.formfields import choices
-from crm.models import CarerType
+from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
+from crm.formfields import CheckboxesField, choices
+from crm.models import ActivityKind, CareCategory, CarerType, CheckKind
+from crm.timeutil import today
+
+# A UK postcode, loosely: outward code, space optional, inward code.
+POSTCODE = r"^\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\s*$"
+
+
+def not_in_future(form, field) -> None:
+    if field.data and field.data > today():
+        raise ValidationError("The date cannot be in the future.")
 
 
 class CaseFilterForm(FlaskForm):
@@ -23,6 +55,19 @@ class CaseFilterForm(FlaskForm):
         "Stage",
         choices=choices(
             [("open", "Any open stage")] + [(s.value, s.label) for s in Stage], blank="Any"
+        ),
+        default="",
+        validators=[Optional()],
+    )
+    flag = SelectField(
+        "Needs chasing",
+        choices=choices(
+            [
+                ("stalled", "Stalled assessments"),
+                ("overdue_contact", "First contact overdue"),
+                ("duplicate", "Possible duplicates"),
+            ],
+            blank="Any",
         ),
         default="",
         validators=[Optional()],
@@ -48,3 +93,158 @@ class CaseFilterForm(FlaskForm):
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date is before the start date.")
+
+
+class EnquiryForm(FlaskForm):
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
+    second_applicant = StringField(
+        "Second applicant's full name (if any)", validators=[Optional(), Length(max=160)]
+    )
+    email = EmailField("Email address", validators=[Optional(), Email(), Length(max=254)])
+    phone = TelField(
+        "Phone",
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^[\d\s()+-]{7,}$", message="Enter a phone number."),
+        ],
+    )
+    address = StringField("Address", validators=[Optional(), Length(max=255)])
+    postcode = StringField(
+        "Postcode",
+        validators=[
+            Optional(),
+            Length(max=10),
+            Regexp(POSTCODE, message="Enter a UK postcode, like LE1 6ZG."),
+        ],
+    )
+    carer_type = SelectField(
+        "Carer type",
+        choices=choices((c.value, c.label) for c in CarerType),
+        default=CarerType.MAINSTREAM.value,
+    )
+    source = SelectField(
+        "How they heard about us",
+        choices=choices(ENQUIRY_SOURCES.items()),
+        validators=[DataRequired()],
+    )
+    campaign = StringField("Campaign", validators=[Optional(), Length(max=120)])
+    enquiry_date = DateField(
+        "Enquiry date", default=today, validators=[DataRequired(), not_in_future]
+    )
+    message = TextAreaField("What they said", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Save enquiry")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, "Give an email address or a phone number."]
+            return False
+        return valid
+
+
+class StepForm(FlaskForm):
+    """Record one step. The reason list is filled for withdrawals."""
+
+    on = DateField("Date it happened", default=today, validators=[DataRequired(), not_in_future])
+    reason = SelectField("Reason", choices=[], validate_choice=True, validators=[Optional()])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Record")
+
+    def __init__(self, kind: EventKind, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        reasons = REASONS_REQUIRED.get(kind)
+        if reasons:
+            self.reason.choices = choices(
+                (
+                    (code, f"{code} – {label}" if code.startswith("AW") else label)
+                    for code, label in reasons.items()
+                ),
+                blank="Choose a reason",
+            )
+            self.reason.validators = [DataRequired(message="Choose a reason.")]
+        else:
+            del self.reason
+
+
+class PanelForm(StepForm):
+    recommendation = SelectField(
+        "Panel recommendation",
+        choices=choices([("approve", "Approve"), ("not_approve", "Do not approve")]),
+        default="approve",
+    )
+
+
+class ApprovalForm(StepForm):
+    places = IntegerField(
+        "Approved places", default=1, validators=[InputRequired(), NumberRange(min=1, max=6)]
+    )
+    min_age = IntegerField(
+        "Youngest age", default=0, validators=[InputRequired(), NumberRange(min=0, max=21)]
+    )
+    max_age = IntegerField(
+        "Oldest age", default=17, validators=[InputRequired(), NumberRange(min=0, max=21)]
+    )
+    categories = CheckboxesField(
+        "Kinds of care", choices=choices((c.value, c.label) for c in CareCategory)
+    )
+    supervising_worker = SelectField(
+        "Supervising social worker", choices=[], validators=[Optional()]
+    )
+
+    def validate_max_age(self, field) -> None:
+        if (
+            field.data is not None
+            and self.min_age.data is not None
+            and field.data < self.min_age.data
+        ):
+            raise ValidationError("The oldest age is below the youngest.")
+
+    def validate_categories(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one kind of care.")
+
+
+class ActivityForm(FlaskForm):
+    kind = SelectField("Type", choices=choices((k.value, k.label) for k in ActivityKind))
+    on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
+    due_on = DateField("Due (for a follow-up task)", validators=[Optional()])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Add to the log")
+
+    def validate(self, extra_validators=None) -> bool:
+        # Not validate_due_on: Optional() stops the chain before it when empty.
+        valid = super().validate(extra_validators)
+        if self.kind.data == ActivityKind.TASK.value and not self.due_on.data:
+            self.due_on.errors = [*self.due_on.errors, "A follow-up task needs a due date."]
+            return False
+        return valid
+
+
+class CheckForm(FlaskForm):
+    kind = SelectField("Check", choices=choices((k.value, k.label) for k in CheckKind))
+    member = SelectField("For (DBS: each adult)", choices=[], validators=[Optional()])
+    subject = StringField("Referee or detail", validators=[Optional(), Length(max=160)])
+    requested_on = DateField("Requested", validators=[Optional(), not_in_future])
+    received_on = DateField("Received", validators=[Optional(), not_in_future])
+    issued_on = DateField("Issue date (DBS certificate)", validators=[Optional(), not_in_future])
+    concern = BooleanField("Something needs discussing")
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Save check")
+
+    def validate_received_on(self, field) -> None:
+        if field.data and self.requested_on.data and field.data < self.requested_on.data:
+            raise ValidationError("Received is before requested.")
+
+
+class AssessmentForm(FlaskForm):
+    assessing_worker = SelectField("Assessing social worker", choices=[], validators=[Optional()])
+    preparation_training_on = DateField(
+        "Preparation training attended (e.g. Skills to Foster)",
+        validators=[Optional(), not_in_future],
+    )
+    form_f_completed_on = DateField("Form F completed", validators=[Optional(), not_in_future])
+    panel_booked_for = DateField("Panel date booked", validators=[Optional()])
+    submit = SubmitField("Save assessment details")

@@ -8,12 +8,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from crm.domain.stages import OPEN_STAGES, Stage
-from crm.models import Case, User
+from crm.extensions import db
+from crm.metrics.cases import overdue_first_contacts, stalled_cases
+from crm.models import Activity, Case, Role, User, UserRole
+from crm.timeutil import today
 
 
 def case_list(
     q: str | None = None,
     stage: str | None = None,
+    flag: str | None = None,
     source: str | None = None,
     carer_type: str | None = None,
     owner: str | None = None,
@@ -42,6 +46,8 @@ def case_list(
         query = query.where(Case.stage.in_(OPEN_STAGES))
     elif stage:
         query = query.where(Case.stage == Stage(stage))
+    if flag:
+        query = _flagged(query, flag)
     if source:
         query = query.where(Case.source == source)
     if carer_type:
@@ -55,6 +61,26 @@ def case_list(
     return query
 
 
+def _flagged(query: sa.Select, flag: str) -> sa.Select:
+    """Cases that need chasing today, by the same rules the metrics use."""
+    if flag == "stalled":
+        ids = [s.case_id for s in stalled_cases(today())]
+    elif flag == "overdue_contact":
+        ids = overdue_first_contacts(today())
+    else:
+        return query.where(Case.possible_duplicate_of_id.isnot(None))
+    return query.where(Case.id.in_(ids))
+
+
+def last_activity_on(case: Case, on: date) -> date | None:
+    """The latest logged activity on the case on or before `on`."""
+    return db.session.scalar(
+        sa.select(sa.func.max(Activity.occurred_on)).where(
+            Activity.case_id == case.id, Activity.occurred_on <= on
+        )
+    )
+
+
 def my_open_cases(user: User) -> sa.Select:
     """Open cases the user owns or is assessing, those waiting longest first."""
     return (
@@ -66,9 +92,6 @@ def my_open_cases(user: User) -> sa.Select:
 
 
 def officer_choices() -> list[tuple[str, str]]:
-    from crm.extensions import db
-    from crm.models import Role, UserRole
-
     users = db.session.scalars(
         sa.select(User)
         .join(UserRole)

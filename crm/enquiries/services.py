@@ -1,12 +1,124 @@
-"""Workflows that span a case and another aggregate."""
+"""Pipeline workflows: new enquiries, duplicates, steps and approval."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+import sqlalchemy as sa
+
+from crm.domain.settings import load_settings
 from crm.domain.stages import EventKind
-from crm.models import ApprovalTerms, Carer, Case, Household, User
+from crm.extensions import db
+from crm.models import (
+    Activity,
+    ActivityKind,
+    ApprovalTerms,
+    Carer,
+    CarerType,
+    Case,
+    Household,
+    HouseholdMember,
+    User,
+)
+
+
+@dataclass
+class NewEnquiry:
+    """What is known when someone first asks about fostering."""
+
+    first_name: str
+    last_name: str
+    enquiry_date: date
+    source: str
+    email: str | None = None
+    phone: str | None = None
+    postcode: str | None = None
+    address: str | None = None
+    carer_type: CarerType = CarerType.MAINSTREAM
+    campaign: str | None = None
+    message: str | None = None
+    second_applicant: str | None = None
+
+
+def create_enquiry(
+    details: NewEnquiry, by: User | None, owner: User | None = None, today_: date | None = None
+) -> Case:
+    """Add a case at the enquiry stage, flagging a likely duplicate. Does not commit."""
+    case = Case(
+        reference=f"pending-{uuid.uuid4().hex}",
+        first_name=details.first_name.strip(),
+        last_name=details.last_name.strip(),
+        postcode=_postcode(details.postcode),
+        address=details.address,
+        source=details.source,
+        campaign=details.campaign or None,
+        carer_type=details.carer_type,
+        message=details.message or None,
+        owner=owner,
+        enquiry_date=details.enquiry_date,
+    )
+    case.set_contact(details.email, details.phone)
+    case.members.append(HouseholdMember(full_name=case.display_name, is_applicant=True))
+    if details.second_applicant:
+        case.members.append(
+            HouseholdMember(full_name=details.second_applicant.strip(), is_applicant=True)
+        )
+    case.record_step(EventKind.ENQUIRY, details.enquiry_date, by, today_=today_)
+    case.possible_duplicate_of = find_possible_duplicate(case)
+    db.session.add(case)
+    db.session.flush()
+    case.reference = f"HF-{case.id:06d}"
+    return case
+
+
+def _postcode(value: str | None) -> str | None:
+    return " ".join(value.upper().split()) if value else None
+
+
+def find_possible_duplicate(case: Case) -> Case | None:
+    """The most recent other case with the same email or phone in the duplicate window."""
+    keys = []
+    if case.email:
+        keys.append(Case.email == case.email)
+    if case.phone_key:
+        keys.append(Case.phone_key == case.phone_key)
+    if not keys:
+        return None
+    since = case.enquiry_date - timedelta(days=load_settings().duplicate_window_days)
+    query = sa.select(Case).where(sa.or_(*keys), Case.enquiry_date >= since)
+    if case.id is not None:
+        query = query.where(Case.id != case.id)
+    return db.session.scalars(query.order_by(Case.enquiry_date.desc(), Case.id.desc())).first()
+
+
+def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
+    """Fold a duplicate enquiry into the earlier case and remove it. Does not commit.
+
+    The earlier case keeps its own history; the duplicate's message and
+    activities move across with a note, so nothing the household said is lost.
+    """
+    original = duplicate.possible_duplicate_of
+    if original is None:
+        raise ValueError("This case is not flagged as a possible duplicate.")
+    note = f"Merged duplicate enquiry of {duplicate.enquiry_date:%d/%m/%Y} ({duplicate.source})"
+    if duplicate.message:
+        note += f": {duplicate.message}"
+    for activity in list(duplicate.activities):
+        activity.case = original
+    original.log_activity(ActivityKind.NOTE, on, by, note=note)
+    for later in db.session.scalars(
+        sa.select(Case).where(Case.possible_duplicate_of_id == duplicate.id)
+    ):
+        later.possible_duplicate_of = original
+    db.session.delete(duplicate)
+    return original
+
+
+def keep_both(case: Case) -> None:
+    case.possible_duplicate_of = None
 
 
 def approve_case(
@@ -37,13 +149,10 @@ def approve_case(
         approval_date=on,
         supervising_worker=supervising_worker,
     )
-    applicants = [m for m in case.members if m.is_applicant] or []
-    if applicants:
-        household.carers = [
-            Carer(full_name=m.full_name, birth_date=m.birth_date) for m in applicants
-        ]
-    else:
-        household.carers = [Carer(full_name=case.display_name)]
+    applicants = [m for m in case.members if m.is_applicant]
+    household.carers = [
+        Carer(full_name=m.full_name, birth_date=m.birth_date) for m in applicants
+    ] or [Carer(full_name=case.display_name)]
     household.terms_history.append(
         ApprovalTerms(
             effective_from=on,
@@ -54,4 +163,19 @@ def approve_case(
             recorded_by_id=by.id if by else None,
         )
     )
+    db.session.add(household)
     return household
+
+
+def tasks_due(user: User, on: date) -> sa.Select:
+    """Follow-up tasks assigned to the user, not done, due on or before `on`."""
+    return (
+        sa.select(Activity)
+        .where(
+            Activity.user_id == user.id,
+            Activity.kind == ActivityKind.TASK,
+            Activity.done_on.is_(None),
+            Activity.due_on <= on,
+        )
+        .order_by(Activity.due_on, Activity.id)
+    )

@@ -1,26 +1,56 @@
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm import audit
 from crm.auth.access import allow
+from crm.carers.queries import worker_choices
+from crm.domain.settings import load_settings
+from crm.domain.stages import EventKind, TransitionRefused
+from crm.domain.stalled import stalled_reasons
 from crm.enquiries import bp
-from crm.enquiries.forms import CaseFilterForm
-from crm.enquiries.queries import case_list, my_open_cases, officer_choices
+from crm.enquiries.forms import (
+    ActivityForm,
+    ApprovalForm,
+    AssessmentForm,
+    CaseFilterForm,
+    CheckForm,
+    EnquiryForm,
+    PanelForm,
+    StepForm,
+)
+from crm.enquiries.queries import case_list, last_activity_on, my_open_cases, officer_choices
+from crm.enquiries.services import (
+    NewEnquiry,
+    approve_case,
+    create_enquiry,
+    keep_both,
+    merge_duplicate,
+    tasks_due,
+)
 from crm.extensions import db
 from crm.formfields import choices
-from crm.models import Case, Role
+from crm.metrics.cases import response_working_days
+from crm.models import Activity, ActivityKind, CarerType, Case, Check, CheckKind, Role, User
 from crm.pagination import paginate
+from crm.timeutil import today
+
+STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}
 
 
 def get_case_or_404(case_id: int) -> Case:
     return db.get_or_404(Case, case_id)
 
 
+def _user_or_none(user_id: str | None) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id else None
+
+
 @bp.route("/mine")
 @allow(Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER)
 def my_cases():
+    tasks = db.session.scalars(tasks_due(current_user, today())).all()
     return render_template(
-        "enquiries/my_cases.html", pagination=paginate(my_open_cases(current_user))
+        "enquiries/my_cases.html", tasks=tasks, pagination=paginate(my_open_cases(current_user))
     )
 
 
@@ -32,9 +62,183 @@ def index():
     return render_template("enquiries/index.html", form=form, pagination=paginate(query))
 
 
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = EnquiryForm()
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k in NewEnquiry.__dataclass_fields__}
+        data["carer_type"] = CarerType(data["carer_type"])
+        try:
+            case = create_enquiry(NewEnquiry(**data), by=current_user, owner=current_user)
+        except TransitionRefused as refused:
+            form.enquiry_date.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"Enquiry {case.reference} saved.", "success")
+            return redirect(url_for("enquiries.show", case_id=case.id))
+    return render_template("enquiries/new.html", form=form)
+
+
 @bp.route("/<int:case_id>")
 def show(case_id: int):
     case = get_case_or_404(case_id)
+    state = case.state()
+    reasons = stalled_reasons(state, last_activity_on(case, today()), today(), load_settings())
     audit.record_view(case)
     db.session.commit()
-    return render_template("enquiries/show.html", case=case, state=case.state())
+    return render_template(
+        "enquiries/show.html",
+        case=case,
+        state=state,
+        stalled=reasons,
+        response_days=response_working_days(case),
+        activity_form=ActivityForm(),
+        target=load_settings().first_contact_target_working_days,
+    )
+
+
+@bp.route("/<int:case_id>/steps/<kind>", methods=["GET", "POST"])
+def step(case_id: int, kind: str):
+    case = get_case_or_404(case_id)
+    try:
+        event_kind = EventKind(kind)
+    except ValueError:
+        abort(404)
+    form = STEP_FORMS.get(event_kind, StepForm)(event_kind)
+    if isinstance(form, ApprovalForm):
+        form.supervising_worker.choices = choices(worker_choices(), blank="Allocate later")
+    if event_kind not in case.state().allowed_next():
+        flash(f"{event_kind.label} cannot be recorded for this case now.", "warning")
+        return redirect(url_for("enquiries.show", case_id=case.id))
+    if form.validate_on_submit():
+        try:
+            _record(case, event_kind, form)
+        except TransitionRefused as refused:
+            form.on.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"{event_kind.label} recorded.", "success")
+            return redirect(url_for("enquiries.show", case_id=case.id))
+    return render_template("enquiries/step.html", case=case, form=form, kind=event_kind)
+
+
+def _record(case: Case, kind: EventKind, form: StepForm) -> None:
+    reason = form.reason.data if "reason" in form else None
+    if isinstance(form, ApprovalForm):
+        approve_case(
+            case,
+            form.on.data,
+            current_user,
+            places=form.places.data,
+            min_age=form.min_age.data,
+            max_age=form.max_age.data,
+            categories=form.categories.data,
+            note=form.note.data or None,
+            supervising_worker=_user_or_none(form.supervising_worker.data),
+        )
+        return
+    if isinstance(form, PanelForm):
+        case.panel_recommendation = form.recommendation.data
+    case.record_step(kind, form.on.data, current_user, note=form.note.data or None, reason=reason)
+
+
+@bp.route("/<int:case_id>/activities", methods=["POST"])
+def add_activity(case_id: int):
+    case = get_case_or_404(case_id)
+    form = ActivityForm()
+    if form.validate_on_submit():
+        case.log_activity(
+            ActivityKind(form.kind.data),
+            form.on.data,
+            current_user,
+            note=form.note.data or None,
+            due_on=form.due_on.data,
+        )
+        db.session.commit()
+        flash("Added to the activity log.", "success")
+        return redirect(url_for("enquiries.show", case_id=case.id))
+    state = case.state()
+    return render_template(
+        "enquiries/show.html",
+        case=case,
+        state=state,
+        stalled=[],
+        activity_form=form,
+        response_days=response_working_days(case),
+        target=load_settings().first_contact_target_working_days,
+    ), 400
+
+
+@bp.route("/<int:case_id>/activities/<int:activity_id>/done", methods=["POST"])
+def complete_task(case_id: int, activity_id: int):
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.case_id != case_id or activity.kind is not ActivityKind.TASK:
+        abort(404)
+    activity.done_on = today()
+    db.session.commit()
+    flash("Task marked as done.", "success")
+    if request.form.get("back") == "mine":
+        return redirect(url_for("enquiries.my_cases"))
+    return redirect(url_for("enquiries.show", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/checks/new", methods=["GET", "POST"])
+@bp.route("/<int:case_id>/checks/<int:check_id>", methods=["GET", "POST"])
+def edit_check(case_id: int, check_id: int | None = None):
+    case = get_case_or_404(case_id)
+    check = db.get_or_404(Check, check_id) if check_id else None
+    if check is not None and check.case_id != case.id:
+        abort(404)
+    form = CheckForm(obj=check)
+    form.member.choices = choices(
+        ((str(m.id), m.full_name) for m in case.members), blank="Not for one person"
+    )
+    if request.method == "GET" and check is not None:
+        form.member.data = str(check.member_id or "")
+    if form.validate_on_submit():
+        check = check or Check(case=case)
+        check.kind = CheckKind(form.kind.data)
+        check.member_id = int(form.member.data) if form.member.data else None
+        for name in ("subject", "requested_on", "received_on", "issued_on", "note"):
+            setattr(check, name, form[name].data or None)
+        check.concern = form.concern.data
+        case.touch(max(filter(None, [check.requested_on, check.received_on]), default=None))
+        db.session.add(check)
+        db.session.commit()
+        flash(f"{check.kind.label} saved.", "success")
+        return redirect(url_for("enquiries.show", case_id=case.id) + "#checks")
+    return render_template("enquiries/check.html", case=case, form=form, check=check)
+
+
+@bp.route("/<int:case_id>/assessment", methods=["GET", "POST"])
+def assessment(case_id: int):
+    case = get_case_or_404(case_id)
+    form = AssessmentForm(obj=case)
+    form.assessing_worker.choices = choices(worker_choices(), blank="Not yet allocated")
+    if request.method == "GET":
+        form.assessing_worker.data = str(case.assessing_worker_id or "")
+    if form.validate_on_submit():
+        case.assessing_worker = _user_or_none(form.assessing_worker.data)
+        case.preparation_training_on = form.preparation_training_on.data
+        case.form_f_completed_on = form.form_f_completed_on.data
+        case.panel_booked_for = form.panel_booked_for.data
+        db.session.commit()
+        flash("Assessment details saved.", "success")
+        return redirect(url_for("enquiries.show", case_id=case.id))
+    return render_template("enquiries/assessment.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/duplicate", methods=["POST"])
+def resolve_duplicate(case_id: int):
+    case = get_case_or_404(case_id)
+    if case.possible_duplicate_of is None:
+        abort(404)
+    if request.form.get("decision") == "merge":
+        original = merge_duplicate(case, current_user, today())
+        db.session.commit()
+        flash(f"Merged into {original.reference}.", "success")
+        return redirect(url_for("enquiries.show", case_id=original.id))
+    keep_both(case)
+    db.session.commit()
+    flash("Kept as a separate case.", "success")
+    return redirect(url_for("enquiries.show", case_id=case.id))

@@ -6,6 +6,8 @@ from crm.models.case import (
     ActivityKind,
     CarerType,
     Case,
+    Check,
+    CheckKind,
     HouseholdMember,
     StageEvent,
 )
@@ -21,6 +23,7 @@ from crm.models.household import (
     PlacementEnding,
 )
 from crm.models.review import CarerEvent, CarerEventKind
+from crm.models.setting import Setting
 from crm.models.user import Role, User, UserRole
 
 __all__ = [
@@ -35,6 +38,8 @@ __all__ = [
     "CarerEventKind",
     "CarerType",
     "Case",
+    "Check",
+    "CheckKind",
     "DeregistrationReason",
     "Household",
     "HouseholdMember",
@@ -43,6 +48,7 @@ __all__ = [
     "Placement",
     "PlacementEnding",
     "Role",
+    "Setting",
     "StageEvent",
     "User",
     "UserRole",

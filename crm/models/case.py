@@ -55,7 +55,9 @@ class Case(db.Model):
     first_name: Mapped[str] = mapped_column(sa.String(80))
     last_name: Mapped[str] = mapped_column(sa.String(80))
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
-    phone: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # The phone number reduced to digits in national form, for matching duplicates.
+    phone_key: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     address: Mapped[str | None] = mapped_column(sa.String(255))
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
     source: Mapped[str] = mapped_column(sa.String(40))
@@ -81,9 +83,19 @@ class Case(db.Model):
     outcome_reason: Mapped[str | None] = mapped_column(sa.String(40))
     last_activity_date: Mapped[date | None]
 
+    # Stage 2 and panel details (the milestones themselves are events).
+    preparation_training_on: Mapped[date | None]  # e.g. Skills to Foster attended
+    form_f_completed_on: Mapped[date | None]
+    panel_booked_for: Mapped[date | None]
+    panel_recommendation: Mapped[str | None] = mapped_column(sa.String(20))
+
+    # Set when a new enquiry's email or phone matches a recent case.
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    possible_duplicate_of: Mapped[Case | None] = relationship(remote_side=[id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     assessing_worker: Mapped[User | None] = relationship(foreign_keys=[assessing_worker_id])
     events: Mapped[list[StageEvent]] = relationship(
@@ -93,6 +105,9 @@ class Case(db.Model):
     )
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="HouseholdMember.id"
+    )
+    checks: Mapped[list[Check]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="(Check.kind, Check.id)"
     )
     activities: Mapped[list[Activity]] = relationship(
         back_populates="case",
@@ -104,6 +119,19 @@ class Case(db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.stage}>"
+
+    @staticmethod
+    def phone_key_for(phone: str | None) -> str | None:
+        """07700 900123, +44 7700 900123 and 07700900123 all match."""
+        digits = "".join(ch for ch in phone or "" if ch.isdigit())
+        if digits.startswith("44"):
+            digits = "0" + digits[2:]
+        return digits or None
+
+    def set_contact(self, email: str | None, phone: str | None) -> None:
+        self.email = email.strip().lower() if email else None
+        self.phone = phone.strip() if phone else None
+        self.phone_key = self.phone_key_for(phone)
 
     @property
     def display_name(self) -> str:
@@ -170,8 +198,7 @@ class Case(db.Model):
         """Record a call, email, visit, note or follow-up task against the case."""
         activity = Activity(kind=kind, occurred_on=on, user=by, note=note, due_on=due_on)
         self.activities.append(activity)
-        if kind is not ActivityKind.TASK:
-            self.touch(on)
+        self.touch(on)
         return activity
 
     def touch(self, on: date | None) -> None:
@@ -243,3 +270,52 @@ class Activity(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="activities")
     user: Mapped[User | None] = relationship()
+
+
+class CheckKind(enum.StrEnum):
+    DBS = "dbs"
+    MEDICAL = "medical"
+    LOCAL_AUTHORITY = "local_authority"
+    PERSONAL_REFERENCE = "personal_reference"
+    EMPLOYER_REFERENCE = "employer_reference"
+    EX_PARTNER_REFERENCE = "ex_partner_reference"
+
+    @property
+    def label(self) -> str:
+        return CHECK_LABELS[self]
+
+
+CHECK_LABELS = {
+    CheckKind.DBS: "DBS (enhanced) check",
+    CheckKind.MEDICAL: "Medical (GP / adult health)",
+    CheckKind.LOCAL_AUTHORITY: "Local authority checks",
+    CheckKind.PERSONAL_REFERENCE: "Personal reference",
+    CheckKind.EMPLOYER_REFERENCE: "Employer reference",
+    CheckKind.EX_PARTNER_REFERENCE: "Ex-partner reference",
+}
+
+
+class Check(db.Model):
+    """One Stage 1 check: a DBS for an adult, a medical, a reference..."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[CheckKind] = mapped_column(enum_column(CheckKind, 30))
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("household_members.id"))
+    subject: Mapped[str | None] = mapped_column(sa.String(160))  # a referee's name, say
+    requested_on: Mapped[date | None]
+    received_on: Mapped[date | None]
+    issued_on: Mapped[date | None]  # e.g. the DBS certificate's issue date
+    concern: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    case: Mapped[Case] = relationship(back_populates="checks")
+    member: Mapped[HouseholdMember | None] = relationship()
+
+    @property
+    def status(self) -> str:
+        if self.received_on:
+            return "Received, concern noted" if self.concern else "Received"
+        return "Requested" if self.requested_on else "Not requested"

@@ -1,0 +1,58 @@
+"""Settings an administrator can change, with the defaults domain.md gives.
+
+Stored as one row per key in `settings`; any key not stored takes its default.
+Every rule that has a limit reads it from here, so a change applies everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import sqlalchemy as sa
+
+from crm.extensions import db
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Stalled assessments (domain.md "Stalled").
+    stage1_limit_days: int = 60
+    stage2_limit_days: int = 120
+    panel_limit_days: int = 30
+    application_limit_days: int = 240
+    inactivity_limit_days: int = 28
+    # Enquiries.
+    first_contact_target_working_days: int = 2
+    duplicate_window_days: int = 365
+
+
+SETTING_LABELS = {
+    "stage1_limit_days": "Stage 1 stalls after (days in stage)",
+    "stage2_limit_days": "Stage 2 stalls after (days in stage)",
+    "panel_limit_days": "Waiting for panel / decision stalls after (days)",
+    "application_limit_days": "An assessment stalls this many days after application",
+    "inactivity_limit_days": "An assessment stalls after this many days without activity",
+    "first_contact_target_working_days": "First contact target (working days after enquiry)",
+    "duplicate_window_days": "Flag possible duplicates of enquiries from the last (days)",
+}
+
+
+def load_settings() -> Settings:
+    """The settings in force: stored values over the defaults."""
+    from crm.models.setting import Setting
+
+    stored = {row.key: row.value for row in db.session.scalars(sa.select(Setting))}
+    known = {f.name for f in fields(Settings)}
+    return replace(Settings(), **{k: int(v) for k, v in stored.items() if k in known})
+
+
+def save_settings(values: dict[str, int]) -> None:
+    """Store changed settings (the caller commits; the audit log records the change)."""
+    from crm.models.setting import Setting
+
+    for key, value in values.items():
+        row = db.session.get(Setting, key)
+        if row is None:
+            db.session.add(Setting(key=key, value=int(value)))
+        elif row.value != int(value):
+            row.value = int(value)

@@ -1,0 +1,49 @@
+"""What "stalled" means: an assessment that needs chasing (domain.md).
+
+A case open at the as-of date, in Stage 1, Stage 2 or waiting for the
+panel/ADM decision, is stalled if ANY of these holds (limits from Settings):
+- it has been in its current stage more than the stage's limit
+  (a resume after a hold restarts the stage clock);
+- more than `application_limit_days` have passed since its application;
+- more than `inactivity_limit_days` have passed since its last activity
+  (any milestone, contact or logged activity on or before as-of).
+Cases on hold are not stalled. "More than N days" means as_of - start > N.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crm.domain.settings import Settings
+from crm.domain.stages import CaseState, EventKind, Stage
+
+
+def stage_limit(stage: Stage, settings: Settings) -> int:
+    return {
+        Stage.STAGE1: settings.stage1_limit_days,
+        Stage.STAGE2: settings.stage2_limit_days,
+        Stage.PANEL: settings.panel_limit_days,
+    }[stage]
+
+
+def stalled_reasons(
+    state: CaseState, last_activity: date | None, as_of: date, settings: Settings
+) -> list[str]:
+    """Why the case is stalled at `as_of`, in words; empty when it is not."""
+    if not state.is_open or state.on_hold or not state.stage.is_assessment:
+        return []
+    reasons = []
+    limit = stage_limit(state.stage, settings)
+    in_stage = (as_of - state.stage_entered_on).days
+    if in_stage > limit:
+        reasons.append(f"{in_stage} days in {state.stage.label} (limit {limit})")
+    since_application = (as_of - state.milestones[EventKind.APPLICATION]).days
+    if since_application > settings.application_limit_days:
+        reasons.append(
+            f"{since_application} days since application (limit {settings.application_limit_days})"
+        )
+    latest = max(d for d in (last_activity, state.last_event_on) if d is not None)
+    quiet = (as_of - latest).days
+    if quiet > settings.inactivity_limit_days:
+        reasons.append(f"no activity for {quiet} days (limit {settings.inactivity_limit_days})")
+    return reasons

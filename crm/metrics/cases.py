@@ -1,0 +1,100 @@
+"""Which cases need chasing at a date: stalled assessments and overdue first contacts.
+
+Both fold each candidate case's events as they stood on the as-of date, so
+the officers' lists today and the metrics for a past date use one rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.domain.settings import Settings, load_settings
+from crm.domain.stages import CaseState, Stage, Step, state_at
+from crm.domain.stalled import stalled_reasons
+from crm.domain.working_days import working_days_between
+from crm.extensions import db
+from crm.models import Activity, Case, StageEvent
+
+
+@dataclass(frozen=True)
+class StalledCase:
+    case_id: int
+    reference: str
+    reasons: list[str]
+
+
+def _open_at(as_of: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Case.enquiry_date <= as_of,
+        sa.or_(Case.outcome_date.is_(None), Case.outcome_date > as_of),
+    )
+
+
+def states_at(case_ids: list[int], as_of: date) -> dict[int, CaseState]:
+    """Each case's state on `as_of`, from its events (one query)."""
+    steps: dict[int, list[Step]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(StageEvent.case_id, StageEvent.kind, StageEvent.occurred_on, StageEvent.reason)
+        .where(StageEvent.case_id.in_(case_ids), StageEvent.occurred_on <= as_of)
+        .order_by(StageEvent.case_id, StageEvent.occurred_on, StageEvent.id)
+    )
+    for case_id, kind, on, reason in rows:
+        steps[case_id].append(Step(kind, on, reason))
+    return {case_id: state_at(steps[case_id]) for case_id in case_ids}
+
+
+def _last_activity(case_ids: list[int], as_of: date) -> dict[int, date]:
+    rows = db.session.execute(
+        sa.select(Activity.case_id, sa.func.max(Activity.occurred_on))
+        .where(Activity.case_id.in_(case_ids), Activity.occurred_on <= as_of)
+        .group_by(Activity.case_id)
+    )
+    return dict(rows.all())
+
+
+def stalled_cases(as_of: date, settings: Settings | None = None) -> list[StalledCase]:
+    """Assessments stalled at `as_of` (domain.md's rule), sorted by reference."""
+    settings = settings or load_settings()
+    candidates = db.session.execute(
+        sa.select(Case.id, Case.reference).where(
+            _open_at(as_of), Case.application_date.isnot(None), Case.application_date <= as_of
+        )
+    ).all()
+    ids = [case_id for case_id, _ in candidates]
+    states = states_at(ids, as_of)
+    activity = _last_activity(ids, as_of)
+    stalled = []
+    for case_id, reference in candidates:
+        reasons = stalled_reasons(states[case_id], activity.get(case_id), as_of, settings)
+        if reasons:
+            stalled.append(StalledCase(case_id, reference, reasons))
+    return sorted(stalled, key=lambda s: s.reference)
+
+
+def overdue_first_contacts(as_of: date, settings: Settings | None = None) -> list[int]:
+    """Enquiries open at `as_of` with no first contact after the target working days."""
+    settings = settings or load_settings()
+    candidates = db.session.execute(
+        sa.select(Case.id, Case.enquiry_date).where(
+            _open_at(as_of),
+            sa.or_(Case.first_contact_date.is_(None), Case.first_contact_date > as_of),
+        )
+    ).all()
+    late = [
+        case_id
+        for case_id, enquired in candidates
+        if working_days_between(enquired, as_of) > settings.first_contact_target_working_days
+    ]
+    states = states_at(late, as_of)
+    return [i for i in late if states[i].stage is Stage.ENQUIRY and not states[i].on_hold]
+
+
+def response_working_days(case: Case) -> int | None:
+    """Working days from enquiry to first contact, or None before first contact."""
+    if case.first_contact_date is None:
+        return None
+    return working_days_between(case.enquiry_date, case.first_contact_date)
