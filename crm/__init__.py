@@ -94,8 +94,10 @@ def register_blueprints(app: Flask) -> None:
     from crm.dashboard import bp as dashboard_bp
     from crm.enquiries import bp as enquiries_bp
     from crm.main import bp as main_bp
+    from crm.public import bp as public_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, enquiries_bp, carers_bp, dashboard_bp):
+    blueprints = (main_bp, auth_bp, admin_bp, enquiries_bp, carers_bp, dashboard_bp, public_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

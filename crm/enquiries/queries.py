@@ -52,7 +52,9 @@ def case_list(
         query = query.where(Case.source == source)
     if carer_type:
         query = query.where(Case.carer_type == carer_type)
-    if owner:
+    if owner == "none":
+        query = query.where(Case.owner_id.is_(None))
+    elif owner:
         query = query.where(Case.owner_id == int(owner))
     if date_from:
         query = query.where(Case.enquiry_date >= date_from)
@@ -78,6 +80,15 @@ def last_activity_on(case: Case, on: date) -> date | None:
         sa.select(sa.func.max(Activity.occurred_on)).where(
             Activity.case_id == case.id, Activity.occurred_on <= on
         )
+    )
+
+
+def unassigned_count() -> sa.Select:
+    """How many open cases have no officer (new web enquiries land here)."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(Case)
+        .where(Case.owner_id.is_(None), Case.stage.in_(OPEN_STAGES))
     )
 
 

@@ -18,7 +18,12 @@ from crm.enquiries.forms import (
     PanelForm,
     StepForm,
 )
-from crm.enquiries.queries import case_list, last_activity_on, my_open_cases, officer_choices
+from crm.enquiries.queries import (
+    case_list,
+    last_activity_on,
+    my_open_cases,
+    officer_choices,
+)
 from crm.enquiries.services import (
     NewEnquiry,
     approve_case,
@@ -57,7 +62,7 @@ def my_cases():
 @bp.route("/")
 def index():
     form = CaseFilterForm(request.args)
-    form.owner.choices = choices(officer_choices(), blank="Anyone")
+    form.owner.choices = choices([("none", "Unassigned"), *officer_choices()], blank="Anyone")
     query = case_list(**form.data) if form.validate() else case_list()
     return render_template("enquiries/index.html", form=form, pagination=paginate(query))
 
@@ -140,6 +145,15 @@ def _record(case: Case, kind: EventKind, form: StepForm) -> None:
     if isinstance(form, PanelForm):
         case.panel_recommendation = form.recommendation.data
     case.record_step(kind, form.on.data, current_user, note=form.note.data or None, reason=reason)
+
+
+@bp.route("/<int:case_id>/take", methods=["POST"])
+def take(case_id: int):
+    case = get_case_or_404(case_id)
+    case.owner = current_user
+    db.session.commit()
+    flash(f"{case.reference} is now yours.", "success")
+    return redirect(url_for("enquiries.show", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/activities", methods=["POST"])

@@ -1,0 +1,46 @@
+"""The front door a council links to from its website: no login, only creates."""
+
+from flask import redirect, render_template, request, url_for
+
+from crm import audit
+from crm.auth.access import public
+from crm.enquiries.services import NewEnquiry, create_enquiry
+from crm.extensions import db, limiter
+from crm.public import bp
+from crm.public.forms import RegisterInterestForm
+from crm.timeutil import today
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@public
+def register_interest():
+    form = RegisterInterestForm()
+    if request.method == "GET":
+        form.campaign.data = request.args.get("campaign", "")[:120]
+    if form.validate_on_submit():
+        if not form.website.data:  # a filled honeypot is thanked and ignored
+            with audit.acting_as("public form"):
+                create_enquiry(
+                    NewEnquiry(
+                        first_name=form.first_name.data,
+                        last_name=form.last_name.data,
+                        email=form.email.data,
+                        phone=form.phone.data,
+                        postcode=form.postcode.data,
+                        source=form.source.data,
+                        campaign=form.campaign.data or None,
+                        message=form.message.data,
+                        enquiry_date=today(),
+                    ),
+                    by=None,
+                )
+                db.session.commit()
+        return redirect(url_for("public.thank_you"))
+    return render_template("public/register.html", form=form)
+
+
+@bp.route("/thank-you")
+@public
+def thank_you():
+    return render_template("public/thank_you.html")
