@@ -202,3 +202,9 @@ def test_a_negative_setting_is_refused(admin_client, db):
         "/admin/settings", data=asdict(Settings()) | {"panel_limit_days": -1}
     ).data
     assert b"Number must be between 0 and 3650." in page
+
+
+def test_the_case_list_searches_by_phone_whatever_the_spacing(officer_client, db):
+    match = CaseFactory(phone="07700 900 123", phone_key="07700900123")
+    page = officer_client.get("/cases/?q=07700900123").data
+    assert match.reference.encode() in page

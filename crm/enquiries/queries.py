@@ -31,36 +31,43 @@ def case_list(
         .order_by(Case.enquiry_date.desc(), Case.id.desc())
     )
     if q:
-        needle = q.strip()
-        like = f"%{needle}%"
+        query = query.where(_matches(q))
+    if stage:
         query = query.where(
-            sa.or_(
-                Case.reference.ilike(like),
-                (Case.first_name + " " + Case.last_name).ilike(like),
-                Case.email.ilike(like),
-                Case.phone.ilike(like),
-                sa.func.replace(Case.postcode, " ", "").ilike(f"%{needle.replace(' ', '')}%"),
-            )
+            Case.stage.in_(OPEN_STAGES) if stage == "open" else Case.stage == Stage(stage)
         )
-    if stage == "open":
-        query = query.where(Case.stage.in_(OPEN_STAGES))
-    elif stage:
-        query = query.where(Case.stage == Stage(stage))
     if flag:
         query = _flagged(query, flag)
     if source:
         query = query.where(Case.source == source)
     if carer_type:
         query = query.where(Case.carer_type == carer_type)
-    if owner == "none":
-        query = query.where(Case.owner_id.is_(None))
-    elif owner:
-        query = query.where(Case.owner_id == int(owner))
+    if owner:
+        query = query.where(
+            Case.owner_id.is_(None) if owner == "none" else Case.owner_id == int(owner)
+        )
     if date_from:
         query = query.where(Case.enquiry_date >= date_from)
     if date_to:
         query = query.where(Case.enquiry_date <= date_to)
     return query
+
+
+def _matches(q: str) -> sa.ColumnElement[bool]:
+    """Search by reference, name, email, phone (any spacing) or postcode (any spacing)."""
+    needle = q.strip()
+    like = f"%{needle}%"
+    compact = needle.replace(" ", "")
+    clauses = [
+        Case.reference.ilike(like),
+        (Case.first_name + " " + Case.last_name).ilike(like),
+        Case.email.ilike(like),
+        sa.func.replace(Case.postcode, " ", "").ilike(f"%{compact}%"),
+    ]
+    digits = Case.phone_key_for(needle)
+    if digits and len(digits) >= 4:
+        clauses.append(Case.phone_key.contains(digits, autoescape=True))
+    return sa.or_(*clauses)
 
 
 def _flagged(query: sa.Select, flag: str) -> sa.Select:
