@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import click
@@ -99,6 +100,61 @@ def _echo_demo_logins() -> None:
             click.echo(f"  {role:<28} {email}")
 
 
+@click.command("import-tracker")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the good rows and write the bad ones to an errors file.",
+)
+@click.option(
+    "--errors-file",
+    type=click.Path(dir_okay=False),
+    help="Where to write bad rows (default: FILE.errors.csv).",
+)
+@with_appcontext
+def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | None) -> None:
+    """Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid."""
+    from crm.imports.reading import FileRejected, read_table, write_error_rows
+    from crm.imports.tracker import import_tracker
+    from crm.timeutil import today
+
+    try:
+        table = read_table(file)
+    except FileRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    with (
+        audit.acting_as("cli:import-tracker"),
+        click.progressbar(length=len(table.rows), label="Importing", file=sys.stderr) as bar,
+    ):
+        try:
+            result = import_tracker(table, today(), skip_invalid, progress=bar.update)
+        except FileRejected as exc:
+            raise click.ClickException(str(exc)) from exc
+        if result.errors and not skip_invalid:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    if result.errors:
+        for error in result.errors[:50]:
+            click.echo(str(error), err=True)
+        if len(result.errors) > 50:
+            click.echo(f"... and {len(result.errors) - 50} more", err=True)
+    if result.errors and not skip_invalid:
+        raise click.ClickException(
+            f"{len(result.bad_rows)} bad row(s); nothing was imported. "
+            "Fix them, or use --skip-invalid to import the good rows."
+        )
+    if result.errors:
+        path = errors_file or f"{file}.errors.csv"
+        written = write_error_rows(path, table, result.errors)
+        click.echo(f"{written} bad row(s) skipped and written to {path}.")
+    click.echo(
+        f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged."
+    )
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(import_tracker_command)

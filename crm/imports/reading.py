@@ -1,0 +1,144 @@
+"""Reading CSV and XLSX files into rows of text, and the value parsers importers share."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem in one cell: row 1 is the header, so data starts at row 2."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.reason}"
+
+
+class FileRejected(ValueError):
+    """The file as a whole cannot be read (wrong type, bad headers, not UTF-8...)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[dict[str, str]]  # each row's cells as stripped text, by header
+
+
+def read_table(source: str | Path | IO[bytes], filename: str | None = None) -> Table:
+    """Read a .csv (UTF-8, with or without BOM) or .xlsx file's first sheet."""
+    name = (filename or str(source)).lower()
+    if name.endswith(".xlsx"):
+        return _read_xlsx(source)
+    if name.endswith(".csv"):
+        return _read_csv(source)
+    raise FileRejected("Upload a .csv or .xlsx file.")
+
+
+def _read_csv(source: str | Path | IO[bytes]) -> Table:
+    raw = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRejected("The CSV file is not UTF-8 text; save it as 'CSV UTF-8'.") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    return _table(reader)
+
+
+def _read_xlsx(source: str | Path | IO[bytes]) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FileRejected("The file is not a readable .xlsx workbook.") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return _table([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(rows: Iterator[list[str]]) -> Table:
+    rows = iter(rows)
+    try:
+        headers = [h.strip() for h in next(rows)]
+    except StopIteration as exc:
+        raise FileRejected("The file is empty.") from exc
+    while headers and headers[-1] == "":
+        headers.pop()
+    data = []
+    for cells in rows:
+        cells = [c.strip() if isinstance(c, str) else _cell_text(c) for c in cells]
+        if not any(cells):
+            continue  # blank lines and trailing empty rows
+        extra = cells[len(headers) :]
+        if any(extra):
+            raise FileRejected(f"Row {len(data) + 2} has more cells than there are headers.")
+        data.append(dict(zip(headers, cells + [""] * (len(headers) - len(cells)), strict=False)))
+    return Table(headers, data)
+
+
+def check_headers(headers: list[str], allowed: list[str], required: list[str]) -> None:
+    """Header names must be exact: unknown or missing ones reject the file."""
+    unknown = [h for h in headers if h not in allowed]
+    missing = [h for h in required if h not in headers]
+    repeated = sorted({h for h in headers if headers.count(h) > 1})
+    problems = []
+    if missing:
+        problems.append("missing required column(s): " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown column(s): " + ", ".join(unknown))
+    if repeated:
+        problems.append("repeated column(s): " + ", ".join(repeated))
+    if problems:
+        raise FileRejected("; ".join(problems).capitalize() + ". Allowed: " + ", ".join(allowed))
+
+
+def parse_date(text: str) -> date:
+    """YYYY-MM-DD or the UK's DD/MM/YYYY (03/04/2024 is 3 April)."""
+    try:
+        if "/" in text:
+            day, month, year = text.split("/")
+            if len(year) != 4:
+                raise ValueError
+            return date(int(year), int(month), int(day))
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY") from exc
+
+
+def write_error_rows(path: str | Path, table: Table, errors: list[RowError]) -> int:
+    """Write each bad row as it was, with its reasons in an `errors` column."""
+    reasons: dict[int, list[str]] = {}
+    for error in errors:
+        reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["row", *table.headers, "errors"])
+        for number, cells in enumerate(table.rows, start=2):
+            if number in reasons:
+                writer.writerow(
+                    [number, *(cells[h] for h in table.headers), "; ".join(reasons[number])]
+                )
+    return len(reasons)

@@ -1,0 +1,270 @@
+"""Importing a recruitment tracker: all or nothing, every bad row reported, re-import safe."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from crm.domain.stages import EventKind, Stage
+from crm.imports.reading import FileRejected, read_table
+from crm.imports.tracker import COLUMNS, import_tracker
+from crm.models import Activity, AuditEvent, Case
+
+TODAY = date(2025, 6, 30)
+
+APPROVED = {
+    "reference": "T-1",
+    "enquiry_date": "2024-01-08",
+    "source": "website",
+    "first_name": "Jo",
+    "last_name": "Bloggs",
+    "email": "jo@example.com",
+    "first_contact_date": "09/01/2024",
+    "initial_visit_date": "2024-02-01",
+    "application_date": "2024-03-01",
+    "stage2_start_date": "2024-04-01",
+    "panel_date": "2024-09-02",
+    "approval_date": "2024-09-16",
+    "outcome": "approved",
+}
+OPEN = {"reference": "T-2", "enquiry_date": "03/04/2025", "last_contact_date": "2025-04-10"}
+WITHDRAWN = {
+    "reference": "T-3",
+    "enquiry_date": "2025-01-06",
+    "first_contact_date": "2025-01-07",
+    "outcome": "withdrawn_by_applicant",
+    "outcome_date": "2025-02-01",
+    "withdrawal_reason": "AW4",
+}
+
+
+def write_csv(path, *rows, headers=COLUMNS):
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=headers)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+    return path
+
+
+def run(path, skip_invalid=False):
+    return import_tracker(read_table(path), TODAY, skip_invalid=skip_invalid)
+
+
+def cases(db):
+    return {c.reference: c for c in db.session.scalars(sa.select(Case))}
+
+
+def test_a_good_file_creates_each_case_at_its_stage(db, tmp_path):
+    result = run(write_csv(tmp_path / "t.csv", APPROVED, OPEN, WITHDRAWN))
+    db.session.commit()
+    found = cases(db)
+    assert (result.created, result.errors) == (3, [])
+    assert found["T-1"].stage is Stage.APPROVED
+    assert found["T-1"].approval_date == date(2024, 9, 16)
+    assert found["T-2"].stage is Stage.ENQUIRY
+    assert (found["T-3"].stage, found["T-3"].outcome_reason) == (
+        Stage.WITHDRAWN_BY_APPLICANT,
+        "AW4",
+    )
+
+
+def test_uk_dates_are_day_first(db, tmp_path):
+    run(write_csv(tmp_path / "t.csv", OPEN))
+    assert cases(db)["T-2"].enquiry_date == date(2025, 4, 3)
+
+
+def test_each_milestone_becomes_a_dated_event(db, tmp_path):
+    run(write_csv(tmp_path / "t.csv", APPROVED))
+    kinds = [e.kind for e in cases(db)["T-1"].events]
+    assert kinds == [
+        EventKind.ENQUIRY,
+        EventKind.FIRST_CONTACT,
+        EventKind.INITIAL_VISIT,
+        EventKind.APPLICATION,
+        EventKind.STAGE2_START,
+        EventKind.PANEL,
+        EventKind.APPROVAL,
+    ]
+
+
+def test_the_last_contact_is_imported_as_an_activity(db, tmp_path):
+    run(write_csv(tmp_path / "t.csv", OPEN))
+    case = cases(db)["T-2"]
+    assert [a.occurred_on for a in case.activities] == [date(2025, 4, 10)]
+    assert case.last_activity_date == date(2025, 4, 10)
+
+
+def test_each_imported_case_is_audited(db, tmp_path):
+    run(write_csv(tmp_path / "t.csv", APPROVED, OPEN))
+    summaries = db.session.scalars(
+        sa.select(AuditEvent.summary).where(AuditEvent.entity_type == "Case")
+    ).all()
+    assert sorted(summaries) == ["T-1 imported from a tracker", "T-2 imported from a tracker"]
+
+
+def test_an_xlsx_file_imports_like_a_csv(db, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["reference", "enquiry_date", "first_contact_date"])
+    sheet.append(["X-1", date(2025, 2, 3), "04/02/2025"])
+    book.save(tmp_path / "t.xlsx")
+    result = run(tmp_path / "t.xlsx")
+    assert result.created == 1
+    assert cases(db)["X-1"].first_contact_date == date(2025, 2, 4)
+
+
+BAD_ROWS = [
+    ({"enquiry_date": "2025-13-01"}, "enquiry_date", "is not a date"),
+    ({"enquiry_date": "2099-01-01"}, "enquiry_date", "in the future"),
+    ({"application_date": "2025-03-01"}, "application_date", "a stage cannot be skipped"),
+    ({"first_contact_date": "2024-12-01"}, "first_contact_date", "cannot go backwards"),
+    ({"outcome": "emigrated"}, "outcome", "unknown outcome"),
+    (
+        {
+            "first_contact_date": "2025-01-07",
+            "outcome": "withdrawn_by_applicant",
+            "outcome_date": "2025-01-08",
+            "withdrawal_reason": "AW9",
+        },
+        "withdrawal_reason",
+        "unknown code 'AW9'",
+    ),
+    (
+        {"outcome": "withdrawn_by_service", "outcome_date": "2025-01-08"},
+        "withdrawal_reason",
+        "required",
+    ),
+    ({"outcome": "approved"}, "approval_date", "exactly when the outcome is approved"),
+    ({"outcome": "rejected", "outcome_date": "2025-02-01"}, "outcome", "been to panel"),
+    ({"outcome": "on_hold"}, "outcome_date", "required when the outcome is on_hold"),
+    ({"carer_type": "foster"}, "carer_type", "use mainstream or kinship"),
+    ({"source": "carrier pigeon"}, "source", "unknown source"),
+    ({"email": "not an email"}, "email", "email"),
+    ({"postcode": "X" * 11}, "postcode", "longer than 10 characters"),
+    ({"reference": ""}, "reference", "required"),
+    ({"last_contact_date": "2024-01-01"}, "last_contact_date", "between the enquiry date"),
+]
+
+
+@pytest.mark.parametrize(("change", "column", "reason"), BAD_ROWS, ids=[c for _, c, _ in BAD_ROWS])
+def test_a_bad_row_is_refused_with_its_column_and_reason(db, tmp_path, change, column, reason):
+    row = {"reference": "B-1", "enquiry_date": "2025-01-06", **change}
+    result = run(write_csv(tmp_path / "t.csv", OPEN, row))
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+    assert reason in result.errors[0].reason
+    assert cases(db) == {}
+
+
+def test_every_bad_row_is_reported_at_once_and_nothing_is_imported(db, tmp_path):
+    rows = [
+        OPEN,
+        dict(OPEN, reference="B-1", enquiry_date="soon"),
+        APPROVED,
+        dict(WITHDRAWN, withdrawal_reason=""),
+    ]
+    result = run(write_csv(tmp_path / "t.csv", *rows))
+    assert [(e.row, e.column) for e in result.errors] == [
+        (3, "enquiry_date"),
+        (5, "withdrawal_reason"),
+    ]
+    assert result.created == 0 and cases(db) == {}
+
+
+def test_a_repeated_reference_in_one_file_is_an_error(db, tmp_path):
+    result = run(write_csv(tmp_path / "t.csv", OPEN, OPEN))
+    assert [(e.row, e.reason) for e in result.errors] == [(3, "repeats row 2")]
+
+
+def test_skip_invalid_imports_the_good_rows(db, tmp_path):
+    result = run(
+        write_csv(tmp_path / "t.csv", OPEN, dict(OPEN, reference="B", outcome="x")),
+        skip_invalid=True,
+    )
+    assert (result.created, sorted(cases(db))) == (1, ["T-2"])
+    assert result.bad_rows == {3}
+
+
+def test_reimporting_the_same_file_changes_nothing(db, tmp_path):
+    path = write_csv(tmp_path / "t.csv", APPROVED, OPEN, WITHDRAWN)
+    run(path)
+    db.session.commit()
+    again = run(path)
+    db.session.commit()
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 3, [])
+    assert len(cases(db)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1
+
+
+def test_reimporting_a_case_that_moved_on_adds_the_new_steps(db, tmp_path):
+    run(write_csv(tmp_path / "t.csv", OPEN))
+    db.session.commit()
+    result = run(write_csv(tmp_path / "t2.csv", dict(OPEN, first_contact_date="2025-04-04")))
+    db.session.commit()
+    assert result.updated == 1
+    assert cases(db)["T-2"].stage is Stage.CONTACTED
+
+
+def test_a_reimport_that_rewrites_recorded_history_is_refused(db, tmp_path):
+    run(write_csv(tmp_path / "t.csv", dict(OPEN, first_contact_date="2025-04-04")))
+    db.session.commit()
+    result = run(write_csv(tmp_path / "t2.csv", dict(OPEN, first_contact_date="2025-04-07")))
+    assert result.errors[0].column == "reference"
+    assert "already records first contact on 04/04/2025" in result.errors[0].reason
+
+
+def test_an_unknown_column_rejects_the_file(tmp_path, db):
+    path = write_csv(
+        tmp_path / "t.csv",
+        {"reference": "A", "enquiry_date": "2025-01-01", "colour": "blue"},
+        headers=["reference", "enquiry_date", "colour"],
+    )
+    with pytest.raises(FileRejected, match="Unknown column"):
+        run(path)
+
+
+def test_a_missing_required_column_rejects_the_file(tmp_path, db):
+    path = write_csv(tmp_path / "t.csv", {"reference": "A"}, headers=["reference"])
+    with pytest.raises(FileRejected, match="Missing required column.*enquiry_date"):
+        run(path)
+
+
+def test_a_file_that_is_not_utf8_is_rejected(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("reference,enquiry_date\nA,2025-01-01 \xa3\n".encode("latin-1"))
+    with pytest.raises(FileRejected, match="not UTF-8"):
+        read_table(path)
+
+
+def test_another_file_type_is_rejected(tmp_path):
+    with pytest.raises(FileRejected, match=r"\.csv or \.xlsx"):
+        read_table(tmp_path / "t.pdf")
+
+
+def test_the_cli_reports_bad_rows_and_exits_non_zero(runner, tmp_path):
+    path = write_csv(tmp_path / "t.csv", OPEN, dict(OPEN, reference="B", outcome="x"))
+    result = runner.invoke(args=["import-tracker", str(path)])
+    assert result.exit_code == 1
+    assert "row 3, outcome: unknown outcome 'x'" in result.output
+    assert "nothing was imported" in result.output
+
+
+def test_the_cli_skip_invalid_writes_an_errors_file(runner, tmp_path, db):
+    path = write_csv(tmp_path / "t.csv", OPEN, dict(OPEN, reference="B", outcome="x"))
+    result = runner.invoke(args=["import-tracker", str(path), "--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    assert "Imported: 1 new" in result.output
+    with open(f"{path}.errors.csv", encoding="utf-8") as report:
+        errors = list(csv.DictReader(report))
+    assert [(e["row"], e["reference"], e["errors"]) for e in errors] == [
+        (
+            "3",
+            "B",
+            "outcome: unknown outcome 'x'; use one of open, approved, "
+            "withdrawn_by_applicant, withdrawn_by_service, rejected, on_hold",
+        )
+    ]
