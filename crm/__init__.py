@@ -93,10 +93,13 @@ def register_blueprints(app: Flask) -> None:
     from crm.carers import bp as carers_bp
     from crm.dashboard import bp as dashboard_bp
     from crm.enquiries import bp as enquiries_bp
+    from crm.imports.views import bp as imports_bp
     from crm.main import bp as main_bp
     from crm.public import bp as public_bp
 
-    blueprints = (main_bp, auth_bp, admin_bp, enquiries_bp, carers_bp, dashboard_bp, public_bp)
+    blueprints = (
+        main_bp, auth_bp, admin_bp, enquiries_bp, carers_bp, dashboard_bp, public_bp, imports_bp,
+    )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

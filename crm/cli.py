@@ -116,7 +116,7 @@ def _echo_demo_logins() -> None:
 def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | None) -> None:
     """Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid."""
     from crm.imports.reading import FileRejected, read_table, write_error_rows
-    from crm.imports.tracker import import_tracker
+    from crm.imports.tracker import import_tracker, refresh_statistics
     from crm.timeutil import today
 
     try:
@@ -135,6 +135,7 @@ def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | Non
             db.session.rollback()
         else:
             db.session.commit()
+            refresh_statistics()
     if result.errors:
         for error in result.errors[:50]:
             click.echo(str(error), err=True)

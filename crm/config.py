@@ -59,6 +59,7 @@ class Config:
     ALLOW_DEMO_USERS = True
 
     PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads; a 100,000-row tracker is about 15 MB
 
 
 class DevelopmentConfig(Config):

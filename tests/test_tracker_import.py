@@ -268,3 +268,63 @@ def test_the_cli_skip_invalid_writes_an_errors_file(runner, tmp_path, db):
             "withdrawn_by_applicant, withdrawn_by_service, rejected, on_hold",
         )
     ]
+
+
+def _upload(client, path, name=None):
+    with open(path, "rb") as handle:
+        return client.post(
+            "/imports/tracker",
+            data={"file": (handle, name or path.name)},
+            content_type="multipart/form-data",
+        )
+
+
+def test_a_manager_uploads_a_good_tracker(manager_client, tmp_path, db):
+    response = _upload(manager_client, write_csv(tmp_path / "t.csv", OPEN, WITHDRAWN))
+    assert response.status_code == 302
+    assert sorted(cases(db)) == ["T-2", "T-3"]
+
+
+def test_the_upload_page_lists_every_bad_row_and_imports_nothing(manager_client, tmp_path, db):
+    path = write_csv(
+        tmp_path / "t.csv",
+        OPEN,
+        dict(OPEN, reference="B", outcome="x"),
+        dict(OPEN, reference="C", enquiry_date="yesterday"),
+    )
+    page = _upload(manager_client, path).get_data(as_text=True)
+    assert "Nothing was imported: 2 rows need fixing" in page
+    assert "<td>3</td><td>outcome</td>" in page and "<td>4</td><td>enquiry_date</td>" in page
+    assert cases(db) == {}
+
+
+def test_the_upload_page_refuses_another_file_type(manager_client, tmp_path, db):
+    path = tmp_path / "t.txt"
+    path.write_text("hello")
+    page = _upload(manager_client, path).data
+    assert b"Upload a .csv or .xlsx file." in page
+
+
+def test_a_broken_xlsx_is_explained_not_a_500(manager_client, tmp_path, db):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    response = _upload(manager_client, path)
+    assert response.status_code == 200
+    assert b"not a readable .xlsx workbook" in response.data
+
+
+def test_reimport_across_several_chunks_with_gaps_changes_nothing(db, tmp_path, monkeypatch):
+    import crm.imports.recorded as recorded
+
+    monkeypatch.setattr(recorded, "CHUNK", 2)
+    first = [dict(OPEN, reference=f"R-{n}") for n in range(5)]
+    run(write_csv(tmp_path / "a.csv", *first))
+    db.session.commit()
+    mixed = [
+        dict(OPEN, reference=f"N-{n}") if n % 2 else dict(OPEN, reference=f"R-{n}")
+        for n in range(5)
+    ]
+    result = run(write_csv(tmp_path / "b.csv", *mixed))
+    db.session.commit()
+    assert (result.created, result.unchanged, result.errors) == (2, 3, [])
+    assert all(len(c.events) == 1 for c in cases(db).values())

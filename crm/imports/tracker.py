@@ -14,14 +14,11 @@ would refuse. Re-importing updates cases by reference and never duplicates.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.orm import selectinload
 
-from crm.audit import current_actor
 from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import (
     REASONS_REQUIRED,
@@ -31,19 +28,11 @@ from crm.domain.stages import (
     TransitionRefused,
     replay,
 )
-from crm.extensions import db
+from crm.imports.bulk import refresh_statistics
 from crm.imports.reading import RowError, Table, check_headers, parse_date
-from crm.models import (
-    Activity,
-    ActivityKind,
-    AuditAction,
-    AuditEvent,
-    CarerType,
-    Case,
-    HouseholdMember,
-    StageEvent,
-)
-from crm.timeutil import utcnow
+from crm.imports.recorded import Recorded, conflicts_with_hearth, read_recorded
+from crm.imports.tracker_write import ImportResult, import_rows
+from crm.models import CarerType
 
 COLUMNS = [
     "reference", "enquiry_date", "source", "carer_type", "first_name", "last_name", "email",
@@ -74,7 +63,6 @@ MAX_LENGTH = {"reference": 40, "source": 40, "first_name": 80, "last_name": 80,
               "email": 254, "phone": 40, "postcode": 10}  # fmt: skip
 SOURCES_BY_NAME = {**{c: c for c in ENQUIRY_SOURCES},
                    **{label.lower(): c for c, label in ENQUIRY_SOURCES.items()}}  # fmt: skip
-CHUNK = 1000
 
 
 @dataclass
@@ -91,19 +79,6 @@ class TrackerRow:
     steps: list[Step]
     state: CaseState
     last_contact: date | None
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    bad_rows: set[int] = field(default_factory=set)
-
-    @property
-    def written(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
 class _RowProblem(Exception):
@@ -221,7 +196,9 @@ def _first_out_of_order(steps: list[Step]) -> Step | None:
     return None
 
 
-def validate(table: Table, today: date) -> tuple[list[TrackerRow], list[RowError]]:
+def validate(
+    table: Table, today: date
+) -> tuple[list[TrackerRow], list[RowError], dict[str, Recorded]]:
     """Check every row against the file rules, the stage rules and what Hearth holds."""
     check_headers(table.headers, COLUMNS, REQUIRED)
     rows, errors, seen = [], [], {}
@@ -236,48 +213,10 @@ def validate(table: Table, today: date) -> tuple[list[TrackerRow], list[RowError
             continue
         seen[row.reference] = number
         rows.append(row)
-    errors += _conflicts_with_hearth(rows)
+    recorded = read_recorded([r.reference for r in rows])
+    errors += conflicts_with_hearth(rows, recorded)
     bad = {e.row for e in errors}
-    return [r for r in rows if r.row not in bad], sorted(errors)
-
-
-def _existing(references: list[str]) -> dict[str, Case]:
-    found = {}
-    for start in range(0, len(references), CHUNK):
-        chunk = references[start : start + CHUNK]
-        query = (
-            sa.select(Case)
-            .where(Case.reference.in_(chunk))
-            .options(selectinload(Case.events), selectinload(Case.activities))
-        )
-        found.update({c.reference: c for c in db.session.scalars(query)})
-    return found
-
-
-def _conflicts_with_hearth(rows: list[TrackerRow]) -> list[RowError]:
-    """A re-imported row may add later steps, never rewrite recorded ones."""
-    existing = _existing([r.reference for r in rows])
-    errors = []
-    for row in rows:
-        case = existing.get(row.reference)
-        if case is None:
-            continue
-        recorded = case.steps()
-        shared = min(len(recorded), len(row.steps))
-        if recorded[:shared] != row.steps[:shared]:
-            where = next(i for i in range(shared) if recorded[i] != row.steps[i])
-            step = recorded[where]
-            errors.append(
-                RowError(
-                    row.row,
-                    "reference",
-                    (
-                        f"case {row.reference} already records {step.kind.label.lower()} on "
-                        f"{step.on:%d/%m/%Y}; the file says otherwise, so it was not changed"
-                    ),
-                )
-            )
-    return errors
+    return [r for r in rows if r.row not in bad], sorted(errors), recorded
 
 
 def import_tracker(
@@ -291,102 +230,13 @@ def import_tracker(
     Without skip_invalid, one bad row means nothing is written and every bad
     row is reported. Does not commit: the caller commits or rolls back.
     """
-    rows, errors = validate(table, today)
+    rows, errors, recorded = validate(table, today)
     if errors and not skip_invalid:
         return ImportResult(errors=errors, bad_rows={e.row for e in errors})
-    result = import_rows(rows, today, progress)
+    result = import_rows(rows, recorded, today, progress)
     result.errors, result.bad_rows = errors, {e.row for e in errors}
     return result
 
 
-def import_rows(
-    rows: list[TrackerRow], today: date, progress: Callable[[int], None] | None = None
-) -> ImportResult:
-    """Write validated rows: update existing cases, bulk-create new ones. Does not commit."""
-    result = ImportResult()
-    existing = _existing([r.reference for r in rows])
-    new_rows = []
-    for row in rows:
-        case = existing.get(row.reference)
-        if case is None:
-            new_rows.append(row)
-        elif _update(case, row, today):
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    for start in range(0, len(new_rows), CHUNK):
-        _create(new_rows[start : start + CHUNK])
-        if progress:
-            progress(min(CHUNK, len(new_rows) - start))
-    result.created = len(new_rows)
-    if progress and len(rows) > len(new_rows):
-        progress(len(rows) - len(new_rows))
-    db.session.flush()
-    return result
-
-
-def _update(case: Case, row: TrackerRow, today: date) -> bool:
-    """Apply a re-imported row to its case; True when anything changed."""
-    before = (case.first_name, case.last_name, case.email, case.phone, case.postcode,
-              case.source, case.carer_type, len(case.events), case.last_activity_date)  # fmt: skip
-    for name in ("first_name", "last_name", "postcode", "source", "carer_type"):
-        value = getattr(row, name)
-        if value:
-            setattr(case, name, value)
-    if row.email or row.phone:
-        case.set_contact(row.email or case.email, row.phone or case.phone)
-    for step in row.steps[len(case.events) :]:
-        case.record_step(step.kind, step.on, None, reason=step.reason, today_=today)
-    if row.last_contact and not any(a.occurred_on == row.last_contact for a in case.activities):
-        case.log_activity(ActivityKind.CALL, row.last_contact, None, note=IMPORTED_CONTACT)
-    after = (case.first_name, case.last_name, case.email, case.phone, case.postcode,
-             case.source, case.carer_type, len(case.events), case.last_activity_date)  # fmt: skip
-    return before != after
-
-
-IMPORTED_CONTACT = "Last recorded contact (imported from tracker)"
-
-
-def _case_values(row: TrackerRow) -> dict:
-    state, dates = row.state, row.state.milestones
-    last = max(filter(None, [state.last_event_on, row.last_contact]))
-    return {
-        "reference": row.reference, "carer_type": row.carer_type, "source": row.source,
-        "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
-        "phone": row.phone, "phone_key": Case.phone_key_for(row.phone),
-        "postcode": row.postcode, "stage": state.stage, "on_hold": state.on_hold,
-        "held_since": state.held_since, "resumed_on": state.resumed_on,
-        "enquiry_date": dates[EventKind.ENQUIRY],
-        "first_contact_date": dates.get(EventKind.FIRST_CONTACT),
-        "initial_visit_date": dates.get(EventKind.INITIAL_VISIT),
-        "application_date": dates.get(EventKind.APPLICATION),
-        "stage2_start_date": dates.get(EventKind.STAGE2_START),
-        "panel_date": dates.get(EventKind.PANEL), "approval_date": dates.get(EventKind.APPROVAL),
-        "outcome_date": state.outcome_date, "outcome_reason": state.outcome_reason,
-        "last_activity_date": last,
-    }  # fmt: skip
-
-
-def _create(rows: list[TrackerRow]) -> None:
-    """Insert a chunk of new cases and their events in a few statements."""
-    ids = dict(db.session.execute(
-        sa.insert(Case).returning(Case.reference, Case.id), [_case_values(r) for r in rows]
-    ).all())  # fmt: skip
-    now, actor = utcnow(), current_actor()
-    events = [{"case_id": ids[r.reference], "kind": s.kind, "occurred_on": s.on,
-               "reason": s.reason, "recorded_at": now} for r in rows for s in r.steps]  # fmt: skip
-    db.session.execute(sa.insert(StageEvent), events)
-    members = [{"case_id": ids[r.reference], "is_applicant": True,
-                "full_name": f"{r.first_name} {r.last_name}".strip() or r.reference}
-               for r in rows]  # fmt: skip
-    db.session.execute(sa.insert(HouseholdMember), members)
-    contacts = [{"case_id": ids[r.reference], "kind": ActivityKind.CALL,
-                 "occurred_on": r.last_contact, "note": IMPORTED_CONTACT, "recorded_at": now}
-                for r in rows if r.last_contact]  # fmt: skip
-    if contacts:
-        db.session.execute(sa.insert(Activity), contacts)
-    db.session.execute(sa.insert(AuditEvent), [
-        {"at": now, "user_id": actor.user_id, "actor": actor.name, "action": AuditAction.CREATED,
-         "entity_type": "Case", "entity_id": str(ids[r.reference]),
-         "summary": f"{r.reference} imported from a tracker", "ip_address": actor.ip_address}
-        for r in rows])  # fmt: skip
+__all__ = ["COLUMNS", "REQUIRED", "ImportResult", "import_tracker", "refresh_statistics",
+           "validate"]  # fmt: skip

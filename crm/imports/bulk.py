@@ -1,0 +1,66 @@
+"""Bulk writing for importers: batched INSERTs, and COPY on PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import Case
+from crm.timeutil import utcnow
+
+
+def insert_rows(model, rows: list[dict], *returning):
+    """One batched INSERT: render_nulls keeps every row's columns alike, so the
+    driver gets one executemany instead of a statement per row. On PostgreSQL,
+    rows that need nothing back go through COPY, several times faster."""
+    if not returning and db.session.get_bind().dialect.name == "postgresql":
+        return copy_rows(model.__table__, rows)
+    statement = sa.insert(model).execution_options(render_nulls=True)
+    if returning:
+        statement = statement.returning(*returning)
+    return db.session.execute(statement, rows)
+
+
+def insert_cases(values: list[dict]) -> dict[str, int]:
+    """Insert cases and return their ids by reference.
+
+    PostgreSQL: ids drawn from the sequence in one query, then COPY (INSERT ...
+    RETURNING of wide rows is the slow part there). Elsewhere: INSERT RETURNING.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return dict(insert_rows(Case, values, Case.reference, Case.id).all())
+    ids = db.session.scalars(
+        sa.text("SELECT nextval(pg_get_serial_sequence('cases', 'id')) "
+                "FROM generate_series(1, :n)"), {"n": len(values)}
+    ).all()  # fmt: skip
+    now = utcnow()
+    for row, case_id in zip(values, ids, strict=True):
+        row.update(id=case_id, created_at=now, updated_at=now)
+    copy_rows(Case.__table__, values)
+    return {row["reference"]: row["id"] for row in values}
+
+
+def copy_rows(table: sa.Table, rows: list[dict]) -> None:
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([plain(row[c]) for c in columns])
+
+
+def plain(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def refresh_statistics() -> None:
+    """After a large import, let PostgreSQL's planner see the new row counts now.
+
+    Autovacuum would get there in a minute or so; until then, queries that
+    look rows up by case may choose sequential scans. SQLite needs nothing.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE cases, stage_events, activities, household_members"))
+        db.session.commit()

@@ -1,0 +1,14 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SubmitField
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Tracker file (.csv or .xlsx)",
+        validators=[
+            FileRequired("Choose a file to upload."),
+            FileAllowed(["csv", "xlsx"], "Upload a .csv or .xlsx file."),
+        ],
+    )
+    submit = SubmitField("Check and import")

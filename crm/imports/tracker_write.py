@@ -1,0 +1,158 @@
+"""Writing validated tracker rows: bulk-create new cases, update changed ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from crm.audit import current_actor
+from crm.domain.stages import EventKind
+from crm.extensions import db
+from crm.imports import recorded as history
+from crm.imports.bulk import insert_cases, insert_rows
+from crm.imports.reading import RowError
+from crm.imports.recorded import Recorded
+from crm.models import (
+    Activity,
+    ActivityKind,
+    AuditAction,
+    AuditEvent,
+    Case,
+    HouseholdMember,
+    StageEvent,
+)
+from crm.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from crm.imports.tracker import TrackerRow
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    bad_rows: set[int] = field(default_factory=set)
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _existing(references: list[str]) -> dict[str, Case]:
+    """Cases to update, loaded with what _update reads."""
+    found = {}
+    for start in range(0, len(references), history.CHUNK):
+        chunk = references[start : start + history.CHUNK]
+        query = (
+            sa.select(Case)
+            .where(Case.reference.in_(chunk))
+            .options(selectinload(Case.events), selectinload(Case.activities))
+        )
+        found.update({c.reference: c for c in db.session.scalars(query)})
+    return found
+
+
+def import_rows(
+    rows: list[TrackerRow],
+    recorded: dict[str, Recorded],
+    today: date,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Write validated rows: update existing cases, bulk-create new ones. Does not commit."""
+    result = ImportResult()
+    new_rows = [r for r in rows if r.reference not in recorded]
+    changed = [
+        r
+        for r in rows
+        if r.reference in recorded and not history.unchanged(r, recorded[r.reference])
+    ]
+    result.unchanged = len(rows) - len(new_rows) - len(changed)
+    existing = _existing([r.reference for r in changed])
+    for row in changed:
+        if _update(existing[row.reference], row, today):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    chunk = history.CHUNK
+    for start in range(0, len(new_rows), chunk):
+        _create(new_rows[start : start + chunk])
+        if progress:
+            progress(min(chunk, len(new_rows) - start))
+    result.created = len(new_rows)
+    if progress and len(rows) > len(new_rows):
+        progress(len(rows) - len(new_rows))
+    db.session.flush()
+    return result
+
+
+def _update(case: Case, row: TrackerRow, today: date) -> bool:
+    """Apply a re-imported row to its case; True when anything changed."""
+    before = (case.first_name, case.last_name, case.email, case.phone, case.postcode,
+              case.source, case.carer_type, len(case.events), case.last_activity_date)  # fmt: skip
+    for name in ("first_name", "last_name", "postcode", "source", "carer_type"):
+        value = getattr(row, name)
+        if value and getattr(case, name) != value:
+            setattr(case, name, value)
+    email, phone = row.email or case.email, row.phone or case.phone
+    if (email, phone) != (case.email, case.phone):
+        case.set_contact(email, phone)
+    for step in row.steps[len(case.events) :]:
+        case.record_step(step.kind, step.on, None, reason=step.reason, today_=today)
+    if row.last_contact and not any(a.occurred_on == row.last_contact for a in case.activities):
+        case.log_activity(ActivityKind.CALL, row.last_contact, None, note=IMPORTED_CONTACT)
+    after = (case.first_name, case.last_name, case.email, case.phone, case.postcode,
+             case.source, case.carer_type, len(case.events), case.last_activity_date)  # fmt: skip
+    return before != after
+
+
+IMPORTED_CONTACT = "Last recorded contact (imported from tracker)"
+
+
+def _case_values(row: TrackerRow) -> dict:
+    state, dates = row.state, row.state.milestones
+    last = max(filter(None, [state.last_event_on, row.last_contact]))
+    return {
+        "reference": row.reference, "carer_type": row.carer_type, "source": row.source,
+        "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
+        "phone": row.phone, "phone_key": Case.phone_key_for(row.phone),
+        "postcode": row.postcode, "stage": state.stage, "on_hold": state.on_hold,
+        "held_since": state.held_since, "resumed_on": state.resumed_on,
+        "enquiry_date": dates[EventKind.ENQUIRY],
+        "first_contact_date": dates.get(EventKind.FIRST_CONTACT),
+        "initial_visit_date": dates.get(EventKind.INITIAL_VISIT),
+        "application_date": dates.get(EventKind.APPLICATION),
+        "stage2_start_date": dates.get(EventKind.STAGE2_START),
+        "panel_date": dates.get(EventKind.PANEL), "approval_date": dates.get(EventKind.APPROVAL),
+        "outcome_date": state.outcome_date, "outcome_reason": state.outcome_reason,
+        "last_activity_date": last,
+    }  # fmt: skip
+
+
+def _create(rows: list[TrackerRow]) -> None:
+    """Insert a chunk of new cases and their events in a few statements."""
+    ids = insert_cases([_case_values(r) for r in rows])
+    now, actor = utcnow(), current_actor()
+    events = [{"case_id": ids[r.reference], "kind": s.kind, "occurred_on": s.on,
+               "reason": s.reason, "recorded_at": now} for r in rows for s in r.steps]  # fmt: skip
+    insert_rows(StageEvent, events)
+    members = [{"case_id": ids[r.reference], "is_applicant": True,
+                "full_name": f"{r.first_name} {r.last_name}".strip() or r.reference}
+               for r in rows]  # fmt: skip
+    insert_rows(HouseholdMember, members)
+    contacts = [{"case_id": ids[r.reference], "kind": ActivityKind.CALL,
+                 "occurred_on": r.last_contact, "note": IMPORTED_CONTACT, "recorded_at": now}
+                for r in rows if r.last_contact]  # fmt: skip
+    if contacts:
+        insert_rows(Activity, contacts)
+    insert_rows(AuditEvent, [
+        {"at": now, "user_id": actor.user_id, "actor": actor.name, "action": AuditAction.CREATED,
+         "entity_type": "Case", "entity_id": str(ids[r.reference]),
+         "summary": f"{r.reference} imported from a tracker", "ip_address": actor.ip_address}
+        for r in rows])  # fmt: skip

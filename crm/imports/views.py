@@ -1,0 +1,51 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from crm import audit
+from crm.auth.access import restrict_blueprint
+from crm.extensions import db
+from crm.imports.forms import UploadForm
+from crm.imports.reading import FileRejected, read_table
+from crm.imports.tracker import COLUMNS, REQUIRED, import_tracker, refresh_statistics
+from crm.models import Role
+from crm.timeutil import today
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+restrict_blueprint(bp, Role.MANAGER)
+
+SHOWN_ERRORS = 200
+
+
+@bp.route("/tracker", methods=["GET", "POST"])
+def tracker():
+    """Upload a tracker: nothing is imported unless every row is good."""
+    form = UploadForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            table = read_table(upload.stream, upload.filename)
+            with audit.acting_as("upload:tracker", user_id=current_user.id):
+                result = import_tracker(table, today())
+        except FileRejected as rejected:
+            form.file.errors.append(str(rejected))
+        else:
+            if result.errors:
+                db.session.rollback()
+            else:
+                db.session.commit()
+                refresh_statistics()
+                flash(
+                    f"Imported {result.created} new and updated {result.updated} cases "
+                    f"({result.unchanged} unchanged).",
+                    "success",
+                )
+                return redirect(url_for("imports.tracker"))
+    return render_template(
+        "imports/tracker.html",
+        form=form,
+        result=result,
+        columns=COLUMNS,
+        required=REQUIRED,
+        shown=SHOWN_ERRORS,
+    )
