@@ -268,3 +268,18 @@ def test_the_list_filters_to_overdue_first_contacts(officer_client, db):
 def test_the_case_page_says_why_a_case_is_stalled(officer_client, db):
     page = officer_client.get(f"/cases/{at_stage1().id}").get_data(as_text=True)
     assert "Stalled:" in page and "days since application" in page
+
+
+def test_another_adult_is_added_to_the_household(officer_client, db):
+    case = at_stage1()
+    officer_client.post(
+        f"/cases/{case.id}/people",
+        data={
+            "full_name": "Sam Lodger",
+            "relationship_to_applicant": "adult son",
+            "birth_date": "2001-05-05",
+        },
+    )
+    db.session.refresh(case)
+    assert [m.full_name for m in case.members][-1] == "Sam Lodger"
+    assert case.members[-1].is_applicant is False

@@ -248,3 +248,13 @@ class AssessmentForm(FlaskForm):
     form_f_completed_on = DateField("Form F completed", validators=[Optional(), not_in_future])
     panel_booked_for = DateField("Panel date booked", validators=[Optional()])
     submit = SubmitField("Save assessment details")
+
+
+class MemberForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=160)])
+    relationship_to_applicant = StringField(
+        "Relationship to the applicant", validators=[Optional(), Length(max=60)]
+    )
+    birth_date = DateField("Date of birth", validators=[Optional(), not_in_future])
+    is_applicant = BooleanField("Is an applicant")
+    submit = SubmitField("Add to the household")

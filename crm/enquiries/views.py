@@ -15,6 +15,7 @@ from crm.enquiries.forms import (
     CaseFilterForm,
     CheckForm,
     EnquiryForm,
+    MemberForm,
     PanelForm,
     StepForm,
 )
@@ -35,7 +36,17 @@ from crm.enquiries.services import (
 from crm.extensions import db
 from crm.formfields import choices
 from crm.metrics.cases import response_working_days
-from crm.models import Activity, ActivityKind, CarerType, Case, Check, CheckKind, Role, User
+from crm.models import (
+    Activity,
+    ActivityKind,
+    CarerType,
+    Case,
+    Check,
+    CheckKind,
+    HouseholdMember,
+    Role,
+    User,
+)
 from crm.pagination import paginate
 from crm.timeutil import today
 
@@ -222,6 +233,25 @@ def edit_check(case_id: int, check_id: int | None = None):
         flash(f"{check.kind.label} saved.", "success")
         return redirect(url_for("enquiries.show", case_id=case.id) + "#checks")
     return render_template("enquiries/check.html", case=case, form=form, check=check)
+
+
+@bp.route("/<int:case_id>/people", methods=["GET", "POST"])
+def add_member(case_id: int):
+    """Another adult in the household (each adult needs a DBS check)."""
+    case = get_case_or_404(case_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        member = HouseholdMember(
+            full_name=form.full_name.data.strip(),
+            relationship_to_applicant=form.relationship_to_applicant.data or None,
+            birth_date=form.birth_date.data,
+            is_applicant=form.is_applicant.data,
+        )
+        case.members.append(member)
+        db.session.commit()
+        flash(f"{member.full_name} added to the household.", "success")
+        return redirect(url_for("enquiries.show", case_id=case.id))
+    return render_template("enquiries/member.html", case=case, form=form)
 
 
 @bp.route("/<int:case_id>/assessment", methods=["GET", "POST"])
