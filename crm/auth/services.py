@@ -10,7 +10,7 @@ from flask import current_app
 from crm import audit
 from crm.auth.passwords import hash_password, needs_rehash, verify_password
 from crm.extensions import db, login_manager
-from crm.models import AuditAction, User
+from crm.models import AuditAction, Role, User, UserRole
 from crm.timeutil import utcnow
 
 
@@ -77,3 +77,13 @@ def load_user(session_token: str) -> User | None:
     """Sessions carry the user's session token, so rotating it signs them out."""
     user = db.session.scalar(sa.select(User).where(User.session_token == session_token))
     return user if user is not None and user.active else None
+
+
+def staff_choices(role: Role) -> list[tuple[str, str]]:
+    """(id, name) of active users holding `role`, for choosing who does the work."""
+    users = db.session.scalars(
+        sa.select(User).join(UserRole)
+        .where(UserRole.role == role, User.active.is_(True))
+        .order_by(User.full_name)
+    )  # fmt: skip
+    return [(str(u.id), u.full_name) for u in users]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm.extensions import db
-from crm.models import Carer, Household, HouseholdStatus, Role, User, UserRole
+from crm.models import Carer, Household, HouseholdStatus, User
 
 CURRENT = (HouseholdStatus.ACTIVE, HouseholdStatus.ON_BREAK)
 
@@ -41,13 +40,3 @@ def household_list(
 def caseload(user: User) -> sa.Select:
     """The current households a supervising social worker supports."""
     return household_list(status="current", worker=str(user.id))
-
-
-def worker_choices() -> list[tuple[str, str]]:
-    users = db.session.scalars(
-        sa.select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.SUPERVISING_SOCIAL_WORKER)
-        .order_by(User.full_name)
-    )
-    return [(str(u.id), u.full_name) for u in users]

@@ -3,10 +3,11 @@ from flask_login import current_user
 
 from crm import audit
 from crm.auth.access import allow
+from crm.auth.services import staff_choices
 from crm.carers import bp
 from crm.carers.forms import HouseholdFilterForm
 from crm.carers.queries import caseload as caseload_query
-from crm.carers.queries import household_list, worker_choices
+from crm.carers.queries import household_list
 from crm.extensions import db
 from crm.formfields import choices
 from crm.models import Household, Role
@@ -28,7 +29,7 @@ def caseload():
 @bp.route("/")
 def index():
     form = HouseholdFilterForm(request.args)
-    form.worker.choices = choices(worker_choices(), blank="Anyone")
+    form.worker.choices = choices(staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Anyone")
     query = household_list(**form.data) if form.validate() else household_list()
     return render_template("carers/index.html", form=form, pagination=paginate(query))
 

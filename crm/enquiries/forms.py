@@ -11,7 +11,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TelField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -21,18 +20,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
 from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
-from crm.formfields import CheckboxesField, choices
+from crm.formfields import CheckboxesField, choices, phone_field, postcode_field
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind
 from crm.timeutil import today
-
-# A UK postcode, loosely: outward code, space optional, inward code.
-POSTCODE = r"^\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\s*$"
 
 
 def not_in_future(form, field) -> None:
@@ -102,23 +97,9 @@ class EnquiryForm(FlaskForm):
         "Second applicant's full name (if any)", validators=[Optional(), Length(max=160)]
     )
     email = EmailField("Email address", validators=[Optional(), Email(), Length(max=254)])
-    phone = TelField(
-        "Phone",
-        validators=[
-            Optional(),
-            Length(max=40),
-            Regexp(r"^[\d\s()+-]{7,}$", message="Enter a phone number."),
-        ],
-    )
+    phone = phone_field("Phone")
     address = StringField("Address", validators=[Optional(), Length(max=255)])
-    postcode = StringField(
-        "Postcode",
-        validators=[
-            Optional(),
-            Length(max=10),
-            Regexp(POSTCODE, message="Enter a UK postcode, like LE1 6ZG."),
-        ],
-    )
+    postcode = postcode_field(required=False)
     carer_type = SelectField(
         "Carer type",
         choices=choices((c.value, c.label) for c in CarerType),

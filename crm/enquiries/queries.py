@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from crm.domain.stages import OPEN_STAGES, Stage
 from crm.extensions import db
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
-from crm.models import Activity, Case, Role, User, UserRole
+from crm.models import Activity, Case, User
 from crm.timeutil import today
 
 
@@ -107,13 +107,3 @@ def my_open_cases(user: User) -> sa.Select:
         .where(Case.stage.in_(OPEN_STAGES))
         .order_by(Case.last_activity_date.asc().nulls_first(), Case.id)
     )
-
-
-def officer_choices() -> list[tuple[str, str]]:
-    users = db.session.scalars(
-        sa.select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.RECRUITMENT_OFFICER)
-        .order_by(User.full_name)
-    )
-    return [(str(u.id), u.full_name) for u in users]

@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from crm import audit
 from crm.auth.access import allow
-from crm.carers.queries import worker_choices
+from crm.auth.services import staff_choices
 from crm.domain.settings import load_settings
 from crm.domain.stages import EventKind, TransitionRefused
 from crm.domain.stalled import stalled_reasons
@@ -23,7 +23,6 @@ from crm.enquiries.queries import (
     case_list,
     last_activity_on,
     my_open_cases,
-    officer_choices,
 )
 from crm.enquiries.services import (
     NewEnquiry,
@@ -73,7 +72,9 @@ def my_cases():
 @bp.route("/")
 def index():
     form = CaseFilterForm(request.args)
-    form.owner.choices = choices([("none", "Unassigned"), *officer_choices()], blank="Anyone")
+    form.owner.choices = choices(
+        [("none", "Unassigned"), *staff_choices(Role.RECRUITMENT_OFFICER)], blank="Anyone"
+    )
     query = case_list(**form.data) if form.validate() else case_list()
     return render_template("enquiries/index.html", form=form, pagination=paginate(query))
 
@@ -98,19 +99,22 @@ def new():
 @bp.route("/<int:case_id>")
 def show(case_id: int):
     case = get_case_or_404(case_id)
-    state = case.state()
-    reasons = stalled_reasons(state, last_activity_on(case, today()), today(), load_settings())
     audit.record_view(case)
     db.session.commit()
-    return render_template(
-        "enquiries/show.html",
-        case=case,
-        state=state,
-        stalled=reasons,
-        response_days=response_working_days(case),
-        activity_form=ActivityForm(),
-        target=load_settings().first_contact_target_working_days,
-    )
+    return _case_page(case, ActivityForm())
+
+
+def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
+    """The case page, with the activity form as submitted when it was refused."""
+    state = case.state()
+    settings = load_settings()
+    reasons = stalled_reasons(state, last_activity_on(case, today()), today(), settings)
+    page = render_template(
+        "enquiries/show.html", case=case, state=state, stalled=reasons,
+        response_days=response_working_days(case), activity_form=activity_form,
+        target=settings.first_contact_target_working_days,
+    )  # fmt: skip
+    return page, status
 
 
 @bp.route("/<int:case_id>/steps/<kind>", methods=["GET", "POST"])
@@ -122,7 +126,9 @@ def step(case_id: int, kind: str):
         abort(404)
     form = STEP_FORMS.get(event_kind, StepForm)(event_kind)
     if isinstance(form, ApprovalForm):
-        form.supervising_worker.choices = choices(worker_choices(), blank="Allocate later")
+        form.supervising_worker.choices = choices(
+            staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Allocate later"
+        )
     if event_kind not in case.state().allowed_next():
         flash(f"{event_kind.label} cannot be recorded for this case now.", "warning")
         return redirect(url_for("enquiries.show", case_id=case.id))
@@ -182,16 +188,7 @@ def add_activity(case_id: int):
         db.session.commit()
         flash("Added to the activity log.", "success")
         return redirect(url_for("enquiries.show", case_id=case.id))
-    state = case.state()
-    return render_template(
-        "enquiries/show.html",
-        case=case,
-        state=state,
-        stalled=[],
-        activity_form=form,
-        response_days=response_working_days(case),
-        target=load_settings().first_contact_target_working_days,
-    ), 400
+    return _case_page(case, form, status=400)
 
 
 @bp.route("/<int:case_id>/activities/<int:activity_id>/done", methods=["POST"])
@@ -232,7 +229,10 @@ def edit_check(case_id: int, check_id: int | None = None):
         db.session.commit()
         flash(f"{check.kind.label} saved.", "success")
         return redirect(url_for("enquiries.show", case_id=case.id) + "#checks")
-    return render_template("enquiries/check.html", case=case, form=form, check=check)
+    heading = check.kind.label if check else "Add a check"
+    return render_template(
+        "enquiries/case_form.html", case=case, form=form, heading=heading, anchor="#checks"
+    )
 
 
 @bp.route("/<int:case_id>/people", methods=["GET", "POST"])
@@ -251,14 +251,16 @@ def add_member(case_id: int):
         db.session.commit()
         flash(f"{member.full_name} added to the household.", "success")
         return redirect(url_for("enquiries.show", case_id=case.id))
-    return render_template("enquiries/member.html", case=case, form=form)
+    return render_template("enquiries/case_form.html", case=case, form=form, heading="Add a person")
 
 
 @bp.route("/<int:case_id>/assessment", methods=["GET", "POST"])
 def assessment(case_id: int):
     case = get_case_or_404(case_id)
     form = AssessmentForm(obj=case)
-    form.assessing_worker.choices = choices(worker_choices(), blank="Not yet allocated")
+    form.assessing_worker.choices = choices(
+        staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Not yet allocated"
+    )
     if request.method == "GET":
         form.assessing_worker.data = str(case.assessing_worker_id or "")
     if form.validate_on_submit():
@@ -269,7 +271,9 @@ def assessment(case_id: int):
         db.session.commit()
         flash("Assessment details saved.", "success")
         return redirect(url_for("enquiries.show", case_id=case.id))
-    return render_template("enquiries/assessment.html", case=case, form=form)
+    return render_template(
+        "enquiries/case_form.html", case=case, form=form, heading="Assessment details"
+    )
 
 
 @bp.route("/<int:case_id>/duplicate", methods=["POST"])

@@ -5,14 +5,12 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm.domain.reference import ENQUIRY_SOURCES
-from crm.enquiries.forms import POSTCODE
-from crm.formfields import choices
+from crm.formfields import choices, phone_field, postcode_field
 
 HEARD_ABOUT_US = [(code, label) for code, label in ENQUIRY_SOURCES.items() if code != "phone"]
 
@@ -21,22 +19,8 @@ class RegisterInterestForm(FlaskForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email address", validators=[DataRequired(), Email(), Length(max=254)])
-    phone = TelField(
-        "Phone number",
-        validators=[
-            Optional(),
-            Length(max=40),
-            Regexp(r"^[\d\s()+-]{7,}$", message="Enter a phone number."),
-        ],
-    )
-    postcode = StringField(
-        "Postcode",
-        validators=[
-            DataRequired(),
-            Length(max=10),
-            Regexp(POSTCODE, message="Enter a UK postcode, like LE1 6ZG."),
-        ],
-    )
+    phone = phone_field("Phone number")
+    postcode = postcode_field(required=True)
     source = SelectField(
         "How did you hear about fostering with us?",
         choices=choices(HEARD_ABOUT_US, blank="Choose one"),
