@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from crm.admin import bp as admin_bp
+    from crm.api import bp as api_bp
     from crm.auth import bp as auth_bp
     from crm.carers import bp as carers_bp
     from crm.dashboard import bp as dashboard_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         main_bp, auth_bp, admin_bp, enquiries_bp, carers_bp, dashboard_bp, public_bp, imports_bp,
+        api_bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

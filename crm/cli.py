@@ -155,7 +155,33 @@ def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | Non
     )
 
 
+@click.command("metrics")
+@click.option("--from", "start", required=True, callback=_parse_date, help="YYYY-MM-DD")
+@click.option("--to", "end", required=True, callback=_parse_date, help="YYYY-MM-DD")
+@click.option("--as-of", callback=_parse_date, help="YYYY-MM-DD (default: today)")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@with_appcontext
+def metrics_command(start: date, end: date, as_of: date | None, as_json: bool) -> None:
+    """The pipeline and retention figures for a period, as the metrics engine computes them."""
+    import json
+
+    from crm.metrics.engine import PeriodError, compute_metrics
+
+    try:
+        figures = compute_metrics(start, end, as_of)
+    except PeriodError as exc:
+        raise click.BadParameter(str(exc), param_hint="--from/--to") from exc
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    for section, values in figures.items():
+        click.echo(f"{section}:")
+        for name, value in values.items():
+            click.echo(f"  {name:<28} {value}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_tracker_command)
+    app.cli.add_command(metrics_command)

@@ -36,6 +36,7 @@ from crm.models import (
     CarerType,
     DeregistrationReason,
     Household,
+    HouseholdBreak,
     HouseholdStatus,
     InitiatedBy,
     Placement,
@@ -333,4 +334,6 @@ def generate_households(
             month += timedelta(days=30)
         if household.status is HouseholdStatus.ACTIVE and rng.random() < P_ON_BREAK:
             household.status = HouseholdStatus.ON_BREAK
+            started = max(today - timedelta(days=rng.randint(7, 90)), household.approval_date)
+            household.breaks.append(HouseholdBreak(start_date=started, reason="Carer's health"))
     return households

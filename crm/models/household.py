@@ -136,6 +136,11 @@ class Household(db.Model):
         cascade="all, delete-orphan",
         order_by="Placement.start_date",
     )
+    breaks: Mapped[list[HouseholdBreak]] = relationship(
+        back_populates="household",
+        cascade="all, delete-orphan",
+        order_by="HouseholdBreak.start_date",
+    )
 
     __audit_label__ = "reference"
 
@@ -220,3 +225,21 @@ class Placement(db.Model):
     ending: Mapped[PlacementEnding | None] = mapped_column(enum_column(PlacementEnding, 20))
 
     household: Mapped[Household] = relationship(back_populates="placements")
+
+
+class HouseholdBreak(db.Model):
+    """A dated break (carer's holiday, illness, a house move): places not available.
+
+    Kept as history rather than only a status, so that places and utilisation
+    on any past date can be worked out.
+    """
+
+    __tablename__ = "household_breaks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    reason: Mapped[str | None] = mapped_column(sa.String(120))
+
+    household: Mapped[Household] = relationship(back_populates="breaks")

@@ -1,0 +1,226 @@
+"""The metrics engine: every figure managers see, exactly as ../shared/domain.md defines it.
+
+All figures are computed from dated events as they stood on an as-of date:
+an event dated after as-of is not yet known, so a period's counts run from
+its first day to the earlier of its last day and as-of ("last_day" below).
+Counts include both ends. Ratios are floats in 0-1 rounded to 4 places, or
+None when there is nothing to divide by. Day figures are calendar days;
+percentiles interpolate linearly, as numpy.percentile does by default.
+
+The dashboard, the API, the CLI and the jobs all call `compute_metrics`;
+nothing else computes these figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import sqlalchemy as sa
+
+from crm.domain.settings import Settings, load_settings
+from crm.domain.stages import Stage
+from crm.domain.working_days import working_days_vector
+from crm.extensions import db
+from crm.metrics.cases import stalled_cases
+from crm.metrics.places import places_on
+from crm.models import Case, Household
+from crm.timeutil import today
+
+
+class PeriodError(ValueError):
+    """A period that makes no sense (its end before its start); the message says why."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    as_of: date
+
+    @property
+    def last_day(self) -> date:
+        """The last day whose events are known: the period's end, or as-of if earlier."""
+        return min(self.end, self.as_of)
+
+    def covers(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        return column.between(self.start, self.last_day)
+
+
+def make_period(start: date, end: date, as_of: date | None = None) -> Period:
+    if end < start:
+        raise PeriodError("The period ends before it starts.")
+    return Period(start, end, as_of or today())
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else round(numerator / denominator, 4)
+
+
+def _day_stats(days: list[int], percentiles: bool = True) -> dict:
+    stats: dict = {"count": len(days), "median": None}
+    if percentiles:
+        stats.update(p75=None, p90=None)
+    if days:
+        values = np.array(days, dtype=float)
+        stats["median"] = round(float(np.percentile(values, 50)), 2)
+        if percentiles:
+            stats["p75"] = round(float(np.percentile(values, 75)), 2)
+            stats["p90"] = round(float(np.percentile(values, 90)), 2)
+    return stats
+
+
+def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def counts(period: Period) -> dict[str, int]:
+    """Events whose date falls in the period (one pass over cases)."""
+    closed_as = {
+        "withdrawn_by_applicant": Stage.WITHDRAWN_BY_APPLICANT,
+        "withdrawn_by_service": Stage.WITHDRAWN_BY_SERVICE,
+        "rejected": Stage.REJECTED,
+    }
+    milestones = {
+        "enquiries": Case.enquiry_date,
+        "first_contacts": Case.first_contact_date,
+        "initial_visits": Case.initial_visit_date,
+        "applications": Case.application_date,
+        "approvals": Case.approval_date,
+    }
+    columns = [_count_if(period.covers(column)).label(name) for name, column in milestones.items()]
+    columns += [
+        _count_if(sa.and_(Case.stage == stage, period.covers(Case.outcome_date))).label(name)
+        for name, stage in closed_as.items()
+    ]
+    row = db.session.execute(sa.select(*columns)).one()
+    found = {name: int(value) for name, value in row._mapping.items()}
+    found["deregistrations"] = db.session.scalar(
+        sa.select(sa.func.count()).where(period.covers(Household.deregistration_date))
+    )
+    return found
+
+
+def period_conversion(found: dict[str, int]) -> dict[str, float | None]:
+    """Ofsted style: later-stage events in the period over earlier-stage events in it."""
+    return {
+        "enquiry_to_application": ratio(found["applications"], found["enquiries"]),
+        "application_to_approval": ratio(found["approvals"], found["applications"]),
+    }
+
+
+def cohort_conversion(period: Period) -> dict[str, float | None]:
+    """Of the enquiries (applications) dated in the period, the share that reached a
+    later stage on or before as-of."""
+    as_of = period.as_of
+
+    def reached(column: sa.ColumnElement) -> sa.ColumnElement[int]:
+        return _count_if(sa.and_(column.isnot(None), column <= as_of))
+
+    enquiries = db.session.execute(
+        sa.select(sa.func.count(), reached(Case.initial_visit_date),
+                  reached(Case.application_date), reached(Case.approval_date))
+        .where(period.covers(Case.enquiry_date))
+    ).one()  # fmt: skip
+    applications = db.session.execute(
+        sa.select(sa.func.count(), reached(Case.approval_date)).where(
+            period.covers(Case.application_date)
+        )
+    ).one()
+    total = enquiries[0]
+    return {
+        "enquiry_to_initial_visit": ratio(enquiries[1], total),
+        "enquiry_to_application": ratio(enquiries[2], total),
+        "enquiry_to_approval": ratio(enquiries[3], total),
+        "application_to_approval": ratio(applications[1], applications[0]),
+    }
+
+
+def approval_times(period: Period) -> tuple[dict, dict]:
+    """Days from application (and from enquiry) to approval, for approvals in the period."""
+    rows = db.session.execute(
+        sa.select(Case.enquiry_date, Case.application_date, Case.approval_date).where(
+            period.covers(Case.approval_date)
+        )
+    ).all()
+    from_application = [(approved - applied).days for _, applied, approved in rows]
+    from_enquiry = [(approved - enquired).days for enquired, _, approved in rows]
+    return _day_stats(from_application), _day_stats(from_enquiry, percentiles=False)
+
+
+def response_times(period: Period, settings: Settings) -> dict:
+    """Working days from enquiry to first contact, for enquiries in the period.
+
+    count and median cover enquiries contacted by as-of. within_target_rate is
+    contacted-within-target over every enquiry whose outcome is known at as-of:
+    those contacted, plus those still uncontacted once their target has passed.
+    """
+    rows = db.session.execute(
+        sa.select(Case.enquiry_date, Case.first_contact_date).where(
+            period.covers(Case.enquiry_date)
+        )
+    ).all()
+    target = settings.first_contact_target_working_days
+    as_of = np.datetime64(period.as_of, "D")
+    enquired = np.array([r[0] for r in rows], dtype="datetime64[D]")
+    contacted_on = np.array([r[1] or period.as_of for r in rows], dtype="datetime64[D]")
+    contacted = np.array([r[1] is not None and r[1] <= period.as_of for r in rows], dtype=bool)
+    taken = working_days_vector(enquired, contacted_on) if rows else np.array([], dtype=int)
+    waited = working_days_vector(enquired, np.full(len(rows), as_of)) if rows else taken
+    within = int(np.sum(contacted & (taken <= target)))
+    missed = int(np.sum(~contacted & (waited > target)))
+    days = taken[contacted].tolist()
+    stats = _day_stats(days, percentiles=False)
+    stats["within_target_rate"] = ratio(within, int(np.sum(contacted)) + missed)
+    return stats
+
+
+def households(period: Period) -> dict:
+    """Approved households at the start and end, approvals, deregistrations, turnover."""
+    first, last = period.start, period.last_day
+    at_start = sa.and_(
+        Household.approval_date < first,
+        sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date >= first),
+    )
+    at_end = sa.and_(
+        Household.approval_date <= last,
+        sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date > last),
+    )
+    row = db.session.execute(sa.select(
+        _count_if(at_start), _count_if(period.covers(Household.approval_date)),
+        _count_if(period.covers(Household.deregistration_date)), _count_if(at_end),
+    )).one()  # fmt: skip
+    start_count, approved, deregistered, end_count = (int(v) for v in row)
+    return {
+        "at_start": start_count,
+        "approved_in_period": approved,
+        "deregistered_in_period": deregistered,
+        "at_end": end_count,
+        "net_gain": approved - deregistered,
+        "turnover_rate": ratio(deregistered, start_count),
+    }
+
+
+def compute_metrics(start: date, end: date, as_of: date | None = None,
+                    settings: Settings | None = None) -> dict:  # fmt: skip
+    """Every headline figure for a period, as the JSON that CLI and API print."""
+    period = make_period(start, end, as_of)
+    settings = settings or load_settings()
+    found = counts(period)
+    to_approval, enquiry_to_approval = approval_times(period)
+    stalled = stalled_cases(period.as_of, settings)
+    places = places_on(period.last_day)
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat(),
+                   "as_of": period.as_of.isoformat()},
+        "counts": found,
+        "period_conversion": period_conversion(found),
+        "cohort_conversion": cohort_conversion(period),
+        "time_to_approval_days": to_approval,
+        "enquiry_to_approval_days": enquiry_to_approval,
+        "response_time_working_days": response_times(period, settings),
+        "stalled": {"count": len(stalled), "references": [s.reference for s in stalled]},
+        "households": households(period),
+        "places": {**places.as_dict(), "utilisation": ratio(places.filled, places.approved)},
+    }  # fmt: skip
