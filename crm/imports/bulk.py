@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
+from psycopg.types.json import Json
 
 from crm.extensions import db
 from crm.models import Case
@@ -43,16 +44,29 @@ def insert_cases(values: list[dict]) -> dict[str, int]:
 
 
 def copy_rows(table: sa.Table, rows: list[dict]) -> None:
+    """COPY rows into a PostgreSQL table, filling the Python-side column defaults
+    (timestamps, flags) that COPY, unlike an INSERT through SQLAlchemy, would skip."""
     columns = list(rows[0])
-    names = ", ".join(f'"{c}"' for c in columns)
+    defaults = {
+        column.name: column.default.arg(None) if column.default.is_callable else column.default.arg
+        for column in table.columns
+        if column.default is not None and column.name not in columns and not column.primary_key
+    }
+    names = ", ".join(f'"{c}"' for c in [*columns, *defaults])
+    filler = [plain(v) for v in defaults.values()]
     cursor = db.session.connection().connection.driver_connection.cursor()
     with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([plain(row[c]) for c in columns])
+            copy.write_row([plain(row[c]) for c in columns] + filler)
 
 
 def plain(value: object) -> object:
-    return value.value if isinstance(value, enum.Enum) else value
+    """A value as COPY wants it: enums by value, lists and dicts as JSON."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | dict):
+        return Json(value)
+    return value
 
 
 def refresh_statistics() -> None:

@@ -1,0 +1,184 @@
+"""A national-scale fostering data set for benchmarks (England-sized, Ofsted's figures).
+
+    .venv/bin/python bench/national.py --database-url URL [--enquiries N] [--households N]
+
+About 600,000 enquiries over 5 years (LA + IFA national volume), converting
+as domain.md's national figures say, and 45,000 approved households with
+terms, placements (about 60% of places filled) and breaks. Written with
+batched INSERTs (COPY on PostgreSQL) into an empty schema; deterministic for
+a seed. Benchmarks import `build` from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from crm import create_app  # noqa: E402
+from crm.domain.stages import EventKind, Stage  # noqa: E402
+from crm.extensions import db  # noqa: E402
+from crm.imports.bulk import insert_rows  # noqa: E402
+from crm.models import (  # noqa: E402
+    ApprovalTerms,
+    Case,
+    Household,
+    HouseholdBreak,
+    HouseholdStatus,
+    Placement,
+    StageEvent,
+)
+
+TODAY = date(2026, 3, 31)
+BATCH = 20_000
+K = EventKind
+MILESTONE_COLUMNS = {K.ENQUIRY: "enquiry_date", K.FIRST_CONTACT: "first_contact_date",
+                     K.INITIAL_VISIT: "initial_visit_date", K.APPLICATION: "application_date",
+                     K.STAGE2_START: "stage2_start_date", K.PANEL: "panel_date",
+                     K.APPROVAL: "approval_date"}  # fmt: skip
+STAGE_AFTER = {K.ENQUIRY: Stage.ENQUIRY, K.FIRST_CONTACT: Stage.CONTACTED,
+               K.INITIAL_VISIT: Stage.INITIAL_VISIT, K.APPLICATION: Stage.STAGE1,
+               K.STAGE2_START: Stage.STAGE2, K.PANEL: Stage.PANEL,
+               K.APPROVAL: Stage.APPROVED}  # fmt: skip
+FUNNEL = [(K.FIRST_CONTACT, 0, 9, 0.92), (K.INITIAL_VISIT, 7, 35, 0.38),
+          (K.APPLICATION, 7, 40, 0.36), (K.STAGE2_START, 7, 45, 0.9),
+          (K.PANEL, 110, 190, 0.55), (K.APPROVAL, 7, 21, 0.97)]  # fmt: skip
+
+
+def _case(rng: random.Random, case_id: int, years: int) -> tuple[dict, list[tuple]]:
+    enquired = TODAY - timedelta(days=rng.randint(0, 365 * years))
+    steps = [(K.ENQUIRY, enquired, None)]
+    for kind, low, high, chance in FUNNEL:
+        if rng.random() > chance:
+            break
+        on = steps[-1][1] + timedelta(days=rng.randint(low, high))
+        if on > TODAY:
+            break
+        steps.append((kind, on, None))
+    last = steps[-1]
+    if last[0] is not K.APPROVAL and last[1] + timedelta(days=60) < TODAY:
+        if rng.random() < 0.65:
+            steps.append(
+                (
+                    K.WITHDRAWN_BY_APPLICANT,
+                    last[1] + timedelta(days=30),
+                    rng.choice(["AW1", "AW2", "AW3", "AW4", "AW0"]),
+                )
+            )
+        else:
+            steps.append((K.WITHDRAWN_BY_SERVICE, last[1] + timedelta(days=30), "no_contact"))
+    row = {"id": case_id, "reference": f"N{case_id:07d}", "first_name": "Sam",
+           "last_name": f"Example{case_id}", "source": "website", "carer_type": "mainstream",
+           "on_hold": False, "stage": Stage.ENQUIRY, "outcome_date": None,
+           "outcome_reason": None, "last_activity_date": steps[-1][1]}  # fmt: skip
+    row.update({column: None for column in MILESTONE_COLUMNS.values()})
+    for kind, on, reason in steps:
+        if kind in MILESTONE_COLUMNS:
+            row[MILESTONE_COLUMNS[kind]] = on
+            row["stage"] = STAGE_AFTER[kind]
+        else:
+            row.update(stage=Stage(kind.value), outcome_reason=reason)
+        if kind in (K.APPROVAL, K.WITHDRAWN_BY_APPLICANT, K.WITHDRAWN_BY_SERVICE):
+            row["outcome_date"] = on
+    events = [(case_id, kind, on, reason) for kind, on, reason in steps]
+    return row, events
+
+
+def _household(rng: random.Random, household_id: int, years: int) -> dict:
+    approved = TODAY - timedelta(days=rng.randint(30, 365 * 20))
+    household = {"id": household_id, "reference": f"H{household_id:06d}",
+                 "carer_type": "mainstream", "approval_date": approved,
+                 "status": HouseholdStatus.ACTIVE, "deregistration_date": None}  # fmt: skip
+    window = max(approved, TODAY - timedelta(days=365 * years))
+    years_in_window = (TODAY - window).days / 365
+    if rng.random() < 1 - (1 - 0.128) ** years_in_window:  # 12.8% a year leave
+        household["deregistration_date"] = window + timedelta(
+            days=rng.randint(0, (TODAY - window).days)
+        )
+        household["status"] = HouseholdStatus.DEREGISTERED
+    return household
+
+
+def _flush(model, rows: list[dict]) -> None:
+    if rows:
+        insert_rows(model, rows)
+        rows.clear()
+
+
+def build(database_url: str, enquiries: int = 600_000, households: int = 45_000,
+          years: int = 5, seed: int = 1, echo=print) -> None:  # fmt: skip
+    """Create the schema afresh at `database_url` and fill it."""
+    rng = random.Random(seed)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        cases, events = [], []
+        for case_id in range(1, enquiries + 1):
+            row, steps = _case(rng, case_id, years)
+            cases.append(row)
+            events.extend({"case_id": c, "kind": k, "occurred_on": on, "reason": r,
+                           "recorded_at": TODAY} for c, k, on, r in steps)  # fmt: skip
+            if len(cases) >= BATCH:
+                _flush(Case, cases)
+                _flush(StageEvent, events)
+        _flush(Case, cases)
+        _flush(StageEvent, events)
+        echo(f"  {enquiries:,} cases in {time.perf_counter() - started:.0f} s")
+        _households(rng, households, years)
+        if db.engine.dialect.name == "postgresql":
+            for table in ("cases", "households"):
+                db.session.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"))  # fmt: skip
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+        echo(f"  built in {time.perf_counter() - started:.0f} s")
+
+
+def _households(rng: random.Random, count: int, years: int) -> None:
+    households, terms, placements, breaks = [], [], [], []
+    for household_id in range(1, count + 1):
+        household = _household(rng, household_id, years)
+        households.append(household)
+        places = rng.choice([1, 2, 2, 2, 3, 3])
+        terms.append({"household_id": household_id, "effective_from": household["approval_date"],
+                      "places": places, "min_age": 0, "max_age": 17,
+                      "categories": ["short_term"]})  # fmt: skip
+        for _ in range(places):
+            if rng.random() < 0.6 and household["deregistration_date"] is None:
+                start = max(household["approval_date"], TODAY - timedelta(days=rng.randint(1, 900)))
+                placements.append({"household_id": household_id, "child_reference": "C",
+                                   "start_date": start, "end_date": None})  # fmt: skip
+        if household["status"] is HouseholdStatus.ACTIVE and rng.random() < 0.05:
+            household["status"] = HouseholdStatus.ON_BREAK
+            breaks.append({"household_id": household_id,
+                           "start_date": TODAY - timedelta(days=rng.randint(1, 60)),
+                           "end_date": None, "reason": None})  # fmt: skip
+    for model, rows in ((Household, households), (ApprovalTerms, terms),
+                        (Placement, placements), (HouseholdBreak, breaks)):  # fmt: skip
+        for start in range(0, len(rows), BATCH):
+            insert_rows(model, rows[start : start + BATCH])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--enquiries", type=int, default=600_000)
+    parser.add_argument("--households", type=int, default=45_000)
+    args = parser.parse_args()
+    build(args.database_url, args.enquiries, args.households)
+
+
+if __name__ == "__main__":
+    main()
