@@ -51,15 +51,19 @@ def main() -> None:
         targets.append(("PostgreSQL", args.pg_url))
     for name, url in targets:
         if not (args.reuse and name == "SQLite" and sqlite_file.exists()):
-            print(f"building {args.enquiries:,} enquiries, {args.households:,} households "
-                  f"in {name} ...")
+            print(
+                f"building {args.enquiries:,} enquiries, {args.households:,} households "
+                f"in {name} ..."
+            )
             build(url, args.enquiries, args.households)
         timings, figures = time_metrics(url)
-        print(f"{name}: metrics for 2025-26 median {statistics.median(timings):.2f} s, "
-              f"slowest {max(timings):.2f} s over {len(timings)} runs "
-              f"({figures['counts']['enquiries']:,} enquiries in the year, "
-              f"{figures['households']['at_end']:,} households at the end, "
-              f"{figures['stalled']['count']:,} stalled)")
+        print(
+            f"{name}: metrics for 2025-26 median {statistics.median(timings):.2f} s, "
+            f"slowest {max(timings):.2f} s over {len(timings)} runs "
+            f"({figures['counts']['enquiries']:,} enquiries in the year, "
+            f"{figures['households']['at_end']:,} households at the end, "
+            f"{figures['stalled']['count']:,} stalled)"
+        )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from datetime import date
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from crm import audit
 from crm.extensions import db
@@ -180,8 +180,61 @@ def metrics_command(start: date, end: date, as_of: date | None, as_json: bool) -
             click.echo(f"  {name:<28} {value}")
 
 
+jobs_group = AppGroup("jobs", help="Run Hearth's scheduled jobs by hand.")
+
+
+@jobs_group.command("list")
+def jobs_list_command() -> None:
+    """Each job, when it runs, and what it does."""
+    from jobs.schedule import JOBS
+
+    for job in JOBS.values():
+        when = ", ".join(f"{k}={v}" for k, v in job.cron.items())
+        click.echo(f"{job.name:<24} {when:<22} {job.description}")
+
+
+@jobs_group.command("run")
+@click.argument("name")
+@click.option("--as-of", callback=_parse_date, help="YYYY-MM-DD (default: today)")
+def jobs_run_command(name: str, as_of: date | None) -> None:
+    """Run job NAME now: the same code the scheduler calls."""
+    from crm.timeutil import today
+    from jobs.runner import run_job
+    from jobs.schedule import JOBS
+
+    if name not in JOBS:
+        raise click.BadParameter(f"unknown job; choose from {', '.join(JOBS)}", param_hint="NAME")
+    with click.progressbar(length=1, label=name, file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        run = run_job(name, as_of or today(), trigger="cli", progress=progress)
+    click.echo(f"{name}: {run.status.value} {run.counts or ''}")
+    if run.error:
+        raise click.ClickException(run.error)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the job scheduler in this process, in the foreground (run exactly one)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from crm.timeutil import UK
+    from jobs.scheduler import add_jobs
+
+    scheduler = BlockingScheduler(timezone=UK)
+    add_jobs(scheduler, current_app._get_current_object())
+    click.echo("Scheduler started; jobs: " + ", ".join(j.id for j in scheduler.get_jobs()))
+    scheduler.start()
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_tracker_command)
     app.cli.add_command(metrics_command)
+    app.cli.add_command(jobs_group)
+    app.cli.add_command(scheduler_command)

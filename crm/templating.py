@@ -28,6 +28,7 @@ NAVIGATION = (
     NavItem("Users", "admin.users"),
     NavItem("Audit log", "admin.audit_log"),
     NavItem("Settings", "admin.settings"),
+    NavItem("Jobs", "admin.jobs"),
 )
 
 
@@ -53,3 +54,21 @@ def register(app: Flask) -> None:
         from crm.timeutil import today
 
         return {"today": today()}
+
+    @app.context_processor
+    def unread() -> dict:
+        return {"unread_notifications": _unread_count}
+
+
+def _unread_count() -> int:
+    """Called from the layout only when someone is signed in."""
+    import sqlalchemy as sa
+
+    from crm.extensions import db
+    from crm.models import Notification
+
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+    )

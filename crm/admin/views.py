@@ -1,5 +1,6 @@
 from dataclasses import asdict
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
 from crm.admin import bp
@@ -8,7 +9,7 @@ from crm.admin.queries import audit_search, users_by_name
 from crm.auth.services import create_user, normalise_email
 from crm.domain.settings import Settings, load_settings, save_settings
 from crm.extensions import db
-from crm.models import Role, User
+from crm.models import JobRun, Notification, Role, User
 from crm.pagination import paginate
 
 
@@ -79,3 +80,21 @@ def settings():
         names=list(Settings.__dataclass_fields__),
         defaults=Settings(),
     )
+
+
+@bp.route("/jobs")
+def jobs():
+    from jobs.schedule import JOBS
+
+    query = sa.select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
+    return render_template("admin/jobs.html", pagination=paginate(query, 50), jobs=JOBS)
+
+
+@bp.route("/outbox")
+def outbox():
+    query = (
+        sa.select(Notification)
+        .where(Notification.emailed_at.is_(None))
+        .order_by(Notification.created_at.desc())
+    )
+    return render_template("admin/outbox.html", pagination=paginate(query, 50))

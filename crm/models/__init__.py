@@ -23,6 +23,7 @@ from crm.models.household import (
     Placement,
     PlacementEnding,
 )
+from crm.models.job import Flag, FlagKind, JobRun, MetricsSnapshot, Notification, RunStatus
 from crm.models.review import CarerEvent, CarerEventKind
 from crm.models.setting import Setting
 from crm.models.user import Role, User, UserRole
@@ -42,14 +43,20 @@ __all__ = [
     "Check",
     "CheckKind",
     "DeregistrationReason",
+    "Flag",
+    "FlagKind",
     "Household",
     "HouseholdBreak",
     "HouseholdMember",
     "HouseholdStatus",
     "InitiatedBy",
+    "JobRun",
+    "MetricsSnapshot",
+    "Notification",
     "Placement",
     "PlacementEnding",
     "Role",
+    "RunStatus",
     "Setting",
     "StageEvent",
     "User",

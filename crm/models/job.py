@@ -1,0 +1,103 @@
+"""Scheduled-job runs, the flags they raise, and the notifications those send."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.case import Case
+from crm.models.household import Household
+from crm.models.types import enum_column
+from crm.models.user import User
+from crm.timeutil import utcnow
+
+
+class RunStatus(enum.StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class JobRun(db.Model):
+    """One run of a job. (job, run_key) is unique: the claim that stops a second
+    scheduler, or a second worker, running the same job for the same date."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (sa.UniqueConstraint("job", "run_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(sa.String(60))
+    run_key: Mapped[str] = mapped_column(sa.String(80))
+    as_of: Mapped[date]
+    trigger: Mapped[str] = mapped_column(sa.String(20))  # scheduler or cli
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, 20))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+    counts: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    __audit_ignore__ = frozenset({"counts", "finished_at", "status", "error"})
+
+
+class FlagKind(enum.StrEnum):
+    STALLED = "stalled"
+    FIRST_CONTACT_OVERDUE = "first_contact_overdue"
+
+    @property
+    def label(self) -> str:
+        return {"stalled": "Assessment stalled", "first_contact_overdue": "First contact overdue"}[
+            self.value
+        ]
+
+
+class Flag(db.Model):
+    """Something that needs chasing, raised by a job and cleared when its cause goes."""
+
+    __tablename__ = "flags"
+    __table_args__ = (sa.Index("ix_flags_open", "kind", "case_id", "cleared_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[FlagKind] = mapped_column(enum_column(FlagKind, 30))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.String(255))
+    raised_on: Mapped[date]
+    cleared_on: Mapped[date | None]
+
+    case: Mapped[Case | None] = relationship()
+    household: Mapped[Household | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+
+
+class Notification(db.Model):
+    """A message to a member of staff: shown in the app, and emailed when SMTP is
+    configured (otherwise it waits in the outbox an administrator can see)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(sa.String(500))
+    link: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]
+    email_error: Mapped[str | None] = mapped_column(sa.String(255))
+
+    user: Mapped[User] = relationship()
+
+
+class MetricsSnapshot(db.Model):
+    """The headline figures as they stood on a day, kept for trend charts."""
+
+    __tablename__ = "metrics_snapshots"
+
+    as_of: Mapped[date] = mapped_column(primary_key=True)
+    figures: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,48 @@
+"""The jobs Hearth runs, with stable ids and when they run (UK time)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[..., dict]
+    description: str
+    cron: dict = field(default_factory=dict)  # APScheduler CronTrigger fields
+
+
+def _flag_work(**kwargs) -> dict:
+    from jobs.flags import flag_work
+
+    return flag_work(**kwargs)
+
+
+def _snapshot(**kwargs) -> dict:
+    from jobs.snapshots import snapshot_metrics
+
+    return snapshot_metrics(**kwargs)
+
+
+def _deliver(**kwargs) -> dict:
+    from jobs.notifications import deliver_notifications
+
+    return deliver_notifications(**kwargs)
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("flag_work", _flag_work,
+            "Flag stalled assessments and overdue first contacts; notify their owners; "
+            "clear flags whose cause has gone.", {"hour": 2, "minute": 0}),
+        Job("snapshot_metrics", _snapshot,
+            "Store today's figures for the financial year so far, for trend charts.",
+            {"hour": 2, "minute": 30}),
+        Job("deliver_notifications", _deliver,
+            "Email notifications when SMTP is configured (otherwise they wait in the outbox).",
+            {"minute": "*/15"}),
+    )
+}  # fmt: skip

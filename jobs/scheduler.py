@@ -1,0 +1,52 @@
+"""The scheduler: one process (`flask scheduler`) that runs each job on time.
+
+Run it once, beside the web workers (gunicorn never starts it). Even if two
+were started by mistake, each run claims (job, scheduled time) in the
+database first (jobs.runner), so no job runs twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from crm.timeutil import UK
+from jobs.runner import run_job
+from jobs.schedule import JOBS
+
+log = logging.getLogger("jobs")
+
+
+def fire(app: Flask, name: str, scheduled: datetime) -> None:
+    """What the scheduler calls: the job, in an app context, keyed by its scheduled time."""
+    with app.app_context():
+        key = scheduled.astimezone(UK).strftime("%Y-%m-%dT%H:%M")
+        run_job(name, scheduled.astimezone(UK).date(), trigger="scheduler", run_key=key)
+
+
+def trigger_for(name: str) -> CronTrigger:
+    return CronTrigger(timezone=UK, **JOBS[name].cron)
+
+
+def latest_fire_time(trigger: CronTrigger, now: datetime) -> datetime:
+    """The scheduled time this firing belongs to: the trigger's last time at or before now."""
+    latest = candidate = trigger.get_next_fire_time(None, now - timedelta(days=1))
+    while candidate is not None and candidate <= now:
+        latest = candidate
+        candidate = trigger.get_next_fire_time(candidate, candidate + timedelta(seconds=1))
+    return latest
+
+
+def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
+    """Register every job in jobs.schedule with its cron trigger, in UK time."""
+    for name in JOBS:
+        scheduler.add_job(_fire_now, trigger_for(name), args=[app, name], id=name,
+                          coalesce=True, max_instances=1, misfire_grace_time=3600)  # fmt: skip
+
+
+def _fire_now(app: Flask, name: str) -> None:
+    fire(app, name, latest_fire_time(trigger_for(name), datetime.now(UK)))

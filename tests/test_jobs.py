@@ -1,0 +1,261 @@
+"""Scheduled jobs: flags and notifications, snapshots, the run record, and running once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from crm import create_app
+from crm.domain.stages import EventKind
+from crm.extensions import db as _db
+from crm.models import (
+    ActivityKind,
+    Flag,
+    FlagKind,
+    JobRun,
+    MetricsSnapshot,
+    Notification,
+    RunStatus,
+)
+from crm.timeutil import UK
+from jobs import schedule
+from jobs.flags import flag_work
+from jobs.runner import run_job
+from jobs.scheduler import fire, latest_fire_time, trigger_for
+from tests.factories import CaseFactory, advance
+
+K = EventKind
+APPLIED = date(2025, 1, 6)
+
+
+def stalled_case(owner=None, assessor=None):
+    case = advance(
+        CaseFactory(enquiry_date=date(2024, 12, 1), owner=owner, assessing_worker=assessor),
+        (K.FIRST_CONTACT, date(2024, 12, 2)),
+        (K.INITIAL_VISIT, date(2024, 12, 10)),
+        (K.APPLICATION, APPLIED),
+    )
+    return case
+
+
+class TestFlagWork:
+    def test_a_stalled_case_is_flagged_and_its_officer_told(self, db, officer):
+        case = stalled_case(owner=officer)
+        counts = flag_work(APPLIED + timedelta(days=61))
+        db.session.commit()
+        flag = db.session.scalar(sa.select(Flag))
+        assert (flag.kind, flag.case_id, flag.owner_id) == (FlagKind.STALLED, case.id, officer.id)
+        note = db.session.scalar(sa.select(Notification))
+        assert note.user_id == officer.id and case.reference in note.message
+        assert counts == {"raised": 1, "cleared": 0, "open": 1, "notified": 1}
+
+    def test_a_stalled_assessment_goes_to_its_assessing_worker(self, db, officer, ssw):
+        stalled_case(owner=officer, assessor=ssw)
+        flag_work(APPLIED + timedelta(days=61))
+        assert db.session.scalar(sa.select(Flag.owner_id)) == ssw.id
+
+    def test_running_again_raises_nothing_new(self, db, officer):
+        stalled_case(owner=officer)
+        flag_work(APPLIED + timedelta(days=61))
+        db.session.commit()
+        again = flag_work(APPLIED + timedelta(days=62))
+        assert again["raised"] == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 1
+
+    def test_a_flag_clears_itself_when_the_cause_goes(self, db, officer):
+        case = stalled_case(owner=officer)
+        flag_work(APPLIED + timedelta(days=61))
+        db.session.commit()
+        advance(case, (K.WITHDRAWN_BY_APPLICANT, APPLIED + timedelta(days=62), "AW3"))
+        counts = flag_work(APPLIED + timedelta(days=63))
+        db.session.commit()
+        assert counts["cleared"] == 1
+        assert db.session.scalar(sa.select(Flag.cleared_on)) == APPLIED + timedelta(days=63)
+
+    def test_an_overdue_first_contact_is_flagged(self, db, officer):
+        case = CaseFactory(enquiry_date=date(2025, 3, 3), owner=officer)
+        flag_work(date(2025, 3, 6))
+        flag = db.session.scalar(sa.select(Flag))
+        assert (flag.kind, flag.case_id) == (FlagKind.FIRST_CONTACT_OVERDUE, case.id)
+        assert "3 working days" in flag.reason
+
+    def test_activity_can_clear_an_inactivity_flag(self, db, officer):
+        case = stalled_case(owner=officer)
+        flag_work(APPLIED + timedelta(days=30))  # quiet for 30 days: stalled
+        db.session.commit()
+        case.log_activity(ActivityKind.CALL, APPLIED + timedelta(days=31), officer)
+        db.session.commit()
+        assert flag_work(APPLIED + timedelta(days=32))["cleared"] == 1
+
+
+class TestRunner:
+    def test_a_run_is_recorded_with_its_counts(self, db):
+        run = run_job("snapshot_metrics", date(2025, 6, 30))
+        assert (run.status, run.counts["stored"]) == (RunStatus.SUCCEEDED, 1)
+        assert run.finished_at is not None
+        assert db.session.get(MetricsSnapshot, date(2025, 6, 30)).figures["period"] == {
+            "from": "2025-04-01",
+            "to": "2026-03-31",
+            "as_of": "2025-06-30",
+        }
+
+    def test_a_failing_job_is_recorded_and_does_not_raise(self, db, monkeypatch):
+        def broken(**kwargs):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setitem(
+            schedule.JOBS, "flag_work", schedule.Job("flag_work", broken, "broken", {})
+        )
+        run = run_job("flag_work", date(2025, 6, 30))
+        assert run.status is RunStatus.FAILED
+        assert "the database went away" in run.error
+
+    def test_a_failed_job_leaves_no_half_written_work(self, db, officer, monkeypatch):
+        stalled_case(owner=officer)
+
+        def half_then_fail(as_of, progress=None):
+            flag_work(as_of)
+            raise RuntimeError("failed part-way")
+
+        monkeypatch.setitem(
+            schedule.JOBS, "flag_work", schedule.Job("flag_work", half_then_fail, "", {})
+        )
+        run_job("flag_work", APPLIED + timedelta(days=61))
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 0
+
+    def test_a_claimed_run_is_not_run_again(self, db):
+        first = run_job("snapshot_metrics", date(2025, 6, 30), "scheduler", "2025-06-30T02:30")
+        second = run_job("snapshot_metrics", date(2025, 6, 30), "scheduler", "2025-06-30T02:30")
+        assert first is not None and second is None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun)) == 1
+
+    def test_the_scheduled_time_is_the_triggers_latest(self):
+        now = datetime(2025, 6, 30, 10, 7, 41, tzinfo=UK)
+        assert latest_fire_time(trigger_for("deliver_notifications"), now) == datetime(
+            2025, 6, 30, 10, 0, tzinfo=UK
+        )
+        assert latest_fire_time(trigger_for("flag_work"), now) == datetime(
+            2025, 6, 30, 2, 0, tzinfo=UK
+        )
+
+
+@pytest.fixture
+def shared_app(app, db, tmp_path):
+    """An app whose database several threads can share: a SQLite file, or PostgreSQL."""
+    if app.config["SQLALCHEMY_DATABASE_URI"] != "sqlite://":
+        yield app
+        return
+    shared = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.db'}"})
+    with shared.app_context():
+        _db.create_all()
+    yield shared
+    with shared.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_two_schedulers_against_one_database_run_a_job_once(shared_app):
+    when = datetime.now(UK).replace(microsecond=0) + timedelta(seconds=2)
+    finished = threading.Semaphore(0)
+    schedulers = []
+    for _ in range(2):
+        scheduler = BackgroundScheduler(timezone=UK)
+        scheduler.add_listener(
+            lambda event: finished.release(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+        )
+        scheduler.add_job(
+            fire,
+            DateTrigger(run_date=when, timezone=UK),
+            args=[shared_app, "snapshot_metrics", when],
+        )
+        scheduler.start()
+        schedulers.append(scheduler)
+    try:
+        assert finished.acquire(timeout=20) and finished.acquire(timeout=20)
+    finally:
+        for scheduler in schedulers:
+            scheduler.shutdown()
+    with shared_app.app_context():
+        runs = _db.session.scalars(sa.select(JobRun)).all()
+        assert [(r.job, r.status) for r in runs] == [("snapshot_metrics", RunStatus.SUCCEEDED)]
+        _db.session.execute(sa.delete(MetricsSnapshot))
+        _db.session.execute(sa.delete(JobRun))
+        _db.session.commit()
+
+
+class TestCommandLine:
+    def test_jobs_list_names_every_job(self, runner):
+        output = runner.invoke(args=["jobs", "list"]).output
+        assert all(name in output for name in schedule.JOBS)
+
+    def test_jobs_run_runs_the_job_now(self, runner, db, officer):
+        stalled_case(owner=officer)
+        result = runner.invoke(args=["jobs", "run", "flag_work", "--as-of", "2025-03-08"])
+        assert result.exit_code == 0, result.output
+        assert "flag_work: succeeded" in result.output and "'raised': 1" in result.output
+
+    def test_an_unknown_job_is_refused(self, runner, db):
+        result = runner.invoke(args=["jobs", "run", "tidy_desk"])
+        assert result.exit_code == 2 and "unknown job" in result.output
+
+
+class TestDelivery:
+    def test_without_smtp_notifications_wait_in_the_outbox(self, db, officer, admin_client):
+        _db.session.add(Notification(user_id=officer.id, message="Chase HF-1", link="/cases/1"))
+        _db.session.commit()
+        assert run_job("deliver_notifications", date.today()).counts == {
+            "sent": 0,
+            "waiting_in_outbox": 1,
+        }
+        assert b"Chase HF-1" in admin_client.get("/admin/outbox").data
+
+    def test_with_smtp_each_notification_is_emailed_once(self, app, db, officer, monkeypatch):
+        sent = []
+
+        class FakeSMTP:
+            def __init__(self, *args, **kwargs):
+                pass
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def starttls(self):
+                pass
+
+            def send_message(self, message):
+                sent.append((message["To"], message["Subject"]))
+
+        monkeypatch.setattr("jobs.notifications.smtplib.SMTP", FakeSMTP)
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.council.example")
+        _db.session.add(Notification(user_id=officer.id, message="Chase HF-1", link="/cases/1"))
+        _db.session.commit()
+        run_job("deliver_notifications", date.today())
+        run_job("deliver_notifications", date.today())
+        assert sent == [(officer.email, "Hearth: Chase HF-1")]
+
+
+def test_a_user_sees_their_notifications_and_marks_them_read(officer_client, officer, db):
+    _db.session.add(
+        Notification(user_id=officer.id, message="Assessment stalled: HF-9", link="/cases/9")
+    )
+    _db.session.commit()
+    page = officer_client.get("/cases/mine").get_data(as_text=True)
+    assert 'Notifications <span class="badge text-bg-warning">1' in page
+    assert "Assessment stalled: HF-9" in officer_client.get("/notifications").get_data(as_text=True)
+    officer_client.post("/notifications/read")
+    assert "badge text-bg-warning" not in officer_client.get("/cases/mine").get_data(as_text=True)
+
+
+def test_administrators_see_job_runs(admin_client, db):
+    run_job("snapshot_metrics", date(2025, 6, 30))
+    page = admin_client.get("/admin/jobs").get_data(as_text=True)
+    assert "snapshot_metrics" in page and "Succeeded" in page
