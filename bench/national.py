@@ -39,17 +39,32 @@ from crm.models import (  # noqa: E402
 TODAY = date(2026, 3, 31)
 BATCH = 20_000
 K = EventKind
-MILESTONE_COLUMNS = {K.ENQUIRY: "enquiry_date", K.FIRST_CONTACT: "first_contact_date",
-                     K.INITIAL_VISIT: "initial_visit_date", K.APPLICATION: "application_date",
-                     K.STAGE2_START: "stage2_start_date", K.PANEL: "panel_date",
-                     K.APPROVAL: "approval_date"}  # fmt: skip
-STAGE_AFTER = {K.ENQUIRY: Stage.ENQUIRY, K.FIRST_CONTACT: Stage.CONTACTED,
-               K.INITIAL_VISIT: Stage.INITIAL_VISIT, K.APPLICATION: Stage.STAGE1,
-               K.STAGE2_START: Stage.STAGE2, K.PANEL: Stage.PANEL,
-               K.APPROVAL: Stage.APPROVED}  # fmt: skip
-FUNNEL = [(K.FIRST_CONTACT, 0, 9, 0.92), (K.INITIAL_VISIT, 7, 35, 0.38),
-          (K.APPLICATION, 7, 40, 0.36), (K.STAGE2_START, 7, 45, 0.9),
-          (K.PANEL, 110, 190, 0.55), (K.APPROVAL, 7, 21, 0.97)]  # fmt: skip
+MILESTONE_COLUMNS = {
+    K.ENQUIRY: "enquiry_date",
+    K.FIRST_CONTACT: "first_contact_date",
+    K.INITIAL_VISIT: "initial_visit_date",
+    K.APPLICATION: "application_date",
+    K.STAGE2_START: "stage2_start_date",
+    K.PANEL: "panel_date",
+    K.APPROVAL: "approval_date",
+}
+STAGE_AFTER = {
+    K.ENQUIRY: Stage.ENQUIRY,
+    K.FIRST_CONTACT: Stage.CONTACTED,
+    K.INITIAL_VISIT: Stage.INITIAL_VISIT,
+    K.APPLICATION: Stage.STAGE1,
+    K.STAGE2_START: Stage.STAGE2,
+    K.PANEL: Stage.PANEL,
+    K.APPROVAL: Stage.APPROVED,
+}
+FUNNEL = [
+    (K.FIRST_CONTACT, 0, 9, 0.92),
+    (K.INITIAL_VISIT, 7, 35, 0.38),
+    (K.APPLICATION, 7, 40, 0.36),
+    (K.STAGE2_START, 7, 45, 0.9),
+    (K.PANEL, 110, 190, 0.55),
+    (K.APPROVAL, 7, 21, 0.97),
+]
 
 
 def _case(rng: random.Random, case_id: int, years: int) -> tuple[dict, list[tuple]]:
@@ -74,10 +89,19 @@ def _case(rng: random.Random, case_id: int, years: int) -> tuple[dict, list[tupl
             )
         else:
             steps.append((K.WITHDRAWN_BY_SERVICE, last[1] + timedelta(days=30), "no_contact"))
-    row = {"id": case_id, "reference": f"N{case_id:07d}", "first_name": "Sam",
-           "last_name": f"Example{case_id}", "source": "website", "carer_type": "mainstream",
-           "on_hold": False, "stage": Stage.ENQUIRY, "outcome_date": None,
-           "outcome_reason": None, "last_activity_date": steps[-1][1]}  # fmt: skip
+    row = {
+        "id": case_id,
+        "reference": f"N{case_id:07d}",
+        "first_name": "Sam",
+        "last_name": f"Example{case_id}",
+        "source": "website",
+        "carer_type": "mainstream",
+        "on_hold": False,
+        "stage": Stage.ENQUIRY,
+        "outcome_date": None,
+        "outcome_reason": None,
+        "last_activity_date": steps[-1][1],
+    }
     row.update({column: None for column in MILESTONE_COLUMNS.values()})
     for kind, on, reason in steps:
         if kind in MILESTONE_COLUMNS:
@@ -93,9 +117,14 @@ def _case(rng: random.Random, case_id: int, years: int) -> tuple[dict, list[tupl
 
 def _household(rng: random.Random, household_id: int, years: int) -> dict:
     approved = TODAY - timedelta(days=rng.randint(30, 365 * 20))
-    household = {"id": household_id, "reference": f"H{household_id:06d}",
-                 "carer_type": "mainstream", "approval_date": approved,
-                 "status": HouseholdStatus.ACTIVE, "deregistration_date": None}  # fmt: skip
+    household = {
+        "id": household_id,
+        "reference": f"H{household_id:06d}",
+        "carer_type": "mainstream",
+        "approval_date": approved,
+        "status": HouseholdStatus.ACTIVE,
+        "deregistration_date": None,
+    }
     window = max(approved, TODAY - timedelta(days=365 * years))
     years_in_window = (TODAY - window).days / 365
     if rng.random() < 1 - (1 - 0.128) ** years_in_window:  # 12.8% a year leave
@@ -112,8 +141,14 @@ def _flush(model, rows: list[dict]) -> None:
         rows.clear()
 
 
-def build(database_url: str, enquiries: int = 600_000, households: int = 45_000,
-          years: int = 5, seed: int = 1, echo=print) -> None:  # fmt: skip
+def build(
+    database_url: str,
+    enquiries: int = 600_000,
+    households: int = 45_000,
+    years: int = 5,
+    seed: int = 1,
+    echo=print,
+) -> None:
     """Create the schema afresh at `database_url` and fill it."""
     rng = random.Random(seed)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
@@ -125,8 +160,10 @@ def build(database_url: str, enquiries: int = 600_000, households: int = 45_000,
         for case_id in range(1, enquiries + 1):
             row, steps = _case(rng, case_id, years)
             cases.append(row)
-            events.extend({"case_id": c, "kind": k, "occurred_on": on, "reason": r,
-                           "recorded_at": TODAY} for c, k, on, r in steps)  # fmt: skip
+            events.extend(
+                {"case_id": c, "kind": k, "occurred_on": on, "reason": r, "recorded_at": TODAY}
+                for c, k, on, r in steps
+            )
             if len(cases) >= BATCH:
                 _flush(Case, cases)
                 _flush(StageEvent, events)
@@ -136,9 +173,12 @@ def build(database_url: str, enquiries: int = 600_000, households: int = 45_000,
         _households(rng, households, years)
         if db.engine.dialect.name == "postgresql":
             for table in ("cases", "households"):
-                db.session.execute(sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"))  # fmt: skip
+                db.session.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(sa.text("ANALYZE"))
@@ -152,21 +192,43 @@ def _households(rng: random.Random, count: int, years: int) -> None:
         household = _household(rng, household_id, years)
         households.append(household)
         places = rng.choice([1, 2, 2, 2, 3, 3])
-        terms.append({"household_id": household_id, "effective_from": household["approval_date"],
-                      "places": places, "min_age": 0, "max_age": 17,
-                      "categories": ["short_term"]})  # fmt: skip
+        terms.append(
+            {
+                "household_id": household_id,
+                "effective_from": household["approval_date"],
+                "places": places,
+                "min_age": 0,
+                "max_age": 17,
+                "categories": ["short_term"],
+            }
+        )
         for _ in range(places):
             if rng.random() < 0.6 and household["deregistration_date"] is None:
                 start = max(household["approval_date"], TODAY - timedelta(days=rng.randint(1, 900)))
-                placements.append({"household_id": household_id, "child_reference": "C",
-                                   "start_date": start, "end_date": None})  # fmt: skip
+                placements.append(
+                    {
+                        "household_id": household_id,
+                        "child_reference": "C",
+                        "start_date": start,
+                        "end_date": None,
+                    }
+                )
         if household["status"] is HouseholdStatus.ACTIVE and rng.random() < 0.05:
             household["status"] = HouseholdStatus.ON_BREAK
-            breaks.append({"household_id": household_id,
-                           "start_date": TODAY - timedelta(days=rng.randint(1, 60)),
-                           "end_date": None, "reason": None})  # fmt: skip
-    for model, rows in ((Household, households), (ApprovalTerms, terms),
-                        (Placement, placements), (HouseholdBreak, breaks)):  # fmt: skip
+            breaks.append(
+                {
+                    "household_id": household_id,
+                    "start_date": TODAY - timedelta(days=rng.randint(1, 60)),
+                    "end_date": None,
+                    "reason": None,
+                }
+            )
+    for model, rows in (
+        (Household, households),
+        (ApprovalTerms, terms),
+        (Placement, placements),
+        (HouseholdBreak, breaks),
+    ):
         for start in range(0, len(rows), BATCH):
             insert_rows(model, rows[start : start + BATCH])
 

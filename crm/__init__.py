@@ -99,9 +99,16 @@ def register_blueprints(app: Flask) -> None:
     from crm.public import bp as public_bp
 
     blueprints = (
-        main_bp, auth_bp, admin_bp, enquiries_bp, carers_bp, dashboard_bp, public_bp, imports_bp,
+        main_bp,
+        auth_bp,
+        admin_bp,
+        enquiries_bp,
+        carers_bp,
+        dashboard_bp,
+        public_bp,
+        imports_bp,
         api_bp,
-    )  # fmt: skip
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

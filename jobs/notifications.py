@@ -25,8 +25,10 @@ def _message(notification: Notification, sender: str) -> EmailMessage:
     return message
 
 
-def deliver_notifications(as_of: date, progress: Callable[[int, int], None] | None = None,
-                          ) -> dict:  # fmt: skip
+def deliver_notifications(
+    as_of: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Send each waiting notification once. Without MAIL_SERVER, send nothing."""
     config = current_app.config
     waiting = db.session.scalars(

@@ -36,8 +36,13 @@ def run_job(
 ) -> JobRun | None:
     """Run job `name` for `as_of`; None when another process already claimed this run."""
     job = JOBS[name]
-    run = JobRun(job=name, run_key=run_key or f"{trigger}-{uuid.uuid4().hex}", as_of=as_of,
-                 trigger=trigger, status=RunStatus.RUNNING)  # fmt: skip
+    run = JobRun(
+        job=name,
+        run_key=run_key or f"{trigger}-{uuid.uuid4().hex}",
+        as_of=as_of,
+        trigger=trigger,
+        status=RunStatus.RUNNING,
+    )
     db.session.add(run)
     try:
         db.session.commit()

@@ -35,14 +35,24 @@ def _deliver(**kwargs) -> dict:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("flag_work", _flag_work,
+        Job(
+            "flag_work",
+            _flag_work,
             "Flag stalled assessments and overdue first contacts; notify their owners; "
-            "clear flags whose cause has gone.", {"hour": 2, "minute": 0}),
-        Job("snapshot_metrics", _snapshot,
+            "clear flags whose cause has gone.",
+            {"hour": 2, "minute": 0},
+        ),
+        Job(
+            "snapshot_metrics",
+            _snapshot,
             "Store today's figures for the financial year so far, for trend charts.",
-            {"hour": 2, "minute": 30}),
-        Job("deliver_notifications", _deliver,
+            {"hour": 2, "minute": 30},
+        ),
+        Job(
+            "deliver_notifications",
+            _deliver,
             "Email notifications when SMTP is configured (otherwise they wait in the outbox).",
-            {"minute": "*/15"}),
+            {"minute": "*/15"},
+        ),
     )
-}  # fmt: skip
+}

@@ -44,8 +44,15 @@ def latest_fire_time(trigger: CronTrigger, now: datetime) -> datetime:
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     """Register every job in jobs.schedule with its cron trigger, in UK time."""
     for name in JOBS:
-        scheduler.add_job(_fire_now, trigger_for(name), args=[app, name], id=name,
-                          coalesce=True, max_instances=1, misfire_grace_time=3600)  # fmt: skip
+        scheduler.add_job(
+            _fire_now,
+            trigger_for(name),
+            args=[app, name],
+            id=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+        )
 
 
 def _fire_now(app: Flask, name: str) -> None:

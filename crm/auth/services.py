@@ -82,8 +82,9 @@ def load_user(session_token: str) -> User | None:
 def staff_choices(role: Role) -> list[tuple[str, str]]:
     """(id, name) of active users holding `role`, for choosing who does the work."""
     users = db.session.scalars(
-        sa.select(User).join(UserRole)
+        sa.select(User)
+        .join(UserRole)
         .where(UserRole.role == role, User.active.is_(True))
         .order_by(User.full_name)
-    )  # fmt: skip
+    )
     return [(str(u.id), u.full_name) for u in users]

@@ -24,6 +24,13 @@ class Settings:
     # Enquiries.
     first_contact_target_working_days: int = 2
     duplicate_window_days: int = 365
+    # Approved carers (Fostering Services Regulations 2011, NMS).
+    supervision_visit_interval_days: int = 42
+    unannounced_visit_interval_days: int = 365
+    review_interval_months: int = 12
+    tsd_months_mainstream: int = 12
+    tsd_months_kinship: int = 18
+    due_soon_days: int = 7
 
 
 SETTING_LABELS = {
@@ -34,6 +41,12 @@ SETTING_LABELS = {
     "inactivity_limit_days": "An assessment stalls after this many days without activity",
     "first_contact_target_working_days": "First contact target (working days after enquiry)",
     "duplicate_window_days": "Flag possible duplicates of enquiries from the last (days)",
+    "supervision_visit_interval_days": "A supervision visit is due this many days after the last",
+    "unannounced_visit_interval_days": "An unannounced visit is due this many days after the last",
+    "review_interval_months": "An annual review is due this many months after approval or the last",
+    "tsd_months_mainstream": "TSD standards due this many months after approval (mainstream)",
+    "tsd_months_kinship": "TSD standards due this many months after approval (kinship)",
+    "due_soon_days": "Show work as due soon this many days ahead",
 }
 
 

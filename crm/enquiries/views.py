@@ -110,10 +110,14 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
     settings = load_settings()
     reasons = stalled_reasons(state, last_activity_on(case, today()), today(), settings)
     page = render_template(
-        "enquiries/show.html", case=case, state=state, stalled=reasons,
-        response_days=response_working_days(case), activity_form=activity_form,
+        "enquiries/show.html",
+        case=case,
+        state=state,
+        stalled=reasons,
+        response_days=response_working_days(case),
+        activity_form=activity_form,
         target=settings.first_contact_target_working_days,
-    )  # fmt: skip
+    )
     return page, status
 
 

@@ -33,9 +33,11 @@ def insert_cases(values: list[dict]) -> dict[str, int]:
     if db.session.get_bind().dialect.name != "postgresql":
         return dict(insert_rows(Case, values, Case.reference, Case.id).all())
     ids = db.session.scalars(
-        sa.text("SELECT nextval(pg_get_serial_sequence('cases', 'id')) "
-                "FROM generate_series(1, :n)"), {"n": len(values)}
-    ).all()  # fmt: skip
+        sa.text(
+            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)"
+        ),
+        {"n": len(values)},
+    ).all()
     now = utcnow()
     for row, case_id in zip(values, ids, strict=True):
         row.update(id=case_id, created_at=now, updated_at=now)

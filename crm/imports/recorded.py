@@ -46,8 +46,9 @@ def read_recorded(references: list[str]) -> dict[str, Recorded]:
         ):
             found[reference] = by_id[case_id] = Recorded(dict(zip(COMPARED, values, strict=True)))
             ids.append(case_id)
-        steps = sa.select(StageEvent.case_id, StageEvent.kind, StageEvent.occurred_on,
-                          StageEvent.reason).where(StageEvent.case_id.in_(ids))  # fmt: skip
+        steps = sa.select(
+            StageEvent.case_id, StageEvent.kind, StageEvent.occurred_on, StageEvent.reason
+        ).where(StageEvent.case_id.in_(ids))
         for case_id, kind, on, reason in db.session.execute(
             steps.order_by(StageEvent.case_id, StageEvent.occurred_on, StageEvent.id)
         ):
@@ -89,5 +90,6 @@ def unchanged(row: TrackerRow, held: Recorded) -> bool:
         return False
     if row.last_contact and row.last_contact not in held.contact_dates:
         return False
-    return all(not getattr(row, name) or getattr(row, name) == held.fields[name]
-               for name in COMPARED)  # fmt: skip
+    return all(
+        not getattr(row, name) or getattr(row, name) == held.fields[name] for name in COMPARED
+    )

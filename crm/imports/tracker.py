@@ -35,11 +35,26 @@ from crm.imports.tracker_write import ImportResult, import_rows
 from crm.models import CarerType
 
 COLUMNS = [
-    "reference", "enquiry_date", "source", "carer_type", "first_name", "last_name", "email",
-    "phone", "postcode", "first_contact_date", "initial_visit_date", "application_date",
-    "stage2_start_date", "panel_date", "approval_date", "outcome", "outcome_date",
-    "withdrawal_reason", "last_contact_date",
-]  # fmt: skip
+    "reference",
+    "enquiry_date",
+    "source",
+    "carer_type",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "first_contact_date",
+    "initial_visit_date",
+    "application_date",
+    "stage2_start_date",
+    "panel_date",
+    "approval_date",
+    "outcome",
+    "outcome_date",
+    "withdrawal_reason",
+    "last_contact_date",
+]
 REQUIRED = ["reference", "enquiry_date"]
 MILESTONE_COLUMNS = [
     (EventKind.ENQUIRY, "enquiry_date"),
@@ -59,10 +74,19 @@ OUTCOME_STEPS = {
     "on_hold": EventKind.ON_HOLD,
 }
 OUTCOMES = ["open", "approved", *OUTCOME_STEPS]
-MAX_LENGTH = {"reference": 40, "source": 40, "first_name": 80, "last_name": 80,
-              "email": 254, "phone": 40, "postcode": 10}  # fmt: skip
-SOURCES_BY_NAME = {**{c: c for c in ENQUIRY_SOURCES},
-                   **{label.lower(): c for c, label in ENQUIRY_SOURCES.items()}}  # fmt: skip
+MAX_LENGTH = {
+    "reference": 40,
+    "source": 40,
+    "first_name": 80,
+    "last_name": 80,
+    "email": 254,
+    "phone": 40,
+    "postcode": 10,
+}
+SOURCES_BY_NAME = {
+    **{c: c for c in ENQUIRY_SOURCES},
+    **{label.lower(): c for c, label in ENQUIRY_SOURCES.items()},
+}
 
 
 @dataclass
@@ -184,9 +208,20 @@ def _parse_row(number: int, cells: dict[str, str], today: date) -> TrackerRow:
     if last_contact and not dates["enquiry_date"] <= last_contact <= today:
         raise _RowProblem("last_contact_date", "must be between the enquiry date and today")
     email, phone, postcode = _contact(cells)
-    return TrackerRow(number, reference, CarerType(carer_type), source,
-                      _text(cells, "first_name"), _text(cells, "last_name"), email, phone,
-                      postcode, steps, state, last_contact)  # fmt: skip
+    return TrackerRow(
+        number,
+        reference,
+        CarerType(carer_type),
+        source,
+        _text(cells, "first_name"),
+        _text(cells, "last_name"),
+        email,
+        phone,
+        postcode,
+        steps,
+        state,
+        last_contact,
+    )
 
 
 def _first_out_of_order(steps: list[Step]) -> Step | None:
@@ -238,5 +273,11 @@ def import_tracker(
     return result
 
 
-__all__ = ["COLUMNS", "REQUIRED", "ImportResult", "import_tracker", "refresh_statistics",
-           "validate"]  # fmt: skip
+__all__ = [
+    "COLUMNS",
+    "REQUIRED",
+    "ImportResult",
+    "import_tracker",
+    "refresh_statistics",
+    "validate",
+]

@@ -94,8 +94,17 @@ def import_rows(
 
 def _update(case: Case, row: TrackerRow, today: date) -> bool:
     """Apply a re-imported row to its case; True when anything changed."""
-    before = (case.first_name, case.last_name, case.email, case.phone, case.postcode,
-              case.source, case.carer_type, len(case.events), case.last_activity_date)  # fmt: skip
+    before = (
+        case.first_name,
+        case.last_name,
+        case.email,
+        case.phone,
+        case.postcode,
+        case.source,
+        case.carer_type,
+        len(case.events),
+        case.last_activity_date,
+    )
     for name in ("first_name", "last_name", "postcode", "source", "carer_type"):
         value = getattr(row, name)
         if value and getattr(case, name) != value:
@@ -107,8 +116,17 @@ def _update(case: Case, row: TrackerRow, today: date) -> bool:
         case.record_step(step.kind, step.on, None, reason=step.reason, today_=today)
     if row.last_contact and not any(a.occurred_on == row.last_contact for a in case.activities):
         case.log_activity(ActivityKind.CALL, row.last_contact, None, note=IMPORTED_CONTACT)
-    after = (case.first_name, case.last_name, case.email, case.phone, case.postcode,
-             case.source, case.carer_type, len(case.events), case.last_activity_date)  # fmt: skip
+    after = (
+        case.first_name,
+        case.last_name,
+        case.email,
+        case.phone,
+        case.postcode,
+        case.source,
+        case.carer_type,
+        len(case.events),
+        case.last_activity_date,
+    )
     return before != after
 
 
@@ -119,40 +137,83 @@ def _case_values(row: TrackerRow) -> dict:
     state, dates = row.state, row.state.milestones
     last = max(filter(None, [state.last_event_on, row.last_contact]))
     return {
-        "reference": row.reference, "carer_type": row.carer_type, "source": row.source,
-        "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
-        "phone": row.phone, "phone_key": Case.phone_key_for(row.phone),
-        "postcode": row.postcode, "stage": state.stage, "on_hold": state.on_hold,
-        "held_since": state.held_since, "resumed_on": state.resumed_on,
+        "reference": row.reference,
+        "carer_type": row.carer_type,
+        "source": row.source,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "phone": row.phone,
+        "phone_key": Case.phone_key_for(row.phone),
+        "postcode": row.postcode,
+        "stage": state.stage,
+        "on_hold": state.on_hold,
+        "held_since": state.held_since,
+        "resumed_on": state.resumed_on,
         "enquiry_date": dates[EventKind.ENQUIRY],
         "first_contact_date": dates.get(EventKind.FIRST_CONTACT),
         "initial_visit_date": dates.get(EventKind.INITIAL_VISIT),
         "application_date": dates.get(EventKind.APPLICATION),
         "stage2_start_date": dates.get(EventKind.STAGE2_START),
-        "panel_date": dates.get(EventKind.PANEL), "approval_date": dates.get(EventKind.APPROVAL),
-        "outcome_date": state.outcome_date, "outcome_reason": state.outcome_reason,
+        "panel_date": dates.get(EventKind.PANEL),
+        "approval_date": dates.get(EventKind.APPROVAL),
+        "outcome_date": state.outcome_date,
+        "outcome_reason": state.outcome_reason,
         "last_activity_date": last,
-    }  # fmt: skip
+    }
 
 
 def _create(rows: list[TrackerRow]) -> None:
     """Insert a chunk of new cases and their events in a few statements."""
     ids = insert_cases([_case_values(r) for r in rows])
     now, actor = utcnow(), current_actor()
-    events = [{"case_id": ids[r.reference], "kind": s.kind, "occurred_on": s.on,
-               "reason": s.reason, "recorded_at": now} for r in rows for s in r.steps]  # fmt: skip
+    events = [
+        {
+            "case_id": ids[r.reference],
+            "kind": s.kind,
+            "occurred_on": s.on,
+            "reason": s.reason,
+            "recorded_at": now,
+        }
+        for r in rows
+        for s in r.steps
+    ]
     insert_rows(StageEvent, events)
-    members = [{"case_id": ids[r.reference], "is_applicant": True,
-                "full_name": f"{r.first_name} {r.last_name}".strip() or r.reference}
-               for r in rows]  # fmt: skip
+    members = [
+        {
+            "case_id": ids[r.reference],
+            "is_applicant": True,
+            "full_name": f"{r.first_name} {r.last_name}".strip() or r.reference,
+        }
+        for r in rows
+    ]
     insert_rows(HouseholdMember, members)
-    contacts = [{"case_id": ids[r.reference], "kind": ActivityKind.CALL,
-                 "occurred_on": r.last_contact, "note": IMPORTED_CONTACT, "recorded_at": now}
-                for r in rows if r.last_contact]  # fmt: skip
+    contacts = [
+        {
+            "case_id": ids[r.reference],
+            "kind": ActivityKind.CALL,
+            "occurred_on": r.last_contact,
+            "note": IMPORTED_CONTACT,
+            "recorded_at": now,
+        }
+        for r in rows
+        if r.last_contact
+    ]
     if contacts:
         insert_rows(Activity, contacts)
-    insert_rows(AuditEvent, [
-        {"at": now, "user_id": actor.user_id, "actor": actor.name, "action": AuditAction.CREATED,
-         "entity_type": "Case", "entity_id": str(ids[r.reference]),
-         "summary": f"{r.reference} imported from a tracker", "ip_address": actor.ip_address}
-        for r in rows])  # fmt: skip
+    insert_rows(
+        AuditEvent,
+        [
+            {
+                "at": now,
+                "user_id": actor.user_id,
+                "actor": actor.name,
+                "action": AuditAction.CREATED,
+                "entity_type": "Case",
+                "entity_id": str(ids[r.reference]),
+                "summary": f"{r.reference} imported from a tracker",
+                "ip_address": actor.ip_address,
+            }
+            for r in rows
+        ],
+    )

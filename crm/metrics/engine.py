@@ -119,10 +119,13 @@ def cohort_conversion(period: Period) -> dict[str, float | None]:
         return _count_if(sa.and_(column.isnot(None), column <= as_of))
 
     enquiries = db.session.execute(
-        sa.select(sa.func.count(), reached(Case.initial_visit_date),
-                  reached(Case.application_date), reached(Case.approval_date))
-        .where(period.covers(Case.enquiry_date))
-    ).one()  # fmt: skip
+        sa.select(
+            sa.func.count(),
+            reached(Case.initial_visit_date),
+            reached(Case.application_date),
+            reached(Case.approval_date),
+        ).where(period.covers(Case.enquiry_date))
+    ).one()
     applications = db.session.execute(
         sa.select(sa.func.count(), reached(Case.approval_date)).where(
             period.covers(Case.application_date)
@@ -187,10 +190,14 @@ def households(period: Period) -> dict:
         Household.approval_date <= last,
         sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date > last),
     )
-    row = db.session.execute(sa.select(
-        _count_if(at_start), _count_if(period.covers(Household.approval_date)),
-        _count_if(period.covers(Household.deregistration_date)), _count_if(at_end),
-    )).one()  # fmt: skip
+    row = db.session.execute(
+        sa.select(
+            _count_if(at_start),
+            _count_if(period.covers(Household.approval_date)),
+            _count_if(period.covers(Household.deregistration_date)),
+            _count_if(at_end),
+        )
+    ).one()
     start_count, approved, deregistered, end_count = (int(v) for v in row)
     return {
         "at_start": start_count,
@@ -202,8 +209,9 @@ def households(period: Period) -> dict:
     }
 
 
-def compute_metrics(start: date, end: date, as_of: date | None = None,
-                    settings: Settings | None = None) -> dict:  # fmt: skip
+def compute_metrics(
+    start: date, end: date, as_of: date | None = None, settings: Settings | None = None
+) -> dict:
     """Every headline figure for a period, as the JSON that CLI and API print."""
     period = make_period(start, end, as_of)
     settings = settings or load_settings()
@@ -212,8 +220,11 @@ def compute_metrics(start: date, end: date, as_of: date | None = None,
     stalled = stalled_cases(period.as_of, settings)
     places = places_on(period.last_day)
     return {
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat(),
-                   "as_of": period.as_of.isoformat()},
+        "period": {
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            "as_of": period.as_of.isoformat(),
+        },
         "counts": found,
         "period_conversion": period_conversion(found),
         "cohort_conversion": cohort_conversion(period),
@@ -223,4 +234,4 @@ def compute_metrics(start: date, end: date, as_of: date | None = None,
         "stalled": {"count": len(stalled), "references": [s.reference for s in stalled]},
         "households": households(period),
         "places": {**places.as_dict(), "utilisation": ratio(places.filled, places.approved)},
-    }  # fmt: skip
+    }

@@ -51,23 +51,30 @@ def places_by_household(day: date) -> dict[int, Places]:
         .order_by(ApprovalTerms.household_id, ApprovalTerms.effective_from, ApprovalTerms.id)
     ):
         approved[household_id] = places  # the latest terms in force win
-    filled = Counter(db.session.scalars(
-        sa.select(Placement.household_id).where(
-            Placement.household_id.in_(current),
-            _running_on(Placement.start_date, Placement.end_date, day))
-    ))  # fmt: skip
-    on_break = set(db.session.scalars(
-        sa.select(HouseholdBreak.household_id).where(
-            HouseholdBreak.household_id.in_(current),
-            _running_on(HouseholdBreak.start_date, HouseholdBreak.end_date, day))
-    ))  # fmt: skip
+    filled = Counter(
+        db.session.scalars(
+            sa.select(Placement.household_id).where(
+                Placement.household_id.in_(current),
+                _running_on(Placement.start_date, Placement.end_date, day),
+            )
+        )
+    )
+    on_break = set(
+        db.session.scalars(
+            sa.select(HouseholdBreak.household_id).where(
+                HouseholdBreak.household_id.in_(current),
+                _running_on(HouseholdBreak.start_date, HouseholdBreak.end_date, day),
+            )
+        )
+    )
     result = {}
     for household_id, places in approved.items():
         taken = filled.get(household_id, 0)
         spare = max(places - taken, 0)
         resting = household_id in on_break
-        result[household_id] = Places(places, taken, 0 if resting else spare,
-                                      spare if resting else 0)  # fmt: skip
+        result[household_id] = Places(
+            places, taken, 0 if resting else spare, spare if resting else 0
+        )
     return result
 
 
@@ -75,6 +82,7 @@ def places_on(day: date) -> Places:
     """Totals across the service on `day`."""
     totals = Places()
     for places in places_by_household(day).values():
-        totals = Places(*(a + b for a, b in zip(asdict(totals).values(),
-                                                asdict(places).values(), strict=True)))  # fmt: skip
+        totals = Places(
+            *(a + b for a, b in zip(asdict(totals).values(), asdict(places).values(), strict=True))
+        )
     return totals

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from crm.extensions import db
 from crm.models.case import CarerType, Case
 from crm.models.types import enum_column
 from crm.models.user import User
+
+if TYPE_CHECKING:
+    from crm.models.review import CarerEvent
 from crm.timeutil import utcnow
 
 
@@ -135,6 +139,11 @@ class Household(db.Model):
         back_populates="household",
         cascade="all, delete-orphan",
         order_by="Placement.start_date",
+    )
+    events: Mapped[list[CarerEvent]] = relationship(
+        back_populates="household",
+        cascade="all, delete-orphan",
+        order_by="(CarerEvent.occurred_on, CarerEvent.id)",
     )
     breaks: Mapped[list[HouseholdBreak]] = relationship(
         back_populates="household",

@@ -63,5 +63,5 @@ class CarerEvent(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    household: Mapped[Household] = relationship()
+    household: Mapped[Household] = relationship(back_populates="events")
     recorded_by: Mapped[User | None] = relationship()

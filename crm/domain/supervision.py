@@ -1,0 +1,110 @@
+"""What an approved household is owed, and when: due and overdue, in one place.
+
+From the Fostering Services (England) Regulations 2011 and the National
+Minimum Standards, with the defaults an administrator can change:
+- a supervision visit at least every 6 weeks (any visit, announced or not);
+- an unannounced visit at least once in every 12 months (NMS 21.8);
+- an annual review (regulation 28): the first within 12 months of approval
+  (it goes back to panel), then at most 12 months after the previous one;
+- the TSD standards within 12 months of approval (18 for kinship carers).
+The clock for each starts at approval. Work is overdue when as-of is after its
+due date, and due soon within `due_soon_days` of it. Deregistered households
+are owed nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from crm.domain.settings import Settings
+
+
+class Duty(enum.StrEnum):
+    SUPERVISION_VISIT = "supervision_visit"
+    UNANNOUNCED_VISIT = "unannounced_visit"
+    ANNUAL_REVIEW = "annual_review"
+    TSD = "tsd"
+
+    @property
+    def label(self) -> str:
+        return DUTY_LABELS[self]
+
+
+DUTY_LABELS = {
+    Duty.SUPERVISION_VISIT: "Supervision visit",
+    Duty.UNANNOUNCED_VISIT: "Unannounced visit",
+    Duty.ANNUAL_REVIEW: "Annual review",
+    Duty.TSD: "TSD standards",
+}
+
+
+class Standing(enum.StrEnum):
+    OK = "ok"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class HouseholdRecord:
+    """The dates the rules need about one household."""
+
+    approval_date: date
+    kinship: bool
+    current: bool = True
+    last_visit: date | None = None  # supervision or unannounced
+    last_unannounced: date | None = None
+    last_review: date | None = None
+    reviews: int = 0
+    tsd_completed: date | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    duty: Duty
+    due_on: date
+    standing: Standing
+    note: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.standing is Standing.OVERDUE
+
+
+def _standing(due_on: date, as_of: date, settings: Settings) -> Standing:
+    if as_of > due_on:
+        return Standing.OVERDUE
+    if (due_on - as_of).days <= settings.due_soon_days:
+        return Standing.DUE_SOON
+    return Standing.OK
+
+
+def obligations(record: HouseholdRecord, as_of: date, settings: Settings) -> list[Obligation]:
+    """Each duty still owed to the household on `as_of`, with its due date and standing."""
+    if not record.current:
+        return []
+    approved = record.approval_date
+    visit_due = (record.last_visit or approved) + timedelta(
+        days=settings.supervision_visit_interval_days
+    )
+    unannounced_due = (record.last_unannounced or approved) + timedelta(
+        days=settings.unannounced_visit_interval_days
+    )
+    review_due = (record.last_review or approved) + relativedelta(
+        months=settings.review_interval_months
+    )
+    first_review = "first review, goes to panel" if record.reviews == 0 else "review"
+    owed = [
+        (Duty.SUPERVISION_VISIT, visit_due, "visit"),
+        (Duty.UNANNOUNCED_VISIT, unannounced_due, "unannounced visit"),
+        (Duty.ANNUAL_REVIEW, review_due, first_review),
+    ]
+    if record.tsd_completed is None:
+        months = settings.tsd_months_kinship if record.kinship else settings.tsd_months_mainstream
+        owed.append((Duty.TSD, approved + relativedelta(months=months), f"within {months} months"))
+    return [
+        Obligation(duty, due, _standing(due, as_of, settings), note) for duty, due, note in owed
+    ]
