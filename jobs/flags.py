@@ -1,88 +1,128 @@
-"""Nightly: flag what needs chasing, tell its owner, clear flags whose cause has gone."""
+"""Nightly: flag what needs chasing, tell its owner, clear flags whose cause has gone.
+
+Flags are raised for stalled assessments and overdue first contacts (cases)
+and for overdue visits, reviews and TSD (approved households), by the same
+rules the lists and the metrics use.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.settings import load_settings
+from crm.domain.settings import Settings, load_settings
+from crm.domain.supervision import Duty
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
-from crm.models import Case, Flag, FlagKind, Notification
+from crm.metrics.supervision import obligations_for
+from crm.models import Case, Flag, FlagKind, Household, HouseholdStatus, Notification
+
+DUTY_FLAGS = {
+    Duty.SUPERVISION_VISIT: FlagKind.SUPERVISION_VISIT_OVERDUE,
+    Duty.UNANNOUNCED_VISIT: FlagKind.UNANNOUNCED_VISIT_OVERDUE,
+    Duty.ANNUAL_REVIEW: FlagKind.ANNUAL_REVIEW_OVERDUE,
+    Duty.TSD: FlagKind.TSD_OVERDUE,
+}
 
 
-def _wanted(as_of: date) -> dict[tuple[FlagKind, int], str]:
-    """(kind, case id) -> reason, for everything that needs chasing on `as_of`."""
-    settings = load_settings()
-    wanted = {
+@dataclass(frozen=True)
+class Wanted:
+    reason: str
+    owner_id: int | None
+    subject: str  # how the notification names the case or household
+    link: str
+
+
+Key = tuple[FlagKind, int | None, int | None]  # kind, case id, household id
+
+
+def _case_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
+    reasons: dict[tuple[FlagKind, int], str] = {
         (FlagKind.STALLED, s.case_id): "; ".join(s.reasons) for s in stalled_cases(as_of, settings)
     }
     overdue = overdue_first_contacts(as_of, settings)
-    enquired = dict(
-        db.session.execute(sa.select(Case.id, Case.enquiry_date).where(Case.id.in_(overdue))).all()
-    )
+    cases = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(Case).where(Case.id.in_([case_id for _, case_id in reasons] + overdue))
+        )
+    }
+    target = settings.first_contact_target_working_days
     for case_id in overdue:
-        days = working_days_between(enquired[case_id], as_of)
-        wanted[(FlagKind.FIRST_CONTACT_OVERDUE, case_id)] = (
-            f"no first contact {days} working days after the enquiry "
-            f"(target {settings.first_contact_target_working_days})"
+        days = working_days_between(cases[case_id].enquiry_date, as_of)
+        reasons[(FlagKind.FIRST_CONTACT_OVERDUE, case_id)] = (
+            f"no first contact {days} working days after the enquiry (target {target})"
+        )
+    wanted = {}
+    for (kind, case_id), reason in reasons.items():
+        case = cases[case_id]
+        owner = case.owner_id
+        if kind is FlagKind.STALLED and case.assessing_worker_id:
+            owner = case.assessing_worker_id  # assessments go to the assessing worker
+        wanted[(kind, case_id, None)] = Wanted(
+            reason, owner, f"{case.reference} ({case.display_name})", f"/cases/{case_id}"
         )
     return wanted
 
 
-def _owner_id(case: Case, kind: FlagKind) -> int | None:
-    """Stalled assessments go to the assessing worker where there is one."""
-    if kind is FlagKind.STALLED and case.assessing_worker_id:
-        return case.assessing_worker_id
-    return case.owner_id
+def _household_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
+    households = db.session.scalars(
+        sa.select(Household).where(Household.status != HouseholdStatus.DEREGISTERED)
+    ).all()
+    wanted = {}
+    owed = obligations_for(households, as_of, settings)
+    for household in households:
+        for duty in owed[household.id]:
+            if duty.overdue:
+                wanted[(DUTY_FLAGS[duty.duty], None, household.id)] = Wanted(
+                    f"{duty.duty.label} was due on {duty.due_on:%d/%m/%Y}",
+                    household.supervising_worker_id,
+                    household.reference,
+                    f"/households/{household.id}",
+                )
+    return wanted
 
 
 def flag_work(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict:
     """Raise, update and clear flags so that they match the rules on `as_of`. Does not commit."""
-    wanted = _wanted(as_of)
+    settings = load_settings()
+    wanted = _case_flags(as_of, settings) | _household_flags(as_of, settings)
     open_flags = {
-        (f.kind, f.case_id): f
-        for f in db.session.scalars(
-            sa.select(Flag).where(Flag.cleared_on.is_(None), Flag.case_id.isnot(None))
-        )
+        (f.kind, f.case_id, f.household_id): f
+        for f in db.session.scalars(sa.select(Flag).where(Flag.cleared_on.is_(None)))
     }
     cleared = 0
     for key, flag in open_flags.items():
         if key not in wanted:
             flag.cleared_on = as_of
             cleared += 1
-        elif flag.reason != wanted[key][:255]:
-            flag.reason = wanted[key][:255]
+        elif flag.reason != wanted[key].reason[:255]:
+            flag.reason = wanted[key].reason[:255]
     new = [key for key in wanted if key not in open_flags]
-    cases = {
-        c.id: c
-        for c in db.session.scalars(
-            sa.select(Case).where(Case.id.in_([case_id for _, case_id in new]))
-        )
-    }
     notified = 0
-    for done, (kind, case_id) in enumerate(new, start=1):
-        case = cases[case_id]
-        owner_id = _owner_id(case, kind)
+    for done, key in enumerate(new, start=1):
+        kind, case_id, household_id = key
+        want = wanted[key]
         db.session.add(
             Flag(
                 kind=kind,
                 case_id=case_id,
-                owner_id=owner_id,
-                reason=wanted[(kind, case_id)][:255],
+                household_id=household_id,
+                owner_id=want.owner_id,
+                reason=want.reason[:255],
                 raised_on=as_of,
             )
         )
-        if owner_id:
+        if want.owner_id:
             db.session.add(
                 Notification(
-                    user_id=owner_id,
-                    link=f"/cases/{case_id}",
-                    message=f"{kind.label}: {case.reference} ({case.display_name}) - "
-                    f"{wanted[(kind, case_id)]}"[:500],
+                    user_id=want.owner_id,
+                    link=want.link,
+                    message=f"{kind.label}: {want.subject} - {want.reason}"[:500],
                 )
             )
             notified += 1

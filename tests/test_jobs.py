@@ -259,3 +259,32 @@ def test_administrators_see_job_runs(admin_client, db):
     run_job("snapshot_metrics", date(2025, 6, 30))
     page = admin_client.get("/admin/jobs").get_data(as_text=True)
     assert "snapshot_metrics" in page and "Succeeded" in page
+
+
+class TestHouseholdFlags:
+    def test_an_overdue_visit_is_flagged_for_the_supervising_worker(self, db, ssw):
+        from tests.factories import HouseholdFactory
+
+        household = HouseholdFactory(approval_date=date(2025, 1, 1), supervising_worker=ssw)
+        flag_work(date(2025, 2, 13))  # six weeks after approval was 12 Feb
+        flag = db.session.scalar(sa.select(Flag).where(Flag.household_id == household.id))
+        assert (flag.kind, flag.owner_id) == (FlagKind.SUPERVISION_VISIT_OVERDUE, ssw.id)
+        assert "was due on 12/02/2025" in flag.reason
+
+    def test_the_flag_clears_once_the_visit_is_logged(self, db, ssw):
+        from crm.carers.services import log_record
+        from crm.models import CarerEventKind
+        from tests.factories import HouseholdFactory
+
+        household = HouseholdFactory(approval_date=date(2025, 1, 1), supervising_worker=ssw)
+        flag_work(date(2025, 2, 13))
+        db.session.commit()
+        log_record(
+            household,
+            CarerEventKind.SUPERVISION_VISIT,
+            date(2025, 2, 14),
+            ssw,
+            today_=date(2025, 2, 14),
+        )
+        db.session.commit()
+        assert flag_work(date(2025, 2, 15))["cleared"] == 1

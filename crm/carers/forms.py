@@ -1,9 +1,42 @@
-from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
+"""Forms for approved households: quick to fill in on a phone after a visit."""
 
-from crm.formfields import choices
-from crm.models import HouseholdStatus
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from crm.enquiries.forms import not_in_future
+from crm.formfields import CheckboxesField, choices
+from crm.models import (
+    CareCategory,
+    CarerEventKind,
+    DeregistrationReason,
+    HouseholdStatus,
+    InitiatedBy,
+    PlacementEnding,
+)
+from crm.timeutil import today
+
+OUTCOMES = [
+    ("", "—"),
+    ("continue", "Review: continue approval"),
+    ("change_terms", "Review: change terms"),
+    ("terminate", "Review: terminate approval"),
+    ("unsubstantiated", "Allegation: unsubstantiated"),
+    ("unfounded", "Allegation: unfounded"),
+    ("substantiated", "Allegation: substantiated"),
+    ("ongoing", "Allegation / complaint: ongoing"),
+]
 
 
 class HouseholdFilterForm(FlaskForm):
@@ -30,3 +63,84 @@ class HouseholdFilterForm(FlaskForm):
         default="",
         validators=[Optional()],
     )
+    category = SelectField(
+        "Kind of care",
+        choices=choices(((c.value, c.label) for c in CareCategory), blank="Any"),
+        default="",
+        validators=[Optional()],
+    )
+    overdue = BooleanField("Only with overdue work")
+
+
+class RecordForm(FlaskForm):
+    kind = SelectField("What", choices=choices((k.value, k.label) for k in CarerEventKind))
+    on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
+    value = DecimalField(
+        "Hours (training) or score 1–5 (survey)",
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+    )
+    outcome = SelectField("Outcome", choices=choices(OUTCOMES), default="")
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Save")
+
+
+class PlacementForm(FlaskForm):
+    child_reference = StringField(
+        "Child's reference (from the children's system)",
+        validators=[DataRequired(), Length(max=40)],
+    )
+    child_age = IntegerField("Age", validators=[Optional(), NumberRange(min=0, max=25)])
+    on = DateField("Start date", default=today, validators=[DataRequired(), not_in_future])
+    submit = SubmitField("Start placement")
+
+
+class EndPlacementForm(FlaskForm):
+    child_reference = SelectField("Child", choices=[], validators=[DataRequired()])
+    on = DateField("End date", default=today, validators=[DataRequired(), not_in_future])
+    ending = SelectField(
+        "How it ended",
+        choices=choices(
+            [
+                (PlacementEnding.PLANNED.value, "Planned"),
+                (PlacementEnding.DISRUPTION.value, "Disruption (unplanned)"),
+            ]
+        ),
+    )
+    submit = SubmitField("End placement")
+
+
+class TermsForm(FlaskForm):
+    decided_on = DateField("Decided on", default=today, validators=[DataRequired()])
+    effective_from = DateField("Takes effect from", validators=[DataRequired()])
+    carer_agreed = BooleanField("The carer agreed (no 28-day wait)")
+    places = IntegerField("Places", validators=[InputRequired(), NumberRange(min=1, max=6)])
+    min_age = IntegerField("Youngest age", validators=[InputRequired(), NumberRange(0, 21)])
+    max_age = IntegerField("Oldest age", validators=[InputRequired(), NumberRange(0, 21)])
+    categories = CheckboxesField(
+        "Kinds of care",
+        choices=choices((c.value, c.label) for c in CareCategory),
+        validators=[DataRequired(message="Choose at least one kind of care.")],
+    )
+    submit = SubmitField("Record new terms")
+
+
+class BreakForm(FlaskForm):
+    on = DateField("From", default=today, validators=[DataRequired(), not_in_future])
+    reason = StringField("Reason", validators=[Optional(), Length(max=120)])
+    submit = SubmitField("Save")
+
+
+class DeregisterForm(FlaskForm):
+    on = DateField("Deregistered on", default=today, validators=[DataRequired(), not_in_future])
+    initiated_by = SelectField(
+        "Who started it", choices=choices((i.value, i.value.capitalize()) for i in InitiatedBy)
+    )
+    reason = SelectField(
+        "Reason", choices=choices((r.value, r.label) for r in DeregistrationReason)
+    )
+    exit_interview = TextAreaField(
+        "Exit interview: what would have made them stay?",
+        validators=[Optional(), Length(max=5000)],
+    )
+    submit = SubmitField("Deregister")

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm.models import Carer, Household, HouseholdStatus, User
+from crm.extensions import db
+from crm.metrics.supervision import obligations_for
+from crm.models import ApprovalTerms, Carer, Household, HouseholdStatus, User
 
 CURRENT = (HouseholdStatus.ACTIVE, HouseholdStatus.ON_BREAK)
 
 
 def household_list(
-    q: str | None = None, status: str | None = None, worker: str | None = None
+    q: str | None = None,
+    status: str | None = None,
+    worker: str | None = None,
+    category: str | None = None,
 ) -> sa.Select:
     query = (
         sa.select(Household)
@@ -34,7 +41,37 @@ def household_list(
         query = query.where(Household.status == HouseholdStatus(status))
     if worker:
         query = query.where(Household.supervising_worker_id == int(worker))
+    if category:
+        query = query.where(Household.id.in_(_current_terms_with(category)))
     return query
+
+
+def _current_terms_with(category: str) -> sa.Select:
+    """Households whose latest terms of approval include `category`."""
+    latest = (
+        sa.select(ApprovalTerms.household_id, sa.func.max(ApprovalTerms.effective_from).label("on"))
+        .group_by(ApprovalTerms.household_id)
+        .subquery()
+    )
+    return (
+        sa.select(ApprovalTerms.household_id)
+        .join(
+            latest,
+            sa.and_(
+                ApprovalTerms.household_id == latest.c.household_id,
+                ApprovalTerms.effective_from == latest.c.on,
+            ),
+        )
+        .where(sa.cast(ApprovalTerms.categories, sa.String).like(f'%"{category}"%'))
+    )
+
+
+def with_overdue_work(query: sa.Select, on: date) -> sa.Select:
+    """Narrow a household query to those with overdue work on `on` (same rules as pages)."""
+    households = db.session.scalars(query.order_by(None)).all()
+    owed = obligations_for(households, on)
+    overdue = [h_id for h_id, duties in owed.items() if any(d.overdue for d in duties)]
+    return query.where(Household.id.in_(overdue))
 
 
 def caseload(user: User) -> sa.Select:

@@ -63,13 +63,7 @@ def log_record(
     if kind is CarerEventKind.TRAINING and (value is None or value <= 0):
         raise HouseholdRuleError("Training needs the hours attended.")
     record = CarerEvent(
-        household=household,
-        kind=kind,
-        occurred_on=on,
-        recorded_by=by,
-        value=value,
-        outcome=outcome,
-        note=note,
+        kind=kind, occurred_on=on, recorded_by=by, value=value, outcome=outcome, note=note
     )
     household.events.append(record)
     return record

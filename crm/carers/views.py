@@ -1,28 +1,69 @@
-from flask import render_template, request
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm import audit
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
-from crm.carers import bp
-from crm.carers.forms import HouseholdFilterForm
+from crm.carers import bp, services
+from crm.carers.forms import (
+    BreakForm,
+    DeregisterForm,
+    EndPlacementForm,
+    HouseholdFilterForm,
+    PlacementForm,
+    RecordForm,
+    TermsForm,
+)
 from crm.carers.queries import caseload as caseload_query
-from crm.carers.queries import household_list
+from crm.carers.queries import household_list, with_overdue_work
+from crm.carers.timeline import timeline
 from crm.extensions import db
 from crm.formfields import choices
-from crm.models import Household, Role
+from crm.metrics.places import places_by_household
+from crm.metrics.supervision import obligations_for
+from crm.models import (
+    CarerEventKind,
+    DeregistrationReason,
+    Household,
+    InitiatedBy,
+    PlacementEnding,
+    Role,
+)
 from crm.pagination import paginate
+from crm.timeutil import today
+
+CASELOAD_SORTS = {
+    "due": lambda h, owed: min((o.due_on for o in owed), default=date.max),
+    "reference": lambda h, owed: h.reference,
+    "name": lambda h, owed: h.display_name.lower(),
+}
 
 
 def get_household_or_404(household_id: int) -> Household:
     return db.get_or_404(Household, household_id)
 
 
+def editable_household_or_403(household_id: int) -> Household:
+    """A worker changes only the households they supervise; managers change any."""
+    household = get_household_or_404(household_id)
+    mine = household.supervising_worker_id == current_user.id
+    if not (mine or current_user.has_role(Role.MANAGER)):
+        abort(403)
+    return household
+
+
 @bp.route("/caseload")
 @allow(Role.SUPERVISING_SOCIAL_WORKER)
 def caseload():
+    households = db.session.scalars(caseload_query(current_user)).all()
+    owed = obligations_for(households, today())
+    sort = request.args.get("sort", "due")
+    key = CASELOAD_SORTS.get(sort, CASELOAD_SORTS["due"])
+    households.sort(key=lambda h: key(h, owed[h.id]))
     return render_template(
-        "carers/caseload.html", pagination=paginate(caseload_query(current_user))
+        "carers/caseload.html", households=households, owed=owed, sort=sort, today=today()
     )
 
 
@@ -30,8 +71,13 @@ def caseload():
 def index():
     form = HouseholdFilterForm(request.args)
     form.worker.choices = choices(staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Anyone")
-    query = household_list(**form.data) if form.validate() else household_list()
-    return render_template("carers/index.html", form=form, pagination=paginate(query))
+    filters = form.data if form.validate() else {}
+    query = household_list(**{k: filters.get(k) for k in ("q", "status", "worker", "category")})
+    if filters.get("overdue"):
+        query = with_overdue_work(query, today())
+    pagination = paginate(query)
+    owed = obligations_for(pagination.items, today())
+    return render_template("carers/index.html", form=form, pagination=pagination, owed=owed)
 
 
 @bp.route("/<int:household_id>")
@@ -39,4 +85,166 @@ def show(household_id: int):
     household = get_household_or_404(household_id)
     audit.record_view(household)
     db.session.commit()
-    return render_template("carers/show.html", household=household)
+    return _household_page(household, RecordForm())
+
+
+def _household_page(household: Household, record_form: RecordForm, status: int = 200):
+    on = today()
+    end_form = EndPlacementForm()
+    end_form.child_reference.choices = choices(
+        (p.child_reference, p.child_reference) for p in household.placements if p.end_date is None
+    )
+    page = render_template(
+        "carers/show.html",
+        household=household,
+        owed=obligations_for([household], on)[household.id],
+        places=places_by_household(on).get(household.id),
+        timeline=timeline(household),
+        record_form=record_form,
+        placement_form=PlacementForm(),
+        end_form=end_form,
+        break_form=BreakForm(),
+        can_edit=household.supervising_worker_id == current_user.id
+        or current_user.has_role(Role.MANAGER),
+    )
+    return page, status
+
+
+def _done(household: Household, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("carers.show", household_id=household.id))
+
+
+@bp.route("/<int:household_id>/records", methods=["POST"])
+def add_record(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = RecordForm()
+    if form.validate_on_submit():
+        kind = CarerEventKind(form.kind.data)
+        try:
+            services.log_record(
+                household,
+                kind,
+                form.on.data,
+                current_user,
+                value=form.value.data,
+                outcome=form.outcome.data or None,
+                note=form.note.data or None,
+            )
+        except services.HouseholdRuleError as refused:
+            form.on.errors.append(str(refused))
+        else:
+            return _done(household, f"{kind.label} recorded.")
+    return _household_page(household, form, status=400)
+
+
+@bp.route("/<int:household_id>/placements", methods=["POST"])
+def add_placement(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = PlacementForm()
+    if form.validate_on_submit():
+        try:
+            services.start_placement(
+                household, form.child_reference.data.strip(), form.on.data, form.child_age.data
+            )
+        except services.HouseholdRuleError as refused:
+            flash(str(refused), "danger")
+        else:
+            return _done(household, "Placement started.")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for("carers.show", household_id=household.id) + "#placements")
+
+
+@bp.route("/<int:household_id>/placements/end", methods=["POST"])
+def end_placement(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = EndPlacementForm()
+    form.child_reference.choices = choices(
+        (p.child_reference, p.child_reference) for p in household.placements
+    )
+    if form.validate_on_submit():
+        try:
+            services.end_placement(
+                household,
+                form.child_reference.data,
+                form.on.data,
+                PlacementEnding(form.ending.data),
+            )
+        except services.HouseholdRuleError as refused:
+            flash(str(refused), "danger")
+        else:
+            return _done(household, "Placement ended.")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for("carers.show", household_id=household.id) + "#placements")
+
+
+@bp.route("/<int:household_id>/terms", methods=["GET", "POST"])
+def terms(household_id: int):
+    household = editable_household_or_403(household_id)
+    current = household.terms_history[-1] if household.terms_history else None
+    form = TermsForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            services.change_terms(
+                household,
+                form.decided_on.data,
+                form.effective_from.data,
+                form.places.data,
+                form.min_age.data,
+                form.max_age.data,
+                form.categories.data,
+                current_user,
+                carer_agreed=form.carer_agreed.data,
+            )
+        except services.HouseholdRuleError as refused:
+            form.effective_from.errors.append(str(refused))
+        else:
+            return _done(household, "New terms of approval recorded.")
+    return render_template(
+        "carers/form.html", household=household, form=form, heading="Change the terms of approval"
+    )
+
+
+@bp.route("/<int:household_id>/break", methods=["POST"])
+def toggle_break(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = BreakForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+        return redirect(url_for("carers.show", household_id=household.id))
+    try:
+        if household.breaks and household.breaks[-1].end_date is None:
+            services.end_break(household, form.on.data)
+            message = "Break ended: places available again."
+        else:
+            services.start_break(household, form.on.data, form.reason.data or None)
+            message = "Break started: places not available."
+    except services.HouseholdRuleError as refused:
+        flash(str(refused), "danger")
+        return redirect(url_for("carers.show", household_id=household.id))
+    return _done(household, message)
+
+
+@bp.route("/<int:household_id>/deregister", methods=["GET", "POST"])
+def deregister(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = DeregisterForm()
+    if form.validate_on_submit():
+        try:
+            services.deregister(
+                household,
+                form.on.data,
+                DeregistrationReason(form.reason.data),
+                InitiatedBy(form.initiated_by.data),
+                form.exit_interview.data or None,
+            )
+        except services.HouseholdRuleError as refused:
+            form.on.errors.append(str(refused))
+        else:
+            return _done(household, "Household deregistered. The record is kept for 10 years.")
+    return render_template(
+        "carers/form.html", household=household, form=form, heading="Deregister this household"
+    )

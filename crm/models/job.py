@@ -46,12 +46,24 @@ class JobRun(db.Model):
 class FlagKind(enum.StrEnum):
     STALLED = "stalled"
     FIRST_CONTACT_OVERDUE = "first_contact_overdue"
+    SUPERVISION_VISIT_OVERDUE = "supervision_visit_overdue"
+    UNANNOUNCED_VISIT_OVERDUE = "unannounced_visit_overdue"
+    ANNUAL_REVIEW_OVERDUE = "annual_review_overdue"
+    TSD_OVERDUE = "tsd_overdue"
 
     @property
     def label(self) -> str:
-        return {"stalled": "Assessment stalled", "first_contact_overdue": "First contact overdue"}[
-            self.value
-        ]
+        return FLAG_LABELS[self]
+
+
+FLAG_LABELS = {
+    FlagKind.STALLED: "Assessment stalled",
+    FlagKind.FIRST_CONTACT_OVERDUE: "First contact overdue",
+    FlagKind.SUPERVISION_VISIT_OVERDUE: "Supervision visit overdue",
+    FlagKind.UNANNOUNCED_VISIT_OVERDUE: "Unannounced visit overdue",
+    FlagKind.ANNUAL_REVIEW_OVERDUE: "Annual review overdue",
+    FlagKind.TSD_OVERDUE: "TSD standards overdue",
+}
 
 
 class Flag(db.Model):

@@ -1,0 +1,59 @@
+"""Everything that happened to a household, newest first, for its page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from crm.models import Household
+
+
+@dataclass(frozen=True)
+class Entry:
+    on: date
+    what: str
+    detail: str = ""
+    by: str = ""
+
+
+def timeline(household: Household) -> list[Entry]:
+    entries = [Entry(household.approval_date, "Approved")]
+    for event in household.events:
+        detail = " · ".join(
+            part
+            for part in (
+                event.outcome.replace("_", " ") if event.outcome else "",
+                f"{event.value.normalize()}" if event.value is not None else "",
+                event.note or "",
+            )
+            if part
+        )
+        by = event.recorded_by.full_name if event.recorded_by else ""
+        entries.append(Entry(event.occurred_on, event.kind.label, detail, by))
+    for placement in household.placements:
+        entries.append(Entry(placement.start_date, "Placement started", placement.child_reference))
+        if placement.end_date:
+            how = (
+                "disruption"
+                if placement.ending and placement.ending.value == "disruption"
+                else "planned"
+            )
+            entries.append(
+                Entry(placement.end_date, f"Placement ended ({how})", placement.child_reference)
+            )
+    for terms in household.terms_history[1:]:
+        entries.append(
+            Entry(
+                terms.effective_from,
+                "Terms of approval changed",
+                f"{terms.places} places, ages {terms.min_age}–{terms.max_age}",
+            )
+        )
+    for pause in household.breaks:
+        entries.append(Entry(pause.start_date, "Break started", pause.reason or ""))
+        if pause.end_date:
+            entries.append(Entry(pause.end_date, "Break ended"))
+    if household.deregistration_date:
+        reason = household.deregistration_reason.label if household.deregistration_reason else ""
+        entries.append(Entry(household.deregistration_date, "Deregistered", reason))
+    return sorted(entries, key=lambda e: e.on, reverse=True)

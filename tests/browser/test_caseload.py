@@ -1,0 +1,36 @@
+"""In a real browser, a supervising social worker logs a visit and the overdue flag clears."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from crm.extensions import db
+from crm.models import Role, User
+from crm.timeutil import today
+from tests.browser.conftest import sign_in
+from tests.factories import HouseholdFactory
+
+
+def test_logging_a_visit_clears_the_overdue_flag(page, live_server, user_with):
+    email = user_with(Role.SUPERVISING_SOCIAL_WORKER)
+    with live_server.app.app_context():
+        worker = db.session.query(User).filter_by(email=email).one()
+        HouseholdFactory(
+            reference="HH-BROWSER",
+            approval_date=today() - timedelta(days=100),
+            supervising_worker=worker,
+        )
+    sign_in(page, live_server, email)
+    duties = page.get_by_test_id("duties-HH-BROWSER")
+    expect(duties).to_contain_text("Supervision visit: overdue since")
+
+    page.get_by_role("link", name="Pat Example").click()
+    page.get_by_label("What").select_option("supervision_visit")
+    page.get_by_label("Date").first.fill(today().isoformat())
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text("Supervision visit recorded")
+
+    page.get_by_role("link", name="My caseload").click()
+    expect(duties).not_to_contain_text("Supervision visit")

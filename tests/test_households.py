@@ -1,0 +1,254 @@
+"""Recording what happens to approved households, and the rules that refuse bad records."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from crm.carers import services
+from crm.carers.services import HouseholdRuleError
+from crm.metrics.places import places_by_household
+from crm.models import (
+    ApprovalTerms,
+    CareCategory,
+    CarerEvent,
+    CarerEventKind,
+    DeregistrationReason,
+    HouseholdStatus,
+    InitiatedBy,
+    PlacementEnding,
+    Role,
+)
+from crm.timeutil import today
+from tests.conftest import login
+from tests.factories import HouseholdFactory
+
+K = CarerEventKind
+TODAY = date(2025, 6, 30)
+
+
+@pytest.fixture
+def household(db, ssw):
+    return HouseholdFactory(approval_date=date(2024, 1, 15), supervising_worker=ssw)
+
+
+class TestRecords:
+    def test_a_visit_before_approval_is_refused(self, household):
+        with pytest.raises(HouseholdRuleError, match="before the household was approved"):
+            services.log_record(
+                household, K.SUPERVISION_VISIT, date(2024, 1, 1), None, today_=TODAY
+            )
+
+    def test_a_visit_in_the_future_is_refused(self, household):
+        with pytest.raises(HouseholdRuleError, match="in the future"):
+            services.log_record(
+                household, K.SUPERVISION_VISIT, date(2025, 7, 1), None, today_=TODAY
+            )
+
+    def test_a_survey_score_must_be_one_to_five(self, household):
+        with pytest.raises(HouseholdRuleError, match="from 1 to 5"):
+            services.log_record(
+                household, K.SURVEY, date(2025, 1, 1), None, value=Decimal(7), today_=TODAY
+            )
+
+    def test_training_needs_its_hours(self, household):
+        with pytest.raises(HouseholdRuleError, match="hours"):
+            services.log_record(household, K.TRAINING, date(2025, 1, 1), None, today_=TODAY)
+
+
+class TestPlacements:
+    def test_a_placement_that_overfills_the_approved_places_is_refused(self, household, db):
+        services.start_placement(household, "C1", date(2025, 1, 1), today_=TODAY)
+        services.start_placement(household, "C2", date(2025, 1, 1), today_=TODAY)
+        with pytest.raises(HouseholdRuleError, match="All 2 approved places are filled"):
+            services.start_placement(household, "C3", date(2025, 2, 1), today_=TODAY)
+        assert len(household.placements) == 2
+
+    def test_a_placement_end_with_no_start_is_refused(self, household):
+        with pytest.raises(HouseholdRuleError, match="no current placement of C9"):
+            services.end_placement(
+                household, "C9", date(2025, 1, 1), PlacementEnding.PLANNED, today_=TODAY
+            )
+
+    def test_a_placement_cannot_end_before_it_started(self, household):
+        services.start_placement(household, "C1", date(2025, 3, 1), today_=TODAY)
+        with pytest.raises(HouseholdRuleError, match="before it started"):
+            services.end_placement(
+                household, "C1", date(2025, 2, 1), PlacementEnding.PLANNED, today_=TODAY
+            )
+
+    def test_a_deregistered_household_cannot_take_a_placement(self, household):
+        services.deregister(
+            household,
+            date(2025, 1, 1),
+            DeregistrationReason.RETIREMENT,
+            InitiatedBy.CARER,
+            today_=TODAY,
+        )
+        with pytest.raises(HouseholdRuleError, match="deregistered household cannot"):
+            services.start_placement(household, "C1", date(2025, 2, 1), today_=TODAY)
+
+    def test_utilisation_at_a_date_counts_placements_running_that_day(self, household, db):
+        services.start_placement(household, "C1", date(2025, 1, 1), today_=TODAY)
+        services.end_placement(
+            household, "C1", date(2025, 3, 1), PlacementEnding.DISRUPTION, today_=TODAY
+        )
+        db.session.commit()
+        on_day = places_by_household(date(2025, 2, 28))[household.id]
+        after = places_by_household(date(2025, 3, 1))[household.id]
+        assert (on_day.filled, on_day.vacant, after.filled) == (1, 1, 0)
+
+
+class TestTerms:
+    def test_terms_changes_are_history_not_overwrites(self, household, db):
+        services.change_terms(
+            household,
+            date(2025, 1, 1),
+            date(2025, 2, 1),
+            3,
+            0,
+            17,
+            ["short_term"],
+            None,
+            today_=TODAY,
+        )
+        db.session.commit()
+        assert household.terms_on(date(2025, 1, 31)).places == 2
+        assert household.terms_on(date(2025, 2, 1)).places == 3
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ApprovalTerms)) == 2
+
+    def test_a_change_takes_effect_no_sooner_than_28_days_unless_agreed(self, household):
+        with pytest.raises(HouseholdRuleError, match="28 days after the decision"):
+            services.change_terms(
+                household,
+                date(2025, 1, 1),
+                date(2025, 1, 20),
+                1,
+                0,
+                17,
+                ["respite"],
+                None,
+                today_=TODAY,
+            )
+        services.change_terms(
+            household,
+            date(2025, 1, 1),
+            date(2025, 1, 20),
+            1,
+            0,
+            17,
+            ["respite"],
+            None,
+            carer_agreed=True,
+            today_=TODAY,
+        )
+
+
+class TestDeregistration:
+    def test_deregistration_records_who_and_why(self, household):
+        services.deregister(
+            household,
+            date(2025, 5, 1),
+            DeregistrationReason.UNHAPPY_WITH_SUPPORT,
+            InitiatedBy.CARER,
+            "More visits",
+            today_=TODAY,
+        )
+        assert (household.status, household.deregistration_reason, household.exit_interview) == (
+            HouseholdStatus.DEREGISTERED,
+            DeregistrationReason.UNHAPPY_WITH_SUPPORT,
+            "More visits",
+        )
+
+    def test_children_must_have_moved_on_first(self, household):
+        services.start_placement(household, "C1", date(2025, 1, 1), today_=TODAY)
+        with pytest.raises(HouseholdRuleError, match="end their placements first"):
+            services.deregister(
+                household,
+                date(2025, 5, 1),
+                DeregistrationReason.OTHER,
+                InitiatedBy.SERVICE,
+                today_=TODAY,
+            )
+
+    def test_a_break_makes_places_not_available(self, household, db):
+        services.start_break(household, date(2025, 4, 1), "House move", today_=TODAY)
+        db.session.commit()
+        places = places_by_household(date(2025, 4, 2))[household.id]
+        assert (places.vacant, places.not_available, household.status) == (
+            0,
+            2,
+            HouseholdStatus.ON_BREAK,
+        )
+
+
+class TestPages:
+    def test_the_worker_logs_a_visit_from_the_household_page(self, ssw_client, household, db):
+        response = ssw_client.post(
+            f"/households/{household.id}/records",
+            data={"kind": "supervision_visit", "on": today().isoformat()},
+        )
+        assert response.status_code == 302
+        assert db.session.scalar(sa.select(CarerEvent.kind)) is K.SUPERVISION_VISIT
+
+    def test_a_refused_record_is_explained_and_kept(self, ssw_client, household):
+        page = ssw_client.post(
+            f"/households/{household.id}/records",
+            data={"kind": "supervision_visit", "on": "2023-01-01", "note": "Kept note"},
+        )
+        assert page.status_code == 400
+        assert b"before the household was approved" in page.data and b"Kept note" in page.data
+
+    def test_a_worker_cannot_change_another_workers_household(self, client, household, make_user):
+        other = make_user(Role.SUPERVISING_SOCIAL_WORKER)
+        login(client, other)
+        assert client.get(f"/households/{household.id}").status_code == 200  # may read
+        response = client.post(
+            f"/households/{household.id}/records",
+            data={"kind": "supervision_visit", "on": today().isoformat()},
+        )
+        assert response.status_code == 403
+
+    def test_a_manager_can_change_any_household(self, manager_client, household):
+        response = manager_client.post(
+            f"/households/{household.id}/records",
+            data={"kind": "respite", "on": today().isoformat()},
+        )
+        assert response.status_code == 302
+
+    def test_the_caseload_shows_overdue_work(self, ssw_client, household):
+        page = ssw_client.get("/households/caseload").get_data(as_text=True)
+        assert "Supervision visit: overdue since" in page
+
+    def test_the_household_list_filters_by_kind_of_care(self, manager_client, db):
+        respite = HouseholdFactory(
+            terms_history=[
+                ApprovalTerms(effective_from=date(2023, 6, 1), places=1, categories=["respite"])
+            ]
+        )
+        other = HouseholdFactory()
+        page = manager_client.get(f"/households/?category={CareCategory.RESPITE.value}").data
+        assert respite.reference.encode() in page and other.reference.encode() not in page
+
+    def test_the_household_list_filters_to_overdue_work(self, manager_client, ssw, db):
+        overdue = HouseholdFactory(approval_date=date(2023, 6, 1))
+        fresh = HouseholdFactory(approval_date=today())
+        page = manager_client.get("/households/?overdue=y").data
+        assert overdue.reference.encode() in page and fresh.reference.encode() not in page
+
+    def test_deregistering_through_the_form(self, ssw_client, household, db):
+        response = ssw_client.post(
+            f"/households/{household.id}/deregister",
+            data={
+                "on": today().isoformat(),
+                "initiated_by": "carer",
+                "reason": "retirement",
+                "exit_interview": "Time to retire",
+            },
+        )
+        assert response.status_code == 302
+        db.session.refresh(household)
+        assert household.status is HouseholdStatus.DEREGISTERED
