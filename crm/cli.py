@@ -100,23 +100,12 @@ def _echo_demo_logins() -> None:
             click.echo(f"  {role:<28} {email}")
 
 
-@click.command("import-tracker")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--skip-invalid",
-    is_flag=True,
-    help="Import the good rows and write the bad ones to an errors file.",
-)
-@click.option(
-    "--errors-file",
-    type=click.Path(dir_okay=False),
-    help="Where to write bad rows (default: FILE.errors.csv).",
-)
-@with_appcontext
-def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | None) -> None:
-    """Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid."""
+def _run_import(
+    file: str, importer, skip_invalid: bool, errors_file: str | None, actor: str
+) -> None:
+    """Read FILE, import it all or nothing (or its good rows), and report every bad row."""
+    from crm.imports.bulk import refresh_statistics
     from crm.imports.reading import FileRejected, read_table, write_error_rows
-    from crm.imports.tracker import import_tracker, refresh_statistics
     from crm.timeutil import today
 
     try:
@@ -124,11 +113,11 @@ def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | Non
     except FileRejected as exc:
         raise click.ClickException(str(exc)) from exc
     with (
-        audit.acting_as("cli:import-tracker"),
+        audit.acting_as(actor),
         click.progressbar(length=len(table.rows), label="Importing", file=sys.stderr) as bar,
     ):
         try:
-            result = import_tracker(table, today(), skip_invalid, progress=bar.update)
+            result = importer(table, today(), skip_invalid, progress=bar.update)
         except FileRejected as exc:
             raise click.ClickException(str(exc)) from exc
         if result.errors and not skip_invalid:
@@ -136,11 +125,10 @@ def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | Non
         else:
             db.session.commit()
             refresh_statistics()
-    if result.errors:
-        for error in result.errors[:50]:
-            click.echo(str(error), err=True)
-        if len(result.errors) > 50:
-            click.echo(f"... and {len(result.errors) - 50} more", err=True)
+    for error in result.errors[:50]:
+        click.echo(str(error), err=True)
+    if len(result.errors) > 50:
+        click.echo(f"... and {len(result.errors) - 50} more", err=True)
     if result.errors and not skip_invalid:
         raise click.ClickException(
             f"{len(result.bad_rows)} bad row(s); nothing was imported. "
@@ -153,6 +141,51 @@ def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | Non
     click.echo(
         f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged."
     )
+
+
+def import_options(command):
+    """The arguments every importer takes."""
+    command = click.option(
+        "--errors-file",
+        type=click.Path(dir_okay=False),
+        help="Where to write bad rows (default: FILE.errors.csv).",
+    )(command)
+    command = click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the good rows; write the bad ones to an errors file.",
+    )(command)
+    return click.argument("file", type=click.Path(exists=True, dir_okay=False))(command)
+
+
+@click.command("import-tracker")
+@import_options
+@with_appcontext
+def import_tracker_command(file: str, skip_invalid: bool, errors_file: str | None) -> None:
+    """Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid."""
+    from crm.imports.tracker import import_tracker
+
+    _run_import(file, import_tracker, skip_invalid, errors_file, "cli:import-tracker")
+
+
+@click.command("import-households")
+@import_options
+@with_appcontext
+def import_households_command(file: str, skip_invalid: bool, errors_file: str | None) -> None:
+    """Import approved households (CSV or XLSX): all or nothing unless --skip-invalid."""
+    from crm.imports.households import import_households
+
+    _run_import(file, import_households, skip_invalid, errors_file, "cli:import-households")
+
+
+@click.command("import-carer-events")
+@import_options
+@with_appcontext
+def import_carer_events_command(file: str, skip_invalid: bool, errors_file: str | None) -> None:
+    """Import visits, reviews, training, placements... (CSV or XLSX): all or nothing."""
+    from crm.imports.carer_events import import_carer_events
+
+    _run_import(file, import_carer_events, skip_invalid, errors_file, "cli:import-carer-events")
 
 
 @click.command("metrics")
@@ -235,6 +268,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_tracker_command)
+    app.cli.add_command(import_households_command)
+    app.cli.add_command(import_carer_events_command)
     app.cli.add_command(metrics_command)
     app.cli.add_command(jobs_group)
     app.cli.add_command(scheduler_command)

@@ -31,7 +31,8 @@ from crm.domain.stages import (
 from crm.imports.bulk import refresh_statistics
 from crm.imports.reading import RowError, Table, check_headers, parse_date
 from crm.imports.recorded import Recorded, conflicts_with_hearth, read_recorded
-from crm.imports.tracker_write import ImportResult, import_rows
+from crm.imports.result import ImportResult
+from crm.imports.tracker_write import import_rows
 from crm.models import CarerType
 
 COLUMNS = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,8 +14,8 @@ from crm.domain.stages import EventKind
 from crm.extensions import db
 from crm.imports import recorded as history
 from crm.imports.bulk import insert_cases, insert_rows
-from crm.imports.reading import RowError
 from crm.imports.recorded import Recorded
+from crm.imports.result import ImportResult
 from crm.models import (
     Activity,
     ActivityKind,
@@ -30,19 +29,6 @@ from crm.timeutil import utcnow
 
 if TYPE_CHECKING:
     from crm.imports.tracker import TrackerRow
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    bad_rows: set[int] = field(default_factory=set)
-
-    @property
-    def written(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
 def _existing(references: list[str]) -> dict[str, Case]:

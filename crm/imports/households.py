@@ -1,0 +1,265 @@
+"""Import the approved households a council already has.
+
+Columns (exact names; reference, approval_date, carer1_name and approved_places
+are required):
+    reference, carer_type, approval_date, carer1_name, carer1_birth_date,
+    carer2_name, carer2_birth_date, approved_places, min_age, max_age,
+    categories, supervising_worker_email, status, deregistration_date,
+    deregistration_reason, deregistration_initiated_by
+
+`categories` are separated by ';'. A reference that matches a household, or a
+case approved through the pipeline or the tracker import, is that same
+household, updated; a re-import changes nothing. Rows are applied through the
+same services as the screens (crm.carers.services); every refusal is collected
+and, unless skip_invalid, nothing is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.carers import services
+from crm.domain.stages import Stage
+from crm.extensions import db
+from crm.imports.reading import RowError, Table, check_headers, parse_date
+from crm.imports.result import ImportResult
+from crm.models import (
+    ApprovalTerms,
+    CareCategory,
+    Carer,
+    CarerType,
+    Case,
+    DeregistrationReason,
+    Household,
+    HouseholdStatus,
+    InitiatedBy,
+    User,
+)
+
+COLUMNS = [
+    "reference", "carer_type", "approval_date", "carer1_name", "carer1_birth_date",
+    "carer2_name", "carer2_birth_date", "approved_places", "min_age", "max_age", "categories",
+    "supervising_worker_email", "status", "deregistration_date", "deregistration_reason",
+    "deregistration_initiated_by",
+]  # fmt: skip
+REQUIRED = ["reference", "approval_date", "carer1_name", "approved_places"]
+
+
+class _Problem(Exception):
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+@dataclass
+class HouseholdRow:
+    reference: str
+    carer_type: CarerType
+    approval_date: date
+    carers: list[tuple[str, date | None]]
+    places: int
+    min_age: int
+    max_age: int
+    categories: list[str]
+    worker: User | None
+    status: HouseholdStatus
+    deregistration: tuple[date, DeregistrationReason, InitiatedBy] | None
+
+
+def _date(cells: dict[str, str], column: str, required: bool = False) -> date | None:
+    if not cells.get(column):
+        if required:
+            raise _Problem(column, "required")
+        return None
+    try:
+        return parse_date(cells[column])
+    except ValueError as exc:
+        raise _Problem(column, str(exc)) from None
+
+
+def _int(cells: dict[str, str], column: str, default: int | None, low: int, high: int) -> int:
+    text = cells.get(column, "")
+    if not text:
+        if default is None:
+            raise _Problem(column, "required")
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise _Problem(column, f"a whole number from {low} to {high}, not {text!r}")
+    return int(text)
+
+
+def _choice(cells: dict[str, str], column: str, options, default=None):
+    text = cells.get(column) or default
+    try:
+        return options(text)
+    except ValueError:
+        allowed = ", ".join(o.value for o in options)
+        raise _Problem(column, f"unknown value {text!r}; use {allowed}") from None
+
+
+def _categories(cells: dict[str, str]) -> list[str]:
+    found = [c.strip() for c in (cells.get("categories") or "short_term").split(";") if c.strip()]
+    known = {c.value for c in CareCategory}
+    unknown = [c for c in found if c not in known]
+    if unknown:
+        raise _Problem("categories", f"unknown {', '.join(unknown)}; use {', '.join(known)}")
+    return found
+
+
+def _worker(cells: dict[str, str], workers: dict[str, User]) -> User | None:
+    email = (cells.get("supervising_worker_email") or "").strip().lower()
+    if not email:
+        return None
+    if email not in workers:
+        raise _Problem("supervising_worker_email", f"no active user {email!r} in Hearth")
+    return workers[email]
+
+
+def _deregistration(cells: dict[str, str], status: HouseholdStatus):
+    on = _date(cells, "deregistration_date")
+    if status is not HouseholdStatus.DEREGISTERED:
+        if on or cells.get("deregistration_reason"):
+            raise _Problem("status", "deregistration details given but status is not deregistered")
+        return None
+    if on is None:
+        raise _Problem("deregistration_date", "required when the status is deregistered")
+    reason = _choice(cells, "deregistration_reason", DeregistrationReason)
+    initiated = _choice(cells, "deregistration_initiated_by", InitiatedBy)
+    return on, reason, initiated
+
+
+def _parse(cells: dict[str, str], workers: dict[str, User]) -> HouseholdRow:
+    reference = cells.get("reference", "")
+    if not reference or len(reference) > 40:
+        raise _Problem("reference", "required, at most 40 characters")
+    carers = [(cells["carer1_name"], _date(cells, "carer1_birth_date"))]
+    if cells.get("carer2_name"):
+        carers.append((cells["carer2_name"], _date(cells, "carer2_birth_date")))
+    if any(len(name) > 160 for name, _ in carers):
+        raise _Problem("carer1_name", "longer than 160 characters")
+    min_age, max_age = _int(cells, "min_age", 0, 0, 21), _int(cells, "max_age", 17, 0, 21)
+    if max_age < min_age:
+        raise _Problem("max_age", "below min_age")
+    status = _choice(cells, "status", HouseholdStatus, "active")
+    return HouseholdRow(
+        reference,
+        _choice(cells, "carer_type", CarerType, "mainstream"),
+        _date(cells, "approval_date", required=True),
+        carers,
+        _int(cells, "approved_places", None, 1, 6),
+        min_age,
+        max_age,
+        _categories(cells),
+        _worker(cells, workers),
+        status,
+        _deregistration(cells, status),
+    )
+
+
+def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple[Household, bool]:
+    """Create or update one household; (household, changed)."""
+    if household is None:
+        case = db.session.scalar(sa.select(Case).where(Case.reference == row.reference))
+        if case is not None and case.stage is not Stage.APPROVED:
+            raise _Problem("reference", f"matches case {row.reference}, which is not approved")
+        household = Household(reference=row.reference, case=case, approval_date=row.approval_date)
+        db.session.add(household)
+    elif household.approval_date != row.approval_date:
+        raise _Problem("approval_date", "differs from the household already in Hearth")
+    before = _fingerprint(household)
+    household.carer_type, household.supervising_worker = row.carer_type, row.worker
+    _set_carers(household, row.carers)
+    _set_terms(household, row, today)
+    if row.status is HouseholdStatus.ON_BREAK and household.status is HouseholdStatus.ACTIVE:
+        services.start_break(household, max(today, row.approval_date), "imported", today)
+    if row.deregistration and household.status is not HouseholdStatus.DEREGISTERED:
+        on, reason, initiated = row.deregistration
+        services.deregister(household, on, reason, initiated, today_=today)
+    return household, _fingerprint(household) != before
+
+
+def _fingerprint(household: Household) -> tuple:
+    terms = household.terms_history[-1] if household.terms_history else None
+    return (
+        household.carer_type,
+        household.supervising_worker_id,
+        tuple((c.full_name, c.birth_date) for c in household.carers),
+        (terms.places, terms.min_age, terms.max_age, tuple(terms.categories)) if terms else None,
+        household.status,
+        household.deregistration_date,
+    )
+
+
+def _set_carers(household: Household, carers: list[tuple[str, date | None]]) -> None:
+    for index, (name, born) in enumerate(carers):
+        if index < len(household.carers):
+            carer = household.carers[index]
+            if (carer.full_name, carer.birth_date) != (name, born):
+                carer.full_name, carer.birth_date = name, born
+        else:
+            household.carers.append(Carer(full_name=name, birth_date=born))
+
+
+def _set_terms(household: Household, row: HouseholdRow, today: date) -> None:
+    wanted = (row.places, row.min_age, row.max_age, row.categories)
+    current = household.terms_history[-1] if household.terms_history else None
+    if current and (current.places, current.min_age, current.max_age, current.categories) == wanted:
+        return
+    effective = row.approval_date if current is None else today
+    if current and current.effective_from >= effective:
+        raise _Problem("approved_places", "the terms changed today already; import again tomorrow")
+    household.terms_history.append(
+        ApprovalTerms(
+            effective_from=effective,
+            places=row.places,
+            min_age=row.min_age,
+            max_age=row.max_age,
+            categories=row.categories,
+        )
+    )
+
+
+def import_households(
+    table: Table,
+    today: date,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Apply every row; keep nothing if any row is bad (unless skip_invalid). Does not commit."""
+    check_headers(table.headers, COLUMNS, REQUIRED)
+    workers = {u.email: u for u in db.session.scalars(sa.select(User).where(User.active))}
+    existing = {
+        h.reference: h
+        for h in db.session.scalars(
+            sa.select(Household).where(
+                Household.reference.in_([c.get("reference", "") for c in table.rows])
+            )
+        )
+    }
+    result, seen = ImportResult(), {}
+    for number, cells in enumerate(table.rows, start=2):
+        try:
+            if cells.get("reference") in seen:
+                raise _Problem("reference", f"repeats row {seen[cells['reference']]}")
+            row = _parse(cells, workers)
+            with db.session.begin_nested():
+                household, changed = _apply(row, existing.get(row.reference), today)
+            seen[row.reference] = number
+            if row.reference not in existing:
+                result.created += 1
+                existing[row.reference] = household
+            elif changed:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        except (_Problem, services.HouseholdRuleError) as problem:
+            column = getattr(problem, "column", "status")
+            result.errors.append(RowError(number, column, getattr(problem, "reason", str(problem))))
+            result.bad_rows.add(number)
+        if progress:
+            progress(1)
+    return result
