@@ -24,6 +24,7 @@ NAVIGATION = (
     NavItem("Cases", "enquiries.index"),
     NavItem("My caseload", "carers.caseload"),
     NavItem("Households", "carers.index"),
+    NavItem("Capacity", "carers.capacity"),
     NavItem("Import", "imports.tracker"),
     NavItem("Users", "admin.users"),
     NavItem("Audit log", "admin.audit_log"),

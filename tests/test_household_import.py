@@ -143,12 +143,20 @@ class TestHouseholds:
         )
         assert result.created == 1 and sorted(households(db)) == ["HH-1"]
 
-
     def test_a_row_that_fails_part_way_leaves_nothing_behind(self, db, ssw, households_file):
         # Created, then refused at deregistration (a date before approval).
-        result = run_households(households_file(smiths(
-            ssw, status="deregistered", deregistration_date="2019-01-01",
-            deregistration_reason="other", deregistration_initiated_by="service")), skip=True)
+        result = run_households(
+            households_file(
+                smiths(
+                    ssw,
+                    status="deregistered",
+                    deregistration_date="2019-01-01",
+                    deregistration_reason="other",
+                    deregistration_initiated_by="service",
+                )
+            ),
+            skip=True,
+        )
         db.session.commit()
         assert "before the household was approved" in result.errors[0].reason
         assert households(db) == {}

@@ -252,3 +252,42 @@ class TestPages:
         assert response.status_code == 302
         db.session.refresh(household)
         assert household.status is HouseholdStatus.DEREGISTERED
+
+
+def test_capacity_by_kind_of_care_and_age(manager_client, db):
+    household = HouseholdFactory(
+        terms_history=[
+            ApprovalTerms(
+                effective_from=date(2023, 6, 1),
+                places=2,
+                min_age=0,
+                max_age=10,
+                categories=["respite", "short_term"],
+            )
+        ]
+    )
+    services.start_placement(household, "C1", date(2025, 1, 1), today_=TODAY)
+    db.session.commit()
+    from crm.metrics.places import capacity_on
+
+    by_category, by_age = capacity_on(date(2025, 2, 1))
+    assert (by_category["respite"].filled, by_category["respite"].vacant) == (1, 1)
+    assert by_age["0–4"].approved == 2 and by_age["11–15"].approved == 0
+    page = manager_client.get("/households/capacity?on=2025-02-01").get_data(as_text=True)
+    assert "2 approved places, 1 filled, 1 vacant" in page
+
+
+def test_capacity_explains_a_bad_date(manager_client, db):
+    page = manager_client.get("/households/capacity?on=yesterday", follow_redirects=True)
+    assert page.status_code == 200 and b"Give the date as YYYY-MM-DD" in page.data
+
+
+def test_someone_else_living_in_the_household_is_recorded(ssw_client, household, db):
+    response = ssw_client.post(
+        f"/households/{household.id}/residents",
+        data={"full_name": "Nan Example", "relationship_to_carers": "grandmother"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(household)
+    assert [r.full_name for r in household.residents] == ["Nan Example"]
+    assert b"Nan Example (grandmother)" in ssw_client.get(f"/households/{household.id}").data

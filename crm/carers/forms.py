@@ -144,3 +144,12 @@ class DeregisterForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
     )
     submit = SubmitField("Deregister")
+
+
+class ResidentForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=160)])
+    relationship_to_carers = StringField(
+        "Relationship to the carers", validators=[Optional(), Length(max=60)]
+    )
+    birth_date = DateField("Date of birth", validators=[Optional(), not_in_future])
+    submit = SubmitField("Add to the household")

@@ -14,14 +14,16 @@ from crm.carers.forms import (
     HouseholdFilterForm,
     PlacementForm,
     RecordForm,
+    ResidentForm,
     TermsForm,
 )
 from crm.carers.queries import caseload as caseload_query
 from crm.carers.queries import household_list, with_overdue_work
 from crm.carers.timeline import timeline
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.formfields import choices
-from crm.metrics.places import places_by_household
+from crm.metrics.places import capacity_on, places_by_household, places_on
 from crm.metrics.supervision import obligations_for
 from crm.models import (
     CarerEventKind,
@@ -29,6 +31,7 @@ from crm.models import (
     Household,
     InitiatedBy,
     PlacementEnding,
+    Resident,
     Role,
 )
 from crm.pagination import paginate
@@ -78,6 +81,26 @@ def index():
     pagination = paginate(query)
     owed = obligations_for(pagination.items, today())
     return render_template("carers/index.html", form=form, pagination=pagination, owed=owed)
+
+
+@bp.route("/capacity")
+@allow(Role.MANAGER)
+def capacity():
+    """Places approved, filled, vacant and not available, by kind of care and age."""
+    try:
+        on = date.fromisoformat(request.args.get("on", "")) if request.args.get("on") else today()
+    except ValueError:
+        flash("Give the date as YYYY-MM-DD; showing today.", "warning")
+        on = today()
+    by_category, by_age = capacity_on(on)
+    return render_template(
+        "carers/capacity.html",
+        on=on,
+        total=places_on(on),
+        by_category=by_category,
+        by_age=by_age,
+        day=uk_date(on),
+    )
 
 
 @bp.route("/<int:household_id>")
@@ -205,6 +228,28 @@ def terms(household_id: int):
             return _done(household, "New terms of approval recorded.")
     return render_template(
         "carers/form.html", household=household, form=form, heading="Change the terms of approval"
+    )
+
+
+@bp.route("/<int:household_id>/residents", methods=["GET", "POST"])
+def add_resident(household_id: int):
+    """Other people living in the household (each adult needs a DBS check)."""
+    household = editable_household_or_403(household_id)
+    form = ResidentForm()
+    if form.validate_on_submit():
+        household.residents.append(
+            Resident(
+                full_name=form.full_name.data.strip(),
+                relationship_to_carers=form.relationship_to_carers.data or None,
+                birth_date=form.birth_date.data,
+            )
+        )
+        return _done(household, f"{form.full_name.data.strip()} added to the household.")
+    return render_template(
+        "carers/form.html",
+        household=household,
+        form=form,
+        heading="Add someone who lives in the household",
     )
 
 

@@ -86,3 +86,42 @@ def places_on(day: date) -> Places:
             *(a + b for a, b in zip(asdict(totals).values(), asdict(places).values(), strict=True))
         )
     return totals
+
+
+AGE_BANDS = [(0, 4, "0–4"), (5, 10, "5–10"), (11, 15, "11–15"), (16, 21, "16+")]
+
+
+def _add(a: Places, b: Places) -> Places:
+    return Places(*(x + y for x, y in zip(asdict(a).values(), asdict(b).values(), strict=True)))
+
+
+def capacity_on(day: date) -> tuple[dict[str, Places], dict[str, Places]]:
+    """Places on `day` by kind of care and by age band the terms cover.
+
+    A household approved for several kinds of care (or age bands) counts under
+    each, so these columns do not add up to the service total.
+    """
+    per_household = places_by_household(day)
+    terms_rows = db.session.execute(
+        sa.select(
+            ApprovalTerms.household_id,
+            ApprovalTerms.categories,
+            ApprovalTerms.min_age,
+            ApprovalTerms.max_age,
+        )
+        .where(
+            ApprovalTerms.household_id.in_(list(per_household)), ApprovalTerms.effective_from <= day
+        )
+        .order_by(ApprovalTerms.household_id, ApprovalTerms.effective_from, ApprovalTerms.id)
+    )
+    latest = {household_id: (cats, low, high) for household_id, cats, low, high in terms_rows}
+    by_category: dict[str, Places] = {}
+    by_age: dict[str, Places] = {label: Places() for _, _, label in AGE_BANDS}
+    for household_id, places in per_household.items():
+        categories, low, high = latest[household_id]
+        for category in categories or []:
+            by_category[category] = _add(by_category.get(category, Places()), places)
+        for band_low, band_high, label in AGE_BANDS:
+            if low <= band_high and high >= band_low:
+                by_age[label] = _add(by_age[label], places)
+    return by_category, by_age

@@ -22,6 +22,7 @@ from crm.models.household import (
     InitiatedBy,
     Placement,
     PlacementEnding,
+    Resident,
 )
 from crm.models.job import Flag, FlagKind, JobRun, MetricsSnapshot, Notification, RunStatus
 from crm.models.review import CarerEvent, CarerEventKind
@@ -55,6 +56,7 @@ __all__ = [
     "Notification",
     "Placement",
     "PlacementEnding",
+    "Resident",
     "Role",
     "RunStatus",
     "Setting",

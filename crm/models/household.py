@@ -130,6 +130,9 @@ class Household(db.Model):
     carers: Mapped[list[Carer]] = relationship(
         back_populates="household", cascade="all, delete-orphan", order_by="Carer.id"
     )
+    residents: Mapped[list[Resident]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", order_by="Resident.id"
+    )
     terms_history: Mapped[list[ApprovalTerms]] = relationship(
         back_populates="household",
         cascade="all, delete-orphan",
@@ -196,6 +199,20 @@ class Carer(db.Model):
     birth_date: Mapped[date | None]
 
     household: Mapped[Household] = relationship(back_populates="carers")
+
+
+class Resident(db.Model):
+    """Someone else who lives in the household: a birth child, a lodger, a grandparent."""
+
+    __tablename__ = "residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    full_name: Mapped[str] = mapped_column(sa.String(160))
+    relationship_to_carers: Mapped[str | None] = mapped_column(sa.String(60))
+    birth_date: Mapped[date | None]
+
+    household: Mapped[Household] = relationship(back_populates="residents")
 
 
 class ApprovalTerms(db.Model):
