@@ -57,13 +57,13 @@ class TestUnannouncedVisits:
 class TestAnnualReview:
     def test_the_first_review_is_due_twelve_months_after_approval_and_goes_to_panel(self):
         first = duty(record(), Duty.ANNUAL_REVIEW, APPROVED)
-        assert (first.due_on, first.note) == (date(2025, 1, 15), "first review, goes to panel")
+        assert (first.due_on, first.note) == (date(2025, 1, 15), "the first goes back to panel")
 
     def test_later_reviews_are_due_twelve_months_after_the_previous(self):
         later = duty(
             record(last_review=date(2025, 1, 10), reviews=1), Duty.ANNUAL_REVIEW, date(2025, 2, 1)
         )
-        assert (later.due_on, later.note) == (date(2026, 1, 10), "review")
+        assert (later.due_on, later.note) == (date(2026, 1, 10), "yearly")
 
     def test_a_review_due_on_29_february_falls_back_to_28_february(self):
         leap = HouseholdRecord(approval_date=date(2024, 2, 29), kinship=False)

@@ -12,6 +12,8 @@ research summarised in domain.md, as a monthly hazard of deregistration:
     x 1.4 if the household never has respite or a support group
     x 0.8 for kinship carers (caring for a named child)
 
+Neglected households also complain more (2% a month against 0.5%).
+
 The reason recorded follows the strongest factor (retirement, allegation,
 unhappy with support...) with some noise. Issue 7's risk model is tested on
 whether it can find these effects.
@@ -121,6 +123,11 @@ class _Life:
         self.unsupported = rng.random() < P_UNSUPPORTED
         self.next_visit = start + timedelta(days=rng.randint(0, 30))
         self.next_review = _next_anniversary(household.approval_date, start)
+        last_unannounced = max(
+            (e.occurred_on for e in household.events if e.kind is CarerEventKind.UNANNOUNCED_VISIT),
+            default=start,
+        )
+        self.next_unannounced = max(start, last_unannounced + timedelta(days=rng.randint(240, 360)))
         self.last_allegation: date | None = None
         self.last_disruption: date | None = None
 
@@ -190,16 +197,18 @@ def _event(
     )
 
 
-def _supervise(life: _Life, month_end: date, unannounced_on: date) -> None:
-    """Supervision visits, the odd unannounced visit and the annual review."""
+def _supervise(life: _Life, month_end: date) -> None:
+    """Supervision visits, a yearly unannounced visit and the annual review."""
     rng, household = life.rng, life.household
     worker = household.supervising_worker
     while life.next_visit <= month_end:
         _event(household, CarerEventKind.SUPERVISION_VISIT, life.next_visit, worker)
         gap = (56, 98) if life.neglected else (25, 42)
         life.next_visit += timedelta(days=rng.randint(*gap))
-    if rng.random() < (0.05 if life.neglected else 0.09):
-        _event(household, CarerEventKind.UNANNOUNCED_VISIT, unannounced_on, worker)
+    if life.next_unannounced <= month_end:
+        _event(household, CarerEventKind.UNANNOUNCED_VISIT, life.next_unannounced, worker)
+        gap = (300, 480) if life.neglected else (240, 360)  # neglected ones slip past a year
+        life.next_unannounced += timedelta(days=rng.randint(*gap))
     if life.next_review <= month_end:
         late = rng.randint(0, 70) if life.neglected else rng.randint(-20, 10)
         on = min(life.next_review + timedelta(days=late), month_end)
@@ -217,7 +226,7 @@ def _simulate_month(life: _Life, month_start: date, today: date) -> bool:
     def day(offset: int) -> date:
         return min(month_start + timedelta(days=offset), month_end)
 
-    _supervise(life, month_end, day(9))
+    _supervise(life, month_end)
     if rng.random() < 0.22:
         _event(
             household,
@@ -258,6 +267,17 @@ def _simulate_month(life: _Life, month_start: date, today: date) -> bool:
             worker,
             outcome=rng.choice(["unsubstantiated", "unfounded", "substantiated"]),
         )
+    if rng.random() < (0.02 if life.neglected else 0.005):
+        _event(
+            household,
+            CarerEventKind.COMPLAINT,
+            day(rng.randint(0, 27)),
+            worker,
+            outcome="ongoing",
+            note="Complaint about support received",
+        )
+    if rng.random() < 0.03:
+        _event(household, CarerEventKind.OUT_OF_HOURS_CALL, day(rng.randint(0, 27)), worker)
     if month_start.month == 10 and rng.random() < 0.6:
         score = rng.choice([2, 3, 3, 4] if life.neglected or life.unsupported else [3, 4, 4, 5, 5])
         _event(household, CarerEventKind.SURVEY, day(3), worker, value=score)
@@ -307,6 +327,20 @@ def _tsd(rng: random.Random, household: Household, today: date) -> None:
         _event(household, CarerEventKind.TSD_COMPLETED, on, household.supervising_worker)
 
 
+def _history_before_window(rng: random.Random, household: Household, window_start: date) -> None:
+    """Carers approved before the demo window bring their last unannounced visit and
+    review with them, as a council's import of existing carers would."""
+    worker = household.supervising_worker
+    years_approved = (window_start - household.approval_date).days // 365
+    if years_approved >= 1:
+        review = household.approval_date + timedelta(days=365 * years_approved)
+        _event(household, CarerEventKind.ANNUAL_REVIEW, review, worker, outcome="continue")
+    earliest = max(household.approval_date, window_start - timedelta(days=330))
+    if earliest < window_start:
+        on = earliest + timedelta(days=rng.randint(0, (window_start - earliest).days - 1))
+        _event(household, CarerEventKind.UNANNOUNCED_VISIT, on, worker)
+
+
 def generate_households(
     rng: random.Random,
     fake: Faker,
@@ -323,6 +357,8 @@ def generate_households(
     ]
     db.session.add_all(legacy)
     households = legacy + approved
+    for household in legacy:
+        _history_before_window(rng, household, window_start)
     for household in households:
         start = max(household.approval_date, window_start)
         life = _Life(rng, household, start)

@@ -96,10 +96,18 @@ def obligations(record: HouseholdRecord, as_of: date, settings: Settings) -> lis
     review_due = (record.last_review or approved) + relativedelta(
         months=settings.review_interval_months
     )
-    first_review = "first review, goes to panel" if record.reviews == 0 else "review"
+    first_review = "the first goes back to panel" if record.reviews == 0 else "yearly"
     owed = [
-        (Duty.SUPERVISION_VISIT, visit_due, "visit"),
-        (Duty.UNANNOUNCED_VISIT, unannounced_due, "unannounced visit"),
+        (
+            Duty.SUPERVISION_VISIT,
+            visit_due,
+            f"every {settings.supervision_visit_interval_days} days",
+        ),
+        (
+            Duty.UNANNOUNCED_VISIT,
+            unannounced_due,
+            f"every {settings.unannounced_visit_interval_days} days",
+        ),
         (Duty.ANNUAL_REVIEW, review_due, first_review),
     ]
     if record.tsd_completed is None:
