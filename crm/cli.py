@@ -213,6 +213,36 @@ def metrics_command(start: date, end: date, as_of: date | None, as_json: bool) -
             click.echo(f"  {name:<28} {value}")
 
 
+@click.command("risk")
+@click.option("--as-of", callback=_parse_date, help="YYYY-MM-DD (default: today)")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def risk_command(as_of: date | None, as_json: bool) -> None:
+    """Train the retention model on history before AS_OF and score every active household."""
+    import json
+
+    from crm.timeutil import today
+    from jobs.retention.scoring import risk_report
+
+    report = risk_report(as_of or today())
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    model = report["model"]
+    if model is None:
+        click.echo(report["message"])
+        return
+    click.echo(
+        f"Model {model['version']}: ROC AUC {model['roc_auc']} "
+        f"(baseline, carer age alone: {model['baseline_roc_auc']})"
+    )
+    for household in report["households"][:25]:
+        why = "; ".join(r["text"] for r in household["reasons"])
+        click.echo(
+            f"  {household['reference']:<14} {household['risk']:.0%} {household['band']:<6} {why}"
+        )
+
+
 jobs_group = AppGroup("jobs", help="Run Hearth's scheduled jobs by hand.")
 
 
@@ -272,4 +302,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_carer_events_command)
     app.cli.add_command(metrics_command)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(risk_command)
     app.cli.add_command(scheduler_command)

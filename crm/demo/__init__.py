@@ -49,7 +49,9 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         staff: DemoStaff = create_staff()
         db.session.flush()
         cases, approved = generate_cases(rng, fake, staff, today, years)
-        households = generate_households(rng, fake, staff, approved, today, years)
+        # Carers get five years of history (or more, when asked for more): enough to
+        # train and honestly test the retention model on later years.
+        households = generate_households(rng, fake, staff, approved, today, max(years, 5))
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)
     return DemoSummary(

@@ -4,12 +4,12 @@ Month by month over the demo window each current household gets visits,
 training, support and placements, and may leave. Who leaves follows the
 research summarised in domain.md, as a monthly hazard of deregistration:
 
-    base 0.65% a month (with the factors below, about 13% a year, as nationally)
+    base 0.5% a month (with the factors below, about 13% a year, as nationally)
     x 2.0 if the eldest carer is 60-64, x 3.5 if 65 or over (retirement)
-    x 2.5 in the 12 months after an allegation
-    x 1.8 if the household is neglected (visits every 8-14 weeks, not 4-6)
-    x 1.5 in the 12 months after a placement disruption
-    x 1.4 if the household never has respite or a support group
+    x 3.0 in the 12 months after an allegation
+    x 2.5 if the household is neglected (visits every 8-14 weeks, not 4-6)
+    x 2.0 in the 12 months after a placement disruption
+    x 1.8 if the household never has respite or a support group
     x 0.8 for kinship carers (caring for a named child)
 
 Neglected households also complain more (2% a month against 0.5%).
@@ -45,8 +45,8 @@ from crm.models import (
     PlacementEnding,
 )
 
-LEGACY_HOUSEHOLDS = 125
-BASE_MONTHLY_HAZARD = 0.0065
+LEGACY_HOUSEHOLDS = 145
+BASE_MONTHLY_HAZARD = 0.005
 P_NEGLECTED = 0.2
 P_UNSUPPORTED = 0.35
 P_ALLEGATION_PER_MONTH = 0.035 / 12
@@ -136,13 +136,13 @@ class _Life:
         age = _eldest_age(self.household, on)
         h *= 3.5 if age >= 65 else 2.0 if age >= 60 else 1.0
         if self.last_allegation and (on - self.last_allegation).days <= 365:
-            h *= 2.5
+            h *= 3.0
         if self.neglected:
-            h *= 1.8
+            h *= 2.5
         if self.last_disruption and (on - self.last_disruption).days <= 365:
-            h *= 1.5
+            h *= 2.0
         if self.unsupported:
-            h *= 1.4
+            h *= 1.8
         if self.household.carer_type is CarerType.KINSHIP:
             h *= 0.8
         return h

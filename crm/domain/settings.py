@@ -31,6 +31,10 @@ class Settings:
     tsd_months_mainstream: int = 12
     tsd_months_kinship: int = 18
     due_soon_days: int = 7
+    # Retention risk model.
+    risk_high_percent: int = 30
+    risk_medium_percent: int = 15
+    risk_min_departures: int = 20
 
 
 SETTING_LABELS = {
@@ -47,6 +51,9 @@ SETTING_LABELS = {
     "tsd_months_mainstream": "TSD standards due this many months after approval (mainstream)",
     "tsd_months_kinship": "TSD standards due this many months after approval (kinship)",
     "due_soon_days": "Show work as due soon this many days ahead",
+    "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
+    "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",
+    "risk_min_departures": "Show risk scores only when at least this many carers have left",
 }
 
 

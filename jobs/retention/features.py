@@ -1,0 +1,176 @@
+"""Features of each approved household on a date, from what was known on that date.
+
+Pure pandas over the `History` frames (see jobs.retention.data), so they can
+be tested without the app. Every feature reads only rows dated on or before
+the snapshot date: a test checks that adding later rows changes nothing.
+Features are facts a social worker would recognise ("days since the last
+supervision visit"), not rules restated: the due/overdue rules stay in
+crm.domain.supervision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+YEAR = pd.Timedelta(days=365)
+
+FEATURES = [
+    "eldest_carer_age",
+    "years_fostering",
+    "kinship",
+    "approved_places",
+    "filled_places",
+    "utilisation",
+    "placements_started_12m",
+    "disruptions_12m",
+    "days_without_child",
+    "days_since_visit",
+    "visits_12m",
+    "days_since_unannounced",
+    "days_since_review",
+    "training_hours_12m",
+    "months_without_tsd",
+    "allegations_12m",
+    "allegations_ever",
+    "complaints_12m",
+    "respite_12m",
+    "support_12m",
+    "last_survey_score",
+    "on_break",
+]
+
+SUPPORT_KINDS = ("support_group", "buddy", "out_of_hours_call")
+VISIT_KINDS = ("supervision_visit", "unannounced_visit")
+
+
+@dataclass
+class History:
+    """Everything the model may learn from, one frame per table (dates as datetime64)."""
+
+    households: pd.DataFrame  # id, reference, approval_date, deregistration_date, carer_type,
+    #                           supervising_worker_id
+    carers: pd.DataFrame  # household_id, birth_date
+    terms: pd.DataFrame  # household_id, effective_from, places
+    placements: pd.DataFrame  # household_id, start_date, end_date, ending
+    events: pd.DataFrame  # household_id, kind, occurred_on, value
+    breaks: pd.DataFrame  # household_id, start_date, end_date
+
+
+def active_on(history: History, on: pd.Timestamp) -> pd.DataFrame:
+    """Households approved on or before `on` and not deregistered on or before it."""
+    h = history.households
+    left = h["deregistration_date"]
+    return h[(h["approval_date"] <= on) & (left.isna() | (left > on))].set_index("id")
+
+
+def _count(frame: pd.DataFrame, index: pd.Index) -> pd.Series:
+    return frame.groupby("household_id").size().reindex(index, fill_value=0)
+
+
+def _last(frame: pd.DataFrame, column: str, index: pd.Index) -> pd.Series:
+    return frame.groupby("household_id")[column].max().reindex(index)
+
+
+def _days_since(last: pd.Series, fallback: pd.Series, on: pd.Timestamp) -> pd.Series:
+    return (on - last.fillna(fallback)).dt.days.astype(float)
+
+
+def _event_features(events: pd.DataFrame, active: pd.DataFrame, on: pd.Timestamp) -> dict:
+    index, approved = active.index, active["approval_date"]
+    known = events[(events["occurred_on"] <= on) & events["household_id"].isin(index)]
+    recent = known[known["occurred_on"] > on - YEAR]
+
+    def of(frame, *kinds):
+        return frame[frame["kind"].isin(kinds)]
+
+    surveys = of(known, "survey").sort_values("occurred_on")
+    last_score = surveys.groupby("household_id")["value"].last().reindex(index)
+    tsd_done = _last(of(known, "tsd_completed"), "occurred_on", index)
+    months_approved = ((on - approved).dt.days / 30.44).astype(float)
+    return {
+        "days_since_visit": _days_since(
+            _last(of(known, *VISIT_KINDS), "occurred_on", index), approved, on
+        ),
+        "visits_12m": _count(of(recent, *VISIT_KINDS), index),
+        "days_since_unannounced": _days_since(
+            _last(of(known, "unannounced_visit"), "occurred_on", index), approved, on
+        ),
+        "days_since_review": _days_since(
+            _last(of(known, "annual_review"), "occurred_on", index), approved, on
+        ),
+        "training_hours_12m": of(recent, "training")
+        .groupby("household_id")["value"]
+        .sum()
+        .reindex(index, fill_value=0)
+        .astype(float),
+        "months_without_tsd": months_approved.where(tsd_done.isna(), 0.0),
+        "allegations_12m": _count(of(recent, "allegation"), index),
+        "allegations_ever": _count(of(known, "allegation"), index),
+        "complaints_12m": _count(of(recent, "complaint"), index),
+        "respite_12m": _count(of(recent, "respite"), index),
+        "support_12m": _count(of(recent, *SUPPORT_KINDS), index),
+        "last_survey_score": last_score.astype(float),
+    }
+
+
+def _placement_features(history: History, active: pd.DataFrame, on: pd.Timestamp) -> dict:
+    index = active.index
+    p = history.placements[history.placements["household_id"].isin(index)]
+    p = p[p["start_date"] <= on]
+    running = p[p["end_date"].isna() | (p["end_date"] > on)]
+    ended = p[p["end_date"].notna() & (p["end_date"] <= on)]
+    filled = _count(running, index)
+    last_end = _last(ended, "end_date", index)
+    idle_since = last_end.fillna(active["approval_date"])
+    terms = history.terms[
+        history.terms["household_id"].isin(index) & (history.terms["effective_from"] <= on)
+    ].sort_values(["household_id", "effective_from"])
+    places = terms.groupby("household_id")["places"].last().reindex(index, fill_value=0)
+    b = history.breaks
+    on_break = b[
+        b["household_id"].isin(index)
+        & (b["start_date"] <= on)
+        & (b["end_date"].isna() | (b["end_date"] > on))
+    ]
+    disruptions = ended[(ended["ending"] == "disruption") & (ended["end_date"] > on - YEAR)]
+    return {
+        "approved_places": places.astype(float),
+        "filled_places": filled.astype(float),
+        "utilisation": (filled / places.replace(0, np.nan)).fillna(0.0),
+        "placements_started_12m": _count(p[p["start_date"] > on - YEAR], index),
+        "disruptions_12m": _count(disruptions, index),
+        "days_without_child": ((on - idle_since).dt.days.astype(float)).where(filled == 0, 0.0),
+        "on_break": index.isin(on_break["household_id"]).astype(float),
+    }
+
+
+def features_at(history: History, on: date) -> pd.DataFrame:
+    """One row per household active on `on` (indexed by household id), FEATURES columns."""
+    stamp = pd.Timestamp(on)
+    active = active_on(history, stamp)
+    index = active.index
+    carers = history.carers[history.carers["household_id"].isin(index)]
+    eldest = carers.groupby("household_id")["birth_date"].min().reindex(index)
+    frame = pd.DataFrame(index=index)
+    frame["eldest_carer_age"] = ((stamp - eldest).dt.days / 365.25).astype(float)
+    frame["years_fostering"] = ((stamp - active["approval_date"]).dt.days / 365.25).astype(float)
+    frame["kinship"] = (active["carer_type"] == "kinship").astype(float)
+    for name, values in {
+        **_placement_features(history, active, stamp),
+        **_event_features(history.events, active, stamp),
+    }.items():
+        frame[name] = values.astype(float)
+    return frame[FEATURES]
+
+
+def labels_at(history: History, on: date, horizon_days: int = 365) -> pd.Series:
+    """1 where a household active on `on` deregistered within the next `horizon_days`
+    (on + 1 day to on + horizon, both included), else 0."""
+    stamp = pd.Timestamp(on)
+    active = active_on(history, stamp)
+    left = active["deregistration_date"]
+    return ((left > stamp) & (left <= stamp + pd.Timedelta(days=horizon_days))).astype(int)
