@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from crm.auth.access import allowed_roles
 from crm.formatting import percent, uk_date, uk_datetime
+from crm.models import Role
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ NAVIGATION = (
     NavItem("My caseload", "carers.caseload"),
     NavItem("Households", "carers.index"),
     NavItem("Capacity", "carers.capacity"),
+    NavItem("At risk", "carers.at_risk"),
     NavItem("Import", "imports.tracker"),
     NavItem("Users", "admin.users"),
     NavItem("Audit log", "admin.audit_log"),
@@ -49,6 +51,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["ukdatetime"] = uk_datetime
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
+    app.jinja_env.globals["Role"] = Role
 
     @app.context_processor
     def dates() -> dict:

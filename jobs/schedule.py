@@ -32,6 +32,18 @@ def _deliver(**kwargs) -> dict:
     return deliver_notifications(**kwargs)
 
 
+def _retrain(**kwargs) -> dict:
+    from jobs.retention.store import retrain
+
+    return retrain(**kwargs)
+
+
+def _rescore(**kwargs) -> dict:
+    from jobs.retention.store import rescore
+
+    return rescore(**kwargs)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -47,6 +59,18 @@ JOBS: dict[str, Job] = {
             _snapshot,
             "Store today's figures for the financial year so far, for trend charts.",
             {"hour": 2, "minute": 30},
+        ),
+        Job(
+            "retrain_risk_model",
+            _retrain,
+            "Retrain the retention risk model on the history so far (keeps every version).",
+            {"day": 1, "hour": 3, "minute": 0},
+        ),
+        Job(
+            "rescore_carers",
+            _rescore,
+            "Score every active household's risk of leaving with the latest model.",
+            {"hour": 3, "minute": 30},
         ),
         Job(
             "deliver_notifications",

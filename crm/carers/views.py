@@ -7,6 +7,7 @@ from crm import audit
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
 from crm.carers import bp, services
+from crm.carers import risk as risk_scores
 from crm.carers.forms import (
     BreakForm,
     DeregisterForm,
@@ -103,6 +104,43 @@ def capacity():
     )
 
 
+@bp.route("/at-risk")
+def at_risk():
+    """Carers the model thinks may leave within a year, and why."""
+    model = risk_scores.latest_model()
+    workers = staff_choices(Role.SUPERVISING_SOCIAL_WORKER)
+    default = str(current_user.id) if not current_user.has_role(Role.MANAGER) else ""
+    worker = request.args.get("worker", default)
+    band = request.args.get("band", "")
+    if worker and worker not in {w for w, _ in workers}:
+        worker = ""
+    if band not in ("", "high", "medium", "low"):
+        band = ""
+    scores = (
+        risk_scores.latest_scores(model, int(worker) if worker else None, band or None)
+        if model
+        else []
+    )
+    return render_template(
+        "carers/at_risk.html",
+        model=model,
+        scores=scores,
+        workers=workers,
+        worker=worker,
+        band=band,
+        message=None if model else risk_scores.why_no_model(),
+    )
+
+
+@bp.route("/model-card")
+@allow(Role.MANAGER)
+def model_card():
+    model = risk_scores.latest_model()
+    return render_template(
+        "carers/model_card.html", model=model, message=None if model else risk_scores.why_no_model()
+    )
+
+
 @bp.route("/<int:household_id>")
 def show(household_id: int):
     household = get_household_or_404(household_id)
@@ -123,6 +161,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
         owed=obligations_for([household], on)[household.id],
         places=places_by_household(on).get(household.id),
         timeline=timeline(household),
+        risk_history=risk_scores.score_history(household),
         record_form=record_form,
         placement_form=PlacementForm(),
         end_form=end_form,

@@ -26,6 +26,7 @@ from crm.models.household import (
 )
 from crm.models.job import Flag, FlagKind, JobRun, MetricsSnapshot, Notification, RunStatus
 from crm.models.review import CarerEvent, CarerEventKind
+from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
 from crm.models.user import Role, User, UserRole
 
@@ -57,6 +58,8 @@ __all__ = [
     "Placement",
     "PlacementEnding",
     "Resident",
+    "RiskModel",
+    "RiskScore",
     "Role",
     "RunStatus",
     "Setting",

@@ -1,0 +1,59 @@
+"""Reading stored risk scores for the screens (scores are written by the jobs)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from crm.extensions import db
+from crm.models import Household, JobRun, RiskModel, RiskScore, RunStatus
+
+
+def latest_model() -> RiskModel | None:
+    return db.session.scalar(
+        sa.select(RiskModel).order_by(RiskModel.trained_on.desc(), RiskModel.id.desc())
+    )
+
+
+def latest_scores(
+    model: RiskModel, worker_id: int | None = None, band: str | None = None
+) -> list[RiskScore]:
+    """The most recent day's scores from `model`, highest risk first."""
+    as_of = db.session.scalar(
+        sa.select(sa.func.max(RiskScore.as_of)).where(RiskScore.model_id == model.id)
+    )
+    query = (
+        sa.select(RiskScore)
+        .join(Household)
+        .options(joinedload(RiskScore.household).joinedload(Household.supervising_worker))
+        .where(RiskScore.model_id == model.id, RiskScore.as_of == as_of)
+        .order_by(RiskScore.risk.desc())
+    )
+    if worker_id:
+        query = query.where(Household.supervising_worker_id == worker_id)
+    if band:
+        query = query.where(RiskScore.band == band)
+    return list(db.session.scalars(query))
+
+
+def score_history(household: Household) -> list[RiskScore]:
+    return list(
+        db.session.scalars(
+            sa.select(RiskScore)
+            .options(joinedload(RiskScore.model))
+            .where(RiskScore.household_id == household.id)
+            .order_by(RiskScore.as_of.desc())
+        )
+    )
+
+
+def why_no_model() -> str:
+    """What the last retrain said, so the screens can explain an absent score."""
+    run = db.session.scalar(
+        sa.select(JobRun)
+        .where(JobRun.job == "retrain_risk_model", JobRun.status == RunStatus.SUCCEEDED)
+        .order_by(JobRun.started_at.desc())
+    )
+    if run and run.counts and run.counts.get("message"):
+        return run.counts["message"]
+    return "The risk model has not been trained yet (the monthly retrain job trains it)."
