@@ -28,6 +28,7 @@ from crm.extensions import db  # noqa: E402
 from crm.imports.bulk import insert_rows  # noqa: E402
 from crm.models import (  # noqa: E402
     ApprovalTerms,
+    CarerEvent,
     Case,
     Household,
     HouseholdBreak,
@@ -117,7 +118,9 @@ def _case(rng: random.Random, case_id: int, years: int) -> tuple[dict, list[tupl
 
 def _household(rng: random.Random, household_id: int, years: int) -> dict:
     approved = TODAY - timedelta(days=rng.randint(30, 365 * 20))
+    neglected = rng.random() < 0.2  # visited every ~11 weeks; twice as likely to leave
     household = {
+        "_neglected": neglected,
         "id": household_id,
         "reference": f"H{household_id:06d}",
         "carer_type": "mainstream",
@@ -127,7 +130,8 @@ def _household(rng: random.Random, household_id: int, years: int) -> dict:
     }
     window = max(approved, TODAY - timedelta(days=365 * years))
     years_in_window = (TODAY - window).days / 365
-    if rng.random() < 1 - (1 - 0.128) ** years_in_window:  # 12.8% a year leave
+    yearly = 0.2 if neglected else 0.11  # about 12.8% a year overall, as nationally
+    if rng.random() < 1 - (1 - yearly) ** years_in_window:
         household["deregistration_date"] = window + timedelta(
             days=rng.randint(0, (TODAY - window).days)
         )
@@ -186,13 +190,56 @@ def build(
         echo(f"  built in {time.perf_counter() - started:.0f} s")
 
 
+def _carer_events(rng: random.Random, household: dict, years: int) -> list[dict]:
+    """Visits, reviews, training and the odd allegation over the window: ~45 a household."""
+    start = max(household["approval_date"], TODAY - timedelta(days=365 * years))
+    end = household["deregistration_date"] or TODAY
+    events, gap = [], (60, 95) if household["_neglected"] else (25, 45)
+    day = start + timedelta(days=rng.randint(0, 30))
+    while day <= end:
+        events.append(("supervision_visit", day, None))
+        day += timedelta(days=rng.randint(*gap))
+    day = start + timedelta(days=rng.randint(0, 365))
+    while day <= end:
+        events += [
+            ("unannounced_visit", day, None),
+            ("annual_review", day, None),
+            ("training", day + timedelta(days=40), 6.0),
+        ]
+        if rng.random() < 0.035:
+            events.append(("allegation", day + timedelta(days=100), None))
+        if not household["_neglected"] and rng.random() < 0.5:
+            events.append(("support_group", day + timedelta(days=150), None))
+        day += timedelta(days=rng.randint(330, 400))
+    return [
+        {
+            "household_id": household["id"],
+            "kind": kind,
+            "occurred_on": on,
+            "value": value,
+            "recorded_at": TODAY,
+        }
+        for kind, on, value in events
+        if on <= end
+    ]
+
+
 def _households(rng: random.Random, count: int, years: int) -> None:
-    households, terms, placements, breaks = [], [], [], []
+    pending = {Household: [], ApprovalTerms: [], Placement: [], HouseholdBreak: [], CarerEvent: []}
+
+    def flush() -> None:  # parents first, for the foreign keys
+        for model, rows in pending.items():
+            for start in range(0, len(rows), BATCH):
+                insert_rows(model, rows[start : start + BATCH])
+            rows.clear()
+
     for household_id in range(1, count + 1):
         household = _household(rng, household_id, years)
-        households.append(household)
+        pending[CarerEvent].extend(_carer_events(rng, household, years))
+        del household["_neglected"]
+        pending[Household].append(household)
         places = rng.choice([1, 2, 2, 2, 3, 3])
-        terms.append(
+        pending[ApprovalTerms].append(
             {
                 "household_id": household_id,
                 "effective_from": household["approval_date"],
@@ -205,7 +252,7 @@ def _households(rng: random.Random, count: int, years: int) -> None:
         for _ in range(places):
             if rng.random() < 0.6 and household["deregistration_date"] is None:
                 start = max(household["approval_date"], TODAY - timedelta(days=rng.randint(1, 900)))
-                placements.append(
+                pending[Placement].append(
                     {
                         "household_id": household_id,
                         "child_reference": "C",
@@ -215,7 +262,7 @@ def _households(rng: random.Random, count: int, years: int) -> None:
                 )
         if household["status"] is HouseholdStatus.ACTIVE and rng.random() < 0.05:
             household["status"] = HouseholdStatus.ON_BREAK
-            breaks.append(
+            pending[HouseholdBreak].append(
                 {
                     "household_id": household_id,
                     "start_date": TODAY - timedelta(days=rng.randint(1, 60)),
@@ -223,14 +270,9 @@ def _households(rng: random.Random, count: int, years: int) -> None:
                     "reason": None,
                 }
             )
-    for model, rows in (
-        (Household, households),
-        (ApprovalTerms, terms),
-        (Placement, placements),
-        (HouseholdBreak, breaks),
-    ):
-        for start in range(0, len(rows), BATCH):
-            insert_rows(model, rows[start : start + BATCH])
+        if len(pending[CarerEvent]) >= BATCH * 5:
+            flush()
+    flush()
 
 
 def main() -> None:

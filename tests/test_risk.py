@@ -95,7 +95,7 @@ def test_managers_see_carers_at_risk_highest_first(service):
 def test_the_band_filter_shows_only_that_band(service):
     app, _, _ = service
     page = client_for(app, "manager@demo.hearth").get("/households/at-risk?band=low").data
-    assert b"flag-overdue\">High</span>" not in page and b">Low</span>" in page
+    assert b'flag-overdue">High</span>' not in page and b">Low</span>" in page
 
 
 def test_a_worker_sees_their_own_caseload_by_default(service):
@@ -138,3 +138,17 @@ def test_with_too_little_history_the_screens_say_so(manager_client, db):
     assert run_job("retrain_risk_model", TODAY).counts["status"] == "too_little_history"
     page = manager_client.get("/households/at-risk").get_data(as_text=True)
     assert "departures to learn from" in page
+
+
+def test_the_list_can_be_sorted_by_name(service):
+    import re
+
+    app, _, _ = service
+    page = (
+        client_for(app, "manager@demo.hearth")
+        .get("/households/at-risk?sort=name")
+        .get_data(as_text=True)
+    )
+    names = re.findall(r'<td><a href="/households/\d+">([^<]+)</a>', page)
+    assert len(names) > 10
+    assert names == sorted(names, key=str.lower)

@@ -45,6 +45,15 @@ CASELOAD_SORTS = {
 }
 
 
+RISK_SORTS = {
+    "name": lambda s: s.household.display_name.lower(),
+    "worker": lambda s: (
+        s.household.supervising_worker.full_name if s.household.supervising_worker else "~",
+        -s.risk,
+    ),
+}
+
+
 def get_household_or_404(household_id: int) -> Household:
     return db.get_or_404(Household, household_id)
 
@@ -121,6 +130,9 @@ def at_risk():
         if model
         else []
     )
+    sort = request.args.get("sort", "risk")
+    if sort in RISK_SORTS:
+        scores.sort(key=RISK_SORTS[sort])
     return render_template(
         "carers/at_risk.html",
         model=model,
@@ -128,6 +140,7 @@ def at_risk():
         workers=workers,
         worker=worker,
         band=band,
+        sort=sort,
         message=None if model else risk_scores.why_no_model(),
     )
 
