@@ -82,8 +82,25 @@ class CaseFilterForm(FlaskForm):
     owner = SelectField(
         "Officer", choices=choices([], blank="Anyone"), default="", validators=[Optional()]
     )
-    date_from = DateField("Enquiry from", validators=[Optional()])
-    date_to = DateField("Enquiry to", validators=[Optional()])
+    step = SelectField(
+        "Dates are of",
+        choices=choices(
+            [
+                ("enquiry", "Enquiry"),
+                ("first_contact", "First contact"),
+                ("initial_visit", "Initial visit"),
+                ("application", "Application"),
+                ("approval", "Approval"),
+                ("withdrawn_by_applicant", "Withdrawal by applicant"),
+                ("withdrawn_by_service", "Withdrawal by service"),
+                ("rejected", "Rejection"),
+            ]
+        ),
+        default="enquiry",
+        validators=[Optional()],
+    )
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

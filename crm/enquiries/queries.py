@@ -23,6 +23,7 @@ def case_list(
     owner: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    step: str | None = None,
 ) -> sa.Select:
     """Cases matching the filters, newest enquiry first."""
     query = (
@@ -46,11 +47,27 @@ def case_list(
         query = query.where(
             Case.owner_id.is_(None) if owner == "none" else Case.owner_id == int(owner)
         )
+    column, closed_as = STEP_DATES.get(step or "enquiry", STEP_DATES["enquiry"])
     if date_from:
-        query = query.where(Case.enquiry_date >= date_from)
+        query = query.where(column >= date_from)
     if date_to:
-        query = query.where(Case.enquiry_date <= date_to)
+        query = query.where(column <= date_to)
+    if closed_as is not None and (date_from or date_to):
+        query = query.where(Case.stage == closed_as)
     return query
+
+
+# Which date the date range applies to: the same columns the metrics engine counts.
+STEP_DATES = {
+    "enquiry": (Case.enquiry_date, None),
+    "first_contact": (Case.first_contact_date, None),
+    "initial_visit": (Case.initial_visit_date, None),
+    "application": (Case.application_date, None),
+    "approval": (Case.approval_date, None),
+    "withdrawn_by_applicant": (Case.outcome_date, Stage.WITHDRAWN_BY_APPLICANT),
+    "withdrawn_by_service": (Case.outcome_date, Stage.WITHDRAWN_BY_SERVICE),
+    "rejected": (Case.outcome_date, Stage.REJECTED),
+}
 
 
 def _matches(q: str) -> sa.ColumnElement[bool]:

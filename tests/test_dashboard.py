@@ -1,0 +1,77 @@
+"""The manager's dashboard shows the engine's figures, and each count opens its cases."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crm.metrics.engine import compute_metrics
+from tests.test_metrics import AS_OF, FROM, TO, service  # noqa: F401  (used by the marker)
+
+PERIOD = f"date_from={FROM}&date_to={TO}&as_of={AS_OF}"
+
+
+def figures_on_page(page: str) -> dict[str, int]:
+    return {key: int(value) for key, value in re.findall(r'data-figure="(\w+)">(\d+)</a>', page)}
+
+
+uses_service = pytest.mark.usefixtures("service")
+
+
+@uses_service
+def test_every_count_on_the_page_is_the_engines(manager_client):
+    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    engine = compute_metrics(FROM, TO, AS_OF)["counts"]
+    shown = figures_on_page(page)
+    assert shown and all(engine[key] == value for key, value in shown.items())
+
+
+@uses_service
+def test_conversion_and_retention_figures_match_the_engine(manager_client):
+    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    assert "57.1%" in page  # period enquiry -> application, 4 / 7
+    assert "25.0%" in page  # turnover 1 / 4, and utilisation 2 / 8
+    assert "median 198.0" in page
+
+
+@uses_service
+@pytest.mark.parametrize(
+    ("figure", "references"),
+    [
+        ("enquiries", {"A", "B", "D", "E", "F", "G", "H"}),
+        ("applications", {"A", "C", "E", "H"}),
+        ("approvals", {"A"}),
+        ("withdrawn_by_service", {"G"}),
+        ("rejected", {"H"}),
+    ],
+)
+def test_each_count_opens_exactly_the_cases_counted(
+    manager_client,
+    figure,
+    references,
+):
+    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    link = re.search(rf'href="([^"]+)" data-figure="{figure}"', page).group(1)
+    listing = manager_client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    listed = set(re.findall(r'<td><a href="/cases/\d+">([^<]+)</a></td>', listing))
+    assert listed == references
+
+
+def test_the_default_period_is_the_financial_year_so_far(manager_client):
+    page = manager_client.get("/dashboard/").get_data(as_text=True)
+    assert "Figures for 1 Apr" in page
+
+
+def test_an_inverted_period_is_explained_not_an_error(manager_client):
+    response = manager_client.get("/dashboard/?date_from=2025-05-01&date_to=2025-04-01")
+    assert response.status_code == 200
+    assert b"The end date is before the start date." in response.data
+
+
+def test_a_period_with_no_data_shows_zeros(manager_client):
+    page = manager_client.get("/dashboard/?date_from=2001-04-01&date_to=2002-03-31").get_data(
+        as_text=True
+    )
+    assert figures_on_page(page)["enquiries"] == 0
+    assert "No approvals in the period" in page
