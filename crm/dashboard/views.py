@@ -28,6 +28,9 @@ def index():
         start, end = form.date_from.data or start, form.date_to.data or end
     as_of = form.as_of.data if form.as_of.data and not form.errors else today()
     period = make_period(start, end, as_of)
+    if not form.errors:  # show the period in use, including the default one
+        form.date_from.data, form.date_to.data = period.start, period.end
+        form.as_of.data = period.as_of
     return render_template(
         "dashboard/index.html",
         form=form,
