@@ -79,5 +79,6 @@ def test_a_period_with_no_data_shows_zeros(manager_client):
 
 def test_the_period_boxes_show_the_period_in_use(manager_client):
     page = manager_client.get("/dashboard/?date_from=2024-04-01&date_to=2025-03-31").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert 'value="2024-04-01"' in page and 'value="2025-03-31"' in page

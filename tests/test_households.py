@@ -291,3 +291,32 @@ def test_someone_else_living_in_the_household_is_recorded(ssw_client, household,
     db.session.refresh(household)
     assert [r.full_name for r in household.residents] == ["Nan Example"]
     assert b"Nan Example (grandmother)" in ssw_client.get(f"/households/{household.id}").data
+
+
+def test_a_placement_is_started_and_ended_from_the_household_page(ssw_client, household, db):
+    on = today().isoformat()
+    response = ssw_client.post(
+        f"/households/{household.id}/placements", data={"child_reference": "CH1", "on": on}
+    )
+    assert response.status_code == 302
+    ssw_client.post(
+        f"/households/{household.id}/placements/end",
+        data={"child_reference": "CH1", "on": on, "ending": "disruption"},
+    )
+    db.session.refresh(household)
+    assert [(p.child_reference, p.ending) for p in household.placements] == [
+        ("CH1", PlacementEnding.DISRUPTION)
+    ]
+
+
+def test_an_overfilling_placement_is_refused_on_the_page(ssw_client, household, db):
+    on = today().isoformat()
+    for child in ("CH1", "CH2", "CH3"):
+        response = ssw_client.post(
+            f"/households/{household.id}/placements",
+            data={"child_reference": child, "on": on},
+            follow_redirects=True,
+        )
+    assert b"All 2 approved places are filled" in response.data
+    db.session.refresh(household)
+    assert len(household.placements) == 2

@@ -218,17 +218,27 @@ def add_record(household_id: int):
 def add_placement(household_id: int):
     household = editable_household_or_403(household_id)
     form = PlacementForm()
-    if form.validate_on_submit():
+    return _change_placements(
+        household,
+        form,
+        "Placement started.",
+        lambda: services.start_placement(
+            household, form.child_reference.data.strip(), form.on.data, form.child_age.data
+        ),
+    )
+
+
+def _change_placements(household: Household, form, message: str, change):
+    """Validate, apply the change through the rules, and say what happened either way."""
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+    else:
         try:
-            services.start_placement(
-                household, form.child_reference.data.strip(), form.on.data, form.child_age.data
-            )
+            change()
         except services.HouseholdRuleError as refused:
             flash(str(refused), "danger")
         else:
-            return _done(household, "Placement started.")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+            return _done(household, message)
     return redirect(url_for("carers.show", household_id=household.id) + "#placements")
 
 
@@ -239,21 +249,14 @@ def end_placement(household_id: int):
     form.child_reference.choices = choices(
         (p.child_reference, p.child_reference) for p in household.placements
     )
-    if form.validate_on_submit():
-        try:
-            services.end_placement(
-                household,
-                form.child_reference.data,
-                form.on.data,
-                PlacementEnding(form.ending.data),
-            )
-        except services.HouseholdRuleError as refused:
-            flash(str(refused), "danger")
-        else:
-            return _done(household, "Placement ended.")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
-    return redirect(url_for("carers.show", household_id=household.id) + "#placements")
+    return _change_placements(
+        household,
+        form,
+        "Placement ended.",
+        lambda: services.end_placement(
+            household, form.child_reference.data, form.on.data, PlacementEnding(form.ending.data)
+        ),
+    )
 
 
 @bp.route("/<int:household_id>/terms", methods=["GET", "POST"])

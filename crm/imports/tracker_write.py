@@ -78,9 +78,9 @@ def import_rows(
     return result
 
 
-def _update(case: Case, row: TrackerRow, today: date) -> bool:
-    """Apply a re-imported row to its case; True when anything changed."""
-    before = (
+def _fingerprint(case: Case) -> tuple:
+    """What a re-import may change, to tell 'updated' from 'unchanged'."""
+    return (
         case.first_name,
         case.last_name,
         case.email,
@@ -91,6 +91,11 @@ def _update(case: Case, row: TrackerRow, today: date) -> bool:
         len(case.events),
         case.last_activity_date,
     )
+
+
+def _update(case: Case, row: TrackerRow, today: date) -> bool:
+    """Apply a re-imported row to its case; True when anything changed."""
+    before = _fingerprint(case)
     for name in ("first_name", "last_name", "postcode", "source", "carer_type"):
         value = getattr(row, name)
         if value and getattr(case, name) != value:
@@ -102,18 +107,7 @@ def _update(case: Case, row: TrackerRow, today: date) -> bool:
         case.record_step(step.kind, step.on, None, reason=step.reason, today_=today)
     if row.last_contact and not any(a.occurred_on == row.last_contact for a in case.activities):
         case.log_activity(ActivityKind.CALL, row.last_contact, None, note=IMPORTED_CONTACT)
-    after = (
-        case.first_name,
-        case.last_name,
-        case.email,
-        case.phone,
-        case.postcode,
-        case.source,
-        case.carer_type,
-        len(case.events),
-        case.last_activity_date,
-    )
-    return before != after
+    return _fingerprint(case) != before
 
 
 IMPORTED_CONTACT = "Last recorded contact (imported from tracker)"
