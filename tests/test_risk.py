@@ -152,3 +152,8 @@ def test_the_list_can_be_sorted_by_name(service):
     names = re.findall(r'<td><a href="/households/\d+">([^<]+)</a>', page)
     assert len(names) > 10
     assert names == sorted(names, key=str.lower)
+
+
+def test_the_demo_warning_appears_only_on_demo_data(manager_client, db):
+    page = manager_client.get("/households/model-card").get_data(as_text=True)
+    assert "say nothing about real carers" not in page

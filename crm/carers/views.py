@@ -150,7 +150,10 @@ def at_risk():
 def model_card():
     model = risk_scores.latest_model()
     return render_template(
-        "carers/model_card.html", model=model, message=None if model else risk_scores.why_no_model()
+        "carers/model_card.html",
+        demo=risk_scores.is_demo_service(),
+        model=model,
+        message=None if model else risk_scores.why_no_model(),
     )
 
 
