@@ -14,7 +14,16 @@ from crm.config import (
     resolve_config,
     settings_from_environment,
 )
-from crm.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from crm.extensions import (
+    CONTENT_SECURITY_POLICY,
+    bootstrap,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    talisman,
+)
 
 
 def create_app(
@@ -81,6 +90,14 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the council's proxy; HSTS is sent over HTTPS
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
     from crm import models  # noqa: F401  (register every table with the metadata)
     from crm.audit import register_audit_listeners
 
