@@ -320,3 +320,9 @@ def test_an_overfilling_placement_is_refused_on_the_page(ssw_client, household, 
     assert b"All 2 approved places are filled" in response.data
     db.session.refresh(household)
     assert len(household.placements) == 2
+
+
+def test_places_can_be_worked_out_for_one_household(household, db):
+    other = HouseholdFactory()
+    only = places_by_household(date(2025, 1, 1), only=[household.id])
+    assert set(only) == {household.id} and other.id in places_by_household(date(2025, 1, 1))

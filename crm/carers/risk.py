@@ -9,12 +9,6 @@ from crm.extensions import db
 from crm.models import Household, JobRun, RiskModel, RiskScore, RunStatus
 
 
-def latest_model() -> RiskModel | None:
-    return db.session.scalar(
-        sa.select(RiskModel).order_by(RiskModel.trained_on.desc(), RiskModel.id.desc())
-    )
-
-
 def latest_scores(
     model: RiskModel, worker_id: int | None = None, band: str | None = None
 ) -> list[RiskScore]:

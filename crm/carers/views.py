@@ -35,6 +35,7 @@ from crm.models import (
     Resident,
     Role,
 )
+from crm.models.risk import latest_risk_model
 from crm.pagination import paginate
 from crm.timeutil import today
 
@@ -116,7 +117,7 @@ def capacity():
 @bp.route("/at-risk")
 def at_risk():
     """Carers the model thinks may leave within a year, and why."""
-    model = risk_scores.latest_model()
+    model = latest_risk_model()
     workers = staff_choices(Role.SUPERVISING_SOCIAL_WORKER)
     default = str(current_user.id) if not current_user.has_role(Role.MANAGER) else ""
     worker = request.args.get("worker", default)
@@ -148,7 +149,7 @@ def at_risk():
 @bp.route("/model-card")
 @allow(Role.MANAGER)
 def model_card():
-    model = risk_scores.latest_model()
+    model = latest_risk_model()
     return render_template(
         "carers/model_card.html",
         demo=risk_scores.is_demo_service(),
@@ -175,7 +176,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
         "carers/show.html",
         household=household,
         owed=obligations_for([household], on)[household.id],
-        places=places_by_household(on).get(household.id),
+        places=places_by_household(on, only=[household.id]).get(household.id),
         timeline=timeline(household),
         risk_history=risk_scores.score_history(household),
         record_form=record_form,

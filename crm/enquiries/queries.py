@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from crm.domain.stages import OPEN_STAGES, Stage
-from crm.extensions import db
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
-from crm.models import Activity, Case, User
+from crm.models import Case, User
 from crm.timeutil import today
 
 
@@ -96,15 +95,6 @@ def _flagged(query: sa.Select, flag: str) -> sa.Select:
     else:
         return query.where(Case.possible_duplicate_of_id.isnot(None))
     return query.where(Case.id.in_(ids))
-
-
-def last_activity_on(case: Case, on: date) -> date | None:
-    """The latest logged activity on the case on or before `on`."""
-    return db.session.scalar(
-        sa.select(sa.func.max(Activity.occurred_on)).where(
-            Activity.case_id == case.id, Activity.occurred_on <= on
-        )
-    )
 
 
 def unassigned_count() -> sa.Select:

@@ -21,7 +21,6 @@ from crm.enquiries.forms import (
 )
 from crm.enquiries.queries import (
     case_list,
-    last_activity_on,
     my_open_cases,
 )
 from crm.enquiries.services import (
@@ -36,7 +35,7 @@ from crm.exports import FORMATS
 from crm.exports import export as export_table
 from crm.extensions import db
 from crm.formfields import choices
-from crm.metrics.cases import response_working_days
+from crm.metrics.cases import last_activity, response_working_days
 from crm.models import (
     Activity,
     ActivityKind,
@@ -156,7 +155,9 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
     """The case page, with the activity form as submitted when it was refused."""
     state = case.state()
     settings = load_settings()
-    reasons = stalled_reasons(state, last_activity_on(case, today()), today(), settings)
+    reasons = stalled_reasons(
+        state, last_activity([case.id], today()).get(case.id), today(), settings
+    )
     page = render_template(
         "enquiries/show.html",
         case=case,

@@ -47,7 +47,8 @@ def states_at(case_ids: list[int], as_of: date) -> dict[int, CaseState]:
     return {case_id: state_at(steps[case_id]) for case_id in case_ids}
 
 
-def _last_activity(case_ids: list[int], as_of: date) -> dict[int, date]:
+def last_activity(case_ids: list[int], as_of: date) -> dict[int, date]:
+    """Each case's latest logged activity on or before `as_of` (one query)."""
     rows = db.session.execute(
         sa.select(Activity.case_id, sa.func.max(Activity.occurred_on))
         .where(Activity.case_id.in_(case_ids), Activity.occurred_on <= as_of)
@@ -66,7 +67,7 @@ def stalled_cases(as_of: date, settings: Settings | None = None) -> list[Stalled
     ).all()
     ids = [case_id for case_id, _ in candidates]
     states = states_at(ids, as_of)
-    activity = _last_activity(ids, as_of)
+    activity = last_activity(ids, as_of)
     stalled = []
     for case_id, reference in candidates:
         reasons = stalled_reasons(states[case_id], activity.get(case_id), as_of, settings)

@@ -41,9 +41,12 @@ def _running_on(start: sa.ColumnElement, end: sa.ColumnElement, day: date):
     return sa.and_(start <= day, sa.or_(end.is_(None), end > day))
 
 
-def places_by_household(day: date) -> dict[int, Places]:
-    """Each current household's places on `day` (three queries, whatever the size)."""
+def places_by_household(day: date, only: list[int] | None = None) -> dict[int, Places]:
+    """Each current household's places on `day` (three queries, whatever the size);
+    `only` narrows it to some households, as a household's own page needs."""
     current = sa.select(Household.id).where(_current_on(day))
+    if only is not None:
+        current = current.where(Household.id.in_(only))
     approved: dict[int, int] = {}
     for household_id, places in db.session.execute(
         sa.select(ApprovalTerms.household_id, ApprovalTerms.places)

@@ -28,6 +28,13 @@ class RiskModel(db.Model):
     __audit_ignore__ = frozenset({"payload"})
 
 
+def latest_risk_model() -> RiskModel | None:
+    """The most recently trained model, which the screens and the rescore job use."""
+    return db.session.scalar(
+        sa.select(RiskModel).order_by(RiskModel.trained_on.desc(), RiskModel.id.desc())
+    )
+
+
 class RiskScore(db.Model):
     __tablename__ = "risk_scores"
     __table_args__ = (

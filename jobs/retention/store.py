@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from crm.domain.settings import load_settings
 from crm.extensions import db
 from crm.models import RiskModel, RiskScore
+from crm.models.risk import latest_risk_model
 from jobs.retention.data import load_history
 from jobs.retention.features import features_at
 from jobs.retention.model import TooLittleHistory, TrainedModel, train
@@ -42,15 +43,9 @@ def retrain(as_of: date, progress: Callable[[int, int], None] | None = None) -> 
     }
 
 
-def latest_model() -> RiskModel | None:
-    return db.session.scalar(
-        sa.select(RiskModel).order_by(RiskModel.trained_on.desc(), RiskModel.id.desc())
-    )
-
-
 def rescore(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict:
     """Score every household active on `as_of` with the latest model. Does not commit."""
-    stored = latest_model()
+    stored = latest_risk_model()
     if stored is None:
         return {"status": "no_model", "scored": 0}
     model: TrainedModel = pickle.loads(stored.payload)  # written only by retrain()
