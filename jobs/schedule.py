@@ -57,8 +57,9 @@ JOBS: dict[str, Job] = {
         Job(
             "snapshot_metrics",
             _snapshot,
-            "Store today's figures for the financial year so far, for trend charts.",
-            {"hour": 2, "minute": 30},
+            "Store the dashboard's figures for the financial year so far (every 15 minutes, "
+            "so the dashboard opens at once; each day's last copy is kept as history).",
+            {"minute": "7-59/15"},
         ),
         Job(
             "retrain_risk_model",

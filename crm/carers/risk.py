@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from crm.extensions import db
-from crm.models import Household, JobRun, RiskModel, RiskScore, RunStatus
+from crm.models import Household, JobRun, RiskModel, RiskScore, RunStatus, User
 
 
 def latest_scores(
@@ -28,6 +28,33 @@ def latest_scores(
     if band:
         query = query.where(RiskScore.band == band)
     return list(db.session.scalars(query))
+
+
+def high_risk_by_worker(model: RiskModel | None) -> list[dict]:
+    """From the latest day's scores: households scored and at high risk, per SSW."""
+    if model is None:
+        return []
+    as_of = db.session.scalar(
+        sa.select(sa.func.max(RiskScore.as_of)).where(RiskScore.model_id == model.id)
+    )
+    rows = db.session.execute(
+        sa.select(
+            Household.supervising_worker_id,
+            sa.func.coalesce(User.full_name, "No worker allocated"),
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((RiskScore.band == "high", 1), else_=0)), 0),
+        )
+        .select_from(RiskScore)
+        .join(Household, RiskScore.household_id == Household.id)
+        .outerjoin(User, Household.supervising_worker_id == User.id)
+        .where(RiskScore.model_id == model.id, RiskScore.as_of == as_of)
+        .group_by(Household.supervising_worker_id, User.full_name)
+    ).all()
+    found = [
+        {"worker_id": worker_id, "worker": name, "scored": int(scored), "high": int(high)}
+        for worker_id, name, scored, high in rows
+    ]
+    return sorted(found, key=lambda r: (-r["high"], r["worker"]))
 
 
 def score_history(household: Household) -> list[RiskScore]:

@@ -58,7 +58,7 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(numerator / denominator, 4)
 
 
-def _day_stats(days: list[int], percentiles: bool = True) -> dict:
+def day_stats(days: list[int], percentiles: bool = True) -> dict:
     stats: dict = {"count": len(days), "median": None}
     if percentiles:
         stats.update(p75=None, p90=None)
@@ -71,30 +71,42 @@ def _day_stats(days: list[int], percentiles: bool = True) -> dict:
     return stats
 
 
-def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END), zero on no rows."""
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+#: The dated milestones a period counts, by the name the figures use.
+MILESTONE_COLUMNS = {
+    "enquiries": Case.enquiry_date,
+    "first_contacts": Case.first_contact_date,
+    "initial_visits": Case.initial_visit_date,
+    "applications": Case.application_date,
+    "approvals": Case.approval_date,
+}
+#: How a case can close, counted on its outcome date.
+CLOSED_AS = {
+    "withdrawn_by_applicant": Stage.WITHDRAWN_BY_APPLICANT,
+    "withdrawn_by_service": Stage.WITHDRAWN_BY_SERVICE,
+    "rejected": Stage.REJECTED,
+}
+
+
+def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
+    """One labelled count per milestone and per way of closing, for events in the period."""
+    columns = [
+        count_if(period.covers(column)).label(name) for name, column in MILESTONE_COLUMNS.items()
+    ]
+    columns += [
+        count_if(sa.and_(Case.stage == stage, period.covers(Case.outcome_date))).label(name)
+        for name, stage in CLOSED_AS.items()
+    ]
+    return columns
 
 
 def counts(period: Period) -> dict[str, int]:
     """Events whose date falls in the period (one pass over cases)."""
-    closed_as = {
-        "withdrawn_by_applicant": Stage.WITHDRAWN_BY_APPLICANT,
-        "withdrawn_by_service": Stage.WITHDRAWN_BY_SERVICE,
-        "rejected": Stage.REJECTED,
-    }
-    milestones = {
-        "enquiries": Case.enquiry_date,
-        "first_contacts": Case.first_contact_date,
-        "initial_visits": Case.initial_visit_date,
-        "applications": Case.application_date,
-        "approvals": Case.approval_date,
-    }
-    columns = [_count_if(period.covers(column)).label(name) for name, column in milestones.items()]
-    columns += [
-        _count_if(sa.and_(Case.stage == stage, period.covers(Case.outcome_date))).label(name)
-        for name, stage in closed_as.items()
-    ]
-    row = db.session.execute(sa.select(*columns)).one()
+    row = db.session.execute(sa.select(*case_event_columns(period))).one()
     found = {name: int(value) for name, value in row._mapping.items()}
     found["deregistrations"] = db.session.scalar(
         sa.select(sa.func.count()).where(period.covers(Household.deregistration_date))
@@ -113,35 +125,41 @@ def period_conversion(found: dict[str, int]) -> dict[str, float | None]:
 def cohort_conversion(period: Period) -> dict[str, float | None]:
     """Of the enquiries (applications) dated in the period, the share that reached a
     later stage on or before as-of."""
+    row = db.session.execute(sa.select(*cohort_columns(period))).one()
+    return cohort_ratios(row._mapping)
+
+
+def cohort_columns(period: Period) -> list[sa.ColumnElement[int]]:
+    """Counts behind cohort conversion, as labelled columns (so they can be grouped)."""
     as_of = period.as_of
 
-    def reached(column: sa.ColumnElement) -> sa.ColumnElement[int]:
-        return _count_if(sa.and_(column.isnot(None), column <= as_of))
+    def reached(cohort_column: sa.ColumnElement, column: sa.ColumnElement):
+        return count_if(sa.and_(period.covers(cohort_column), column.isnot(None), column <= as_of))
 
-    enquiries = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            reached(Case.initial_visit_date),
-            reached(Case.application_date),
-            reached(Case.approval_date),
-        ).where(period.covers(Case.enquiry_date))
-    ).one()
-    applications = db.session.execute(
-        sa.select(sa.func.count(), reached(Case.approval_date)).where(
-            period.covers(Case.application_date)
-        )
-    ).one()
-    total = enquiries[0]
+    return [
+        count_if(period.covers(Case.enquiry_date)).label("enquiry_cohort"),
+        reached(Case.enquiry_date, Case.initial_visit_date).label("cohort_initial_visits"),
+        reached(Case.enquiry_date, Case.application_date).label("cohort_applications"),
+        reached(Case.enquiry_date, Case.approval_date).label("cohort_approvals"),
+        count_if(period.covers(Case.application_date)).label("application_cohort"),
+        reached(Case.application_date, Case.approval_date).label("application_cohort_approvals"),
+    ]
+
+
+def cohort_ratios(found) -> dict[str, float | None]:
+    total = found["enquiry_cohort"]
     return {
-        "enquiry_to_initial_visit": ratio(enquiries[1], total),
-        "enquiry_to_application": ratio(enquiries[2], total),
-        "enquiry_to_approval": ratio(enquiries[3], total),
-        "application_to_approval": ratio(applications[1], applications[0]),
+        "enquiry_to_initial_visit": ratio(found["cohort_initial_visits"], total),
+        "enquiry_to_application": ratio(found["cohort_applications"], total),
+        "enquiry_to_approval": ratio(found["cohort_approvals"], total),
+        "application_to_approval": ratio(
+            found["application_cohort_approvals"], found["application_cohort"]
+        ),
     }
 
 
-def approval_times(period: Period) -> tuple[dict, dict]:
-    """Days from application (and from enquiry) to approval, for approvals in the period."""
+def approval_days(period: Period) -> tuple[list[int], list[int]]:
+    """Days from application, and from enquiry, to approval for each approval in the period."""
     rows = db.session.execute(
         sa.select(Case.enquiry_date, Case.application_date, Case.approval_date).where(
             period.covers(Case.approval_date)
@@ -149,7 +167,13 @@ def approval_times(period: Period) -> tuple[dict, dict]:
     ).all()
     from_application = [(approved - applied).days for _, applied, approved in rows]
     from_enquiry = [(approved - enquired).days for enquired, _, approved in rows]
-    return _day_stats(from_application), _day_stats(from_enquiry, percentiles=False)
+    return from_application, from_enquiry
+
+
+def approval_times(period: Period) -> tuple[dict, dict]:
+    """Time to approval (from application, and from enquiry) for approvals in the period."""
+    from_application, from_enquiry = approval_days(period)
+    return day_stats(from_application), day_stats(from_enquiry, percentiles=False)
 
 
 def response_times(period: Period, settings: Settings) -> dict:
@@ -174,7 +198,7 @@ def response_times(period: Period, settings: Settings) -> dict:
     within = int(np.sum(contacted & (taken <= target)))
     missed = int(np.sum(~contacted & (waited > target)))
     days = taken[contacted].tolist()
-    stats = _day_stats(days, percentiles=False)
+    stats = day_stats(days, percentiles=False)
     stats["within_target_rate"] = ratio(within, int(np.sum(contacted)) + missed)
     return stats
 
@@ -192,10 +216,10 @@ def households(period: Period) -> dict:
     )
     row = db.session.execute(
         sa.select(
-            _count_if(at_start),
-            _count_if(period.covers(Household.approval_date)),
-            _count_if(period.covers(Household.deregistration_date)),
-            _count_if(at_end),
+            count_if(at_start),
+            count_if(period.covers(Household.approval_date)),
+            count_if(period.covers(Household.deregistration_date)),
+            count_if(at_end),
         )
     ).one()
     start_count, approved, deregistered, end_count = (int(v) for v in row)

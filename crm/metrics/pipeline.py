@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from crm.domain.stages import OPEN_STAGES, Stage
 from crm.extensions import db
 from crm.models import Case, Household, HouseholdStatus
+from crm.models.case import STAGE_ENTERED_ON
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class PipelineNow:
     by_stage: dict[Stage, int]
     on_hold: int
     current_households: int
+    oldest: dict[Stage, list[Case]]
 
     @property
     def open_cases(self) -> int:
@@ -41,4 +43,24 @@ def pipeline_now() -> PipelineNow:
         .select_from(Household)
         .where(Household.status.in_((HouseholdStatus.ACTIVE, HouseholdStatus.ON_BREAK)))
     )
-    return PipelineNow(by_stage=counts, on_hold=on_hold or 0, current_households=households or 0)
+    return PipelineNow(
+        by_stage=counts,
+        on_hold=on_hold or 0,
+        current_households=households or 0,
+        oldest=oldest_by_stage(),
+    )
+
+
+def oldest_by_stage(limit: int = 3) -> dict[Stage, list[Case]]:
+    """The cases that have waited longest in each open stage (the ones to chase first)."""
+    return {
+        stage: list(
+            db.session.scalars(
+                sa.select(Case)
+                .where(Case.stage == stage)
+                .order_by(entered.asc(), Case.id)
+                .limit(limit)
+            )
+        )
+        for stage, entered in STAGE_ENTERED_ON.items()
+    }

@@ -25,6 +25,7 @@ from crm.models.household import (
     Resident,
 )
 from crm.models.job import Flag, FlagKind, JobRun, MetricsSnapshot, Notification, RunStatus
+from crm.models.planning import ApprovalTarget, Campaign
 from crm.models.review import CarerEvent, CarerEventKind
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
@@ -33,10 +34,12 @@ from crm.models.user import Role, User, UserRole
 __all__ = [
     "Activity",
     "ActivityKind",
+    "ApprovalTarget",
     "ApprovalTerms",
     "AuditAction",
     "AuditEvent",
     "CareCategory",
+    "Campaign",
     "Carer",
     "CarerEvent",
     "CarerEventKind",

@@ -187,6 +187,12 @@ class Case(db.Model):
         self.outcome_reason = state.outcome_reason
         self.touch(state.last_event_on)
 
+    @property
+    def entered_stage_on(self) -> date | None:
+        """When the case reached its current stage (its outcome date once closed)."""
+        column = STAGE_ENTERED_ON.get(self.stage)
+        return getattr(self, column.key) if column is not None else self.outcome_date
+
     def log_activity(
         self,
         kind: ActivityKind,
@@ -205,6 +211,17 @@ class Case(db.Model):
         """Note activity on a date; the stalled rule counts any activity."""
         if on and (self.last_activity_date is None or on > self.last_activity_date):
             self.last_activity_date = on
+
+
+#: The date column recording when a case entered each open stage, in pipeline order.
+STAGE_ENTERED_ON: dict[Stage, sa.orm.InstrumentedAttribute] = {
+    Stage.ENQUIRY: Case.enquiry_date,
+    Stage.CONTACTED: Case.first_contact_date,
+    Stage.INITIAL_VISIT: Case.initial_visit_date,
+    Stage.STAGE1: Case.application_date,
+    Stage.STAGE2: Case.stage2_start_date,
+    Stage.PANEL: Case.panel_date,
+}
 
 
 class StageEvent(db.Model):

@@ -106,10 +106,14 @@ class Notification(db.Model):
 
 
 class MetricsSnapshot(db.Model):
-    """The headline figures as they stood on a day, kept for trend charts."""
+    """The dashboard's figures for the financial year so far as they stood on a day.
+
+    Kept for trend history, and read by the dashboard while `computed_at` is recent
+    (the job refreshes it through the day) so that managers do not wait for them."""
 
     __tablename__ = "metrics_snapshots"
 
     as_of: Mapped[date] = mapped_column(primary_key=True)
     figures: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

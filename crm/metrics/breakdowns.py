@@ -1,0 +1,274 @@
+"""The headline figures broken down: by channel, officer and carer type; by stage; by
+month and quarter; deregistrations by reason. Built from the engine's own columns
+and helpers, so a breakdown's rows always add up to the engine's totals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.domain.reference import ENQUIRY_SOURCES
+from crm.extensions import db
+from crm.metrics.engine import (
+    MILESTONE_COLUMNS,
+    Period,
+    approval_days,
+    case_event_columns,
+    cohort_columns,
+    cohort_ratios,
+    count_if,
+    day_stats,
+    period_conversion,
+)
+from crm.models import (
+    Campaign,
+    CarerType,
+    Case,
+    DeregistrationReason,
+    Household,
+    InitiatedBy,
+    User,
+)
+
+#: What conversion can be broken down by, and the case column behind each.
+DIMENSIONS: dict[str, tuple[str, sa.ColumnElement]] = {
+    "source": ("Source", Case.source),
+    "campaign": ("Campaign", Case.campaign),
+    "officer": ("Recruitment officer", Case.owner_id),
+    "carer_type": ("Type of carer", Case.carer_type),
+}
+
+
+def _labels(dimension: str, keys: list) -> dict:
+    if dimension == "officer":
+        ids = [k for k in keys if k is not None]
+        found = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids)))
+        names = {user_id: name for user_id, name in found}
+        return {k: names.get(k, "Nobody") if k is not None else "Nobody" for k in keys}
+    if dimension == "carer_type":
+        return {k: CarerType(k).label for k in keys}
+    if dimension == "source":
+        return {k: ENQUIRY_SOURCES.get(k, k) for k in keys}
+    return {k: k or "No campaign" for k in keys}
+
+
+def conversion_by(period: Period, dimension: str) -> list[dict]:
+    """Period counts and both conversions for each value of `dimension`, biggest first.
+
+    Rows sum to the engine's period counts (every case has exactly one value)."""
+    _, column = DIMENSIONS[dimension]
+    touched = sa.or_(
+        *(period.covers(c) for c in MILESTONE_COLUMNS.values()), period.covers(Case.outcome_date)
+    )
+    rows = db.session.execute(
+        sa.select(column.label("key"), *case_event_columns(period), *cohort_columns(period))
+        .where(touched)
+        .group_by(column)
+    ).all()
+    labels = _labels(dimension, [row.key for row in rows])
+    found = []
+    for row in rows:
+        values = {k: int(v) for k, v in row._mapping.items() if k != "key"}
+        key = row.key.value if hasattr(row.key, "value") else row.key
+        found.append(
+            {
+                "key": key,
+                "label": labels[row.key],
+                **{name: values[name] for name in MILESTONE_COLUMNS},
+                "period_conversion": period_conversion(values),
+                "cohort_conversion": cohort_ratios(values),
+            }
+        )
+    found.sort(key=lambda r: (-r["approvals"], -r["enquiries"], r["label"]))
+    return found
+
+
+def campaign_costs(as_of: date) -> list[dict]:
+    """Each recorded campaign over its whole life to as-of: enquiries, approvals, and
+    cost per enquiry and per approval where its cost is known."""
+    tallies = {
+        name: (int(enquiries), int(approvals))
+        for name, enquiries, approvals in db.session.execute(
+            sa.select(
+                Case.campaign,
+                count_if(Case.enquiry_date <= as_of),
+                count_if(sa.and_(Case.approval_date.isnot(None), Case.approval_date <= as_of)),
+            )
+            .where(Case.campaign.in_(sa.select(Campaign.name)))
+            .group_by(Case.campaign)
+        )
+    }
+    found = []
+    for campaign in db.session.scalars(sa.select(Campaign).order_by(Campaign.name)):
+        enquiries, approvals = tallies.get(campaign.name, (0, 0))
+        cost = float(campaign.cost) if campaign.cost is not None else None
+
+        def per(n: int, cost=cost) -> float | None:
+            return None if cost is None or n == 0 else round(cost / n, 2)
+
+        found.append(
+            {
+                "name": campaign.name,
+                "cost": cost,
+                "enquiries": enquiries,
+                "approvals": approvals,
+                "cost_per_enquiry": per(enquiries),
+                "cost_per_approval": per(approvals),
+            }
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class StageSpan:
+    key: str
+    label: str
+    starts: sa.ColumnElement
+    ends: sa.ColumnElement
+
+
+STAGE_SPANS = (
+    StageSpan("enquiry", "Enquiry to initial visit", Case.enquiry_date, Case.initial_visit_date),
+    StageSpan(
+        "initial_visit",
+        "Initial visit to application",
+        Case.initial_visit_date,
+        Case.application_date,
+    ),
+    StageSpan(
+        "stage1", "Stage 1 (application to Stage 2)", Case.application_date, Case.stage2_start_date
+    ),
+    StageSpan("stage2", "Stage 2 (to panel)", Case.stage2_start_date, Case.panel_date),
+    StageSpan("panel", "Panel to decision (approvals)", Case.panel_date, Case.approval_date),
+)
+
+
+def stage_durations(period: Period) -> list[dict]:
+    """Days spent in each stage by the cases that left it during the period."""
+    found = []
+    for span in STAGE_SPANS:
+        pairs = db.session.execute(
+            sa.select(span.starts, span.ends).where(
+                period.covers(span.ends), span.starts.isnot(None)
+            )
+        ).all()
+        stats = day_stats([(ended - started).days for started, ended in pairs])
+        found.append({"key": span.key, "label": span.label, **stats})
+    return found
+
+
+#: Time-to-approval histogram bins: (label, first day, last day or None).
+APPROVAL_BINS = (
+    ("Under 4 months", 0, 121),
+    ("4 to 6 months", 122, 182),
+    ("6 to 8 months", 183, 243),
+    ("8 to 10 months", 244, 304),
+    ("10 to 12 months", 305, 365),
+    ("Over 12 months", 366, None),
+)
+
+
+def approval_histogram(period: Period) -> list[dict]:
+    """Approvals in the period by how long they took from application."""
+    days, _ = approval_days(period)
+    return [
+        {
+            "label": label,
+            "count": sum(1 for d in days if d >= low and (high is None or d <= high)),
+        }
+        for label, low, high in APPROVAL_BINS
+    ]
+
+
+TREND_FIGURES = ("enquiries", "initial_visits", "applications", "approvals")
+
+
+def _months(period: Period) -> list[tuple[int, int]]:
+    months, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.last_day.year, period.last_day.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _by_month(column: sa.ColumnElement, period: Period) -> Counter:
+    year, month = sa.extract("year", column), sa.extract("month", column)
+    rows = db.session.execute(
+        sa.select(year, month, sa.func.count()).where(period.covers(column)).group_by(year, month)
+    )
+    return Counter({(int(y), int(m)): n for y, m, n in rows})
+
+
+def monthly_trend(period: Period) -> list[dict]:
+    """Counts per calendar month of the period (events to the period's last known day)."""
+    if period.last_day < period.start:
+        return []
+    series = {name: _by_month(MILESTONE_COLUMNS[name], period) for name in TREND_FIGURES}
+    series["deregistrations"] = _by_month(Household.deregistration_date, period)
+    return [
+        {
+            "month": f"{year:04d}-{month:02d}",
+            "label": date(year, month, 1).strftime("%b %Y"),
+            **{name: found[(year, month)] for name, found in series.items()},
+        }
+        for year, month in _months(period)
+    ]
+
+
+def financial_quarter(year: int, month: int) -> str:
+    """'2025-26 Q1' for April-June 2025: quarters of the financial year."""
+    start_year = year if month >= 4 else year - 1
+    quarter = ((month - 4) % 12) // 3 + 1
+    return f"{start_year}-{str(start_year + 1)[2:]} Q{quarter}"
+
+
+def quarterly_trend(months: list[dict]) -> list[dict]:
+    """The monthly trend summed into financial-year quarters."""
+    quarters: dict[str, dict] = {}
+    for row in months:
+        year, month = (int(part) for part in row["month"].split("-"))
+        label = financial_quarter(year, month)
+        total = quarters.setdefault(
+            label, {"label": label, **dict.fromkeys((*TREND_FIGURES, "deregistrations"), 0)}
+        )
+        for name in (*TREND_FIGURES, "deregistrations"):
+            total[name] += row[name]
+    return [{k: v for k, v in q.items() if k not in ("month",)} for q in quarters.values()]
+
+
+def deregistrations_by_reason(period: Period) -> list[dict]:
+    """Deregistrations in the period by reason, and who started each (carer or service)."""
+    rows = db.session.execute(
+        sa.select(
+            Household.deregistration_reason,
+            Household.deregistration_initiated_by,
+            sa.func.count(),
+        )
+        .where(period.covers(Household.deregistration_date))
+        .group_by(Household.deregistration_reason, Household.deregistration_initiated_by)
+    ).all()
+    table: dict = {}
+    for reason, initiated_by, n in rows:
+        entry = table.setdefault(
+            reason,
+            {
+                "reason": reason.value if reason else "",
+                "label": reason.label if reason else "Not recorded",
+                **{who.value: 0 for who in InitiatedBy},
+                "not_recorded": 0,
+                "total": 0,
+            },
+        )
+        entry[initiated_by.value if initiated_by else "not_recorded"] += n
+        entry["total"] += n
+    order = list(DeregistrationReason)
+    return sorted(
+        table.values(),
+        key=lambda e: (
+            -e["total"],
+            order.index(DeregistrationReason(e["reason"])) if e["reason"] else len(order),
+        ),
+    )

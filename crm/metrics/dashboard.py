@@ -1,0 +1,68 @@
+"""Everything the manager's dashboard shows for a period, in one JSON-able bundle.
+
+The snapshot job stores this bundle for the financial year so far through the day,
+and the dashboard reads the stored copy while it is fresh; any other period is
+computed on request. Either way the numbers come from the same functions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from crm.carers.risk import high_risk_by_worker
+from crm.domain.periods import financial_year
+from crm.domain.settings import Settings
+from crm.extensions import db
+from crm.metrics import breakdowns
+from crm.metrics.engine import Period, compute_metrics
+from crm.metrics.forecast import load_history, year_forecasts
+from crm.models import MetricsSnapshot
+from crm.models.risk import latest_risk_model
+from crm.timeutil import utcnow
+
+
+def dashboard_figures(period: Period, settings: Settings | None = None) -> dict:
+    """The engine's headline figures plus every breakdown, forecast and chart series."""
+    figures = compute_metrics(period.start, period.end, period.as_of, settings)
+    monthly = breakdowns.monthly_trend(period)
+    forecast_day = min(period.as_of, financial_year(period.as_of)[1])
+    return {
+        **figures,
+        "conversion_by": {
+            name: breakdowns.conversion_by(period, name) for name in breakdowns.DIMENSIONS
+        },
+        "campaign_costs": breakdowns.campaign_costs(period.as_of),
+        "stage_durations": breakdowns.stage_durations(period),
+        "approval_histogram": breakdowns.approval_histogram(period),
+        "monthly": monthly,
+        "quarterly": breakdowns.quarterly_trend(monthly),
+        "deregistrations_by_reason": breakdowns.deregistrations_by_reason(period),
+        "forecast": year_forecasts(forecast_day, load_history()),
+        "high_risk_by_worker": high_risk_by_worker(latest_risk_model()),
+    }
+
+
+def fresh_snapshot(
+    period: Period, max_age: timedelta, now: datetime | None = None
+) -> MetricsSnapshot | None:
+    """The stored snapshot for `period`, if the snapshot job stored it for this very
+    period and as-of date within `max_age`; otherwise None (compute it instead)."""
+    if (period.start, period.end) != financial_year(period.as_of):
+        return None
+    snapshot = db.session.get(MetricsSnapshot, period.as_of)
+    if snapshot is None or snapshot.computed_at < (now or utcnow()) - max_age:
+        return None
+    return snapshot
+
+
+def store_snapshot(as_of: date) -> MetricsSnapshot:
+    """Compute and keep the bundle for the financial year so far at `as_of`."""
+    start, end = financial_year(as_of)
+    figures = dashboard_figures(Period(start, end, as_of))
+    snapshot = db.session.get(MetricsSnapshot, as_of)
+    if snapshot is None:
+        snapshot = MetricsSnapshot(as_of=as_of, figures=figures, computed_at=utcnow())
+        db.session.add(snapshot)
+    else:
+        snapshot.figures, snapshot.computed_at = figures, utcnow()
+    return snapshot

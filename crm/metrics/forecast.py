@@ -1,0 +1,267 @@
+"""Forecast of approvals by the end of a financial year, and how good it has been.
+
+Approvals by year end = approvals so far + for each case open today, the chance it
+is approved by year end + approvals from enquiries not yet received.
+
+A case's chance comes from history, not from a model: of the past cases that had
+been in the same stage for as long as this one (and were still open then), the share
+approved within the time left in the year. Only past cases whose outcome over that
+whole span is already known count, so the estimate is not biased by cases still
+running. Enquiries still to come arrive at the last year's daily rate and convert as
+past enquiries did. Mainstream and kinship are forecast apart: their routes differ.
+
+The range is the 10th to 90th percentile of 10,000 simulated years (each open case
+approved or not by its chance; new approvals Poisson). Everything is computed on
+arrays loaded once, so a back-test at past dates simply hides what was not yet known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import sqlalchemy as sa
+
+from crm.domain.periods import financial_year
+from crm.domain.stages import EXITS
+from crm.extensions import db
+from crm.models import ApprovalTarget, CarerType, Case
+from crm.models.case import STAGE_ENTERED_ON
+
+NEVER = 10**8
+STAGE_ENTRY_COLUMNS = tuple(STAGE_ENTERED_ON.values())
+LOOKBACK_DAYS = 5 * 365
+AGE_STEP_DAYS = 7
+MIN_COMPARABLE = 20
+SIMULATIONS = 10_000
+
+
+@dataclass
+class CaseHistory:
+    """Every case's milestone dates as day numbers (NEVER when missing), one row each."""
+
+    entries: np.ndarray  # (n, stages)
+    approval: np.ndarray
+    closed: np.ndarray  # withdrawn or rejected
+    carer_type: np.ndarray
+
+    def only(self, carer_type: CarerType) -> CaseHistory:
+        keep = self.carer_type == carer_type.value
+        return CaseHistory(
+            self.entries[keep], self.approval[keep], self.closed[keep], self.carer_type[keep]
+        )
+
+
+def _days(values) -> np.ndarray:
+    return np.array([v.toordinal() if v else NEVER for v in values], dtype=np.int64)
+
+
+def load_history() -> CaseHistory:
+    """All cases, as arrays (one query)."""
+    closed_stages = list(EXITS.values())
+    rows = db.session.execute(
+        sa.select(
+            *STAGE_ENTRY_COLUMNS,
+            Case.approval_date,
+            sa.case((Case.stage.in_(closed_stages), Case.outcome_date), else_=None),
+            Case.carer_type,
+        )
+    ).all()
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * (len(STAGE_ENTRY_COLUMNS) + 3)
+    stages = len(STAGE_ENTRY_COLUMNS)
+    entries = (
+        np.stack([_days(c) for c in columns[:stages]], axis=1)
+        if rows
+        else np.zeros((0, stages), dtype=np.int64)
+    )
+    return CaseHistory(
+        entries=entries,
+        approval=_days(columns[stages]),
+        closed=_days(columns[stages + 1]),
+        carer_type=np.array([getattr(t, "value", t) for t in columns[stages + 2]], dtype=object),
+    )
+
+
+@dataclass(frozen=True)
+class Forecast:
+    carer_type: str
+    as_of: str
+    year_end: str
+    approved_so_far: int
+    open_cases: int
+    from_open_cases: float
+    from_new_enquiries: float
+    expected: float
+    low: int
+    high: int
+    thin_history: int  # open cases whose chance came from fewer than MIN_COMPARABLE cases
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _chance_of_approval(
+    history: CaseHistory, stage: int, age: int, horizon: int, as_of: int
+) -> tuple[float, int]:
+    """Share of comparable past cases approved within `horizon` days, and how many."""
+    entry = history.entries[:, stage]
+    since = entry + age
+    comparable = (
+        (entry >= as_of - LOOKBACK_DAYS)
+        & (entry + age + horizon <= as_of)  # whole span already known
+        & (history.approval > since)
+        & (history.closed > since)
+    )
+    n = int(comparable.sum())
+    if n == 0:
+        return 0.0, 0
+    approved = comparable & (history.approval <= since + horizon)
+    return float(approved.sum()) / n, n
+
+
+def forecast_approvals(
+    history: CaseHistory, carer_type: CarerType, as_of: date, seed: int = 0
+) -> Forecast:
+    """Approvals of `carer_type` expected in the financial year containing `as_of`."""
+    start, end = financial_year(as_of)
+    data = history.only(carer_type)
+    today_n, start_n, end_n = as_of.toordinal(), start.toordinal(), end.toordinal()
+    horizon = end_n - today_n
+    known = lambda a: np.where(a <= today_n, a, NEVER)  # noqa: E731
+    approval, closed = known(data.approval), known(data.closed)
+    entries = np.where(data.entries <= today_n, data.entries, NEVER)
+    approved_so_far = int(((approval >= start_n) & (approval <= today_n)).sum())
+    is_open = (entries[:, 0] <= today_n) & (approval == NEVER) & (closed == NEVER)
+    open_entries = entries[is_open]
+    stage = (open_entries < NEVER).sum(axis=1) - 1
+    entered = open_entries[np.arange(len(open_entries)), stage]
+    age = (today_n - entered) // AGE_STEP_DAYS * AGE_STEP_DAYS
+    rng = np.random.default_rng(seed)
+    draws = np.full(SIMULATIONS, approved_so_far, dtype=np.int64)
+    from_open, thin = 0.0, 0
+    groups = np.unique(np.stack([stage, age], axis=1), axis=0, return_counts=True)
+    for (s, a), count in zip(*groups, strict=True):
+        p, n = _chance_of_approval(data, int(s), int(a), horizon, today_n)
+        if n < MIN_COMPARABLE:  # too few cases this old: fall back to the stage as a whole
+            p, n = _chance_of_approval(data, int(s), 0, horizon, today_n)
+        if n < MIN_COMPARABLE:
+            thin += int(count)
+        from_open += p * int(count)
+        draws += rng.binomial(int(count), p, SIMULATIONS)
+    new = _from_new_enquiries(data, today_n, horizon)
+    draws += rng.poisson(new, SIMULATIONS)
+    return Forecast(
+        carer_type=carer_type.value,
+        as_of=as_of.isoformat(),
+        year_end=end.isoformat(),
+        approved_so_far=approved_so_far,
+        open_cases=len(open_entries),
+        from_open_cases=round(from_open, 2),
+        from_new_enquiries=round(new, 2),
+        expected=round(approved_so_far + from_open + new, 1),
+        low=int(np.percentile(draws, 10)),
+        high=int(np.percentile(draws, 90)),
+        thin_history=thin,
+    )
+
+
+def _from_new_enquiries(data: CaseHistory, today_n: int, horizon: int) -> float:
+    """Expected approvals by year end from enquiries that arrive after as-of."""
+    enquired = data.entries[:, 0]
+    rate = float(((enquired > today_n - 365) & (enquired <= today_n)).sum()) / 365
+    if rate == 0 or horizon <= 0:
+        return 0.0
+    expected = 0.0
+    for arrives in range(0, horizon, AGE_STEP_DAYS):  # a week's arrivals at a time
+        p, _ = _chance_of_approval(data, 0, 0, horizon - arrives, today_n)
+        expected += rate * min(AGE_STEP_DAYS, horizon - arrives) * p
+    return expected
+
+
+def verdict(forecast: dict, target: int | None) -> str | None:
+    """Plain words on whether the target is in reach."""
+    if target is None:
+        return None
+    if forecast["expected"] >= target:
+        return "On track"
+    if forecast["high"] >= target:
+        return "In reach, but below the expected figure"
+    return "Out of reach on current trends"
+
+
+def targets_for(year: int) -> dict[str, int]:
+    """The approval targets an administrator set for the financial year starting `year`."""
+    return {
+        t.carer_type.value: t.approvals
+        for t in db.session.scalars(
+            sa.select(ApprovalTarget).where(ApprovalTarget.financial_year == year)
+        )
+    }
+
+
+def year_forecasts(as_of: date, history: CaseHistory | None = None) -> list[dict]:
+    """Forecast, target and verdict for each type of carer, for the year of `as_of`."""
+    history = history or load_history()
+    targets = targets_for(financial_year(as_of)[0].year)
+    found = []
+    for carer_type in CarerType:
+        forecast = forecast_approvals(history, carer_type, as_of).as_dict()
+        target = targets.get(carer_type.value)
+        found.append(
+            {
+                **forecast,
+                "label": carer_type.label,
+                "target": target,
+                "verdict": verdict(forecast, target),
+            }
+        )
+    return found
+
+
+def actual_approvals(history: CaseHistory, carer_type: CarerType, start: date, end: date) -> int:
+    data = history.only(carer_type)
+    return int(((data.approval >= start.toordinal()) & (data.approval <= end.toordinal())).sum())
+
+
+def back_test(today_: date, years: int = 3, history: CaseHistory | None = None) -> dict:
+    """How far off the forecast was: at 1 July, 1 October and 1 January of each of the
+    last `years` complete financial years, forecast versus what then happened."""
+    history = history or load_history()
+    this_year_start, _ = financial_year(today_)
+    rows = []
+    for back in range(years, 0, -1):
+        start = date(this_year_start.year - back, 4, 1)
+        end = date(start.year + 1, 3, 31)
+        for carer_type in CarerType:
+            actual = actual_approvals(history, carer_type, start, end)
+            for as_of in (date(start.year, 7, 1), date(start.year, 10, 1), date(end.year, 1, 1)):
+                forecast = forecast_approvals(history, carer_type, as_of)
+                rows.append(
+                    {
+                        "carer_type": carer_type.value,
+                        "label": carer_type.label,
+                        "year": f"{start.year}-{str(end.year)[2:]}",
+                        "as_of": as_of.isoformat(),
+                        "expected": forecast.expected,
+                        "low": forecast.low,
+                        "high": forecast.high,
+                        "actual": actual,
+                        "error": round(forecast.expected - actual, 1),
+                        "in_range": forecast.low <= actual <= forecast.high,
+                        "enough_history": forecast.thin_history * 2 <= forecast.open_cases,
+                    }
+                )
+    # A forecast that says most of its cases had too little history to go on is
+    # shown, but not counted for or against the method.
+    judged = [r for r in rows if r["enough_history"] and (r["actual"] or r["expected"])]
+    return {
+        "rows": rows,
+        "mean_absolute_error": round(sum(abs(r["error"]) for r in judged) / len(judged), 1)
+        if judged
+        else None,
+        "in_range_share": round(sum(r["in_range"] for r in judged) / len(judged), 4)
+        if judged
+        else None,
+        "judged": len(judged),
+    }

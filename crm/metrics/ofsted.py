@@ -1,0 +1,217 @@
+"""The figures a fostering service returns to Ofsted each year, for one financial year.
+
+Laid out as Ofsted's fostering data collection groups them (recruitment: enquiries,
+applications and their outcomes, with applicant withdrawals by AW code; households
+and places at 31 March; deregistrations by who initiated them and why; allegations),
+with mainstream and family-and-friends (kinship) carers apart as Ofsted counts them.
+Counts come from the engine's own definitions; nothing is counted a second way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, EXITS, Stage
+from crm.extensions import db
+from crm.metrics.engine import Period, case_event_columns, make_period
+from crm.metrics.places import places_by_household
+from crm.models import (
+    CarerEvent,
+    CarerEventKind,
+    CarerType,
+    Case,
+    DeregistrationReason,
+    Household,
+    InitiatedBy,
+)
+
+TYPES = tuple(CarerType)
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    section: str
+    measure: str
+    by_type: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_type.values())
+
+    def cells(self) -> list:
+        return [self.section, self.measure, *(self.by_type[t.value] for t in TYPES), self.total]
+
+
+def _row(section: str, measure: str, counts: dict) -> ReturnRow:
+    return ReturnRow(section, measure, {t.value: int(counts.get(t, 0)) for t in TYPES})
+
+
+def _case_counts(period: Period) -> dict[str, dict]:
+    rows = db.session.execute(
+        sa.select(Case.carer_type, *case_event_columns(period)).group_by(Case.carer_type)
+    ).all()
+    found: dict[str, dict] = defaultdict(dict)
+    for row in rows:
+        for name, value in row._mapping.items():
+            if name != "carer_type":
+                found[name][row.carer_type] = value
+    return found
+
+
+def _grouped(query: sa.Select) -> dict:
+    """{(key...): {carer_type: n}} from rows of (carer_type, key..., count)."""
+    found: dict = defaultdict(Counter)
+    for carer_type, *key, n in db.session.execute(query):
+        found[tuple(key) if len(key) != 1 else key[0]][carer_type] += n
+    return found
+
+
+def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
+    """Every row of the return for the financial year starting 1 April `year`."""
+    period = make_period(date(year, 4, 1), date(year + 1, 3, 31), as_of)
+    end = period.last_day
+    events = _case_counts(period)
+    closed = _grouped(  # Ofsted counts applications: closures after applying only
+        sa.select(Case.carer_type, Case.stage, Case.outcome_reason, sa.func.count())
+        .where(
+            Case.stage.in_(EXITS.values()),
+            Case.application_date.isnot(None),
+            period.covers(Case.outcome_date),
+        )
+        .group_by(Case.carer_type, Case.stage, Case.outcome_reason)
+    )
+
+    def closed_as(stage: Stage, reasons=None) -> Counter:
+        total: Counter = Counter()
+        for (closed_stage, reason), n in closed.items():
+            if closed_stage == stage and (reasons is None or reasons(reason)):
+                total += n
+        return total
+
+    rows = [
+        _row("Recruitment", "Enquiries received", events["enquiries"]),
+        _row("Recruitment", "Initial visits", events["initial_visits"]),
+        _row("Recruitment", "Applications received", events["applications"]),
+        _row("Recruitment", "Households approved", events["approvals"]),
+        _row(
+            "Recruitment",
+            "Applications withdrawn by the applicant",
+            closed_as(Stage.WITHDRAWN_BY_APPLICANT),
+        ),
+    ]
+    for code, label in APPLICANT_WITHDRAWAL_REASONS.items():
+        if code == "AW0":  # other or unknown takes anything without a recognised code
+            counts = closed_as(
+                Stage.WITHDRAWN_BY_APPLICANT,
+                lambda r: r == "AW0" or r not in APPLICANT_WITHDRAWAL_REASONS,
+            )
+        else:
+            counts = closed_as(Stage.WITHDRAWN_BY_APPLICANT, lambda r, c=code: r == c)
+        rows.append(_row("Recruitment", f"  of which {code}: {label}", counts))
+    rows += [
+        _row(
+            "Recruitment",
+            "Applications withdrawn by the service",
+            closed_as(Stage.WITHDRAWN_BY_SERVICE),
+        ),
+        _row("Recruitment", "Applications not approved (rejected)", closed_as(Stage.REJECTED)),
+        _row("Recruitment", f"Applications in progress on {end:%d %B %Y}", _in_progress(end)),
+    ]
+    rows += _households_and_places(end)
+    rows += _deregistrations(period)
+    allegations = _grouped(
+        sa.select(Household.carer_type, sa.func.count())
+        .select_from(CarerEvent)
+        .join(Household, CarerEvent.household_id == Household.id)
+        .where(CarerEvent.kind == CarerEventKind.ALLEGATION, period.covers(CarerEvent.occurred_on))
+        .group_by(Household.carer_type)
+    )
+    rows.append(
+        _row(
+            "Allegations",
+            "Allegations made against foster carers",
+            {t: sum(c.get(t, 0) for c in allegations.values()) for t in TYPES},
+        )
+    )
+    return rows
+
+
+def _in_progress(day: date) -> dict:
+    """Applications made on or before `day` with no decision or withdrawal by then."""
+    return dict(
+        (carer_type, n)
+        for carer_type, n in db.session.execute(
+            sa.select(Case.carer_type, sa.func.count())
+            .where(
+                Case.application_date <= day,
+                sa.or_(Case.approval_date.is_(None), Case.approval_date > day),
+                sa.or_(Case.outcome_date.is_(None), Case.outcome_date > day),
+            )
+            .group_by(Case.carer_type)
+        )
+    )
+
+
+def _households_and_places(day: date) -> list[ReturnRow]:
+    types = dict(
+        (household_id, carer_type)
+        for household_id, carer_type in db.session.execute(
+            sa.select(Household.id, Household.carer_type).where(
+                Household.approval_date <= day,
+                sa.or_(
+                    Household.deregistration_date.is_(None), Household.deregistration_date > day
+                ),
+            )
+        )
+    )
+    households = Counter(types.values())
+    places: dict[str, Counter] = defaultdict(Counter)
+    for household_id, found in places_by_household(day).items():
+        for name, n in found.as_dict().items():
+            places[name][types.get(household_id)] += n
+    section = f"Households and places on {day:%d %B %Y}"
+    return [
+        _row(section, "Approved fostering households", households),
+        _row(section, "Approved places", places["approved"]),
+        _row(section, "  filled", places["filled"]),
+        _row(section, "  vacant", places["vacant"]),
+        _row(section, "  not available", places["not_available"]),
+    ]
+
+
+def _deregistrations(period: Period) -> list[ReturnRow]:
+    found = _grouped(
+        sa.select(
+            Household.carer_type,
+            Household.deregistration_initiated_by,
+            Household.deregistration_reason,
+            sa.func.count(),
+        )
+        .where(period.covers(Household.deregistration_date))
+        .group_by(
+            Household.carer_type,
+            Household.deregistration_initiated_by,
+            Household.deregistration_reason,
+        )
+    )
+
+    def total(keep) -> dict:
+        return {t: sum(c.get(t, 0) for key, c in found.items() if keep(*key)) for t in TYPES}
+
+    section = "Deregistrations"
+    rows = [_row(section, "Households deregistered", total(lambda who, why: True))]
+    for who in InitiatedBy:
+        rows.append(
+            _row(section, f"  at the {who.value}'s instigation", total(lambda w, _, x=who: w == x))
+        )
+    rows.append(_row(section, "  instigator not recorded", total(lambda w, _: w is None)))
+    for reason in DeregistrationReason:
+        rows.append(
+            _row(section, f"  reason: {reason.label}", total(lambda _, r, x=reason: r == x))
+        )
+    rows.append(_row(section, "  reason: not recorded", total(lambda _, r: r is None)))
+    return rows

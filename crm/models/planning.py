@@ -1,0 +1,43 @@
+"""What a service plans for recruitment: campaigns (with what they cost) and approval targets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.extensions import db
+from crm.models.case import CarerType
+from crm.models.types import enum_column
+from crm.timeutil import utcnow
+
+
+class Campaign(db.Model):
+    """A recruitment campaign. Enquiries name it in `Case.campaign`; its cost, when
+    recorded, gives cost per enquiry and per approval on the dashboard."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]
+    cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApprovalTarget(db.Model):
+    """How many households of one type the service aims to approve in a financial year
+    (`financial_year` is the year it starts: 2026 means 1 April 2026 - 31 March 2027)."""
+
+    __tablename__ = "approval_targets"
+    __table_args__ = (sa.UniqueConstraint("financial_year", "carer_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[int]
+    carer_type: Mapped[CarerType] = mapped_column(enum_column(CarerType, 20))
+    approvals: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
