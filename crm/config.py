@@ -59,6 +59,9 @@ class Config:
     ALLOW_DEMO_USERS = True
 
     PAGE_SIZE = 25
+    # The dashboard reads the snapshot job's copy of the year-to-date figures while it
+    # is this recent (the job refreshes it every 15 minutes); otherwise it computes.
+    DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 20
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads; a 100,000-row tracker is about 15 MB
 
 
@@ -109,6 +112,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES": ("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", int),
 }
 
 

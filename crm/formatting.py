@@ -7,10 +7,13 @@ from datetime import date, datetime
 from crm.timeutil import to_uk
 
 
-def uk_date(value: date | datetime | None, missing: str = "") -> str:
-    """3 Apr 2025. Datetimes are stored as UTC and shown on the UK calendar."""
+def uk_date(value: date | datetime | str | None, missing: str = "") -> str:
+    """3 Apr 2025. Datetimes are stored as UTC and shown on the UK calendar; ISO
+    date strings (as stored figures hold them) are read first."""
     if value is None:
         return missing
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = to_uk(value).date()
     return f"{value.day} {value:%b %Y}"

@@ -31,6 +31,8 @@ NAVIGATION = (
     NavItem("Users", "admin.users"),
     NavItem("Audit log", "admin.audit_log"),
     NavItem("Settings", "admin.settings"),
+    NavItem("Targets", "admin.targets"),
+    NavItem("Campaigns", "admin.campaigns"),
     NavItem("Jobs", "admin.jobs"),
 )
 

@@ -3,12 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     EmailField,
     IntegerField,
     PasswordField,
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -25,7 +27,7 @@ from crm.auth.services import normalise_email
 from crm.domain.settings import SETTING_LABELS, Settings
 from crm.extensions import db
 from crm.formfields import CheckboxesField, choices
-from crm.models import AuditAction, Role, User
+from crm.models import AuditAction, Campaign, Role, User
 
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
 
@@ -92,3 +94,51 @@ def settings_form_class() -> type[FlaskForm]:
         )
         setattr(SettingsForm, name, field)
     return SettingsForm
+
+
+class TargetsForm(FlaskForm):
+    """Approval targets for one financial year (blank: no target for that type)."""
+
+    financial_year = IntegerField(
+        "Financial year starting 1 April",
+        validators=[
+            InputRequired(),
+            NumberRange(min=2000, max=2100, message="Give a year such as 2026."),
+        ],
+    )
+    mainstream = IntegerField(
+        "Mainstream approvals", validators=[Optional(), NumberRange(min=0, max=10000)]
+    )
+    kinship = IntegerField(
+        "Family and friends (kinship) approvals",
+        validators=[Optional(), NumberRange(min=0, max=10000)],
+    )
+    submit = SubmitField("Save targets")
+
+
+class CampaignForm(FlaskForm):
+    name = StringField(
+        "Campaign name (as enquiries record it)", validators=[DataRequired(), Length(max=120)]
+    )
+    started_on = DateField("Started", validators=[Optional()])
+    ended_on = DateField("Ended", validators=[Optional()])
+    cost = DecimalField(
+        "Cost (£)", places=2, validators=[Optional(), NumberRange(min=0, max=10_000_000)]
+    )
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Save campaign")
+
+    def __init__(self, *args, editing: Campaign | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def validate_name(self, field) -> None:
+        query = sa.select(Campaign.id).where(Campaign.name == (field.data or "").strip())
+        if self.editing is not None:
+            query = query.where(Campaign.id != self.editing.id)
+        if db.session.scalar(query) is not None:
+            raise ValidationError("There is already a campaign with this name.")
+
+    def validate_ended_on(self, field) -> None:
+        if field.data and self.started_on.data and field.data < self.started_on.data:
+            raise ValidationError("The campaign ends before it starts.")

@@ -4,13 +4,23 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
 from crm.admin import bp
-from crm.admin.forms import AuditSearchForm, NewUserForm, UserForm, settings_form_class
+from crm.admin.forms import (
+    AuditSearchForm,
+    CampaignForm,
+    NewUserForm,
+    TargetsForm,
+    UserForm,
+    settings_form_class,
+)
+from crm.admin.planning import all_campaigns, all_targets, set_targets
 from crm.admin.queries import audit_search, users_by_name
 from crm.auth.services import create_user, normalise_email
+from crm.domain.periods import financial_year
 from crm.domain.settings import Settings, load_settings, save_settings
 from crm.extensions import db
-from crm.models import JobRun, Notification, Role, User
+from crm.models import Campaign, CarerType, JobRun, Notification, Role, User
 from crm.pagination import paginate
+from crm.timeutil import today
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -98,3 +108,49 @@ def outbox():
         .order_by(Notification.created_at.desc())
     )
     return render_template("admin/outbox.html", pagination=paginate(query, 50))
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+def targets():
+    """Approval targets per financial year, which the dashboard's forecast measures against."""
+    form = TargetsForm(financial_year=financial_year(today())[0].year)
+    if form.validate_on_submit():
+        set_targets(
+            form.financial_year.data,
+            {CarerType.MAINSTREAM: form.mainstream.data, CarerType.KINSHIP: form.kinship.data},
+        )
+        db.session.commit()
+        year = form.financial_year.data
+        flash(f"Targets saved for {year}-{(year + 1) % 100:02d}.", "success")
+        return redirect(url_for("admin.targets"))
+    return render_template("admin/targets.html", form=form, targets=all_targets())
+
+
+@bp.route("/campaigns", methods=["GET", "POST"])
+def campaigns():
+    """Recruitment campaigns and their costs, for cost per enquiry and per approval."""
+    form = CampaignForm()
+    if form.validate_on_submit():
+        campaign = Campaign()
+        form.populate_obj(campaign)
+        campaign.name = campaign.name.strip()
+        db.session.add(campaign)
+        db.session.commit()
+        flash(f"Campaign “{campaign.name}” added.", "success")
+        return redirect(url_for("admin.campaigns"))
+    return render_template("admin/campaigns.html", form=form, campaigns=all_campaigns())
+
+
+@bp.route("/campaigns/<int:campaign_id>", methods=["GET", "POST"])
+def edit_campaign(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = CampaignForm(obj=campaign, editing=campaign)
+    if form.validate_on_submit():
+        form.populate_obj(campaign)
+        campaign.name = campaign.name.strip()
+        db.session.commit()
+        flash(f"Campaign “{campaign.name}” saved.", "success")
+        return redirect(url_for("admin.campaigns"))
+    return render_template(
+        "admin/campaigns.html", form=form, campaigns=all_campaigns(), editing=campaign
+    )

@@ -70,6 +70,17 @@ class HouseholdFilterForm(FlaskForm):
         validators=[Optional()],
     )
     overdue = BooleanField("Only with overdue work")
+    deregistered_from = DateField("Deregistered from", validators=[Optional()])
+    deregistered_to = DateField("Deregistered to", validators=[Optional()])
+    reason = SelectField(
+        "Reason for leaving",
+        choices=choices(
+            [(r.value, r.label) for r in DeregistrationReason] + [("none", "Not recorded")],
+            blank="Any",
+        ),
+        default="",
+        validators=[Optional()],
+    )
 
 
 class RecordForm(FlaskForm):

@@ -9,7 +9,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from crm.extensions import db
 from crm.metrics.supervision import obligations_for
-from crm.models import ApprovalTerms, Carer, Household, HouseholdStatus, User
+from crm.models import (
+    ApprovalTerms,
+    Carer,
+    DeregistrationReason,
+    Household,
+    HouseholdStatus,
+    User,
+)
 
 CURRENT = (HouseholdStatus.ACTIVE, HouseholdStatus.ON_BREAK)
 
@@ -19,6 +26,9 @@ def household_list(
     status: str | None = None,
     worker: str | None = None,
     category: str | None = None,
+    deregistered_from: date | None = None,
+    deregistered_to: date | None = None,
+    reason: str | None = None,
 ) -> sa.Select:
     query = (
         sa.select(Household)
@@ -43,6 +53,16 @@ def household_list(
         query = query.where(Household.supervising_worker_id == int(worker))
     if category:
         query = query.where(Household.id.in_(_current_terms_with(category)))
+    if deregistered_from:
+        query = query.where(Household.deregistration_date >= deregistered_from)
+    if deregistered_to:
+        query = query.where(Household.deregistration_date <= deregistered_to)
+    if reason == "none":
+        query = query.where(
+            Household.deregistration_date.isnot(None), Household.deregistration_reason.is_(None)
+        )
+    elif reason:
+        query = query.where(Household.deregistration_reason == DeregistrationReason(reason))
     return query
 
 

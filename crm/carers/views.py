@@ -81,12 +81,23 @@ def caseload():
     )
 
 
+HOUSEHOLD_FILTERS = (
+    "q",
+    "status",
+    "worker",
+    "category",
+    "deregistered_from",
+    "deregistered_to",
+    "reason",
+)
+
+
 @bp.route("/")
 def index():
     form = HouseholdFilterForm(request.args)
     form.worker.choices = choices(staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Anyone")
     filters = form.data if form.validate() else {}
-    query = household_list(**{k: filters.get(k) for k in ("q", "status", "worker", "category")})
+    query = household_list(**{k: filters.get(k) for k in HOUSEHOLD_FILTERS})
     if filters.get("overdue"):
         query = with_overdue_work(query, today())
     pagination = paginate(query)

@@ -1,6 +1,14 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
 from flask_wtf import FlaskForm
-from wtforms import DateField
-from wtforms.validators import Optional, ValidationError
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
+
+from crm.domain.periods import financial_year
+from crm.metrics.engine import Period, make_period
+from crm.timeutil import today
 
 
 class PeriodForm(FlaskForm):
@@ -16,3 +24,59 @@ class PeriodForm(FlaskForm):
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date is before the start date.")
+
+
+class SummaryMonthForm(FlaskForm):
+    """Which month the printable summary covers (default: the last complete month)."""
+
+    class Meta:
+        csrf = False
+
+    month = StringField(
+        "Month",
+        render_kw={"placeholder": "YYYY-MM"},
+        validators=[
+            Optional(),
+            Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Give the month as YYYY-MM."),
+        ],
+    )
+
+    def chosen_month(self) -> date:
+        if self.validate() and self.month.data:
+            year, month = (int(p) for p in self.month.data.split("-"))
+            return date(year, month, 1)
+        last_month = today().replace(day=1) - timedelta(days=1)
+        self.month.data = self.month.data if self.errors else f"{last_month:%Y-%m}"
+        return last_month.replace(day=1)
+
+    @staticmethod
+    def periods(first: date) -> tuple[Period, Period]:
+        """The month, and its financial year up to the month's end."""
+        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        last = following - timedelta(days=1)
+        as_of = min(today(), last)  # a past month as it stood at its end
+        year_start, _ = financial_year(first)
+        return make_period(first, last, as_of), make_period(year_start, last, as_of)
+
+
+class OfstedYearForm(FlaskForm):
+    """The financial year of the Ofsted return (default: the last complete one)."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(
+        "Financial year starting April",
+        validators=[
+            Optional(),
+            NumberRange(min=2000, max=2100, message="Give a year such as 2025."),
+        ],
+    )
+
+    def chosen_year(self) -> int:
+        if self.validate() and self.year.data:
+            return self.year.data
+        year = financial_year(today())[0].year - 1
+        if not self.errors:
+            self.year.data = year
+        return year

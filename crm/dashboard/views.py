@@ -1,9 +1,17 @@
-from flask import render_template, request
+from flask import abort, render_template, request
 
 from crm.dashboard import bp
-from crm.dashboard.forms import PeriodForm
-from crm.domain.periods import financial_year
-from crm.metrics.engine import compute_metrics, make_period
+from crm.dashboard.forms import OfstedYearForm, SummaryMonthForm
+from crm.dashboard.services import (
+    charts_for,
+    chosen_period,
+    figures_for,
+    period_args,
+    tables_for,
+)
+from crm.exports import FORMATS, export
+from crm.metrics.forecast import back_test
+from crm.metrics.ofsted import TYPES, ofsted_return
 from crm.metrics.pipeline import pipeline_now
 from crm.timeutil import today
 
@@ -22,20 +30,82 @@ COUNT_LINKS = {
 @bp.route("/")
 def index():
     """Pipeline now, and every figure for the chosen period from the metrics engine."""
-    form = PeriodForm(request.args)
-    start, end = financial_year(today())
-    if form.validate():
-        start, end = form.date_from.data or start, form.date_to.data or end
-    as_of = form.as_of.data if form.as_of.data and not form.errors else today()
-    period = make_period(start, end, as_of)
-    if not form.errors:  # show the period in use, including the default one
-        form.date_from.data, form.date_to.data = period.start, period.end
-        form.as_of.data = period.as_of
+    form, period = chosen_period(request.args)
+    figures, computed_at = figures_for(period)
     return render_template(
         "dashboard/index.html",
         form=form,
         pipeline=pipeline_now(),
         period=period,
-        figures=compute_metrics(period.start, period.end, period.as_of),
+        figures=figures,
+        computed_at=computed_at,
+        tables=tables_for(figures, period),
+        charts=charts_for(figures),
+        download_args=period_args(period),
         count_links=COUNT_LINKS,
+        today=today(),
     )
+
+
+@bp.route("/download/<key>.<fmt>")
+def download(key: str, fmt: str):
+    """Any dashboard table as CSV or Excel, for the same period as the page."""
+    _, period = chosen_period(request.args)
+    tables = tables_for(figures_for(period)[0], period)
+    if key not in tables or fmt not in FORMATS:
+        abort(404)
+    table = tables[key]
+    name = f"{key}-{period.start.isoformat()}-to-{period.last_day.isoformat()}"
+    return export(name, fmt, table.export_headers(), table.export_rows(), f"dashboard:{key}")
+
+
+@bp.route("/summary")
+def summary():
+    """One printable page for a month, with the financial year to date beside it."""
+    form = SummaryMonthForm(request.args)
+    month = form.chosen_month()
+    month_period, year_period = form.periods(month)
+    month_figures = figures_for(month_period)[0]
+    year_figures = figures_for(year_period)[0]
+    return render_template(
+        "dashboard/summary.html",
+        form=form,
+        month=month_period,
+        year=year_period,
+        figures=month_figures,
+        year_figures=year_figures,
+    )
+
+
+@bp.route("/forecast")
+def forecast():
+    """This year's forecast against target, and how the method did in past years."""
+    _, period = chosen_period(request.args)
+    figures, _ = figures_for(period)
+    return render_template(
+        "dashboard/forecast.html",
+        period=period,
+        forecasts=figures["forecast"],
+        tested=back_test(period.as_of),
+    )
+
+
+@bp.route("/ofsted")
+def ofsted():
+    """The figures for Ofsted's annual fostering data collection, for one financial year."""
+    form = OfstedYearForm(request.args)
+    year = form.chosen_year()
+    return render_template(
+        "dashboard/ofsted.html", form=form, year=year, rows=ofsted_return(year), types=TYPES
+    )
+
+
+@bp.route("/ofsted.<fmt>")
+def ofsted_download(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    year = OfstedYearForm(request.args).chosen_year()
+    headers = ["Section", "Measure", *(t.label for t in TYPES), "Total"]
+    rows = [row.cells() for row in ofsted_return(year)]
+    name = f"ofsted-return-{year}-{str(year + 1)[2:]}"
+    return export(name, fmt, headers, rows, "dashboard:ofsted_return")

@@ -33,6 +33,21 @@ class DemoRefused(RuntimeError):
     """Demo data (with its known passwords) must never reach a production database."""
 
 
+def add_plans(rng: random.Random, today: date) -> None:
+    """Campaign costs and this year's approval targets, as a council would set them."""
+    from crm.demo.pipeline import CAMPAIGNS
+    from crm.domain.periods import financial_year
+    from crm.models import ApprovalTarget, Campaign, CarerType
+
+    for name in sorted({c for c in CAMPAIGNS if c}):
+        db.session.add(Campaign(name=name, cost=rng.choice([2500, 4000, 6500, 12000])))
+    year = financial_year(today)[0].year
+    db.session.add(
+        ApprovalTarget(financial_year=year, carer_type=CarerType.MAINSTREAM, approvals=30)
+    )
+    db.session.add(ApprovalTarget(financial_year=year, carer_type=CarerType.KINSHIP, approvals=10))
+
+
 def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoSummary:
     """Fill an empty database with demo staff, cases and households, and commit."""
     from flask import current_app
@@ -52,6 +67,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         # Carers get five years of history (or more, when asked for more): enough to
         # train and honestly test the retention model on later years.
         households = generate_households(rng, fake, staff, approved, today, max(years, 5))
+        add_plans(rng, today)
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)
     return DemoSummary(

@@ -1,0 +1,291 @@
+"""The dashboard's tables, defined once: the page renders them and the CSV/XLSX
+downloads write them, so a download always says what the page says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from crm.metrics.breakdowns import DIMENSIONS
+
+PERCENT, NUMBER, DAYS, MONEY, TEXT = "percent", "number", "days", "money", "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = NUMBER
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list]
+    #: Per row, the column index whose cell links somewhere, and where.
+    links: list[dict[int, str]] = field(default_factory=list)
+    note: str | None = None
+    #: For a table of mixed measures: the kind of each row's value, overriding its column's.
+    kinds: list[str] | None = None
+
+    def kind(self, row: int, column: int) -> str:
+        if self.kinds is not None and column > 0:
+            return self.kinds[row]
+        return self.columns[column].kind
+
+    def export_headers(self) -> list[str]:
+        return [c.label + (" (%)" if c.kind == PERCENT else "") for c in self.columns]
+
+    def export_rows(self) -> list[list]:
+        """Percentages as numbers out of 100 (to 1 place), said in the header or, in a
+        table of mixed measures, in the row's name; blanks where there is no figure."""
+        rows = []
+        for r, row in enumerate(self.rows):
+            cells = list(row)
+            for c, value in enumerate(row):
+                if self.kind(r, c) == PERCENT:
+                    cells[c] = None if value is None else round(value * 100, 1)
+                    if self.kinds is not None:
+                        cells[0] = f"{row[0]} (%)"
+            rows.append(cells)
+        return rows
+
+
+STEP_COLUMNS = [
+    Column("Enquiries"),
+    Column("Initial visits"),
+    Column("Applications"),
+    Column("Approvals"),
+    Column("Applications ÷ enquiries (period)", PERCENT),
+    Column("Approvals ÷ applications (period)", PERCENT),
+    Column("Enquiries reaching approval (cohort)", PERCENT),
+]
+
+
+def _conversion_table(figures: dict, dimension: str) -> Table:
+    label, _ = DIMENSIONS[dimension]
+    rows = [
+        [
+            r["label"],
+            r["enquiries"],
+            r["initial_visits"],
+            r["applications"],
+            r["approvals"],
+            r["period_conversion"]["enquiry_to_application"],
+            r["period_conversion"]["application_to_approval"],
+            r["cohort_conversion"]["enquiry_to_approval"],
+        ]
+        for r in figures["conversion_by"][dimension]
+    ]
+    return Table(
+        f"by_{dimension}",
+        f"Conversion by {label.lower()}",
+        [Column(label, TEXT), *STEP_COLUMNS],
+        rows,
+        note="Counts are events dated in the period; the cohort column follows the "
+        "period's own enquiries to the as-of date.",
+    )
+
+
+def _campaign_costs(figures: dict) -> Table:
+    return Table(
+        "campaign_costs",
+        "Campaign costs (each campaign's whole life to the as-of date)",
+        [
+            Column("Campaign", TEXT),
+            Column("Cost (£)", MONEY),
+            Column("Enquiries"),
+            Column("Approvals"),
+            Column("Cost per enquiry (£)", MONEY),
+            Column("Cost per approval (£)", MONEY),
+        ],
+        [
+            [
+                r["name"],
+                r["cost"],
+                r["enquiries"],
+                r["approvals"],
+                r["cost_per_enquiry"],
+                r["cost_per_approval"],
+            ]
+            for r in figures["campaign_costs"]
+        ],
+    )
+
+
+def _stage_durations(figures: dict) -> Table:
+    return Table(
+        "stage_durations",
+        "Time spent in each stage (cases that left it in the period)",
+        [
+            Column("Stage", TEXT),
+            Column("Cases"),
+            Column("Median days", DAYS),
+            Column("75% within (days)", DAYS),
+            Column("90% within (days)", DAYS),
+        ],
+        [
+            [r["label"], r["count"], r["median"], r["p75"], r["p90"]]
+            for r in figures["stage_durations"]
+        ],
+    )
+
+
+def _approval_histogram(figures: dict) -> Table:
+    return Table(
+        "approval_histogram",
+        "Time from application to approval",
+        [Column("Took", TEXT), Column("Approvals")],
+        [[r["label"], r["count"]] for r in figures["approval_histogram"]],
+    )
+
+
+TREND_COLUMNS = [
+    Column("Enquiries"),
+    Column("Initial visits"),
+    Column("Applications"),
+    Column("Approvals"),
+    Column("Deregistrations"),
+]
+
+
+def _trend(figures: dict, key: str, title: str, first: str) -> Table:
+    return Table(
+        key,
+        title,
+        [Column(first, TEXT), *TREND_COLUMNS],
+        [
+            [
+                r["label"],
+                r["enquiries"],
+                r["initial_visits"],
+                r["applications"],
+                r["approvals"],
+                r["deregistrations"],
+            ]
+            for r in figures[key]
+        ],
+    )
+
+
+def _deregistrations(figures: dict, link: Callable[[str], str]) -> Table:
+    rows = figures["deregistrations_by_reason"]
+    return Table(
+        "deregistrations_by_reason",
+        "Deregistrations by reason",
+        [
+            Column("Reason", TEXT),
+            Column("Carer's decision"),
+            Column("Service's decision"),
+            Column("Not recorded"),
+            Column("Total"),
+        ],
+        [[r["label"], r["carer"], r["service"], r["not_recorded"], r["total"]] for r in rows],
+        links=[{4: link(r["reason"])} for r in rows],
+    )
+
+
+def _high_risk(figures: dict, link: Callable[[int | None], str]) -> Table:
+    rows = figures["high_risk_by_worker"]
+    return Table(
+        "high_risk_by_worker",
+        "Carers at high risk of leaving, by supervising social worker",
+        [Column("Supervising social worker", TEXT), Column("Scored"), Column("High risk")],
+        [[r["worker"], r["scored"], r["high"]] for r in rows],
+        links=[{2: link(r["worker_id"])} if r["worker_id"] else {} for r in rows],
+        note="From the latest risk scores; see the model card for how far to trust them.",
+    )
+
+
+def _forecast(figures: dict) -> Table:
+    return Table(
+        "forecast",
+        "Approvals forecast for the financial year",
+        [
+            Column("Type of carer", TEXT),
+            Column("Target"),
+            Column("Approved so far"),
+            Column("Expected by 31 March"),
+            Column("Likely range, low"),
+            Column("Likely range, high"),
+            Column("Verdict", TEXT),
+        ],
+        [
+            [
+                r["label"],
+                r["target"],
+                r["approved_so_far"],
+                r["expected"],
+                r["low"],
+                r["high"],
+                r["verdict"] or "No target set",
+            ]
+            for r in figures["forecast"]
+        ],
+        note="Expected approvals: approvals so far, plus each open case's chance of approval "
+        "before 31 March from how similar past cases went, plus enquiries still to come. "
+        "The range holds 8 years in 10 of the simulated outcomes.",
+    )
+
+
+def _summary(figures: dict) -> Table:
+    """The headline figures, one per row: the download of the page's top half."""
+    counts, households, places = figures["counts"], figures["households"], figures["places"]
+    to_approval = figures["time_to_approval_days"]
+    response = figures["response_time_working_days"]
+    rows = [
+        *([name.replace("_", " ").capitalize(), value, NUMBER] for name, value in counts.items()),
+        *(
+            [f"Period conversion: {name.replace('_', ' ')}", value, PERCENT]
+            for name, value in figures["period_conversion"].items()
+        ),
+        *(
+            [f"Cohort conversion: {name.replace('_', ' ')}", value, PERCENT]
+            for name, value in figures["cohort_conversion"].items()
+        ),
+        ["Application to approval, median days", to_approval["median"], DAYS],
+        ["Application to approval, 75th percentile days", to_approval["p75"], DAYS],
+        ["Application to approval, 90th percentile days", to_approval["p90"], DAYS],
+        ["Enquiry to approval, median days", figures["enquiry_to_approval_days"]["median"], DAYS],
+        ["First contact, median working days", response["median"], DAYS],
+        ["First contact within target", response["within_target_rate"], PERCENT],
+        ["Stalled assessments (as of)", figures["stalled"]["count"], NUMBER],
+        ["Households at the start", households["at_start"], NUMBER],
+        ["Households at the end", households["at_end"], NUMBER],
+        ["Net gain", households["net_gain"], NUMBER],
+        ["Turnover rate", households["turnover_rate"], PERCENT],
+        *(
+            [f"Places {name.replace('_', ' ')}", places[name], NUMBER]
+            for name in ("approved", "filled", "vacant", "not_available")
+        ),
+        ["Utilisation", places["utilisation"], PERCENT],
+    ]
+    return Table(
+        "summary",
+        "Headline figures",
+        [Column("Measure", TEXT), Column("Value")],
+        [[measure, value] for measure, value, _ in rows],
+        kinds=[kind for _, _, kind in rows],
+    )
+
+
+def dashboard_tables(
+    figures: dict,
+    deregistration_link: Callable[[str], str],
+    worker_link: Callable[[int | None], str],
+) -> dict[str, Table]:
+    """Every table on the dashboard, by key (the key names its download)."""
+    tables = [
+        _summary(figures),
+        *(_conversion_table(figures, d) for d in DIMENSIONS),
+        _campaign_costs(figures),
+        _stage_durations(figures),
+        _approval_histogram(figures),
+        _trend(figures, "monthly", "By month", "Month"),
+        _trend(figures, "quarterly", "By quarter of the financial year", "Quarter"),
+        _deregistrations(figures, deregistration_link),
+        _high_risk(figures, worker_link),
+        _forecast(figures),
+    ]
+    return {t.key: t for t in tables}
