@@ -23,6 +23,7 @@ from crm.extensions import db  # noqa: E402
 
 SHOTS = [
     ("manager@demo.hearth", "/dashboard/", "dashboard.png"),
+    ("manager@demo.hearth", "/dashboard/#trend-h", "dashboard-trends.png"),
     ("officer@demo.hearth", "/cases/?stage=open", "cases.png"),
 ]
 
@@ -59,8 +60,13 @@ def main() -> None:
                 page.get_by_label("Email address").fill(email)
                 page.get_by_label("Password").fill(DEMO_PASSWORD)
                 page.get_by_role("button", name="Sign in").click()
+                path, _, section = path.partition("#")  # "#x": just the section x heads
                 page.goto(url + path)
-                page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
+                target = ROOT / "docs" / name
+                if section:
+                    page.locator(f'section[aria-labelledby="{section}"]').screenshot(path=target)
+                else:
+                    page.screenshot(path=str(target), full_page=False)
                 page.close()
             browser.close()
         server.shutdown()

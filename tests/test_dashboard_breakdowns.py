@@ -255,3 +255,17 @@ def test_a_malformed_month_is_explained_and_the_last_month_shown(manager_client)
     assert response.status_code == 200
     assert b"Give the month as YYYY-MM." in response.data
     assert b'value="2024-13"' in response.data  # what was typed is kept
+
+
+@uses_service
+def test_another_period_reuses_the_same_days_forecast_from_the_snapshot(app, db):
+    from crm.dashboard.services import figures_for
+
+    snapshot = store_snapshot(AS_OF)
+    snapshot.figures = {**snapshot.figures, "forecast": [{"marker": "from the snapshot"}]}
+    db.session.commit()
+    with app.test_request_context():
+        figures, computed_at = figures_for(PERIOD)
+    assert computed_at is None  # the period itself was computed now
+    assert figures["forecast"] == [{"marker": "from the snapshot"}]
+    assert figures["counts"] == compute_metrics(FROM, TO, AS_OF)["counts"]

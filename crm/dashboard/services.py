@@ -12,19 +12,25 @@ from crm.charts import BarChart, bar_chart
 from crm.dashboard.forms import PeriodForm
 from crm.dashboard.tables import Table, dashboard_tables
 from crm.domain.periods import financial_year
-from crm.metrics.dashboard import dashboard_figures, fresh_snapshot
+from crm.metrics.dashboard import (
+    AS_OF_FIGURES,
+    dashboard_figures,
+    fresh_snapshot,
+    fresh_snapshot_of,
+)
 from crm.metrics.engine import Period, make_period
 from crm.timeutil import today
 
 
 def chosen_period(args: MultiDict) -> tuple[PeriodForm, Period]:
-    """The period in the query string, or the financial year so far; a bad period is
-    explained on the form and the default shown instead."""
+    """The period in the query string, or the financial year of the as-of date (today
+    unless given) so far; a bad period is explained on the form and the default shown."""
     form = PeriodForm(args)
-    start, end = financial_year(today())
-    if form.validate():
+    valid = form.validate()
+    as_of = form.as_of.data if valid and form.as_of.data else today()
+    start, end = financial_year(as_of)
+    if valid:
         start, end = form.date_from.data or start, form.date_to.data or end
-    as_of = form.as_of.data if form.as_of.data and not form.errors else today()
     period = make_period(start, end, as_of)
     if not form.errors:  # show the period in use, including the default one
         form.date_from.data, form.date_to.data = period.start, period.end
@@ -47,7 +53,9 @@ def figures_for(period: Period) -> tuple[dict, datetime | None]:
     stored = fresh_snapshot(period, max_age)
     if stored is not None:
         return stored.figures, stored.computed_at
-    return dashboard_figures(period), None
+    same_day = fresh_snapshot_of(period.as_of, max_age)
+    reused = {n: same_day.figures[n] for n in AS_OF_FIGURES} if same_day is not None else None
+    return dashboard_figures(period, as_of_figures=reused), None
 
 
 def tables_for(figures: dict, period: Period) -> dict[str, Table]:

@@ -26,6 +26,8 @@ class Table:
     #: Per row, the column index whose cell links somewhere, and where.
     links: list[dict[int, str]] = field(default_factory=list)
     note: str | None = None
+    #: What the table says when it has no rows.
+    empty: str = "No cases in this period."
     #: For a table of mixed measures: the kind of each row's value, overriding its column's.
     kinds: list[str] | None = None
 
@@ -111,6 +113,7 @@ def _campaign_costs(figures: dict) -> Table:
             ]
             for r in figures["campaign_costs"]
         ],
+        empty="No campaigns recorded (Admin → Campaigns).",
     )
 
 
@@ -182,6 +185,7 @@ def _deregistrations(figures: dict, link: Callable[[str], str]) -> Table:
             Column("Total"),
         ],
         [[r["label"], r["carer"], r["service"], r["not_recorded"], r["total"]] for r in rows],
+        empty="No deregistrations in this period.",
         links=[{4: link(r["reason"])} for r in rows],
     )
 
@@ -195,6 +199,7 @@ def _high_risk(figures: dict, link: Callable[[int | None], str]) -> Table:
         [[r["worker"], r["scored"], r["high"]] for r in rows],
         links=[{2: link(r["worker_id"])} if r["worker_id"] else {} for r in rows],
         note="From the latest risk scores; see the model card for how far to trust them.",
+        empty="No risk scores yet: the retention model has not been trained and run.",
     )
 
 

@@ -20,12 +20,24 @@ from crm.models import MetricsSnapshot
 from crm.models.risk import latest_risk_model
 from crm.timeutil import utcnow
 
+#: Figures that depend only on the as-of date, not on the period.
+AS_OF_FIGURES = ("forecast", "high_risk_by_worker")
 
-def dashboard_figures(period: Period, settings: Settings | None = None) -> dict:
-    """The engine's headline figures plus every breakdown, forecast and chart series."""
+
+def dashboard_figures(
+    period: Period, settings: Settings | None = None, as_of_figures: dict | None = None
+) -> dict:
+    """The engine's headline figures plus every breakdown, forecast and chart series.
+
+    `as_of_figures` may carry the figures that depend only on as-of (the forecast
+    and risk counts) from a snapshot of the same day, to save working them out again."""
     figures = compute_metrics(period.start, period.end, period.as_of, settings)
     monthly = breakdowns.monthly_trend(period)
-    forecast_day = min(period.as_of, financial_year(period.as_of)[1])
+    if as_of_figures is None:
+        as_of_figures = {
+            "forecast": year_forecasts(period.as_of, load_history()),
+            "high_risk_by_worker": high_risk_by_worker(latest_risk_model()),
+        }
     return {
         **figures,
         "conversion_by": {
@@ -37,8 +49,7 @@ def dashboard_figures(period: Period, settings: Settings | None = None) -> dict:
         "monthly": monthly,
         "quarterly": breakdowns.quarterly_trend(monthly),
         "deregistrations_by_reason": breakdowns.deregistrations_by_reason(period),
-        "forecast": year_forecasts(forecast_day, load_history()),
-        "high_risk_by_worker": high_risk_by_worker(latest_risk_model()),
+        **{name: as_of_figures[name] for name in AS_OF_FIGURES},
     }
 
 
@@ -47,9 +58,17 @@ def fresh_snapshot(
 ) -> MetricsSnapshot | None:
     """The stored snapshot for `period`, if the snapshot job stored it for this very
     period and as-of date within `max_age`; otherwise None (compute it instead)."""
-    if (period.start, period.end) != financial_year(period.as_of):
+    snapshot = fresh_snapshot_of(period.as_of, max_age, now)
+    if snapshot is None or (period.start, period.end) != financial_year(period.as_of):
         return None
-    snapshot = db.session.get(MetricsSnapshot, period.as_of)
+    return snapshot
+
+
+def fresh_snapshot_of(
+    as_of: date, max_age: timedelta, now: datetime | None = None
+) -> MetricsSnapshot | None:
+    """The snapshot stored for `as_of`, if stored within `max_age`."""
+    snapshot = db.session.get(MetricsSnapshot, as_of)
     if snapshot is None or snapshot.computed_at < (now or utcnow()) - max_age:
         return None
     return snapshot
