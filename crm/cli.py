@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -279,6 +280,40 @@ def jobs_run_command(name: str, as_of: date | None) -> None:
         raise click.ClickException(run.error)
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Copy the SQLite database to TARGET while the app runs (PostgreSQL: use pg_dump)."""
+    from crm.backup import BackupError, backup_sqlite
+
+    try:
+        counts = backup_sqlite(target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up {sum(counts.values()):,} rows in {len(counts)} tables to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace everything in the SQLite database with the backup SOURCE."""
+    from crm.backup import BackupError, restore_sqlite, row_counts
+
+    try:
+        rows = sum(row_counts(source).values())
+        if not yes:
+            click.confirm(
+                f"Replace everything in the database with {source} ({rows:,} rows)?", abort=True
+            )
+        counts = restore_sqlite(source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables from {source}.")
+
+
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
@@ -296,6 +331,8 @@ def scheduler_command() -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_tracker_command)
     app.cli.add_command(import_households_command)
