@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from crm import audit
@@ -39,6 +39,9 @@ def login():
             flash("That email address and password do not match an active account.", "danger")
             return render_template("auth/login.html", form=form), 200
         login_user(user)
+        # Permanent, so the cookie is re-signed on every request: the lifetime
+        # (SESSION_IDLE_MINUTES) then counts from the last request, not from sign-in.
+        session.permanent = True
         return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
 
