@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.enquiries import bp as enquiries_bp
     from crm.imports.views import bp as imports_bp
     from crm.main import bp as main_bp
+    from crm.privacy import bp as privacy_bp
     from crm.public import bp as public_bp
 
     blueprints = (
@@ -125,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
         public_bp,
         imports_bp,
         api_bp,
+        privacy_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -33,6 +33,7 @@ NAVIGATION = (
     NavItem("Settings", "admin.settings"),
     NavItem("Targets", "admin.targets"),
     NavItem("Campaigns", "admin.campaigns"),
+    NavItem("Data protection", "privacy.index"),
     NavItem("Jobs", "admin.jobs"),
 )
 

@@ -32,6 +32,13 @@ def _deliver(**kwargs) -> dict:
     return deliver_notifications(**kwargs)
 
 
+def _data_retention(**kwargs) -> dict:
+    from crm.privacy.services import apply_retention
+
+    kwargs.pop("progress", None)
+    return apply_retention(**kwargs)
+
+
 def _retrain(**kwargs) -> dict:
     from jobs.retention.store import retrain
 
@@ -60,6 +67,13 @@ JOBS: dict[str, Job] = {
             "Store the dashboard's figures for the financial year so far (every 15 minutes, "
             "so the dashboard opens at once; each day's last copy is kept as history).",
             {"minute": "7-59/15"},
+        ),
+        Job(
+            "data_retention",
+            _data_retention,
+            "Anonymise enquiries that never became applications once past the retention "
+            "period; flag carer records past statutory retention for review.",
+            {"hour": 1, "minute": 30},
         ),
         Job(
             "retrain_risk_model",

@@ -9,6 +9,7 @@ from crm.backup import live_counts
 from crm.models import Case, Household
 from tests.factories import CaseFactory, HouseholdFactory
 
+
 @pytest.fixture
 def on_sqlite(db):
     if db.engine.dialect.name != "sqlite":
@@ -50,9 +51,7 @@ def test_a_backup_never_overwrites_a_file(runner, records, tmp_path):
     assert target.read_text() == "keep me"
 
 
-def test_restoring_something_that_is_not_a_database_changes_nothing(
-    runner, records, db, tmp_path
-):
+def test_restoring_something_that_is_not_a_database_changes_nothing(runner, records, db, tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("this is not a database")
     before = live_counts()

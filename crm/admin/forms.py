@@ -24,7 +24,7 @@ from wtforms.validators import (
 
 from crm.auth.forms import strong_password
 from crm.auth.services import normalise_email
-from crm.domain.settings import SETTING_LABELS, Settings
+from crm.domain.settings import SETTING_LABELS, SETTING_MINIMUMS, Settings
 from crm.extensions import db
 from crm.formfields import CheckboxesField, choices
 from crm.models import AuditAction, Campaign, Role, User
@@ -90,7 +90,8 @@ def settings_form_class() -> type[FlaskForm]:
 
     for name in Settings.__dataclass_fields__:
         field = IntegerField(
-            SETTING_LABELS[name], validators=[InputRequired(), NumberRange(min=0, max=3650)]
+            SETTING_LABELS[name],
+            validators=[InputRequired(), NumberRange(min=SETTING_MINIMUMS.get(name, 0), max=3650)],
         )
         setattr(SettingsForm, name, field)
     return SettingsForm

@@ -35,7 +35,13 @@ class Settings:
     risk_high_percent: int = 30
     risk_medium_percent: int = 15
     risk_min_departures: int = 20
+    # UK GDPR retention.
+    enquiry_retention_years: int = 2
+    carer_record_retention_years: int = 10
 
+
+#: Floors the law sets (a carer's record is kept at least ten years after approval ends).
+SETTING_MINIMUMS = {"carer_record_retention_years": 10, "enquiry_retention_years": 1}
 
 SETTING_LABELS = {
     "stage1_limit_days": "Stage 1 stalls after (days in stage)",
@@ -54,6 +60,10 @@ SETTING_LABELS = {
     "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
     "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",
     "risk_min_departures": "Show risk scores only when at least this many carers have left",
+    "enquiry_retention_years": ("Anonymise enquiries that never became applications after (years)"),
+    "carer_record_retention_years": (
+        "Flag carer records for review this many years after deregistration (at least 10)"
+    ),
 }
 
 

@@ -50,6 +50,7 @@ class FlagKind(enum.StrEnum):
     UNANNOUNCED_VISIT_OVERDUE = "unannounced_visit_overdue"
     ANNUAL_REVIEW_OVERDUE = "annual_review_overdue"
     TSD_OVERDUE = "tsd_overdue"
+    RETENTION_REVIEW = "retention_review"
 
     @property
     def label(self) -> str:
@@ -63,6 +64,7 @@ FLAG_LABELS = {
     FlagKind.UNANNOUNCED_VISIT_OVERDUE: "Unannounced visit overdue",
     FlagKind.ANNUAL_REVIEW_OVERDUE: "Annual review overdue",
     FlagKind.TSD_OVERDUE: "TSD standards overdue",
+    FlagKind.RETENTION_REVIEW: "Past statutory retention: review the record",
 }
 
 

@@ -35,9 +35,7 @@ def test_a_manager_changes_the_period_and_opens_the_cases_behind_a_count(
     expect(page.get_by_role("link", name="DASH-2")).to_have_count(0)
 
 
-def test_a_manager_clicks_a_stage_count_and_lands_on_that_stages_list(
-    page, live_server, user_with
-):
+def test_a_manager_clicks_a_stage_count_and_lands_on_that_stages_list(page, live_server, user_with):
     with live_server.app.app_context():
         advance(
             CaseFactory(reference="STAGE-1", enquiry_date=date(2024, 5, 1)),

@@ -1,0 +1,302 @@
+"""UK GDPR duties in one place: subject access, erasure, and the retention policy.
+
+- Subject access: everything Hearth holds about a person, as JSON or CSV. Children
+  placed with carers are third parties: their references are withheld.
+- Erasure on request: an applicant's case can be erased; an approved household's
+  records must be kept (Fostering Services (England) Regulations 2011, reg. 32:
+  at least ten years after approval ends), so erasure is refused until then.
+- Retention: enquiries that never became applications are anonymised after a
+  configurable period (default 2 years); carer records past their statutory
+  retention are flagged for someone to review.
+
+Erasure and anonymising also strip the old values from the audit trail's entries
+about those records (the trail keeps who did what and when, not the data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+
+from crm import audit
+from crm.domain.settings import Settings, load_settings
+from crm.domain.stages import EXITS
+from crm.extensions import db
+from crm.models import (
+    AuditAction,
+    AuditEvent,
+    Carer,
+    Case,
+    Flag,
+    FlagKind,
+    Household,
+    HouseholdMember,
+    Resident,
+)
+
+WITHHELD = "[withheld: third party]"
+
+
+class ErasureRefused(ValueError):
+    """Erasure the law or the service's duties do not allow; the message says why."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def _row(obj: db.Model, leave_out: frozenset[str] = frozenset()) -> dict:
+    hidden = getattr(obj, "__audit_redact__", frozenset()) | leave_out
+    return {
+        c.key: _plain(getattr(obj, c.key))
+        for c in sa.inspect(obj).mapper.column_attrs
+        if c.key not in hidden
+    }
+
+
+def _audit_trail(entity_type: str, ids: list[int]) -> list[dict]:
+    entries = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_(map(str, ids)))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [
+        {
+            "at": _plain(e.at),
+            "who": e.user.full_name if e.user else e.actor,
+            "action": e.action.value,
+            "record": f"{e.entity_type} {e.entity_id}",
+            "summary": e.summary,
+        }
+        for e in entries
+    ]
+
+
+def find_people(q: str, limit: int = 50) -> tuple[list[Case], list[Household]]:
+    """Cases and households whose people match a name, email or reference."""
+    like = f"%{q.strip()}%"
+    member = sa.select(HouseholdMember.case_id).where(HouseholdMember.full_name.ilike(like))
+    cases = db.session.scalars(
+        sa.select(Case)
+        .where(
+            sa.or_(
+                Case.reference.ilike(like),
+                Case.email.ilike(like),
+                (Case.first_name + " " + Case.last_name).ilike(like),
+                Case.id.in_(member),
+            )
+        )
+        .order_by(Case.enquiry_date.desc())
+        .limit(limit)
+    ).all()
+    carer = sa.select(Carer.household_id).where(Carer.full_name.ilike(like))
+    resident = sa.select(Resident.household_id).where(Resident.full_name.ilike(like))
+    households = db.session.scalars(
+        sa.select(Household)
+        .where(
+            sa.or_(
+                Household.reference.ilike(like),
+                Household.id.in_(carer),
+                Household.id.in_(resident),
+            )
+        )
+        .order_by(Household.reference)
+        .limit(limit)
+    ).all()
+    return list(cases), list(households)
+
+
+def case_record(case: Case) -> dict:
+    """Everything held about the people on one case (applicants and household)."""
+    return {
+        "case": _row(case),
+        "household_members": [_row(m) for m in case.members],
+        "stage_events": [_row(e) for e in case.events],
+        "activities": [_row(a) for a in case.activities],
+        "checks": [_row(c) for c in case.checks],
+        "access_log": _audit_trail("Case", [case.id]),
+    }
+
+
+def household_record(household: Household) -> dict:
+    """Everything held about an approved household, children's identities withheld."""
+    return {
+        "household": _row(household),
+        "carers": [_row(c) for c in household.carers],
+        "residents": [_row(r) for r in household.residents],
+        "terms_of_approval": [_row(t) for t in household.terms_history],
+        "placements": [{**_row(p), "child_reference": WITHHELD} for p in household.placements],
+        "breaks": [_row(b) for b in household.breaks],
+        "records": [_row(e) for e in household.events],
+        "access_log": _audit_trail("Household", [household.id]),
+        **({"application": case_record(household.case)} if household.case else {}),
+    }
+
+
+def subject_access(case: Case | None = None, household: Household | None = None) -> dict:
+    """The subject access bundle for a case or a household, with an audit entry."""
+    if household is not None:
+        found = household_record(household)
+        audit.record(AuditAction.EXPORTED, "Household", household.id, "subject access export")
+    elif case is not None:
+        found = case_record(case)
+        audit.record(AuditAction.EXPORTED, "Case", case.id, "subject access export")
+    else:
+        raise ValueError("a case or a household is needed")
+    return {"produced_on": date.today().isoformat(), **found}
+
+
+def as_csv(bundle: dict) -> str:
+    """The bundle flattened to rows of (section, item, field, value)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "item", "field", "value"])
+
+    def walk(section: str, value: Any) -> None:
+        if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
+            for field, v in value.items():
+                writer.writerow([section, 1, field, "" if v is None else v])
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                walk(f"{section}.{key}" if section else key, v)
+        elif isinstance(value, list):
+            for n, item in enumerate(value, start=1):
+                if isinstance(item, dict):
+                    for field, v in item.items():
+                        writer.writerow([section, n, field, "" if v is None else v])
+        else:
+            writer.writerow([section, 1, "", value])
+
+    walk("", bundle)
+    return out.getvalue()
+
+
+def _scrub_audit(entity_type: str, ids: list[int]) -> None:
+    """Keep the audit trail's facts about these records, drop the personal data in it."""
+    if ids:
+        db.session.execute(
+            sa.update(AuditEvent)
+            .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_(map(str, ids)))
+            .values(changes=None, summary="(personal data removed)")
+        )
+
+
+def _scrub_case_audit(case: Case) -> None:
+    _scrub_audit("Case", [case.id])
+    _scrub_audit("HouseholdMember", [m.id for m in case.members])
+    _scrub_audit("Activity", [a.id for a in case.activities])
+    _scrub_audit("Check", [c.id for c in case.checks])
+    _scrub_audit("StageEvent", [e.id for e in case.events])
+
+
+def erase_case(case: Case, reason: str, today_: date) -> None:
+    """Erase an applicant's case on request. Refused once it became an approved household
+    still within its retention period. Does not commit."""
+    household = db.session.scalar(sa.select(Household).where(Household.case_id == case.id))
+    if household is not None:
+        raise ErasureRefused(
+            "This applicant became an approved foster carer; their records must be kept "
+            "for at least ten years after approval ends (Fostering Services (England) "
+            "Regulations 2011, reg. 32). Record the request and review it then."
+        )
+    reference = case.reference
+    _scrub_case_audit(case)
+    db.session.execute(sa.delete(Flag).where(Flag.case_id == case.id))
+    db.session.execute(
+        sa.update(Case)
+        .where(Case.possible_duplicate_of_id == case.id)
+        .values(possible_duplicate_of_id=None)
+    )
+    with audit.suspended():  # the per-row trail would copy the data we are erasing
+        db.session.delete(case)
+        db.session.flush()
+    audit.record(
+        AuditAction.DELETED,
+        "Case",
+        case.id,
+        f"erased on request ({reference}): {reason}"[:255],
+    )
+
+
+def anonymise_case(case: Case) -> None:
+    """Strip a case of everything that identifies anyone, keeping its dates, source and
+    outcome for the statistics. Does not commit."""
+    with audit.suspended():
+        case.first_name, case.last_name = "Anonymised", f"#{case.id}"
+        case.email = case.phone = case.phone_key = case.address = case.postcode = None
+        case.message = None
+        for member in case.members:
+            member.full_name, member.birth_date = "Anonymised", None
+            member.relationship_to_applicant = None
+        for activity in case.activities:
+            activity.note = None
+        for event in case.events:
+            event.note = None
+        for check in case.checks:
+            check.subject = check.note = None
+        db.session.flush()
+    _scrub_case_audit(case)
+    audit.record(AuditAction.CHANGED, "Case", case.id, "anonymised under the retention policy")
+
+
+def enquiries_past_retention(as_of: date, settings: Settings) -> sa.Select:
+    """Closed cases that never became applications, enquired more than the retention
+    period ago, not yet anonymised."""
+    cutoff = as_of - relativedelta(years=settings.enquiry_retention_years)
+    return sa.select(Case).where(
+        Case.application_date.is_(None),
+        Case.stage.in_(EXITS.values()),
+        Case.enquiry_date < cutoff,
+        Case.first_name != "Anonymised",
+    )
+
+
+def households_past_retention(as_of: date, settings: Settings) -> sa.Select:
+    """Deregistered households whose statutory retention period has ended."""
+    cutoff = as_of - relativedelta(years=settings.carer_record_retention_years)
+    return sa.select(Household).where(Household.deregistration_date < cutoff)
+
+
+def apply_retention(as_of: date, settings: Settings | None = None) -> dict:
+    """Anonymise old enquiries; flag carer records due for a retention review."""
+    settings = settings or load_settings()
+    anonymised = 0
+    for case in db.session.scalars(enquiries_past_retention(as_of, settings)).all():
+        anonymise_case(case)
+        anonymised += 1
+    already = set(
+        db.session.scalars(
+            sa.select(Flag.household_id).where(
+                Flag.kind == FlagKind.RETENTION_REVIEW, Flag.cleared_on.is_(None)
+            )
+        )
+    )
+    flagged = 0
+    for household in db.session.scalars(households_past_retention(as_of, settings)):
+        if household.id not in already:
+            db.session.add(
+                Flag(
+                    kind=FlagKind.RETENTION_REVIEW,
+                    household_id=household.id,
+                    reason=(
+                        f"Deregistered {household.deregistration_date:%d %B %Y}: past the "
+                        f"{settings.carer_record_retention_years}-year retention period; "
+                        "review whether to keep or delete the record."
+                    ),
+                    raised_on=as_of,
+                )
+            )
+            flagged += 1
+    return {"anonymised": anonymised, "flagged_for_review": flagged}
