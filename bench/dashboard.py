@@ -44,6 +44,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def _has_national_data(url: str) -> bool:
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            return connection.scalar(sa.text("SELECT count(*) FROM cases")) >= 600_000
+    except sa.exc.SQLAlchemyError:
+        return False
+
+
 def prepare_demo(url: str) -> date:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, **APP_SETTINGS})
     with app.app_context():
@@ -99,19 +108,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg-demo-url")
     parser.add_argument("--pg-national-url")
-    parser.add_argument("--reuse", action="store_true", help="Keep an existing national file.")
+    parser.add_argument(
+        "--reuse", action="store_true", help="Keep national data already built by a past run."
+    )
+    parser.add_argument("--only-national", action="store_true", help="Skip the demo service.")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     demo_file, national_file = OUT / "dashboard-demo.sqlite", OUT / "dashboard-national.sqlite"
-    for label, url in [("SQLite demo", f"sqlite:///{demo_file}")] + (
+    demos = [("SQLite demo", f"sqlite:///{demo_file}")] + (
         [("PostgreSQL demo", args.pg_demo_url)] if args.pg_demo_url else []
-    ):
+    )
+    for label, url in [] if args.only_national else demos:
         measure(label, url, prepare_demo(url))
     national = [("SQLite national", f"sqlite:///{national_file}")]
     if args.pg_national_url:
         national.append(("PostgreSQL national", args.pg_national_url))
     for label, url in national:
-        if not (args.reuse and label.startswith("SQLite") and national_file.exists()):
+        if not (args.reuse and _has_national_data(url)):
             print(f"building the national data set in {label.split()[0]} ...")
             build(url)
         measure(label, url, NATIONAL_TODAY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Flask, url_for
 from flask_login import current_user
@@ -53,6 +54,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["ukdate"] = uk_date
     app.jinja_env.filters["ukdatetime"] = uk_datetime
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["isodate"] = date.fromisoformat
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
     app.jinja_env.globals["Role"] = Role
 

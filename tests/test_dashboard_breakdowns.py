@@ -269,3 +269,21 @@ def test_another_period_reuses_the_same_days_forecast_from_the_snapshot(app, db)
     assert computed_at is None  # the period itself was computed now
     assert figures["forecast"] == [{"marker": "from the snapshot"}]
     assert figures["counts"] == compute_metrics(FROM, TO, AS_OF)["counts"]
+
+
+@uses_service
+def test_the_longest_waiting_cases_are_listed_per_stage():
+    from crm.metrics.pipeline import oldest_by_stage
+
+    oldest = oldest_by_stage()
+    # Open cases: B (new enquiry, 31 Mar 25), E (Stage 1 since 1 Oct 24, on hold),
+    # F (Stage 1 since 30 Apr 25).
+    assert [c["reference"] for c in oldest["stage1"]] == ["E", "F"]
+    assert oldest["stage1"][0] == {
+        "id": oldest["stage1"][0]["id"],
+        "reference": "E",
+        "on_hold": True,
+        "since": "2024-10-01",
+    }
+    assert [c["reference"] for c in oldest["enquiry"]] == ["B"]
+    assert oldest["stage2"] == []

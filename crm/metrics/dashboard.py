@@ -16,12 +16,13 @@ from crm.extensions import db
 from crm.metrics import breakdowns
 from crm.metrics.engine import Period, compute_metrics
 from crm.metrics.forecast import load_history, year_forecasts
+from crm.metrics.pipeline import oldest_by_stage
 from crm.models import MetricsSnapshot
 from crm.models.risk import latest_risk_model
 from crm.timeutil import utcnow
 
-#: Figures that depend only on the as-of date, not on the period.
-AS_OF_FIGURES = ("forecast", "high_risk_by_worker")
+#: Figures that depend only on the day, not on the period.
+AS_OF_FIGURES = ("forecast", "high_risk_by_worker", "oldest_by_stage")
 
 
 def dashboard_figures(
@@ -37,6 +38,7 @@ def dashboard_figures(
         as_of_figures = {
             "forecast": year_forecasts(period.as_of, load_history()),
             "high_risk_by_worker": high_risk_by_worker(latest_risk_model()),
+            "oldest_by_stage": oldest_by_stage(),
         }
     return {
         **figures,

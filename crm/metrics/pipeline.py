@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,7 +18,6 @@ class PipelineNow:
     by_stage: dict[Stage, int]
     on_hold: int
     current_households: int
-    oldest: dict[Stage, list[Case]]
 
     @property
     def open_cases(self) -> int:
@@ -27,17 +27,15 @@ class PipelineNow:
 def pipeline_now() -> PipelineNow:
     """Open cases per stage (cases on hold counted in their stage and apart)."""
     rows = db.session.execute(
-        sa.select(Case.stage, sa.func.count())
+        sa.select(Case.stage, Case.on_hold, sa.func.count())
         .where(Case.stage.in_(OPEN_STAGES))
-        .group_by(Case.stage)
+        .group_by(Case.stage, Case.on_hold)
     ).all()
     counts = {stage: 0 for stage in OPEN_STAGES}
-    counts.update({stage: n for stage, n in rows})
-    on_hold = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Case)
-        .where(Case.on_hold.is_(True), Case.stage.in_(OPEN_STAGES))
-    )
+    on_hold = 0
+    for stage, held, n in rows:
+        counts[stage] += n
+        on_hold += n if held else 0
     households = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Household)
@@ -45,22 +43,44 @@ def pipeline_now() -> PipelineNow:
     )
     return PipelineNow(
         by_stage=counts,
-        on_hold=on_hold or 0,
+        on_hold=on_hold,
         current_households=households or 0,
-        oldest=oldest_by_stage(),
     )
 
 
-def oldest_by_stage(limit: int = 3) -> dict[Stage, list[Case]]:
-    """The cases that have waited longest in each open stage (the ones to chase first)."""
-    return {
-        stage: list(
-            db.session.scalars(
-                sa.select(Case)
-                .where(Case.stage == stage)
-                .order_by(entered.asc(), Case.id)
-                .limit(limit)
-            )
+def oldest_by_stage(limit: int = 3) -> dict[str, list[dict]]:
+    """The cases that have waited longest in each open stage (the ones to chase first),
+    keyed by stage value, as plain data so that the dashboard's snapshot can keep it.
+
+    One pass over the open cases through the stage index, picking in Python: asked to
+    ORDER BY a date LIMIT 3, PostgreSQL walked the date index through every closed
+    case instead."""
+    entered = sa.case(
+        *((Case.stage == stage, column) for stage, column in STAGE_ENTERED_ON.items())
+    )
+    waiting: dict[Stage, list[tuple]] = {stage: [] for stage in STAGE_ENTERED_ON}
+    for case_id, stage, since in db.session.execute(
+        sa.select(Case.id, Case.stage, entered).where(Case.stage.in_(OPEN_STAGES))
+    ):
+        if since is not None:
+            waiting[stage].append((since, case_id))
+    chosen = {stage: heapq.nsmallest(limit, found) for stage, found in waiting.items()}
+    ids = [case_id for found in chosen.values() for _, case_id in found]
+    cases = {
+        c.id: c
+        for c in db.session.execute(
+            sa.select(Case.id, Case.reference, Case.on_hold).where(Case.id.in_(ids))
         )
-        for stage, entered in STAGE_ENTERED_ON.items()
+    }
+    return {
+        stage.value: [
+            {
+                "id": case_id,
+                "reference": cases[case_id].reference,
+                "on_hold": cases[case_id].on_hold,
+                "since": since.isoformat(),
+            }
+            for since, case_id in found
+        ]
+        for stage, found in chosen.items()
     }

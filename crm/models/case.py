@@ -187,12 +187,6 @@ class Case(db.Model):
         self.outcome_reason = state.outcome_reason
         self.touch(state.last_event_on)
 
-    @property
-    def entered_stage_on(self) -> date | None:
-        """When the case reached its current stage (its outcome date once closed)."""
-        column = STAGE_ENTERED_ON.get(self.stage)
-        return getattr(self, column.key) if column is not None else self.outcome_date
-
     def log_activity(
         self,
         kind: ActivityKind,
