@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.extensions import db
@@ -13,6 +14,7 @@ MESSAGES = {
     403: "You do not have permission to see this page.",
     404: "We could not find that page or record.",
     405: "That action is not available here.",
+    409: "Someone else changed this record while you were working on it.",
     413: "That upload is too large.",
     429: "Too many attempts. Please wait a minute and try again.",
     500: "Something went wrong on our side. Nothing you entered was saved; please try again.",
@@ -32,6 +34,15 @@ def register(app: Flask) -> None:
             400,
             "Your form expired or was sent from elsewhere. "
             "Please go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(StaleDataError)
+    def stale(error: StaleDataError):
+        db.session.rollback()
+        return _respond(
+            409,
+            "Someone else saved this record at the same moment, so your change was not "
+            "saved. Go back, reload the page to see theirs, and make your change again.",
         )
 
     @app.errorhandler(HTTPException)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -18,14 +18,13 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
-from crm.formfields import CheckboxesField, choices, phone_field, postcode_field
+from crm.formfields import CheckboxesField, Form, NumberRange, choices, phone_field, postcode_field
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind
 from crm.timeutil import today
 
@@ -35,7 +34,7 @@ def not_in_future(form, field) -> None:
         raise ValidationError("The date cannot be in the future.")
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(Form):
     """The filters on the case list; read from the query string."""
 
     class Meta:
@@ -107,7 +106,7 @@ class CaseFilterForm(FlaskForm):
             raise ValidationError("The end date is before the start date.")
 
 
-class EnquiryForm(FlaskForm):
+class EnquiryForm(Form):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
     second_applicant = StringField(
@@ -142,7 +141,7 @@ class EnquiryForm(FlaskForm):
         return valid
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """Record one step. The reason list is filled for withdrawals."""
 
     on = DateField("Date it happened", default=today, validators=[DataRequired(), not_in_future])
@@ -205,7 +204,7 @@ class ApprovalForm(StepForm):
             raise ValidationError("Choose at least one kind of care.")
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     kind = SelectField("Type", choices=choices((k.value, k.label) for k in ActivityKind))
     on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
     due_on = DateField("Due (for a follow-up task)", validators=[Optional()])
@@ -221,7 +220,7 @@ class ActivityForm(FlaskForm):
         return valid
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     kind = SelectField("Check", choices=choices((k.value, k.label) for k in CheckKind))
     member = SelectField("For (DBS: each adult)", choices=[], validators=[Optional()])
     subject = StringField("Referee or detail", validators=[Optional(), Length(max=160)])
@@ -237,7 +236,9 @@ class CheckForm(FlaskForm):
             raise ValidationError("Received is before requested.")
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
+    #: The case's version when the form was opened (optimistic locking).
+    version = HiddenField()
     assessing_worker = SelectField("Assessing social worker", choices=[], validators=[Optional()])
     preparation_training_on = DateField(
         "Preparation training attended (e.g. Skills to Foster)",
@@ -248,7 +249,7 @@ class AssessmentForm(FlaskForm):
     submit = SubmitField("Save assessment details")
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=160)])
     relationship_to_applicant = StringField(
         "Relationship to the applicant", validators=[Optional(), Length(max=60)]

@@ -307,6 +307,14 @@ def add_member(case_id: int):
     return render_template("enquiries/case_form.html", case=case, form=form, heading="Add a person")
 
 
+ASSESSMENT_FIELDS = (
+    "assessing_worker_id",
+    "preparation_training_on",
+    "form_f_completed_on",
+    "panel_booked_for",
+)
+
+
 @bp.route("/<int:case_id>/assessment", methods=["GET", "POST"])
 def assessment(case_id: int):
     case = get_case_or_404(case_id)
@@ -316,6 +324,18 @@ def assessment(case_id: int):
     )
     if request.method == "GET":
         form.assessing_worker.data = str(case.assessing_worker_id or "")
+        form.version.data = case.version
+    clashes = audit.edits_since(case, form.version.data, ASSESSMENT_FIELDS)
+    if form.is_submitted() and clashes:
+        flash(
+            "Not saved: " + "; ".join(clashes) + " after you opened this page. "
+            "Your entries are below; check them against the case and save again.",
+            "warning",
+        )
+        form.version.data = case.version
+        return render_template(
+            "enquiries/case_form.html", case=case, form=form, heading="Assessment details"
+        ), 409
     if form.validate_on_submit():
         case.assessing_worker = _user_or_none(form.assessing_worker.data)
         case.preparation_training_on = form.preparation_training_on.data

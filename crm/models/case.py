@@ -94,6 +94,11 @@ class Case(db.Model):
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: every UPDATE checks and bumps it, so two saves racing on
+    # one case cannot both win, and a form can tell it was opened on an older case.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     possible_duplicate_of: Mapped[Case | None] = relationship(remote_side=[id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
