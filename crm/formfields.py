@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wtforms import SelectChoice, StringField, TelField, widgets
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, StringField, TelField, validators, widgets
 from wtforms.fields import SelectMultipleField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 # A UK postcode, loosely: outward code, space optional, inward code.
 POSTCODE = r"^\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\s*$"
@@ -46,3 +47,33 @@ def postcode_field(required: bool = False) -> StringField:
             Regexp(POSTCODE, message="Enter a UK postcode, like LE1 6ZG."),
         ],
     )
+
+
+class NumberRange(validators.NumberRange):
+    """WTForms' NumberRange, which raised OverflowError (a 500) on a number too big to
+    be a float, such as a hundred 9s typed into a box; found by the fuzz tests."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except OverflowError as too_big:
+            raise ValidationError(
+                self.message or f"Number must be between {self.min} and {self.max}."
+            ) from too_big
+
+
+def _without_nul(value):
+    """Drop NUL characters: PostgreSQL cannot store them in text (a 500 otherwise), and
+    they are never part of anything a person meant to type."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """The base of every form in Hearth: FlaskForm (CSRF) whose text input is cleaned
+    of NUL characters before any validator sees it."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", ())
+            unbound_field.kwargs["filters"] = (_without_nul, *filters)
+            return unbound_field.bind(form=form, **options)

@@ -9,10 +9,14 @@ from sqlalchemy import Select
 from crm.extensions import db
 
 
+#: Far past any real list; an offset beyond it overflowed the database's integers.
+MAX_PAGE = 1_000_000
+
+
 def paginate(query: Select, per_page: int | None = None) -> Pagination:
-    """Page a select() by the request's ?page=, clamping nonsense to page 1."""
+    """Page a select() by the request's ?page=, clamping nonsense into range."""
     try:
-        page = max(int(request.args.get("page", 1)), 1)
+        page = min(max(int(request.args.get("page", 1)), 1), MAX_PAGE)
     except ValueError:
         page = 1
     per_page = per_page or current_app.config["PAGE_SIZE"]

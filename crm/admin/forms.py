@@ -1,5 +1,4 @@
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,6 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -26,13 +24,13 @@ from crm.auth.forms import strong_password
 from crm.auth.services import normalise_email
 from crm.domain.settings import SETTING_LABELS, SETTING_MINIMUMS, Settings
 from crm.extensions import db
-from crm.formfields import CheckboxesField, choices
+from crm.formfields import CheckboxesField, Form, NumberRange, choices
 from crm.models import AuditAction, Campaign, Role, User
 
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email address", validators=[DataRequired(), Email(), Length(max=254)])
     roles = CheckboxesField("Roles", choices=ROLE_CHOICES)
@@ -62,7 +60,7 @@ class NewUserForm(UserForm):
     )
 
 
-class AuditSearchForm(FlaskForm):
+class AuditSearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -82,10 +80,10 @@ class AuditSearchForm(FlaskForm):
             raise ValidationError("The end date is before the start date.")
 
 
-def settings_form_class() -> type[FlaskForm]:
+def settings_form_class() -> type[Form]:
     """A form with one whole-number field per setting, built from the Settings dataclass."""
 
-    class SettingsForm(FlaskForm):
+    class SettingsForm(Form):
         submit = SubmitField("Save settings")
 
     for name in Settings.__dataclass_fields__:
@@ -97,7 +95,7 @@ def settings_form_class() -> type[FlaskForm]:
     return SettingsForm
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(Form):
     """Approval targets for one financial year (blank: no target for that type)."""
 
     financial_year = IntegerField(
@@ -117,7 +115,7 @@ class TargetsForm(FlaskForm):
     submit = SubmitField("Save targets")
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField(
         "Campaign name (as enquiries record it)", validators=[DataRequired(), Length(max=120)]
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,10 +12,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.enquiries.forms import not_in_future
-from crm.formfields import CheckboxesField, choices
+from crm.formfields import CheckboxesField, Form, NumberRange, choices
 from crm.models import (
     CareCategory,
     CarerEventKind,
@@ -39,7 +38,7 @@ OUTCOMES = [
 ]
 
 
-class HouseholdFilterForm(FlaskForm):
+class HouseholdFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -83,7 +82,7 @@ class HouseholdFilterForm(FlaskForm):
     )
 
 
-class RecordForm(FlaskForm):
+class RecordForm(Form):
     kind = SelectField("What", choices=choices((k.value, k.label) for k in CarerEventKind))
     on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
     value = DecimalField(
@@ -96,7 +95,7 @@ class RecordForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     child_reference = StringField(
         "Child's reference (from the children's system)",
         validators=[DataRequired(), Length(max=40)],
@@ -106,7 +105,7 @@ class PlacementForm(FlaskForm):
     submit = SubmitField("Start placement")
 
 
-class EndPlacementForm(FlaskForm):
+class EndPlacementForm(Form):
     child_reference = SelectField("Child", choices=[], validators=[DataRequired()])
     on = DateField("End date", default=today, validators=[DataRequired(), not_in_future])
     ending = SelectField(
@@ -121,7 +120,7 @@ class EndPlacementForm(FlaskForm):
     submit = SubmitField("End placement")
 
 
-class TermsForm(FlaskForm):
+class TermsForm(Form):
     decided_on = DateField("Decided on", default=today, validators=[DataRequired()])
     effective_from = DateField("Takes effect from", validators=[DataRequired()])
     carer_agreed = BooleanField("The carer agreed (no 28-day wait)")
@@ -136,13 +135,13 @@ class TermsForm(FlaskForm):
     submit = SubmitField("Record new terms")
 
 
-class BreakForm(FlaskForm):
+class BreakForm(Form):
     on = DateField("From", default=today, validators=[DataRequired(), not_in_future])
     reason = StringField("Reason", validators=[Optional(), Length(max=120)])
     submit = SubmitField("Save")
 
 
-class DeregisterForm(FlaskForm):
+class DeregisterForm(Form):
     on = DateField("Deregistered on", default=today, validators=[DataRequired(), not_in_future])
     initiated_by = SelectField(
         "Who started it", choices=choices((i.value, i.value.capitalize()) for i in InitiatedBy)
@@ -157,7 +156,7 @@ class DeregisterForm(FlaskForm):
     submit = SubmitField("Deregister")
 
 
-class ResidentForm(FlaskForm):
+class ResidentForm(Form):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=160)])
     relationship_to_carers = StringField(
         "Relationship to the carers", validators=[Optional(), Length(max=60)]

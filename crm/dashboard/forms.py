@@ -2,31 +2,47 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
-from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import Optional, Regexp, ValidationError
 
 from crm.domain.periods import financial_year
+from crm.formfields import Form, NumberRange
 from crm.metrics.engine import Period, make_period
 from crm.timeutil import today
 
 
-class PeriodForm(FlaskForm):
+def sensible_date(form, field) -> None:
+    if field.data and not date(1950, 1, 1) <= field.data <= date(2100, 12, 31):
+        raise ValidationError("Give a date between 1950 and 2100.")
+
+
+class PeriodForm(Form):
     """The period the dashboard shows; read from the query string."""
 
     class Meta:
         csrf = False
 
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
-    as_of = DateField("As it stood on", validators=[Optional()])
+    date_from = DateField("From", validators=[Optional(), sensible_date])
+    date_to = DateField("To", validators=[Optional(), sensible_date])
+    as_of = DateField("As it stood on", validators=[Optional(), sensible_date])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also refuse a lone start date after the default end (the financial year's)."""
+        if not super().validate(extra_validators):
+            return False
+        if self.date_from.data and not self.date_to.data:
+            _, end = financial_year(self.as_of.data or today())
+            if self.date_from.data > end:
+                self.date_from.errors.append("Give an end date after this start date.")
+                return False
+        return True
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date is before the start date.")
 
 
-class SummaryMonthForm(FlaskForm):
+class SummaryMonthForm(Form):
     """Which month the printable summary covers (default: the last complete month)."""
 
     class Meta:
@@ -59,7 +75,7 @@ class SummaryMonthForm(FlaskForm):
         return make_period(first, last, as_of), make_period(year_start, last, as_of)
 
 
-class OfstedYearForm(FlaskForm):
+class OfstedYearForm(Form):
     """The financial year of the Ofsted return (default: the last complete one)."""
 
     class Meta:

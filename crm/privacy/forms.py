@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from crm.formfields import Form
 
-class PersonSearchForm(FlaskForm):
+
+class PersonSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -13,7 +14,7 @@ class PersonSearchForm(FlaskForm):
     )
 
 
-class ErasureForm(FlaskForm):
+class ErasureForm(Form):
     reason = TextAreaField(
         "The request (who asked, when, how it was verified)",
         validators=[DataRequired(), Length(max=200)],

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -10,12 +9,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm.domain.reference import ENQUIRY_SOURCES
-from crm.formfields import choices, phone_field, postcode_field
+from crm.formfields import Form, choices, phone_field, postcode_field
 
 HEARD_ABOUT_US = [(code, label) for code, label in ENQUIRY_SOURCES.items() if code != "phone"]
 
 
-class RegisterInterestForm(FlaskForm):
+class RegisterInterestForm(Form):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email address", validators=[DataRequired(), Email(), Length(max=254)])
