@@ -8,7 +8,6 @@ from sqlalchemy import Select
 
 from crm.extensions import db
 
-
 #: Far past any real list; an offset beyond it overflowed the database's integers.
 MAX_PAGE = 1_000_000
 
