@@ -44,9 +44,11 @@ def create_user_command(email: str, full_name: str, roles: tuple[str, ...], pass
 
     if find_user(email) is not None:
         raise click.ClickException(f"A user with email {email} already exists.")
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise click.ClickException(f"The password must have at least {minimum} characters.")
+    from crm.auth.forms import password_problem
+
+    problem = password_problem(password, [email, full_name])
+    if problem:
+        raise click.ClickException(problem)
     with audit.acting_as("cli:create-user"):
         user = create_user(email, full_name, password, {Role(r) for r in roles})
         db.session.commit()

@@ -124,3 +124,21 @@ def test_a_common_password_is_refused(officer_client):
 def test_a_user_with_several_roles_starts_on_the_most_specific_home(as_role):
     client = as_role(Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER)
     assert client.get("/").headers["Location"] == "/dashboard/"
+
+
+def test_a_password_made_of_your_own_email_is_refused(officer_client, officer):
+    own = officer.email.split("@")[0] * 2
+    response = officer_client.post(
+        "/auth/password",
+        data={"current_password": PASSWORD, "new_password": own, "confirm": own},
+    )
+    assert b"too easy to guess" in response.data
+
+
+def test_a_long_uncommon_passphrase_is_accepted(officer_client):
+    phrase = "plum kettle orbit sandal"
+    response = officer_client.post(
+        "/auth/password",
+        data={"current_password": PASSWORD, "new_password": phrase, "confirm": phrase},
+    )
+    assert response.status_code == 302

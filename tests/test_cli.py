@@ -101,3 +101,22 @@ def test_create_user_refuses_an_unknown_role(runner, db):
     )
     assert result.exit_code == 2
     assert "wizard" in result.output
+
+
+def test_create_user_refuses_a_guessable_password(runner, db):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "a@council.gov.uk",
+            "--name",
+            "A",
+            "--role",
+            "manager",
+            "--password",
+            "qwertyuiop123",
+        ]
+    )
+    assert result.exit_code != 0
+    assert "too easy to guess" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
