@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 
 from crm.config import (
@@ -102,6 +104,20 @@ def register_extensions(app: Flask) -> None:
     from crm.audit import register_audit_listeners
 
     register_audit_listeners()
+    if not sa.event.contains(sa.Engine, "connect", _sqlite_pragmas):
+        sa.event.listen(sa.Engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """On SQLite files: write-ahead logging, so readers never wait for a writer (several
+    gunicorn workers), and wait up to 5 s for a write lock instead of failing."""
+    if isinstance(connection, sqlite3.Connection):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not memory
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
 
 
 def register_blueprints(app: Flask) -> None:

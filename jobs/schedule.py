@@ -39,6 +39,13 @@ def _data_retention(**kwargs) -> dict:
     return apply_retention(**kwargs)
 
 
+def _statistics(**kwargs) -> dict:
+    from crm.imports.bulk import refresh_statistics
+
+    refresh_statistics()
+    return {"analysed": 1}
+
+
 def _retrain(**kwargs) -> dict:
     from jobs.retention.store import retrain
 
@@ -74,6 +81,12 @@ JOBS: dict[str, Job] = {
             "Anonymise enquiries that never became applications once past the retention "
             "period; flag carer records past statutory retention for review.",
             {"hour": 1, "minute": 30},
+        ),
+        Job(
+            "refresh_statistics",
+            _statistics,
+            "Refresh the database planner's statistics (SQLite never does it by itself).",
+            {"hour": 1, "minute": 0},
         ),
         Job(
             "retrain_risk_model",

@@ -72,11 +72,15 @@ def plain(value: object) -> object:
 
 
 def refresh_statistics() -> None:
-    """After a large import, let PostgreSQL's planner see the new row counts now.
+    """After a large import, let the planner see the new row counts now.
 
-    Autovacuum would get there in a minute or so; until then, queries that
-    look rows up by case may choose sequential scans. SQLite needs nothing.
+    PostgreSQL's autovacuum would get there in a minute or so; SQLite never does
+    by itself. Without statistics SQLite sorted every open case to show the first
+    page of the case list (71 ms at national scale) instead of walking the
+    enquiry-date index (3 ms); PostgreSQL chose sequential scans for lookups by case.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("ANALYZE cases, stage_events, activities, household_members"))
-        db.session.commit()
+    else:
+        db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
