@@ -8,7 +8,7 @@ from crm.auth import bp
 from crm.auth.access import allow, public
 from crm.auth.forms import ChangePasswordForm, LoginForm
 from crm.auth.passwords import verify_password
-from crm.auth.services import authenticate, change_password
+from crm.auth.services import authenticate, change_password, normalise_email
 from crm.extensions import db, limiter
 from crm.models import AuditAction, Role
 
@@ -25,8 +25,14 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _account_key() -> str:
+    """Rate-limit key for the account being tried, from whatever address it comes."""
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])  # per address
+@limiter.limit("20 per hour", methods=["POST"], key_func=_account_key)  # per account
 @public
 def login():
     if current_user.is_authenticated:
