@@ -78,10 +78,20 @@ def test_an_approval_that_fails_part_way_leaves_the_case_as_it_was(officer_clien
     assert audit_rows(db) == before
 
 
-def test_an_import_that_fails_part_way_imports_nothing(manager_client, tmp_path, db):
-    path = write_csv(tmp_path / "t.csv", OPEN, WITHDRAWN)
-    with failing_on(db.engine, "stage_events"):  # after the cases went in
-        response = _upload(manager_client, path)
+def test_an_import_that_fails_part_way_imports_nothing(manager_client, tmp_path, db, monkeypatch):
+    # Imports write with COPY on PostgreSQL (no INSERT to intercept), so the failure
+    # is injected where the stage events are written, after the cases went in.
+    from crm.imports import tracker_write
+
+    real = tracker_write.insert_rows
+
+    def failing(model, rows, *args, **kwargs):
+        if model is StageEvent:
+            raise InjectedFailure("injected failure writing stage events")
+        return real(model, rows, *args, **kwargs)
+
+    monkeypatch.setattr(tracker_write, "insert_rows", failing)
+    response = _upload(manager_client, write_csv(tmp_path / "t.csv", OPEN, WITHDRAWN))
     assert response.status_code == 500
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
