@@ -8,7 +8,13 @@ import pytest
 
 from crm.domain.stages import EventKind as K
 from crm.enquiries.services import approve_case
-from crm.metrics.forecast import back_test, forecast_approvals, load_history, verdict
+from crm.metrics.forecast import (
+    CaseHistory,
+    back_test,
+    forecast_approvals,
+    load_history,
+    verdict,
+)
 from crm.models import ApprovalTarget, CarerType
 from tests.factories import CaseFactory, advance
 
@@ -140,3 +146,29 @@ def test_a_campaign_name_is_unique(admin_client, db):
     admin_client.post("/admin/campaigns", data={"name": "Spring", "cost": "1200"})
     response = admin_client.post("/admin/campaigns", data={"name": "Spring", "cost": "99"})
     assert b"There is already a campaign with this name." in response.data
+
+
+def synthetic_history(past: int, open_cases: int, as_of: date) -> CaseHistory:
+    """`past` applications a year and a half ago (half approved at day 100, half withdrawn
+    at day 50) and `open_cases` applications 28 days before as-of; arrays only."""
+    import numpy as np
+
+    from crm.metrics.forecast import NEVER
+
+    t, start = as_of.toordinal(), as_of.toordinal() - 540
+    stages = 6
+    entries = np.full((past + open_cases, stages), NEVER, dtype=np.int64)
+    entries[:past, :4] = start - 60, start - 59, start - 40, start  # up to application
+    entries[past:, :4] = t - 88, t - 87, t - 68, t - 28
+    approval = np.full(past + open_cases, NEVER, dtype=np.int64)
+    closed = np.full(past + open_cases, NEVER, dtype=np.int64)
+    approval[: past // 2] = start + 100
+    closed[past // 2 : past] = start + 50
+    return CaseHistory(entries, approval, closed, np.array(["mainstream"] * (past + open_cases)))
+
+
+def test_the_range_is_wider_when_the_history_behind_it_is_thinner():
+    thin = forecast_approvals(synthetic_history(40, 50, AS_OF), CarerType.MAINSTREAM, AS_OF)
+    rich = forecast_approvals(synthetic_history(4000, 50, AS_OF), CarerType.MAINSTREAM, AS_OF)
+    assert thin.from_open_cases == rich.from_open_cases == 25.0
+    assert thin.high - thin.low > rich.high - rich.low
