@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -121,6 +122,8 @@ class EndPlacementForm(Form):
 
 
 class TermsForm(Form):
+    #: The terms in force when the form was opened (so a stale form can be refused).
+    based_on = HiddenField()
     decided_on = DateField("Decided on", default=today, validators=[DataRequired()])
     effective_from = DateField("Takes effect from", validators=[DataRequired()])
     carer_agreed = BooleanField("The carer agreed (no 28-day wait)")

@@ -127,6 +127,17 @@ def end_placement(
     return placement
 
 
+def describe_terms(terms: ApprovalTerms | None) -> str:
+    """'2 places, ages 0-17, from 3 Apr 2025, recorded by Sam Social' for messages."""
+    if terms is None:
+        return "none"
+    who = f", recorded by {terms.recorded_by.full_name}" if terms.recorded_by else ""
+    return (
+        f"{terms.places} place{'s' if terms.places != 1 else ''}, ages {terms.min_age}-"
+        f"{terms.max_age}, from {uk_date(terms.effective_from)}{who}"
+    )
+
+
 def change_terms(
     household: Household,
     decided_on: date,

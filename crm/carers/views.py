@@ -279,6 +279,23 @@ def terms(household_id: int):
     household = editable_household_or_403(household_id)
     current = household.terms_history[-1] if household.terms_history else None
     form = TermsForm(obj=current)
+    opened_on = str(current.id) if current else ""
+    if request.method == "GET":
+        form.based_on.data = opened_on
+    elif (form.based_on.data or "") != opened_on:
+        flash(
+            "Not saved: new terms were recorded "
+            f"({services.describe_terms(current)}) after you opened this page. "
+            "Your entries are below; check them against the new terms and save again.",
+            "warning",
+        )
+        form.based_on.data = opened_on
+        return render_template(
+            "carers/form.html",
+            household=household,
+            form=form,
+            heading="Change the terms of approval",
+        ), 409
     if form.validate_on_submit():
         try:
             services.change_terms(

@@ -230,6 +230,7 @@ class ApprovalTerms(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     household: Mapped[Household] = relationship(back_populates="terms_history")
+    recorded_by: Mapped[User | None] = relationship()
 
 
 class PlacementEnding(enum.StrEnum):
