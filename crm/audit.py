@@ -124,7 +124,7 @@ def _label(obj: Any) -> str | None:
     return str(getattr(obj, attribute)) if attribute else None
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A JSON-safe rendering of a column value."""
     if isinstance(value, enum.Enum):
         return value.value
@@ -158,7 +158,7 @@ def _column_changes(obj: Any, created: bool) -> dict[str, list[Any]]:
         if attr.key in redact:
             changes[attr.key] = [REDACTED if before is not None else None, REDACTED]
         else:
-            changes[attr.key] = [_plain(before), _plain(after)]
+            changes[attr.key] = [plain(before), plain(after)]
     version_column = state.mapper.version_id_col
     if changes and not created and version_column is not None:
         # The mapper bumps the version inside the flush, out of attribute history;

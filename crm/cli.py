@@ -44,7 +44,7 @@ def create_user_command(email: str, full_name: str, roles: tuple[str, ...], pass
 
     if find_user(email) is not None:
         raise click.ClickException(f"A user with email {email} already exists.")
-    from crm.auth.forms import password_problem
+    from crm.auth.passwords import password_problem
 
     problem = password_problem(password, [email, full_name])
     if problem:

@@ -35,7 +35,6 @@ def _deliver(**kwargs) -> dict:
 def _data_retention(**kwargs) -> dict:
     from crm.privacy.services import apply_retention
 
-    kwargs.pop("progress", None)
     return apply_retention(**kwargs)
 
 

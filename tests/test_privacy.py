@@ -159,3 +159,25 @@ def test_carer_records_past_retention_are_flagged_once(db):
     assert (first["flagged_for_review"], second["flagged_for_review"]) == (1, 0)
     flag = db.session.scalar(sa.select(Flag).where(Flag.kind == FlagKind.RETENTION_REVIEW))
     assert flag.household_id == household.id
+
+
+def test_a_person_named_only_as_a_household_member_is_found(admin_client, db):
+    from crm.models import HouseholdMember
+
+    case = CaseFactory(reference="SAR-M", first_name="Alex")
+    case.members.append(
+        HouseholdMember(full_name="Morgan Quill", relationship_to_applicant="partner")
+    )
+    db.session.commit()
+    page = admin_client.get("/privacy/?q=Quill").get_data(as_text=True)
+    assert "SAR-M" in page
+
+
+def test_a_resident_is_found_in_their_household(admin_client, db):
+    from crm.models import Resident
+
+    household = HouseholdFactory(reference="SAR-R")
+    household.residents.append(Resident(full_name="Robin Teasel"))
+    db.session.commit()
+    page = admin_client.get("/privacy/?q=Teasel").get_data(as_text=True)
+    assert "SAR-R" in page

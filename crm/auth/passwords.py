@@ -5,6 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from zxcvbn import zxcvbn
 
 # A hash of a random password, verified against when the account does not
 # exist, so that a wrong email takes as long as a wrong password.
@@ -39,3 +40,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """True when the stored hash used weaker parameters than the current config."""
     return _hasher().check_needs_rehash(password_hash)
+
+
+#: zxcvbn's scale: 0 too guessable ... 4 very unguessable. 3 resists an offline attack
+#: on a slow hash, which is what we store.
+MIN_PASSWORD_SCORE = 3
+
+
+def password_problem(password: str, own: list[str] | None = None) -> str | None:
+    """Why a new password will not do, or None. At least PASSWORD_MIN_LENGTH characters,
+    and not guessable: zxcvbn checks it against its lists of common passwords, names and
+    words, keyboard patterns, dates and repeats, and against the person's own details."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return f"Use at least {minimum} characters."
+    # zxcvbn refuses more than 72 characters; a longer one is judged by its start
+    # (found by the fuzz tests: a 5,000-character password was a 500).
+    verdict = zxcvbn(password[:72], user_inputs=[w for w in own or [] if w])
+    if verdict["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = verdict["feedback"]
+    advice = " ".join(part for part in (feedback["warning"], *feedback["suggestions"]) if part)
+    return f"That password is too easy to guess. {advice}".strip()

@@ -46,7 +46,7 @@ class HouseholdFilterForm(Form):
     q = StringField(
         "Search",
         validators=[Optional(), Length(max=100)],
-        description="Carer name, reference or postcode",
+        description="Name of anyone in the household, reference or postcode",
     )
     status = SelectField(
         "Status",

@@ -15,6 +15,7 @@ from crm.models import (
     DeregistrationReason,
     Household,
     HouseholdStatus,
+    Resident,
     User,
 )
 
@@ -38,11 +39,13 @@ def household_list(
     if q:
         like = f"%{q.strip()}%"
         carer_match = sa.select(Carer.household_id).where(Carer.full_name.ilike(like))
+        resident_match = sa.select(Resident.household_id).where(Resident.full_name.ilike(like))
         query = query.where(
             sa.or_(
                 Household.reference.ilike(like),
                 Household.postcode.ilike(like),
                 Household.id.in_(carer_match),
+                Household.id.in_(resident_match),
             )
         )
     if status == "current":

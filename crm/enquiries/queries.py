@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.domain.stages import OPEN_STAGES, Stage
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
-from crm.models import Case, User
+from crm.models import Case, HouseholdMember, User
 from crm.timeutil import today
 
 
@@ -70,7 +70,8 @@ STEP_DATES = {
 
 
 def _matches(q: str) -> sa.ColumnElement[bool]:
-    """Search by reference, name, email, phone (any spacing) or postcode (any spacing)."""
+    """Search by reference, name (the applicant's or anyone's in the household), email,
+    phone (any spacing) or postcode (any spacing)."""
     needle = q.strip()
     like = f"%{needle}%"
     compact = needle.replace(" ", "")
@@ -79,6 +80,9 @@ def _matches(q: str) -> sa.ColumnElement[bool]:
         (Case.first_name + " " + Case.last_name).ilike(like),
         Case.email.ilike(like),
         sa.func.replace(Case.postcode, " ", "").ilike(f"%{compact}%"),
+        Case.id.in_(
+            sa.select(HouseholdMember.case_id).where(HouseholdMember.full_name.ilike(like))
+        ),
     ]
     digits = Case.phone_key_for(needle)
     if digits and len(digits) >= 4:

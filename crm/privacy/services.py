@@ -17,28 +17,20 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from crm import audit
+from crm.carers.queries import household_list
 from crm.domain.settings import Settings, load_settings
 from crm.domain.stages import EXITS
+from crm.enquiries.queries import case_list
 from crm.extensions import db
-from crm.models import (
-    AuditAction,
-    AuditEvent,
-    Carer,
-    Case,
-    Flag,
-    FlagKind,
-    Household,
-    HouseholdMember,
-    Resident,
-)
+from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
 
 WITHHELD = "[withheld: third party]"
 
@@ -47,20 +39,10 @@ class ErasureRefused(ValueError):
     """Erasure the law or the service's duties do not allow; the message says why."""
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if hasattr(value, "value"):  # enums
-        return value.value
-    return value
-
-
 def _row(obj: db.Model, leave_out: frozenset[str] = frozenset()) -> dict:
     hidden = getattr(obj, "__audit_redact__", frozenset()) | leave_out
     return {
-        c.key: _plain(getattr(obj, c.key))
+        c.key: audit.plain(getattr(obj, c.key))
         for c in sa.inspect(obj).mapper.column_attrs
         if c.key not in hidden
     }
@@ -74,7 +56,7 @@ def _audit_trail(entity_type: str, ids: list[int]) -> list[dict]:
     )
     return [
         {
-            "at": _plain(e.at),
+            "at": audit.plain(e.at),
             "who": e.user.full_name if e.user else e.actor,
             "action": e.action.value,
             "record": f"{e.entity_type} {e.entity_id}",
@@ -85,36 +67,9 @@ def _audit_trail(entity_type: str, ids: list[int]) -> list[dict]:
 
 
 def find_people(q: str, limit: int = 50) -> tuple[list[Case], list[Household]]:
-    """Cases and households whose people match a name, email or reference."""
-    like = f"%{q.strip()}%"
-    member = sa.select(HouseholdMember.case_id).where(HouseholdMember.full_name.ilike(like))
-    cases = db.session.scalars(
-        sa.select(Case)
-        .where(
-            sa.or_(
-                Case.reference.ilike(like),
-                Case.email.ilike(like),
-                (Case.first_name + " " + Case.last_name).ilike(like),
-                Case.id.in_(member),
-            )
-        )
-        .order_by(Case.enquiry_date.desc())
-        .limit(limit)
-    ).all()
-    carer = sa.select(Carer.household_id).where(Carer.full_name.ilike(like))
-    resident = sa.select(Resident.household_id).where(Resident.full_name.ilike(like))
-    households = db.session.scalars(
-        sa.select(Household)
-        .where(
-            sa.or_(
-                Household.reference.ilike(like),
-                Household.id.in_(carer),
-                Household.id.in_(resident),
-            )
-        )
-        .order_by(Household.reference)
-        .limit(limit)
-    ).all()
+    """Cases and households whose people match, by the lists' own searches."""
+    cases = db.session.scalars(case_list(q=q).limit(limit)).unique().all()
+    households = db.session.scalars(household_list(q=q).limit(limit)).unique().all()
     return list(cases), list(households)
 
 
@@ -201,7 +156,7 @@ def _scrub_case_audit(case: Case) -> None:
     _scrub_audit("StageEvent", [e.id for e in case.events])
 
 
-def erase_case(case: Case, reason: str, today_: date) -> None:
+def erase_case(case: Case, reason: str) -> None:
     """Erase an applicant's case on request. Refused once it became an approved household
     still within its retention period. Does not commit."""
     household = db.session.scalar(sa.select(Household).where(Household.case_id == case.id))
@@ -269,7 +224,11 @@ def households_past_retention(as_of: date, settings: Settings) -> sa.Select:
     return sa.select(Household).where(Household.deregistration_date < cutoff)
 
 
-def apply_retention(as_of: date, settings: Settings | None = None) -> dict:
+def apply_retention(
+    as_of: date,
+    settings: Settings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Anonymise old enquiries; flag carer records due for a retention review."""
     settings = settings or load_settings()
     anonymised = 0
@@ -299,4 +258,6 @@ def apply_retention(as_of: date, settings: Settings | None = None) -> dict:
                 )
             )
             flagged += 1
+    if progress:
+        progress(1, 1)
     return {"anonymised": anonymised, "flagged_for_review": flagged}

@@ -7,7 +7,6 @@ from crm.models import Case, Household
 from crm.privacy import bp
 from crm.privacy.forms import ErasureForm, PersonSearchForm
 from crm.privacy.services import ErasureRefused, as_csv, erase_case, find_people, subject_access
-from crm.timeutil import today
 
 
 @bp.route("/")
@@ -49,7 +48,7 @@ def erase(case_id: int):
         )
         return redirect(url_for("privacy.index", q=case.reference))
     try:
-        erase_case(case, form.reason.data.strip(), today())
+        erase_case(case, form.reason.data.strip())
     except ErasureRefused as refused:
         db.session.rollback()
         flash(str(refused), "warning")
