@@ -56,10 +56,6 @@ class CaseHistory:
         )
 
 
-def _days(values) -> np.ndarray:
-    return np.array([v.toordinal() if v else NEVER for v in values], dtype=np.int64)
-
-
 def load_history() -> CaseHistory:
     """All cases, as arrays (one query)."""
     closed_stages = list(EXITS.values())
@@ -71,18 +67,16 @@ def load_history() -> CaseHistory:
             Case.carer_type,
         )
     ).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * (len(STAGE_ENTRY_COLUMNS) + 3)
     stages = len(STAGE_ENTRY_COLUMNS)
-    entries = (
-        np.stack([_days(c) for c in columns[:stages]], axis=1)
-        if rows
-        else np.zeros((0, stages), dtype=np.int64)
-    )
+    days = np.array(
+        [[d.toordinal() if d else NEVER for d in row[: stages + 2]] for row in rows],
+        dtype=np.int64,
+    ).reshape(-1, stages + 2)
     return CaseHistory(
-        entries=entries,
-        approval=_days(columns[stages]),
-        closed=_days(columns[stages + 1]),
-        carer_type=np.array([getattr(t, "value", t) for t in columns[stages + 2]], dtype=object),
+        entries=days[:, :stages],
+        approval=days[:, stages],
+        closed=days[:, stages + 1],
+        carer_type=np.array([row[-1].value for row in rows], dtype=object),
     )
 
 
