@@ -10,21 +10,14 @@ from crm.dashboard.services import (
     tables_for,
 )
 from crm.exports import FORMATS, export
+from crm.metrics.engine import COUNTED_STEPS
 from crm.metrics.forecast import back_test
 from crm.metrics.ofsted import TYPES, ofsted_return
 from crm.metrics.pipeline import pipeline_now
 from crm.timeutil import today
 
-COUNT_LINKS = {
-    "enquiries": "enquiry",
-    "first_contacts": "first_contact",
-    "initial_visits": "initial_visit",
-    "applications": "application",
-    "approvals": "approval",
-    "withdrawn_by_applicant": "withdrawn_by_applicant",
-    "withdrawn_by_service": "withdrawn_by_service",
-    "rejected": "rejected",
-}
+#: Each period count opens the case list dated by the same step.
+COUNT_LINKS = {name: kind.value for name, kind in COUNTED_STEPS.items()}
 
 
 @bp.route("/")

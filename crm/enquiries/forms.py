@@ -25,6 +25,7 @@ from wtforms.validators import (
 from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.formfields import CheckboxesField, Form, NumberRange, choices, phone_field, postcode_field
+from crm.metrics.engine import COUNTED_STEPS
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind
 from crm.timeutil import today
 
@@ -83,19 +84,8 @@ class CaseFilterForm(Form):
     )
     step = SelectField(
         "Dates are of",
-        choices=choices(
-            [
-                ("enquiry", "Enquiry"),
-                ("first_contact", "First contact"),
-                ("initial_visit", "Initial visit"),
-                ("application", "Application"),
-                ("approval", "Approval"),
-                ("withdrawn_by_applicant", "Withdrawal by applicant"),
-                ("withdrawn_by_service", "Withdrawal by service"),
-                ("rejected", "Rejection"),
-            ]
-        ),
-        default="enquiry",
+        choices=choices((kind.value, kind.label) for kind in COUNTED_STEPS.values()),
+        default=EventKind.ENQUIRY.value,
         validators=[Optional()],
     )
     date_from = DateField("From", validators=[Optional()])

@@ -7,9 +7,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from crm.domain.stages import OPEN_STAGES, Stage
+from crm.domain.stages import OPEN_STAGES, EventKind, Stage
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
+from crm.metrics.engine import COUNTED_STEPS
 from crm.models import Case, HouseholdMember, User
+from crm.models.case import step_date
 from crm.timeutil import today
 
 
@@ -46,7 +48,7 @@ def case_list(
         query = query.where(
             Case.owner_id.is_(None) if owner == "none" else Case.owner_id == int(owner)
         )
-    column, closed_as = STEP_DATES.get(step or "enquiry", STEP_DATES["enquiry"])
+    column, closed_as = step_date(DATED_STEPS.get(step or "", EventKind.ENQUIRY))
     if date_from:
         query = query.where(column >= date_from)
     if date_to:
@@ -56,17 +58,8 @@ def case_list(
     return query
 
 
-# Which date the date range applies to: the same columns the metrics engine counts.
-STEP_DATES = {
-    "enquiry": (Case.enquiry_date, None),
-    "first_contact": (Case.first_contact_date, None),
-    "initial_visit": (Case.initial_visit_date, None),
-    "application": (Case.application_date, None),
-    "approval": (Case.approval_date, None),
-    "withdrawn_by_applicant": (Case.outcome_date, Stage.WITHDRAWN_BY_APPLICANT),
-    "withdrawn_by_service": (Case.outcome_date, Stage.WITHDRAWN_BY_SERVICE),
-    "rejected": (Case.outcome_date, Stage.REJECTED),
-}
+#: Which step the date range applies to: the steps the metrics engine counts.
+DATED_STEPS = {kind.value: kind for kind in COUNTED_STEPS.values()}
 
 
 def _matches(q: str) -> sa.ColumnElement[bool]:

@@ -34,6 +34,7 @@ from crm.imports.recorded import Recorded, conflicts_with_hearth, read_recorded
 from crm.imports.result import ImportResult
 from crm.imports.tracker_write import import_rows
 from crm.models import CarerType
+from crm.models.case import MILESTONE_DATE
 
 COLUMNS = [
     "reference",
@@ -57,15 +58,8 @@ COLUMNS = [
     "last_contact_date",
 ]
 REQUIRED = ["reference", "enquiry_date"]
-MILESTONE_COLUMNS = [
-    (EventKind.ENQUIRY, "enquiry_date"),
-    (EventKind.FIRST_CONTACT, "first_contact_date"),
-    (EventKind.INITIAL_VISIT, "initial_visit_date"),
-    (EventKind.APPLICATION, "application_date"),
-    (EventKind.STAGE2_START, "stage2_start_date"),
-    (EventKind.PANEL, "panel_date"),
-    (EventKind.APPROVAL, "approval_date"),
-]
+#: A milestone's column in the file is named as on the case row (`application_date`).
+MILESTONE_COLUMNS = [(kind, column.key) for kind, column in MILESTONE_DATE.items()]
 COLUMN_OF_STEP = dict(MILESTONE_COLUMNS)
 DATE_COLUMNS = [c for _, c in MILESTONE_COLUMNS] + ["outcome_date", "last_contact_date"]
 OUTCOME_STEPS = {

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from crm.audit import current_actor
-from crm.domain.stages import EventKind
 from crm.extensions import db
 from crm.imports import recorded as history
 from crm.imports.bulk import insert_cases, insert_rows
@@ -25,6 +24,7 @@ from crm.models import (
     HouseholdMember,
     StageEvent,
 )
+from crm.models.case import cached_columns
 from crm.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -114,9 +114,10 @@ IMPORTED_CONTACT = "Last recorded contact (imported from tracker)"
 
 
 def _case_values(row: TrackerRow) -> dict:
-    state, dates = row.state, row.state.milestones
-    last = max(filter(None, [state.last_event_on, row.last_contact]))
+    """A new case's row: the same cached fold `Case.record_step` writes."""
+    state = row.state
     return {
+        **cached_columns(state),
         "reference": row.reference,
         "carer_type": row.carer_type,
         "source": row.source,
@@ -126,20 +127,7 @@ def _case_values(row: TrackerRow) -> dict:
         "phone": row.phone,
         "phone_key": Case.phone_key_for(row.phone),
         "postcode": row.postcode,
-        "stage": state.stage,
-        "on_hold": state.on_hold,
-        "held_since": state.held_since,
-        "resumed_on": state.resumed_on,
-        "enquiry_date": dates[EventKind.ENQUIRY],
-        "first_contact_date": dates.get(EventKind.FIRST_CONTACT),
-        "initial_visit_date": dates.get(EventKind.INITIAL_VISIT),
-        "application_date": dates.get(EventKind.APPLICATION),
-        "stage2_start_date": dates.get(EventKind.STAGE2_START),
-        "panel_date": dates.get(EventKind.PANEL),
-        "approval_date": dates.get(EventKind.APPROVAL),
-        "outcome_date": state.outcome_date,
-        "outcome_reason": state.outcome_reason,
-        "last_activity_date": last,
+        "last_activity_date": max(filter(None, [state.last_event_on, row.last_contact])),
     }
 
 

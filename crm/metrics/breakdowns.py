@@ -11,9 +11,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.domain.reference import ENQUIRY_SOURCES
+from crm.domain.stages import EventKind
 from crm.extensions import db
 from crm.metrics.engine import (
-    MILESTONE_COLUMNS,
+    MILESTONE_COUNTS,
     Period,
     approval_days,
     case_event_columns,
@@ -32,6 +33,7 @@ from crm.models import (
     InitiatedBy,
     User,
 )
+from crm.models.case import MILESTONE_DATE
 
 #: What conversion can be broken down by, and the case column behind each.
 DIMENSIONS: dict[str, tuple[str, sa.ColumnElement]] = {
@@ -61,7 +63,8 @@ def conversion_by(period: Period, dimension: str) -> list[dict]:
     Rows sum to the engine's period counts (every case has exactly one value)."""
     _, column = DIMENSIONS[dimension]
     touched = sa.or_(
-        *(period.covers(c) for c in MILESTONE_COLUMNS.values()), period.covers(Case.outcome_date)
+        *(period.covers(MILESTONE_DATE[k]) for k in MILESTONE_COUNTS.values()),
+        period.covers(Case.outcome_date),
     )
     rows = db.session.execute(
         sa.select(column.label("key"), *case_event_columns(period), *cohort_columns(period))
@@ -77,7 +80,7 @@ def conversion_by(period: Period, dimension: str) -> list[dict]:
             {
                 "key": key,
                 "label": labels[row.key],
-                **{name: values[name] for name in MILESTONE_COLUMNS},
+                **{name: values[name] for name in MILESTONE_COUNTS},
                 "period_conversion": period_conversion(values),
                 "cohort_conversion": cohort_ratios(values),
             }
@@ -130,19 +133,26 @@ class StageSpan:
     ends: sa.ColumnElement
 
 
+def _span(key: str, label: str, starts: EventKind, ends: EventKind) -> StageSpan:
+    return StageSpan(key, label, MILESTONE_DATE[starts], MILESTONE_DATE[ends])
+
+
 STAGE_SPANS = (
-    StageSpan("enquiry", "Enquiry to initial visit", Case.enquiry_date, Case.initial_visit_date),
-    StageSpan(
+    _span("enquiry", "Enquiry to initial visit", EventKind.ENQUIRY, EventKind.INITIAL_VISIT),
+    _span(
         "initial_visit",
         "Initial visit to application",
-        Case.initial_visit_date,
-        Case.application_date,
+        EventKind.INITIAL_VISIT,
+        EventKind.APPLICATION,
     ),
-    StageSpan(
-        "stage1", "Stage 1 (application to Stage 2)", Case.application_date, Case.stage2_start_date
+    _span(
+        "stage1",
+        "Stage 1 (application to Stage 2)",
+        EventKind.APPLICATION,
+        EventKind.STAGE2_START,
     ),
-    StageSpan("stage2", "Stage 2 (to panel)", Case.stage2_start_date, Case.panel_date),
-    StageSpan("panel", "Panel to decision (approvals)", Case.panel_date, Case.approval_date),
+    _span("stage2", "Stage 2 (to panel)", EventKind.STAGE2_START, EventKind.PANEL),
+    _span("panel", "Panel to decision (approvals)", EventKind.PANEL, EventKind.APPROVAL),
 )
 
 
@@ -206,7 +216,9 @@ def monthly_trend(period: Period) -> list[dict]:
     """Counts per calendar month of the period (events to the period's last known day)."""
     if period.last_day < period.start:
         return []
-    series = {name: _by_month(MILESTONE_COLUMNS[name], period) for name in TREND_FIGURES}
+    series = {
+        name: _by_month(MILESTONE_DATE[MILESTONE_COUNTS[name]], period) for name in TREND_FIGURES
+    }
     series["deregistrations"] = _by_month(Household.deregistration_date, period)
     return [
         {

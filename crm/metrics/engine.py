@@ -20,12 +20,13 @@ import numpy as np
 import sqlalchemy as sa
 
 from crm.domain.settings import Settings, load_settings
-from crm.domain.stages import Stage
+from crm.domain.stages import MILESTONES, EventKind
 from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.cases import stalled_cases
 from crm.metrics.places import places_on
 from crm.models import Case, Household
+from crm.models.case import step_date
 from crm.timeutil import today
 
 
@@ -76,32 +77,35 @@ def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-#: The dated milestones a period counts, by the name the figures use.
-MILESTONE_COLUMNS = {
-    "enquiries": Case.enquiry_date,
-    "first_contacts": Case.first_contact_date,
-    "initial_visits": Case.initial_visit_date,
-    "applications": Case.application_date,
-    "approvals": Case.approval_date,
+#: The dated steps a period counts, by the name the figures use. Each is dated by the
+#: case column `step_date` gives, so a count and the list it opens are the same rule.
+COUNTED_STEPS: dict[str, EventKind] = {
+    "enquiries": EventKind.ENQUIRY,
+    "first_contacts": EventKind.FIRST_CONTACT,
+    "initial_visits": EventKind.INITIAL_VISIT,
+    "applications": EventKind.APPLICATION,
+    "approvals": EventKind.APPROVAL,
+    "withdrawn_by_applicant": EventKind.WITHDRAWN_BY_APPLICANT,
+    "withdrawn_by_service": EventKind.WITHDRAWN_BY_SERVICE,
+    "rejected": EventKind.REJECTED,
 }
-#: How a case can close, counted on its outcome date.
-CLOSED_AS = {
-    "withdrawn_by_applicant": Stage.WITHDRAWN_BY_APPLICANT,
-    "withdrawn_by_service": Stage.WITHDRAWN_BY_SERVICE,
-    "rejected": Stage.REJECTED,
-}
+#: The milestones among them, each with a date column of its own.
+MILESTONE_COUNTS = {name: kind for name, kind in COUNTED_STEPS.items() if kind in MILESTONES}
+
+
+def step_in_period(kind: EventKind, period: Period) -> sa.ColumnElement[bool]:
+    """A case whose `kind` step is dated in the period."""
+    column, closed_as = step_date(kind)
+    if closed_as is None:
+        return period.covers(column)
+    return sa.and_(Case.stage == closed_as, period.covers(column))
 
 
 def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
-    """One labelled count per milestone and per way of closing, for events in the period."""
-    columns = [
-        count_if(period.covers(column)).label(name) for name, column in MILESTONE_COLUMNS.items()
+    """One labelled count per counted step, for events in the period."""
+    return [
+        count_if(step_in_period(kind, period)).label(name) for name, kind in COUNTED_STEPS.items()
     ]
-    columns += [
-        count_if(sa.and_(Case.stage == stage, period.covers(Case.outcome_date))).label(name)
-        for name, stage in CLOSED_AS.items()
-    ]
-    return columns
 
 
 def counts(period: Period) -> dict[str, int]:

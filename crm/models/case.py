@@ -9,6 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain.stages import (
+    EXITS,
+    MILESTONES,
+    STAGE_AFTER_MILESTONE,
     CaseState,
     EventKind,
     Stage,
@@ -176,20 +179,8 @@ class Case(db.Model):
         return event
 
     def _cache(self, state: CaseState) -> None:
-        dates = state.milestones
-        self.stage = state.stage or Stage.ENQUIRY
-        self.on_hold = state.on_hold
-        self.held_since = state.held_since
-        self.resumed_on = state.resumed_on
-        self.enquiry_date = dates.get(EventKind.ENQUIRY, self.enquiry_date)
-        self.first_contact_date = dates.get(EventKind.FIRST_CONTACT)
-        self.initial_visit_date = dates.get(EventKind.INITIAL_VISIT)
-        self.application_date = dates.get(EventKind.APPLICATION)
-        self.stage2_start_date = dates.get(EventKind.STAGE2_START)
-        self.panel_date = dates.get(EventKind.PANEL)
-        self.approval_date = dates.get(EventKind.APPROVAL)
-        self.outcome_date = state.outcome_date
-        self.outcome_reason = state.outcome_reason
+        for name, value in cached_columns(state, self.enquiry_date).items():
+            setattr(self, name, value)
         self.touch(state.last_event_on)
 
     def log_activity(
@@ -212,15 +203,47 @@ class Case(db.Model):
             self.last_activity_date = on
 
 
+#: The one place a milestone's date lives on the case row: `<milestone>_date`.
+#: Metrics, lists, the tracker's columns and the stage clocks all derive from it.
+MILESTONE_DATE: dict[EventKind, sa.orm.InstrumentedAttribute] = {
+    kind: getattr(Case, f"{kind.value}_date") for kind in MILESTONES
+}
+
 #: The date column recording when a case entered each open stage, in pipeline order.
 STAGE_ENTERED_ON: dict[Stage, sa.orm.InstrumentedAttribute] = {
-    Stage.ENQUIRY: Case.enquiry_date,
-    Stage.CONTACTED: Case.first_contact_date,
-    Stage.INITIAL_VISIT: Case.initial_visit_date,
-    Stage.STAGE1: Case.application_date,
-    Stage.STAGE2: Case.stage2_start_date,
-    Stage.PANEL: Case.panel_date,
+    STAGE_AFTER_MILESTONE[kind]: column
+    for kind, column in MILESTONE_DATE.items()
+    if not STAGE_AFTER_MILESTONE[kind].is_closed
 }
+
+
+def step_date(kind: EventKind) -> tuple[sa.orm.InstrumentedAttribute, Stage | None]:
+    """The column a step is dated by, and the stage a case must be in for that date to
+    be this step's: a milestone has its own column; an exit shares `outcome_date`."""
+    if kind in MILESTONE_DATE:
+        return MILESTONE_DATE[kind], None
+    if kind in EXITS:
+        return Case.outcome_date, EXITS[kind]
+    raise ValueError(f"{kind.label} has no date column of its own")
+
+
+def cached_columns(state: CaseState, enquiry_date: date | None = None) -> dict[str, object]:
+    """The columns a case row caches from the fold of its events: the one fold that
+    `Case.record_step` and the bulk importer both write (last_activity_date apart,
+    which also counts logged activity)."""
+    columns: dict[str, object] = {
+        column.key: state.milestones.get(kind) for kind, column in MILESTONE_DATE.items()
+    }
+    columns["enquiry_date"] = state.milestones.get(EventKind.ENQUIRY, enquiry_date)
+    columns.update(
+        stage=state.stage or Stage.ENQUIRY,
+        on_hold=state.on_hold,
+        held_since=state.held_since,
+        resumed_on=state.resumed_on,
+        outcome_date=state.outcome_date,
+        outcome_reason=state.outcome_reason,
+    )
+    return columns
 
 
 class StageEvent(db.Model):
