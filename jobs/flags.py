@@ -19,7 +19,7 @@ from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.supervision import obligations_for
-from crm.models import Case, Flag, FlagKind, Household, HouseholdStatus, Notification
+from crm.models import Case, Flag, FlagKind, Household, Notification
 
 DUTY_FLAGS = {
     Duty.SUPERVISION_VISIT: FlagKind.SUPERVISION_VISIT_OVERDUE,
@@ -70,9 +70,7 @@ def _case_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
 
 
 def _household_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
-    households = db.session.scalars(
-        sa.select(Household).where(Household.status != HouseholdStatus.DEREGISTERED)
-    ).all()
+    households = db.session.scalars(sa.select(Household).where(Household.current_on(as_of))).all()
     wanted = {}
     owed = obligations_for(households, as_of, settings)
     for household in households:

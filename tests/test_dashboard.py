@@ -82,3 +82,25 @@ def test_the_period_boxes_show_the_period_in_use(manager_client):
         as_text=True
     )
     assert 'value="2024-04-01"' in page and 'value="2025-03-31"' in page
+
+
+@uses_service
+@pytest.mark.parametrize(
+    ("figure", "references"),
+    [
+        ("at_start", {"L1", "L2", "L3", "L5"}),  # current on 31 Mar 2024
+        ("approved_in_period", {"A", "L4"}),
+        ("deregistered_in_period", {"L1"}),
+        ("at_end", {"A", "L2", "L3", "L4", "L5"}),  # current on 31 Mar 2025
+    ],
+)
+def test_each_household_figure_opens_exactly_the_households_counted(
+    manager_client, figure, references
+):
+    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    found = re.search(rf'href="([^"]+)" data-household-figure="{figure}">(\d+)</a>', page)
+    link, shown = found.group(1), int(found.group(2))
+    listing = manager_client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    listed = set(re.findall(r'<td><a href="/households/\d+">([^<]+)</a></td>', listing))
+    assert listed == references
+    assert shown == len(references) == compute_metrics(FROM, TO, AS_OF)["households"][figure]

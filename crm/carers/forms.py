@@ -70,6 +70,9 @@ class HouseholdFilterForm(Form):
         validators=[Optional()],
     )
     overdue = BooleanField("Only with overdue work")
+    current_on = DateField("Approved and not deregistered on", validators=[Optional()])
+    approved_from = DateField("Approved from", validators=[Optional()])
+    approved_to = DateField("Approved to", validators=[Optional()])
     deregistered_from = DateField("Deregistered from", validators=[Optional()])
     deregistered_to = DateField("Deregistered to", validators=[Optional()])
     reason = SelectField(

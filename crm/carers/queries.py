@@ -18,8 +18,7 @@ from crm.models import (
     Resident,
     User,
 )
-
-CURRENT = (HouseholdStatus.ACTIVE, HouseholdStatus.ON_BREAK)
+from crm.timeutil import today
 
 
 def household_list(
@@ -30,6 +29,9 @@ def household_list(
     deregistered_from: date | None = None,
     deregistered_to: date | None = None,
     reason: str | None = None,
+    current_on: date | None = None,
+    approved_from: date | None = None,
+    approved_to: date | None = None,
 ) -> sa.Select:
     query = (
         sa.select(Household)
@@ -49,13 +51,19 @@ def household_list(
             )
         )
     if status == "current":
-        query = query.where(Household.status.in_(CURRENT))
+        query = query.where(Household.current_on(today()))
     elif status:
         query = query.where(Household.status == HouseholdStatus(status))
     if worker:
         query = query.where(Household.supervising_worker_id == int(worker))
     if category:
         query = query.where(Household.id.in_(_current_terms_with(category)))
+    if current_on:
+        query = query.where(Household.current_on(current_on))
+    if approved_from:
+        query = query.where(Household.approval_date >= approved_from)
+    if approved_to:
+        query = query.where(Household.approval_date <= approved_to)
     if deregistered_from:
         query = query.where(Household.deregistration_date >= deregistered_from)
     if deregistered_to:

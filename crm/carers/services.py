@@ -70,11 +70,7 @@ def log_record(
 
 
 def filled_on(household: Household, on: date) -> int:
-    return sum(
-        1
-        for p in household.placements
-        if p.start_date <= on and (p.end_date is None or p.end_date > on)
-    )
+    return sum(1 for p in household.placements if p.running_on(on))
 
 
 def start_placement(

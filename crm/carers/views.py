@@ -89,6 +89,9 @@ HOUSEHOLD_FILTERS = (
     "deregistered_from",
     "deregistered_to",
     "reason",
+    "current_on",
+    "approved_from",
+    "approved_to",
 )
 
 

@@ -10,7 +10,7 @@ from crm.dashboard.services import (
     tables_for,
 )
 from crm.exports import FORMATS, export
-from crm.metrics.engine import COUNTED_STEPS
+from crm.metrics.engine import COUNTED_STEPS, household_filters
 from crm.metrics.forecast import back_test
 from crm.metrics.ofsted import TYPES, ofsted_return
 from crm.metrics.pipeline import pipeline_now
@@ -36,6 +36,7 @@ def index():
         charts=charts_for(figures),
         download_args=period_args(period),
         count_links=COUNT_LINKS,
+        household_links=household_filters(period),
         today=today(),
     )
 

@@ -14,7 +14,7 @@ nothing else computes these figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import sqlalchemy as sa
@@ -39,6 +39,11 @@ class Period:
     start: date
     end: date
     as_of: date
+
+    @property
+    def day_before(self) -> date:
+        """Households "at the start" are those current on the day before the period."""
+        return self.start - timedelta(days=1)
 
     @property
     def last_day(self) -> date:
@@ -209,15 +214,8 @@ def response_times(period: Period, settings: Settings) -> dict:
 
 def households(period: Period) -> dict:
     """Approved households at the start and end, approvals, deregistrations, turnover."""
-    first, last = period.start, period.last_day
-    at_start = sa.and_(
-        Household.approval_date < first,
-        sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date >= first),
-    )
-    at_end = sa.and_(
-        Household.approval_date <= last,
-        sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date > last),
-    )
+    at_start = Household.current_on(period.day_before)
+    at_end = Household.current_on(period.last_day)
     row = db.session.execute(
         sa.select(
             count_if(at_start),
@@ -234,6 +232,22 @@ def households(period: Period) -> dict:
         "at_end": end_count,
         "net_gain": approved - deregistered,
         "turnover_rate": ratio(deregistered, start_count),
+    }
+
+
+def household_filters(period: Period) -> dict[str, dict[str, str]]:
+    """The household-list filters that select exactly what each household figure counts."""
+    return {
+        "at_start": {"current_on": period.day_before.isoformat()},
+        "approved_in_period": {
+            "approved_from": period.start.isoformat(),
+            "approved_to": period.last_day.isoformat(),
+        },
+        "deregistered_in_period": {
+            "deregistered_from": period.start.isoformat(),
+            "deregistered_to": period.last_day.isoformat(),
+        },
+        "at_end": {"current_on": period.last_day.isoformat()},
     }
 
 

@@ -160,12 +160,7 @@ def _households_and_places(day: date) -> list[ReturnRow]:
     types = dict(
         (household_id, carer_type)
         for household_id, carer_type in db.session.execute(
-            sa.select(Household.id, Household.carer_type).where(
-                Household.approval_date <= day,
-                sa.or_(
-                    Household.deregistration_date.is_(None), Household.deregistration_date > day
-                ),
-            )
+            sa.select(Household.id, Household.carer_type).where(Household.current_on(day))
         )
     )
     households = Counter(types.values())

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from crm.domain.stages import OPEN_STAGES, Stage
 from crm.extensions import db
-from crm.models import Case, Household, HouseholdStatus
+from crm.models import Case, Household
 from crm.models.case import STAGE_ENTERED_ON
+from crm.timeutil import today
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,7 @@ def pipeline_now() -> PipelineNow:
         counts[stage] += n
         on_hold += n if held else 0
     households = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Household)
-        .where(Household.status.in_((HouseholdStatus.ACTIVE, HouseholdStatus.ON_BREAK)))
+        sa.select(sa.func.count()).select_from(Household).where(Household.current_on(today()))
     )
     return PipelineNow(
         by_stage=counts,

@@ -30,21 +30,10 @@ class Places:
         return asdict(self)
 
 
-def _current_on(day: date) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        Household.approval_date <= day,
-        sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date > day),
-    )
-
-
-def _running_on(start: sa.ColumnElement, end: sa.ColumnElement, day: date):
-    return sa.and_(start <= day, sa.or_(end.is_(None), end > day))
-
-
 def places_by_household(day: date, only: list[int] | None = None) -> dict[int, Places]:
     """Each current household's places on `day` (three queries, whatever the size);
     `only` narrows it to some households, as a household's own page needs."""
-    current = sa.select(Household.id).where(_current_on(day))
+    current = sa.select(Household.id).where(Household.current_on(day))
     if only is not None:
         current = current.where(Household.id.in_(only))
     approved: dict[int, int] = {}
@@ -58,7 +47,7 @@ def places_by_household(day: date, only: list[int] | None = None) -> dict[int, P
         db.session.scalars(
             sa.select(Placement.household_id).where(
                 Placement.household_id.in_(current),
-                _running_on(Placement.start_date, Placement.end_date, day),
+                Placement.running_on(day),
             )
         )
     )
@@ -66,7 +55,7 @@ def places_by_household(day: date, only: list[int] | None = None) -> dict[int, P
         db.session.scalars(
             sa.select(HouseholdBreak.household_id).where(
                 HouseholdBreak.household_id.in_(current),
-                _running_on(HouseholdBreak.start_date, HouseholdBreak.end_date, day),
+                HouseholdBreak.running_on(day),
             )
         )
     )

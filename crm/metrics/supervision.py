@@ -44,13 +44,10 @@ def records_on(households: Iterable[Household], as_of: date) -> dict[int, Househ
     records = {}
     for h in households:
         visits = [latest.get((h.id, k)) for k in VISITS]
-        current = h.approval_date <= as_of and (
-            h.deregistration_date is None or h.deregistration_date > as_of
-        )
         records[h.id] = HouseholdRecord(
             approval_date=h.approval_date,
             kinship=h.carer_type is CarerType.KINSHIP,
-            current=current,
+            current=h.current_on(as_of),
             last_visit=max(filter(None, visits), default=None),
             last_unannounced=latest.get((h.id, CarerEventKind.UNANNOUNCED_VISIT)),
             last_review=latest.get((h.id, CarerEventKind.ANNUAL_REVIEW)),

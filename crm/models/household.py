@@ -7,10 +7,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.case import CarerType, Case
+from crm.models.spans import running_on
 from crm.models.types import enum_column
 from crm.models.user import User
 
@@ -163,6 +165,12 @@ class Household(db.Model):
     def display_name(self) -> str:
         return " and ".join(c.full_name for c in self.carers) or self.reference
 
+    @hybrid_method
+    def current_on(self, day: date) -> bool:
+        """Approved on or before `day` and not deregistered on or before it: the one
+        definition of a household the service has on a day (a SQL clause on the class)."""
+        return running_on(self.approval_date, self.deregistration_date, day)
+
     def deregister(
         self,
         on: date,
@@ -253,6 +261,11 @@ class Placement(db.Model):
 
     household: Mapped[Household] = relationship(back_populates="placements")
 
+    @hybrid_method
+    def running_on(self, day: date) -> bool:
+        """The child lives there on `day` (not on the day they left)."""
+        return running_on(self.start_date, self.end_date, day)
+
 
 class HouseholdBreak(db.Model):
     """A dated break (carer's holiday, illness, a house move): places not available.
@@ -270,3 +283,8 @@ class HouseholdBreak(db.Model):
     reason: Mapped[str | None] = mapped_column(sa.String(120))
 
     household: Mapped[Household] = relationship(back_populates="breaks")
+
+    @hybrid_method
+    def running_on(self, day: date) -> bool:
+        """The break covers `day` (it ended the day the household was available again)."""
+        return running_on(self.start_date, self.end_date, day)

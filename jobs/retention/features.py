@@ -16,6 +16,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from crm.models.spans import running_on
+
 YEAR = pd.Timedelta(days=365)
 
 FEATURES = [
@@ -63,8 +65,7 @@ class History:
 def active_on(history: History, on: pd.Timestamp) -> pd.DataFrame:
     """Households approved on or before `on` and not deregistered on or before it."""
     h = history.households
-    left = h["deregistration_date"]
-    return h[(h["approval_date"] <= on) & (left.isna() | (left > on))].set_index("id")
+    return h[running_on(h["approval_date"], h["deregistration_date"], on)].set_index("id")
 
 
 def _count(frame: pd.DataFrame, index: pd.Index) -> pd.Series:
