@@ -272,15 +272,13 @@ class TestHouseholdFlags:
         assert "was due on 12/02/2025" in flag.reason
 
     def test_the_flag_clears_once_the_visit_is_logged(self, db, ssw):
-        from crm.carers.services import log_record
         from crm.models import CarerEventKind
         from tests.factories import HouseholdFactory
 
         household = HouseholdFactory(approval_date=date(2025, 1, 1), supervising_worker=ssw)
         flag_work(date(2025, 2, 13))
         db.session.commit()
-        log_record(
-            household,
+        household.log_record(
             CarerEventKind.SUPERVISION_VISIT,
             date(2025, 2, 14),
             ssw,

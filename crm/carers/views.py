@@ -6,8 +6,7 @@ from flask_login import current_user
 from crm import audit
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
-from crm.carers import bp, services
-from crm.carers import risk as risk_scores
+from crm.carers import bp
 from crm.carers.forms import (
     BreakForm,
     DeregisterForm,
@@ -18,9 +17,9 @@ from crm.carers.forms import (
     ResidentForm,
     TermsForm,
 )
-from crm.carers.queries import caseload as caseload_query
-from crm.carers.queries import household_list, with_overdue_work
 from crm.carers.timeline import timeline
+from crm.domain.households import HouseholdRuleError, describe_terms, open_break
+from crm.domain.settings import is_demo_service
 from crm.extensions import db
 from crm.formatting import uk_date
 from crm.formfields import choices
@@ -37,6 +36,9 @@ from crm.models import (
 )
 from crm.models.risk import latest_risk_model
 from crm.pagination import paginate
+from crm.queries import risk as risk_scores
+from crm.queries.households import caseload as caseload_query
+from crm.queries.households import household_list, with_overdue_work
 from crm.timeutil import today
 
 CASELOAD_SORTS = {
@@ -62,8 +64,7 @@ def get_household_or_404(household_id: int) -> Household:
 def editable_household_or_403(household_id: int) -> Household:
     """A worker changes only the households they supervise; managers change any."""
     household = get_household_or_404(household_id)
-    mine = household.supervising_worker_id == current_user.id
-    if not (mine or current_user.has_role(Role.MANAGER)):
+    if not household.may_be_edited_by(current_user):
         abort(403)
     return household
 
@@ -166,7 +167,7 @@ def model_card():
     model = latest_risk_model()
     return render_template(
         "carers/model_card.html",
-        demo=risk_scores.is_demo_service(),
+        demo=is_demo_service(),
         model=model,
         message=None if model else risk_scores.why_no_model(),
     )
@@ -197,8 +198,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
         placement_form=PlacementForm(),
         end_form=end_form,
         break_form=BreakForm(),
-        can_edit=household.supervising_worker_id == current_user.id
-        or current_user.has_role(Role.MANAGER),
+        can_edit=household.may_be_edited_by(current_user),
     )
     return page, status
 
@@ -216,8 +216,7 @@ def add_record(household_id: int):
     if form.validate_on_submit():
         kind = CarerEventKind(form.kind.data)
         try:
-            services.log_record(
-                household,
+            household.log_record(
                 kind,
                 form.on.data,
                 current_user,
@@ -225,7 +224,7 @@ def add_record(household_id: int):
                 outcome=form.outcome.data or None,
                 note=form.note.data or None,
             )
-        except services.HouseholdRuleError as refused:
+        except HouseholdRuleError as refused:
             form.on.errors.append(str(refused))
         else:
             return _done(household, f"{kind.label} recorded.")
@@ -240,8 +239,8 @@ def add_placement(household_id: int):
         household,
         form,
         "Placement started.",
-        lambda: services.start_placement(
-            household, form.child_reference.data.strip(), form.on.data, form.child_age.data
+        lambda: household.start_placement(
+            form.child_reference.data.strip(), form.on.data, form.child_age.data
         ),
     )
 
@@ -253,7 +252,7 @@ def _change_placements(household: Household, form, message: str, change):
     else:
         try:
             change()
-        except services.HouseholdRuleError as refused:
+        except HouseholdRuleError as refused:
             flash(str(refused), "danger")
         else:
             return _done(household, message)
@@ -271,8 +270,8 @@ def end_placement(household_id: int):
         household,
         form,
         "Placement ended.",
-        lambda: services.end_placement(
-            household, form.child_reference.data, form.on.data, PlacementEnding(form.ending.data)
+        lambda: household.end_placement(
+            form.child_reference.data, form.on.data, PlacementEnding(form.ending.data)
         ),
     )
 
@@ -288,7 +287,7 @@ def terms(household_id: int):
     elif (form.based_on.data or "") != opened_on:
         flash(
             "Not saved: new terms were recorded "
-            f"({services.describe_terms(current)}) after you opened this page. "
+            f"({describe_terms(current)}) after you opened this page. "
             "Your entries are below; check them against the new terms and save again.",
             "warning",
         )
@@ -301,8 +300,7 @@ def terms(household_id: int):
         ), 409
     if form.validate_on_submit():
         try:
-            services.change_terms(
-                household,
+            household.change_terms(
                 form.decided_on.data,
                 form.effective_from.data,
                 form.places.data,
@@ -312,7 +310,7 @@ def terms(household_id: int):
                 current_user,
                 carer_agreed=form.carer_agreed.data,
             )
-        except services.HouseholdRuleError as refused:
+        except HouseholdRuleError as refused:
             form.effective_from.errors.append(str(refused))
         else:
             return _done(household, "New terms of approval recorded.")
@@ -351,13 +349,13 @@ def toggle_break(household_id: int):
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
         return redirect(url_for("carers.show", household_id=household.id))
     try:
-        if household.breaks and household.breaks[-1].end_date is None:
-            services.end_break(household, form.on.data)
+        if open_break(household) is not None:
+            household.end_break(form.on.data)
             message = "Break ended: places available again."
         else:
-            services.start_break(household, form.on.data, form.reason.data or None)
+            household.start_break(form.on.data, form.reason.data or None)
             message = "Break started: places not available."
-    except services.HouseholdRuleError as refused:
+    except HouseholdRuleError as refused:
         flash(str(refused), "danger")
         return redirect(url_for("carers.show", household_id=household.id))
     return _done(household, message)
@@ -369,14 +367,13 @@ def deregister(household_id: int):
     form = DeregisterForm()
     if form.validate_on_submit():
         try:
-            services.deregister(
-                household,
+            household.deregister(
                 form.on.data,
                 DeregistrationReason(form.reason.data),
                 InitiatedBy(form.initiated_by.data),
                 form.exit_interview.data or None,
             )
-        except services.HouseholdRuleError as refused:
+        except HouseholdRuleError as refused:
             form.on.errors.append(str(refused))
         else:
             return _done(household, "Household deregistered. The record is kept for 10 years.")

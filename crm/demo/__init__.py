@@ -18,6 +18,7 @@ from crm import audit
 from crm.demo.carers import generate_households
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
+from crm.domain.settings import mark_demo_service
 from crm.extensions import db
 
 
@@ -68,6 +69,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         # train and honestly test the retention model on later years.
         households = generate_households(rng, fake, staff, approved, today, max(years, 5))
         add_plans(rng, today)
+        mark_demo_service()
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)
     return DemoSummary(

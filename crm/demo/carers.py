@@ -314,9 +314,12 @@ def _placements(life: _Life, month_start: date, month_end: date) -> None:
 
 
 def _end_placements(household: Household, on: date) -> None:
+    """Before leaving on `on`: children placed later this month never came, and
+    everyone still there (or due to leave later this month) leaves that day."""
+    household.placements[:] = [p for p in household.placements if p.start_date <= on]
     for placement in household.placements:
-        if placement.end_date is None:
-            placement.end_date = max(on, placement.start_date)
+        if placement.end_date is None or placement.end_date > on:
+            placement.end_date = on
             placement.ending = PlacementEnding.PLANNED
 
 

@@ -86,3 +86,21 @@ def save_settings(values: dict[str, int]) -> None:
             db.session.add(Setting(key=key, value=int(value)))
         elif row.value != int(value):
             row.value = int(value)
+
+
+#: Stored by `flask seed-demo`, so screens can warn that figures come from made-up data.
+DEMO_SERVICE_KEY = "demo_service"
+
+
+def is_demo_service() -> bool:
+    """True when the database holds `flask seed-demo` data."""
+    from crm.models.setting import Setting
+
+    return db.session.get(Setting, DEMO_SERVICE_KEY) is not None
+
+
+def mark_demo_service() -> None:
+    from crm.models.setting import Setting
+
+    if not is_demo_service():
+        db.session.add(Setting(key=DEMO_SERVICE_KEY, value=1))

@@ -19,10 +19,6 @@ from crm.enquiries.forms import (
     PanelForm,
     StepForm,
 )
-from crm.enquiries.queries import (
-    case_list,
-    my_open_cases,
-)
 from crm.enquiries.services import (
     NewEnquiry,
     approve_case,
@@ -48,6 +44,10 @@ from crm.models import (
     User,
 )
 from crm.pagination import paginate
+from crm.queries.cases import (
+    case_list,
+    my_open_cases,
+)
 from crm.timeutil import today
 
 STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}

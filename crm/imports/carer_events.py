@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
-from crm.carers import services
+from crm.domain.households import HouseholdRuleError
 from crm.extensions import db
 from crm.imports.reading import RowError, Table, check_headers, parse_date
 from crm.imports.result import ImportResult
@@ -93,14 +93,12 @@ def _apply(
     today: date,
 ) -> None:
     if kind == "placement_start":
-        services.start_placement(household, child, on, today_=today)
+        household.start_placement(child, on, today_=today)
     elif kind in ("placement_end", "disruption"):
         ending = PlacementEnding.DISRUPTION if kind == "disruption" else PlacementEnding.PLANNED
-        services.end_placement(household, child, on, ending, today_=today)
+        household.end_placement(child, on, ending, today_=today)
     else:
-        services.log_record(
-            household, CarerEventKind(kind), on, None, value=value, note=note, today_=today
-        )
+        household.log_record(CarerEventKind(kind), on, None, value=value, note=note, today_=today)
 
 
 def import_carer_events(
@@ -133,7 +131,7 @@ def import_carer_events(
                 with db.session.begin_nested():
                     _apply(household, on, kind, child, value, note, today)
                 result.created += 1
-        except services.HouseholdRuleError as refused:
+        except HouseholdRuleError as refused:
             column = "child_reference" if kind in PLACEMENT_TYPES else "date"
             result.errors.append(RowError(number, column, str(refused)))
         if progress:

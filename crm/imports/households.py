@@ -10,7 +10,7 @@ are required):
 `categories` are separated by ';'. A reference that matches a household, or a
 case approved through the pipeline or the tracker import, is that same
 household, updated; a re-import changes nothing. Rows are applied through the
-same services as the screens (crm.carers.services); every refusal is collected
+same rules as the screens (crm.domain.households); every refusal is collected
 and, unless skip_invalid, nothing is kept.
 """
 
@@ -22,7 +22,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.carers import services
+from crm.domain.households import HouseholdRuleError
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports.reading import RowError, Table, check_headers, parse_date
@@ -175,10 +175,10 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
     _set_carers(household, row.carers)
     _set_terms(household, row, today)
     if row.status is HouseholdStatus.ON_BREAK and household.status is HouseholdStatus.ACTIVE:
-        services.start_break(household, max(today, row.approval_date), "imported", today)
-    if row.deregistration and household.status is not HouseholdStatus.DEREGISTERED:
+        household.start_break(max(today, row.approval_date), "imported", today_=today)
+    if row.deregistration and household.deregistration_date is None:
         on, reason, initiated = row.deregistration
-        services.deregister(household, on, reason, initiated, today_=today)
+        household.deregister(on, reason, initiated, today_=today)
     return household, _fingerprint(household) != before
 
 
@@ -256,7 +256,7 @@ def import_households(
                 result.updated += 1
             else:
                 result.unchanged += 1
-        except (_Problem, services.HouseholdRuleError) as problem:
+        except (_Problem, HouseholdRuleError) as problem:
             column = getattr(problem, "column", "status")
             result.errors.append(RowError(number, column, getattr(problem, "reason", str(problem))))
             result.bad_rows.add(number)

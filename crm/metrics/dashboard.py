@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from crm.carers.risk import high_risk_by_worker
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.extensions import db
@@ -19,6 +18,7 @@ from crm.metrics.forecast import load_history, year_forecasts
 from crm.metrics.pipeline import oldest_by_stage
 from crm.models import MetricsSnapshot
 from crm.models.risk import latest_risk_model
+from crm.queries.risk import high_risk_by_worker
 from crm.timeutil import utcnow
 
 #: Figures that depend only on the day, not on the period.

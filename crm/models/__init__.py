@@ -1,6 +1,16 @@
-"""Every model, re-exported; one module per aggregate."""
+"""Every model, re-exported (with the domain words their columns hold); one module per
+aggregate."""
 
+from crm.domain.household_terms import (
+    CareCategory,
+    CarerEventKind,
+    DeregistrationReason,
+    HouseholdStatus,
+    InitiatedBy,
+    PlacementEnding,
+)
 from crm.models.audit import AuditAction, AuditEvent
+from crm.models.carer_event import CarerEvent
 from crm.models.case import (
     Activity,
     ActivityKind,
@@ -11,22 +21,17 @@ from crm.models.case import (
     HouseholdMember,
     StageEvent,
 )
+from crm.models.flag import Flag, FlagKind, Notification
 from crm.models.household import (
     ApprovalTerms,
-    CareCategory,
     Carer,
-    DeregistrationReason,
     Household,
     HouseholdBreak,
-    HouseholdStatus,
-    InitiatedBy,
     Placement,
-    PlacementEnding,
     Resident,
 )
-from crm.models.job import Flag, FlagKind, JobRun, MetricsSnapshot, Notification, RunStatus
+from crm.models.job import JobRun, MetricsSnapshot, RunStatus
 from crm.models.planning import ApprovalTarget, Campaign
-from crm.models.review import CarerEvent, CarerEventKind
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
 from crm.models.user import Role, User, UserRole

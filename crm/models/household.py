@@ -2,100 +2,31 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.domain import households as rules
+from crm.domain.household_terms import (
+    CarerEventKind,
+    DeregistrationReason,
+    HouseholdStatus,
+    InitiatedBy,
+    PlacementEnding,
+)
 from crm.extensions import db
 from crm.models.case import CarerType, Case
 from crm.models.spans import running_on
 from crm.models.types import enum_column
-from crm.models.user import User
+from crm.models.user import Role, User
 
 if TYPE_CHECKING:
-    from crm.models.review import CarerEvent
-from crm.timeutil import utcnow
-
-
-class HouseholdStatus(enum.StrEnum):
-    ACTIVE = "active"
-    ON_BREAK = "on_break"  # places not available
-    DEREGISTERED = "deregistered"
-
-    @property
-    def label(self) -> str:
-        return {"active": "Active", "on_break": "On a break", "deregistered": "Deregistered"}[
-            self.value
-        ]
-
-
-class CareCategory(enum.StrEnum):
-    SHORT_TERM = "short_term"
-    LONG_TERM = "long_term"
-    RESPITE = "respite"
-    EMERGENCY = "emergency"
-    PARENT_AND_CHILD = "parent_and_child"
-    SIBLING_GROUP = "sibling_group"
-    SPECIALIST = "specialist"
-    UASC = "uasc"
-    SUPPORTED_LODGINGS = "supported_lodgings"
-
-    @property
-    def label(self) -> str:
-        return CATEGORY_LABELS[self]
-
-
-CATEGORY_LABELS = {
-    CareCategory.SHORT_TERM: "Short-term / task-centred",
-    CareCategory.LONG_TERM: "Long-term / permanent",
-    CareCategory.RESPITE: "Respite / short breaks",
-    CareCategory.EMERGENCY: "Emergency",
-    CareCategory.PARENT_AND_CHILD: "Parent and child",
-    CareCategory.SIBLING_GROUP: "Sibling group",
-    CareCategory.SPECIALIST: "Specialist / therapeutic",
-    CareCategory.UASC: "Unaccompanied asylum-seeking children",
-    CareCategory.SUPPORTED_LODGINGS: "Supported lodgings / staying put",
-}
-
-
-class DeregistrationReason(enum.StrEnum):
-    RETIREMENT = "retirement"
-    HEALTH_OR_PERSONAL = "health_or_personal"
-    CHILD_SGO_ADOPTION_STAYING_PUT = "child_sgo_adoption_staying_put"
-    TRANSFER_TO_IFA = "transfer_to_ifa"
-    TRANSFER_TO_OTHER_LA = "transfer_to_other_la"
-    UNHAPPY_WITH_SUPPORT = "unhappy_with_support"
-    ALLEGATION = "allegation"
-    FINANCIAL = "financial"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return DEREGISTRATION_REASON_LABELS[self]
-
-
-DEREGISTRATION_REASON_LABELS = {
-    DeregistrationReason.RETIREMENT: "Retirement",
-    DeregistrationReason.HEALTH_OR_PERSONAL: "Health or personal circumstances",
-    DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT: (
-        "Child moved to SGO, adoption or staying put"
-    ),
-    DeregistrationReason.TRANSFER_TO_IFA: "Transfer to an IFA",
-    DeregistrationReason.TRANSFER_TO_OTHER_LA: "Transfer to another local authority",
-    DeregistrationReason.UNHAPPY_WITH_SUPPORT: "Unhappy with support",
-    DeregistrationReason.ALLEGATION: "Allegation",
-    DeregistrationReason.FINANCIAL: "Financial",
-    DeregistrationReason.OTHER: "Other",
-}
-
-
-class InitiatedBy(enum.StrEnum):
-    CARER = "carer"
-    SERVICE = "service"
+    from crm.models.carer_event import CarerEvent
+from crm.timeutil import today, utcnow
 
 
 class Household(db.Model):
@@ -171,23 +102,123 @@ class Household(db.Model):
         definition of a household the service has on a day (a SQL clause on the class)."""
         return running_on(self.approval_date, self.deregistration_date, day)
 
+    def may_be_edited_by(self, user: User) -> bool:
+        return rules.may_edit(self, user.id, user.has_role(Role.MANAGER))
+
+    def refresh_status(self, today_: date | None = None) -> None:
+        """The status column caches the dated facts as they stand today."""
+        self.status = rules.status_on(self, today_ or today())
+
+    def log_record(
+        self,
+        kind: CarerEventKind,
+        on: date,
+        by: User | None,
+        value: Decimal | None = None,
+        outcome: str | None = None,
+        note: str | None = None,
+        today_: date | None = None,
+    ) -> CarerEvent:
+        """A visit, review, training, allegation, support or survey. Does not commit."""
+        from crm.models.carer_event import CarerEvent
+
+        rules.check_record(kind, on, value, self, today_ or today())
+        record = CarerEvent(
+            kind=kind, occurred_on=on, recorded_by=by, value=value, outcome=outcome, note=note
+        )
+        self.events.append(record)
+        return record
+
+    def start_placement(
+        self,
+        child_reference: str,
+        on: date,
+        child_age: int | None = None,
+        today_: date | None = None,
+    ) -> Placement:
+        rules.check_placement_start(self, child_reference, on, today_ or today())
+        placement = Placement(child_reference=child_reference, start_date=on, child_age=child_age)
+        self.placements.append(placement)
+        return placement
+
+    def end_placement(
+        self,
+        child_reference: str,
+        on: date,
+        ending: PlacementEnding,
+        today_: date | None = None,
+    ) -> Placement:
+        placement = rules.open_placement(self, child_reference)
+        rules.check_placement_end(self, placement, on, today_ or today())
+        placement.end_date, placement.ending = on, ending
+        return placement
+
+    def change_terms(
+        self,
+        decided_on: date,
+        effective_from: date,
+        places: int,
+        min_age: int,
+        max_age: int,
+        categories: list[str],
+        by: User | None,
+        carer_agreed: bool = False,
+        today_: date | None = None,
+    ) -> ApprovalTerms:
+        """New terms of approval from a date: history, never an overwrite."""
+        rules.check_terms_change(
+            self, decided_on, effective_from, min_age, max_age, carer_agreed, today_ or today()
+        )
+        terms = ApprovalTerms(
+            effective_from=effective_from,
+            places=places,
+            min_age=min_age,
+            max_age=max_age,
+            categories=categories,
+            recorded_by_id=by.id if by else None,
+        )
+        self.terms_history.append(terms)
+        return terms
+
+    def start_break(
+        self, on: date, reason: str | None, end: date | None = None, today_: date | None = None
+    ) -> HouseholdBreak:
+        """Places not available from `on` (until `end`, when the break is already over)."""
+        today_ = today_ or today()
+        rules.check_break_start(self, on, today_)
+        pause = HouseholdBreak(start_date=on, reason=reason)
+        self.breaks.append(pause)
+        if end is not None:
+            self.end_break(end, today_)
+        self.refresh_status(today_)
+        return pause
+
+    def end_break(self, on: date, today_: date | None = None) -> HouseholdBreak:
+        today_ = today_ or today()
+        pause = rules.check_break_end(self, on, today_)
+        pause.end_date = on
+        self.refresh_status(today_)
+        return pause
+
     def deregister(
         self,
         on: date,
-        reason: DeregistrationReason,
-        initiated_by: InitiatedBy,
+        reason: DeregistrationReason | None,
+        initiated_by: InitiatedBy | None,
         exit_interview: str | None = None,
+        today_: date | None = None,
     ) -> None:
         """End the approval. The record is kept (10 years under regulation 32)."""
-        if self.status is HouseholdStatus.DEREGISTERED:
-            raise ValueError("This household is already deregistered.")
-        if on < self.approval_date:
-            raise ValueError("Deregistration cannot be before approval.")
-        self.status = HouseholdStatus.DEREGISTERED
+        today_ = today_ or today()
+        rules.check_deregistration(self, on, today_)
+        for pause in self.breaks:
+            if pause.end_date is None:
+                pause.end_date = on
         self.deregistration_date = on
         self.deregistration_reason = reason
         self.deregistration_initiated_by = initiated_by
         self.exit_interview = exit_interview
+        self.refresh_status(today_)
 
     def terms_on(self, on: date) -> ApprovalTerms | None:
         """The terms of approval in force on a date (changes are dated, not overwrites)."""
@@ -239,11 +270,6 @@ class ApprovalTerms(db.Model):
 
     household: Mapped[Household] = relationship(back_populates="terms_history")
     recorded_by: Mapped[User | None] = relationship()
-
-
-class PlacementEnding(enum.StrEnum):
-    PLANNED = "planned"
-    DISRUPTION = "disruption"
 
 
 class Placement(db.Model):

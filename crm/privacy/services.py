@@ -25,12 +25,12 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from crm import audit
-from crm.carers.queries import household_list
 from crm.domain.settings import Settings, load_settings
 from crm.domain.stages import EXITS
-from crm.enquiries.queries import case_list
 from crm.extensions import db
 from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
+from crm.queries.cases import case_list
+from crm.queries.households import household_list
 
 WITHHELD = "[withheld: third party]"
 

@@ -78,17 +78,3 @@ def why_no_model() -> str:
     if run and run.counts and run.counts.get("message"):
         return run.counts["message"]
     return "The risk model has not been trained yet (the monthly retrain job trains it)."
-
-
-def is_demo_service() -> bool:
-    """True when the database holds `flask seed-demo` data (its demo staff accounts)."""
-    from crm.demo.staff import DEMO_LOGINS
-    from crm.models import User
-
-    demo_emails = [email for _, email in DEMO_LOGINS]
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(User).where(User.email.in_(demo_emails))
-        )
-        > 0
-    )

@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.domain.household_terms import CarerEventKind
 from crm.extensions import db
 from crm.models.household import Household
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import utcnow
-
-
-class CarerEventKind(enum.StrEnum):
-    SUPERVISION_VISIT = "supervision_visit"
-    UNANNOUNCED_VISIT = "unannounced_visit"
-    ANNUAL_REVIEW = "annual_review"
-    TRAINING = "training"
-    TSD_COMPLETED = "tsd_completed"
-    ALLEGATION = "allegation"
-    COMPLAINT = "complaint"
-    RESPITE = "respite"
-    SUPPORT_GROUP = "support_group"
-    BUDDY = "buddy"
-    OUT_OF_HOURS_CALL = "out_of_hours_call"
-    SURVEY = "survey"
-
-    @property
-    def label(self) -> str:
-        return (
-            "TSD standards completed"
-            if self is CarerEventKind.TSD_COMPLETED
-            else self.value.replace("_", " ").capitalize()
-        )
 
 
 class CarerEvent(db.Model):

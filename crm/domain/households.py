@@ -1,0 +1,185 @@
+"""An approved household's rules, in one place: records, placements, terms, breaks,
+deregistration, and who may change them.
+
+Every rule judges the household as it stood on the record's own date, not as
+it stands today, so a complete history (a placement in 2019 of a household
+that left in 2023) is accepted from a screen or an import alike. A household
+here is anything with the model's attributes; nothing here touches the
+database, so the screens, the importers and the demo generator share one
+definition. Regulations: Fostering Services (England) Regulations 2011 and
+the National Minimum Standards (see ../shared/domain.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from crm.domain.household_terms import CarerEventKind, HouseholdStatus
+from crm.formatting import uk_date
+
+#: A change of terms takes effect no sooner than 28 days after it is decided, unless
+#: the carer agrees (the carer may challenge it; reg 28).
+TERMS_NOTICE_DAYS = 28
+
+
+class HouseholdRuleError(ValueError):
+    """A record the rules refuse; the message says why, for the user."""
+
+
+def status_on(household: Any, day: date) -> HouseholdStatus:
+    """Deregistered, on a break, or active, as the household stood on `day`."""
+    if household.deregistration_date is not None and household.deregistration_date <= day:
+        return HouseholdStatus.DEREGISTERED
+    if any(b.running_on(day) for b in household.breaks):
+        return HouseholdStatus.ON_BREAK
+    return HouseholdStatus.ACTIVE
+
+
+def filled_on(household: Any, day: date) -> int:
+    """Children living with the household on `day`."""
+    return sum(1 for p in household.placements if p.running_on(day))
+
+
+def may_edit(household: Any, user_id: int | None, is_manager: bool) -> bool:
+    """A supervising social worker changes only the households they supervise;
+    managers change any."""
+    return is_manager or (user_id is not None and household.supervising_worker_id == user_id)
+
+
+def check_dated(household: Any, on: date, what: str, today: date) -> None:
+    """A record must fall within the approval: not in the future, not before approval,
+    not after deregistration."""
+    if on > today:
+        raise HouseholdRuleError(f"The {what} date {uk_date(on)} is in the future.")
+    if on < household.approval_date:
+        raise HouseholdRuleError(
+            f"The {what} date {uk_date(on)} is before the household was approved "
+            f"({uk_date(household.approval_date)})."
+        )
+    if household.deregistration_date and on > household.deregistration_date:
+        raise HouseholdRuleError(
+            f"The household was deregistered on {uk_date(household.deregistration_date)}."
+        )
+
+
+def check_record(
+    kind: CarerEventKind, on: date, value: Decimal | None, household: Any, today: date
+) -> None:
+    """A visit, review, training, allegation, support or survey."""
+    check_dated(household, on, kind.label.lower(), today)
+    if kind is CarerEventKind.SURVEY and (value is None or not 1 <= value <= 5):
+        raise HouseholdRuleError("A survey score is a whole number from 1 to 5.")
+    if kind is CarerEventKind.TRAINING and (value is None or value <= 0):
+        raise HouseholdRuleError("Training needs the hours attended.")
+
+
+def check_placement_start(household: Any, child_reference: str, on: date, today: date) -> None:
+    """A child comes to live with the household: never beyond its approved places that day."""
+    if status_on(household, on) is HouseholdStatus.DEREGISTERED:
+        raise HouseholdRuleError(
+            f"The household was deregistered on {uk_date(household.deregistration_date)}; "
+            "it cannot be given a new placement."
+        )
+    check_dated(household, on, "placement start", today)
+    terms = household.terms_on(on)
+    places = terms.places if terms else 0
+    if filled_on(household, on) + 1 > places:
+        raise HouseholdRuleError(
+            f"All {places} approved place{'s' if places != 1 else ''} are filled on "
+            f"{uk_date(on)}; change the terms of approval first."
+        )
+    if any(
+        p.child_reference == child_reference and (p.end_date is None or p.running_on(on))
+        for p in household.placements
+    ):
+        raise HouseholdRuleError(f"{child_reference} is already placed here.")
+
+
+def open_placement(household: Any, child_reference: str) -> Any:
+    """The child's placement that has not ended, or a refusal saying there is none."""
+    for placement in household.placements:
+        if placement.child_reference == child_reference and placement.end_date is None:
+            return placement
+    raise HouseholdRuleError(f"There is no current placement of {child_reference} to end.")
+
+
+def check_placement_end(household: Any, placement: Any, on: date, today: date) -> None:
+    """A child leaves: planned, or a disruption (an unplanned ending)."""
+    if on < placement.start_date:
+        raise HouseholdRuleError("A placement cannot end before it started.")
+    check_dated(household, on, "placement end", today)
+
+
+def check_terms_change(
+    household: Any,
+    decided_on: date,
+    effective_from: date,
+    min_age: int,
+    max_age: int,
+    carer_agreed: bool,
+    today: date,
+) -> None:
+    """New terms of approval from a date: history, never an overwrite."""
+    check_dated(household, decided_on, "decision", today)
+    if max_age < min_age:
+        raise HouseholdRuleError("The oldest age is below the youngest.")
+    latest = household.terms_history[-1] if household.terms_history else None
+    if latest and effective_from <= latest.effective_from:
+        raise HouseholdRuleError(
+            f"New terms must start after the current ones ({uk_date(latest.effective_from)})."
+        )
+    earliest = decided_on + timedelta(days=TERMS_NOTICE_DAYS)
+    if not carer_agreed and effective_from < earliest:
+        raise HouseholdRuleError(
+            f"Without the carer's agreement the change takes effect {TERMS_NOTICE_DAYS} days "
+            f"after the decision, on {uk_date(earliest)} at the earliest."
+        )
+
+
+def open_break(household: Any) -> Any | None:
+    """The break that has not ended, if any."""
+    return next((b for b in household.breaks if b.end_date is None), None)
+
+
+def check_break_start(household: Any, on: date, today: date) -> None:
+    """A break (holiday, illness, a house move): the household's places not available."""
+    status = status_on(household, on)
+    if status is not HouseholdStatus.ACTIVE or open_break(household) is not None:
+        shown = HouseholdStatus.ON_BREAK if status is HouseholdStatus.ACTIVE else status
+        raise HouseholdRuleError(f"The household is {shown.label.lower()} on {uk_date(on)}.")
+    check_dated(household, on, "break", today)
+
+
+def check_break_end(household: Any, on: date, today: date) -> Any:
+    """The break to end; refused when there is none or it would end before it began."""
+    current = open_break(household)
+    if current is None:
+        raise HouseholdRuleError("The household is not on a break.")
+    if on < current.start_date:
+        raise HouseholdRuleError("A break cannot end before it started.")
+    check_dated(household, on, "break end", today)
+    return current
+
+
+def check_deregistration(household: Any, on: date, today: date) -> None:
+    """End the approval. Children placed that day must have moved on first."""
+    if household.deregistration_date is not None:
+        raise HouseholdRuleError(
+            f"This household is already deregistered (on {uk_date(household.deregistration_date)})."
+        )
+    check_dated(household, on, "deregistration", today)
+    if filled_on(household, on):
+        raise HouseholdRuleError("Children are still placed; end their placements first.")
+
+
+def describe_terms(terms: Any | None) -> str:
+    """'2 places, ages 0-17, from 3 Apr 2025, recorded by Sam Social' for messages."""
+    if terms is None:
+        return "none"
+    who = f", recorded by {terms.recorded_by.full_name}" if terms.recorded_by else ""
+    return (
+        f"{terms.places} place{'s' if terms.places != 1 else ''}, ages {terms.min_age}-"
+        f"{terms.max_age}, from {uk_date(terms.effective_from)}{who}"
+    )

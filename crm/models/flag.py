@@ -1,0 +1,80 @@
+"""What needs chasing (flags raised by the nightly job) and the messages sent to staff."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.case import Case
+from crm.models.household import Household
+from crm.models.types import enum_column
+from crm.models.user import User
+from crm.timeutil import utcnow
+
+
+class FlagKind(enum.StrEnum):
+    STALLED = "stalled"
+    FIRST_CONTACT_OVERDUE = "first_contact_overdue"
+    SUPERVISION_VISIT_OVERDUE = "supervision_visit_overdue"
+    UNANNOUNCED_VISIT_OVERDUE = "unannounced_visit_overdue"
+    ANNUAL_REVIEW_OVERDUE = "annual_review_overdue"
+    TSD_OVERDUE = "tsd_overdue"
+    RETENTION_REVIEW = "retention_review"
+
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS[self]
+
+
+FLAG_LABELS = {
+    FlagKind.STALLED: "Assessment stalled",
+    FlagKind.FIRST_CONTACT_OVERDUE: "First contact overdue",
+    FlagKind.SUPERVISION_VISIT_OVERDUE: "Supervision visit overdue",
+    FlagKind.UNANNOUNCED_VISIT_OVERDUE: "Unannounced visit overdue",
+    FlagKind.ANNUAL_REVIEW_OVERDUE: "Annual review overdue",
+    FlagKind.TSD_OVERDUE: "TSD standards overdue",
+    FlagKind.RETENTION_REVIEW: "Past statutory retention: review the record",
+}
+
+
+class Flag(db.Model):
+    """Something that needs chasing, raised by a job and cleared when its cause goes."""
+
+    __tablename__ = "flags"
+    __table_args__ = (sa.Index("ix_flags_open", "kind", "case_id", "cleared_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[FlagKind] = mapped_column(enum_column(FlagKind, 30))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.String(255))
+    raised_on: Mapped[date]
+    cleared_on: Mapped[date | None]
+
+    case: Mapped[Case | None] = relationship()
+    household: Mapped[Household | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+
+
+class Notification(db.Model):
+    """A message to a member of staff: shown in the app, and emailed when SMTP is
+    configured (otherwise it waits in the outbox an administrator can see)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(sa.String(500))
+    link: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]
+    email_error: Mapped[str | None] = mapped_column(sa.String(255))
+
+    user: Mapped[User] = relationship()
