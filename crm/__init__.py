@@ -127,10 +127,10 @@ def register_blueprints(app: Flask) -> None:
     from crm.carers import bp as carers_bp
     from crm.dashboard import bp as dashboard_bp
     from crm.enquiries import bp as enquiries_bp
-    from crm.imports.views import bp as imports_bp
     from crm.main import bp as main_bp
     from crm.privacy import bp as privacy_bp
     from crm.public import bp as public_bp
+    from crm.uploads import bp as uploads_bp
 
     blueprints = (
         main_bp,
@@ -140,7 +140,7 @@ def register_blueprints(app: Flask) -> None:
         carers_bp,
         dashboard_bp,
         public_bp,
-        imports_bp,
+        uploads_bp,
         api_bp,
         privacy_bp,
     )

@@ -28,7 +28,7 @@ NAVIGATION = (
     NavItem("Households", "carers.index"),
     NavItem("Capacity", "carers.capacity"),
     NavItem("At risk", "carers.at_risk"),
-    NavItem("Import", "imports.tracker"),
+    NavItem("Import", "uploads.tracker"),
     NavItem("Users", "admin.users"),
     NavItem("Audit log", "admin.audit_log"),
     NavItem("Settings", "admin.settings"),

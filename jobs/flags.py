@@ -13,13 +13,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.settings import Settings, load_settings
+from crm.domain.settings import Settings
 from crm.domain.supervision import Duty
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.supervision import obligations_for
 from crm.models import Case, Flag, FlagKind, Household, Notification
+from crm.models.setting import load_settings
 
 DUTY_FLAGS = {
     Duty.SUPERVISION_VISIT: FlagKind.SUPERVISION_VISIT_OVERDUE,

@@ -54,9 +54,9 @@ def _form_field_names() -> list[str]:
     import crm.carers.forms  # noqa: F401
     import crm.dashboard.forms  # noqa: F401
     import crm.enquiries.forms  # noqa: F401
-    import crm.imports.forms  # noqa: F401
     import crm.privacy.forms  # noqa: F401
     import crm.public.forms  # noqa: F401
+    import crm.uploads.forms  # noqa: F401
 
     names: set[str] = set()
     stack = list(FlaskForm.__subclasses__())

@@ -186,7 +186,8 @@ def test_deactivating_a_user_keeps_the_account(admin_client, officer, db):
 def test_an_administrator_changes_a_stalled_limit(admin_client, db):
     from dataclasses import asdict
 
-    from crm.domain.settings import Settings, load_settings
+    from crm.domain.settings import Settings
+    from crm.models.setting import load_settings
 
     data = asdict(Settings()) | {"stage1_limit_days": 45}
     assert admin_client.post("/admin/settings", data=data).status_code == 302

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from crm.domain.settings import Settings, save_settings
+from crm.domain.settings import Settings
 from crm.domain.stages import EventKind, Step, replay
 from crm.domain.stalled import stalled_reasons
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.models import ActivityKind
+from crm.models.setting import save_settings
 from tests.factories import CaseFactory, advance
 
 K = EventKind

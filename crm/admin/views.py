@@ -16,9 +16,10 @@ from crm.admin.planning import all_campaigns, all_targets, set_targets
 from crm.admin.queries import audit_search, users_by_name
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
-from crm.domain.settings import Settings, load_settings, save_settings
+from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.models import Campaign, CarerType, JobRun, Notification, Role, User
+from crm.models.setting import load_settings, save_settings
 from crm.pagination import paginate
 from crm.timeutil import today
 

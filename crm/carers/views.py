@@ -19,7 +19,6 @@ from crm.carers.forms import (
 )
 from crm.carers.timeline import timeline
 from crm.domain.households import HouseholdRuleError, describe_terms, open_break
-from crm.domain.settings import is_demo_service
 from crm.extensions import db
 from crm.formatting import uk_date
 from crm.formfields import choices
@@ -35,6 +34,7 @@ from crm.models import (
     Role,
 )
 from crm.models.risk import latest_risk_model
+from crm.models.setting import is_demo_service
 from crm.pagination import paginate
 from crm.queries import risk as risk_scores
 from crm.queries.households import caseload as caseload_query

@@ -18,8 +18,8 @@ from crm import audit
 from crm.demo.carers import generate_households
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
-from crm.domain.settings import mark_demo_service
 from crm.extensions import db
+from crm.models.setting import mark_demo_service
 
 
 @dataclass(frozen=True)

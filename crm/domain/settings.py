@@ -1,16 +1,13 @@
 """Settings an administrator can change, with the defaults domain.md gives.
 
-Stored as one row per key in `settings`; any key not stored takes its default.
-Every rule that has a limit reads it from here, so a change applies everywhere.
+Stored as one row per key in `settings` (crm.models.setting loads them); any key
+not stored takes its default. Every rule that has a limit reads it from here, so
+a change applies everywhere.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-
-import sqlalchemy as sa
-
-from crm.extensions import db
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -65,42 +62,3 @@ SETTING_LABELS = {
         "Flag carer records for review this many years after deregistration (at least 10)"
     ),
 }
-
-
-def load_settings() -> Settings:
-    """The settings in force: stored values over the defaults."""
-    from crm.models.setting import Setting
-
-    stored = {row.key: row.value for row in db.session.scalars(sa.select(Setting))}
-    known = {f.name for f in fields(Settings)}
-    return replace(Settings(), **{k: int(v) for k, v in stored.items() if k in known})
-
-
-def save_settings(values: dict[str, int]) -> None:
-    """Store changed settings (the caller commits; the audit log records the change)."""
-    from crm.models.setting import Setting
-
-    for key, value in values.items():
-        row = db.session.get(Setting, key)
-        if row is None:
-            db.session.add(Setting(key=key, value=int(value)))
-        elif row.value != int(value):
-            row.value = int(value)
-
-
-#: Stored by `flask seed-demo`, so screens can warn that figures come from made-up data.
-DEMO_SERVICE_KEY = "demo_service"
-
-
-def is_demo_service() -> bool:
-    """True when the database holds `flask seed-demo` data."""
-    from crm.models.setting import Setting
-
-    return db.session.get(Setting, DEMO_SERVICE_KEY) is not None
-
-
-def mark_demo_service() -> None:
-    from crm.models.setting import Setting
-
-    if not is_demo_service():
-        db.session.add(Setting(key=DEMO_SERVICE_KEY, value=1))

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from crm.domain.settings import load_settings
 from crm.domain.stages import EventKind
 from crm.extensions import db
 from crm.models import (
@@ -23,6 +22,7 @@ from crm.models import (
     HouseholdMember,
     User,
 )
+from crm.models.setting import load_settings
 
 
 @dataclass

@@ -4,7 +4,6 @@ from flask_login import current_user
 from crm import audit
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
-from crm.domain.settings import load_settings
 from crm.domain.stages import EventKind, TransitionRefused
 from crm.domain.stalled import stalled_reasons
 from crm.enquiries import bp
@@ -43,6 +42,7 @@ from crm.models import (
     Role,
     User,
 )
+from crm.models.setting import load_settings
 from crm.pagination import paginate
 from crm.queries.cases import (
     case_list,

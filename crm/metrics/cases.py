@@ -12,12 +12,13 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.settings import Settings, load_settings
+from crm.domain.settings import Settings
 from crm.domain.stages import CaseState, Stage, Step, state_at
 from crm.domain.stalled import stalled_reasons
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.models import Activity, Case, StageEvent
+from crm.models.setting import load_settings
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 import sqlalchemy as sa
 
-from crm.domain.settings import Settings, load_settings
+from crm.domain.settings import Settings
 from crm.domain.stages import MILESTONES, EventKind
 from crm.domain.working_days import working_days_vector
 from crm.extensions import db
@@ -27,6 +27,7 @@ from crm.metrics.cases import stalled_cases
 from crm.metrics.places import places_on
 from crm.models import Case, Household
 from crm.models.case import step_date
+from crm.models.setting import load_settings
 from crm.timeutil import today
 
 

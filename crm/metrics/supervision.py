@@ -7,10 +7,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.settings import Settings, load_settings
+from crm.domain.settings import Settings
 from crm.domain.supervision import HouseholdRecord, Obligation, obligations
 from crm.extensions import db
 from crm.models import CarerEvent, CarerEventKind, CarerType, Household
+from crm.models.setting import load_settings
 
 VISITS = (CarerEventKind.SUPERVISION_VISIT, CarerEventKind.UNANNOUNCED_VISIT)
 

@@ -25,10 +25,11 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from crm import audit
-from crm.domain.settings import Settings, load_settings
+from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
 from crm.extensions import db
 from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
+from crm.models.setting import load_settings
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
 

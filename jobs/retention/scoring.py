@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from crm.domain.settings import Settings, load_settings
+from crm.domain.settings import Settings
+from crm.models.setting import load_settings
 from jobs.retention.data import load_history
 from jobs.retention.features import History, features_at
 from jobs.retention.model import TooLittleHistory, TrainedModel, train

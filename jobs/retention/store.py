@@ -8,10 +8,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.settings import load_settings
 from crm.extensions import db
 from crm.models import RiskModel, RiskScore
 from crm.models.risk import latest_risk_model
+from crm.models.setting import load_settings
 from jobs.retention.data import load_history
 from jobs.retention.features import features_at
 from jobs.retention.model import TooLittleHistory, TrainedModel, train

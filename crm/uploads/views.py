@@ -1,17 +1,13 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from crm import audit
-from crm.auth.access import restrict_blueprint
 from crm.extensions import db
-from crm.imports.forms import UploadForm
 from crm.imports.reading import FileRejected, read_table
 from crm.imports.tracker import COLUMNS, REQUIRED, import_tracker, refresh_statistics
-from crm.models import Role
 from crm.timeutil import today
-
-bp = Blueprint("imports", __name__, url_prefix="/imports")
-restrict_blueprint(bp, Role.MANAGER)
+from crm.uploads import bp
+from crm.uploads.forms import UploadForm
 
 SHOWN_ERRORS = 200
 
@@ -40,9 +36,9 @@ def tracker():
                     f"({result.unchanged} unchanged).",
                     "success",
                 )
-                return redirect(url_for("imports.tracker"))
+                return redirect(url_for("uploads.tracker"))
     return render_template(
-        "imports/tracker.html",
+        "uploads/tracker.html",
         form=form,
         result=result,
         columns=COLUMNS,

@@ -1,0 +1,43 @@
+"""Dependencies point inward (views -> services/queries -> domain/models), kept by
+import-linter's contracts in pyproject.toml rather than by good intentions."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lint(*contracts: str) -> int:
+    return lint_imports(
+        config_filename=str(ROOT / "pyproject.toml"),
+        limit_to_contracts=contracts,
+        no_cache=True,
+        no_logo=True,
+    )
+
+
+def test_every_import_contract_is_kept():
+    assert lint() == 0
+
+
+def test_the_contract_fails_when_the_core_imports_a_blueprint():
+    probe = ROOT / "crm" / "metrics" / f"_probe_{uuid.uuid4().hex}.py"
+    probe.write_text("from crm.carers import views  # noqa: F401\n")
+    try:
+        assert lint("core-points-inward") == 1
+    finally:
+        probe.unlink()
+    assert lint("core-points-inward") == 0
+
+
+def test_the_contract_fails_when_the_domain_reaches_for_the_database():
+    probe = ROOT / "crm" / "domain" / f"_probe_{uuid.uuid4().hex}.py"
+    probe.write_text("import sqlalchemy  # noqa: F401\n")
+    try:
+        assert lint("domain-is-pure") == 1
+    finally:
+        probe.unlink()
