@@ -3,107 +3,60 @@ reasons for leaving, kinds of record. Every one has a `.label` for the screens."
 
 from __future__ import annotations
 
-import enum
+from crm.domain.labelled import LabelledEnum
 
 
-class HouseholdStatus(enum.StrEnum):
+class HouseholdStatus(LabelledEnum):
     ACTIVE = "active"
-    ON_BREAK = "on_break"  # places not available
+    ON_BREAK = "on_break", "On a break"
     DEREGISTERED = "deregistered"
 
-    @property
-    def label(self) -> str:
-        return {"active": "Active", "on_break": "On a break", "deregistered": "Deregistered"}[
-            self.value
-        ]
 
-
-class CareCategory(enum.StrEnum):
-    SHORT_TERM = "short_term"
-    LONG_TERM = "long_term"
-    RESPITE = "respite"
+class CareCategory(LabelledEnum):
+    SHORT_TERM = "short_term", "Short-term / task-centred"
+    LONG_TERM = "long_term", "Long-term / permanent"
+    RESPITE = "respite", "Respite / short breaks"
     EMERGENCY = "emergency"
     PARENT_AND_CHILD = "parent_and_child"
     SIBLING_GROUP = "sibling_group"
-    SPECIALIST = "specialist"
-    UASC = "uasc"
-    SUPPORTED_LODGINGS = "supported_lodgings"
-
-    @property
-    def label(self) -> str:
-        return CATEGORY_LABELS[self]
+    SPECIALIST = "specialist", "Specialist / therapeutic"
+    UASC = "uasc", "Unaccompanied asylum-seeking children"
+    SUPPORTED_LODGINGS = "supported_lodgings", "Supported lodgings / staying put"
 
 
-CATEGORY_LABELS = {
-    CareCategory.SHORT_TERM: "Short-term / task-centred",
-    CareCategory.LONG_TERM: "Long-term / permanent",
-    CareCategory.RESPITE: "Respite / short breaks",
-    CareCategory.EMERGENCY: "Emergency",
-    CareCategory.PARENT_AND_CHILD: "Parent and child",
-    CareCategory.SIBLING_GROUP: "Sibling group",
-    CareCategory.SPECIALIST: "Specialist / therapeutic",
-    CareCategory.UASC: "Unaccompanied asylum-seeking children",
-    CareCategory.SUPPORTED_LODGINGS: "Supported lodgings / staying put",
-}
-
-
-class DeregistrationReason(enum.StrEnum):
+class DeregistrationReason(LabelledEnum):
     RETIREMENT = "retirement"
-    HEALTH_OR_PERSONAL = "health_or_personal"
-    CHILD_SGO_ADOPTION_STAYING_PUT = "child_sgo_adoption_staying_put"
-    TRANSFER_TO_IFA = "transfer_to_ifa"
-    TRANSFER_TO_OTHER_LA = "transfer_to_other_la"
+    HEALTH_OR_PERSONAL = "health_or_personal", "Health or personal circumstances"
+    CHILD_SGO_ADOPTION_STAYING_PUT = (
+        "child_sgo_adoption_staying_put",
+        "Child moved to SGO, adoption or staying put",
+    )
+    TRANSFER_TO_IFA = "transfer_to_ifa", "Transfer to an IFA"
+    TRANSFER_TO_OTHER_LA = "transfer_to_other_la", "Transfer to another local authority"
     UNHAPPY_WITH_SUPPORT = "unhappy_with_support"
     ALLEGATION = "allegation"
     FINANCIAL = "financial"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return DEREGISTRATION_REASON_LABELS[self]
 
-
-DEREGISTRATION_REASON_LABELS = {
-    DeregistrationReason.RETIREMENT: "Retirement",
-    DeregistrationReason.HEALTH_OR_PERSONAL: "Health or personal circumstances",
-    DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT: (
-        "Child moved to SGO, adoption or staying put"
-    ),
-    DeregistrationReason.TRANSFER_TO_IFA: "Transfer to an IFA",
-    DeregistrationReason.TRANSFER_TO_OTHER_LA: "Transfer to another local authority",
-    DeregistrationReason.UNHAPPY_WITH_SUPPORT: "Unhappy with support",
-    DeregistrationReason.ALLEGATION: "Allegation",
-    DeregistrationReason.FINANCIAL: "Financial",
-    DeregistrationReason.OTHER: "Other",
-}
-
-
-class InitiatedBy(enum.StrEnum):
+class InitiatedBy(LabelledEnum):
     """Who started a deregistration (Ofsted counts them apart)."""
 
-    CARER = "carer"
-    SERVICE = "service"
-
-    @property
-    def label(self) -> str:
-        return "The carer" if self is InitiatedBy.CARER else "The service"
+    CARER = "carer", "The carer"
+    SERVICE = "service", "The service"
 
 
-class PlacementEnding(enum.StrEnum):
+class PlacementEnding(LabelledEnum):
     PLANNED = "planned"
-    DISRUPTION = "disruption"
-
-    @property
-    def label(self) -> str:
-        return "Planned" if self is PlacementEnding.PLANNED else "Disruption (unplanned)"
+    DISRUPTION = "disruption", "Disruption (unplanned)"
 
 
-class CarerEventKind(enum.StrEnum):
+class CarerEventKind(LabelledEnum):
     SUPERVISION_VISIT = "supervision_visit"
     UNANNOUNCED_VISIT = "unannounced_visit"
     ANNUAL_REVIEW = "annual_review"
     TRAINING = "training"
-    TSD_COMPLETED = "tsd_completed"
+    TSD_COMPLETED = "tsd_completed", "TSD standards completed"
     ALLEGATION = "allegation"
     COMPLAINT = "complaint"
     RESPITE = "respite"
@@ -111,11 +64,3 @@ class CarerEventKind(enum.StrEnum):
     BUDDY = "buddy"
     OUT_OF_HOURS_CALL = "out_of_hours_call"
     SURVEY = "survey"
-
-    @property
-    def label(self) -> str:
-        return (
-            "TSD standards completed"
-            if self is CarerEventKind.TSD_COMPLETED
-            else self.value.replace("_", " ").capitalize()
-        )

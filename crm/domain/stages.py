@@ -16,47 +16,28 @@ importer, the demo generator, metrics and jobs all share one definition.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from crm.domain.labelled import LabelledEnum
 from crm.formatting import uk_date
 
 
-class EventKind(enum.StrEnum):
-    ENQUIRY = "enquiry"
+class EventKind(LabelledEnum):
+    ENQUIRY = "enquiry", "Enquiry received"
     FIRST_CONTACT = "first_contact"
-    INITIAL_VISIT = "initial_visit"
-    APPLICATION = "application"
-    STAGE2_START = "stage2_start"
-    PANEL = "panel"
-    APPROVAL = "approval"
+    INITIAL_VISIT = "initial_visit", "Initial home visit"
+    APPLICATION = "application", "Application received (Stage 1)"
+    STAGE2_START = "stage2_start", "Stage 2 assessment started"
+    PANEL = "panel", "Fostering panel"
+    APPROVAL = "approval", "Approved (agency decision)"
     WITHDRAWN_BY_APPLICANT = "withdrawn_by_applicant"
-    WITHDRAWN_BY_SERVICE = "withdrawn_by_service"
-    REJECTED = "rejected"
-    ON_HOLD = "on_hold"
+    WITHDRAWN_BY_SERVICE = "withdrawn_by_service", "Withdrawn by the service"
+    REJECTED = "rejected", "Rejected (panel / ADM)"
+    ON_HOLD = "on_hold", "Put on hold"
     RESUMED = "resumed"
 
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS[self]
-
-
-EVENT_LABELS = {
-    EventKind.ENQUIRY: "Enquiry received",
-    EventKind.FIRST_CONTACT: "First contact",
-    EventKind.INITIAL_VISIT: "Initial home visit",
-    EventKind.APPLICATION: "Application received (Stage 1)",
-    EventKind.STAGE2_START: "Stage 2 assessment started",
-    EventKind.PANEL: "Fostering panel",
-    EventKind.APPROVAL: "Approved (agency decision)",
-    EventKind.WITHDRAWN_BY_APPLICANT: "Withdrawn by applicant",
-    EventKind.WITHDRAWN_BY_SERVICE: "Withdrawn by the service",
-    EventKind.REJECTED: "Rejected (panel / ADM)",
-    EventKind.ON_HOLD: "Put on hold",
-    EventKind.RESUMED: "Resumed",
-}
 
 #: Milestones in the order a case must reach them; none may be skipped.
 MILESTONES: tuple[EventKind, ...] = (
@@ -70,23 +51,19 @@ MILESTONES: tuple[EventKind, ...] = (
 )
 
 
-class Stage(enum.StrEnum):
+class Stage(LabelledEnum):
     """Where a case is: the stage its latest milestone or exit put it in."""
 
-    ENQUIRY = "enquiry"
+    ENQUIRY = "enquiry", "New enquiry"
     CONTACTED = "contacted"
-    INITIAL_VISIT = "initial_visit"
-    STAGE1 = "stage1"
-    STAGE2 = "stage2"
-    PANEL = "panel"
+    INITIAL_VISIT = "initial_visit", "Initial visit done"
+    STAGE1 = "stage1", "Stage 1 checks"
+    STAGE2 = "stage2", "Stage 2 assessment"
+    PANEL = "panel", "Panel / awaiting decision"
     APPROVED = "approved"
     WITHDRAWN_BY_APPLICANT = "withdrawn_by_applicant"
     WITHDRAWN_BY_SERVICE = "withdrawn_by_service"
     REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return STAGE_LABELS[self]
 
     @property
     def is_closed(self) -> bool:
@@ -97,19 +74,6 @@ class Stage(enum.StrEnum):
         """Stage 1, Stage 2 or awaiting the panel/ADM: the stages that can stall."""
         return self in ASSESSMENT_STAGES
 
-
-STAGE_LABELS = {
-    Stage.ENQUIRY: "New enquiry",
-    Stage.CONTACTED: "Contacted",
-    Stage.INITIAL_VISIT: "Initial visit done",
-    Stage.STAGE1: "Stage 1 checks",
-    Stage.STAGE2: "Stage 2 assessment",
-    Stage.PANEL: "Panel / awaiting decision",
-    Stage.APPROVED: "Approved",
-    Stage.WITHDRAWN_BY_APPLICANT: "Withdrawn by applicant",
-    Stage.WITHDRAWN_BY_SERVICE: "Withdrawn by service",
-    Stage.REJECTED: "Rejected",
-}
 
 STAGE_AFTER_MILESTONE = {
     EventKind.ENQUIRY: Stage.ENQUIRY,

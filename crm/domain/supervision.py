@@ -14,36 +14,24 @@ are owed nothing.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from crm.domain.labelled import LabelledEnum
 from crm.domain.settings import Settings
 
 
-class Duty(enum.StrEnum):
+class Duty(LabelledEnum):
     SUPERVISION_VISIT = "supervision_visit"
     UNANNOUNCED_VISIT = "unannounced_visit"
     ANNUAL_REVIEW = "annual_review"
-    TSD = "tsd"
-
-    @property
-    def label(self) -> str:
-        return DUTY_LABELS[self]
+    TSD = "tsd", "TSD standards"
 
 
-DUTY_LABELS = {
-    Duty.SUPERVISION_VISIT: "Supervision visit",
-    Duty.UNANNOUNCED_VISIT: "Unannounced visit",
-    Duty.ANNUAL_REVIEW: "Annual review",
-    Duty.TSD: "TSD standards",
-}
-
-
-class Standing(enum.StrEnum):
-    OK = "ok"
+class Standing(LabelledEnum):
+    OK = "ok", "On track"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
 
@@ -72,6 +60,11 @@ class Obligation:
     @property
     def overdue(self) -> bool:
         return self.standing is Standing.OVERDUE
+
+    @property
+    def needs_attention(self) -> bool:
+        """Overdue or due soon: shown on lists."""
+        return self.standing is not Standing.OK
 
 
 def _standing(due_on: date, as_of: date, settings: Settings) -> Standing:

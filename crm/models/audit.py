@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.domain.labelled import LabelledEnum
 from crm.extensions import db
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import utcnow
 
 
-class AuditAction(enum.StrEnum):
+class AuditAction(LabelledEnum):
     VIEWED = "viewed"
     CREATED = "created"
     CHANGED = "changed"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.domain.labelled import LabelledEnum
 from crm.domain.stages import (
     EXITS,
     MILESTONES,
@@ -26,13 +26,9 @@ from crm.models.user import User
 from crm.timeutil import today, utcnow
 
 
-class CarerType(enum.StrEnum):
+class CarerType(LabelledEnum):
     MAINSTREAM = "mainstream"
-    KINSHIP = "kinship"
-
-    @property
-    def label(self) -> str:
-        return "Family and friends (kinship)" if self is CarerType.KINSHIP else "Mainstream"
+    KINSHIP = "kinship", "Family and friends (kinship)"
 
 
 class Case(db.Model):
@@ -148,6 +144,10 @@ class Case(db.Model):
     @property
     def is_open(self) -> bool:
         return not self.stage.is_closed
+
+    @property
+    def is_kinship(self) -> bool:
+        return self.carer_type is CarerType.KINSHIP
 
     def steps(self) -> list[Step]:
         return [Step(e.kind, e.occurred_on, e.reason) for e in self.events]
@@ -279,16 +279,12 @@ class HouseholdMember(db.Model):
     case: Mapped[Case] = relationship(back_populates="members")
 
 
-class ActivityKind(enum.StrEnum):
+class ActivityKind(LabelledEnum):
     CALL = "call"
     EMAIL = "email"
     VISIT = "visit"
     NOTE = "note"
-    TASK = "task"
-
-    @property
-    def label(self) -> str:
-        return "Follow-up task" if self is ActivityKind.TASK else self.value.capitalize()
+    TASK = "task", "Follow-up task"
 
 
 class Activity(db.Model):
@@ -310,28 +306,18 @@ class Activity(db.Model):
     case: Mapped[Case] = relationship(back_populates="activities")
     user: Mapped[User | None] = relationship()
 
+    @property
+    def is_task(self) -> bool:
+        return self.kind is ActivityKind.TASK
 
-class CheckKind(enum.StrEnum):
-    DBS = "dbs"
-    MEDICAL = "medical"
-    LOCAL_AUTHORITY = "local_authority"
+
+class CheckKind(LabelledEnum):
+    DBS = "dbs", "DBS (enhanced) check"
+    MEDICAL = "medical", "Medical (GP / adult health)"
+    LOCAL_AUTHORITY = "local_authority", "Local authority checks"
     PERSONAL_REFERENCE = "personal_reference"
     EMPLOYER_REFERENCE = "employer_reference"
-    EX_PARTNER_REFERENCE = "ex_partner_reference"
-
-    @property
-    def label(self) -> str:
-        return CHECK_LABELS[self]
-
-
-CHECK_LABELS = {
-    CheckKind.DBS: "DBS (enhanced) check",
-    CheckKind.MEDICAL: "Medical (GP / adult health)",
-    CheckKind.LOCAL_AUTHORITY: "Local authority checks",
-    CheckKind.PERSONAL_REFERENCE: "Personal reference",
-    CheckKind.EMPLOYER_REFERENCE: "Employer reference",
-    CheckKind.EX_PARTNER_REFERENCE: "Ex-partner reference",
-}
+    EX_PARTNER_REFERENCE = "ex_partner_reference", "Ex-partner reference"
 
 
 class Check(db.Model):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.domain.labelled import LabelledEnum
 from crm.extensions import db
 from crm.models.case import Case
 from crm.models.household import Household
@@ -16,29 +16,14 @@ from crm.models.user import User
 from crm.timeutil import utcnow
 
 
-class FlagKind(enum.StrEnum):
-    STALLED = "stalled"
+class FlagKind(LabelledEnum):
+    STALLED = "stalled", "Assessment stalled"
     FIRST_CONTACT_OVERDUE = "first_contact_overdue"
     SUPERVISION_VISIT_OVERDUE = "supervision_visit_overdue"
     UNANNOUNCED_VISIT_OVERDUE = "unannounced_visit_overdue"
     ANNUAL_REVIEW_OVERDUE = "annual_review_overdue"
-    TSD_OVERDUE = "tsd_overdue"
-    RETENTION_REVIEW = "retention_review"
-
-    @property
-    def label(self) -> str:
-        return FLAG_LABELS[self]
-
-
-FLAG_LABELS = {
-    FlagKind.STALLED: "Assessment stalled",
-    FlagKind.FIRST_CONTACT_OVERDUE: "First contact overdue",
-    FlagKind.SUPERVISION_VISIT_OVERDUE: "Supervision visit overdue",
-    FlagKind.UNANNOUNCED_VISIT_OVERDUE: "Unannounced visit overdue",
-    FlagKind.ANNUAL_REVIEW_OVERDUE: "Annual review overdue",
-    FlagKind.TSD_OVERDUE: "TSD standards overdue",
-    FlagKind.RETENTION_REVIEW: "Past statutory retention: review the record",
-}
+    TSD_OVERDUE = "tsd_overdue", "TSD standards overdue"
+    RETENTION_REVIEW = "retention_review", "Past statutory retention: review the record"
 
 
 class Flag(db.Model):

@@ -96,6 +96,14 @@ class Household(db.Model):
     def display_name(self) -> str:
         return " and ".join(c.full_name for c in self.carers) or self.reference
 
+    @property
+    def is_deregistered(self) -> bool:
+        return self.deregistration_date is not None
+
+    @property
+    def on_break(self) -> bool:
+        return self.status is HouseholdStatus.ON_BREAK
+
     @hybrid_method
     def current_on(self, day: date) -> bool:
         """Approved on or before `day` and not deregistered on or before it: the one

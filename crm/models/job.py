@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crm.domain.labelled import LabelledEnum
 from crm.extensions import db
 from crm.models.types import enum_column
 from crm.timeutil import utcnow
 
 
-class RunStatus(enum.StrEnum):
+class RunStatus(LabelledEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
@@ -38,6 +38,10 @@ class JobRun(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
 
     __audit_ignore__ = frozenset({"counts", "finished_at", "status", "error"})
+
+    @property
+    def failed(self) -> bool:
+        return self.status is RunStatus.FAILED
 
 
 class MetricsSnapshot(db.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -10,28 +9,17 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.domain.labelled import LabelledEnum
 from crm.extensions import db
 from crm.models.types import enum_column
 from crm.timeutil import utcnow
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     RECRUITMENT_OFFICER = "recruitment_officer"
     SUPERVISING_SOCIAL_WORKER = "supervising_social_worker"
     MANAGER = "manager"
     ADMINISTRATOR = "administrator"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.RECRUITMENT_OFFICER: "Recruitment officer",
-    Role.SUPERVISING_SOCIAL_WORKER: "Supervising social worker",
-    Role.MANAGER: "Manager",
-    Role.ADMINISTRATOR: "Administrator",
-}
 
 
 def new_session_token() -> str:
