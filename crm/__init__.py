@@ -124,9 +124,9 @@ def register_blueprints(app: Flask) -> None:
     from crm.admin import bp as admin_bp
     from crm.api import bp as api_bp
     from crm.auth import bp as auth_bp
-    from crm.carers import bp as carers_bp
+    from crm.cases import bp as cases_bp
     from crm.dashboard import bp as dashboard_bp
-    from crm.enquiries import bp as enquiries_bp
+    from crm.households import bp as households_bp
     from crm.main import bp as main_bp
     from crm.privacy import bp as privacy_bp
     from crm.public import bp as public_bp
@@ -136,8 +136,8 @@ def register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         admin_bp,
-        enquiries_bp,
-        carers_bp,
+        cases_bp,
+        households_bp,
         dashboard_bp,
         public_bp,
         uploads_bp,

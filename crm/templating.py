@@ -22,12 +22,12 @@ class NavItem:
 # Shown to a user only when the access rule lets them open the endpoint.
 NAVIGATION = (
     NavItem("Dashboard", "dashboard.index"),
-    NavItem("My cases", "enquiries.my_cases"),
-    NavItem("Cases", "enquiries.index"),
-    NavItem("My caseload", "carers.caseload"),
-    NavItem("Households", "carers.index"),
-    NavItem("Capacity", "carers.capacity"),
-    NavItem("At risk", "carers.at_risk"),
+    NavItem("My cases", "cases.my_cases"),
+    NavItem("Cases", "cases.index"),
+    NavItem("My caseload", "households.caseload"),
+    NavItem("Households", "households.index"),
+    NavItem("Capacity", "households.capacity"),
+    NavItem("At risk", "households.at_risk"),
     NavItem("Import", "uploads.tracker"),
     NavItem("Users", "admin.users"),
     NavItem("Audit log", "admin.audit_log"),

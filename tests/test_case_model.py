@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from crm.cases.services import approve_case
 from crm.domain.stages import EventKind, Stage, TransitionRefused
-from crm.enquiries.services import approve_case
 from crm.models import Household
 from tests.factories import CaseFactory, advance
 

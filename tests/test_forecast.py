@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from crm.cases.services import approve_case
 from crm.domain.stages import EventKind as K
-from crm.enquiries.services import approve_case
 from crm.metrics.forecast import (
     CaseHistory,
     back_test,

@@ -51,9 +51,9 @@ def _form_field_names() -> list[str]:
     """Every field name of every form in the app."""
     import crm.admin.forms  # noqa: F401
     import crm.auth.forms  # noqa: F401
-    import crm.carers.forms  # noqa: F401
+    import crm.cases.forms  # noqa: F401
     import crm.dashboard.forms  # noqa: F401
-    import crm.enquiries.forms  # noqa: F401
+    import crm.households.forms  # noqa: F401
     import crm.privacy.forms  # noqa: F401
     import crm.public.forms  # noqa: F401
     import crm.uploads.forms  # noqa: F401

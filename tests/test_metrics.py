@@ -31,8 +31,8 @@ from datetime import date
 
 import pytest
 
+from crm.cases.services import approve_case
 from crm.domain.stages import EventKind
-from crm.enquiries.services import approve_case
 from crm.metrics.engine import PeriodError, compute_metrics
 from crm.models import (
     ActivityKind,

@@ -9,9 +9,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.cases.services import approve_case
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
-from crm.enquiries.services import approve_case
 from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Placement
 from crm.privacy.services import apply_retention
 from tests.factories import CaseFactory, HouseholdFactory, advance

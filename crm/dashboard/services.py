@@ -61,14 +61,14 @@ def figures_for(period: Period) -> tuple[dict, datetime | None]:
 def tables_for(figures: dict, period: Period) -> dict[str, Table]:
     def deregistrations(reason: str) -> str:
         return url_for(
-            "carers.index",
+            "households.index",
             deregistered_from=period.start.isoformat(),
             deregistered_to=period.last_day.isoformat(),
             reason=reason or "none",
         )
 
     def high_risk(worker_id: int | None) -> str:
-        return url_for("carers.at_risk", worker=worker_id, band="high")
+        return url_for("households.at_risk", worker=worker_id, band="high")
 
     return dashboard_tables(figures, deregistrations, high_risk)
 

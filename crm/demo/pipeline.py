@@ -20,10 +20,10 @@ from datetime import date, timedelta
 
 from faker import Faker
 
+from crm.cases.services import approve_case
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
 from crm.domain.stages import EventKind
-from crm.enquiries.services import approve_case
 from crm.extensions import db
 from crm.models import ActivityKind, CarerType, Case, Household, HouseholdMember
 

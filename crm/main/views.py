@@ -12,8 +12,8 @@ from crm.timeutil import utcnow
 # Where each role starts its day, most specific first for users with several roles.
 HOME_BY_ROLE = (
     (Role.MANAGER, "dashboard.index"),
-    (Role.RECRUITMENT_OFFICER, "enquiries.my_cases"),
-    (Role.SUPERVISING_SOCIAL_WORKER, "carers.caseload"),
+    (Role.RECRUITMENT_OFFICER, "cases.my_cases"),
+    (Role.SUPERVISING_SOCIAL_WORKER, "households.caseload"),
     (Role.ADMINISTRATOR, "admin.users"),
 )
 

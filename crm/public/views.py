@@ -4,7 +4,7 @@ from flask import redirect, render_template, request, url_for
 
 from crm import audit
 from crm.auth.access import public
-from crm.enquiries.services import NewEnquiry, create_enquiry
+from crm.cases.services import NewEnquiry, create_enquiry
 from crm.extensions import db, limiter
 from crm.public import bp
 from crm.public.forms import RegisterInterestForm

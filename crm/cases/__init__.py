@@ -3,7 +3,7 @@ from flask import Blueprint
 from crm.auth.access import restrict_blueprint
 from crm.models import Role
 
-bp = Blueprint("enquiries", __name__, url_prefix="/cases")
+bp = Blueprint("cases", __name__, url_prefix="/cases")
 restrict_blueprint(bp, Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER)
 
-from crm.enquiries import views  # noqa: E402,F401
+from crm.cases import views  # noqa: E402,F401

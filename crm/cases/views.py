@@ -4,10 +4,8 @@ from flask_login import current_user
 from crm import audit
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
-from crm.domain.stages import EventKind, TransitionRefused
-from crm.domain.stalled import stalled_reasons
-from crm.enquiries import bp
-from crm.enquiries.forms import (
+from crm.cases import bp
+from crm.cases.forms import (
     ActivityForm,
     ApprovalForm,
     AssessmentForm,
@@ -18,7 +16,7 @@ from crm.enquiries.forms import (
     PanelForm,
     StepForm,
 )
-from crm.enquiries.services import (
+from crm.cases.services import (
     NewEnquiry,
     approve_case,
     create_enquiry,
@@ -26,6 +24,8 @@ from crm.enquiries.services import (
     merge_duplicate,
     tasks_due,
 )
+from crm.domain.stages import EventKind, TransitionRefused
+from crm.domain.stalled import stalled_reasons
 from crm.exports import FORMATS
 from crm.exports import export as export_table
 from crm.extensions import db
@@ -66,7 +66,7 @@ def _user_or_none(user_id: str | None) -> User | None:
 def my_cases():
     tasks = db.session.scalars(tasks_due(current_user, today())).all()
     return render_template(
-        "enquiries/my_cases.html", tasks=tasks, pagination=paginate(my_open_cases(current_user))
+        "cases/my_cases.html", tasks=tasks, pagination=paginate(my_open_cases(current_user))
     )
 
 
@@ -77,7 +77,7 @@ def index():
         [("none", "Unassigned"), *staff_choices(Role.RECRUITMENT_OFFICER)], blank="Anyone"
     )
     query = case_list(**form.data) if form.validate() else case_list()
-    return render_template("enquiries/index.html", form=form, pagination=paginate(query))
+    return render_template("cases/index.html", form=form, pagination=paginate(query))
 
 
 @bp.route("/export.<fmt>")
@@ -139,8 +139,8 @@ def new():
         else:
             db.session.commit()
             flash(f"Enquiry {case.reference} saved.", "success")
-            return redirect(url_for("enquiries.show", case_id=case.id))
-    return render_template("enquiries/new.html", form=form)
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form)
 
 
 @bp.route("/<int:case_id>")
@@ -159,7 +159,7 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         state, last_activity([case.id], today()).get(case.id), today(), settings
     )
     page = render_template(
-        "enquiries/show.html",
+        "cases/show.html",
         case=case,
         state=state,
         stalled=reasons,
@@ -184,7 +184,7 @@ def step(case_id: int, kind: str):
         )
     if event_kind not in case.state().allowed_next():
         flash(f"{event_kind.label} cannot be recorded for this case now.", "warning")
-        return redirect(url_for("enquiries.show", case_id=case.id))
+        return redirect(url_for("cases.show", case_id=case.id))
     if form.validate_on_submit():
         try:
             _record(case, event_kind, form)
@@ -193,8 +193,8 @@ def step(case_id: int, kind: str):
         else:
             db.session.commit()
             flash(f"{event_kind.label} recorded.", "success")
-            return redirect(url_for("enquiries.show", case_id=case.id))
-    return render_template("enquiries/step.html", case=case, form=form, kind=event_kind)
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/step.html", case=case, form=form, kind=event_kind)
 
 
 def _record(case: Case, kind: EventKind, form: StepForm) -> None:
@@ -223,7 +223,7 @@ def take(case_id: int):
     case.owner = current_user
     db.session.commit()
     flash(f"{case.reference} is now yours.", "success")
-    return redirect(url_for("enquiries.show", case_id=case.id))
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/activities", methods=["POST"])
@@ -240,7 +240,7 @@ def add_activity(case_id: int):
         )
         db.session.commit()
         flash("Added to the activity log.", "success")
-        return redirect(url_for("enquiries.show", case_id=case.id))
+        return redirect(url_for("cases.show", case_id=case.id))
     return _case_page(case, form, status=400)
 
 
@@ -253,8 +253,8 @@ def complete_task(case_id: int, activity_id: int):
     db.session.commit()
     flash("Task marked as done.", "success")
     if request.form.get("back") == "mine":
-        return redirect(url_for("enquiries.my_cases"))
-    return redirect(url_for("enquiries.show", case_id=case_id))
+        return redirect(url_for("cases.my_cases"))
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.route("/<int:case_id>/checks/new", methods=["GET", "POST"])
@@ -281,10 +281,10 @@ def edit_check(case_id: int, check_id: int | None = None):
         db.session.add(check)
         db.session.commit()
         flash(f"{check.kind.label} saved.", "success")
-        return redirect(url_for("enquiries.show", case_id=case.id) + "#checks")
+        return redirect(url_for("cases.show", case_id=case.id) + "#checks")
     heading = check.kind.label if check else "Add a check"
     return render_template(
-        "enquiries/case_form.html", case=case, form=form, heading=heading, anchor="#checks"
+        "cases/case_form.html", case=case, form=form, heading=heading, anchor="#checks"
     )
 
 
@@ -303,8 +303,8 @@ def add_member(case_id: int):
         case.members.append(member)
         db.session.commit()
         flash(f"{member.full_name} added to the household.", "success")
-        return redirect(url_for("enquiries.show", case_id=case.id))
-    return render_template("enquiries/case_form.html", case=case, form=form, heading="Add a person")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/case_form.html", case=case, form=form, heading="Add a person")
 
 
 ASSESSMENT_FIELDS = (
@@ -334,7 +334,7 @@ def assessment(case_id: int):
         )
         form.version.data = case.version
         return render_template(
-            "enquiries/case_form.html", case=case, form=form, heading="Assessment details"
+            "cases/case_form.html", case=case, form=form, heading="Assessment details"
         ), 409
     if form.validate_on_submit():
         case.assessing_worker = _user_or_none(form.assessing_worker.data)
@@ -343,9 +343,9 @@ def assessment(case_id: int):
         case.panel_booked_for = form.panel_booked_for.data
         db.session.commit()
         flash("Assessment details saved.", "success")
-        return redirect(url_for("enquiries.show", case_id=case.id))
+        return redirect(url_for("cases.show", case_id=case.id))
     return render_template(
-        "enquiries/case_form.html", case=case, form=form, heading="Assessment details"
+        "cases/case_form.html", case=case, form=form, heading="Assessment details"
     )
 
 
@@ -358,8 +358,8 @@ def resolve_duplicate(case_id: int):
         original = merge_duplicate(case, current_user, today())
         db.session.commit()
         flash(f"Merged into {original.reference}.", "success")
-        return redirect(url_for("enquiries.show", case_id=original.id))
+        return redirect(url_for("cases.show", case_id=original.id))
     keep_both(case)
     db.session.commit()
     flash("Kept as a separate case.", "success")
-    return redirect(url_for("enquiries.show", case_id=case.id))
+    return redirect(url_for("cases.show", case_id=case.id))

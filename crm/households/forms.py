@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from crm.enquiries.forms import not_in_future
+from crm.cases.forms import not_in_future
 from crm.formfields import CheckboxesField, Form, NumberRange, choices
 from crm.models import (
     CareCategory,

@@ -6,8 +6,12 @@ from flask_login import current_user
 from crm import audit
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
-from crm.carers import bp
-from crm.carers.forms import (
+from crm.domain.households import HouseholdRuleError, describe_terms, open_break
+from crm.extensions import db
+from crm.formatting import uk_date
+from crm.formfields import choices
+from crm.households import bp
+from crm.households.forms import (
     BreakForm,
     DeregisterForm,
     EndPlacementForm,
@@ -17,11 +21,7 @@ from crm.carers.forms import (
     ResidentForm,
     TermsForm,
 )
-from crm.carers.timeline import timeline
-from crm.domain.households import HouseholdRuleError, describe_terms, open_break
-from crm.extensions import db
-from crm.formatting import uk_date
-from crm.formfields import choices
+from crm.households.timeline import timeline
 from crm.metrics.places import capacity_on, places_by_household, places_on
 from crm.metrics.supervision import obligations_for
 from crm.models import (
@@ -78,7 +78,7 @@ def caseload():
     key = CASELOAD_SORTS.get(sort, CASELOAD_SORTS["due"])
     households.sort(key=lambda h: key(h, owed[h.id]))
     return render_template(
-        "carers/caseload.html", households=households, owed=owed, sort=sort, today=today()
+        "households/caseload.html", households=households, owed=owed, sort=sort, today=today()
     )
 
 
@@ -106,7 +106,7 @@ def index():
         query = with_overdue_work(query, today())
     pagination = paginate(query)
     owed = obligations_for(pagination.items, today())
-    return render_template("carers/index.html", form=form, pagination=pagination, owed=owed)
+    return render_template("households/index.html", form=form, pagination=pagination, owed=owed)
 
 
 @bp.route("/capacity")
@@ -120,7 +120,7 @@ def capacity():
         on = today()
     by_category, by_age = capacity_on(on)
     return render_template(
-        "carers/capacity.html",
+        "households/capacity.html",
         on=on,
         total=places_on(on),
         by_category=by_category,
@@ -150,7 +150,7 @@ def at_risk():
     if sort in RISK_SORTS:
         scores.sort(key=RISK_SORTS[sort])
     return render_template(
-        "carers/at_risk.html",
+        "households/at_risk.html",
         model=model,
         scores=scores,
         workers=workers,
@@ -166,7 +166,7 @@ def at_risk():
 def model_card():
     model = latest_risk_model()
     return render_template(
-        "carers/model_card.html",
+        "households/model_card.html",
         demo=is_demo_service(),
         model=model,
         message=None if model else risk_scores.why_no_model(),
@@ -188,7 +188,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
         (p.child_reference, p.child_reference) for p in household.placements if p.end_date is None
     )
     page = render_template(
-        "carers/show.html",
+        "households/show.html",
         household=household,
         owed=obligations_for([household], on)[household.id],
         places=places_by_household(on, only=[household.id]).get(household.id),
@@ -206,7 +206,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
 def _done(household: Household, message: str):
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("carers.show", household_id=household.id))
+    return redirect(url_for("households.show", household_id=household.id))
 
 
 @bp.route("/<int:household_id>/records", methods=["POST"])
@@ -256,7 +256,7 @@ def _change_placements(household: Household, form, message: str, change):
             flash(str(refused), "danger")
         else:
             return _done(household, message)
-    return redirect(url_for("carers.show", household_id=household.id) + "#placements")
+    return redirect(url_for("households.show", household_id=household.id) + "#placements")
 
 
 @bp.route("/<int:household_id>/placements/end", methods=["POST"])
@@ -293,7 +293,7 @@ def terms(household_id: int):
         )
         form.based_on.data = opened_on
         return render_template(
-            "carers/form.html",
+            "households/form.html",
             household=household,
             form=form,
             heading="Change the terms of approval",
@@ -315,7 +315,10 @@ def terms(household_id: int):
         else:
             return _done(household, "New terms of approval recorded.")
     return render_template(
-        "carers/form.html", household=household, form=form, heading="Change the terms of approval"
+        "households/form.html",
+        household=household,
+        form=form,
+        heading="Change the terms of approval",
     )
 
 
@@ -334,7 +337,7 @@ def add_resident(household_id: int):
         )
         return _done(household, f"{form.full_name.data.strip()} added to the household.")
     return render_template(
-        "carers/form.html",
+        "households/form.html",
         household=household,
         form=form,
         heading="Add someone who lives in the household",
@@ -347,7 +350,7 @@ def toggle_break(household_id: int):
     form = BreakForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
-        return redirect(url_for("carers.show", household_id=household.id))
+        return redirect(url_for("households.show", household_id=household.id))
     try:
         if open_break(household) is not None:
             household.end_break(form.on.data)
@@ -357,7 +360,7 @@ def toggle_break(household_id: int):
             message = "Break started: places not available."
     except HouseholdRuleError as refused:
         flash(str(refused), "danger")
-        return redirect(url_for("carers.show", household_id=household.id))
+        return redirect(url_for("households.show", household_id=household.id))
     return _done(household, message)
 
 
@@ -378,5 +381,5 @@ def deregister(household_id: int):
         else:
             return _done(household, "Household deregistered. The record is kept for 10 years.")
     return render_template(
-        "carers/form.html", household=household, form=form, heading="Deregister this household"
+        "households/form.html", household=household, form=form, heading="Deregister this household"
     )
