@@ -9,6 +9,8 @@ from wtforms import SelectChoice, StringField, TelField, validators, widgets
 from wtforms.fields import SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from crm.timeutil import today
+
 # A UK postcode, loosely: outward code, space optional, inward code.
 POSTCODE = r"^\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\s*$"
 
@@ -49,6 +51,11 @@ def postcode_field(required: bool = False) -> StringField:
     )
 
 
+def not_in_future(form, field) -> None:
+    if field.data and field.data > today():
+        raise ValidationError("The date cannot be in the future.")
+
+
 class NumberRange(validators.NumberRange):
     """WTForms' NumberRange, which raised OverflowError (a 500) on a number too big to
     be a float, such as a hundred 9s typed into a box; found by the fuzz tests."""
@@ -77,3 +84,31 @@ class Form(FlaskForm):
             filters = unbound_field.kwargs.get("filters", ())
             unbound_field.kwargs["filters"] = (_without_nul, *filters)
             return unbound_field.bind(form=form, **options)
+
+
+class FilterForm(Form):
+    """Filters read from a list page's query string. A GET changes nothing, so no CSRF
+    token; a bad value is shown with its error and the list is shown unfiltered.
+
+    Subclasses fill choices that come from the database in `fill_choices`."""
+
+    class Meta:
+        csrf = False
+
+    @classmethod
+    def from_args(cls, args) -> FilterForm:
+        form = cls(args)
+        form.fill_choices()
+        return form
+
+    def fill_choices(self) -> None:
+        """Set the choices of selects whose options live in the database."""
+
+    def filters(self) -> dict:
+        """The valid filters by field name, or none at all when any is invalid."""
+        return dict(self.data) if self.validate() else {}
+
+
+def form_errors(form: FlaskForm) -> str:
+    """Every error on a form as one sentence, for a flash message."""
+    return " ".join(e for errors in form.errors.values() for e in errors)

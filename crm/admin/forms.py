@@ -24,7 +24,7 @@ from crm.auth.forms import strong_password
 from crm.auth.services import normalise_email
 from crm.domain.settings import SETTING_LABELS, SETTING_MINIMUMS, Settings
 from crm.extensions import db
-from crm.formfields import CheckboxesField, Form, NumberRange, choices
+from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices
 from crm.models import AuditAction, Campaign, Role, User
 
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
@@ -60,10 +60,7 @@ class NewUserForm(UserForm):
     )
 
 
-class AuditSearchForm(Form):
-    class Meta:
-        csrf = False  # a GET search changes nothing
-
+class AuditSearchForm(FilterForm):
     user = StringField("User email contains", validators=[Optional(), Length(max=254)])
     action = SelectField(
         "Action",

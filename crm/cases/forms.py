@@ -22,24 +22,26 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from crm.auth.services import staff_choices
 from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
-from crm.formfields import CheckboxesField, Form, NumberRange, choices, phone_field, postcode_field
+from crm.formfields import (
+    CheckboxesField,
+    FilterForm,
+    Form,
+    NumberRange,
+    choices,
+    not_in_future,
+    phone_field,
+    postcode_field,
+)
 from crm.metrics.engine import COUNTED_STEPS
-from crm.models import ActivityKind, CareCategory, CarerType, CheckKind
+from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
 from crm.timeutil import today
 
 
-def not_in_future(form, field) -> None:
-    if field.data and field.data > today():
-        raise ValidationError("The date cannot be in the future.")
-
-
-class CaseFilterForm(Form):
+class CaseFilterForm(FilterForm):
     """The filters on the case list; read from the query string."""
-
-    class Meta:
-        csrf = False
 
     q = StringField(
         "Search",
@@ -90,6 +92,11 @@ class CaseFilterForm(Form):
     )
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
+
+    def fill_choices(self) -> None:
+        self.owner.choices = choices(
+            [("none", "Unassigned"), *staff_choices(Role.RECRUITMENT_OFFICER)], blank="Anyone"
+        )
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -72,11 +72,8 @@ def my_cases():
 
 @bp.route("/")
 def index():
-    form = CaseFilterForm(request.args)
-    form.owner.choices = choices(
-        [("none", "Unassigned"), *staff_choices(Role.RECRUITMENT_OFFICER)], blank="Anyone"
-    )
-    query = case_list(**form.data) if form.validate() else case_list()
+    form = CaseFilterForm.from_args(request.args)
+    query = case_list(**form.filters())
     return render_template("cases/index.html", form=form, pagination=paginate(query))
 
 
@@ -85,11 +82,7 @@ def export(fmt: str):
     """The case list as filtered on screen, to CSV or XLSX (audited)."""
     if fmt not in FORMATS:
         abort(404)
-    form = CaseFilterForm(request.args)
-    form.owner.choices = choices(
-        [("none", "Unassigned"), *staff_choices(Role.RECRUITMENT_OFFICER)], blank="Anyone"
-    )
-    query = case_list(**form.data) if form.validate() else case_list()
+    query = case_list(**CaseFilterForm.from_args(request.args).filters())
     rows = [
         (
             c.reference,

@@ -6,7 +6,7 @@ from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Optional, Regexp, ValidationError
 
 from crm.domain.periods import financial_year
-from crm.formfields import Form, NumberRange
+from crm.formfields import FilterForm, NumberRange
 from crm.metrics.engine import Period, make_period
 from crm.timeutil import today
 
@@ -16,11 +16,8 @@ def sensible_date(form, field) -> None:
         raise ValidationError("Give a date between 1950 and 2100.")
 
 
-class PeriodForm(Form):
+class PeriodForm(FilterForm):
     """The period the dashboard shows; read from the query string."""
-
-    class Meta:
-        csrf = False
 
     date_from = DateField("From", validators=[Optional(), sensible_date])
     date_to = DateField("To", validators=[Optional(), sensible_date])
@@ -42,11 +39,8 @@ class PeriodForm(Form):
             raise ValidationError("The end date is before the start date.")
 
 
-class SummaryMonthForm(Form):
+class SummaryMonthForm(FilterForm):
     """Which month the printable summary covers (default: the last complete month)."""
-
-    class Meta:
-        csrf = False
 
     month = StringField(
         "Month",
@@ -75,11 +69,8 @@ class SummaryMonthForm(Form):
         return make_period(first, last, as_of), make_period(year_start, last, as_of)
 
 
-class OfstedYearForm(Form):
+class OfstedYearForm(FilterForm):
     """The financial year of the Ofsted return (default: the last complete one)."""
-
-    class Meta:
-        csrf = False
 
     year = IntegerField(
         "Financial year starting April",

@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from crm.cases.forms import not_in_future
-from crm.formfields import CheckboxesField, Form, NumberRange, choices
+from crm.auth.services import staff_choices
+from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices, not_in_future
 from crm.models import (
     CareCategory,
     CarerEventKind,
@@ -24,6 +24,7 @@ from crm.models import (
     HouseholdStatus,
     InitiatedBy,
     PlacementEnding,
+    Role,
 )
 from crm.timeutil import today
 
@@ -39,10 +40,7 @@ OUTCOMES = [
 ]
 
 
-class HouseholdFilterForm(Form):
-    class Meta:
-        csrf = False
-
+class HouseholdFilterForm(FilterForm):
     q = StringField(
         "Search",
         validators=[Optional(), Length(max=100)],
@@ -70,6 +68,10 @@ class HouseholdFilterForm(Form):
         validators=[Optional()],
     )
     overdue = BooleanField("Only with overdue work")
+
+    def fill_choices(self) -> None:
+        self.worker.choices = choices(staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Anyone")
+
     current_on = DateField("Approved and not deregistered on", validators=[Optional()])
     approved_from = DateField("Approved from", validators=[Optional()])
     approved_to = DateField("Approved to", validators=[Optional()])

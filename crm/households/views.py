@@ -9,7 +9,7 @@ from crm.auth.services import staff_choices
 from crm.domain.households import HouseholdRuleError, describe_terms, open_break
 from crm.extensions import db
 from crm.formatting import uk_date
-from crm.formfields import choices
+from crm.formfields import choices, form_errors
 from crm.households import bp
 from crm.households.forms import (
     BreakForm,
@@ -38,7 +38,7 @@ from crm.models.setting import is_demo_service
 from crm.pagination import paginate
 from crm.queries import risk as risk_scores
 from crm.queries.households import caseload as caseload_query
-from crm.queries.households import household_list, with_overdue_work
+from crm.queries.households import household_list
 from crm.timeutil import today
 
 CASELOAD_SORTS = {
@@ -82,29 +82,10 @@ def caseload():
     )
 
 
-HOUSEHOLD_FILTERS = (
-    "q",
-    "status",
-    "worker",
-    "category",
-    "deregistered_from",
-    "deregistered_to",
-    "reason",
-    "current_on",
-    "approved_from",
-    "approved_to",
-)
-
-
 @bp.route("/")
 def index():
-    form = HouseholdFilterForm(request.args)
-    form.worker.choices = choices(staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Anyone")
-    filters = form.data if form.validate() else {}
-    query = household_list(**{k: filters.get(k) for k in HOUSEHOLD_FILTERS})
-    if filters.get("overdue"):
-        query = with_overdue_work(query, today())
-    pagination = paginate(query)
+    form = HouseholdFilterForm.from_args(request.args)
+    pagination = paginate(household_list(**form.filters()))
     owed = obligations_for(pagination.items, today())
     return render_template("households/index.html", form=form, pagination=pagination, owed=owed)
 
@@ -248,7 +229,7 @@ def add_placement(household_id: int):
 def _change_placements(household: Household, form, message: str, change):
     """Validate, apply the change through the rules, and say what happened either way."""
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+        flash(form_errors(form), "danger")
     else:
         try:
             change()
@@ -349,7 +330,7 @@ def toggle_break(household_id: int):
     household = editable_household_or_403(household_id)
     form = BreakForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+        flash(form_errors(form), "danger")
         return redirect(url_for("households.show", household_id=household.id))
     try:
         if open_break(household) is not None:

@@ -1,13 +1,10 @@
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from crm.formfields import Form
+from crm.formfields import FilterForm, Form
 
 
-class PersonSearchForm(Form):
-    class Meta:
-        csrf = False
-
+class PersonSearchForm(FilterForm):
     q = StringField(
         "Name, email or reference",
         validators=[Optional(), Length(min=2, max=100, message="Type 2 to 100 characters.")],

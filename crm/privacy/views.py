@@ -3,6 +3,7 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from crm.extensions import db
+from crm.formfields import form_errors
 from crm.models import Case, Household
 from crm.privacy import bp
 from crm.privacy.forms import ErasureForm, PersonSearchForm
@@ -43,7 +44,7 @@ def erase(case_id: int):
     form = ErasureForm()
     if not form.validate_on_submit():
         flash(
-            "Not erased: " + " ".join(e for errors in form.errors.values() for e in errors),
+            "Not erased: " + form_errors(form),
             "danger",
         )
         return redirect(url_for("privacy.index", q=case.reference))

@@ -26,55 +26,60 @@ def household_list(
     status: str | None = None,
     worker: str | None = None,
     category: str | None = None,
-    deregistered_from: date | None = None,
-    deregistered_to: date | None = None,
-    reason: str | None = None,
+    overdue: bool = False,
     current_on: date | None = None,
     approved_from: date | None = None,
     approved_to: date | None = None,
+    deregistered_from: date | None = None,
+    deregistered_to: date | None = None,
+    reason: str | None = None,
 ) -> sa.Select:
+    """Households matching every filter given, by reference. `current_on` is the
+    metrics' own rule, so a household figure's link lists exactly what it counted."""
+    wanted = [
+        _matches(q) if q else None,
+        _with_status(status) if status else None,
+        Household.supervising_worker_id == int(worker) if worker else None,
+        Household.id.in_(_current_terms_with(category)) if category else None,
+        Household.current_on(current_on) if current_on else None,
+        Household.approval_date >= approved_from if approved_from else None,
+        Household.approval_date <= approved_to if approved_to else None,
+        Household.deregistration_date >= deregistered_from if deregistered_from else None,
+        Household.deregistration_date <= deregistered_to if deregistered_to else None,
+        _left_because(reason) if reason else None,
+    ]
     query = (
         sa.select(Household)
         .options(selectinload(Household.carers), joinedload(Household.supervising_worker))
+        .where(*(condition for condition in wanted if condition is not None))
         .order_by(Household.reference)
     )
-    if q:
-        like = f"%{q.strip()}%"
-        carer_match = sa.select(Carer.household_id).where(Carer.full_name.ilike(like))
-        resident_match = sa.select(Resident.household_id).where(Resident.full_name.ilike(like))
-        query = query.where(
-            sa.or_(
-                Household.reference.ilike(like),
-                Household.postcode.ilike(like),
-                Household.id.in_(carer_match),
-                Household.id.in_(resident_match),
-            )
-        )
+    return with_overdue_work(query, today()) if overdue else query
+
+
+def _matches(q: str) -> sa.ColumnElement[bool]:
+    """Reference, postcode, or the name of anyone in the household."""
+    like = f"%{q.strip()}%"
+    return sa.or_(
+        Household.reference.ilike(like),
+        Household.postcode.ilike(like),
+        Household.id.in_(sa.select(Carer.household_id).where(Carer.full_name.ilike(like))),
+        Household.id.in_(sa.select(Resident.household_id).where(Resident.full_name.ilike(like))),
+    )
+
+
+def _with_status(status: str) -> sa.ColumnElement[bool]:
     if status == "current":
-        query = query.where(Household.current_on(today()))
-    elif status:
-        query = query.where(Household.status == HouseholdStatus(status))
-    if worker:
-        query = query.where(Household.supervising_worker_id == int(worker))
-    if category:
-        query = query.where(Household.id.in_(_current_terms_with(category)))
-    if current_on:
-        query = query.where(Household.current_on(current_on))
-    if approved_from:
-        query = query.where(Household.approval_date >= approved_from)
-    if approved_to:
-        query = query.where(Household.approval_date <= approved_to)
-    if deregistered_from:
-        query = query.where(Household.deregistration_date >= deregistered_from)
-    if deregistered_to:
-        query = query.where(Household.deregistration_date <= deregistered_to)
+        return Household.current_on(today())
+    return Household.status == HouseholdStatus(status)
+
+
+def _left_because(reason: str) -> sa.ColumnElement[bool]:
     if reason == "none":
-        query = query.where(
+        return sa.and_(
             Household.deregistration_date.isnot(None), Household.deregistration_reason.is_(None)
         )
-    elif reason:
-        query = query.where(Household.deregistration_reason == DeregistrationReason(reason))
-    return query
+    return Household.deregistration_reason == DeregistrationReason(reason)
 
 
 def _current_terms_with(category: str) -> sa.Select:
