@@ -45,6 +45,8 @@ from crm.models import (
 from crm.models.setting import load_settings
 from crm.pagination import paginate
 from crm.queries.cases import (
+    CASE_EXPORT_HEADERS,
+    case_export_rows,
     case_list,
     my_open_cases,
 )
@@ -83,40 +85,10 @@ def export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     query = case_list(**CaseFilterForm.from_args(request.args).filters())
-    rows = [
-        (
-            c.reference,
-            c.display_name,
-            c.stage.label,
-            c.carer_type.value,
-            c.source,
-            c.enquiry_date,
-            c.first_contact_date,
-            c.application_date,
-            c.approval_date,
-            c.outcome_date,
-            c.owner.full_name if c.owner else "",
-        )
-        for c in db.session.scalars(query)
-    ]
+    rows = case_export_rows(db.session.scalars(query))
     response = export_table("cases", fmt, CASE_EXPORT_HEADERS, rows, "Case list")
     db.session.commit()
     return response
-
-
-CASE_EXPORT_HEADERS = [
-    "reference",
-    "name",
-    "stage",
-    "carer_type",
-    "source",
-    "enquiry_date",
-    "first_contact_date",
-    "application_date",
-    "approval_date",
-    "outcome_date",
-    "officer",
-]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -293,6 +293,9 @@ class Placement(db.Model):
     end_date: Mapped[date | None]
     ending: Mapped[PlacementEnding | None] = mapped_column(enum_column(PlacementEnding, 20))
 
+    #: The child is a third party: a subject access export withholds who they are.
+    __export_withhold__ = frozenset({"child_reference"})
+
     household: Mapped[Household] = relationship(back_populates="placements")
 
     @hybrid_method

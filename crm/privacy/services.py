@@ -30,6 +30,7 @@ from crm.domain.stages import EXITS
 from crm.extensions import db
 from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
 from crm.models.setting import load_settings
+from crm.privacy.records import records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
 
@@ -40,13 +41,19 @@ class ErasureRefused(ValueError):
     """Erasure the law or the service's duties do not allow; the message says why."""
 
 
-def _row(obj: db.Model, leave_out: frozenset[str] = frozenset()) -> dict:
-    hidden = getattr(obj, "__audit_redact__", frozenset()) | leave_out
+def _row(obj: db.Model) -> dict:
+    """A record's columns, less secrets, with third parties' details withheld."""
+    hidden = getattr(obj, "__audit_redact__", frozenset())
+    withheld = getattr(obj, "__export_withhold__", frozenset())
     return {
-        c.key: audit.plain(getattr(obj, c.key))
+        c.key: WITHHELD if c.key in withheld else audit.plain(getattr(obj, c.key))
         for c in sa.inspect(obj).mapper.column_attrs
         if c.key not in hidden
     }
+
+
+def _sections(root: db.Model) -> dict[str, list[dict]]:
+    return {name: [_row(r) for r in rows] for name, rows in records_about(root).items()}
 
 
 def _audit_trail(entity_type: str, ids: list[int]) -> list[dict]:
@@ -78,10 +85,7 @@ def case_record(case: Case) -> dict:
     """Everything held about the people on one case (applicants and household)."""
     return {
         "case": _row(case),
-        "household_members": [_row(m) for m in case.members],
-        "stage_events": [_row(e) for e in case.events],
-        "activities": [_row(a) for a in case.activities],
-        "checks": [_row(c) for c in case.checks],
+        **_sections(case),
         "access_log": _audit_trail("Case", [case.id]),
     }
 
@@ -90,12 +94,7 @@ def household_record(household: Household) -> dict:
     """Everything held about an approved household, children's identities withheld."""
     return {
         "household": _row(household),
-        "carers": [_row(c) for c in household.carers],
-        "residents": [_row(r) for r in household.residents],
-        "terms_of_approval": [_row(t) for t in household.terms_history],
-        "placements": [{**_row(p), "child_reference": WITHHELD} for p in household.placements],
-        "breaks": [_row(b) for b in household.breaks],
-        "records": [_row(e) for e in household.events],
+        **_sections(household),
         "access_log": _audit_trail("Household", [household.id]),
         **({"application": case_record(household.case)} if household.case else {}),
     }
@@ -151,10 +150,9 @@ def _scrub_audit(entity_type: str, ids: list[int]) -> None:
 
 def _scrub_case_audit(case: Case) -> None:
     _scrub_audit("Case", [case.id])
-    _scrub_audit("HouseholdMember", [m.id for m in case.members])
-    _scrub_audit("Activity", [a.id for a in case.activities])
-    _scrub_audit("Check", [c.id for c in case.checks])
-    _scrub_audit("StageEvent", [e.id for e in case.events])
+    for rows in records_about(case).values():
+        if rows:
+            _scrub_audit(type(rows[0]).__name__, [row.id for row in rows])
 
 
 def erase_case(case: Case, reason: str) -> None:
