@@ -49,13 +49,7 @@ def test_a_households_records_flags_and_risk_scores_are_all_exported(db):
     )
     household.start_placement("CH123", date(2024, 2, 1), today_=LATER)
     db.session.add(
-        Flag(
-            kind=FlagKind.TSD_OVERDUE,
-            household_id=household.id or None,
-            reason="x",
-            raised_on=date(2025, 1, 1),
-            household=household,
-        )
+        Flag(kind=FlagKind.TSD_OVERDUE, household=household, reason="x", raised_on=LATER)
     )
     db.session.flush()
     bundle = household_record(household)
