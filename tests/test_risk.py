@@ -157,3 +157,21 @@ def test_the_list_can_be_sorted_by_name(service):
 def test_the_demo_warning_appears_only_on_demo_data(manager_client, db):
     page = manager_client.get("/households/model-card").get_data(as_text=True)
     assert "say nothing about real carers" not in page
+
+
+def test_the_model_card_lists_the_features_the_chosen_model_reads(service):
+    from jobs.retention.features import FEATURE_WORDS
+
+    app, _, _ = service
+    page = (
+        client_for(app, "manager@demo.hearth").get("/households/model-card").get_data(as_text=True)
+    )
+    model = _db.session.scalar(sa.select(RiskModel))
+    uses = model.summary["uses"]
+    assert uses and all(words in page for words in uses)
+    if model.summary["name"] == "baseline_age":
+        assert uses == [FEATURE_WORDS["eldest_carer_age"]]
+        assert "rank carers by age" in page
+    else:
+        assert uses == list(FEATURE_WORDS.values())
+        assert "rank carers by age" not in page

@@ -20,30 +20,32 @@ from crm.models.spans import running_on
 
 YEAR = pd.Timedelta(days=365)
 
-FEATURES = [
-    "eldest_carer_age",
-    "years_fostering",
-    "kinship",
-    "approved_places",
-    "filled_places",
-    "utilisation",
-    "placements_started_12m",
-    "disruptions_12m",
-    "days_without_child",
-    "days_since_visit",
-    "visits_12m",
-    "days_since_unannounced",
-    "days_since_review",
-    "training_hours_12m",
-    "months_without_tsd",
-    "allegations_12m",
-    "allegations_ever",
-    "complaints_12m",
-    "respite_12m",
-    "support_12m",
-    "last_survey_score",
-    "on_break",
-]
+#: Every feature the models may use, with the words the model card shows for it.
+FEATURE_WORDS: dict[str, str] = {
+    "eldest_carer_age": "the eldest carer's age",
+    "years_fostering": "years fostering",
+    "kinship": "kinship or mainstream",
+    "approved_places": "approved places",
+    "filled_places": "places filled",
+    "utilisation": "utilisation",
+    "placements_started_12m": "placements started in the last 12 months",
+    "disruptions_12m": "placement disruptions in the last 12 months",
+    "days_without_child": "days without a child placed",
+    "days_since_visit": "days since the last supervision visit",
+    "visits_12m": "supervision visits in the last 12 months",
+    "days_since_unannounced": "days since the last unannounced visit",
+    "days_since_review": "days since the last annual review",
+    "training_hours_12m": "training hours in the last 12 months",
+    "months_without_tsd": "months without TSD standards completed",
+    "allegations_12m": "allegations in the last 12 months",
+    "allegations_ever": "allegations ever",
+    "complaints_12m": "complaints in the last 12 months",
+    "respite_12m": "respite in the last 12 months",
+    "support_12m": "support groups, buddying and out-of-hours calls in the last 12 months",
+    "last_survey_score": "the last carer survey score",
+    "on_break": "being on a break",
+}
+FEATURES = list(FEATURE_WORDS)
 
 SUPPORT_KINDS = ("support_group", "buddy", "out_of_hours_call")
 VISIT_KINDS = ("supervision_visit", "unannounced_visit")

@@ -57,6 +57,10 @@ class Evaluation:
         }
 
 
+#: The age-only model every other model must beat.
+BASELINE = "baseline_age"
+
+
 @dataclass
 class TrainedModel:
     name: str
@@ -68,6 +72,11 @@ class TrainedModel:
 
     def predict(self, features: pd.DataFrame) -> np.ndarray:
         return self.estimator.predict_proba(features[FEATURES])[:, 1]
+
+    @property
+    def uses(self) -> list[str]:
+        """The features this model reads: the baseline reads only age."""
+        return ["eldest_carer_age"] if self.name == BASELINE else list(FEATURES)
 
 
 def candidates() -> dict[str, object]:
@@ -82,7 +91,7 @@ def candidates() -> dict[str, object]:
 
     age_only = ColumnTransformer([("age", impute(), ["eldest_carer_age"])])
     return {
-        "baseline_age": calibrated(make_pipeline(age_only, LogisticRegression())),
+        BASELINE: calibrated(make_pipeline(age_only, LogisticRegression())),
         "logistic": calibrated(
             make_pipeline(impute(), StandardScaler(), LogisticRegression(C=0.3, max_iter=2000))
         ),

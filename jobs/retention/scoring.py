@@ -7,8 +7,8 @@ from datetime import date
 from crm.domain.settings import Settings
 from crm.models.setting import load_settings
 from jobs.retention.data import load_history
-from jobs.retention.features import History, features_at
-from jobs.retention.model import TooLittleHistory, TrainedModel, train
+from jobs.retention.features import FEATURE_WORDS, History, features_at
+from jobs.retention.model import BASELINE, TooLittleHistory, TrainedModel, train
 from jobs.retention.reasons import explain
 
 
@@ -29,7 +29,9 @@ def model_summary(model: TrainedModel) -> dict:
         "roc_auc": chosen.roc_auc,
         "pr_auc": chosen.pr_auc,
         "brier": chosen.brier,
-        "baseline_roc_auc": model.evaluations["baseline_age"].roc_auc,
+        "baseline_roc_auc": model.evaluations[BASELINE].roc_auc,
+        "baseline_chosen": model.name == BASELINE,
+        "uses": [FEATURE_WORDS[name] for name in model.uses],
         "evaluations": {name: e.as_dict() for name, e in model.evaluations.items()},
         "counts": model.counts,
     }
