@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from crm.extensions import db
-from crm.models import Case, CarerEventKind, Flag, FlagKind, Household
+from crm.models import CarerEventKind, Case, Flag, FlagKind, Household
 from crm.privacy.records import NOT_THEIRS
 from crm.privacy.services import case_record, household_record
 from tests.factories import CaseFactory, HouseholdFactory

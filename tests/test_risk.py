@@ -160,7 +160,7 @@ def test_the_demo_warning_appears_only_on_demo_data(manager_client, db):
 
 
 def test_the_model_card_lists_the_features_the_chosen_model_reads(service):
-    from html import escape
+    from markupsafe import escape
 
     from jobs.retention.features import FEATURE_WORDS
 
