@@ -66,8 +66,14 @@ def _fill_instance_defaults(app: Flask) -> None:
     production = app.config.get("ENV_NAME") == "production"
     if production:
         missing = [k for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not app.config.get(k)]
+        if app.config.get("MAIL_SERVER") and not app.config.get("PUBLIC_URL"):
+            missing.append("PUBLIC_URL")
         if missing:
-            names = {"SECRET_KEY": "SECRET_KEY", "SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+            names = {
+                "SECRET_KEY": "SECRET_KEY",
+                "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+                "PUBLIC_URL": "HEARTH_PUBLIC_URL (for links in emails)",
+            }
             raise ConfigurationError(
                 "Production needs " + " and ".join(names[m] for m in missing) + " to be set"
             )

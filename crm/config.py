@@ -51,6 +51,8 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "hearth@localhost"
+    # Where staff reach Hearth, so links in emails open (HEARTH_PUBLIC_URL).
+    PUBLIC_URL: str | None = "http://127.0.0.1:5000"
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -74,6 +76,7 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
+    PUBLIC_URL = "https://hearth.test"
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_TIME_COST = 1
@@ -86,6 +89,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    PUBLIC_URL = None  # must be set when email is on: a guessed address would mislead
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     ALLOW_DEMO_USERS = False
@@ -111,6 +115,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "MAIL_USERNAME": ("MAIL_USERNAME", str),
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "HEARTH_PUBLIC_URL": ("PUBLIC_URL", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES": ("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", int),
 }

@@ -21,8 +21,16 @@ def _message(notification: Notification, sender: str) -> EmailMessage:
     message["To"] = notification.user.email
     message["Subject"] = "Hearth: " + notification.message[:80]
     # No personal details beyond what the officer already sees; the link needs a login.
-    message.set_content(f"{notification.message}\n\nOpen Hearth to see it: {notification.link}")
+    message.set_content(
+        f"{notification.message}\n\nOpen Hearth to see it: {absolute_url(notification.link)}"
+    )
     return message
+
+
+def absolute_url(path: str | None) -> str:
+    """A link that opens from an email client: the configured public address + the path."""
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return f"{base}{path or '/'}"
 
 
 def deliver_notifications(

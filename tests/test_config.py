@@ -22,6 +22,17 @@ def test_production_refuses_to_start_without_a_database_url(monkeypatch, tmp_pat
         create_app("production", instance_path=str(tmp_path))
 
 
+def test_production_with_email_refuses_to_start_without_its_public_address(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://localhost/hearth")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.council.example")
+    monkeypatch.delenv("HEARTH_PUBLIC_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="HEARTH_PUBLIC_URL"):
+        create_app("production", instance_path=str(tmp_path))
+    monkeypatch.setenv("HEARTH_PUBLIC_URL", "https://hearth.council.example")
+    assert create_app("production", instance_path=str(tmp_path)).config["PUBLIC_URL"]
+
+
 def test_development_generates_a_secret_key_once_in_the_instance_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)

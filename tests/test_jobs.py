@@ -216,7 +216,7 @@ class TestDelivery:
         assert b"Chase HF-1" in admin_client.get("/admin/outbox").data
 
     def test_with_smtp_each_notification_is_emailed_once(self, app, db, officer, monkeypatch):
-        sent = []
+        sent, bodies = [], []
 
         class FakeSMTP:
             def __init__(self, *args, **kwargs):
@@ -233,6 +233,7 @@ class TestDelivery:
 
             def send_message(self, message):
                 sent.append((message["To"], message["Subject"]))
+                bodies.append(message.get_content())
 
         monkeypatch.setattr("jobs.notifications.smtplib.SMTP", FakeSMTP)
         monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.council.example")
@@ -241,6 +242,7 @@ class TestDelivery:
         run_job("deliver_notifications", date.today())
         run_job("deliver_notifications", date.today())
         assert sent == [(officer.email, "Hearth: Chase HF-1")]
+        assert "Open Hearth to see it: https://hearth.test/cases/1" in bodies[0]
 
 
 def test_a_user_sees_their_notifications_and_marks_them_read(officer_client, officer, db):
