@@ -9,14 +9,15 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from crm import audit
 from crm.extensions import db
 from crm.models import Case, Role, User
 
 
-def _parse_date(_ctx, _param, value: str | None) -> date | None:
+def parse_date_option(_ctx, _param, value: str | None) -> date | None:
+    """A click callback: YYYY-MM-DD, or a clear message."""
     if value is None:
         return None
     try:
@@ -57,7 +58,9 @@ def create_user_command(email: str, full_name: str, roles: tuple[str, ...], pass
 
 @click.command("seed-demo")
 @click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
-@click.option("--today", callback=_parse_date, help="Pretend today is this date (YYYY-MM-DD).")
+@click.option(
+    "--today", callback=parse_date_option, help="Pretend today is this date (YYYY-MM-DD)."
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data already.")
 @with_appcontext
 def seed_demo_command(seed: int, today: date | None, if_empty: bool) -> None:
@@ -192,9 +195,9 @@ def import_carer_events_command(file: str, skip_invalid: bool, errors_file: str 
 
 
 @click.command("metrics")
-@click.option("--from", "start", required=True, callback=_parse_date, help="YYYY-MM-DD")
-@click.option("--to", "end", required=True, callback=_parse_date, help="YYYY-MM-DD")
-@click.option("--as-of", callback=_parse_date, help="YYYY-MM-DD (default: today)")
+@click.option("--from", "start", required=True, callback=parse_date_option, help="YYYY-MM-DD")
+@click.option("--to", "end", required=True, callback=parse_date_option, help="YYYY-MM-DD")
+@click.option("--as-of", callback=parse_date_option, help="YYYY-MM-DD (default: today)")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @with_appcontext
 def metrics_command(start: date, end: date, as_of: date | None, as_json: bool) -> None:
@@ -214,72 +217,6 @@ def metrics_command(start: date, end: date, as_of: date | None, as_json: bool) -
         click.echo(f"{section}:")
         for name, value in values.items():
             click.echo(f"  {name:<28} {value}")
-
-
-@click.command("risk")
-@click.option("--as-of", callback=_parse_date, help="YYYY-MM-DD (default: today)")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@with_appcontext
-def risk_command(as_of: date | None, as_json: bool) -> None:
-    """Train the retention model on history before AS_OF and score every active household."""
-    import json
-
-    from crm.timeutil import today
-    from jobs.retention.scoring import risk_report
-
-    report = risk_report(as_of or today())
-    if as_json:
-        click.echo(json.dumps(report, indent=2))
-        return
-    model = report["model"]
-    if model is None:
-        click.echo(report["message"])
-        return
-    click.echo(
-        f"Model {model['version']}: ROC AUC {model['roc_auc']} "
-        f"(baseline, carer age alone: {model['baseline_roc_auc']})"
-    )
-    for household in report["households"][:25]:
-        why = "; ".join(r["text"] for r in household["reasons"])
-        click.echo(
-            f"  {household['reference']:<14} {household['risk']:.0%} {household['band']:<6} {why}"
-        )
-
-
-jobs_group = AppGroup("jobs", help="Run Hearth's scheduled jobs by hand.")
-
-
-@jobs_group.command("list")
-def jobs_list_command() -> None:
-    """Each job, when it runs, and what it does."""
-    from jobs.schedule import JOBS
-
-    for job in JOBS.values():
-        when = ", ".join(f"{k}={v}" for k, v in job.cron.items())
-        click.echo(f"{job.name:<24} {when:<22} {job.description}")
-
-
-@jobs_group.command("run")
-@click.argument("name")
-@click.option("--as-of", callback=_parse_date, help="YYYY-MM-DD (default: today)")
-def jobs_run_command(name: str, as_of: date | None) -> None:
-    """Run job NAME now: the same code the scheduler calls."""
-    from crm.timeutil import today
-    from jobs.runner import run_job
-    from jobs.schedule import JOBS
-
-    if name not in JOBS:
-        raise click.BadParameter(f"unknown job; choose from {', '.join(JOBS)}", param_hint="NAME")
-    with click.progressbar(length=1, label=name, file=sys.stderr) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-        run = run_job(name, as_of or today(), trigger="cli", progress=progress)
-    click.echo(f"{name}: {run.status.value} {run.counts or ''}")
-    if run.error:
-        raise click.ClickException(run.error)
 
 
 @click.command("backup")
@@ -316,21 +253,6 @@ def restore_command(source: Path, yes: bool) -> None:
     click.echo(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables from {source}.")
 
 
-@click.command("scheduler")
-@with_appcontext
-def scheduler_command() -> None:
-    """Run the job scheduler in this process, in the foreground (run exactly one)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
-    from crm.timeutil import UK
-    from jobs.scheduler import add_jobs
-
-    scheduler = BlockingScheduler(timezone=UK)
-    add_jobs(scheduler, current_app._get_current_object())
-    click.echo("Scheduler started; jobs: " + ", ".join(j.id for j in scheduler.get_jobs()))
-    scheduler.start()
-
-
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(backup_command)
@@ -340,6 +262,3 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_households_command)
     app.cli.add_command(import_carer_events_command)
     app.cli.add_command(metrics_command)
-    app.cli.add_command(jobs_group)
-    app.cli.add_command(risk_command)
-    app.cli.add_command(scheduler_command)

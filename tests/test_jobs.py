@@ -25,6 +25,7 @@ from crm.models import (
 )
 from crm.timeutil import UK
 from jobs import schedule
+from jobs.cli import jobs_group
 from jobs.flags import flag_work
 from jobs.runner import run_job
 from jobs.scheduler import fire, latest_fire_time, trigger_for
@@ -190,18 +191,25 @@ def test_two_schedulers_against_one_database_run_a_job_once(shared_app):
 
 
 class TestCommandLine:
+    def test_the_job_commands_join_flask_as_a_plugin(self):
+        from importlib.metadata import entry_points
+
+        names = {e.name: e.value for e in entry_points(group="flask.commands")}
+        assert names["jobs"] == "jobs.cli:jobs_group"
+        assert {"risk", "scheduler"} <= set(names)
+
     def test_jobs_list_names_every_job(self, runner):
-        output = runner.invoke(args=["jobs", "list"]).output
+        output = runner.invoke(jobs_group, ["list"]).output
         assert all(name in output for name in schedule.JOBS)
 
     def test_jobs_run_runs_the_job_now(self, runner, db, officer):
         stalled_case(owner=officer)
-        result = runner.invoke(args=["jobs", "run", "flag_work", "--as-of", "2025-03-08"])
+        result = runner.invoke(jobs_group, ["run", "flag_work", "--as-of", "2025-03-08"])
         assert result.exit_code == 0, result.output
         assert "flag_work: succeeded" in result.output and "'raised': 1" in result.output
 
     def test_an_unknown_job_is_refused(self, runner, db):
-        result = runner.invoke(args=["jobs", "run", "tidy_desk"])
+        result = runner.invoke(jobs_group, ["run", "tidy_desk"])
         assert result.exit_code == 2 and "unknown job" in result.output
 
 

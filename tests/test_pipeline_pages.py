@@ -283,3 +283,11 @@ def test_another_adult_is_added_to_the_household(officer_client, db):
     db.session.refresh(case)
     assert [m.full_name for m in case.members][-1] == "Sam Lodger"
     assert case.members[-1].is_applicant is False
+
+
+def test_an_officers_home_says_how_many_open_cases_wait_for_an_officer(officer_client, db):
+    CaseFactory(owner=None)
+    CaseFactory(owner=None)
+    db.session.commit()
+    page = officer_client.get("/cases/mine").get_data(as_text=True)
+    assert "2 open cases waiting for an officer" in page

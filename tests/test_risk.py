@@ -13,6 +13,7 @@ from crm import create_app
 from crm.demo import seed_demo
 from crm.extensions import db as _db
 from crm.models import Household, HouseholdStatus, RiskModel, RiskScore, User
+from jobs.cli import risk_command
 from jobs.runner import run_job
 from tests.conftest import RequestScopedClient
 
@@ -73,7 +74,7 @@ def test_the_cli_prints_the_risk_json(service):
     app, _, _ = service
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = app.test_cli_runner().invoke(args=["risk", "--as-of", "2026-03-31", "--json"])
+        result = app.test_cli_runner().invoke(risk_command, ["--as-of", "2026-03-31", "--json"])
     report = json.loads(result.output)
     assert report["as_of"] == "2026-03-31"
     assert {"version", "trained_on", "roc_auc", "baseline_roc_auc"} <= set(report["model"])

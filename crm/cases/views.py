@@ -49,6 +49,7 @@ from crm.queries.cases import (
     case_export_rows,
     case_list,
     my_open_cases,
+    unassigned_count,
 )
 from crm.timeutil import today
 
@@ -68,7 +69,10 @@ def _user_or_none(user_id: str | None) -> User | None:
 def my_cases():
     tasks = db.session.scalars(tasks_due(current_user, today())).all()
     return render_template(
-        "cases/my_cases.html", tasks=tasks, pagination=paginate(my_open_cases(current_user))
+        "cases/my_cases.html",
+        tasks=tasks,
+        pagination=paginate(my_open_cases(current_user)),
+        unassigned=db.session.scalar(unassigned_count()),
     )
 
 
