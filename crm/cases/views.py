@@ -1,48 +1,27 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crm import audit
 from crm.auth.access import allow
-from crm.auth.services import staff_choices
 from crm.cases import bp
 from crm.cases.forms import (
-    ActivityForm,
     ApprovalForm,
-    AssessmentForm,
     CaseFilterForm,
-    CheckForm,
     EnquiryForm,
-    MemberForm,
     PanelForm,
-    StepForm,
 )
 from crm.cases.services import (
     NewEnquiry,
-    approve_case,
     create_enquiry,
-    keep_both,
-    merge_duplicate,
     tasks_due,
 )
 from crm.domain.stages import EventKind, TransitionRefused
-from crm.domain.stalled import stalled_reasons
 from crm.exports import FORMATS
 from crm.exports import export as export_table
 from crm.extensions import db
-from crm.formfields import choices
-from crm.metrics.cases import last_activity, response_working_days
 from crm.models import (
-    Activity,
-    ActivityKind,
     CarerType,
-    Case,
-    Check,
-    CheckKind,
-    HouseholdMember,
     Role,
-    User,
 )
-from crm.models.setting import load_settings
 from crm.pagination import paginate
 from crm.queries.cases import (
     CASE_EXPORT_HEADERS,
@@ -54,14 +33,6 @@ from crm.queries.cases import (
 from crm.timeutil import today
 
 STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}
-
-
-def get_case_or_404(case_id: int) -> Case:
-    return db.get_or_404(Case, case_id)
-
-
-def _user_or_none(user_id: str | None) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id else None
 
 
 @bp.route("/mine")
@@ -110,225 +81,3 @@ def new():
             flash(f"Enquiry {case.reference} saved.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", form=form)
-
-
-@bp.route("/<int:case_id>")
-def show(case_id: int):
-    case = get_case_or_404(case_id)
-    audit.record_view(case)
-    db.session.commit()
-    return _case_page(case, ActivityForm())
-
-
-def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
-    """The case page, with the activity form as submitted when it was refused."""
-    state = case.state()
-    settings = load_settings()
-    reasons = stalled_reasons(
-        state, last_activity([case.id], today()).get(case.id), today(), settings
-    )
-    page = render_template(
-        "cases/show.html",
-        case=case,
-        state=state,
-        stalled=reasons,
-        response_days=response_working_days(case),
-        activity_form=activity_form,
-        target=settings.first_contact_target_working_days,
-    )
-    return page, status
-
-
-@bp.route("/<int:case_id>/steps/<kind>", methods=["GET", "POST"])
-def step(case_id: int, kind: str):
-    case = get_case_or_404(case_id)
-    try:
-        event_kind = EventKind(kind)
-    except ValueError:
-        abort(404)
-    form = STEP_FORMS.get(event_kind, StepForm)(event_kind)
-    if isinstance(form, ApprovalForm):
-        form.supervising_worker.choices = choices(
-            staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Allocate later"
-        )
-    if event_kind not in case.state().allowed_next():
-        flash(f"{event_kind.label} cannot be recorded for this case now.", "warning")
-        return redirect(url_for("cases.show", case_id=case.id))
-    if form.validate_on_submit():
-        try:
-            _record(case, event_kind, form)
-        except TransitionRefused as refused:
-            form.on.errors.append(str(refused))
-        else:
-            db.session.commit()
-            flash(f"{event_kind.label} recorded.", "success")
-            return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/step.html", case=case, form=form, kind=event_kind)
-
-
-def _record(case: Case, kind: EventKind, form: StepForm) -> None:
-    reason = form.reason.data if "reason" in form else None
-    if isinstance(form, ApprovalForm):
-        approve_case(
-            case,
-            form.on.data,
-            current_user,
-            places=form.places.data,
-            min_age=form.min_age.data,
-            max_age=form.max_age.data,
-            categories=form.categories.data,
-            note=form.note.data or None,
-            supervising_worker=_user_or_none(form.supervising_worker.data),
-        )
-        return
-    if isinstance(form, PanelForm):
-        case.panel_recommendation = form.recommendation.data
-    case.record_step(kind, form.on.data, current_user, note=form.note.data or None, reason=reason)
-
-
-@bp.route("/<int:case_id>/take", methods=["POST"])
-def take(case_id: int):
-    case = get_case_or_404(case_id)
-    case.owner = current_user
-    db.session.commit()
-    flash(f"{case.reference} is now yours.", "success")
-    return redirect(url_for("cases.show", case_id=case.id))
-
-
-@bp.route("/<int:case_id>/activities", methods=["POST"])
-def add_activity(case_id: int):
-    case = get_case_or_404(case_id)
-    form = ActivityForm()
-    if form.validate_on_submit():
-        case.log_activity(
-            ActivityKind(form.kind.data),
-            form.on.data,
-            current_user,
-            note=form.note.data or None,
-            due_on=form.due_on.data,
-        )
-        db.session.commit()
-        flash("Added to the activity log.", "success")
-        return redirect(url_for("cases.show", case_id=case.id))
-    return _case_page(case, form, status=400)
-
-
-@bp.route("/<int:case_id>/activities/<int:activity_id>/done", methods=["POST"])
-def complete_task(case_id: int, activity_id: int):
-    activity = db.get_or_404(Activity, activity_id)
-    if activity.case_id != case_id or activity.kind is not ActivityKind.TASK:
-        abort(404)
-    activity.done_on = today()
-    db.session.commit()
-    flash("Task marked as done.", "success")
-    if request.form.get("back") == "mine":
-        return redirect(url_for("cases.my_cases"))
-    return redirect(url_for("cases.show", case_id=case_id))
-
-
-@bp.route("/<int:case_id>/checks/new", methods=["GET", "POST"])
-@bp.route("/<int:case_id>/checks/<int:check_id>", methods=["GET", "POST"])
-def edit_check(case_id: int, check_id: int | None = None):
-    case = get_case_or_404(case_id)
-    check = db.get_or_404(Check, check_id) if check_id else None
-    if check is not None and check.case_id != case.id:
-        abort(404)
-    form = CheckForm(obj=check)
-    form.member.choices = choices(
-        ((str(m.id), m.full_name) for m in case.members), blank="Not for one person"
-    )
-    if request.method == "GET" and check is not None:
-        form.member.data = str(check.member_id or "")
-    if form.validate_on_submit():
-        check = check or Check(case=case)
-        check.kind = CheckKind(form.kind.data)
-        check.member_id = int(form.member.data) if form.member.data else None
-        for name in ("subject", "requested_on", "received_on", "issued_on", "note"):
-            setattr(check, name, form[name].data or None)
-        check.concern = form.concern.data
-        case.touch(max(filter(None, [check.requested_on, check.received_on]), default=None))
-        db.session.add(check)
-        db.session.commit()
-        flash(f"{check.kind.label} saved.", "success")
-        return redirect(url_for("cases.show", case_id=case.id) + "#checks")
-    heading = check.kind.label if check else "Add a check"
-    return render_template(
-        "cases/case_form.html", case=case, form=form, heading=heading, anchor="#checks"
-    )
-
-
-@bp.route("/<int:case_id>/people", methods=["GET", "POST"])
-def add_member(case_id: int):
-    """Another adult in the household (each adult needs a DBS check)."""
-    case = get_case_or_404(case_id)
-    form = MemberForm()
-    if form.validate_on_submit():
-        member = HouseholdMember(
-            full_name=form.full_name.data.strip(),
-            relationship_to_applicant=form.relationship_to_applicant.data or None,
-            birth_date=form.birth_date.data,
-            is_applicant=form.is_applicant.data,
-        )
-        case.members.append(member)
-        db.session.commit()
-        flash(f"{member.full_name} added to the household.", "success")
-        return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/case_form.html", case=case, form=form, heading="Add a person")
-
-
-ASSESSMENT_FIELDS = (
-    "assessing_worker_id",
-    "preparation_training_on",
-    "form_f_completed_on",
-    "panel_booked_for",
-)
-
-
-@bp.route("/<int:case_id>/assessment", methods=["GET", "POST"])
-def assessment(case_id: int):
-    case = get_case_or_404(case_id)
-    form = AssessmentForm(obj=case)
-    form.assessing_worker.choices = choices(
-        staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Not yet allocated"
-    )
-    if request.method == "GET":
-        form.assessing_worker.data = str(case.assessing_worker_id or "")
-        form.version.data = case.version
-    clashes = audit.edits_since(case, form.version.data, ASSESSMENT_FIELDS)
-    if form.is_submitted() and clashes:
-        flash(
-            "Not saved: " + "; ".join(clashes) + " after you opened this page. "
-            "Your entries are below; check them against the case and save again.",
-            "warning",
-        )
-        form.version.data = case.version
-        return render_template(
-            "cases/case_form.html", case=case, form=form, heading="Assessment details"
-        ), 409
-    if form.validate_on_submit():
-        case.assessing_worker = _user_or_none(form.assessing_worker.data)
-        case.preparation_training_on = form.preparation_training_on.data
-        case.form_f_completed_on = form.form_f_completed_on.data
-        case.panel_booked_for = form.panel_booked_for.data
-        db.session.commit()
-        flash("Assessment details saved.", "success")
-        return redirect(url_for("cases.show", case_id=case.id))
-    return render_template(
-        "cases/case_form.html", case=case, form=form, heading="Assessment details"
-    )
-
-
-@bp.route("/<int:case_id>/duplicate", methods=["POST"])
-def resolve_duplicate(case_id: int):
-    case = get_case_or_404(case_id)
-    if case.possible_duplicate_of is None:
-        abort(404)
-    if request.form.get("decision") == "merge":
-        original = merge_duplicate(case, current_user, today())
-        db.session.commit()
-        flash(f"Merged into {original.reference}.", "success")
-        return redirect(url_for("cases.show", case_id=original.id))
-    keep_both(case)
-    db.session.commit()
-    flash("Kept as a separate case.", "success")
-    return redirect(url_for("cases.show", case_id=case.id))

@@ -1,0 +1,264 @@
+"""The household page, and what a supervising social worker records on it."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm import audit
+from crm.domain.households import HouseholdRuleError, describe_terms, open_break
+from crm.extensions import db
+from crm.formfields import choices, form_errors
+from crm.households import bp
+from crm.households.forms import (
+    BreakForm,
+    DeregisterForm,
+    EndPlacementForm,
+    PlacementForm,
+    RecordForm,
+    ResidentForm,
+    TermsForm,
+)
+from crm.households.timeline import timeline
+from crm.metrics.places import places_by_household
+from crm.metrics.supervision import obligations_for
+from crm.models import (
+    CarerEventKind,
+    DeregistrationReason,
+    Household,
+    InitiatedBy,
+    PlacementEnding,
+    Resident,
+)
+from crm.queries import risk as risk_scores
+from crm.timeutil import today
+
+CASELOAD_SORTS = {
+    "due": lambda h, owed: min((o.due_on for o in owed), default=date.max),
+    "reference": lambda h, owed: h.reference,
+    "name": lambda h, owed: h.display_name.lower(),
+}
+
+
+def editable_household_or_403(household_id: int) -> Household:
+    """A worker changes only the households they supervise; managers change any."""
+    household = get_household_or_404(household_id)
+    if not household.may_be_edited_by(current_user):
+        abort(403)
+    return household
+
+
+def get_household_or_404(household_id: int) -> Household:
+    return db.get_or_404(Household, household_id)
+
+
+@bp.route("/<int:household_id>")
+def show(household_id: int):
+    household = get_household_or_404(household_id)
+    audit.record_view(household)
+    db.session.commit()
+    return _household_page(household, RecordForm())
+
+
+def _household_page(household: Household, record_form: RecordForm, status: int = 200):
+    on = today()
+    end_form = EndPlacementForm()
+    end_form.child_reference.choices = choices(
+        (p.child_reference, p.child_reference) for p in household.placements if p.end_date is None
+    )
+    page = render_template(
+        "households/show.html",
+        household=household,
+        owed=obligations_for([household], on)[household.id],
+        places=places_by_household(on, only=[household.id]).get(household.id),
+        timeline=timeline(household),
+        risk_history=risk_scores.score_history(household),
+        record_form=record_form,
+        placement_form=PlacementForm(),
+        end_form=end_form,
+        break_form=BreakForm(),
+        can_edit=household.may_be_edited_by(current_user),
+    )
+    return page, status
+
+
+def _done(household: Household, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("households.show", household_id=household.id))
+
+
+@bp.route("/<int:household_id>/records", methods=["POST"])
+def add_record(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = RecordForm()
+    if form.validate_on_submit():
+        kind = CarerEventKind(form.kind.data)
+        try:
+            household.log_record(
+                kind,
+                form.on.data,
+                current_user,
+                value=form.value.data,
+                outcome=form.outcome.data or None,
+                note=form.note.data or None,
+            )
+        except HouseholdRuleError as refused:
+            form.on.errors.append(str(refused))
+        else:
+            return _done(household, f"{kind.label} recorded.")
+    return _household_page(household, form, status=400)
+
+
+@bp.route("/<int:household_id>/placements", methods=["POST"])
+def add_placement(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = PlacementForm()
+    return _change_placements(
+        household,
+        form,
+        "Placement started.",
+        lambda: household.start_placement(
+            form.child_reference.data.strip(), form.on.data, form.child_age.data
+        ),
+    )
+
+
+def _change_placements(household: Household, form, message: str, change):
+    """Validate, apply the change through the rules, and say what happened either way."""
+    if not form.validate_on_submit():
+        flash(form_errors(form), "danger")
+    else:
+        try:
+            change()
+        except HouseholdRuleError as refused:
+            flash(str(refused), "danger")
+        else:
+            return _done(household, message)
+    return redirect(url_for("households.show", household_id=household.id) + "#placements")
+
+
+@bp.route("/<int:household_id>/placements/end", methods=["POST"])
+def end_placement(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = EndPlacementForm()
+    form.child_reference.choices = choices(
+        (p.child_reference, p.child_reference) for p in household.placements
+    )
+    return _change_placements(
+        household,
+        form,
+        "Placement ended.",
+        lambda: household.end_placement(
+            form.child_reference.data, form.on.data, PlacementEnding(form.ending.data)
+        ),
+    )
+
+
+@bp.route("/<int:household_id>/terms", methods=["GET", "POST"])
+def terms(household_id: int):
+    household = editable_household_or_403(household_id)
+    current = household.terms_history[-1] if household.terms_history else None
+    form = TermsForm(obj=current)
+    opened_on = str(current.id) if current else ""
+    if request.method == "GET":
+        form.based_on.data = opened_on
+    elif (form.based_on.data or "") != opened_on:
+        flash(
+            "Not saved: new terms were recorded "
+            f"({describe_terms(current)}) after you opened this page. "
+            "Your entries are below; check them against the new terms and save again.",
+            "warning",
+        )
+        form.based_on.data = opened_on
+        return render_template(
+            "households/form.html",
+            household=household,
+            form=form,
+            heading="Change the terms of approval",
+        ), 409
+    if form.validate_on_submit():
+        try:
+            household.change_terms(
+                form.decided_on.data,
+                form.effective_from.data,
+                form.places.data,
+                form.min_age.data,
+                form.max_age.data,
+                form.categories.data,
+                current_user,
+                carer_agreed=form.carer_agreed.data,
+            )
+        except HouseholdRuleError as refused:
+            form.effective_from.errors.append(str(refused))
+        else:
+            return _done(household, "New terms of approval recorded.")
+    return render_template(
+        "households/form.html",
+        household=household,
+        form=form,
+        heading="Change the terms of approval",
+    )
+
+
+@bp.route("/<int:household_id>/residents", methods=["GET", "POST"])
+def add_resident(household_id: int):
+    """Other people living in the household (each adult needs a DBS check)."""
+    household = editable_household_or_403(household_id)
+    form = ResidentForm()
+    if form.validate_on_submit():
+        household.residents.append(
+            Resident(
+                full_name=form.full_name.data.strip(),
+                relationship_to_carers=form.relationship_to_carers.data or None,
+                birth_date=form.birth_date.data,
+            )
+        )
+        return _done(household, f"{form.full_name.data.strip()} added to the household.")
+    return render_template(
+        "households/form.html",
+        household=household,
+        form=form,
+        heading="Add someone who lives in the household",
+    )
+
+
+@bp.route("/<int:household_id>/break", methods=["POST"])
+def toggle_break(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = BreakForm()
+    if not form.validate_on_submit():
+        flash(form_errors(form), "danger")
+        return redirect(url_for("households.show", household_id=household.id))
+    try:
+        if open_break(household) is not None:
+            household.end_break(form.on.data)
+            message = "Break ended: places available again."
+        else:
+            household.start_break(form.on.data, form.reason.data or None)
+            message = "Break started: places not available."
+    except HouseholdRuleError as refused:
+        flash(str(refused), "danger")
+        return redirect(url_for("households.show", household_id=household.id))
+    return _done(household, message)
+
+
+@bp.route("/<int:household_id>/deregister", methods=["GET", "POST"])
+def deregister(household_id: int):
+    household = editable_household_or_403(household_id)
+    form = DeregisterForm()
+    if form.validate_on_submit():
+        try:
+            household.deregister(
+                form.on.data,
+                DeregistrationReason(form.reason.data),
+                InitiatedBy(form.initiated_by.data),
+                form.exit_interview.data or None,
+            )
+        except HouseholdRuleError as refused:
+            form.on.errors.append(str(refused))
+        else:
+            return _done(household, "Household deregistered. The record is kept for 10 years.")
+    return render_template(
+        "households/form.html", household=household, form=form, heading="Deregister this household"
+    )
