@@ -1,6 +1,7 @@
 """Every model, re-exported (with the domain words their columns hold); one module per
 aggregate."""
 
+from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
 from crm.domain.household_terms import (
     CareCategory,
     CarerEventKind,
@@ -13,11 +14,8 @@ from crm.models.audit import AuditAction, AuditEvent
 from crm.models.carer_event import CarerEvent
 from crm.models.case import (
     Activity,
-    ActivityKind,
-    CarerType,
     Case,
     Check,
-    CheckKind,
     HouseholdMember,
     StageEvent,
 )

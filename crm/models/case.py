@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.domain.labelled import LabelledEnum
+from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
 from crm.domain.stages import (
     EXITS,
     MILESTONES,
@@ -24,11 +24,6 @@ from crm.extensions import db
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import today, utcnow
-
-
-class CarerType(LabelledEnum):
-    MAINSTREAM = "mainstream"
-    KINSHIP = "kinship", "Family and friends (kinship)"
 
 
 class Case(db.Model):
@@ -279,14 +274,6 @@ class HouseholdMember(db.Model):
     case: Mapped[Case] = relationship(back_populates="members")
 
 
-class ActivityKind(LabelledEnum):
-    CALL = "call"
-    EMAIL = "email"
-    VISIT = "visit"
-    NOTE = "note"
-    TASK = "task", "Follow-up task"
-
-
 class Activity(db.Model):
     """Contact with the household, a note, or a follow-up task with a due date."""
 
@@ -309,15 +296,6 @@ class Activity(db.Model):
     @property
     def is_task(self) -> bool:
         return self.kind is ActivityKind.TASK
-
-
-class CheckKind(LabelledEnum):
-    DBS = "dbs", "DBS (enhanced) check"
-    MEDICAL = "medical", "Medical (GP / adult health)"
-    LOCAL_AUTHORITY = "local_authority", "Local authority checks"
-    PERSONAL_REFERENCE = "personal_reference"
-    EMPLOYER_REFERENCE = "employer_reference"
-    EX_PARTNER_REFERENCE = "ex_partner_reference", "Ex-partner reference"
 
 
 class Check(db.Model):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain import households as rules
+from crm.domain.case_terms import CarerType
 from crm.domain.household_terms import (
     CarerEventKind,
     DeregistrationReason,
@@ -19,7 +20,7 @@ from crm.domain.household_terms import (
     PlacementEnding,
 )
 from crm.extensions import db
-from crm.models.case import CarerType, Case
+from crm.models.case import Case
 from crm.models.spans import running_on
 from crm.models.types import enum_column
 from crm.models.user import Role, User
