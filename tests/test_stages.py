@@ -172,11 +172,13 @@ def test_a_case_on_hold_cannot_be_put_on_hold_again():
         check_step(state_after(*path_to(3), K.ON_HOLD), Step(K.ON_HOLD, NEXT_DAY), TODAY)
 
 
-def test_resuming_returns_the_case_to_its_stage_and_restarts_the_stage_clock():
+def test_resuming_returns_the_case_to_its_stage_with_its_clock_paused_not_restarted():
     state = state_after(*path_to(4), K.ON_HOLD, K.RESUMED)
     assert state.stage is Stage.STAGE2
     assert not state.on_hold
-    assert state.stage_entered_on == D + timedelta(days=6)
+    assert state.stage_entered_on == D + timedelta(days=4)
+    assert state.paused_days == 1
+    assert state.days_in_stage(D + timedelta(days=14)) == 9
 
 
 def test_allowed_next_offers_only_legal_steps():

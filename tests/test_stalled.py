@@ -89,6 +89,35 @@ def test_a_case_on_hold_is_not_stalled():
     assert stalled_reasons(state, None, as_of, SETTINGS) == []
 
 
+def test_a_hold_pauses_the_stage_clock_instead_of_restarting_it():
+    # 141 days into Stage 2 by the calendar, 3 of them on hold: 138 days in stage.
+    stage2 = days_after(APPLIED, 10)
+    state = in_stage1(
+        Step(K.STAGE2_START, stage2),
+        Step(K.ON_HOLD, days_after(stage2, 100)),
+        Step(K.RESUMED, days_after(stage2, 103)),
+    )
+    as_of = days_after(stage2, 141)
+    assert state.days_in_stage(as_of) == 138
+    assert "138 days in Stage 2 assessment (limit 120)" in stalled_reasons(
+        state, as_of, as_of, SETTINGS
+    )
+
+
+def test_time_on_hold_in_an_earlier_stage_does_not_count_against_the_next():
+    state = in_stage1(
+        Step(K.ON_HOLD, days_after(APPLIED, 5)),
+        Step(K.RESUMED, days_after(APPLIED, 50)),
+        Step(K.STAGE2_START, days_after(APPLIED, 60)),
+    )
+    assert state.days_in_stage(days_after(APPLIED, 100)) == 40
+
+
+def test_a_case_still_on_hold_counts_only_the_days_before_the_hold():
+    state = in_stage1(Step(K.ON_HOLD, days_after(APPLIED, 20)))
+    assert state.days_in_stage(days_after(APPLIED, 90)) == 20
+
+
 def test_limits_come_from_the_settings():
     as_of = days_after(APPLIED, 20)
     strict = Settings(stage1_limit_days=10)
@@ -161,3 +190,23 @@ class TestOverdueFirstContact:
         save_settings({"first_contact_target_working_days": target})
         db.session.commit()
         assert (case.id in overdue_first_contacts(date(2025, 3, 6))) is expected
+
+
+def test_a_stage1_check_requested_or_received_counts_as_activity(db):
+    from crm.models import Check, CheckKind
+
+    case = advance(
+        CaseFactory(enquiry_date=date(2024, 12, 1)),
+        (K.FIRST_CONTACT, date(2024, 12, 2)),
+        (K.INITIAL_VISIT, date(2024, 12, 10)),
+        (K.APPLICATION, APPLIED),
+        today=date(2030, 1, 1),
+    )
+    case.checks.append(Check(kind=CheckKind.DBS, requested_on=days_after(APPLIED, 20)))
+    case.checks.append(Check(kind=CheckKind.MEDICAL, received_on=days_after(APPLIED, 30)))
+    db.session.flush()
+    quiet_but_checked = days_after(APPLIED, 50)  # 50 days since the last step, 20 since a check
+    assert stalled_cases(quiet_but_checked) == []
+    assert [s.reasons for s in stalled_cases(days_after(APPLIED, 59))] == [
+        ["no activity for 29 days (limit 28)"]
+    ]

@@ -146,6 +146,8 @@ class CaseState:
     outcome_date: date | None = None
     outcome_reason: str | None = None
     last_event_on: date | None = None
+    #: Days the case spent on hold (finished holds) since it entered its current stage.
+    paused_days: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -153,15 +155,20 @@ class CaseState:
 
     @property
     def stage_entered_on(self) -> date | None:
-        """When the clock for the current stage started (a resume restarts it)."""
+        """When the case entered its current stage."""
         if self.stage is None:
             return None
         if self.stage.is_closed:
             return self.outcome_date or self.milestones.get(EventKind.APPROVAL)
-        started = self.milestones[MILESTONE_OF_STAGE[self.stage]]
-        if self.resumed_on and self.resumed_on > started:
-            return self.resumed_on
-        return started
+        return self.milestones[MILESTONE_OF_STAGE[self.stage]]
+
+    def days_in_stage(self, as_of: date) -> int:
+        """Days in the current stage on `as_of`, not counting time on hold: a hold pauses
+        the stage's clock, it does not restart it (domain.md, "Stalled")."""
+        held = self.paused_days
+        if self.on_hold and self.held_since is not None:
+            held += (as_of - max(self.held_since, self.stage_entered_on)).days
+        return (as_of - self.stage_entered_on).days - held
 
     def allowed_next(self) -> list[EventKind]:
         """The events that may be recorded next, for offering only legal buttons."""
@@ -239,7 +246,12 @@ def apply_step(state: CaseState, step: Step) -> CaseState:
         stage = STAGE_AFTER_MILESTONE[kind]
         outcome = on if kind is EventKind.APPROVAL else state.outcome_date
         return replace(
-            state, stage=stage, milestones=milestones, outcome_date=outcome, last_event_on=on
+            state,
+            stage=stage,
+            milestones=milestones,
+            outcome_date=outcome,
+            last_event_on=on,
+            paused_days=0,
         )
     if kind in EXITS:
         return replace(
@@ -253,7 +265,15 @@ def apply_step(state: CaseState, step: Step) -> CaseState:
         )
     if kind is EventKind.ON_HOLD:
         return replace(state, on_hold=True, held_since=on, last_event_on=on)
-    return replace(state, on_hold=False, held_since=None, resumed_on=on, last_event_on=on)
+    held = (on - state.held_since).days if state.held_since else 0
+    return replace(
+        state,
+        on_hold=False,
+        held_since=None,
+        resumed_on=on,
+        last_event_on=on,
+        paused_days=state.paused_days + held,
+    )
 
 
 def state_at(steps: Iterable[Step], as_of: date | None = None) -> CaseState:

@@ -3,7 +3,7 @@
 A case open at the as-of date, in Stage 1, Stage 2 or waiting for the
 panel/ADM decision, is stalled if ANY of these holds (limits from Settings):
 - it has been in its current stage more than the stage's limit
-  (a resume after a hold restarts the stage clock);
+  (time on hold does not count: a hold pauses the stage's clock);
 - more than `application_limit_days` have passed since its application;
 - more than `inactivity_limit_days` have passed since its last activity
   (any milestone, contact or logged activity on or before as-of).
@@ -34,7 +34,7 @@ def stalled_reasons(
         return []
     reasons = []
     limit = stage_limit(state.stage, settings)
-    in_stage = (as_of - state.stage_entered_on).days
+    in_stage = state.days_in_stage(as_of)
     if in_stage > limit:
         reasons.append(f"{in_stage} days in {state.stage.label} (limit {limit})")
     since_application = (as_of - state.milestones[EventKind.APPLICATION]).days

@@ -17,7 +17,7 @@ from crm.domain.stages import CaseState, Stage, Step, state_at
 from crm.domain.stalled import stalled_reasons
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
-from crm.models import Activity, Case, StageEvent
+from crm.models import Activity, Case, Check, StageEvent
 from crm.models.setting import load_settings
 
 
@@ -49,11 +49,18 @@ def states_at(case_ids: list[int], as_of: date) -> dict[int, CaseState]:
 
 
 def last_activity(case_ids: list[int], as_of: date) -> dict[int, date]:
-    """Each case's latest logged activity on or before `as_of` (one query)."""
+    """Each case's latest recorded activity on or before `as_of`: a logged call, visit,
+    note or task, or a Stage 1 check requested or received (domain.md: any recorded
+    activity counts). One query."""
+    dated = sa.union_all(
+        sa.select(Activity.case_id, Activity.occurred_on.label("on")),
+        sa.select(Check.case_id, Check.requested_on.label("on")),
+        sa.select(Check.case_id, Check.received_on.label("on")),
+    ).subquery()
     rows = db.session.execute(
-        sa.select(Activity.case_id, sa.func.max(Activity.occurred_on))
-        .where(Activity.case_id.in_(case_ids), Activity.occurred_on <= as_of)
-        .group_by(Activity.case_id)
+        sa.select(dated.c.case_id, sa.func.max(dated.c.on))
+        .where(dated.c.case_id.in_(case_ids), dated.c.on <= as_of)
+        .group_by(dated.c.case_id)
     )
     return dict(rows.all())
 
