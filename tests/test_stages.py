@@ -61,8 +61,9 @@ def test_a_milestone_cannot_be_skipped(index):
         check_step(state, Step(PATH[index + 2], NEXT_DAY), TODAY)
 
 
-@pytest.mark.parametrize("index", range(1, len(PATH) - 1))
+@pytest.mark.parametrize("index", [i for i in range(1, len(PATH) - 1) if PATH[i] is not K.PANEL])
 def test_a_milestone_cannot_be_recorded_twice(index):
+    """Except the panel: a deferred panel sits again."""
     state = state_after(*path_to(index))
     with pytest.raises(TransitionRefused):
         check_step(state, Step(PATH[index], NEXT_DAY), TODAY)
@@ -245,3 +246,18 @@ def test_apply_step_does_not_change_the_state_it_was_given():
     before = state_after(K.ENQUIRY)
     apply_step(before, Step(K.FIRST_CONTACT, NEXT_DAY))
     assert before.stage is Stage.ENQUIRY and K.FIRST_CONTACT not in before.milestones
+
+
+def test_a_deferred_panel_can_sit_again_and_the_panel_clock_follows_the_latest():
+    first_panel = D + timedelta(days=5)
+    state = replay(
+        [
+            *(Step(k, D + timedelta(days=i)) for i, k in enumerate(path_to(5))),
+            Step(K.PANEL, first_panel + timedelta(days=40)),
+        ],
+        TODAY,
+    )
+    assert state.stage is Stage.PANEL
+    assert state.milestones[K.PANEL] == first_panel + timedelta(days=40)
+    assert state.days_in_stage(first_panel + timedelta(days=50)) == 10
+    assert K.PANEL in state.allowed_next()

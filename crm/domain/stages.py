@@ -30,7 +30,7 @@ class EventKind(LabelledEnum):
     INITIAL_VISIT = "initial_visit", "Initial home visit"
     APPLICATION = "application", "Application received (Stage 1)"
     STAGE2_START = "stage2_start", "Stage 2 assessment started"
-    PANEL = "panel", "Fostering panel"
+    PANEL = "panel", "Fostering panel (or a deferred panel sitting again)"
     APPROVAL = "approval", "Approved (agency decision)"
     WITHDRAWN_BY_APPLICANT = "withdrawn_by_applicant"
     WITHDRAWN_BY_SERVICE = "withdrawn_by_service", "Withdrawn by the service"
@@ -215,6 +215,8 @@ def _progress_refusal(state: CaseState, kind: EventKind) -> str | None:
         if state.stage is Stage.PANEL:
             return None
         return "Only a case that has been to panel can be rejected."
+    if kind is EventKind.PANEL and state.stage is Stage.PANEL:
+        return None  # a deferred panel sits again; its clock follows the latest sitting
     expected = next_milestone(state.stage)
     if kind is not expected:
         needed = expected.label.lower() if expected else "nothing further"
