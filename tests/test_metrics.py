@@ -231,6 +231,8 @@ def test_households_at_start_and_end_turnover_and_net_gain(service):
         "at_start": 4,
         "approved_in_period": 2,
         "deregistered_in_period": 1,
+        "left_for_a_good_outcome": 0,
+        "lost_in_period": 1,
         "at_end": 5,
         "net_gain": 1,
         "turnover_rate": 0.25,
@@ -309,3 +311,22 @@ class TestTheSameFiguresEverywhere:
 
     def test_the_api_is_for_managers_only(self, officer_client):
         assert officer_client.get("/api/metrics?from=2024-04-01&to=2025-03-31").status_code == 403
+
+
+def test_leaving_for_an_sgo_is_counted_apart_and_kept_out_of_turnover(db):
+    start, end = D(2024, 4, 1), D(2025, 3, 31)
+    for ref in ("K1", "K2", "K3", "K4"):
+        legacy(ref, D(2020, 1, 1), 1)
+    sgo = legacy("K5", D(2020, 1, 1), 1)
+    sgo.deregister(
+        D(2024, 9, 1), DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
+    )
+    lost = legacy("K6", D(2020, 1, 1), 1)
+    lost.deregister(D(2024, 10, 1), DeregistrationReason.RETIREMENT, InitiatedBy.CARER)
+    households = compute_metrics(start, end, LATER)["households"]
+    assert households["at_start"] == 6
+    assert households["deregistered_in_period"] == 2
+    assert households["left_for_a_good_outcome"] == 1
+    assert households["lost_in_period"] == 1
+    assert households["turnover_rate"] == round(1 / 6, 4)  # not 2 / 6
+    assert households["at_start"] - households["deregistered_in_period"] == households["at_end"]

@@ -143,3 +143,18 @@ def test_too_little_history_is_said_not_scored():
 )
 def test_bands_follow_the_configured_thresholds(risk, expected):
     assert band(risk, Settings()) == expected
+
+
+def test_a_carer_who_left_because_an_sgo_was_made_is_not_a_loss_to_learn_from():
+
+    history = make_history(
+        {
+            "households": [
+                (1, "R1", date(2020, 1, 1), date(2024, 6, 1), "mainstream", None),
+                (2, "R2", date(2020, 1, 1), date(2024, 6, 1), "kinship", None),
+            ]
+        }
+    )
+    history.households["deregistration_reason"] = ["retirement", "sgo_or_child_arrangements_order"]
+    labels = labels_at(history, date(2024, 1, 1))
+    assert labels.to_dict() == {1: 1, 2: 0}

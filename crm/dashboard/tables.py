@@ -259,7 +259,17 @@ def _summary(figures: dict) -> Table:
         ["Households at the start", households["at_start"], NUMBER],
         ["Households at the end", households["at_end"], NUMBER],
         ["Net gain", households["net_gain"], NUMBER],
-        ["Turnover rate", households["turnover_rate"], PERCENT],
+        ["Carers lost (deregistered, less good outcomes)", households["lost_in_period"], NUMBER],
+        [
+            "Left for a good outcome (SGO or child arrangements order)",
+            households["left_for_a_good_outcome"],
+            NUMBER,
+        ],
+        [
+            "Turnover rate (carers lost / households at the start)",
+            households["turnover_rate"],
+            PERCENT,
+        ],
         *(
             [f"Places {name.replace('_', ' ')}", places[name], NUMBER]
             for name in ("approved", "filled", "vacant", "not_available")

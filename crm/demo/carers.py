@@ -151,6 +151,10 @@ class _Life:
         rng = self.rng
         if self.last_allegation and (on - self.last_allegation).days <= 365 and rng.random() < 0.6:
             return DeregistrationReason.ALLEGATION, InitiatedBy.SERVICE
+        if self.household.carer_type is CarerType.KINSHIP and rng.random() < 0.5:
+            # Family and friends carers most often leave because an order made them the
+            # child's legal carers: a good outcome.
+            return DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
         if _eldest_age(self.household, on) >= 62 and rng.random() < 0.75:
             return DeregistrationReason.RETIREMENT, InitiatedBy.CARER
         if (self.neglected or self.unsupported) and rng.random() < 0.5:

@@ -31,12 +31,22 @@ class DeregistrationReason(LabelledEnum):
         "child_sgo_adoption_staying_put",
         "Child moved to SGO, adoption or staying put",
     )
+    #: The carers became the child's legal carers: a good outcome, not a carer lost.
+    SGO_OR_CHILD_ARRANGEMENTS_ORDER = (
+        "sgo_or_child_arrangements_order",
+        "Special guardianship or child arrangements order made for the child",
+    )
     TRANSFER_TO_IFA = "transfer_to_ifa", "Transfer to an IFA"
     TRANSFER_TO_OTHER_LA = "transfer_to_other_la", "Transfer to another local authority"
     UNHAPPY_WITH_SUPPORT = "unhappy_with_support"
     ALLEGATION = "allegation"
     FINANCIAL = "financial"
     OTHER = "other"
+
+
+#: Exits that are a good outcome for a child, not a carer lost (domain.md "Kinship
+#: apart"): counted apart, kept out of turnover and out of the retention model's label.
+GOOD_OUTCOME_EXITS = frozenset({DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER})
 
 
 class InitiatedBy(LabelledEnum):

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 import sqlalchemy as sa
 
+from crm.domain.household_terms import GOOD_OUTCOME_EXITS
 from crm.domain.settings import Settings
 from crm.domain.stages import MILESTONES, EventKind
 from crm.domain.working_days import working_days_vector
@@ -217,22 +218,26 @@ def households(period: Period) -> dict:
     """Approved households at the start and end, approvals, deregistrations, turnover."""
     at_start = Household.current_on(period.day_before)
     at_end = Household.current_on(period.last_day)
+    good_outcome = Household.deregistration_reason.in_(GOOD_OUTCOME_EXITS)
     row = db.session.execute(
         sa.select(
             count_if(at_start),
             count_if(period.covers(Household.approval_date)),
             count_if(period.covers(Household.deregistration_date)),
+            count_if(sa.and_(period.covers(Household.deregistration_date), good_outcome)),
             count_if(at_end),
         )
     ).one()
-    start_count, approved, deregistered, end_count = (int(v) for v in row)
+    start_count, approved, deregistered, good, end_count = (int(v) for v in row)
     return {
         "at_start": start_count,
         "approved_in_period": approved,
         "deregistered_in_period": deregistered,
+        "left_for_a_good_outcome": good,
+        "lost_in_period": deregistered - good,
         "at_end": end_count,
         "net_gain": approved - deregistered,
-        "turnover_rate": ratio(deregistered, start_count),
+        "turnover_rate": ratio(deregistered - good, start_count),
     }
 
 

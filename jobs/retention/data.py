@@ -38,6 +38,7 @@ def load_history() -> History:
             Household.reference,
             Household.approval_date,
             Household.deregistration_date,
+            Household.deregistration_reason,
             Household.carer_type,
             Household.supervising_worker_id,
         ),

@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from crm.domain.household_terms import GOOD_OUTCOME_EXITS
 from crm.models.spans import running_on
 
 YEAR = pd.Timedelta(days=365)
@@ -55,7 +56,8 @@ VISIT_KINDS = ("supervision_visit", "unannounced_visit")
 class History:
     """Everything the model may learn from, one frame per table (dates as datetime64)."""
 
-    households: pd.DataFrame  # id, reference, approval_date, deregistration_date, carer_type,
+    households: pd.DataFrame  # id, reference, approval_date, deregistration_date,
+    #                           deregistration_reason (optional), carer_type,
     #                           supervising_worker_id
     carers: pd.DataFrame  # household_id, birth_date
     terms: pd.DataFrame  # household_id, effective_from, places
@@ -171,9 +173,13 @@ def features_at(history: History, on: date) -> pd.DataFrame:
 
 
 def labels_at(history: History, on: date, horizon_days: int = 365) -> pd.Series:
-    """1 where a household active on `on` deregistered within the next `horizon_days`
-    (on + 1 day to on + horizon, both included), else 0."""
+    """1 where a household active on `on` was lost within the next `horizon_days`
+    (on + 1 day to on + horizon, both included), else 0. Leaving because a special
+    guardianship or child arrangements order was made is a good outcome, not a loss."""
     stamp = pd.Timestamp(on)
     active = active_on(history, stamp)
     left = active["deregistration_date"]
-    return ((left > stamp) & (left <= stamp + pd.Timedelta(days=horizon_days))).astype(int)
+    lost = (left > stamp) & (left <= stamp + pd.Timedelta(days=horizon_days))
+    if "deregistration_reason" in active:
+        lost &= ~active["deregistration_reason"].isin([r.value for r in GOOD_OUTCOME_EXITS])
+    return lost.astype(int)
