@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from crm import audit
 from crm.extensions import db
-from crm.models import Case, Role, User
+from crm.models import CarerType, Case, Role, User
 
 
 def parse_date_option(_ctx, _param, value: str | None) -> date | None:
@@ -199,15 +199,25 @@ def import_carer_events_command(file: str, skip_invalid: bool, errors_file: str 
 @click.option("--to", "end", required=True, callback=parse_date_option, help="YYYY-MM-DD")
 @click.option("--as-of", callback=parse_date_option, help="YYYY-MM-DD (default: today)")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--carer-type",
+    type=click.Choice(["all", *(t.value for t in CarerType)]),
+    default="all",
+    show_default=True,
+    help="Mainstream or kinship carers alone (national comparators are mainstream-only).",
+)
 @with_appcontext
-def metrics_command(start: date, end: date, as_of: date | None, as_json: bool) -> None:
+def metrics_command(
+    start: date, end: date, as_of: date | None, as_json: bool, carer_type: str
+) -> None:
     """The pipeline and retention figures for a period, as the metrics engine computes them."""
     import json
 
     from crm.metrics.engine import PeriodError, compute_metrics
 
+    chosen = None if carer_type == "all" else CarerType(carer_type)
     try:
-        figures = compute_metrics(start, end, as_of)
+        figures = compute_metrics(start, end, as_of, carer_type=chosen)
     except PeriodError as exc:
         raise click.BadParameter(str(exc), param_hint="--from/--to") from exc
     if as_json:

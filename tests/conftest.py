@@ -132,3 +132,19 @@ def manager_client(client, manager):
 def admin_client(client, admin):
     login(client, admin)
     return client
+
+
+@pytest.fixture
+def service(db):
+    """The hand-built service of tests/hand_built.py, with its answers worked by hand."""
+    from tests.hand_built import build_service
+
+    build_service(db)
+
+
+@pytest.fixture
+def service_with_kinship(service, db):
+    """The hand-built service with its kinship case and households added."""
+    from tests.hand_built import build_kinship
+
+    build_kinship(db)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from crm.metrics.engine import compute_metrics
-from tests.test_metrics import AS_OF, FROM, TO, service  # noqa: F401  (used by the marker)
+from tests.hand_built import AS_OF, FROM, TO
 
 PERIOD = f"date_from={FROM}&date_to={TO}&as_of={AS_OF}"
 

@@ -19,7 +19,7 @@ from crm.metrics.engine import compute_metrics, make_period
 from crm.metrics.ofsted import ofsted_return
 from crm.models import AuditAction, AuditEvent, Campaign, Case
 from crm.timeutil import utcnow
-from tests.test_metrics import AS_OF, FROM, TO, service  # noqa: F401  (fixture)
+from tests.hand_built import AS_OF, FROM, TO
 
 PERIOD = make_period(FROM, TO, AS_OF)
 QUERY = f"date_from={FROM}&date_to={TO}&as_of={AS_OF}"

@@ -6,8 +6,9 @@ from flask import jsonify, request
 
 from crm.api import bp
 from crm.metrics.engine import PeriodError, compute_metrics
+from crm.models import CarerType
 
-METRICS_PARAMETERS = {"from", "to", "as_of"}
+METRICS_PARAMETERS = {"from", "to", "as_of", "carer_type"}
 
 
 class BadRequest(ValueError):
@@ -26,14 +27,27 @@ def _date(name: str, required: bool = True) -> date | None:
         raise BadRequest(f"'{name}' must be a date as YYYY-MM-DD, not {raw[:40]!r}.") from None
 
 
+def _carer_type() -> CarerType | None:
+    raw = request.args.get("carer_type") or None
+    if raw is None or raw == "all":
+        return None
+    try:
+        return CarerType(raw)
+    except ValueError:
+        choices = ", ".join(["all", *(t.value for t in CarerType)])
+        raise BadRequest(f"'carer_type' must be one of {choices}.") from None
+
+
 @bp.route("/metrics")
 def metrics():
-    """GET /api/metrics?from=YYYY-MM-DD&to=YYYY-MM-DD[&as_of=YYYY-MM-DD]"""
+    """GET /api/metrics?from=YYYY-MM-DD&to=YYYY-MM-DD[&as_of=YYYY-MM-DD]
+    [&carer_type=mainstream|kinship|all]"""
     try:
         unknown = sorted(set(request.args) - METRICS_PARAMETERS)
         if unknown:
             raise BadRequest("Unknown parameter(s): " + ", ".join(unknown)[:200] + ".")
         start, end = _date("from"), _date("to")
-        return jsonify(compute_metrics(start, end, _date("as_of", required=False)))
+        as_of = _date("as_of", required=False)
+        return jsonify(compute_metrics(start, end, as_of, carer_type=_carer_type()))
     except (BadRequest, PeriodError) as problem:
         return jsonify({"error": str(problem), "status": 400}), 400

@@ -17,7 +17,7 @@ from crm.domain.stages import CaseState, Stage, Step, state_at
 from crm.domain.stalled import stalled_reasons
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
-from crm.models import Activity, Case, Check, StageEvent
+from crm.models import Activity, CarerType, Case, Check, StageEvent
 from crm.models.setting import load_settings
 
 
@@ -65,12 +65,19 @@ def last_activity(case_ids: list[int], as_of: date) -> dict[int, date]:
     return dict(rows.all())
 
 
-def stalled_cases(as_of: date, settings: Settings | None = None) -> list[StalledCase]:
-    """Assessments stalled at `as_of` (domain.md's rule), sorted by reference."""
+def stalled_cases(
+    as_of: date, settings: Settings | None = None, carer_type: CarerType | None = None
+) -> list[StalledCase]:
+    """Assessments stalled at `as_of` (domain.md's rule), sorted by reference; only
+    mainstream or kinship cases when `carer_type` is given."""
     settings = settings or load_settings()
+    of_type = sa.true() if carer_type is None else Case.carer_type == carer_type
     candidates = db.session.execute(
         sa.select(Case.id, Case.reference).where(
-            _open_at(as_of), Case.application_date.isnot(None), Case.application_date <= as_of
+            _open_at(as_of),
+            Case.application_date.isnot(None),
+            Case.application_date <= as_of,
+            of_type,
         )
     ).all()
     ids = [case_id for case_id, _ in candidates]

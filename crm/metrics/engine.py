@@ -26,7 +26,7 @@ from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.cases import stalled_cases
 from crm.metrics.places import places_on
-from crm.models import Case, Household
+from crm.models import CarerType, Case, Household
 from crm.models.case import step_date
 from crm.models.setting import load_settings
 from crm.timeutil import today
@@ -38,9 +38,13 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
+    """What a figure is about: the dates it covers, what was known on as-of, and which
+    carers (mainstream, kinship, or both when `carer_type` is None)."""
+
     start: date
     end: date
     as_of: date
+    carer_type: CarerType | None = None
 
     @property
     def day_before(self) -> date:
@@ -55,11 +59,25 @@ class Period:
     def covers(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
         return column.between(self.start, self.last_day)
 
+    def of_type(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        """Rows of the period's carer type (a case's or a household's `carer_type`)."""
+        return sa.true() if self.carer_type is None else column == self.carer_type
 
-def make_period(start: date, end: date, as_of: date | None = None) -> Period:
+    @property
+    def cases(self) -> sa.ColumnElement[bool]:
+        return self.of_type(Case.carer_type)
+
+    @property
+    def households(self) -> sa.ColumnElement[bool]:
+        return self.of_type(Household.carer_type)
+
+
+def make_period(
+    start: date, end: date, as_of: date | None = None, carer_type: CarerType | None = None
+) -> Period:
     if end < start:
         raise PeriodError("The period ends before it starts.")
-    return Period(start, end, as_of or today())
+    return Period(start, end, as_of or today(), carer_type)
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -117,10 +135,12 @@ def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
 
 def counts(period: Period) -> dict[str, int]:
     """Events whose date falls in the period (one pass over cases)."""
-    row = db.session.execute(sa.select(*case_event_columns(period))).one()
+    row = db.session.execute(sa.select(*case_event_columns(period)).where(period.cases)).one()
     found = {name: int(value) for name, value in row._mapping.items()}
     found["deregistrations"] = db.session.scalar(
-        sa.select(sa.func.count()).where(period.covers(Household.deregistration_date))
+        sa.select(sa.func.count()).where(
+            period.covers(Household.deregistration_date), period.households
+        )
     )
     return found
 
@@ -136,7 +156,7 @@ def period_conversion(found: dict[str, int]) -> dict[str, float | None]:
 def cohort_conversion(period: Period) -> dict[str, float | None]:
     """Of the enquiries (applications) dated in the period, the share that reached a
     later stage on or before as-of."""
-    row = db.session.execute(sa.select(*cohort_columns(period))).one()
+    row = db.session.execute(sa.select(*cohort_columns(period)).where(period.cases)).one()
     return cohort_ratios(row._mapping)
 
 
@@ -173,7 +193,7 @@ def approval_days(period: Period) -> tuple[list[int], list[int]]:
     """Days from application, and from enquiry, to approval for each approval in the period."""
     rows = db.session.execute(
         sa.select(Case.enquiry_date, Case.application_date, Case.approval_date).where(
-            period.covers(Case.approval_date)
+            period.covers(Case.approval_date), period.cases
         )
     ).all()
     from_application = [(approved - applied).days for _, applied, approved in rows]
@@ -196,7 +216,7 @@ def response_times(period: Period, settings: Settings) -> dict:
     """
     rows = db.session.execute(
         sa.select(Case.enquiry_date, Case.first_contact_date).where(
-            period.covers(Case.enquiry_date)
+            period.covers(Case.enquiry_date), period.cases
         )
     ).all()
     target = settings.first_contact_target_working_days
@@ -226,7 +246,7 @@ def households(period: Period) -> dict:
             count_if(period.covers(Household.deregistration_date)),
             count_if(sa.and_(period.covers(Household.deregistration_date), good_outcome)),
             count_if(at_end),
-        )
+        ).where(period.households)
     ).one()
     start_count, approved, deregistered, good, end_count = (int(v) for v in row)
     return {
@@ -258,15 +278,23 @@ def household_filters(period: Period) -> dict[str, dict[str, str]]:
 
 
 def compute_metrics(
-    start: date, end: date, as_of: date | None = None, settings: Settings | None = None
+    start: date,
+    end: date,
+    as_of: date | None = None,
+    settings: Settings | None = None,
+    carer_type: CarerType | None = None,
 ) -> dict:
-    """Every headline figure for a period, as the JSON that CLI and API print."""
-    period = make_period(start, end, as_of)
+    """Every headline figure for a period, as the JSON that CLI and API print; for
+    mainstream or kinship carers alone when `carer_type` is given (the same shape)."""
+    return metrics_for(make_period(start, end, as_of, carer_type), settings)
+
+
+def metrics_for(period: Period, settings: Settings | None = None) -> dict:
     settings = settings or load_settings()
     found = counts(period)
     to_approval, enquiry_to_approval = approval_times(period)
-    stalled = stalled_cases(period.as_of, settings)
-    places = places_on(period.last_day)
+    stalled = stalled_cases(period.as_of, settings, period.carer_type)
+    places = places_on(period.last_day, period.carer_type)
     return {
         "period": {
             "from": period.start.isoformat(),

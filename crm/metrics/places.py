@@ -16,7 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import ApprovalTerms, Household, HouseholdBreak, Placement
+from crm.models import ApprovalTerms, CarerType, Household, HouseholdBreak, Placement
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,14 @@ class Places:
         return asdict(self)
 
 
-def places_by_household(day: date, only: list[int] | None = None) -> dict[int, Places]:
+def places_by_household(
+    day: date, only: list[int] | None = None, carer_type: CarerType | None = None
+) -> dict[int, Places]:
     """Each current household's places on `day` (three queries, whatever the size);
     `only` narrows it to some households, as a household's own page needs."""
     current = sa.select(Household.id).where(Household.current_on(day))
+    if carer_type is not None:
+        current = current.where(Household.carer_type == carer_type)
     if only is not None:
         current = current.where(Household.id.in_(only))
     approved: dict[int, int] = {}
@@ -70,10 +74,10 @@ def places_by_household(day: date, only: list[int] | None = None) -> dict[int, P
     return result
 
 
-def places_on(day: date) -> Places:
-    """Totals across the service on `day`."""
+def places_on(day: date, carer_type: CarerType | None = None) -> Places:
+    """Totals across the service (or its mainstream or kinship carers) on `day`."""
     totals = Places()
-    for places in places_by_household(day).values():
+    for places in places_by_household(day, carer_type=carer_type).values():
         totals = Places(
             *(a + b for a, b in zip(asdict(totals).values(), asdict(places).values(), strict=True))
         )

@@ -1,0 +1,110 @@
+"""Kinship apart: every figure for mainstream, kinship and all, on the hand-built service
+with its kinship additions (tests/hand_built.py), answers worked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.metrics.engine import compute_metrics
+from crm.models import CarerType
+from tests.hand_built import AS_OF, FROM, TO
+
+pytestmark = pytest.mark.usefixtures("service_with_kinship")
+
+MAINSTREAM_COUNTS = {  # exactly the hand-built service's figures before kinship was added
+    "enquiries": 7,
+    "first_contacts": 7,
+    "initial_visits": 5,
+    "applications": 4,
+    "approvals": 1,
+    "withdrawn_by_applicant": 0,
+    "withdrawn_by_service": 1,
+    "rejected": 1,
+    "deregistrations": 1,
+}
+KINSHIP_COUNTS = {
+    "enquiries": 1,
+    "first_contacts": 1,
+    "initial_visits": 1,
+    "applications": 1,
+    "approvals": 1,
+    "withdrawn_by_applicant": 0,
+    "withdrawn_by_service": 0,
+    "rejected": 0,
+    "deregistrations": 1,
+}
+
+
+def metrics(carer_type=None):
+    return compute_metrics(FROM, TO, AS_OF, carer_type=carer_type)
+
+
+def test_mainstream_figures_leave_kinship_carers_out():
+    mainstream = metrics(CarerType.MAINSTREAM)
+    assert mainstream["counts"] == MAINSTREAM_COUNTS
+    assert mainstream["households"]["at_start"] == 4
+    assert mainstream["households"]["turnover_rate"] == 0.25
+    assert mainstream["time_to_approval_days"]["median"] == 198.0
+
+
+def test_kinship_figures_are_the_kinship_carers_alone():
+    kinship = metrics(CarerType.KINSHIP)
+    assert kinship["counts"] == KINSHIP_COUNTS
+    assert kinship["households"] == {
+        "at_start": 1,
+        "approved_in_period": 1,
+        "deregistered_in_period": 1,
+        "left_for_a_good_outcome": 1,
+        "lost_in_period": 0,
+        "at_end": 1,
+        "net_gain": 0,
+        "turnover_rate": 0.0,
+    }
+    assert kinship["time_to_approval_days"]["median"] == 194.0
+    assert kinship["places"] == {
+        "approved": 1,
+        "filled": 1,
+        "vacant": 0,
+        "not_available": 0,
+        "utilisation": 1.0,
+    }
+
+
+def test_all_carers_are_mainstream_and_kinship_together():
+    everyone = metrics()
+    assert everyone["counts"] == {
+        k: MAINSTREAM_COUNTS[k] + KINSHIP_COUNTS[k] for k in KINSHIP_COUNTS
+    }
+    assert everyone["households"]["at_start"] == 5
+    assert everyone["households"]["lost_in_period"] == 1
+    assert everyone["households"]["turnover_rate"] == 0.2
+
+
+@pytest.mark.parametrize("carer_type", [None, CarerType.MAINSTREAM, CarerType.KINSHIP])
+def test_households_reconcile_for_every_type(carer_type):
+    h = metrics(carer_type)["households"]
+    assert h["at_start"] + h["approved_in_period"] - h["deregistered_in_period"] == h["at_end"]
+
+
+def test_the_api_and_the_cli_take_the_carer_type(manager_client, app):
+    query = f"from={FROM}&to={TO}&as_of={AS_OF}"
+    kinship = manager_client.get(f"/api/metrics?{query}&carer_type=kinship").get_json()
+    assert kinship["counts"] == KINSHIP_COUNTS
+    refused = manager_client.get(f"/api/metrics?{query}&carer_type=friends")
+    assert refused.status_code == 400 and "carer_type" in refused.get_json()["error"]
+    result = app.test_cli_runner().invoke(
+        args=[
+            "metrics",
+            "--from",
+            str(FROM),
+            "--to",
+            str(TO),
+            "--as-of",
+            str(AS_OF),
+            "--carer-type",
+            "mainstream",
+            "--json",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"approvals": 1' in result.output
