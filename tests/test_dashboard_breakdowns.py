@@ -17,7 +17,7 @@ from crm.metrics import breakdowns
 from crm.metrics.dashboard import dashboard_figures, fresh_snapshot, store_snapshot
 from crm.metrics.engine import compute_metrics, make_period
 from crm.metrics.ofsted import ofsted_return
-from crm.models import AuditAction, AuditEvent, Campaign, Case
+from crm.models import AuditAction, AuditEvent, Campaign, CarerType, Case
 from crm.timeutil import utcnow
 from tests.hand_built import AS_OF, FROM, TO
 
@@ -174,10 +174,17 @@ def test_a_bad_ofsted_year_is_explained(manager_client):
 @uses_service
 def test_the_headline_download_holds_the_engines_figures(manager_client, db):
     response = manager_client.get(f"/dashboard/download/summary.csv?{QUERY}")
-    rows = dict(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    engine = compute_metrics(FROM, TO, AS_OF)
-    assert rows["Enquiries"] == str(engine["counts"]["enquiries"])
-    assert rows["Period conversion: enquiry to application (%)"] == "57.1"
+    reader = csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+    header, *body = list(reader)
+    assert header == ["Measure", "Mainstream", "Kinship", "All"]
+    rows = {measure: values for measure, *values in body}
+    engine = {
+        "Mainstream": compute_metrics(FROM, TO, AS_OF, carer_type=CarerType.MAINSTREAM),
+        "Kinship": compute_metrics(FROM, TO, AS_OF, carer_type=CarerType.KINSHIP),
+        "All": compute_metrics(FROM, TO, AS_OF),
+    }
+    assert rows["Enquiries"] == [str(engine[t]["counts"]["enquiries"]) for t in header[1:]]
+    assert rows["Period conversion: enquiry to application (%)"][2] == "57.1"
     assert db.session.scalar(
         sa.select(sa.func.count()).where(AuditEvent.action == AuditAction.EXPORTED)
     )

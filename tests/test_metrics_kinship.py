@@ -3,6 +3,8 @@ with its kinship additions (tests/hand_built.py), answers worked by hand."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crm.metrics.engine import compute_metrics
@@ -108,3 +110,12 @@ def test_the_api_and_the_cli_take_the_carer_type(manager_client, app):
     )
     assert result.exit_code == 0, result.output
     assert '"approvals": 1' in result.output
+
+
+def test_the_dashboard_shows_mainstream_and_kinship_side_by_side(manager_client):
+    page = manager_client.get(f"/dashboard/?date_from={FROM}&date_to={TO}&as_of={AS_OF}").get_data(
+        as_text=True
+    )
+    table = page[page.index('id="table-summary"') :]
+    row = table[table.index('<th scope="row">Approvals</th>') :].split("</tr>")[0]
+    assert [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", row)] == [1, 1, 2]

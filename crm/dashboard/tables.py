@@ -234,53 +234,80 @@ def _forecast(figures: dict) -> Table:
     )
 
 
-def _summary(figures: dict) -> Table:
-    """The headline figures, one per row: the download of the page's top half."""
-    counts, households, places = figures["counts"], figures["households"], figures["places"]
-    to_approval = figures["time_to_approval_days"]
-    response = figures["response_time_working_days"]
-    rows = [
-        *([name.replace("_", " ").capitalize(), value, NUMBER] for name, value in counts.items()),
+def _headline_rows(figures: dict) -> list[tuple[str, Callable[[dict], object], str]]:
+    """(measure, how to read it from one engine result, kind) for each headline figure."""
+
+    def at(*path: str) -> Callable[[dict], object]:
+        def read(found: dict) -> object:
+            for key in path:
+                found = found[key]
+            return found
+
+        return read
+
+    def words(name: str) -> str:
+        return name.replace("_", " ").capitalize()
+
+    return [
+        *((words(name), at("counts", name), NUMBER) for name in figures["counts"]),
         *(
-            [f"Period conversion: {name.replace('_', ' ')}", value, PERCENT]
-            for name, value in figures["period_conversion"].items()
+            (f"Period conversion: {words(name).lower()}", at("period_conversion", name), PERCENT)
+            for name in figures["period_conversion"]
         ),
         *(
-            [f"Cohort conversion: {name.replace('_', ' ')}", value, PERCENT]
-            for name, value in figures["cohort_conversion"].items()
+            (f"Cohort conversion: {words(name).lower()}", at("cohort_conversion", name), PERCENT)
+            for name in figures["cohort_conversion"]
         ),
-        ["Application to approval, median days", to_approval["median"], DAYS],
-        ["Application to approval, 75th percentile days", to_approval["p75"], DAYS],
-        ["Application to approval, 90th percentile days", to_approval["p90"], DAYS],
-        ["Enquiry to approval, median days", figures["enquiry_to_approval_days"]["median"], DAYS],
-        ["First contact, median working days", response["median"], DAYS],
-        ["First contact within target", response["within_target_rate"], PERCENT],
-        ["Stalled assessments (as of)", figures["stalled"]["count"], NUMBER],
-        ["Households at the start", households["at_start"], NUMBER],
-        ["Households at the end", households["at_end"], NUMBER],
-        ["Net gain", households["net_gain"], NUMBER],
-        ["Carers lost (deregistered, less good outcomes)", households["lost_in_period"], NUMBER],
-        [
-            "Left for a good outcome (SGO or child arrangements order)",
-            households["left_for_a_good_outcome"],
-            NUMBER,
-        ],
-        [
-            "Turnover rate (carers lost / households at the start)",
-            households["turnover_rate"],
+        ("Application to approval, median days", at("time_to_approval_days", "median"), DAYS),
+        ("Application to approval, 75th percentile days", at("time_to_approval_days", "p75"), DAYS),
+        ("Application to approval, 90th percentile days", at("time_to_approval_days", "p90"), DAYS),
+        ("Enquiry to approval, median days", at("enquiry_to_approval_days", "median"), DAYS),
+        ("First contact, median working days", at("response_time_working_days", "median"), DAYS),
+        (
+            "First contact within target",
+            at("response_time_working_days", "within_target_rate"),
             PERCENT,
-        ],
+        ),
+        ("Stalled assessments (as of)", at("stalled", "count"), NUMBER),
+        ("Households at the start", at("households", "at_start"), NUMBER),
+        ("Households at the end", at("households", "at_end"), NUMBER),
+        ("Net gain", at("households", "net_gain"), NUMBER),
+        (
+            "Carers lost (deregistered, less good outcomes)",
+            at("households", "lost_in_period"),
+            NUMBER,
+        ),
+        (
+            "Left for a good outcome (SGO or child arrangements order)",
+            at("households", "left_for_a_good_outcome"),
+            NUMBER,
+        ),
+        (
+            "Turnover rate (carers lost / households at the start)",
+            at("households", "turnover_rate"),
+            PERCENT,
+        ),
         *(
-            [f"Places {name.replace('_', ' ')}", places[name], NUMBER]
+            (f"Places {name.replace('_', ' ')}", at("places", name), NUMBER)
             for name in ("approved", "filled", "vacant", "not_available")
         ),
-        ["Utilisation", places["utilisation"], PERCENT],
+        ("Utilisation", at("places", "utilisation"), PERCENT),
     ]
+
+
+def _summary(figures: dict) -> Table:
+    """The headline figures, one per row, for mainstream and kinship carers apart and
+    all together (national comparators are mainstream-only)."""
+    by_type = figures["by_carer_type"]
+    rows = _headline_rows(figures)
     return Table(
         "summary",
-        "Headline figures",
-        [Column("Measure", TEXT), Column("Value")],
-        [[measure, value] for measure, value, _ in rows],
+        "Headline figures: mainstream and kinship apart",
+        [Column("Measure", TEXT), Column("Mainstream"), Column("Kinship"), Column("All")],
+        [
+            [measure, read(by_type["mainstream"]), read(by_type["kinship"]), read(figures)]
+            for measure, read, _ in rows
+        ],
         kinds=[kind for _, _, kind in rows],
     )
 

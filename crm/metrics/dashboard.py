@@ -7,16 +7,17 @@ computed on request. Either way the numbers come from the same functions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.metrics import breakdowns
-from crm.metrics.engine import Period, compute_metrics
+from crm.metrics.engine import Period, metrics_for
 from crm.metrics.forecast import load_history, year_forecasts
 from crm.metrics.pipeline import oldest_by_stage
-from crm.models import MetricsSnapshot
+from crm.models import CarerType, MetricsSnapshot
 from crm.models.risk import latest_risk_model
 from crm.queries.risk import high_risk_by_worker
 from crm.timeutil import utcnow
@@ -32,7 +33,8 @@ def dashboard_figures(
 
     `as_of_figures` may carry the figures that depend only on as-of (the forecast
     and risk counts) from a snapshot of the same day, to save working them out again."""
-    figures = compute_metrics(period.start, period.end, period.as_of, settings)
+    figures = metrics_for(period, settings)
+    by_type = {t.value: metrics_for(replace(period, carer_type=t), settings) for t in CarerType}
     monthly = breakdowns.monthly_trend(period)
     if as_of_figures is None:
         as_of_figures = {
@@ -42,6 +44,7 @@ def dashboard_figures(
         }
     return {
         **figures,
+        "by_carer_type": by_type,
         "conversion_by": {
             name: breakdowns.conversion_by(period, name) for name in breakdowns.DIMENSIONS
         },
@@ -62,6 +65,8 @@ def fresh_snapshot(
     period and as-of date within `max_age`; otherwise None (compute it instead)."""
     snapshot = fresh_snapshot_of(period.as_of, max_age, now)
     if snapshot is None or (period.start, period.end) != financial_year(period.as_of):
+        return None
+    if "by_carer_type" not in snapshot.figures:  # stored before kinship was shown apart
         return None
     return snapshot
 
