@@ -268,6 +268,15 @@ def _headline_rows(figures: dict) -> list[tuple[str, Callable[[dict], object], s
             at("response_time_working_days", "within_target_rate"),
             PERCENT,
         ),
+        *(
+            (
+                f"Withdrawn by the {who} {when} application",
+                at("withdrawals", f"{when}_application", f"by_{who}"),
+                NUMBER,
+            )
+            for when in ("before", "after")
+            for who in ("applicant", "service")
+        ),
         ("Stalled assessments (as of)", at("stalled", "count"), NUMBER),
         ("Households at the start", at("households", "at_start"), NUMBER),
         ("Households at the end", at("households", "at_end"), NUMBER),

@@ -13,6 +13,7 @@ nothing else computes these figures.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 
 from crm.domain.household_terms import GOOD_OUTCOME_EXITS
 from crm.domain.settings import Settings
-from crm.domain.stages import MILESTONES, EventKind
+from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, MILESTONES, EventKind
 from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.cases import stalled_cases
@@ -131,6 +132,54 @@ def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
     return [
         count_if(step_in_period(kind, period)).label(name) for name, kind in COUNTED_STEPS.items()
     ]
+
+
+#: Ofsted's codes for applications withdrawn by the applicant before panel.
+AW_CODES = tuple(APPLICANT_WITHDRAWAL_REASONS)
+
+
+def withdrawal_columns(period: Period) -> list[sa.ColumnElement[int]]:
+    """Withdrawals in the period, before and after application apart, and applications
+    the applicant withdrew before panel by Ofsted's AW code (a missing or unknown
+    reason is AW0, other or unknown), as labelled columns that can be grouped."""
+    applied = Case.application_date.isnot(None)
+    by_applicant = step_in_period(EventKind.WITHDRAWN_BY_APPLICANT, period)
+    by_service = step_in_period(EventKind.WITHDRAWN_BY_SERVICE, period)
+    before_panel = sa.and_(by_applicant, applied, Case.panel_date.is_(None))
+    known = [code for code in AW_CODES if code != "AW0"]
+
+    def with_code(code: str) -> sa.ColumnElement[bool]:
+        if code == "AW0":
+            return sa.or_(Case.outcome_reason.is_(None), Case.outcome_reason.not_in(known))
+        return Case.outcome_reason == code
+
+    return [
+        count_if(sa.and_(by_applicant, ~applied)).label("applicant_before_application"),
+        count_if(sa.and_(by_service, ~applied)).label("service_before_application"),
+        count_if(sa.and_(by_applicant, applied)).label("applicant_after_application"),
+        count_if(sa.and_(by_service, applied)).label("service_after_application"),
+        *(count_if(sa.and_(before_panel, with_code(c))).label(c) for c in AW_CODES),
+    ]
+
+
+def withdrawals_from(found: Mapping[str, int]) -> dict:
+    """The withdrawal figures, shaped for people, from `withdrawal_columns`' counts."""
+    return {
+        "before_application": {
+            "by_applicant": int(found["applicant_before_application"]),
+            "by_service": int(found["service_before_application"]),
+        },
+        "after_application": {
+            "by_applicant": int(found["applicant_after_application"]),
+            "by_service": int(found["service_after_application"]),
+        },
+        "applicant_before_panel_by_reason": {code: int(found[code]) for code in AW_CODES},
+    }
+
+
+def withdrawals(period: Period) -> dict:
+    row = db.session.execute(sa.select(*withdrawal_columns(period)).where(period.cases)).one()
+    return withdrawals_from(row._mapping)
 
 
 def counts(period: Period) -> dict[str, int]:
@@ -307,6 +356,7 @@ def metrics_for(period: Period, settings: Settings | None = None) -> dict:
         "time_to_approval_days": to_approval,
         "enquiry_to_approval_days": enquiry_to_approval,
         "response_time_working_days": response_times(period, settings),
+        "withdrawals": withdrawals(period),
         "stalled": {"count": len(stalled), "references": [s.reference for s in stalled]},
         "households": households(period),
         "places": {**places.as_dict(), "utilisation": ratio(places.filled, places.approved)},

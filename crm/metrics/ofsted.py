@@ -15,9 +15,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, EXITS, Stage
+from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS
 from crm.extensions import db
-from crm.metrics.engine import Period, case_event_columns, make_period
+from crm.metrics.engine import Period, case_event_columns, make_period, withdrawal_columns
 from crm.metrics.places import places_by_household
 from crm.models import (
     CarerEvent,
@@ -52,7 +52,9 @@ def _row(section: str, measure: str, counts: dict) -> ReturnRow:
 
 def _case_counts(period: Period) -> dict[str, dict]:
     rows = db.session.execute(
-        sa.select(Case.carer_type, *case_event_columns(period)).group_by(Case.carer_type)
+        sa.select(
+            Case.carer_type, *case_event_columns(period), *withdrawal_columns(period)
+        ).group_by(Case.carer_type)
     ).all()
     found: dict[str, dict] = defaultdict(dict)
     for row in rows:
@@ -75,23 +77,6 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
     period = make_period(date(year, 4, 1), date(year + 1, 3, 31), as_of)
     end = period.last_day
     events = _case_counts(period)
-    closed = _grouped(  # Ofsted counts applications: closures after applying only
-        sa.select(Case.carer_type, Case.stage, Case.outcome_reason, sa.func.count())
-        .where(
-            Case.stage.in_(EXITS.values()),
-            Case.application_date.isnot(None),
-            period.covers(Case.outcome_date),
-        )
-        .group_by(Case.carer_type, Case.stage, Case.outcome_reason)
-    )
-
-    def closed_as(stage: Stage, reasons=None) -> Counter:
-        total: Counter = Counter()
-        for (closed_stage, reason), n in closed.items():
-            if closed_stage == stage and (reasons is None or reasons(reason)):
-                total += n
-        return total
-
     rows = [
         _row("Recruitment", "Enquiries received", events["enquiries"]),
         _row("Recruitment", "Initial visits", events["initial_visits"]),
@@ -100,25 +85,18 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
         _row(
             "Recruitment",
             "Applications withdrawn by the applicant",
-            closed_as(Stage.WITHDRAWN_BY_APPLICANT),
+            events["applicant_after_application"],
         ),
-    ]
-    for code, label in APPLICANT_WITHDRAWAL_REASONS.items():
-        if code == "AW0":  # other or unknown takes anything without a recognised code
-            counts = closed_as(
-                Stage.WITHDRAWN_BY_APPLICANT,
-                lambda r: r == "AW0" or r not in APPLICANT_WITHDRAWAL_REASONS,
-            )
-        else:
-            counts = closed_as(Stage.WITHDRAWN_BY_APPLICANT, lambda r, c=code: r == c)
-        rows.append(_row("Recruitment", f"  of which {code}: {label}", counts))
-    rows += [
+        *(
+            _row("Recruitment", f"  of which before panel, {code}: {label}", events[code])
+            for code, label in APPLICANT_WITHDRAWAL_REASONS.items()
+        ),
         _row(
             "Recruitment",
             "Applications withdrawn by the service",
-            closed_as(Stage.WITHDRAWN_BY_SERVICE),
+            events["service_after_application"],
         ),
-        _row("Recruitment", "Applications not approved (rejected)", closed_as(Stage.REJECTED)),
+        _row("Recruitment", "Applications not approved (rejected)", events["rejected"]),
         _row("Recruitment", f"Applications in progress on {end:%d %B %Y}", _in_progress(end)),
     ]
     rows += _households_and_places(end)
