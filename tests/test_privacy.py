@@ -181,3 +181,64 @@ def test_a_resident_is_found_in_their_household(admin_client, db):
     db.session.commit()
     page = admin_client.get("/privacy/?q=Teasel").get_data(as_text=True)
     assert "SAR-R" in page
+
+
+def withdrawn_application(ref: str, withdrew_on: date) -> Case:
+    return advance(
+        CaseFactory(reference=ref, enquiry_date=date(2021, 1, 4), first_name="Sam"),
+        (K.FIRST_CONTACT, date(2021, 1, 5)),
+        (K.INITIAL_VISIT, date(2021, 1, 20)),
+        (K.APPLICATION, date(2021, 2, 1)),
+        (K.WITHDRAWN_BY_APPLICANT, withdrew_on, "AW3"),
+        today=LATER,
+    )
+
+
+def test_a_withdrawn_application_cannot_be_erased_within_three_years_of_closing(admin_client, db):
+    case = withdrawn_application("APP-1", date.today().replace(day=1))
+    db.session.commit()
+    response = admin_client.post(
+        f"/privacy/case/{case.id}/erase",
+        data={"reason": "asked", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert b"must be kept until" in response.data
+    assert db.session.get(Case, case.id) is not None
+
+
+def test_an_open_application_cannot_be_erased(admin_client, db):
+    case = advance(
+        CaseFactory(reference="APP-2", enquiry_date=date(2025, 1, 6)),
+        (K.FIRST_CONTACT, date(2025, 1, 7)),
+        (K.INITIAL_VISIT, date(2025, 1, 20)),
+        (K.APPLICATION, date(2025, 2, 3)),
+        today=LATER,
+    )
+    db.session.commit()
+    response = admin_client.post(
+        f"/privacy/case/{case.id}/erase",
+        data={"reason": "asked", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert b"applied to foster on 3 Feb 2025" in response.data
+    assert db.session.get(Case, case.id) is not None
+
+
+def test_applications_are_anonymised_three_years_after_they_closed_not_before(db):
+    old = withdrawn_application("APP-3", date(2022, 6, 1))  # kept until 1 Jun 2025
+    recent = withdrawn_application("APP-4", date(2023, 6, 1))  # kept until 1 Jun 2026
+    counts = apply_retention(date(2026, 1, 1), Settings())
+    db.session.commit()
+    assert counts["applications_anonymised"] == 1
+    assert old.first_name == "Anonymised" and recent.first_name == "Sam"
+
+
+def test_an_enquiry_is_anonymised_counting_from_when_it_closed_not_when_it_came_in(db):
+    # Enquired in 2021 but only closed three weeks before the run: keep it.
+    late_closer = advance(
+        CaseFactory(reference="SLOW-1", enquiry_date=date(2021, 3, 1), first_name="Sam"),
+        (K.WITHDRAWN_BY_SERVICE, date(2025, 12, 10), "no_contact"),
+        today=LATER,
+    )
+    assert apply_retention(date(2026, 1, 1), Settings())["anonymised"] == 0
+    assert late_closer.first_name == "Sam"

@@ -34,11 +34,16 @@ class Settings:
     risk_min_departures: int = 20
     # UK GDPR retention.
     enquiry_retention_years: int = 2
+    applicant_record_retention_years: int = 3
     carer_record_retention_years: int = 10
 
 
 #: Floors the law sets (a carer's record is kept at least ten years after approval ends).
-SETTING_MINIMUMS = {"carer_record_retention_years": 10, "enquiry_retention_years": 1}
+SETTING_MINIMUMS = {
+    "carer_record_retention_years": 10,
+    "applicant_record_retention_years": 3,
+    "enquiry_retention_years": 1,
+}
 
 SETTING_LABELS = {
     "stage1_limit_days": "Stage 1 stalls after (days in stage)",
@@ -57,7 +62,13 @@ SETTING_LABELS = {
     "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
     "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",
     "risk_min_departures": "Show risk scores only when at least this many carers have left",
-    "enquiry_retention_years": ("Anonymise enquiries that never became applications after (years)"),
+    "enquiry_retention_years": (
+        "Anonymise enquiries that never became applications this many years after they closed"
+    ),
+    "applicant_record_retention_years": (
+        "Anonymise applications that were withdrawn or refused this many years after they "
+        "closed (at least 3)"
+    ),
     "carer_record_retention_years": (
         "Flag carer records for review this many years after deregistration (at least 10)"
     ),

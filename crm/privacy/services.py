@@ -5,9 +5,10 @@
 - Erasure on request: an applicant's case can be erased; an approved household's
   records must be kept (Fostering Services (England) Regulations 2011, reg. 32:
   at least ten years after approval ends), so erasure is refused until then.
-- Retention: enquiries that never became applications are anonymised after a
-  configurable period (default 2 years); carer records past their statutory
-  retention are flagged for someone to review.
+- Retention: enquiries that never became applications are anonymised a configurable
+  period after they closed (default 2 years); applications withdrawn or refused are
+  kept 3 years from closing (reg. 32), erasure refused until then, and anonymised
+  after; carer records past their statutory retention are flagged for review.
 
 Erasure and anonymising also strip the old values from the audit trail's entries
 about those records (the trail keeps who did what and when, not the data).
@@ -28,11 +29,13 @@ from crm import audit
 from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
 from crm.models.setting import load_settings
 from crm.privacy.records import records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
+from crm.timeutil import today
 
 WITHHELD = "[withheld: third party]"
 
@@ -155,16 +158,48 @@ def _scrub_case_audit(case: Case) -> None:
             _scrub_audit(type(rows[0]).__name__, [row.id for row in rows])
 
 
-def erase_case(case: Case, reason: str) -> None:
-    """Erase an applicant's case on request. Refused once it became an approved household
-    still within its retention period. Does not commit."""
-    household = db.session.scalar(sa.select(Household).where(Household.case_id == case.id))
-    if household is not None:
-        raise ErasureRefused(
+def kept_until(case: Case, settings: Settings) -> date | None:
+    """When a withdrawn or refused application's statutory retention ends: 3 years from
+    its closure (reg. 32); None while it is open, or when it never was an application."""
+    if case.application_date is None or case.outcome_date is None:
+        return None
+    return case.outcome_date + relativedelta(years=settings.applicant_record_retention_years)
+
+
+def _refusal(case: Case, on: date, settings: Settings) -> str | None:
+    """Why the law says this case's records must be kept, or None when they need not be."""
+    reg = "(Fostering Services (England) Regulations 2011, reg. 32)"
+    if db.session.scalar(sa.select(Household.id).where(Household.case_id == case.id)):
+        return (
             "This applicant became an approved foster carer; their records must be kept "
-            "for at least ten years after approval ends (Fostering Services (England) "
-            "Regulations 2011, reg. 32). Record the request and review it then."
+            f"for at least ten years after approval ends {reg}. Record the request and "
+            "review it then."
         )
+    if case.application_date is not None and case.is_open:
+        return (
+            f"This person applied to foster on {uk_date(case.application_date)}; an "
+            f"application's records are kept for {settings.applicant_record_retention_years} "
+            f"years after it is withdrawn or refused {reg}. Record the request; it can be "
+            "met once the application has closed and that time has passed."
+        )
+    until = kept_until(case, settings)
+    if until is not None and until > on:
+        return (
+            f"This application closed on {uk_date(case.outcome_date)}; its records must be "
+            f"kept until {uk_date(until)} {reg}. Record the request; the retention job "
+            "anonymises the record then."
+        )
+    return None
+
+
+def erase_case(
+    case: Case, reason: str, on: date | None = None, settings: Settings | None = None
+) -> None:
+    """Erase a case on request, unless the law says its records must be kept (an approved
+    carer's, or an application's within 3 years of closing). Does not commit."""
+    refusal = _refusal(case, on or today(), settings or load_settings())
+    if refusal:
+        raise ErasureRefused(refusal)
     reference = case.reference
     _scrub_case_audit(case)
     db.session.execute(sa.delete(Flag).where(Flag.case_id == case.id))
@@ -206,13 +241,26 @@ def anonymise_case(case: Case) -> None:
 
 
 def enquiries_past_retention(as_of: date, settings: Settings) -> sa.Select:
-    """Closed cases that never became applications, enquired more than the retention
-    period ago, not yet anonymised."""
+    """Enquiries that never became applications, closed more than the service's
+    retention period ago (counted from closure, not from the enquiry), not yet
+    anonymised."""
     cutoff = as_of - relativedelta(years=settings.enquiry_retention_years)
     return sa.select(Case).where(
         Case.application_date.is_(None),
         Case.stage.in_(EXITS.values()),
-        Case.enquiry_date < cutoff,
+        Case.outcome_date < cutoff,
+        Case.first_name != "Anonymised",
+    )
+
+
+def applications_past_retention(as_of: date, settings: Settings) -> sa.Select:
+    """Applications withdrawn or refused more than the statutory 3 years ago (reg. 32),
+    not yet anonymised."""
+    cutoff = as_of - relativedelta(years=settings.applicant_record_retention_years)
+    return sa.select(Case).where(
+        Case.application_date.isnot(None),
+        Case.stage.in_(EXITS.values()),
+        Case.outcome_date < cutoff,
         Case.first_name != "Anonymised",
     )
 
@@ -234,6 +282,10 @@ def apply_retention(
     for case in db.session.scalars(enquiries_past_retention(as_of, settings)).all():
         anonymise_case(case)
         anonymised += 1
+    applications = 0
+    for case in db.session.scalars(applications_past_retention(as_of, settings)).all():
+        anonymise_case(case)
+        applications += 1
     already = set(
         db.session.scalars(
             sa.select(Flag.household_id).where(
@@ -259,4 +311,8 @@ def apply_retention(
             flagged += 1
     if progress:
         progress(1, 1)
-    return {"anonymised": anonymised, "flagged_for_review": flagged}
+    return {
+        "anonymised": anonymised,
+        "applications_anonymised": applications,
+        "flagged_for_review": flagged,
+    }
