@@ -81,6 +81,54 @@ def test_merging_a_duplicate_keeps_its_message_on_the_original(officer_client, d
     assert any("Called again" in n for n in notes)
 
 
+def test_a_case_that_has_moved_on_is_never_merged_away(officer_client, db):
+    original = CaseFactory(email="amara@example.com", enquiry_date=date(2025, 5, 1))
+    officer_client.post("/cases/new", data=ENQUIRY)
+    duplicate = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+    advance(duplicate, (EventKind.FIRST_CONTACT, duplicate.enquiry_date), today=date(2030, 1, 1))
+    db.session.commit()
+    response = officer_client.post(
+        f"/cases/{duplicate.id}/duplicate", data={"decision": "merge"}, follow_redirects=True
+    )
+    assert b"has moved on" in response.data
+    assert db.session.get(Case, duplicate.id) is not None
+    assert db.session.get(Case, original.id).activities == []
+
+
+def test_nothing_is_merged_into_a_closed_case(officer_client, db):
+    advance(
+        CaseFactory(email="amara@example.com", enquiry_date=date(2025, 5, 1)),
+        (EventKind.WITHDRAWN_BY_APPLICANT, date(2025, 5, 2), "AW3"),
+        today=date(2030, 1, 1),
+    )
+    officer_client.post("/cases/new", data=ENQUIRY)
+    returning = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+    refused = officer_client.post(
+        f"/cases/{returning.id}/duplicate", data={"decision": "merge"}, follow_redirects=True
+    )
+    assert b"a returning applicant starts a new case" in refused.data
+    assert db.session.get(Case, returning.id) is not None
+
+
+def test_a_returning_applicants_new_case_is_linked_to_the_earlier_one(officer_client, db):
+    earlier = advance(
+        CaseFactory(email="amara@example.com", enquiry_date=date(2025, 5, 1)),
+        (EventKind.WITHDRAWN_BY_APPLICANT, date(2025, 5, 2), "AW3"),
+        today=date(2030, 1, 1),
+    )
+    officer_client.post("/cases/new", data=ENQUIRY)
+    returning = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+    page = officer_client.get(f"/cases/{returning.id}").get_data(as_text=True)
+    assert "Keep as a returning applicant" in page and 'value="merge"' not in page
+    officer_client.post(f"/cases/{returning.id}/duplicate", data={"decision": "returning"})
+    db.session.expire_all()
+    returning = db.session.get(Case, returning.id)
+    assert returning.previous_case_id == earlier.id
+    assert returning.possible_duplicate_of_id is None
+    page = officer_client.get(f"/cases/{returning.id}").get_data(as_text=True)
+    assert f'Returning applicant: earlier case <a href="/cases/{earlier.id}">' in page
+
+
 def test_keeping_both_clears_the_flag(officer_client, db):
     CaseFactory(email="amara@example.com", enquiry_date=date(2025, 5, 1))
     officer_client.post("/cases/new", data=ENQUIRY)

@@ -16,8 +16,10 @@ from crm.cases.forms import (
     StepForm,
 )
 from crm.cases.services import (
+    MergeRefused,
     approve_case,
     keep_both,
+    link_returning_applicant,
     merge_duplicate,
 )
 from crm.domain.stages import EventKind, TransitionRefused
@@ -260,11 +262,22 @@ def resolve_duplicate(case_id: int):
     case = get_case_or_404(case_id)
     if case.possible_duplicate_of is None:
         abort(404)
-    if request.form.get("decision") == "merge":
-        original = merge_duplicate(case, current_user, today())
-        db.session.commit()
-        flash(f"Merged into {original.reference}.", "success")
-        return redirect(url_for("cases.show", case_id=original.id))
+    decision = request.form.get("decision")
+    try:
+        if decision == "merge":
+            original = merge_duplicate(case, current_user, today())
+            db.session.commit()
+            flash(f"Merged into {original.reference}.", "success")
+            return redirect(url_for("cases.show", case_id=original.id))
+        if decision == "returning":
+            earlier = link_returning_applicant(case, current_user, today())
+            db.session.commit()
+            flash(f"Kept as a new case, linked to {earlier.reference}.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    except MergeRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "warning")
+        return redirect(url_for("cases.show", case_id=case.id))
     keep_both(case)
     db.session.commit()
     flash("Kept as a separate case.", "success")

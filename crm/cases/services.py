@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from crm.domain.stages import EventKind
+from crm.domain.stages import EventKind, merge_refusal
 from crm.extensions import db
 from crm.models import (
     Activity,
@@ -102,7 +102,10 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
     """
     original = duplicate.possible_duplicate_of
     if original is None:
-        raise ValueError("This case is not flagged as a possible duplicate.")
+        raise MergeRefused("This case is not flagged as a possible duplicate.")
+    refusal = merge_refusal(duplicate.stage, original.stage)
+    if refusal:
+        raise MergeRefused(refusal)
     note = f"Merged duplicate enquiry of {duplicate.enquiry_date:%d/%m/%Y} ({duplicate.source})"
     if duplicate.message:
         note += f": {duplicate.message}"
@@ -119,6 +122,26 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
 
 def keep_both(case: Case) -> None:
     case.possible_duplicate_of = None
+
+
+def link_returning_applicant(case: Case, by: User | None, on: date) -> Case:
+    """Keep a returning applicant's new case, linked to their earlier closed one."""
+    earlier = case.possible_duplicate_of
+    if earlier is None or not earlier.stage.is_closed:
+        raise MergeRefused("Only a case matching an earlier, closed case can be linked to it.")
+    case.previous_case, case.possible_duplicate_of = earlier, None
+    case.log_activity(
+        ActivityKind.NOTE,
+        on,
+        by,
+        note=f"Returning applicant: earlier case {earlier.reference} "
+        f"({earlier.stage.label.lower()}, enquiry {earlier.enquiry_date:%d/%m/%Y})",
+    )
+    return earlier
+
+
+class MergeRefused(ValueError):
+    """A merge the rules refuse; the message says why and what to do instead."""
 
 
 def approve_case(

@@ -224,6 +224,25 @@ def _progress_refusal(state: CaseState, kind: EventKind) -> str | None:
     return None
 
 
+def merge_refusal(duplicate: Stage, original: Stage) -> str | None:
+    """Why a possible duplicate cannot be folded into the earlier case, or None.
+
+    Only a bare enquiry is ever folded away: a case that has moved on has its own
+    history. And nothing is merged into a closed case: someone coming back after
+    withdrawing starts a new case, linked to the earlier one."""
+    if duplicate is not Stage.ENQUIRY:
+        return (
+            f"This case has moved on ({duplicate.label.lower()}), so it is not merged away; "
+            "keep both."
+        )
+    if original.is_closed:
+        return (
+            f"The earlier case is closed ({original.label.lower()}): a returning applicant "
+            "starts a new case, linked to the earlier one."
+        )
+    return None
+
+
 def check_step(state: CaseState, step: Step, today: date) -> None:
     """Raise TransitionRefused with a reason a user can act on, or return quietly."""
     if step.on > today:

@@ -85,6 +85,8 @@ class Case(db.Model):
 
     # Set when a new enquiry's email or phone matches a recent case.
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+    # The same people's earlier, closed case, when they come back to apply again.
+    previous_case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -94,7 +96,12 @@ class Case(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    possible_duplicate_of: Mapped[Case | None] = relationship(remote_side=[id])
+    possible_duplicate_of: Mapped[Case | None] = relationship(
+        remote_side=[id], foreign_keys=[possible_duplicate_of_id]
+    )
+    previous_case: Mapped[Case | None] = relationship(
+        remote_side=[id], foreign_keys=[previous_case_id]
+    )
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     assessing_worker: Mapped[User | None] = relationship(foreign_keys=[assessing_worker_id])
     events: Mapped[list[StageEvent]] = relationship(
@@ -139,6 +146,11 @@ class Case(db.Model):
     @property
     def is_open(self) -> bool:
         return not self.stage.is_closed
+
+    @property
+    def is_bare_enquiry(self) -> bool:
+        """Nothing done yet beyond the enquiry: the only kind of case a merge folds away."""
+        return self.stage is Stage.ENQUIRY
 
     @property
     def is_kinship(self) -> bool:

@@ -17,6 +17,9 @@ from crm.extensions import db
 #: (table, column) links to a case or household that are not that person's data.
 NOT_THEIRS: dict[tuple[str, str], str] = {
     ("cases", "possible_duplicate_of_id"): "another person's enquiry that looked like this one",
+    ("cases", "previous_case_id"): (
+        "the same people's earlier case, exported on its own (it may hold others' details)"
+    ),
     ("households", "case_id"): (
         "the approved household is exported on its own, with this application inside"
     ),

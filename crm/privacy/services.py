@@ -203,11 +203,8 @@ def erase_case(
     reference = case.reference
     _scrub_case_audit(case)
     db.session.execute(sa.delete(Flag).where(Flag.case_id == case.id))
-    db.session.execute(
-        sa.update(Case)
-        .where(Case.possible_duplicate_of_id == case.id)
-        .values(possible_duplicate_of_id=None)
-    )
+    for link in (Case.possible_duplicate_of_id, Case.previous_case_id):
+        db.session.execute(sa.update(Case).where(link == case.id).values({link: None}))
     with audit.suspended():  # the per-row trail would copy the data we are erasing
         db.session.delete(case)
         db.session.flush()
