@@ -17,7 +17,7 @@ from crm.domain.settings import Settings
 from crm.domain.supervision import Duty
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
-from crm.metrics.cases import overdue_first_contacts, stalled_cases
+from crm.metrics.cases import overdue_first_contacts, stalled_cases, timescale_warnings
 from crm.metrics.supervision import obligations_for
 from crm.models import Case, Flag, FlagKind, Household, Notification
 from crm.models.setting import load_settings
@@ -38,12 +38,19 @@ class Wanted:
     link: str
 
 
+TIMESCALE_FLAGS = {"panel": FlagKind.PANEL_TIMESCALE, "decision": FlagKind.DECISION_OVERDUE}
+ASSESSMENT_FLAGS = frozenset({FlagKind.STALLED, FlagKind.PANEL_TIMESCALE})
+
 Key = tuple[FlagKind, int | None, int | None]  # kind, case id, household id
 
 
 def _case_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
     reasons: dict[tuple[FlagKind, int], str] = {
         (FlagKind.STALLED, s.case_id): "; ".join(s.reasons) for s in stalled_cases(as_of, settings)
+    }
+    reasons |= {
+        (TIMESCALE_FLAGS[kind], case_id): why
+        for (kind, case_id), why in timescale_warnings(as_of, settings).items()
     }
     overdue = overdue_first_contacts(as_of, settings)
     cases = {
@@ -62,7 +69,7 @@ def _case_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
     for (kind, case_id), reason in reasons.items():
         case = cases[case_id]
         owner = case.owner_id
-        if kind is FlagKind.STALLED and case.assessing_worker_id:
+        if kind in ASSESSMENT_FLAGS and case.assessing_worker_id:
             owner = case.assessing_worker_id  # assessments go to the assessing worker
         wanted[(kind, case_id, None)] = Wanted(
             reason, owner, f"{case.reference} ({case.display_name})", f"/cases/{case_id}"

@@ -95,6 +95,36 @@ class TestFlagWork:
         assert flag_work(APPLIED + timedelta(days=32))["cleared"] == 1
 
 
+class TestTimescaleFlags:
+    def test_an_assessment_four_weeks_from_8_months_is_flagged_for_its_assessor(self, db, ssw):
+        case = stalled_case(assessor=ssw)  # applied 6 Jan 2025: panel due by 6 Sep 2025
+        flag_work(date(2025, 8, 9))
+        flags = db.session.scalars(sa.select(Flag).where(Flag.kind == FlagKind.PANEL_TIMESCALE))
+        [flag] = flags.all()
+        assert (flag.case_id, flag.owner_id) == (case.id, ssw.id)
+        assert "panel due by 6 Sep 2025" in flag.reason
+
+    def test_an_assessment_past_8_months_says_so(self, db):
+        stalled_case()
+        flag_work(date(2025, 9, 8))
+        reason = db.session.scalar(
+            sa.select(Flag.reason).where(Flag.kind == FlagKind.PANEL_TIMESCALE)
+        )
+        assert "past the 8-month panel timescale" in reason
+
+    def test_no_agency_decision_8_working_days_after_panel_is_flagged(self, db, officer):
+        case = advance(
+            stalled_case(owner=officer),
+            (K.STAGE2_START, date(2025, 2, 3)),
+            (K.PANEL, date(2025, 6, 2)),  # a Monday
+        )
+        flag_work(date(2025, 6, 11))  # 7 working days: not yet
+        assert not db.session.scalar(sa.select(Flag).where(Flag.kind == FlagKind.DECISION_OVERDUE))
+        flag_work(date(2025, 6, 12))  # 8 working days
+        flag = db.session.scalar(sa.select(Flag).where(Flag.kind == FlagKind.DECISION_OVERDUE))
+        assert flag.case_id == case.id and "8 working days after panel" in flag.reason
+
+
 class TestRunner:
     def test_a_run_is_recorded_with_its_counts(self, db):
         run = run_job("snapshot_metrics", date(2025, 6, 30))

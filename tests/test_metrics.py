@@ -197,3 +197,25 @@ def test_leaving_for_an_sgo_is_counted_apart_and_kept_out_of_turnover(db):
     assert households["lost_in_period"] == 1
     assert households["turnover_rate"] == round(1 / 6, 4)  # not 2 / 6
     assert households["at_start"] - households["deregistered_in_period"] == households["at_end"]
+
+
+def test_panel_recommendations_within_8_months_of_application(service):
+    # A: applied 1 May 24, panel 1 Nov 24 (due by 1 Jan 25): within.
+    # C: applied 15 Apr 24, panel 31 Mar 25 (due by 15 Dec 24): late.
+    # H: applied 3 Jun 24, panel 10 Jan 25 (due by 3 Feb 25): within.
+    assert metrics()["timescales"]["panel_within_8_months"] == {
+        "count": 3,
+        "within": 2,
+        "rate": 0.6667,
+    }
+
+
+def test_agency_decisions_within_7_working_days_of_panel(service):
+    # A: panel Fri 1 Nov, approved Fri 15 Nov 24: 10 working days, late.
+    # H: rejected at panel on 10 Jan 25: 0 working days. C was decided after the period.
+    assert metrics()["timescales"]["decision_within_limit"] == {
+        "count": 2,
+        "within": 1,
+        "rate": 0.5,
+        "limit_working_days": 7,
+    }

@@ -119,3 +119,11 @@ def test_the_dashboard_shows_mainstream_and_kinship_side_by_side(manager_client)
     table = page[page.index('id="table-summary"') :]
     row = table[table.index('<th scope="row">Approvals</th>') :].split("</tr>")[0]
     assert [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", row)] == [1, 1, 2]
+
+
+def test_a_deferred_panels_timescale_follows_its_latest_sitting():
+    # KA: applied 10 May 24, panels 1 Oct and (deferred) 5 Nov 24, approved 20 Nov 24.
+    timescales = metrics(CarerType.KINSHIP)["timescales"]
+    assert timescales["panel_within_8_months"] == {"count": 1, "within": 1, "rate": 1.0}
+    # Tue 5 Nov to Wed 20 Nov 2024 is 11 working days: over the 7-day limit.
+    assert timescales["decision_within_limit"]["within"] == 0

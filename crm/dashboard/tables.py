@@ -277,6 +277,16 @@ def _headline_rows(figures: dict) -> list[tuple[str, Callable[[dict], object], s
             for when in ("before", "after")
             for who in ("applicant", "service")
         ),
+        (
+            "Panel recommendations within 8 months of application (NMS 14.4)",
+            at("timescales", "panel_within_8_months", "rate"),
+            PERCENT,
+        ),
+        (
+            "Agency decisions within the working days allowed after panel",
+            at("timescales", "decision_within_limit", "rate"),
+            PERCENT,
+        ),
         ("Stalled assessments (as of)", at("stalled", "count"), NUMBER),
         ("Households at the start", at("households", "at_start"), NUMBER),
         ("Households at the end", at("households", "at_end"), NUMBER),

@@ -18,6 +18,9 @@ class Settings:
     panel_limit_days: int = 30
     application_limit_days: int = 240
     inactivity_limit_days: int = 28
+    # National timescales (NMS 14.4; the agency decision after panel).
+    panel_timescale_warning_days: int = 28
+    decision_limit_working_days: int = 7
     # Enquiries.
     first_contact_target_working_days: int = 2
     duplicate_window_days: int = 365
@@ -51,6 +54,12 @@ SETTING_LABELS = {
     "panel_limit_days": "Waiting for panel / decision stalls after (days)",
     "application_limit_days": "An assessment stalls this many days after application",
     "inactivity_limit_days": "An assessment stalls after this many days without activity",
+    "panel_timescale_warning_days": (
+        "Warn this many days before an assessment reaches 8 months from application (NMS 14.4)"
+    ),
+    "decision_limit_working_days": (
+        "The agency decision is due this many working days after panel"
+    ),
     "first_contact_target_working_days": "First contact target (working days after enquiry)",
     "duplicate_window_days": "Flag possible duplicates of enquiries from the last (days)",
     "supervision_visit_interval_days": "A supervision visit is due this many days after the last",

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from crm.domain.settings import Settings
 from crm.domain.stages import CaseState, Stage, Step, state_at
 from crm.domain.stalled import stalled_reasons
+from crm.domain.timescales import decision_overdue, panel_timescale_warning
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.models import Activity, CarerType, Case, Check, StageEvent
@@ -89,6 +90,28 @@ def stalled_cases(
         if reasons:
             stalled.append(StalledCase(case_id, reference, reasons))
     return sorted(stalled, key=lambda s: s.reference)
+
+
+def timescale_warnings(as_of: date, settings: Settings | None = None) -> dict[tuple[str, int], str]:
+    """Open assessments near or past NMS 14.4's 8 months to panel, and cases waiting too
+    long for the agency decision after panel: {("panel" | "decision", case id): why}."""
+    settings = settings or load_settings()
+    ids = list(
+        db.session.scalars(
+            sa.select(Case.id).where(
+                _open_at(as_of),
+                Case.application_date.isnot(None),
+                Case.application_date <= as_of,
+            )
+        )
+    )
+    found = {}
+    for case_id, state in states_at(ids, as_of).items():
+        for kind, rule in (("panel", panel_timescale_warning), ("decision", decision_overdue)):
+            why = rule(state, as_of, settings)
+            if why:
+                found[(kind, case_id)] = why
+    return found
 
 
 def overdue_first_contacts(as_of: date, settings: Settings | None = None) -> list[int]:

@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from crm.domain.household_terms import GOOD_OUTCOME_EXITS
 from crm.domain.settings import Settings
 from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, MILESTONES, EventKind
-from crm.domain.working_days import working_days_vector
+from crm.domain.timescales import panel_within_timescale
+from crm.domain.working_days import working_days_between, working_days_vector
 from crm.extensions import db
 from crm.metrics.cases import stalled_cases
 from crm.metrics.places import places_on
@@ -283,6 +284,41 @@ def response_times(period: Period, settings: Settings) -> dict:
     return stats
 
 
+def timescales(period: Period, settings: Settings) -> dict:
+    """NMS 14.4 for the panels in the period (recommendation within 8 months of the
+    application), and the agency decisions in the period made within the service's
+    limit of working days after panel."""
+    panels = db.session.execute(
+        sa.select(Case.application_date, Case.panel_date).where(
+            period.covers(Case.panel_date), period.cases
+        )
+    ).all()
+    on_time = sum(panel_within_timescale(applied, panel) for applied, panel in panels)
+    decided = sa.or_(
+        step_in_period(EventKind.APPROVAL, period), step_in_period(EventKind.REJECTED, period)
+    )
+    decisions = db.session.execute(
+        sa.select(Case.panel_date, Case.outcome_date).where(
+            decided, Case.panel_date.isnot(None), period.cases
+        )
+    ).all()
+    limit = settings.decision_limit_working_days
+    prompt = sum(working_days_between(panel, on) <= limit for panel, on in decisions)
+    return {
+        "panel_within_8_months": {
+            "count": len(panels),
+            "within": on_time,
+            "rate": ratio(on_time, len(panels)),
+        },
+        "decision_within_limit": {
+            "count": len(decisions),
+            "within": prompt,
+            "rate": ratio(prompt, len(decisions)),
+            "limit_working_days": limit,
+        },
+    }
+
+
 def households(period: Period) -> dict:
     """Approved households at the start and end, approvals, deregistrations, turnover."""
     at_start = Household.current_on(period.day_before)
@@ -357,6 +393,7 @@ def metrics_for(period: Period, settings: Settings | None = None) -> dict:
         "enquiry_to_approval_days": enquiry_to_approval,
         "response_time_working_days": response_times(period, settings),
         "withdrawals": withdrawals(period),
+        "timescales": timescales(period, settings),
         "stalled": {"count": len(stalled), "references": [s.reference for s in stalled]},
         "households": households(period),
         "places": {**places.as_dict(), "utilisation": ratio(places.filled, places.approved)},

@@ -1,0 +1,57 @@
+"""The national timescales an assessment is held to, as pure rules.
+
+- National Minimum Standards 14.4: the fostering panel should make its
+  recommendation within 8 months of the application.
+- Statutory guidance: the agency decision maker should decide within 7 working
+  days of receiving the panel's recommendation and final minutes. Hearth does not
+  record when the minutes arrive, so it counts from the panel date (the earliest
+  they can arrive): a decision flagged late may be on time by the minutes.
+Warning windows and the decision limit are settings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from crm.domain.settings import Settings
+from crm.domain.stages import CaseState, EventKind, Stage
+from crm.domain.working_days import working_days_between
+from crm.formatting import uk_date
+
+PANEL_MONTHS = 8
+
+
+def panel_due_by(applied: date) -> date:
+    """The last day for the panel's recommendation under NMS 14.4."""
+    return applied + relativedelta(months=PANEL_MONTHS)
+
+
+def panel_within_timescale(applied: date, panel: date) -> bool:
+    return panel <= panel_due_by(applied)
+
+
+def panel_timescale_warning(state: CaseState, as_of: date, settings: Settings) -> str | None:
+    """A case still being assessed (not yet at panel) that is near or past 8 months."""
+    if not state.is_open or state.stage not in (Stage.STAGE1, Stage.STAGE2):
+        return None
+    due = panel_due_by(state.milestones[EventKind.APPLICATION])
+    if as_of > due:
+        return f"past the 8-month panel timescale (NMS 14.4): it was due by {uk_date(due)}"
+    if (due - as_of).days <= settings.panel_timescale_warning_days:
+        return f"panel due by {uk_date(due)}, 8 months from application (NMS 14.4)"
+    return None
+
+
+def decision_overdue(state: CaseState, as_of: date, settings: Settings) -> str | None:
+    """A case waiting for the agency decision longer than the service allows."""
+    if not state.is_open or state.stage is not Stage.PANEL:
+        return None
+    waited = working_days_between(state.milestones[EventKind.PANEL], as_of)
+    if waited > settings.decision_limit_working_days:
+        return (
+            f"no agency decision {waited} working days after panel "
+            f"(limit {settings.decision_limit_working_days})"
+        )
+    return None
