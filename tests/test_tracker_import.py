@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from crm.domain.stages import EventKind, Stage
 from crm.imports.reading import FileRejected, read_table
 from crm.imports.tracker import COLUMNS, import_tracker
-from crm.models import Activity, AuditEvent, Case
+from crm.models import Activity, AuditEvent, Case, Household
 
 TODAY = date(2025, 6, 30)
 
@@ -134,11 +134,6 @@ BAD_ROWS = [
         "withdrawal_reason",
         "unknown code 'AW9'",
     ),
-    (
-        {"outcome": "withdrawn_by_service", "outcome_date": "2025-01-08"},
-        "withdrawal_reason",
-        "required",
-    ),
     ({"outcome": "approved"}, "approval_date", "exactly when the outcome is approved"),
     ({"outcome": "rejected", "outcome_date": "2025-02-01"}, "outcome", "been to panel"),
     ({"outcome": "on_hold"}, "outcome_date", "required when the outcome is on_hold"),
@@ -165,7 +160,7 @@ def test_every_bad_row_is_reported_at_once_and_nothing_is_imported(db, tmp_path)
         OPEN,
         dict(OPEN, reference="B-1", enquiry_date="soon"),
         APPROVED,
-        dict(WITHDRAWN, withdrawal_reason=""),
+        dict(WITHDRAWN, withdrawal_reason="AW9"),
     ]
     result = run(write_csv(tmp_path / "t.csv", *rows))
     assert [(e.row, e.column) for e in result.errors] == [
@@ -253,6 +248,16 @@ def test_the_cli_reports_bad_rows_and_exits_non_zero(runner, tmp_path):
     assert "nothing was imported" in result.output
 
 
+def test_a_dry_run_says_what_would_change_and_writes_nothing(runner, tmp_path, db):
+    path = write_csv(tmp_path / "t.csv", APPROVED, OPEN, {**WITHDRAWN, "withdrawal_reason": ""})
+    result = runner.invoke(args=["import-tracker", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Would import: 3 new, 0 updated, 0 unchanged" in result.output
+    assert "approved households                       0 -> 1" in result.output
+    assert "warning: row 4, withdrawal_reason: not recorded: counted as AW0" in result.output
+    assert cases(db) == {}
+
+
 def test_the_cli_skip_invalid_writes_an_errors_file(runner, tmp_path, db):
     path = write_csv(tmp_path / "t.csv", OPEN, dict(OPEN, reference="B", outcome="x"))
     result = runner.invoke(args=["import-tracker", str(path), "--skip-invalid"])
@@ -280,9 +285,18 @@ def _upload(client, path, name=None):
 
 
 def test_a_manager_uploads_a_good_tracker(manager_client, tmp_path, db):
-    response = _upload(manager_client, write_csv(tmp_path / "t.csv", OPEN, WITHDRAWN))
+    complete = {"source": "website", "carer_type": "mainstream"}
+    rows = [{**OPEN, **complete}, {**WITHDRAWN, **complete}]
+    response = _upload(manager_client, write_csv(tmp_path / "t.csv", *rows))
     assert response.status_code == 302
     assert sorted(cases(db)) == ["T-2", "T-3"]
+
+
+def test_the_upload_page_lists_the_values_it_assumed(manager_client, tmp_path, db):
+    response = _upload(manager_client, write_csv(tmp_path / "t.csv", OPEN))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Imported 1 new" in page
+    assert "Values assumed (2)" in page and "not recorded: counted as mainstream" in page
 
 
 def test_the_upload_page_lists_every_bad_row_and_imports_nothing(manager_client, tmp_path, db):
@@ -328,3 +342,74 @@ def test_reimport_across_several_chunks_with_gaps_changes_nothing(db, tmp_path, 
     db.session.commit()
     assert (result.created, result.unchanged, result.errors) == (2, 3, [])
     assert all(len(c.events) == 1 for c in cases(db).values())
+
+
+def test_a_blank_withdrawal_reason_imports_as_not_recorded_with_a_warning(db, tmp_path):
+    rows = [
+        {**WITHDRAWN, "reference": "W-1", "withdrawal_reason": ""},
+        {
+            "reference": "W-2",
+            "enquiry_date": "2025-01-06",
+            "outcome": "withdrawn_by_service",
+            "outcome_date": "2025-01-08",
+        },
+    ]
+    result = run(write_csv(tmp_path / "t.csv", *rows))
+    assert result.errors == [] and result.created == 2
+    held = cases(db)
+    assert (held["W-1"].outcome_reason, held["W-2"].outcome_reason) == ("AW0", "other")
+    assert [(w.row, w.column) for w in result.warnings if w.column == "withdrawal_reason"] == [
+        (2, "withdrawal_reason"),
+        (3, "withdrawal_reason"),
+    ]
+    assert any("counted as AW0 (other or unknown)" in str(w) for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("column", "given", "stored"),
+    [
+        ("source", "  Social   MEDIA ", "social_media"),
+        ("carer_type", "Family and Friends", "kinship"),
+        ("carer_type", "connected person", "kinship"),
+        ("outcome", "Withdrawn by applicant", "withdrawn_by_applicant"),
+    ],
+)
+def test_free_text_values_match_whatever_their_case_and_spacing(
+    db, tmp_path, column, given, stored
+):
+    row = {**WITHDRAWN, column: given}
+    result = run(write_csv(tmp_path / "t.csv", row))
+    assert result.errors == []
+    case = cases(db)["T-3"]
+    value = case.stage if column == "outcome" else getattr(case, column)
+    assert value == stored
+
+
+def test_blank_optional_columns_are_assumed_and_said(db, tmp_path):
+    result = run(write_csv(tmp_path / "t.csv", {"reference": "B-1", "enquiry_date": "2025-01-06"}))
+    assert result.errors == [] and result.created == 1
+    assumed = {w.column: w.assumed for w in result.warnings}
+    assert assumed == {
+        "source": "not recorded: counted as other",
+        "carer_type": "not recorded: counted as mainstream",
+    }
+
+
+def test_an_approved_row_is_an_approved_household(db, tmp_path):
+    result = run(write_csv(tmp_path / "t.csv", APPROVED))
+    db.session.commit()
+    [household] = db.session.scalars(sa.select(Household)).all()
+    case = cases(db)[APPROVED["reference"]]
+    assert (household.reference, household.case_id) == (case.reference, case.id)
+    assert household.approval_date == case.approval_date
+    assert any("its household is created" in w.assumed for w in result.warnings)
+
+
+def test_reimporting_an_approved_row_never_makes_a_second_household(db, tmp_path):
+    path = write_csv(tmp_path / "t.csv", APPROVED)
+    run(path)
+    db.session.commit()
+    again = run(path)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) == 1
+    assert not any("its household is created" in w.assumed for w in again.warnings)

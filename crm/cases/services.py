@@ -15,7 +15,6 @@ from crm.models import (
     Activity,
     ActivityKind,
     ApprovalTerms,
-    Carer,
     CarerType,
     Case,
     Household,
@@ -163,19 +162,7 @@ def approve_case(
     awaiting a decision. Does not commit.
     """
     case.record_step(EventKind.APPROVAL, on, by, note=note, today_=today_)
-    household = Household(
-        reference=case.reference,
-        case=case,
-        carer_type=case.carer_type,
-        address=case.address,
-        postcode=case.postcode,
-        approval_date=on,
-        supervising_worker=supervising_worker,
-    )
-    applicants = [m for m in case.members if m.is_applicant]
-    household.carers = [
-        Carer(full_name=m.full_name, birth_date=m.birth_date) for m in applicants
-    ] or [Carer(full_name=case.display_name)]
+    household = Household.for_approved_case(case, supervising_worker)
     household.terms_history.append(
         ApprovalTerms(
             effective_from=on,
@@ -186,7 +173,6 @@ def approve_case(
             recorded_by_id=by.id if by else None,
         )
     )
-    db.session.add(household)
     return household
 
 

@@ -23,6 +23,18 @@ class RowError:
         return f"row {self.row}, {self.column}: {self.reason}"
 
 
+@dataclass(frozen=True, order=True)
+class RowWarning:
+    """A value Hearth had to assume for one cell; the row imports all the same."""
+
+    row: int
+    column: str
+    assumed: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.assumed}"
+
+
 class FileRejected(ValueError):
     """The file as a whole cannot be read (wrong type, bad headers, not UTF-8...)."""
 

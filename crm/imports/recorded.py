@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from crm.domain.stages import Step
 from crm.extensions import db
 from crm.imports.reading import RowError
-from crm.models import Activity, Case, StageEvent
+from crm.models import Activity, Case, Household, StageEvent
 
 if TYPE_CHECKING:
     from crm.imports.tracker import TrackerRow
@@ -59,6 +59,17 @@ def read_recorded(references: list[str]) -> dict[str, Recorded]:
         for case_id, on in db.session.execute(contacts):
             by_id[case_id].contact_dates.add(on)
     return found
+
+
+def households_held(references: list[str]) -> set[str]:
+    """Which of these references Hearth already holds as an approved household."""
+    held: set[str] = set()
+    for start in range(0, len(references), CHUNK):
+        chunk = references[start : start + CHUNK]
+        held.update(
+            db.session.scalars(sa.select(Household.reference).where(Household.reference.in_(chunk)))
+        )
+    return held
 
 
 def conflicts_with_hearth(rows: list[TrackerRow], recorded: dict[str, Recorded]) -> list[RowError]:

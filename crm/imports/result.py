@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crm.imports.reading import RowError
+from crm.imports.reading import RowError, RowWarning
 
 
 @dataclass
@@ -13,6 +13,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: Values assumed for blanks or free text, listed apart from errors: they import.
+    warnings: list[RowWarning] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
 
     @property

@@ -24,13 +24,19 @@ from crm.domain.stages import (
     REASONS_REQUIRED,
     CaseState,
     EventKind,
+    Stage,
     Step,
     TransitionRefused,
     replay,
 )
 from crm.imports.bulk import refresh_statistics
-from crm.imports.reading import RowError, Table, check_headers, parse_date
-from crm.imports.recorded import Recorded, conflicts_with_hearth, read_recorded
+from crm.imports.reading import RowError, RowWarning, Table, check_headers, parse_date
+from crm.imports.recorded import (
+    Recorded,
+    conflicts_with_hearth,
+    households_held,
+    read_recorded,
+)
 from crm.imports.result import ImportResult
 from crm.imports.tracker_write import import_rows
 from crm.models import CarerType
@@ -78,9 +84,36 @@ MAX_LENGTH = {
     "phone": 40,
     "postcode": 10,
 }
+
+
+def _plain(text: str) -> str:
+    """Case, spacing and underscores ignored: 'Social_media ' matches 'social media'."""
+    return " ".join(text.replace("_", " ").lower().split())
+
+
 SOURCES_BY_NAME = {
-    **{c: c for c in ENQUIRY_SOURCES},
-    **{label.lower(): c for c, label in ENQUIRY_SOURCES.items()},
+    **{_plain(c): c for c in ENQUIRY_SOURCES},
+    **{_plain(label): c for c, label in ENQUIRY_SOURCES.items()},
+}
+CARER_TYPES_BY_NAME = {
+    **{_plain(t.value): t for t in CarerType},
+    **{_plain(t.label): t for t in CarerType},
+    "kinship": CarerType.KINSHIP,
+    "family and friends": CarerType.KINSHIP,
+    "friends and family": CarerType.KINSHIP,
+    "connected person": CarerType.KINSHIP,
+    "connected persons": CarerType.KINSHIP,
+}
+OUTCOMES_BY_NAME = {
+    **{_plain(o): o for o in OUTCOMES},
+    **{_plain(kind.label): o for o, kind in OUTCOME_STEPS.items()},
+    "withdrawn by the applicant": "withdrawn_by_applicant",
+    "withdrawn by the service": "withdrawn_by_service",
+}
+#: What a blank reason is recorded as: Ofsted's "other or unknown" for an applicant.
+UNRECORDED_REASON = {
+    EventKind.WITHDRAWN_BY_APPLICANT: "AW0",
+    EventKind.WITHDRAWN_BY_SERVICE: "other",
 }
 
 
@@ -136,13 +169,14 @@ def _milestone_steps(dates: dict[str, date]) -> list[Step]:
     return steps
 
 
-def _outcome_step(cells: dict[str, str], dates: dict[str, date]) -> Step | None:
-    outcome = cells.get("outcome") or "open"
+def _outcome_step(
+    cells: dict[str, str], dates: dict[str, date], warn: Callable[[str, str], None]
+) -> Step | None:
+    given = cells.get("outcome") or "open"
+    outcome = OUTCOMES_BY_NAME.get(_plain(given))
     reason = cells.get("withdrawal_reason") or None
-    if outcome not in OUTCOMES:
-        raise _RowProblem(
-            "outcome", f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}"
-        )
+    if outcome is None:
+        raise _RowProblem("outcome", f"unknown outcome {given!r}; use one of {', '.join(OUTCOMES)}")
     if ("approval_date" in dates) != (outcome == "approved"):
         raise _RowProblem("approval_date", "is given exactly when the outcome is approved")
     kind = OUTCOME_STEPS.get(outcome)
@@ -156,7 +190,9 @@ def _outcome_step(cells: dict[str, str], dates: dict[str, date]) -> Step | None:
         raise _RowProblem("outcome_date", f"required when the outcome is {outcome}")
     if kind in REASONS_REQUIRED:
         if not reason:
-            raise _RowProblem("withdrawal_reason", f"required when the outcome is {outcome}")
+            reason = UNRECORDED_REASON[kind]
+            meaning = REASONS_REQUIRED[kind][reason].lower()
+            warn("withdrawal_reason", f"not recorded: counted as {reason} ({meaning})")
         if reason not in REASONS_REQUIRED[kind]:
             allowed = ", ".join(REASONS_REQUIRED[kind])
             raise _RowProblem("withdrawal_reason", f"unknown code {reason!r}; use {allowed}")
@@ -175,23 +211,45 @@ def _contact(cells: dict[str, str]) -> tuple[str | None, str | None, str | None]
     return email, phone, postcode
 
 
-def _parse_row(number: int, cells: dict[str, str], today: date) -> TrackerRow:
+def _carer_type(cells: dict[str, str], warn: Callable[[str, str], None]) -> CarerType:
+    given = cells.get("carer_type", "")
+    if not given:
+        warn("carer_type", "not recorded: counted as mainstream")
+        return CarerType.MAINSTREAM
+    found = CARER_TYPES_BY_NAME.get(_plain(given))
+    if found is None:
+        raise _RowProblem("carer_type", f"unknown {given!r}; use mainstream or kinship")
+    return found
+
+
+def _source(cells: dict[str, str], warn: Callable[[str, str], None]) -> str:
+    given = _text(cells, "source")
+    if not given:
+        warn("source", "not recorded: counted as other")
+        return "other"
+    found = SOURCES_BY_NAME.get(_plain(given))
+    if found is None:
+        allowed = ", ".join(ENQUIRY_SOURCES)
+        raise _RowProblem("source", f"unknown source {given!r}; use {allowed}")
+    return found
+
+
+def _parse_row(
+    number: int, cells: dict[str, str], today: date, warnings: list[RowWarning]
+) -> TrackerRow:
+    def warn(column: str, assumed: str) -> None:
+        warnings.append(RowWarning(number, column, assumed))
+
     reference = _text(cells, "reference")
     if not reference:
         raise _RowProblem("reference", "required")
-    carer_type = cells.get("carer_type") or "mainstream"
-    if carer_type not in {c.value for c in CarerType}:
-        raise _RowProblem("carer_type", f"unknown {carer_type!r}; use mainstream or kinship")
-    source_text = _text(cells, "source")
-    source = SOURCES_BY_NAME.get(source_text.lower()) if source_text else "other"
-    if source is None:
-        allowed = ", ".join(ENQUIRY_SOURCES)
-        raise _RowProblem("source", f"unknown source {source_text!r}; use {allowed}")
+    carer_type = _carer_type(cells, warn)
+    source = _source(cells, warn)
     dates = _dates(cells)
     if "enquiry_date" not in dates:
         raise _RowProblem("enquiry_date", "required")
     steps = _milestone_steps(dates)
-    outcome = _outcome_step(cells, dates)
+    outcome = _outcome_step(cells, dates, warn)
     steps += [outcome] if outcome else []
     try:
         state = replay(steps, today)
@@ -206,7 +264,7 @@ def _parse_row(number: int, cells: dict[str, str], today: date) -> TrackerRow:
     return TrackerRow(
         number,
         reference,
-        CarerType(carer_type),
+        carer_type,
         source,
         _text(cells, "first_name"),
         _text(cells, "last_name"),
@@ -226,15 +284,36 @@ def _first_out_of_order(steps: list[Step]) -> Step | None:
     return None
 
 
+def new_households_warnings(rows: list[TrackerRow]) -> list[RowWarning]:
+    """Approved rows whose household Hearth does not hold yet: one is created from the
+    row, as approving on screen does, but the file has no terms of approval."""
+    approved = [r for r in rows if r.state.stage is Stage.APPROVED]
+    held = households_held([r.reference for r in approved])
+    return [
+        RowWarning(
+            r.row,
+            "approval_date",
+            "approved: its household is created, without terms of approval "
+            "(flask import-households adds them)",
+        )
+        for r in approved
+        if r.reference not in held
+    ]
+
+
 def validate(
-    table: Table, today: date
+    table: Table, today: date, warnings: list[RowWarning] | None = None
 ) -> tuple[list[TrackerRow], list[RowError], dict[str, Recorded]]:
-    """Check every row against the file rules, the stage rules and what Hearth holds."""
+    """Check every row against the file rules, the stage rules and what Hearth holds.
+    Values assumed for blanks or free text are added to `warnings`."""
+    warnings = warnings if warnings is not None else []
     check_headers(table.headers, COLUMNS, REQUIRED)
     rows, errors, seen = [], [], {}
     for number, cells in enumerate(table.rows, start=2):
+        row_warnings: list[RowWarning] = []
         try:
-            row = _parse_row(number, cells, today)
+            row = _parse_row(number, cells, today, row_warnings)
+            warnings.extend(row_warnings)
         except _RowProblem as problem:
             errors.append(RowError(number, problem.column, problem.reason))
             continue
@@ -246,7 +325,9 @@ def validate(
     recorded = read_recorded([r.reference for r in rows])
     errors += conflicts_with_hearth(rows, recorded)
     bad = {e.row for e in errors}
-    return [r for r in rows if r.row not in bad], sorted(errors), recorded
+    good = [r for r in rows if r.row not in bad]
+    warnings += new_households_warnings(good)
+    return good, sorted(errors), recorded
 
 
 def import_tracker(
@@ -260,11 +341,13 @@ def import_tracker(
     Without skip_invalid, one bad row means nothing is written and every bad
     row is reported. Does not commit: the caller commits or rolls back.
     """
-    rows, errors, recorded = validate(table, today)
+    warnings: list[RowWarning] = []
+    rows, errors, recorded = validate(table, today, warnings)
     if errors and not skip_invalid:
-        return ImportResult(errors=errors, bad_rows={e.row for e in errors})
+        return ImportResult(errors=errors, bad_rows={e.row for e in errors}, warnings=warnings)
     result = import_rows(rows, recorded, today, progress)
     result.errors, result.bad_rows = errors, {e.row for e in errors}
+    result.warnings = sorted(warnings)
     return result
 
 

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from crm.audit import current_actor
+from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports import recorded as history
 from crm.imports.bulk import insert_cases, insert_rows
-from crm.imports.recorded import Recorded
+from crm.imports.recorded import Recorded, households_held
 from crm.imports.result import ImportResult
 from crm.models import (
     Activity,
@@ -21,6 +22,7 @@ from crm.models import (
     AuditAction,
     AuditEvent,
     Case,
+    Household,
     HouseholdMember,
     StageEvent,
 )
@@ -75,7 +77,21 @@ def import_rows(
     if progress and len(rows) > len(new_rows):
         progress(len(rows) - len(new_rows))
     db.session.flush()
+    _households_for_approved([r.reference for r in rows if r.state.stage is Stage.APPROVED])
+    db.session.flush()
     return result
+
+
+def _households_for_approved(references: list[str]) -> None:
+    """An approved case is an approved household, imported or approved on screen: create
+    the household each approved case lacks (never a second one)."""
+    held = households_held(references)
+    missing = [r for r in references if r not in held]
+    for start in range(0, len(missing), history.CHUNK):
+        chunk = missing[start : start + history.CHUNK]
+        query = sa.select(Case).where(Case.reference.in_(chunk)).options(selectinload(Case.members))
+        for case in db.session.scalars(query):
+            Household.for_approved_case(case)
 
 
 def _fingerprint(case: Case) -> tuple:

@@ -97,6 +97,27 @@ class Household(db.Model):
     def display_name(self) -> str:
         return " and ".join(c.full_name for c in self.carers) or self.reference
 
+    @classmethod
+    def for_approved_case(cls, case: Case, supervising_worker: User | None = None) -> Household:
+        """The household an approved case becomes, on screen or by import: it keeps the
+        case's reference (so later imports and reports know it as the same family), and
+        its applicants become its carers. Added to the session; does not commit."""
+        household = cls(
+            reference=case.reference,
+            case=case,
+            carer_type=case.carer_type,
+            address=case.address,
+            postcode=case.postcode,
+            approval_date=case.approval_date,
+            supervising_worker=supervising_worker,
+        )
+        applicants = [m for m in case.members if m.is_applicant]
+        household.carers = [
+            Carer(full_name=m.full_name, birth_date=m.birth_date) for m in applicants
+        ] or [Carer(full_name=case.display_name)]
+        db.session.add(household)
+        return household
+
     @property
     def is_deregistered(self) -> bool:
         return self.deregistration_date is not None

@@ -36,7 +36,8 @@ def tracker():
                     f"({result.unchanged} unchanged).",
                     "success",
                 )
-                return redirect(url_for("uploads.tracker"))
+                if not result.warnings:
+                    return redirect(url_for("uploads.tracker"))
     return render_template(
         "uploads/tracker.html",
         form=form,
