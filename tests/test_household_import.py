@@ -292,3 +292,90 @@ class TestCarerEvents:
         )
         assert second.exit_code == 0, second.output
         assert "Imported: 1 new" in second.output
+
+
+class TestHistoryAtItsOwnDate:
+    """A complete history imports whatever the household's state is today."""
+
+    def test_placements_years_before_a_household_left_are_accepted(
+        self, db, ssw, households_file, events_file
+    ):
+        left = smiths(
+            ssw,
+            status="deregistered",
+            deregistration_date="2023-05-01",
+            deregistration_reason="retirement",
+            deregistration_initiated_by="carer",
+        )
+        run_households(households_file(left))
+        db.session.commit()
+        result = run_events(
+            events_file(
+                {
+                    "household_reference": "HH-1",
+                    "date": "2019-01-10",
+                    "type": "placement_start",
+                    "child_reference": "C-OLD",
+                },
+                {
+                    "household_reference": "HH-1",
+                    "date": "2020-03-02",
+                    "type": "placement_start",
+                    "child_reference": "C-1",
+                },
+                {
+                    "household_reference": "HH-1",
+                    "date": "2021-06-01",
+                    "type": "placement_end",
+                    "child_reference": "C-1",
+                },
+                {"household_reference": "HH-1", "date": "2022-02-02", "type": "supervision_visit"},
+            )
+        )
+        assert [str(e) for e in result.errors] == [
+            "row 2, date: The placement start date 10 Jan 2019 is before the household was "
+            "approved (15 Jan 2020)."
+        ]
+        db.session.rollback()  # all or nothing: the caller keeps nothing from a refused file
+        result = run_events(
+            events_file(
+                {
+                    "household_reference": "HH-1",
+                    "date": "2020-03-02",
+                    "type": "placement_start",
+                    "child_reference": "C-1",
+                },
+                {
+                    "household_reference": "HH-1",
+                    "date": "2021-06-01",
+                    "type": "placement_end",
+                    "child_reference": "C-1",
+                },
+                {"household_reference": "HH-1", "date": "2022-02-02", "type": "supervision_visit"},
+            )
+        )
+        assert result.errors == [] and result.created == 3
+
+    def test_a_placement_after_the_household_left_is_still_refused(
+        self, db, ssw, households_file, events_file
+    ):
+        left = smiths(
+            ssw,
+            status="deregistered",
+            deregistration_date="2023-05-01",
+            deregistration_reason="retirement",
+            deregistration_initiated_by="carer",
+        )
+        run_households(households_file(left))
+        db.session.commit()
+        result = run_events(
+            events_file(
+                {
+                    "household_reference": "HH-1",
+                    "date": "2023-06-01",
+                    "type": "placement_start",
+                    "child_reference": "C-2",
+                },
+            )
+        )
+        assert "deregistered on 1 May 2023" in result.errors[0].reason

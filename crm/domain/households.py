@@ -25,7 +25,12 @@ TERMS_NOTICE_DAYS = 28
 
 
 class HouseholdRuleError(ValueError):
-    """A record the rules refuse; the message says why, for the user."""
+    """A record the rules refuse; the message says why, for the user, and `field` names
+    what it refused ("date" for a date out of bounds), so errors land where they belong."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def status_on(household: Any, day: date) -> HouseholdStatus:
@@ -52,15 +57,17 @@ def check_dated(household: Any, on: date, what: str, today: date) -> None:
     """A record must fall within the approval: not in the future, not before approval,
     not after deregistration."""
     if on > today:
-        raise HouseholdRuleError(f"The {what} date {uk_date(on)} is in the future.")
+        raise HouseholdRuleError(f"The {what} date {uk_date(on)} is in the future.", "date")
     if on < household.approval_date:
         raise HouseholdRuleError(
             f"The {what} date {uk_date(on)} is before the household was approved "
-            f"({uk_date(household.approval_date)})."
+            f"({uk_date(household.approval_date)}).",
+            "date",
         )
     if household.deregistration_date and on > household.deregistration_date:
         raise HouseholdRuleError(
-            f"The household was deregistered on {uk_date(household.deregistration_date)}."
+            f"The household was deregistered on {uk_date(household.deregistration_date)}.",
+            "date",
         )
 
 
@@ -80,7 +87,8 @@ def check_placement_start(household: Any, child_reference: str, on: date, today:
     if status_on(household, on) is HouseholdStatus.DEREGISTERED:
         raise HouseholdRuleError(
             f"The household was deregistered on {uk_date(household.deregistration_date)}; "
-            "it cannot be given a new placement."
+            "it cannot be given a new placement.",
+            "date",
         )
     check_dated(household, on, "placement start", today)
     terms = household.terms_on(on)

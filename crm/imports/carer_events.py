@@ -132,7 +132,7 @@ def import_carer_events(
                     _apply(household, on, kind, child, value, note, today)
                 result.created += 1
         except HouseholdRuleError as refused:
-            column = "child_reference" if kind in PLACEMENT_TYPES else "date"
+            column = refused.field or ("child_reference" if kind in PLACEMENT_TYPES else "date")
             result.errors.append(RowError(number, column, str(refused)))
         if progress:
             progress(1)
