@@ -158,3 +158,24 @@ def test_a_carer_who_left_because_an_sgo_was_made_is_not_a_loss_to_learn_from():
     history.households["deregistration_reason"] = ["retirement", "sgo_or_child_arrangements_order"]
     labels = labels_at(history, date(2024, 1, 1))
     assert labels.to_dict() == {1: 1, 2: 0}
+
+
+def test_a_model_scoring_too_well_to_be_true_is_not_kept_and_says_why(monkeypatch):
+    from jobs.retention import model as modelling
+
+    real = modelling.evaluate
+
+    def too_good(y, p):
+        found = real(y, p)
+        return modelling.Evaluation(0.97, found.pr_auc, found.brier, found.calibration)
+
+    monkeypatch.setattr(modelling, "evaluate", too_good)
+    history = synthetic_history(households=300, signal=True, seed=1)
+    with pytest.raises(modelling.ImplausibleModel, match="leakage .* or a gap in the data"):
+        train(history, date(2025, 1, 1))
+
+
+def test_a_model_at_the_threshold_is_kept():
+    from jobs.retention.model import IMPLAUSIBLE_ROC_AUC, Evaluation, refuse_implausible
+
+    refuse_implausible("logistic", Evaluation(IMPLAUSIBLE_ROC_AUC, 0.5, 0.1, []))

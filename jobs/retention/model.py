@@ -37,6 +37,17 @@ HORIZON_DAYS = 365
 TEST_MONTHS = 12
 
 
+#: A test ROC AUC above this is not believed. Who stops fostering is hard to foresee
+#: (published figures sit well below it); a score this high almost always means a
+#: feature saw the future (leakage) or the history has a gap that only leavers share
+#: (placements or visits missing for carers who left), not insight.
+IMPLAUSIBLE_ROC_AUC = 0.9
+
+
+class ImplausibleModel(ValueError):
+    """A model whose test score is too good to be true; the message says what to check."""
+
+
 class TooLittleHistory(ValueError):
     """Not enough carers have left to learn from; the message says how many."""
 
@@ -168,6 +179,19 @@ def evaluate(y: np.ndarray, p: np.ndarray, bins: int = 10) -> Evaluation:
     )
 
 
+def refuse_implausible(name: str, evaluation: Evaluation) -> None:
+    """Refuse to keep a model that scores implausibly well, saying why."""
+    if evaluation.roc_auc is not None and evaluation.roc_auc > IMPLAUSIBLE_ROC_AUC:
+        raise ImplausibleModel(
+            f"The {name.replace('_', ' ')} model scored ROC AUC {evaluation.roc_auc} on the "
+            f"test year, above the {IMPLAUSIBLE_ROC_AUC} nobody achieves in predicting who "
+            "stops fostering, so it was not kept. This is almost always leakage (a recorded "
+            "fact that knows the outcome) or a gap in the data (placements, visits or "
+            "reviews missing for carers who left, as after a partial import). Check the "
+            "imported history, then retrain."
+        )
+
+
 def train(history: History, as_of: date, min_positives: int = 20) -> TrainedModel:
     """Compare the candidates on a time split, keep the best, refit it on all snapshots."""
     dates = snapshot_dates(history, as_of)
@@ -192,6 +216,7 @@ def train(history: History, as_of: date, min_positives: int = 20) -> TrainedMode
         )
     # The baseline competes too: if nothing beats carer age alone, that is what we use.
     best = max(evaluations, key=lambda k: (evaluations[k].roc_auc or 0, evaluations[k].pr_auc or 0))
+    refuse_implausible(best, evaluations[best])
     chosen = candidates()[best].fit(X[FEATURES], y)
     return TrainedModel(
         name=best,

@@ -8,7 +8,13 @@ from crm.domain.settings import Settings
 from crm.models.setting import load_settings
 from jobs.retention.data import load_history
 from jobs.retention.features import FEATURE_WORDS, History, features_at
-from jobs.retention.model import BASELINE, TooLittleHistory, TrainedModel, train
+from jobs.retention.model import (
+    BASELINE,
+    ImplausibleModel,
+    TooLittleHistory,
+    TrainedModel,
+    train,
+)
 from jobs.retention.reasons import explain
 
 
@@ -47,11 +53,11 @@ def risk_report(
     references = history.households.set_index("id")["reference"]
     try:
         model = train(history, as_of, settings.risk_min_departures)
-    except TooLittleHistory as too_little:
+    except (TooLittleHistory, ImplausibleModel) as not_kept:
         return {
             "as_of": as_of.isoformat(),
             "model": None,
-            "message": str(too_little),
+            "message": str(not_kept),
             "households": [
                 {"reference": references[i], "risk": None, "band": None, "reasons": []}
                 for i in features.index

@@ -14,7 +14,7 @@ from crm.models.risk import latest_risk_model
 from crm.models.setting import load_settings
 from jobs.retention.data import load_history
 from jobs.retention.features import features_at
-from jobs.retention.model import TooLittleHistory, TrainedModel, train
+from jobs.retention.model import ImplausibleModel, TooLittleHistory, TrainedModel, train
 from jobs.retention.reasons import explain
 from jobs.retention.scoring import band, model_summary
 
@@ -26,6 +26,8 @@ def retrain(as_of: date, progress: Callable[[int, int], None] | None = None) -> 
         model = train(load_history(), as_of, settings.risk_min_departures)
     except TooLittleHistory as too_little:
         return {"status": "too_little_history", "message": str(too_little)}
+    except ImplausibleModel as implausible:
+        return {"status": "implausible", "message": str(implausible)}
     summary = model_summary(model)
     stored = db.session.scalar(sa.select(RiskModel).where(RiskModel.version == summary["version"]))
     stored = stored or RiskModel(version=summary["version"])
