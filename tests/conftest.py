@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from crm import create_app
 from crm.extensions import db as _db
 from crm.models import Role
+from tests.database import empty_database
 from tests.factories import UserFactory
 
 
@@ -45,11 +46,7 @@ def db(app):
     """The database inside an app context, emptied after each test."""
     with app.app_context():
         yield _db
-        _db.session.rollback()
-        for table in reversed(_db.metadata.sorted_tables):
-            _db.session.execute(table.delete())
-        _db.session.commit()
-        _db.session.remove()
+        empty_database()
 
 
 @pytest.fixture

@@ -11,6 +11,16 @@ class CarerType(LabelledEnum):
     KINSHIP = "kinship", "Family and friends (kinship)"
 
 
+#: Other words councils use for a kinship household (connected persons, in the
+#: regulations' words), matched whatever their case and spacing.
+CARER_TYPE_WORDS = {
+    "family and friends": CarerType.KINSHIP,
+    "friends and family": CarerType.KINSHIP,
+    "connected person": CarerType.KINSHIP,
+    "connected persons": CarerType.KINSHIP,
+}
+
+
 class ActivityKind(LabelledEnum):
     CALL = "call"
     EMAIL = "email"

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from crm.domain.households import HouseholdRuleError
 from crm.extensions import db
-from crm.imports.reading import RowError, Table, check_headers, parse_date
+from crm.imports.reading import RowError, Table, check_headers, parse_date, plain
 from crm.imports.result import ImportResult
 from crm.models import CarerEventKind, Household, PlacementEnding
 
@@ -32,6 +32,11 @@ COLUMNS = ["household_reference", "date", "type", "child_reference", "value", "n
 REQUIRED = ["household_reference", "date", "type"]
 PLACEMENT_TYPES = {"placement_start", "placement_end", "disruption"}
 TYPES = sorted({k.value for k in CarerEventKind} | PLACEMENT_TYPES)
+#: A type by its code or its label, whatever its case and spacing.
+TYPES_BY_NAME = {
+    **{plain(t): t for t in TYPES},
+    **{plain(k.label): k.value for k in CarerEventKind},
+}
 
 
 class _Problem(Exception):
@@ -48,9 +53,10 @@ def _parse(cells: dict[str, str], households: dict[str, Household]):
         on = parse_date(cells.get("date", ""))
     except ValueError as exc:
         raise _Problem("date", str(exc)) from None
-    kind = cells.get("type", "")
-    if kind not in TYPES:
-        raise _Problem("type", f"unknown type {kind!r}; use {', '.join(TYPES)}")
+    kind = TYPES_BY_NAME.get(plain(cells.get("type", "")))
+    if kind is None:
+        given = cells.get("type", "")
+        raise _Problem("type", f"unknown type {given!r}; use {', '.join(TYPES)}")
     child = cells.get("child_reference") or None
     if kind in PLACEMENT_TYPES and not child:
         raise _Problem("child_reference", f"required for {kind}")

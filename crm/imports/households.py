@@ -22,10 +22,18 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.domain.case_terms import CARER_TYPE_WORDS
 from crm.domain.households import HouseholdRuleError
 from crm.domain.stages import Stage
 from crm.extensions import db
-from crm.imports.reading import RowError, Table, check_headers, parse_date
+from crm.imports.reading import (
+    RowError,
+    RowWarning,
+    Table,
+    by_name,
+    check_headers,
+    parse_date,
+)
 from crm.imports.result import ImportResult
 from crm.models import (
     ApprovalTerms,
@@ -49,6 +57,9 @@ COLUMNS = [
 REQUIRED = ["reference", "approval_date", "carer1_name", "approved_places"]
 
 
+Warn = Callable[[str, str], None]
+
+
 class _Problem(Exception):
     def __init__(self, column: str, reason: str):
         super().__init__(reason)
@@ -58,7 +69,7 @@ class _Problem(Exception):
 @dataclass
 class HouseholdRow:
     reference: str
-    carer_type: CarerType
+    carer_type: CarerType | None
     approval_date: date
     carers: list[tuple[str, date | None]]
     places: int
@@ -92,22 +103,43 @@ def _int(cells: dict[str, str], column: str, default: int | None, low: int, high
     return int(text)
 
 
-def _choice(cells: dict[str, str], column: str, options, default=None):
-    text = cells.get(column) or default
-    try:
-        return options(text)
-    except ValueError:
+def _choice(cells: dict[str, str], column: str, options, warn: Warn, default=None):
+    """A code or its label, whatever its case and spacing; a blank is the default (or
+    None, "not recorded"), said as a warning."""
+    text = cells.get(column) or ""
+    if not text:
+        shown = default.label.lower() if default is not None else "not recorded"
+        warn(column, f"not recorded: counted as {shown}" if default else "not recorded")
+        return default
+    found = by_name(options, text)
+    if found is None:
         allowed = ", ".join(o.value for o in options)
-        raise _Problem(column, f"unknown value {text!r}; use {allowed}") from None
-
-
-def _categories(cells: dict[str, str]) -> list[str]:
-    found = [c.strip() for c in (cells.get("categories") or "short_term").split(";") if c.strip()]
-    known = {c.value for c in CareCategory}
-    unknown = [c for c in found if c not in known]
-    if unknown:
-        raise _Problem("categories", f"unknown {', '.join(unknown)}; use {', '.join(known)}")
+        raise _Problem(column, f"unknown value {text!r}; use {allowed}")
     return found
+
+
+def _carer_type(cells: dict[str, str], warn: Warn) -> CarerType | None:
+    """None when blank: an existing household keeps its type, a new one is mainstream."""
+    if not cells.get("carer_type"):
+        warn("carer_type", "not recorded: kept as Hearth holds it, or mainstream if new")
+        return None
+    found = by_name(CarerType, cells["carer_type"], CARER_TYPE_WORDS)
+    if found is None:
+        raise _Problem("carer_type", f"unknown {cells['carer_type']!r}; use mainstream or kinship")
+    return found
+
+
+def _categories(cells: dict[str, str], warn: Warn) -> list[str]:
+    given = [c for c in (cells.get("categories") or "").split(";") if c.strip()]
+    if not given:
+        warn("categories", "not recorded: counted as short-term")
+        return [CareCategory.SHORT_TERM.value]
+    found = [by_name(CareCategory, c) for c in given]
+    unknown = [c.strip() for c, f in zip(given, found, strict=True) if f is None]
+    if unknown:
+        known = ", ".join(c.value for c in CareCategory)
+        raise _Problem("categories", f"unknown {', '.join(unknown)}; use {known}")
+    return [f.value for f in found]
 
 
 def _worker(cells: dict[str, str], workers: dict[str, User]) -> User | None:
@@ -119,7 +151,7 @@ def _worker(cells: dict[str, str], workers: dict[str, User]) -> User | None:
     return workers[email]
 
 
-def _deregistration(cells: dict[str, str], status: HouseholdStatus):
+def _deregistration(cells: dict[str, str], status: HouseholdStatus, warn: Warn):
     on = _date(cells, "deregistration_date")
     if status is not HouseholdStatus.DEREGISTERED:
         if on or cells.get("deregistration_reason"):
@@ -127,12 +159,12 @@ def _deregistration(cells: dict[str, str], status: HouseholdStatus):
         return None
     if on is None:
         raise _Problem("deregistration_date", "required when the status is deregistered")
-    reason = _choice(cells, "deregistration_reason", DeregistrationReason)
-    initiated = _choice(cells, "deregistration_initiated_by", InitiatedBy)
+    reason = _choice(cells, "deregistration_reason", DeregistrationReason, warn)
+    initiated = _choice(cells, "deregistration_initiated_by", InitiatedBy, warn)
     return on, reason, initiated
 
 
-def _parse(cells: dict[str, str], workers: dict[str, User]) -> HouseholdRow:
+def _parse(cells: dict[str, str], workers: dict[str, User], warn: Warn) -> HouseholdRow:
     reference = cells.get("reference", "")
     if not reference or len(reference) > 40:
         raise _Problem("reference", "required, at most 40 characters")
@@ -144,19 +176,19 @@ def _parse(cells: dict[str, str], workers: dict[str, User]) -> HouseholdRow:
     min_age, max_age = _int(cells, "min_age", 0, 0, 21), _int(cells, "max_age", 17, 0, 21)
     if max_age < min_age:
         raise _Problem("max_age", "below min_age")
-    status = _choice(cells, "status", HouseholdStatus, "active")
+    status = _choice(cells, "status", HouseholdStatus, warn, HouseholdStatus.ACTIVE)
     return HouseholdRow(
         reference,
-        _choice(cells, "carer_type", CarerType, "mainstream"),
+        _carer_type(cells, warn),
         _date(cells, "approval_date", required=True),
         carers,
         _int(cells, "approved_places", None, 1, 6),
         min_age,
         max_age,
-        _categories(cells),
+        _categories(cells, warn),
         _worker(cells, workers),
         status,
-        _deregistration(cells, status),
+        _deregistration(cells, status, warn),
     )
 
 
@@ -171,7 +203,8 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
     elif household.approval_date != row.approval_date:
         raise _Problem("approval_date", "differs from the household already in Hearth")
     before = _fingerprint(household)
-    household.carer_type, household.supervising_worker = row.carer_type, row.worker
+    household.carer_type = row.carer_type or household.carer_type or CarerType.MAINSTREAM
+    household.supervising_worker = row.worker
     _set_carers(household, row.carers)
     _set_terms(household, row, today)
     if row.status is HouseholdStatus.ON_BREAK and household.status is HouseholdStatus.ACTIVE:
@@ -245,10 +278,16 @@ def import_households(
         try:
             if cells.get("reference") in seen:
                 raise _Problem("reference", f"repeats row {seen[cells['reference']]}")
-            row = _parse(cells, workers)
+            row_warnings: list[RowWarning] = []
+
+            def warn(column: str, assumed: str, n: int = number, found=row_warnings) -> None:
+                found.append(RowWarning(n, column, assumed))
+
+            row = _parse(cells, workers, warn)
             with db.session.begin_nested():
                 household, changed = _apply(row, existing.get(row.reference), today)
             seen[row.reference] = number
+            result.warnings += row_warnings
             if row.reference not in existing:
                 result.created += 1
                 existing[row.reference] = household

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import enum
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +34,25 @@ class RowWarning:
 
     def __str__(self) -> str:
         return f"row {self.row}, {self.column}: {self.assumed}"
+
+
+def plain(text: str) -> str:
+    """Case, spacing and underscores ignored: 'Social_media ' matches 'social media'."""
+    return " ".join(text.replace("_", " ").lower().split())
+
+
+def by_name(
+    options: Iterable[enum.Enum], text: str, words: dict[str, enum.Enum] | None = None
+) -> enum.Enum | None:
+    """The option whose stored value or label (or other `words` for it) `text` is,
+    whatever its case and spacing."""
+    wanted = plain(text)
+    if words and wanted in words:
+        return words[wanted]
+    for option in options:
+        if wanted in (plain(option.value), plain(getattr(option, "label", option.value))):
+            return option
+    return None
 
 
 class FileRejected(ValueError):

@@ -19,6 +19,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from crm.domain.case_terms import CARER_TYPE_WORDS
 from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import (
     REASONS_REQUIRED,
@@ -30,7 +31,8 @@ from crm.domain.stages import (
     replay,
 )
 from crm.imports.bulk import refresh_statistics
-from crm.imports.reading import RowError, RowWarning, Table, check_headers, parse_date
+from crm.imports.reading import RowError, RowWarning, Table, by_name, check_headers, parse_date
+from crm.imports.reading import plain as _plain
 from crm.imports.recorded import (
     Recorded,
     conflicts_with_hearth,
@@ -86,23 +88,9 @@ MAX_LENGTH = {
 }
 
 
-def _plain(text: str) -> str:
-    """Case, spacing and underscores ignored: 'Social_media ' matches 'social media'."""
-    return " ".join(text.replace("_", " ").lower().split())
-
-
 SOURCES_BY_NAME = {
     **{_plain(c): c for c in ENQUIRY_SOURCES},
     **{_plain(label): c for c, label in ENQUIRY_SOURCES.items()},
-}
-CARER_TYPES_BY_NAME = {
-    **{_plain(t.value): t for t in CarerType},
-    **{_plain(t.label): t for t in CarerType},
-    "kinship": CarerType.KINSHIP,
-    "family and friends": CarerType.KINSHIP,
-    "friends and family": CarerType.KINSHIP,
-    "connected person": CarerType.KINSHIP,
-    "connected persons": CarerType.KINSHIP,
 }
 OUTCOMES_BY_NAME = {
     **{_plain(o): o for o in OUTCOMES},
@@ -216,7 +204,7 @@ def _carer_type(cells: dict[str, str], warn: Callable[[str, str], None]) -> Care
     if not given:
         warn("carer_type", "not recorded: counted as mainstream")
         return CarerType.MAINSTREAM
-    found = CARER_TYPES_BY_NAME.get(_plain(given))
+    found = by_name(CarerType, given, CARER_TYPE_WORDS)
     if found is None:
         raise _RowProblem("carer_type", f"unknown {given!r}; use mainstream or kinship")
     return found

@@ -1,0 +1,211 @@
+"""Council spreadsheets as they really are, generated: Hearth did not shape this data.
+
+Free text with odd spacing and case where codes are expected, blanks in every
+optional column, UK and ISO dates mixed, a recruitment tracker whose approved
+rows the household file repeats, legacy households approved years before the
+tracker starts, households that left after years of placements, and fifteen years
+of visits, reviews, training, surveys and placements. Everything is legal under
+the rules (a messy file is not a wrong one): the import must take it all.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+TODAY = date(2026, 6, 30)
+TRACKER_FROM = date(2019, 4, 1)
+
+SOURCES = [
+    "  Social   MEDIA",
+    "council website FORM",
+    "word_of_mouth",
+    "Word of mouth",
+    "",
+    "Information Event",
+    "phone",
+    "ADVERT OR LEAFLET",
+    " referral from a carer ",
+]
+CARER_TYPES = [
+    "",
+    "Mainstream",
+    "MAINSTREAM",
+    " family and friends ",
+    "Kinship",
+    "connected person",
+    "mainstream",
+]
+APPLICANT_OUTCOMES = ["withdrawn_by_applicant", "Withdrawn by applicant", "WITHDRAWN BY APPLICANT"]
+SERVICE_OUTCOMES = ["withdrawn_by_service", "Withdrawn by the service"]
+REASONS = [
+    "Retirement",
+    "retirement",
+    "Health or personal circumstances",
+    "",
+    "Other",
+    "Transfer to an IFA",
+    "special guardianship or child arrangements order made for the child",
+    "Unhappy with support",
+]
+CATEGORIES = [
+    "Short-term / task-centred;respite",
+    "long_term",
+    "short_term; Emergency ",
+    "",
+    "Respite / short breaks",
+]
+EVENT_TYPES = ["supervision_visit", "Supervision visit", "SUPERVISION VISIT"]
+
+
+def fmt(day: date, rng: random.Random) -> str:
+    """UK or ISO, as whoever typed that row liked."""
+    return day.strftime("%d/%m/%Y") if rng.random() < 0.5 else day.isoformat()
+
+
+def maybe(value: str, rng: random.Random, blank: float = 0.25) -> str:
+    return "" if rng.random() < blank else value
+
+
+@dataclass
+class MessyFiles:
+    tracker: list[dict] = field(default_factory=list)
+    households: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    #: What the generator meant, to check the import against.
+    approved: dict[str, date] = field(default_factory=dict)
+    deregistered: dict[str, date] = field(default_factory=dict)
+
+
+def generate(seed: int = 7, cases: int = 300, legacy: int = 60) -> MessyFiles:
+    rng = random.Random(seed)
+    files = MessyFiles()
+    for n in range(cases):
+        _tracker_row(files, rng, f"TR-{n:04d}")
+    for n in range(legacy):
+        approved = date(2011, 4, 1) + timedelta(days=rng.randint(0, 7 * 365))
+        _household(files, rng, f"LEG-{n:03d}", approved, rng.choice(CARER_TYPES))
+    for reference, approved in list(files.approved.items()):
+        if reference.startswith("TR-"):
+            _household(files, rng, reference, approved, "")
+    return files
+
+
+def _tracker_row(files: MessyFiles, rng: random.Random, reference: str) -> None:
+    day = TRACKER_FROM + timedelta(days=rng.randint(0, (TODAY - TRACKER_FROM).days - 30))
+    row = {
+        "reference": reference,
+        "enquiry_date": fmt(day, rng),
+        "source": rng.choice(SOURCES),
+        "carer_type": rng.choice(CARER_TYPES),
+        "first_name": maybe("Siobhán", rng),
+        "last_name": maybe("O'Brien", rng),
+        "email": maybe(f"{reference.lower()}@example.org", rng),
+        "phone": maybe(rng.choice(["+44 (0)7700 900456", "07700 900456", "0116 496 0000"]), rng),
+        "postcode": maybe(rng.choice(["le1 6zg", "LE16ZG", " LE1  6ZG "]), rng),
+    }
+    steps = [
+        "first_contact_date",
+        "initial_visit_date",
+        "application_date",
+        "stage2_start_date",
+        "panel_date",
+        "approval_date",
+    ]
+    gaps = [(1, 10), (5, 40), (10, 60), (20, 90), (60, 200), (3, 20)]
+    reached = 0
+    for column, (low, high) in zip(steps, gaps, strict=True):
+        if rng.random() < 0.25 and column != "approval_date":
+            break
+        nxt = day + timedelta(days=rng.randint(low, high))
+        if nxt > TODAY or (column == "approval_date" and rng.random() < 0.3):
+            break
+        day = nxt
+        row[column] = fmt(day, rng)
+        reached += 1
+    row.update(_outcome(files, rng, reference, row, day, reached))
+    files.tracker.append(row)
+
+
+def _outcome(files, rng, reference, row, day, reached) -> dict:
+    if "approval_date" in row:
+        files.approved[reference] = day
+        return {"outcome": rng.choice(["approved", "Approved"])}
+    closed = day + timedelta(days=rng.randint(1, 60))
+    if closed > TODAY or rng.random() < 0.3:
+        return {"outcome": maybe("open", rng, 0.5)}
+    if "panel_date" in row and rng.random() < 0.3:
+        return {"outcome": "rejected", "outcome_date": fmt(closed, rng)}
+    if rng.random() < 0.75:
+        reason = rng.choice(["", "", "AW1", "AW3", "AW0"])
+        return {
+            "outcome": rng.choice(APPLICANT_OUTCOMES),
+            "outcome_date": fmt(closed, rng),
+            "withdrawal_reason": reason,
+        }
+    return {
+        "outcome": rng.choice(SERVICE_OUTCOMES),
+        "outcome_date": fmt(closed, rng),
+        "withdrawal_reason": rng.choice(["", "no_contact", "health"]),
+    }
+
+
+def _household(files, rng, reference, approved, carer_type) -> None:
+    row = {
+        "reference": reference,
+        "carer_type": carer_type,
+        "approval_date": fmt(approved, rng),
+        "carer1_name": "Ann Carer",
+        "carer1_birth_date": maybe(fmt(date(1955 + rng.randint(0, 30), 3, 4), rng), rng),
+        "carer2_name": maybe("Bob Carer", rng, 0.5),
+        "approved_places": str(rng.randint(1, 3)),
+        "categories": rng.choice(CATEGORIES),
+        "status": rng.choice(["", "Active", "active"]),
+    }
+    years = (TODAY - approved).days / 365
+    left = None
+    if rng.random() < min(0.12 * years, 0.6):
+        left = approved + timedelta(days=rng.randint(200, max(201, (TODAY - approved).days - 1)))
+        row.update(
+            status=rng.choice(["deregistered", "Deregistered"]),
+            deregistration_date=fmt(left, rng),
+            deregistration_reason=rng.choice(REASONS),
+            deregistration_initiated_by=rng.choice(["", "Carer", "the service", "carer"]),
+        )
+        files.deregistered[reference] = left
+    files.households.append(row)
+    _history(files, rng, reference, approved, left)
+
+
+def _history(files, rng, reference, approved, left) -> None:
+    """Visits, reviews, training, surveys and one placement at a time, all within
+    the approval (a placement still running when the household left ends that day)."""
+    end = left or TODAY
+
+    def add(day: date, kind: str, **extra) -> None:
+        files.events.append(
+            {"household_reference": reference, "date": fmt(day, rng), "type": kind, **extra}
+        )
+
+    day = approved + timedelta(days=rng.randint(10, 40))
+    while day < end:
+        add(day, rng.choice(EVENT_TYPES))
+        if rng.random() < 0.08:
+            add(day, "Annual review", note=maybe("Reviewed; no change", rng, 0.5))
+        if rng.random() < 0.1:
+            add(day, "training", value=str(rng.choice([3, 6, 12])))
+        if rng.random() < 0.05:
+            add(day, "survey", value=str(rng.randint(1, 5)))
+        day += timedelta(days=rng.randint(30, 70))
+    start, child = approved + timedelta(days=rng.randint(5, 90)), 0
+    while start < end:
+        child += 1
+        ref = f"{reference}-C{child}"
+        add(start, "placement_start", child_reference=ref)
+        finish = start + timedelta(days=rng.randint(30, 900))
+        if finish >= end and left is None:
+            return  # still placed today
+        finish = min(finish, end)
+        add(finish, rng.choice(["placement_end", "disruption"]), child_reference=ref)
+        start = finish + timedelta(days=rng.randint(1, 200))
