@@ -76,6 +76,7 @@ class MessyFiles:
     #: What the generator meant, to check the import against.
     approved: dict[str, date] = field(default_factory=dict)
     deregistered: dict[str, date] = field(default_factory=dict)
+    breaks: dict[str, list[tuple[date, date | None]]] = field(default_factory=dict)
 
 
 def generate(seed: int = 7, cases: int = 300, legacy: int = 60) -> MessyFiles:
@@ -174,8 +175,37 @@ def _household(files, rng, reference, approved, carer_type) -> None:
             deregistration_initiated_by=rng.choice(["", "Carer", "the service", "carer"]),
         )
         files.deregistered[reference] = left
+    elif rng.random() < 0.15 and (TODAY - approved).days > 400:
+        resting = TODAY - timedelta(days=rng.randint(1, 200))
+        row.update(
+            status=rng.choice(["On a break", "on_break"]),
+            break_start_date=maybe(fmt(resting, rng), rng, 0.1),
+        )
+        if row["break_start_date"]:
+            files.breaks.setdefault(reference, []).append((resting, None))
     files.households.append(row)
     _history(files, rng, reference, approved, left)
+    _past_break(files, rng, reference, approved, left)
+
+
+def _past_break(files, rng, reference, approved, left) -> None:
+    """One break that began and ended years ago (before any break today)."""
+    current = [start for start, end in files.breaks.get(reference, []) if end is None]
+    until = min([left or TODAY, *current]) - timedelta(days=30)
+    if rng.random() > 0.25 or (until - approved).days < 300:
+        return
+    start = approved + timedelta(days=rng.randint(100, (until - approved).days - 150))
+    end = start + timedelta(days=rng.randint(20, 120))
+    for kind, day in (("break_start", start), ("break_end", end)):
+        files.events.append(
+            {
+                "household_reference": reference,
+                "date": fmt(day, rng),
+                "type": kind,
+                "note": "House move" if kind == "break_start" else "",
+            }
+        )
+    files.breaks.setdefault(reference, []).append((start, end))
 
 
 def _history(files, rng, reference, approved, left) -> None:

@@ -81,6 +81,15 @@ def test_every_approved_case_is_one_approved_household(messy):
         assert held[reference].deregistration_date == left
 
 
+def test_breaks_keep_their_real_dates(messy):
+    files, _ = messy
+    held = {h.reference: h for h in _db.session.scalars(sa.select(Household))}
+    assert files.breaks
+    for reference, spans in files.breaks.items():
+        kept = sorted((b.start_date, b.end_date) for b in held[reference].breaks)
+        assert sorted(spans, key=lambda s: s[0]) == kept
+
+
 @pytest.mark.parametrize("carer_type", [None, CarerType.MAINSTREAM, CarerType.KINSHIP])
 @pytest.mark.parametrize("year", range(2012, 2027))
 def test_households_reconcile_in_every_year(messy, year, carer_type):

@@ -147,26 +147,34 @@ def check_terms_change(
 
 
 def open_break(household: Any) -> Any | None:
-    """The break that has not ended, if any."""
-    return next((b for b in household.breaks if b.end_date is None), None)
+    """The earliest break that has not ended, if any (while history is being filled in,
+    a past break can be open for a moment beside today's)."""
+    still_open = [b for b in household.breaks if b.end_date is None]
+    return min(still_open, key=lambda b: b.start_date) if still_open else None
 
 
 def check_break_start(household: Any, on: date, today: date) -> None:
-    """A break (holiday, illness, a house move): the household's places not available."""
+    """A break (holiday, illness, a house move): the household's places not available.
+    Judged on its own date, so a past break can be recorded beside a current one."""
     status = status_on(household, on)
-    if status is not HouseholdStatus.ACTIVE or open_break(household) is not None:
-        shown = HouseholdStatus.ON_BREAK if status is HouseholdStatus.ACTIVE else status
-        raise HouseholdRuleError(f"The household is {shown.label.lower()} on {uk_date(on)}.")
+    if status is not HouseholdStatus.ACTIVE:
+        raise HouseholdRuleError(f"The household is {status.label.lower()} on {uk_date(on)}.")
     check_dated(household, on, "break", today)
 
 
 def check_break_end(household: Any, on: date, today: date) -> Any:
-    """The break to end; refused when there is none or it would end before it began."""
+    """The break to end; refused when there is none, or when it would end before it
+    began or after the next break began."""
     current = open_break(household)
     if current is None:
         raise HouseholdRuleError("The household is not on a break.")
     if on < current.start_date:
         raise HouseholdRuleError("A break cannot end before it started.")
+    later = [b.start_date for b in household.breaks if b.start_date > current.start_date]
+    if later and on > min(later):
+        raise HouseholdRuleError(
+            f"The break would run into the next one, which began on {uk_date(min(later))}."
+        )
     check_dated(household, on, "break end", today)
     return current
 

@@ -5,7 +5,8 @@ Columns (exact; household_reference, date and type are required):
 
 `type` is one of supervision_visit, unannounced_visit, annual_review,
 training, tsd_completed, allegation, complaint, placement_start,
-placement_end, disruption, respite, support_group, survey. child_reference is
+placement_end, disruption, break_start, break_end, respite, support_group,
+survey. child_reference is
 required for the three placement types (a disruption is an unplanned
 placement end); value is the hours for training and the 1-5 score for a
 survey. Rows are applied in date order through the same services as the
@@ -31,7 +32,8 @@ from crm.models import CarerEventKind, Household, PlacementEnding
 COLUMNS = ["household_reference", "date", "type", "child_reference", "value", "note"]
 REQUIRED = ["household_reference", "date", "type"]
 PLACEMENT_TYPES = {"placement_start", "placement_end", "disruption"}
-TYPES = sorted({k.value for k in CarerEventKind} | PLACEMENT_TYPES)
+BREAK_TYPES = {"break_start", "break_end"}
+TYPES = sorted({k.value for k in CarerEventKind} | PLACEMENT_TYPES | BREAK_TYPES)
 #: A type by its code or its label, whatever its case and spacing.
 TYPES_BY_NAME = {
     **{plain(t): t for t in TYPES},
@@ -83,6 +85,10 @@ def _already_there(
         return any(p.child_reference == child and p.start_date == on for p in household.placements)
     if kind in ("placement_end", "disruption"):
         return any(p.child_reference == child and p.end_date == on for p in household.placements)
+    if kind == "break_start":
+        return any(b.start_date == on for b in household.breaks)
+    if kind == "break_end":
+        return any(b.end_date == on for b in household.breaks)
     return any(
         e.kind.value == kind and e.occurred_on == on and e.note == note and (e.value == value)
         for e in household.events
@@ -98,7 +104,11 @@ def _apply(
     note: str | None,
     today: date,
 ) -> None:
-    if kind == "placement_start":
+    if kind == "break_start":
+        household.start_break(on, note, today_=today)
+    elif kind == "break_end":
+        household.end_break(on, today_=today)
+    elif kind == "placement_start":
         household.start_placement(child, on, today_=today)
     elif kind in ("placement_end", "disruption"):
         ending = PlacementEnding.DISRUPTION if kind == "disruption" else PlacementEnding.PLANNED
@@ -127,7 +137,8 @@ def import_carer_events(
             parsed.append((number, *_parse(cells, households)))
         except _Problem as problem:
             result.errors.append(RowError(number, problem.column, problem.reason))
-    order = {"placement_end": 0, "disruption": 0}  # a child leaves before the next arrives
+    # A child leaves, or a break ends, before the next arrives or begins on the same day.
+    order = {"placement_end": 0, "disruption": 0, "break_end": 0}
     parsed.sort(key=lambda row: (row[2], order.get(row[3], 1), row[0]))
     for number, household, on, kind, child, value, note in parsed:
         try:

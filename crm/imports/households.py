@@ -5,7 +5,11 @@ are required):
     reference, carer_type, approval_date, carer1_name, carer1_birth_date,
     carer2_name, carer2_birth_date, approved_places, min_age, max_age,
     categories, supervising_worker_email, status, deregistration_date,
-    deregistration_reason, deregistration_initiated_by
+    deregistration_reason, deregistration_initiated_by, break_start_date
+
+A household on a break has its break start from break_start_date (blank: today,
+said as a warning); past breaks are in the carer events file (break_start,
+break_end), so places in past years are right.
 
 `categories` are separated by ';'. A reference that matches a household, or a
 case approved through the pipeline or the tracker import, is that same
@@ -23,7 +27,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.domain.case_terms import CARER_TYPE_WORDS
-from crm.domain.households import HouseholdRuleError
+from crm.domain.households import HouseholdRuleError, status_on
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports.reading import (
@@ -52,7 +56,7 @@ COLUMNS = [
     "reference", "carer_type", "approval_date", "carer1_name", "carer1_birth_date",
     "carer2_name", "carer2_birth_date", "approved_places", "min_age", "max_age", "categories",
     "supervising_worker_email", "status", "deregistration_date", "deregistration_reason",
-    "deregistration_initiated_by",
+    "deregistration_initiated_by", "break_start_date",
 ]  # fmt: skip
 REQUIRED = ["reference", "approval_date", "carer1_name", "approved_places"]
 
@@ -79,6 +83,7 @@ class HouseholdRow:
     worker: User | None
     status: HouseholdStatus
     deregistration: tuple[date, DeregistrationReason, InitiatedBy] | None
+    break_start: date | None = None
 
 
 def _date(cells: dict[str, str], column: str, required: bool = False) -> date | None:
@@ -189,7 +194,17 @@ def _parse(cells: dict[str, str], workers: dict[str, User], warn: Warn) -> House
         _worker(cells, workers),
         status,
         _deregistration(cells, status, warn),
+        _break_start(cells, status, warn),
     )
+
+
+def _break_start(cells: dict[str, str], status: HouseholdStatus, warn: Warn) -> date | None:
+    on = _date(cells, "break_start_date")
+    if on and status is not HouseholdStatus.ON_BREAK:
+        raise _Problem("break_start_date", "given but the status is not on a break")
+    if status is HouseholdStatus.ON_BREAK and on is None:
+        warn("break_start_date", "not recorded: the break is counted from today")
+    return on
 
 
 def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple[Household, bool]:
@@ -198,7 +213,12 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
         case = db.session.scalar(sa.select(Case).where(Case.reference == row.reference))
         if case is not None and case.stage is not Stage.APPROVED:
             raise _Problem("reference", f"matches case {row.reference}, which is not approved")
-        household = Household(reference=row.reference, case=case, approval_date=row.approval_date)
+        household = Household(
+            reference=row.reference,
+            case=case,
+            approval_date=row.approval_date,
+            status=HouseholdStatus.ACTIVE,
+        )
         db.session.add(household)
     elif household.approval_date != row.approval_date:
         raise _Problem("approval_date", "differs from the household already in Hearth")
@@ -207,8 +227,9 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
     household.supervising_worker = row.worker
     _set_carers(household, row.carers)
     _set_terms(household, row, today)
-    if row.status is HouseholdStatus.ON_BREAK and household.status is HouseholdStatus.ACTIVE:
-        household.start_break(max(today, row.approval_date), "imported", today_=today)
+    resting = row.status is HouseholdStatus.ON_BREAK
+    if resting and status_on(household, today) is HouseholdStatus.ACTIVE:
+        household.start_break(row.break_start or today, "imported", today_=today)
     if row.deregistration and household.deregistration_date is None:
         on, reason, initiated = row.deregistration
         household.deregister(on, reason, initiated, today_=today)
