@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 
 from crm import audit
 from crm.extensions import db
-from crm.models import CarerType, Case, Role, User
+from crm.models import AuditAction, CarerType, Case, Role, User
 
 
 def parse_date_option(_ctx, _param, value: str | None) -> date | None:
@@ -227,6 +227,31 @@ def _import_command(name: str, target: str, help_text: str) -> click.Command:
 IMPORT_COMMANDS = [_import_command(name, *spec) for name, spec in IMPORTERS.items()]
 
 
+def _export_command(name: str) -> click.Command:
+    @click.command(f"export-{name}")
+    @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+    @with_appcontext
+    def command(target: Path) -> None:
+        from crm.imports.outbound import write_csv
+
+        if target.exists():
+            raise click.ClickException(f"{target} exists; choose a new file name.")
+        with target.open("w", newline="", encoding="utf-8") as out:
+            rows = write_csv(name, out)
+        audit.record(AuditAction.EXPORTED, "Export", name, f"flask export-{name}: {rows} rows")
+        db.session.commit()
+        click.echo(f"Wrote {rows:,} rows to {target}: the columns flask import-{name} reads.")
+
+    command.help = (
+        f"Write everything Hearth holds for import-{name} to TARGET (CSV), in the columns "
+        "the importer reads."
+    )
+    return command
+
+
+EXPORT_COMMANDS = [_export_command(name) for name in ("tracker", "households", "carer-events")]
+
+
 @click.command("metrics")
 @click.option("--from", "start", required=True, callback=parse_date_option, help="YYYY-MM-DD")
 @click.option("--to", "end", required=True, callback=parse_date_option, help="YYYY-MM-DD")
@@ -301,6 +326,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)
-    for command in IMPORT_COMMANDS:
+    for command in IMPORT_COMMANDS + EXPORT_COMMANDS:
         app.cli.add_command(command)
     app.cli.add_command(metrics_command)

@@ -413,3 +413,29 @@ def test_reimporting_an_approved_row_never_makes_a_second_household(db, tmp_path
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) == 1
     assert not any("its household is created" in w.assumed for w in again.warnings)
+
+
+def test_a_manager_downloads_the_tracker_in_the_importers_columns(manager_client, db):
+    from tests.factories import CaseFactory
+
+    CaseFactory(reference="DL-1")
+    db.session.commit()
+    response = manager_client.get("/imports/export/tracker.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    header, first = response.get_data(as_text=True).splitlines()[:2]
+    assert header.split(",") == COLUMNS and first.startswith("DL-1,")
+    assert db.session.scalar(
+        sa.select(sa.func.count()).where(AuditEvent.entity_type == "Export")
+    ) == 1
+
+
+def test_an_unknown_export_is_not_found(manager_client):
+    assert manager_client.get("/imports/export/everything.csv").status_code == 404
+
+
+def test_the_cli_exports_and_refuses_to_overwrite(runner, tmp_path, db):
+    target = tmp_path / "tracker.csv"
+    assert runner.invoke(args=["export-tracker", str(target)]).exit_code == 0
+    assert target.read_text().splitlines()[0].split(",") == COLUMNS
+    again = runner.invoke(args=["export-tracker", str(target)])
+    assert again.exit_code != 0 and "exists" in again.output

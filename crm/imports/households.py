@@ -1,7 +1,7 @@
 """Import the approved households a council already has.
 
-Columns (exact names; reference, approval_date, carer1_name and approved_places
-are required):
+Columns (exact names; reference, approval_date and carer1_name are required; a
+blank approved_places leaves the terms of approval as Hearth holds them):
     reference, carer_type, approval_date, carer1_name, carer1_birth_date,
     carer2_name, carer2_birth_date, approved_places, min_age, max_age,
     categories, supervising_worker_email, status, deregistration_date,
@@ -58,7 +58,7 @@ COLUMNS = [
     "supervising_worker_email", "status", "deregistration_date", "deregistration_reason",
     "deregistration_initiated_by", "break_start_date",
 ]  # fmt: skip
-REQUIRED = ["reference", "approval_date", "carer1_name", "approved_places"]
+REQUIRED = ["reference", "approval_date", "carer1_name"]
 
 
 Warn = Callable[[str, str], None]
@@ -76,7 +76,7 @@ class HouseholdRow:
     carer_type: CarerType | None
     approval_date: date
     carers: list[tuple[str, date | None]]
-    places: int
+    places: int | None
     min_age: int
     max_age: int
     categories: list[str]
@@ -121,6 +121,13 @@ def _choice(cells: dict[str, str], column: str, options, warn: Warn, default=Non
         allowed = ", ".join(o.value for o in options)
         raise _Problem(column, f"unknown value {text!r}; use {allowed}")
     return found
+
+
+def _places(cells: dict[str, str], warn: Warn) -> int | None:
+    if not cells.get("approved_places"):
+        warn("approved_places", "not recorded: terms of approval left as Hearth holds them")
+        return None
+    return _int(cells, "approved_places", None, 1, 6)
 
 
 def _carer_type(cells: dict[str, str], warn: Warn) -> CarerType | None:
@@ -187,7 +194,7 @@ def _parse(cells: dict[str, str], workers: dict[str, User], warn: Warn) -> House
         _carer_type(cells, warn),
         _date(cells, "approval_date", required=True),
         carers,
-        _int(cells, "approved_places", None, 1, 6),
+        _places(cells, warn),
         min_age,
         max_age,
         _categories(cells, warn),
@@ -259,6 +266,8 @@ def _set_carers(household: Household, carers: list[tuple[str, date | None]]) -> 
 
 
 def _set_terms(household: Household, row: HouseholdRow, today: date) -> None:
+    if row.places is None:
+        return  # not in the file: the terms stay as Hearth holds them
     wanted = (row.places, row.min_age, row.max_age, row.categories)
     current = household.terms_history[-1] if household.terms_history else None
     if current and (current.places, current.min_age, current.max_age, current.categories) == wanted:

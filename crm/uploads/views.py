@@ -1,10 +1,14 @@
-from flask import flash, redirect, render_template, url_for
+import io
+
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from crm import audit
 from crm.extensions import db
+from crm.imports.outbound import EXPORTS, write_csv
 from crm.imports.reading import FileRejected, read_table
 from crm.imports.tracker import COLUMNS, REQUIRED, import_tracker, refresh_statistics
+from crm.models import AuditAction
 from crm.timeutil import today
 from crm.uploads import bp
 from crm.uploads.forms import UploadForm
@@ -45,4 +49,22 @@ def tracker():
         columns=COLUMNS,
         required=REQUIRED,
         shown=SHOWN_ERRORS,
+    )
+
+
+@bp.route("/export/<name>.csv")
+def export(name: str):
+    """Everything Hearth holds, in the columns an importer reads (audited)."""
+    if name not in EXPORTS:
+        abort(404)
+    out = io.StringIO()
+    rows = write_csv(name, out)
+    audit.record(AuditAction.EXPORTED, "Export", name, f"download for import-{name}: {rows} rows")
+    db.session.commit()
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=hearth-{name}-{today().isoformat()}.csv"
+        },
     )

@@ -1,0 +1,199 @@
+"""Everything Hearth holds, written back out in the importers' own columns, so a
+council can leave with all its history (or check an import) and import the files
+again into an empty Hearth: export -> import -> export gives the same bytes.
+
+What the files cannot carry is said here rather than lost silently: a hold that
+was later resumed (the tracker keeps a case's latest state), earlier terms of
+approval (the household file keeps the terms in force), and the reason for a
+break that is still running (the household file gives only its start date).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from crm.domain.stages import Stage
+from crm.extensions import db
+from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
+from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
+from crm.imports.tracker import COLUMNS as TRACKER_COLUMNS
+from crm.models import Activity, Case, Household, PlacementEnding
+from crm.models.case import MILESTONE_DATE
+
+#: What a case's closing stage is called in the tracker's outcome column.
+OUTCOME_OF_STAGE = {
+    Stage.APPROVED: "approved",
+    Stage.WITHDRAWN_BY_APPLICANT: "withdrawn_by_applicant",
+    Stage.WITHDRAWN_BY_SERVICE: "withdrawn_by_service",
+    Stage.REJECTED: "rejected",
+}
+BATCH = 2000
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _batches(query: sa.Select) -> Iterator:
+    """Rows in id order, a batch at a time (each query stays small at any size)."""
+    last = 0
+    entity = query.column_descriptions[0]["entity"]
+    while True:
+        batch = db.session.scalars(query.where(entity.id > last).limit(BATCH)).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+def tracker_rows() -> Iterator[dict[str, str]]:
+    """One row per case, as `flask import-tracker` reads it."""
+    latest = dict(
+        db.session.execute(
+            sa.select(Activity.case_id, sa.func.max(Activity.occurred_on)).group_by(
+                Activity.case_id
+            )
+        ).all()
+    )
+    for case in _batches(sa.select(Case).order_by(Case.id)):
+        row = {
+            "reference": case.reference,
+            "source": case.source,
+            "carer_type": case.carer_type.value,
+            "first_name": case.first_name,
+            "last_name": case.last_name,
+            "email": case.email or "",
+            "phone": case.phone or "",
+            "postcode": case.postcode or "",
+            **{column.key: _day(getattr(case, column.key)) for column in MILESTONE_DATE.values()},
+            "outcome": "open",
+            "outcome_date": "",
+            "withdrawal_reason": "",
+            "last_contact_date": _day(latest.get(case.id)),
+        }
+        if case.stage in OUTCOME_OF_STAGE:
+            row["outcome"] = OUTCOME_OF_STAGE[case.stage]
+            if case.stage is not Stage.APPROVED:
+                row["outcome_date"] = _day(case.outcome_date)
+                row["withdrawal_reason"] = case.outcome_reason or ""
+        elif case.on_hold:
+            row.update(outcome="on_hold", outcome_date=_day(case.held_since))
+        yield row
+
+
+def household_rows() -> Iterator[dict[str, str]]:
+    """One row per household, as `flask import-households` reads it."""
+    query = (
+        sa.select(Household)
+        .options(
+            selectinload(Household.carers),
+            selectinload(Household.terms_history),
+            selectinload(Household.breaks),
+            selectinload(Household.supervising_worker),
+        )
+        .order_by(Household.id)
+    )
+    for household in _batches(query):
+        terms = household.terms_history[-1] if household.terms_history else None
+        carers = household.carers
+        resting = next((b for b in household.breaks if b.end_date is None), None)
+        yield {
+            "reference": household.reference,
+            "carer_type": household.carer_type.value,
+            "approval_date": _day(household.approval_date),
+            "carer1_name": carers[0].full_name if carers else household.reference,
+            "carer1_birth_date": _day(carers[0].birth_date) if carers else "",
+            "carer2_name": carers[1].full_name if len(carers) > 1 else "",
+            "carer2_birth_date": _day(carers[1].birth_date) if len(carers) > 1 else "",
+            "approved_places": str(terms.places) if terms else "",
+            "min_age": str(terms.min_age) if terms else "",
+            "max_age": str(terms.max_age) if terms else "",
+            "categories": ";".join(terms.categories) if terms else "",
+            "supervising_worker_email": (
+                household.supervising_worker.email if household.supervising_worker else ""
+            ),
+            "status": household.status.value,
+            "deregistration_date": _day(household.deregistration_date),
+            "deregistration_reason": _value(household.deregistration_reason),
+            "deregistration_initiated_by": _value(household.deregistration_initiated_by),
+            "break_start_date": _day(resting.start_date) if resting else "",
+        }
+
+
+def _value(member) -> str:
+    return member.value if member is not None else ""
+
+
+def carer_event_rows() -> Iterator[dict[str, str]]:
+    """Every dated record on every household, as `flask import-carer-events` reads it:
+    visits, reviews, training and the rest, placements, and breaks that have ended."""
+    query = (
+        sa.select(Household)
+        .options(
+            selectinload(Household.events),
+            selectinload(Household.placements),
+            selectinload(Household.breaks),
+        )
+        .order_by(Household.id)
+    )
+    for household in _batches(query):
+        yield from sorted(_history(household), key=_event_order)
+
+
+def _history(household: Household) -> Iterable[dict[str, str]]:
+    reference = household.reference
+
+    def row(on: date, kind: str, child: str = "", value: str = "", note: str = "") -> dict:
+        return {
+            "household_reference": reference,
+            "date": on.isoformat(),
+            "type": kind,
+            "child_reference": child,
+            "value": value,
+            "note": note,
+        }
+
+    for event in household.events:
+        value = "" if event.value is None else f"{event.value.normalize():f}"
+        yield row(event.occurred_on, event.kind.value, value=value, note=event.note or "")
+    for placement in household.placements:
+        yield row(placement.start_date, "placement_start", placement.child_reference)
+        if placement.end_date:
+            unplanned = placement.ending is PlacementEnding.DISRUPTION
+            kind = "disruption" if unplanned else "placement_end"
+            yield row(placement.end_date, kind, placement.child_reference)
+    for pause in household.breaks:
+        if pause.end_date:
+            yield row(pause.start_date, "break_start", note=pause.reason or "")
+            yield row(pause.end_date, "break_end")
+
+
+def _event_order(row: dict[str, str]) -> tuple:
+    ends_first = 0 if row["type"] in ("placement_end", "disruption", "break_end") else 1
+    return (row["date"], ends_first, row["type"], row["child_reference"], row["value"], row["note"])
+
+
+#: Each export: its columns and its rows, by the name the commands and pages use.
+EXPORTS = {
+    "tracker": (TRACKER_COLUMNS, tracker_rows),
+    "households": (HOUSEHOLD_COLUMNS, household_rows),
+    "carer-events": (EVENT_COLUMNS, carer_event_rows),
+}
+
+
+def write_csv(name: str, out: io.TextIOBase) -> int:
+    """Write one export as CSV to `out`; the number of rows written."""
+    columns, rows = EXPORTS[name]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows():
+        writer.writerow(row)
+        count += 1
+    return count
