@@ -228,6 +228,10 @@ def register_audit_listeners() -> None:
                 event.listen(column, "set", _keep_old_value, active_history=True, retval=True)
 
 
+def _words(words: dict[str, str], name: str) -> str:
+    return words.get(name) or name.replace("_", " ").removesuffix(" id")
+
+
 def edits_since(obj: Any, version: int | str | None, fields: Iterable[str]) -> list[str]:
     """What others changed in `fields` of `obj` after the version a form was opened on,
     in words ("Sam Social changed panel booked for at 14:02"), from the audit trail.
@@ -240,6 +244,7 @@ def edits_since(obj: Any, version: int | str | None, fields: Iterable[str]) -> l
         loaded = 0
     if loaded >= obj.version:
         return []
+    fields_words = fields if isinstance(fields, dict) else {}
     fields = set(fields)
     entries = db.session.scalars(
         sa.select(AuditEvent)
@@ -259,6 +264,6 @@ def edits_since(obj: Any, version: int | str | None, fields: Iterable[str]) -> l
         clashing = sorted(fields & set(changes))
         if clashing:
             who = entry.user.full_name if entry.user else entry.actor
-            what = ", ".join(name.replace("_", " ").removesuffix(" id") for name in clashing)
+            what = ", ".join(_words(fields_words, name) for name in clashing)
             found.append(f"{who} changed {what} at {uk_datetime(entry.at)}")
     return found

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField, TelField, validators, widgets
+from wtforms import HiddenField, SelectChoice, StringField, TelField, validators, widgets
 from wtforms.fields import SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from crm.audit import edits_since
 from crm.timeutil import today
 
 # A UK postcode, loosely: outward code, space optional, inward code.
@@ -107,6 +108,32 @@ class FilterForm(Form):
     def filters(self) -> dict:
         """The valid filters by field name, or none at all when any is invalid."""
         return dict(self.data) if self.validate() else {}
+
+
+class VersionedForm(Form):
+    """A form that edits a versioned record: it carries the version it was opened on,
+    so a save over someone else's change is refused instead of silently undoing it."""
+
+    version = HiddenField()
+
+    def stale_edits(self, record, fields) -> list[str]:
+        """On opening, remember the record's version. On saving, what others changed
+        in `fields` since then, in words (empty: save); unrelated changes never block."""
+        if not self.is_submitted():
+            self.version.data = record.version
+            return []
+        clashes = edits_since(record, self.version.data, fields)
+        if clashes:
+            self.version.data = record.version
+        return clashes
+
+
+def stale_refusal(clashes: list[str]) -> str:
+    """The one message for a refused stale form."""
+    return (
+        "Not saved: " + "; ".join(clashes) + " after you opened this page. Your entries "
+        "are below; check them against the record and save again."
+    )
 
 
 def form_errors(form: FlaskForm) -> str:

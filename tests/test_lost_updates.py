@@ -86,7 +86,7 @@ def test_terms_changed_since_the_form_was_opened_are_not_overwritten(client, mak
     household = HouseholdFactory(reference="LOCK-H", approval_date=date(2023, 6, 1))
     login(client, manager)
     page = client.get(f"/households/{household.id}/terms").get_data(as_text=True)
-    opened = re.search(r'name="based_on" type="hidden" value="(\d*)"', page).group(1)
+    opened = re.search(r'name="version" type="hidden" value="(\d*)"', page).group(1)
     entry = {
         "decided_on": "2025-01-02",
         "effective_from": "2025-03-01",
@@ -95,15 +95,44 @@ def test_terms_changed_since_the_form_was_opened_are_not_overwritten(client, mak
         "max_age": "17",
         "categories": "short_term",
     }
-    first = client.post(f"/households/{household.id}/terms", data={**entry, "based_on": opened})
+    first = client.post(f"/households/{household.id}/terms", data={**entry, "version": opened})
     assert first.status_code == 302
 
     stale = client.post(
         f"/households/{household.id}/terms",
-        data={**entry, "effective_from": "2025-04-01", "places": "1", "based_on": opened},
+        data={**entry, "effective_from": "2025-04-01", "places": "1", "version": opened},
     )
 
     assert stale.status_code == 409
     text = stale.get_data(as_text=True)
-    assert "new terms were recorded (3 places, ages 0-17, from 1 Mar 2025" in text
+    assert f"{manager.full_name} changed the terms of approval at" in text
     assert db.session.query(ApprovalTerms).filter_by(household_id=household.id).count() == 2
+
+
+def test_an_unrelated_change_to_the_household_does_not_block_new_terms(client, make_user, db):
+    from crm.models import Role
+    from tests.conftest import login
+    from tests.factories import HouseholdFactory
+
+    manager = make_user(Role.MANAGER)
+    household = HouseholdFactory(reference="LOCK-H2", approval_date=date(2023, 6, 1))
+    db.session.commit()
+    login(client, manager)
+    page = client.get(f"/households/{household.id}/terms").get_data(as_text=True)
+    opened = re.search(r'name="version" type="hidden" value="(\d*)"', page).group(1)
+    household.postcode = "LE1 1AA"  # someone corrects the address meanwhile
+    db.session.commit()  # the household's row changed (its version moved on)
+    assert household.version > int(opened)
+    saved = client.post(
+        f"/households/{household.id}/terms",
+        data={
+            "decided_on": "2025-01-02",
+            "effective_from": "2025-03-01",
+            "places": "3",
+            "min_age": "0",
+            "max_age": "17",
+            "categories": "short_term",
+            "version": opened,
+        },
+    )
+    assert saved.status_code == 302

@@ -424,9 +424,9 @@ def test_a_manager_downloads_the_tracker_in_the_importers_columns(manager_client
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     header, first = response.get_data(as_text=True).splitlines()[:2]
     assert header.split(",") == COLUMNS and first.startswith("DL-1,")
-    assert db.session.scalar(
-        sa.select(sa.func.count()).where(AuditEvent.entity_type == "Export")
-    ) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.entity_type == "Export")) == 1
+    )
 
 
 def test_an_unknown_export_is_not_found(manager_client):

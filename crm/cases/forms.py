@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -30,6 +29,7 @@ from crm.formfields import (
     FilterForm,
     Form,
     NumberRange,
+    VersionedForm,
     choices,
     not_in_future,
     phone_field,
@@ -233,9 +233,7 @@ class CheckForm(Form):
             raise ValidationError("Received is before requested.")
 
 
-class AssessmentForm(Form):
-    #: The case's version when the form was opened (optimistic locking).
-    version = HiddenField()
+class AssessmentForm(VersionedForm):
     assessing_worker = SelectField("Assessing social worker", choices=[], validators=[Optional()])
     preparation_training_on = DateField(
         "Preparation training attended (e.g. Skills to Foster)",

@@ -25,7 +25,7 @@ from crm.cases.services import (
 from crm.domain.stages import EventKind, TransitionRefused
 from crm.domain.stalled import stalled_reasons
 from crm.extensions import db
-from crm.formfields import choices
+from crm.formfields import choices, stale_refusal
 from crm.metrics.cases import last_activity, response_working_days
 from crm.models import (
     Activity,
@@ -232,15 +232,9 @@ def assessment(case_id: int):
     )
     if request.method == "GET":
         form.assessing_worker.data = str(case.assessing_worker_id or "")
-        form.version.data = case.version
-    clashes = audit.edits_since(case, form.version.data, ASSESSMENT_FIELDS)
-    if form.is_submitted() and clashes:
-        flash(
-            "Not saved: " + "; ".join(clashes) + " after you opened this page. "
-            "Your entries are below; check them against the case and save again.",
-            "warning",
-        )
-        form.version.data = case.version
+    clashes = form.stale_edits(case, ASSESSMENT_FIELDS)
+    if clashes:
+        flash(stale_refusal(clashes), "warning")
         return render_template(
             "cases/case_form.html", case=case, form=form, heading="Assessment details"
         ), 409

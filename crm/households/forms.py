@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -16,7 +15,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.auth.services import staff_choices
-from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices, not_in_future
+from crm.formfields import (
+    CheckboxesField,
+    FilterForm,
+    Form,
+    NumberRange,
+    VersionedForm,
+    choices,
+    not_in_future,
+)
 from crm.models import (
     CareCategory,
     CarerEventKind,
@@ -126,9 +133,7 @@ class EndPlacementForm(Form):
     submit = SubmitField("End placement")
 
 
-class TermsForm(Form):
-    #: The terms in force when the form was opened (so a stale form can be refused).
-    based_on = HiddenField()
+class TermsForm(VersionedForm):
     decided_on = DateField("Decided on", default=today, validators=[DataRequired()])
     effective_from = DateField("Takes effect from", validators=[DataRequired()])
     carer_agreed = BooleanField("The carer agreed (no 28-day wait)")

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from crm import audit
-from crm.domain.households import HouseholdRuleError, describe_terms, open_break
+from crm.domain.households import HouseholdRuleError, open_break
 from crm.extensions import db
-from crm.formfields import choices, form_errors
+from crm.formfields import choices, form_errors, stale_refusal
 from crm.households import bp
 from crm.households.forms import (
     BreakForm,
@@ -155,22 +155,18 @@ def end_placement(household_id: int):
     )
 
 
+#: What the terms form edits, in the words a refusal uses.
+TERMS_FIELDS = {"terms_recorded_at": "the terms of approval"}
+
+
 @bp.route("/<int:household_id>/terms", methods=["GET", "POST"])
 def terms(household_id: int):
     household = editable_household_or_403(household_id)
     current = household.terms_history[-1] if household.terms_history else None
     form = TermsForm(obj=current)
-    opened_on = str(current.id) if current else ""
-    if request.method == "GET":
-        form.based_on.data = opened_on
-    elif (form.based_on.data or "") != opened_on:
-        flash(
-            "Not saved: new terms were recorded "
-            f"({describe_terms(current)}) after you opened this page. "
-            "Your entries are below; check them against the new terms and save again.",
-            "warning",
-        )
-        form.based_on.data = opened_on
+    clashes = form.stale_edits(household, TERMS_FIELDS)
+    if clashes:
+        flash(stale_refusal(clashes), "warning")
         return render_template(
             "households/form.html",
             household=household,

@@ -58,6 +58,12 @@ class Household(db.Model):
     )
     exit_interview: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the terms of approval were last recorded (so a stale terms form is refused).
+    terms_recorded_at: Mapped[datetime | None]
+    # Optimistic locking, as on a case: every UPDATE checks and bumps it.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case | None] = relationship()
     supervising_worker: Mapped[User | None] = relationship()
@@ -208,6 +214,7 @@ class Household(db.Model):
             recorded_by_id=by.id if by else None,
         )
         self.terms_history.append(terms)
+        self.terms_recorded_at = utcnow()
         return terms
 
     def start_break(
