@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from crm.dashboard.headline import headline_rows
+from crm.dashboard.kinds import DAYS, MONEY, NUMBER, PERCENT, TEXT
 from crm.metrics.breakdowns import DIMENSIONS
-
-PERCENT, NUMBER, DAYS, MONEY, TEXT = "percent", "number", "days", "money", "text"
 
 
 @dataclass(frozen=True)
@@ -234,91 +234,11 @@ def _forecast(figures: dict) -> Table:
     )
 
 
-def _headline_rows(figures: dict) -> list[tuple[str, Callable[[dict], object], str]]:
-    """(measure, how to read it from one engine result, kind) for each headline figure."""
-
-    def at(*path: str) -> Callable[[dict], object]:
-        def read(found: dict) -> object:
-            for key in path:
-                found = found[key]
-            return found
-
-        return read
-
-    def words(name: str) -> str:
-        return name.replace("_", " ").capitalize()
-
-    return [
-        *((words(name), at("counts", name), NUMBER) for name in figures["counts"]),
-        *(
-            (f"Period conversion: {words(name).lower()}", at("period_conversion", name), PERCENT)
-            for name in figures["period_conversion"]
-        ),
-        *(
-            (f"Cohort conversion: {words(name).lower()}", at("cohort_conversion", name), PERCENT)
-            for name in figures["cohort_conversion"]
-        ),
-        ("Application to approval, median days", at("time_to_approval_days", "median"), DAYS),
-        ("Application to approval, 75th percentile days", at("time_to_approval_days", "p75"), DAYS),
-        ("Application to approval, 90th percentile days", at("time_to_approval_days", "p90"), DAYS),
-        ("Enquiry to approval, median days", at("enquiry_to_approval_days", "median"), DAYS),
-        ("First contact, median working days", at("response_time_working_days", "median"), DAYS),
-        (
-            "First contact within target",
-            at("response_time_working_days", "within_target_rate"),
-            PERCENT,
-        ),
-        *(
-            (
-                f"Withdrawn by the {who} {when} application",
-                at("withdrawals", f"{when}_application", f"by_{who}"),
-                NUMBER,
-            )
-            for when in ("before", "after")
-            for who in ("applicant", "service")
-        ),
-        (
-            "Panel recommendations within 8 months of application (NMS 14.4)",
-            at("timescales", "panel_within_8_months", "rate"),
-            PERCENT,
-        ),
-        (
-            "Agency decisions within the working days allowed after panel",
-            at("timescales", "decision_within_limit", "rate"),
-            PERCENT,
-        ),
-        ("Stalled assessments (as of)", at("stalled", "count"), NUMBER),
-        ("Households at the start", at("households", "at_start"), NUMBER),
-        ("Households at the end", at("households", "at_end"), NUMBER),
-        ("Net gain", at("households", "net_gain"), NUMBER),
-        (
-            "Carers lost (deregistered, less good outcomes)",
-            at("households", "lost_in_period"),
-            NUMBER,
-        ),
-        (
-            "Left for a good outcome (SGO or child arrangements order)",
-            at("households", "left_for_a_good_outcome"),
-            NUMBER,
-        ),
-        (
-            "Turnover rate (carers lost / households at the start)",
-            at("households", "turnover_rate"),
-            PERCENT,
-        ),
-        *(
-            (f"Places {name.replace('_', ' ')}", at("places", name), NUMBER)
-            for name in ("approved", "filled", "vacant", "not_available")
-        ),
-        ("Utilisation", at("places", "utilisation"), PERCENT),
-    ]
-
-
 def _summary(figures: dict) -> Table:
     """The headline figures, one per row, for mainstream and kinship carers apart and
     all together (national comparators are mainstream-only)."""
     by_type = figures["by_carer_type"]
-    rows = _headline_rows(figures)
+    rows = headline_rows(figures)
     return Table(
         "summary",
         "Headline figures: mainstream and kinship apart",

@@ -78,9 +78,9 @@ def refresh_statistics() -> None:
     by itself. Without statistics SQLite sorted every open case to show the first
     page of the case list (71 ms at national scale) instead of walking the
     enquiry-date index (3 ms); PostgreSQL chose sequential scans for lookups by case.
+    Does not commit: the caller (the import, or the job runner) does.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("ANALYZE cases, stage_events, activities, household_members"))
     else:
         db.session.execute(sa.text("ANALYZE"))
-    db.session.commit()

@@ -13,119 +13,31 @@ nothing else computes these figures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import sqlalchemy as sa
 
 from crm.domain.household_terms import GOOD_OUTCOME_EXITS
 from crm.domain.settings import Settings
-from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, MILESTONES, EventKind
-from crm.domain.timescales import panel_within_timescale
-from crm.domain.working_days import working_days_between, working_days_vector
+from crm.domain.working_days import working_days_vector
 from crm.extensions import db
+from crm.metrics.assessments import timescales, withdrawals
 from crm.metrics.cases import stalled_cases
+from crm.metrics.period import (  # noqa: F401  (the engine's public names)
+    COUNTED_STEPS,
+    MILESTONE_COUNTS,
+    Period,
+    PeriodError,
+    count_if,
+    day_stats,
+    make_period,
+    ratio,
+    step_in_period,
+)
 from crm.metrics.places import places_on
 from crm.models import CarerType, Case, Household
-from crm.models.case import step_date
 from crm.models.setting import load_settings
-from crm.timeutil import today
-
-
-class PeriodError(ValueError):
-    """A period that makes no sense (its end before its start); the message says why."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """What a figure is about: the dates it covers, what was known on as-of, and which
-    carers (mainstream, kinship, or both when `carer_type` is None)."""
-
-    start: date
-    end: date
-    as_of: date
-    carer_type: CarerType | None = None
-
-    @property
-    def day_before(self) -> date:
-        """Households "at the start" are those current on the day before the period."""
-        return self.start - timedelta(days=1)
-
-    @property
-    def last_day(self) -> date:
-        """The last day whose events are known: the period's end, or as-of if earlier."""
-        return min(self.end, self.as_of)
-
-    def covers(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
-        return column.between(self.start, self.last_day)
-
-    def of_type(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
-        """Rows of the period's carer type (a case's or a household's `carer_type`)."""
-        return sa.true() if self.carer_type is None else column == self.carer_type
-
-    @property
-    def cases(self) -> sa.ColumnElement[bool]:
-        return self.of_type(Case.carer_type)
-
-    @property
-    def households(self) -> sa.ColumnElement[bool]:
-        return self.of_type(Household.carer_type)
-
-
-def make_period(
-    start: date, end: date, as_of: date | None = None, carer_type: CarerType | None = None
-) -> Period:
-    if end < start:
-        raise PeriodError("The period ends before it starts.")
-    return Period(start, end, as_of or today(), carer_type)
-
-
-def ratio(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else round(numerator / denominator, 4)
-
-
-def day_stats(days: list[int], percentiles: bool = True) -> dict:
-    stats: dict = {"count": len(days), "median": None}
-    if percentiles:
-        stats.update(p75=None, p90=None)
-    if days:
-        values = np.array(days, dtype=float)
-        stats["median"] = round(float(np.percentile(values, 50)), 2)
-        if percentiles:
-            stats["p75"] = round(float(np.percentile(values, 75)), 2)
-            stats["p90"] = round(float(np.percentile(values, 90)), 2)
-    return stats
-
-
-def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    """SUM(CASE WHEN condition THEN 1 ELSE 0 END), zero on no rows."""
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-#: The dated steps a period counts, by the name the figures use. Each is dated by the
-#: case column `step_date` gives, so a count and the list it opens are the same rule.
-COUNTED_STEPS: dict[str, EventKind] = {
-    "enquiries": EventKind.ENQUIRY,
-    "first_contacts": EventKind.FIRST_CONTACT,
-    "initial_visits": EventKind.INITIAL_VISIT,
-    "applications": EventKind.APPLICATION,
-    "approvals": EventKind.APPROVAL,
-    "withdrawn_by_applicant": EventKind.WITHDRAWN_BY_APPLICANT,
-    "withdrawn_by_service": EventKind.WITHDRAWN_BY_SERVICE,
-    "rejected": EventKind.REJECTED,
-}
-#: The milestones among them, each with a date column of its own.
-MILESTONE_COUNTS = {name: kind for name, kind in COUNTED_STEPS.items() if kind in MILESTONES}
-
-
-def step_in_period(kind: EventKind, period: Period) -> sa.ColumnElement[bool]:
-    """A case whose `kind` step is dated in the period."""
-    column, closed_as = step_date(kind)
-    if closed_as is None:
-        return period.covers(column)
-    return sa.and_(Case.stage == closed_as, period.covers(column))
 
 
 def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
@@ -133,54 +45,6 @@ def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
     return [
         count_if(step_in_period(kind, period)).label(name) for name, kind in COUNTED_STEPS.items()
     ]
-
-
-#: Ofsted's codes for applications withdrawn by the applicant before panel.
-AW_CODES = tuple(APPLICANT_WITHDRAWAL_REASONS)
-
-
-def withdrawal_columns(period: Period) -> list[sa.ColumnElement[int]]:
-    """Withdrawals in the period, before and after application apart, and applications
-    the applicant withdrew before panel by Ofsted's AW code (a missing or unknown
-    reason is AW0, other or unknown), as labelled columns that can be grouped."""
-    applied = Case.application_date.isnot(None)
-    by_applicant = step_in_period(EventKind.WITHDRAWN_BY_APPLICANT, period)
-    by_service = step_in_period(EventKind.WITHDRAWN_BY_SERVICE, period)
-    before_panel = sa.and_(by_applicant, applied, Case.panel_date.is_(None))
-    known = [code for code in AW_CODES if code != "AW0"]
-
-    def with_code(code: str) -> sa.ColumnElement[bool]:
-        if code == "AW0":
-            return sa.or_(Case.outcome_reason.is_(None), Case.outcome_reason.not_in(known))
-        return Case.outcome_reason == code
-
-    return [
-        count_if(sa.and_(by_applicant, ~applied)).label("applicant_before_application"),
-        count_if(sa.and_(by_service, ~applied)).label("service_before_application"),
-        count_if(sa.and_(by_applicant, applied)).label("applicant_after_application"),
-        count_if(sa.and_(by_service, applied)).label("service_after_application"),
-        *(count_if(sa.and_(before_panel, with_code(c))).label(c) for c in AW_CODES),
-    ]
-
-
-def withdrawals_from(found: Mapping[str, int]) -> dict:
-    """The withdrawal figures, shaped for people, from `withdrawal_columns`' counts."""
-    return {
-        "before_application": {
-            "by_applicant": int(found["applicant_before_application"]),
-            "by_service": int(found["service_before_application"]),
-        },
-        "after_application": {
-            "by_applicant": int(found["applicant_after_application"]),
-            "by_service": int(found["service_after_application"]),
-        },
-        "applicant_before_panel_by_reason": {code: int(found[code]) for code in AW_CODES},
-    }
-
-
-def withdrawals(period: Period) -> dict:
-    row = db.session.execute(sa.select(*withdrawal_columns(period)).where(period.cases)).one()
-    return withdrawals_from(row._mapping)
 
 
 def counts(period: Period) -> dict[str, int]:
@@ -282,41 +146,6 @@ def response_times(period: Period, settings: Settings) -> dict:
     stats = day_stats(days, percentiles=False)
     stats["within_target_rate"] = ratio(within, int(np.sum(contacted)) + missed)
     return stats
-
-
-def timescales(period: Period, settings: Settings) -> dict:
-    """NMS 14.4 for the panels in the period (recommendation within 8 months of the
-    application), and the agency decisions in the period made within the service's
-    limit of working days after panel."""
-    panels = db.session.execute(
-        sa.select(Case.application_date, Case.panel_date).where(
-            period.covers(Case.panel_date), period.cases
-        )
-    ).all()
-    on_time = sum(panel_within_timescale(applied, panel) for applied, panel in panels)
-    decided = sa.or_(
-        step_in_period(EventKind.APPROVAL, period), step_in_period(EventKind.REJECTED, period)
-    )
-    decisions = db.session.execute(
-        sa.select(Case.panel_date, Case.outcome_date).where(
-            decided, Case.panel_date.isnot(None), period.cases
-        )
-    ).all()
-    limit = settings.decision_limit_working_days
-    prompt = sum(working_days_between(panel, on) <= limit for panel, on in decisions)
-    return {
-        "panel_within_8_months": {
-            "count": len(panels),
-            "within": on_time,
-            "rate": ratio(on_time, len(panels)),
-        },
-        "decision_within_limit": {
-            "count": len(decisions),
-            "within": prompt,
-            "rate": ratio(prompt, len(decisions)),
-            "limit_working_days": limit,
-        },
-    }
 
 
 def households(period: Period) -> dict:

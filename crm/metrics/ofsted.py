@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS
 from crm.extensions import db
-from crm.metrics.engine import Period, case_event_columns, make_period, withdrawal_columns
+from crm.metrics.assessments import withdrawal_columns
+from crm.metrics.engine import Period, case_event_columns, make_period
 from crm.metrics.places import places_by_household
 from crm.models import (
     CarerEvent,

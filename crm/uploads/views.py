@@ -35,6 +35,7 @@ def tracker():
             else:
                 db.session.commit()
                 refresh_statistics()
+                db.session.commit()
                 flash(
                     f"Imported {result.created} new and updated {result.updated} cases "
                     f"({result.unchanged} unchanged).",

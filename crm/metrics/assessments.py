@@ -1,0 +1,100 @@
+"""How assessments end and how long they take against the national timescales: the
+withdrawals before and after application (with Ofsted's AW codes), NMS 14.4's 8
+months to panel, and the agency decision after panel. Part of the metrics engine:
+`crm.metrics.engine.metrics_for` puts these in every result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+
+from crm.domain.settings import Settings
+from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, EventKind
+from crm.domain.timescales import panel_within_timescale
+from crm.domain.working_days import working_days_between
+from crm.extensions import db
+from crm.metrics.period import Period, count_if, ratio, step_in_period
+from crm.models import Case
+
+#: Ofsted's codes for applications withdrawn by the applicant before panel.
+AW_CODES = tuple(APPLICANT_WITHDRAWAL_REASONS)
+
+
+def withdrawal_columns(period: Period) -> list[sa.ColumnElement[int]]:
+    """Withdrawals in the period, before and after application apart, and applications
+    the applicant withdrew before panel by Ofsted's AW code (a missing or unknown
+    reason is AW0, other or unknown), as labelled columns that can be grouped."""
+    applied = Case.application_date.isnot(None)
+    by_applicant = step_in_period(EventKind.WITHDRAWN_BY_APPLICANT, period)
+    by_service = step_in_period(EventKind.WITHDRAWN_BY_SERVICE, period)
+    before_panel = sa.and_(by_applicant, applied, Case.panel_date.is_(None))
+    known = [code for code in AW_CODES if code != "AW0"]
+
+    def with_code(code: str) -> sa.ColumnElement[bool]:
+        if code == "AW0":
+            return sa.or_(Case.outcome_reason.is_(None), Case.outcome_reason.not_in(known))
+        return Case.outcome_reason == code
+
+    return [
+        count_if(sa.and_(by_applicant, ~applied)).label("applicant_before_application"),
+        count_if(sa.and_(by_service, ~applied)).label("service_before_application"),
+        count_if(sa.and_(by_applicant, applied)).label("applicant_after_application"),
+        count_if(sa.and_(by_service, applied)).label("service_after_application"),
+        *(count_if(sa.and_(before_panel, with_code(c))).label(c) for c in AW_CODES),
+    ]
+
+
+def withdrawals_from(found: Mapping[str, int]) -> dict:
+    """The withdrawal figures, shaped for people, from `withdrawal_columns`' counts."""
+    return {
+        "before_application": {
+            "by_applicant": int(found["applicant_before_application"]),
+            "by_service": int(found["service_before_application"]),
+        },
+        "after_application": {
+            "by_applicant": int(found["applicant_after_application"]),
+            "by_service": int(found["service_after_application"]),
+        },
+        "applicant_before_panel_by_reason": {code: int(found[code]) for code in AW_CODES},
+    }
+
+
+def withdrawals(period: Period) -> dict:
+    row = db.session.execute(sa.select(*withdrawal_columns(period)).where(period.cases)).one()
+    return withdrawals_from(row._mapping)
+
+
+def timescales(period: Period, settings: Settings) -> dict:
+    """NMS 14.4 for the panels in the period (recommendation within 8 months of the
+    application), and the agency decisions in the period made within the service's
+    limit of working days after panel."""
+    panels = db.session.execute(
+        sa.select(Case.application_date, Case.panel_date).where(
+            period.covers(Case.panel_date), period.cases
+        )
+    ).all()
+    on_time = sum(panel_within_timescale(applied, panel) for applied, panel in panels)
+    decided = sa.or_(
+        step_in_period(EventKind.APPROVAL, period), step_in_period(EventKind.REJECTED, period)
+    )
+    decisions = db.session.execute(
+        sa.select(Case.panel_date, Case.outcome_date).where(
+            decided, Case.panel_date.isnot(None), period.cases
+        )
+    ).all()
+    limit = settings.decision_limit_working_days
+    prompt = sum(working_days_between(panel, on) <= limit for panel, on in decisions)
+    return {
+        "panel_within_8_months": {
+            "count": len(panels),
+            "within": on_time,
+            "rate": ratio(on_time, len(panels)),
+        },
+        "decision_within_limit": {
+            "count": len(decisions),
+            "within": prompt,
+            "rate": ratio(prompt, len(decisions)),
+            "limit_working_days": limit,
+        },
+    }

@@ -1,0 +1,161 @@
+"""`flask import-*` and `flask export-*`: a council's spreadsheets in and out, from the
+command line, through the same importers and exporters as the managers' pages."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from crm import audit
+from crm.extensions import db
+from crm.models import AuditAction
+
+
+def _run_import(
+    file: str,
+    importer,
+    skip_invalid: bool,
+    errors_file: str | None,
+    actor: str,
+    dry_run: bool = False,
+) -> None:
+    """Read FILE, import it all or nothing (or its good rows), and report every bad row
+    and every assumed value; with dry_run, say what would happen and keep nothing."""
+    from crm.imports.bulk import refresh_statistics
+    from crm.imports.reading import FileRejected, read_table
+    from crm.imports.summary import headline_counts
+    from crm.timeutil import today
+
+    try:
+        table = read_table(file)
+    except FileRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    before = headline_counts()
+    with (
+        audit.acting_as(actor),
+        click.progressbar(length=len(table.rows), label="Checking", file=sys.stderr) as bar,
+    ):
+        try:
+            result = importer(table, today(), skip_invalid, progress=bar.update)
+        except FileRejected as exc:
+            raise click.ClickException(str(exc)) from exc
+        after = headline_counts()
+        if dry_run or (result.errors and not skip_invalid):
+            db.session.rollback()
+        else:
+            db.session.commit()
+            refresh_statistics()
+            db.session.commit()
+    _report(file, table, result, skip_invalid, errors_file, dry_run)
+    if dry_run:
+        click.echo("Dry run: nothing was written. Headline figures before -> after:")
+        for name, value in before.items():
+            click.echo(f"  {name:<34} {value:>8,} -> {after[name]:,}")
+
+
+def _report(file, table, result, skip_invalid, errors_file, dry_run) -> None:
+    from crm.imports.reading import write_error_rows
+
+    for error in result.errors[:50]:
+        click.echo(str(error), err=True)
+    if len(result.errors) > 50:
+        click.echo(f"... and {len(result.errors) - 50} more", err=True)
+    for warning in result.warnings[:50]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(result.warnings) > 50:
+        click.echo(f"... and {len(result.warnings) - 50} more warnings", err=True)
+    if result.errors and not skip_invalid:
+        raise click.ClickException(
+            f"{len(result.bad_rows)} bad row(s); nothing was imported. "
+            "Fix them, or use --skip-invalid to import the good rows."
+        )
+    if result.errors and not dry_run:
+        path = errors_file or f"{file}.errors.csv"
+        written = write_error_rows(path, table, result.errors)
+        click.echo(f"{written} bad row(s) skipped and written to {path}.")
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(
+        f"{verb}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
+        f" ({len(result.warnings)} value(s) assumed, listed as warnings)."
+    )
+
+
+def import_options(command):
+    """The arguments every importer takes."""
+    command = click.option(
+        "--errors-file",
+        type=click.Path(dir_okay=False),
+        help="Where to write bad rows (default: FILE.errors.csv).",
+    )(command)
+    command = click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Check the file and say what would change, writing nothing.",
+    )(command)
+    command = click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the good rows; write the bad ones to an errors file.",
+    )(command)
+    return click.argument("file", type=click.Path(exists=True, dir_okay=False))(command)
+
+
+#: Each import command: the importer it runs, and its help.
+IMPORTERS = {
+    "import-tracker": (
+        "crm.imports.tracker:import_tracker",
+        "Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid.",
+    ),
+    "import-households": (
+        "crm.imports.households:import_households",
+        "Import approved households (CSV or XLSX): all or nothing unless --skip-invalid.",
+    ),
+    "import-carer-events": (
+        "crm.imports.carer_events:import_carer_events",
+        "Import visits, reviews, training, placements... (CSV or XLSX): all or nothing.",
+    ),
+}
+
+
+def _import_command(name: str, target: str, help_text: str) -> click.Command:
+    @click.command(name, help=help_text)
+    @import_options
+    @with_appcontext
+    def command(file: str, skip_invalid: bool, errors_file: str | None, dry_run: bool) -> None:
+        module, attribute = target.split(":")
+        importer = getattr(importlib.import_module(module), attribute)
+        _run_import(file, importer, skip_invalid, errors_file, f"cli:{name}", dry_run)
+
+    return command
+
+
+IMPORT_COMMANDS = [_import_command(name, *spec) for name, spec in IMPORTERS.items()]
+
+
+def _export_command(name: str) -> click.Command:
+    @click.command(f"export-{name}")
+    @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+    @with_appcontext
+    def command(target: Path) -> None:
+        from crm.imports.outbound import write_csv
+
+        if target.exists():
+            raise click.ClickException(f"{target} exists; choose a new file name.")
+        with target.open("w", newline="", encoding="utf-8") as out:
+            rows = write_csv(name, out)
+        audit.record(AuditAction.EXPORTED, "Export", name, f"flask export-{name}: {rows} rows")
+        db.session.commit()
+        click.echo(f"Wrote {rows:,} rows to {target}: the columns flask import-{name} reads.")
+
+    command.help = (
+        f"Write everything Hearth holds for import-{name} to TARGET (CSV), in the columns "
+        "the importer reads."
+    )
+    return command
+
+
+EXPORT_COMMANDS = [_export_command(name) for name in ("tracker", "households", "carer-events")]
