@@ -66,7 +66,7 @@ class CaseFactory(BaseFactory):
     @factory.post_generation
     def enquiry_event(self, create, extracted, **kwargs):
         if not self.events:
-            self.record_step(EventKind.ENQUIRY, self.enquiry_date, None, today_=self.enquiry_date)
+            self.record_step(EventKind.ENQUIRY, self.enquiry_date, None, as_of=self.enquiry_date)
             self.members.append(HouseholdMember(full_name=self.display_name, is_applicant=True))
         if create:
             db.session.commit()
@@ -81,7 +81,7 @@ def advance(
     """Record steps on a case through the rules, and commit."""
     for step in steps:
         kind, on, *reason = step
-        case.record_step(kind, on, by, reason=reason[0] if reason else None, today_=today)
+        case.record_step(kind, on, by, reason=reason[0] if reason else None, as_of=today)
     db.session.commit()
     return case
 

@@ -61,7 +61,7 @@ def case(ref, enquired, *steps):
 
 
 def approve(c, on, places):
-    household = approve_case(c, on, None, places=places, today_=LATER)
+    household = approve_case(c, on, None, places=places, as_of=LATER)
     return household
 
 

@@ -39,7 +39,7 @@ def test_each_step_records_who_entered_it(db, officer):
 def test_a_refused_step_leaves_the_case_unchanged(db, officer):
     case = CaseFactory()
     with pytest.raises(TransitionRefused):
-        case.record_step(K.APPLICATION, date(2025, 4, 3), officer, today_=date(2025, 5, 1))
+        case.record_step(K.APPLICATION, date(2025, 4, 3), officer, as_of=date(2025, 5, 1))
     assert case.stage is Stage.ENQUIRY and len(case.events) == 1
 
 
@@ -52,7 +52,7 @@ def test_approval_creates_a_household_with_the_case_reference(db, officer):
         (K.STAGE2_START, date(2025, 6, 1)),
         (K.PANEL, date(2025, 11, 1)),
     )
-    household = approve_case(case, date(2025, 11, 12), officer, places=2, today_=date(2025, 12, 1))
+    household = approve_case(case, date(2025, 11, 12), officer, places=2, as_of=date(2025, 12, 1))
     db.session.commit()
     db.session.expire_all()
     household = db.session.scalar(sa.select(Household).where(Household.case_id == case.id))
@@ -65,5 +65,5 @@ def test_approval_creates_a_household_with_the_case_reference(db, officer):
 def test_approval_before_panel_creates_no_household(db, officer):
     case = CaseFactory()
     with pytest.raises(TransitionRefused):
-        approve_case(case, date(2025, 5, 1), officer, places=1, today_=date(2025, 6, 1))
+        approve_case(case, date(2025, 5, 1), officer, places=1, as_of=date(2025, 6, 1))
     assert case.stage is Stage.ENQUIRY

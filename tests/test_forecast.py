@@ -46,7 +46,7 @@ def history(db):
             (K.PANEL, start + timedelta(days=90)),
             today=LATER,
         )
-        approve_case(case, start + timedelta(days=100), None, places=1, today_=LATER)
+        approve_case(case, start + timedelta(days=100), None, places=1, as_of=LATER)
     for n in range(20):
         advance(
             applied(f"NO-{n}", start),
@@ -79,7 +79,7 @@ def test_nothing_after_as_of_changes_the_forecast(history):
     before = forecast_approvals(load_history(), CarerType.MAINSTREAM, AS_OF)
     advance(history, (K.STAGE2_START, date(2025, 1, 10)), today=LATER)
     advance(history, (K.PANEL, date(2025, 3, 1)), today=LATER)
-    approve_case(history, date(2025, 3, 10), None, places=1, today_=LATER)
+    approve_case(history, date(2025, 3, 10), None, places=1, as_of=LATER)
     after = forecast_approvals(load_history(), CarerType.MAINSTREAM, AS_OF)
     assert after == before
 

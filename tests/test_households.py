@@ -37,51 +37,51 @@ def household(db, ssw):
 class TestRecords:
     def test_a_visit_before_approval_is_refused(self, household):
         with pytest.raises(HouseholdRuleError, match="before the household was approved"):
-            household.log_record(K.SUPERVISION_VISIT, date(2024, 1, 1), None, today_=TODAY)
+            household.log_record(K.SUPERVISION_VISIT, date(2024, 1, 1), None, as_of=TODAY)
 
     def test_a_visit_in_the_future_is_refused(self, household):
         with pytest.raises(HouseholdRuleError, match="in the future"):
-            household.log_record(K.SUPERVISION_VISIT, date(2025, 7, 1), None, today_=TODAY)
+            household.log_record(K.SUPERVISION_VISIT, date(2025, 7, 1), None, as_of=TODAY)
 
     def test_a_survey_score_must_be_one_to_five(self, household):
         with pytest.raises(HouseholdRuleError, match="from 1 to 5"):
-            household.log_record(K.SURVEY, date(2025, 1, 1), None, value=Decimal(7), today_=TODAY)
+            household.log_record(K.SURVEY, date(2025, 1, 1), None, value=Decimal(7), as_of=TODAY)
 
     def test_training_needs_its_hours(self, household):
         with pytest.raises(HouseholdRuleError, match="hours"):
-            household.log_record(K.TRAINING, date(2025, 1, 1), None, today_=TODAY)
+            household.log_record(K.TRAINING, date(2025, 1, 1), None, as_of=TODAY)
 
 
 class TestPlacements:
     def test_a_placement_that_overfills_the_approved_places_is_refused(self, household, db):
-        household.start_placement("C1", date(2025, 1, 1), today_=TODAY)
-        household.start_placement("C2", date(2025, 1, 1), today_=TODAY)
+        household.start_placement("C1", date(2025, 1, 1), as_of=TODAY)
+        household.start_placement("C2", date(2025, 1, 1), as_of=TODAY)
         with pytest.raises(HouseholdRuleError, match="All 2 approved places are filled"):
-            household.start_placement("C3", date(2025, 2, 1), today_=TODAY)
+            household.start_placement("C3", date(2025, 2, 1), as_of=TODAY)
         assert len(household.placements) == 2
 
     def test_a_placement_end_with_no_start_is_refused(self, household):
         with pytest.raises(HouseholdRuleError, match="no current placement of C9"):
-            household.end_placement("C9", date(2025, 1, 1), PlacementEnding.PLANNED, today_=TODAY)
+            household.end_placement("C9", date(2025, 1, 1), PlacementEnding.PLANNED, as_of=TODAY)
 
     def test_a_placement_cannot_end_before_it_started(self, household):
-        household.start_placement("C1", date(2025, 3, 1), today_=TODAY)
+        household.start_placement("C1", date(2025, 3, 1), as_of=TODAY)
         with pytest.raises(HouseholdRuleError, match="before it started"):
-            household.end_placement("C1", date(2025, 2, 1), PlacementEnding.PLANNED, today_=TODAY)
+            household.end_placement("C1", date(2025, 2, 1), PlacementEnding.PLANNED, as_of=TODAY)
 
     def test_a_deregistered_household_cannot_take_a_placement(self, household):
         household.deregister(
             date(2025, 1, 1),
             DeregistrationReason.RETIREMENT,
             InitiatedBy.CARER,
-            today_=TODAY,
+            as_of=TODAY,
         )
         with pytest.raises(HouseholdRuleError, match="cannot be given a new placement"):
-            household.start_placement("C1", date(2025, 2, 1), today_=TODAY)
+            household.start_placement("C1", date(2025, 2, 1), as_of=TODAY)
 
     def test_utilisation_at_a_date_counts_placements_running_that_day(self, household, db):
-        household.start_placement("C1", date(2025, 1, 1), today_=TODAY)
-        household.end_placement("C1", date(2025, 3, 1), PlacementEnding.DISRUPTION, today_=TODAY)
+        household.start_placement("C1", date(2025, 1, 1), as_of=TODAY)
+        household.end_placement("C1", date(2025, 3, 1), PlacementEnding.DISRUPTION, as_of=TODAY)
         db.session.commit()
         on_day = places_by_household(date(2025, 2, 28))[household.id]
         after = places_by_household(date(2025, 3, 1))[household.id]
@@ -98,7 +98,7 @@ class TestTerms:
             17,
             ["short_term"],
             None,
-            today_=TODAY,
+            as_of=TODAY,
         )
         db.session.commit()
         assert household.terms_on(date(2025, 1, 31)).places == 2
@@ -115,7 +115,7 @@ class TestTerms:
                 17,
                 ["respite"],
                 None,
-                today_=TODAY,
+                as_of=TODAY,
             )
         household.change_terms(
             date(2025, 1, 1),
@@ -126,7 +126,7 @@ class TestTerms:
             ["respite"],
             None,
             carer_agreed=True,
-            today_=TODAY,
+            as_of=TODAY,
         )
 
 
@@ -137,7 +137,7 @@ class TestDeregistration:
             DeregistrationReason.UNHAPPY_WITH_SUPPORT,
             InitiatedBy.CARER,
             "More visits",
-            today_=TODAY,
+            as_of=TODAY,
         )
         assert (household.status, household.deregistration_reason, household.exit_interview) == (
             HouseholdStatus.DEREGISTERED,
@@ -146,17 +146,17 @@ class TestDeregistration:
         )
 
     def test_children_must_have_moved_on_first(self, household):
-        household.start_placement("C1", date(2025, 1, 1), today_=TODAY)
+        household.start_placement("C1", date(2025, 1, 1), as_of=TODAY)
         with pytest.raises(HouseholdRuleError, match="end their placements first"):
             household.deregister(
                 date(2025, 5, 1),
                 DeregistrationReason.OTHER,
                 InitiatedBy.SERVICE,
-                today_=TODAY,
+                as_of=TODAY,
             )
 
     def test_a_break_makes_places_not_available(self, household, db):
-        household.start_break(date(2025, 4, 1), "House move", today_=TODAY)
+        household.start_break(date(2025, 4, 1), "House move", as_of=TODAY)
         db.session.commit()
         places = places_by_household(date(2025, 4, 2))[household.id]
         assert (places.vacant, places.not_available, household.status) == (
@@ -247,7 +247,7 @@ def test_capacity_by_kind_of_care_and_age(manager_client, db):
             )
         ]
     )
-    household.start_placement("C1", date(2025, 1, 1), today_=TODAY)
+    household.start_placement("C1", date(2025, 1, 1), as_of=TODAY)
     db.session.commit()
     from crm.metrics.places import capacity_on
 

@@ -322,7 +322,7 @@ class TestHouseholdFlags:
             CarerEventKind.SUPERVISION_VISIT,
             date(2025, 2, 14),
             ssw,
-            today_=date(2025, 2, 14),
+            as_of=date(2025, 2, 14),
         )
         db.session.commit()
         assert flag_work(date(2025, 2, 15))["cleared"] == 1

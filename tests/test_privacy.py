@@ -117,7 +117,7 @@ def test_an_approved_carers_records_cannot_be_erased(admin_client, db):
         (K.PANEL, date(2024, 8, 1)),
         today=LATER,
     )
-    approve_case(case, date(2024, 8, 10), None, places=1, today_=LATER)
+    approve_case(case, date(2024, 8, 10), None, places=1, as_of=LATER)
     db.session.commit()
     response = admin_client.post(
         f"/privacy/case/{case.id}/erase",

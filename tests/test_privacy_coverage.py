@@ -45,9 +45,9 @@ def test_every_opt_out_names_a_real_link_and_says_why():
 def test_a_households_records_flags_and_risk_scores_are_all_exported(db):
     household = HouseholdFactory(approval_date=date(2024, 1, 1))
     household.log_record(
-        CarerEventKind.SURVEY, date(2024, 5, 1), None, value=Decimal(4), today_=LATER
+        CarerEventKind.SURVEY, date(2024, 5, 1), None, value=Decimal(4), as_of=LATER
     )
-    household.start_placement("CH123", date(2024, 2, 1), today_=LATER)
+    household.start_placement("CH123", date(2024, 2, 1), as_of=LATER)
     db.session.add(
         Flag(kind=FlagKind.TSD_OVERDUE, household=household, reason="x", raised_on=LATER)
     )

@@ -43,7 +43,7 @@ class NewEnquiry:
 
 
 def create_enquiry(
-    details: NewEnquiry, by: User | None, owner: User | None = None, today_: date | None = None
+    details: NewEnquiry, by: User | None, owner: User | None = None, as_of: date | None = None
 ) -> Case:
     """Add a case at the enquiry stage, flagging a likely duplicate. Does not commit."""
     case = Case(
@@ -65,7 +65,7 @@ def create_enquiry(
         case.members.append(
             HouseholdMember(full_name=details.second_applicant.strip(), is_applicant=True)
         )
-    case.record_step(EventKind.ENQUIRY, details.enquiry_date, by, today_=today_)
+    case.record_step(EventKind.ENQUIRY, details.enquiry_date, by, as_of=as_of)
     case.possible_duplicate_of = find_possible_duplicate(case)
     db.session.add(case)
     db.session.flush()
@@ -153,7 +153,7 @@ def approve_case(
     categories: Iterable[str] = ("short_term",),
     supervising_worker: User | None = None,
     note: str | None = None,
-    today_: date | None = None,
+    as_of: date | None = None,
 ) -> Household:
     """Record the agency decision to approve and create the approved household.
 
@@ -161,7 +161,7 @@ def approve_case(
     recognise it as the same family. Raises TransitionRefused if the case is not
     awaiting a decision. Does not commit.
     """
-    case.record_step(EventKind.APPROVAL, on, by, note=note, today_=today_)
+    case.record_step(EventKind.APPROVAL, on, by, note=note, as_of=as_of)
     household = Household.for_approved_case(case, supervising_worker)
     household.terms_history.append(
         ApprovalTerms(

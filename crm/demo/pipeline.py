@@ -242,11 +242,11 @@ def generate_cases(
                             k=2,
                         ),
                         supervising_worker=rng.choice(staff.ssws),
-                        today_=today,
+                        as_of=today,
                     )
                 )
             else:
-                case.record_step(kind, on, case.owner, reason=reason, today_=today)
+                case.record_step(kind, on, case.owner, reason=reason, as_of=today)
             last_on = on
         if case.is_open:
             _log_contacts(rng, case, last_on, today, quiet=rng.random() < P_QUIET)

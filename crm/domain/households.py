@@ -2,7 +2,7 @@
 deregistration, and who may change them.
 
 Every rule judges the household as it stood on the record's own date, not as
-it stands today, so a complete history (a placement in 2019 of a household
+it stands as_of, so a complete history (a placement in 2019 of a household
 that left in 2023) is accepted from a screen or an import alike. A household
 here is anything with the model's attributes; nothing here touches the
 database, so the screens, the importers and the demo generator share one
@@ -53,10 +53,10 @@ def may_edit(household: Any, user_id: int | None, is_manager: bool) -> bool:
     return is_manager or (user_id is not None and household.supervising_worker_id == user_id)
 
 
-def check_dated(household: Any, on: date, what: str, today: date) -> None:
+def check_dated(household: Any, on: date, what: str, as_of: date) -> None:
     """A record must fall within the approval: not in the future, not before approval,
     not after deregistration."""
-    if on > today:
+    if on > as_of:
         raise HouseholdRuleError(f"The {what} date {uk_date(on)} is in the future.", "date")
     if on < household.approval_date:
         raise HouseholdRuleError(
@@ -72,17 +72,17 @@ def check_dated(household: Any, on: date, what: str, today: date) -> None:
 
 
 def check_record(
-    kind: CarerEventKind, on: date, value: Decimal | None, household: Any, today: date
+    kind: CarerEventKind, on: date, value: Decimal | None, household: Any, as_of: date
 ) -> None:
     """A visit, review, training, allegation, support or survey."""
-    check_dated(household, on, kind.label.lower(), today)
+    check_dated(household, on, kind.label.lower(), as_of)
     if kind is CarerEventKind.SURVEY and (value is None or not 1 <= value <= 5):
         raise HouseholdRuleError("A survey score is a whole number from 1 to 5.")
     if kind is CarerEventKind.TRAINING and (value is None or value <= 0):
         raise HouseholdRuleError("Training needs the hours attended.")
 
 
-def check_placement_start(household: Any, child_reference: str, on: date, today: date) -> None:
+def check_placement_start(household: Any, child_reference: str, on: date, as_of: date) -> None:
     """A child comes to live with the household: never beyond its approved places that day."""
     if status_on(household, on) is HouseholdStatus.DEREGISTERED:
         raise HouseholdRuleError(
@@ -90,7 +90,7 @@ def check_placement_start(household: Any, child_reference: str, on: date, today:
             "it cannot be given a new placement.",
             "date",
         )
-    check_dated(household, on, "placement start", today)
+    check_dated(household, on, "placement start", as_of)
     terms = household.terms_on(on)
     places = terms.places if terms else 0
     if filled_on(household, on) + 1 > places:
@@ -113,11 +113,11 @@ def open_placement(household: Any, child_reference: str) -> Any:
     raise HouseholdRuleError(f"There is no current placement of {child_reference} to end.")
 
 
-def check_placement_end(household: Any, placement: Any, on: date, today: date) -> None:
+def check_placement_end(household: Any, placement: Any, on: date, as_of: date) -> None:
     """A child leaves: planned, or a disruption (an unplanned ending)."""
     if on < placement.start_date:
         raise HouseholdRuleError("A placement cannot end before it started.")
-    check_dated(household, on, "placement end", today)
+    check_dated(household, on, "placement end", as_of)
 
 
 def check_terms_change(
@@ -127,10 +127,10 @@ def check_terms_change(
     min_age: int,
     max_age: int,
     carer_agreed: bool,
-    today: date,
+    as_of: date,
 ) -> None:
     """New terms of approval from a date: history, never an overwrite."""
-    check_dated(household, decided_on, "decision", today)
+    check_dated(household, decided_on, "decision", as_of)
     if max_age < min_age:
         raise HouseholdRuleError("The oldest age is below the youngest.")
     latest = household.terms_history[-1] if household.terms_history else None
@@ -148,21 +148,21 @@ def check_terms_change(
 
 def open_break(household: Any) -> Any | None:
     """The earliest break that has not ended, if any (while history is being filled in,
-    a past break can be open for a moment beside today's)."""
+    a past break can be open for a moment beside as_of's)."""
     still_open = [b for b in household.breaks if b.end_date is None]
     return min(still_open, key=lambda b: b.start_date) if still_open else None
 
 
-def check_break_start(household: Any, on: date, today: date) -> None:
+def check_break_start(household: Any, on: date, as_of: date) -> None:
     """A break (holiday, illness, a house move): the household's places not available.
     Judged on its own date, so a past break can be recorded beside a current one."""
     status = status_on(household, on)
     if status is not HouseholdStatus.ACTIVE:
         raise HouseholdRuleError(f"The household is {status.label.lower()} on {uk_date(on)}.")
-    check_dated(household, on, "break", today)
+    check_dated(household, on, "break", as_of)
 
 
-def check_break_end(household: Any, on: date, today: date) -> Any:
+def check_break_end(household: Any, on: date, as_of: date) -> Any:
     """The break to end; refused when there is none, or when it would end before it
     began or after the next break began."""
     current = open_break(household)
@@ -175,17 +175,17 @@ def check_break_end(household: Any, on: date, today: date) -> Any:
         raise HouseholdRuleError(
             f"The break would run into the next one, which began on {uk_date(min(later))}."
         )
-    check_dated(household, on, "break end", today)
+    check_dated(household, on, "break end", as_of)
     return current
 
 
-def check_deregistration(household: Any, on: date, today: date) -> None:
+def check_deregistration(household: Any, on: date, as_of: date) -> None:
     """End the approval. Children placed that day must have moved on first."""
     if household.deregistration_date is not None:
         raise HouseholdRuleError(
             f"This household is already deregistered (on {uk_date(household.deregistration_date)})."
         )
-    check_dated(household, on, "deregistration", today)
+    check_dated(household, on, "deregistration", as_of)
     if filled_on(household, on):
         raise HouseholdRuleError("Children are still placed; end their placements first.")
 

@@ -243,9 +243,9 @@ def merge_refusal(duplicate: Stage, original: Stage) -> str | None:
     return None
 
 
-def check_step(state: CaseState, step: Step, today: date) -> None:
+def check_step(state: CaseState, step: Step, as_of: date) -> None:
     """Raise TransitionRefused with a reason a user can act on, or return quietly."""
-    if step.on > today:
+    if step.on > as_of:
         raise TransitionRefused(f"The date {uk_date(step.on)} is in the future.")
     if state.last_event_on and step.on < state.last_event_on:
         raise TransitionRefused(
@@ -306,10 +306,10 @@ def state_at(steps: Iterable[Step], as_of: date | None = None) -> CaseState:
     return state
 
 
-def replay(steps: Iterable[Step], today: date) -> CaseState:
+def replay(steps: Iterable[Step], as_of: date) -> CaseState:
     """Check and apply steps in order, as an importer or generator must."""
     state = CaseState()
     for step in steps:
-        check_step(state, step, today)
+        check_step(state, step, as_of)
         state = apply_step(state, step)
     return state

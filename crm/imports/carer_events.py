@@ -105,16 +105,16 @@ def _apply(
     today: date,
 ) -> None:
     if kind == "break_start":
-        household.start_break(on, note, today_=today)
+        household.start_break(on, note, as_of=today)
     elif kind == "break_end":
-        household.end_break(on, today_=today)
+        household.end_break(on, as_of=today)
     elif kind == "placement_start":
-        household.start_placement(child, on, today_=today)
+        household.start_placement(child, on, as_of=today)
     elif kind in ("placement_end", "disruption"):
         ending = PlacementEnding.DISRUPTION if kind == "disruption" else PlacementEnding.PLANNED
-        household.end_placement(child, on, ending, today_=today)
+        household.end_placement(child, on, ending, as_of=today)
     else:
-        household.log_record(CarerEventKind(kind), on, None, value=value, note=note, today_=today)
+        household.log_record(CarerEventKind(kind), on, None, value=value, note=note, as_of=today)
 
 
 def import_carer_events(

@@ -236,10 +236,10 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
     _set_terms(household, row, today)
     resting = row.status is HouseholdStatus.ON_BREAK
     if resting and status_on(household, today) is HouseholdStatus.ACTIVE:
-        household.start_break(row.break_start or today, "imported", today_=today)
+        household.start_break(row.break_start or today, "imported", as_of=today)
     if row.deregistration and household.deregistration_date is None:
         on, reason, initiated = row.deregistration
-        household.deregister(on, reason, initiated, today_=today)
+        household.deregister(on, reason, initiated, as_of=today)
     return household, _fingerprint(household) != before
 
 

@@ -120,7 +120,7 @@ def _update(case: Case, row: TrackerRow, today: date) -> bool:
     if (email, phone) != (case.email, case.phone):
         case.set_contact(email, phone)
     for step in row.steps[len(case.events) :]:
-        case.record_step(step.kind, step.on, None, reason=step.reason, today_=today)
+        case.record_step(step.kind, step.on, None, reason=step.reason, as_of=today)
     if row.last_contact and not any(a.occurred_on == row.last_contact for a in case.activities):
         case.log_activity(ActivityKind.CALL, row.last_contact, None, note=IMPORTED_CONTACT)
     return _fingerprint(case) != before

@@ -225,11 +225,11 @@ def actual_approvals(history: CaseHistory, carer_type: CarerType, start: date, e
     return int(((data.approval >= start.toordinal()) & (data.approval <= end.toordinal())).sum())
 
 
-def back_test(today_: date, years: int = 3, history: CaseHistory | None = None) -> dict:
+def back_test(as_of: date, years: int = 3, history: CaseHistory | None = None) -> dict:
     """How far off the forecast was: at 1 July, 1 October and 1 January of each of the
     last `years` complete financial years, forecast versus what then happened."""
     history = history or load_history()
-    this_year_start, _ = financial_year(today_)
+    this_year_start, _ = financial_year(as_of)
     rows = []
     for back in range(years, 0, -1):
         start = date(this_year_start.year - back, 4, 1)

@@ -170,7 +170,7 @@ class Case(db.Model):
         by: User | None,
         note: str | None = None,
         reason: str | None = None,
-        today_: date | None = None,
+        as_of: date | None = None,
     ) -> StageEvent:
         """Check a step against the rules, add its event and refresh the cache.
 
@@ -179,7 +179,7 @@ class Case(db.Model):
         """
         step = Step(kind, on, reason)
         state = self.state()
-        check_step(state, step, today_ or today())
+        check_step(state, step, as_of or today())
         event = StageEvent(kind=kind, occurred_on=on, recorded_by=by, note=note, reason=reason)
         self.events.append(event)
         self._cache(apply_step(state, step))

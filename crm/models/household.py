@@ -141,9 +141,9 @@ class Household(db.Model):
     def may_be_edited_by(self, user: User) -> bool:
         return rules.may_edit(self, user.id, user.has_role(Role.MANAGER))
 
-    def refresh_status(self, today_: date | None = None) -> None:
+    def refresh_status(self, as_of: date | None = None) -> None:
         """The status column caches the dated facts as they stand today."""
-        self.status = rules.status_on(self, today_ or today())
+        self.status = rules.status_on(self, as_of or today())
 
     def log_record(
         self,
@@ -153,12 +153,12 @@ class Household(db.Model):
         value: Decimal | None = None,
         outcome: str | None = None,
         note: str | None = None,
-        today_: date | None = None,
+        as_of: date | None = None,
     ) -> CarerEvent:
         """A visit, review, training, allegation, support or survey. Does not commit."""
         from crm.models.carer_event import CarerEvent
 
-        rules.check_record(kind, on, value, self, today_ or today())
+        rules.check_record(kind, on, value, self, as_of or today())
         record = CarerEvent(
             kind=kind, occurred_on=on, recorded_by=by, value=value, outcome=outcome, note=note
         )
@@ -170,9 +170,9 @@ class Household(db.Model):
         child_reference: str,
         on: date,
         child_age: int | None = None,
-        today_: date | None = None,
+        as_of: date | None = None,
     ) -> Placement:
-        rules.check_placement_start(self, child_reference, on, today_ or today())
+        rules.check_placement_start(self, child_reference, on, as_of or today())
         placement = Placement(child_reference=child_reference, start_date=on, child_age=child_age)
         self.placements.append(placement)
         return placement
@@ -182,10 +182,10 @@ class Household(db.Model):
         child_reference: str,
         on: date,
         ending: PlacementEnding,
-        today_: date | None = None,
+        as_of: date | None = None,
     ) -> Placement:
         placement = rules.open_placement(self, child_reference)
-        rules.check_placement_end(self, placement, on, today_ or today())
+        rules.check_placement_end(self, placement, on, as_of or today())
         placement.end_date, placement.ending = on, ending
         return placement
 
@@ -199,11 +199,11 @@ class Household(db.Model):
         categories: list[str],
         by: User | None,
         carer_agreed: bool = False,
-        today_: date | None = None,
+        as_of: date | None = None,
     ) -> ApprovalTerms:
         """New terms of approval from a date: history, never an overwrite."""
         rules.check_terms_change(
-            self, decided_on, effective_from, min_age, max_age, carer_agreed, today_ or today()
+            self, decided_on, effective_from, min_age, max_age, carer_agreed, as_of or today()
         )
         terms = ApprovalTerms(
             effective_from=effective_from,
@@ -218,23 +218,23 @@ class Household(db.Model):
         return terms
 
     def start_break(
-        self, on: date, reason: str | None, end: date | None = None, today_: date | None = None
+        self, on: date, reason: str | None, end: date | None = None, as_of: date | None = None
     ) -> HouseholdBreak:
         """Places not available from `on` (until `end`, when the break is already over)."""
-        today_ = today_ or today()
-        rules.check_break_start(self, on, today_)
+        as_of = as_of or today()
+        rules.check_break_start(self, on, as_of)
         pause = HouseholdBreak(start_date=on, reason=reason)
         self.breaks.append(pause)
         if end is not None:
-            self.end_break(end, today_)
-        self.refresh_status(today_)
+            self.end_break(end, as_of)
+        self.refresh_status(as_of)
         return pause
 
-    def end_break(self, on: date, today_: date | None = None) -> HouseholdBreak:
-        today_ = today_ or today()
-        pause = rules.check_break_end(self, on, today_)
+    def end_break(self, on: date, as_of: date | None = None) -> HouseholdBreak:
+        as_of = as_of or today()
+        pause = rules.check_break_end(self, on, as_of)
         pause.end_date = on
-        self.refresh_status(today_)
+        self.refresh_status(as_of)
         return pause
 
     def deregister(
@@ -243,11 +243,11 @@ class Household(db.Model):
         reason: DeregistrationReason | None,
         initiated_by: InitiatedBy | None,
         exit_interview: str | None = None,
-        today_: date | None = None,
+        as_of: date | None = None,
     ) -> None:
         """End the approval. The record is kept (10 years under regulation 32)."""
-        today_ = today_ or today()
-        rules.check_deregistration(self, on, today_)
+        as_of = as_of or today()
+        rules.check_deregistration(self, on, as_of)
         for pause in self.breaks:
             if pause.end_date is None:
                 pause.end_date = on
@@ -255,7 +255,7 @@ class Household(db.Model):
         self.deregistration_reason = reason
         self.deregistration_initiated_by = initiated_by
         self.exit_interview = exit_interview
-        self.refresh_status(today_)
+        self.refresh_status(as_of)
 
     def terms_on(self, on: date) -> ApprovalTerms | None:
         """The terms of approval in force on a date (changes are dated, not overwrites)."""
