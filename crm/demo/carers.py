@@ -148,13 +148,19 @@ class _Life:
         return h
 
     def reason(self, on: date) -> tuple[DeregistrationReason, InitiatedBy]:
+        usual = self._usual_reason(on)
+        # Family and friends carers most often leave because an order made them the
+        # child's legal carers: a good outcome. Drawn from the household's own stream,
+        # so the service's other histories stay as the seed has always made them.
+        own = random.Random(f"sgo:{self.household.reference}")
+        if self.household.carer_type is CarerType.KINSHIP and own.random() < 0.5:
+            return DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
+        return usual
+
+    def _usual_reason(self, on: date) -> tuple[DeregistrationReason, InitiatedBy]:
         rng = self.rng
         if self.last_allegation and (on - self.last_allegation).days <= 365 and rng.random() < 0.6:
             return DeregistrationReason.ALLEGATION, InitiatedBy.SERVICE
-        if self.household.carer_type is CarerType.KINSHIP and rng.random() < 0.5:
-            # Family and friends carers most often leave because an order made them the
-            # child's legal carers: a good outcome.
-            return DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
         if _eldest_age(self.household, on) >= 62 and rng.random() < 0.75:
             return DeregistrationReason.RETIREMENT, InitiatedBy.CARER
         if (self.neglected or self.unsupported) and rng.random() < 0.5:
