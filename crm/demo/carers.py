@@ -1,8 +1,9 @@
 """Demo approved households: supervision, reviews, training, placements and leaving.
 
 Month by month over the demo window each current household gets visits,
-training, support and placements, and may leave. Who leaves follows the
-research summarised in domain.md, as a monthly hazard of deregistration:
+training, support and placements, and may leave (crm/demo/leaving.py says who
+and why). Who leaves follows the research summarised in domain.md, as a
+monthly hazard of deregistration:
 
     base 0.5% a month (with the factors below, about 13% a year, as nationally)
     x 2.0 if the eldest carer is 60-64, x 3.5 if 65 or over (retirement)
@@ -27,6 +28,7 @@ from decimal import Decimal
 
 from faker import Faker
 
+from crm.demo.leaving import Life
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
 from crm.extensions import db
@@ -40,15 +42,11 @@ from crm.models import (
     Household,
     HouseholdBreak,
     HouseholdStatus,
-    InitiatedBy,
     Placement,
     PlacementEnding,
 )
 
 LEGACY_HOUSEHOLDS = 145
-BASE_MONTHLY_HAZARD = 0.005
-P_NEGLECTED = 0.2
-P_UNSUPPORTED = 0.35
 P_ALLEGATION_PER_MONTH = 0.035 / 12
 P_ON_BREAK = 0.05
 
@@ -108,83 +106,6 @@ def _birth(rng: random.Random, on: date, low: int, high: int, mode: int) -> date
     return on - timedelta(days=int(rng.triangular(low, high, mode) * 365.25))
 
 
-def _eldest_age(household: Household, on: date) -> int:
-    ages = [(on - c.birth_date).days // 365 for c in household.carers if c.birth_date]
-    return max(ages, default=45)
-
-
-class _Life:
-    """One household's simulated months: what happened and what raises its hazard."""
-
-    def __init__(self, rng: random.Random, household: Household, start: date):
-        self.rng = rng
-        self.household = household
-        self.neglected = rng.random() < P_NEGLECTED
-        self.unsupported = rng.random() < P_UNSUPPORTED
-        self.next_visit = start + timedelta(days=rng.randint(0, 30))
-        self.next_review = _next_anniversary(household.approval_date, start)
-        last_unannounced = max(
-            (e.occurred_on for e in household.events if e.kind is CarerEventKind.UNANNOUNCED_VISIT),
-            default=start,
-        )
-        self.next_unannounced = max(start, last_unannounced + timedelta(days=rng.randint(240, 360)))
-        self.last_allegation: date | None = None
-        self.last_disruption: date | None = None
-
-    def hazard(self, on: date) -> float:
-        h = BASE_MONTHLY_HAZARD
-        age = _eldest_age(self.household, on)
-        h *= 3.5 if age >= 65 else 2.0 if age >= 60 else 1.0
-        if self.last_allegation and (on - self.last_allegation).days <= 365:
-            h *= 3.0
-        if self.neglected:
-            h *= 2.5
-        if self.last_disruption and (on - self.last_disruption).days <= 365:
-            h *= 2.0
-        if self.unsupported:
-            h *= 1.8
-        if self.household.carer_type is CarerType.KINSHIP:
-            h *= 0.8
-        return h
-
-    def reason(self, on: date) -> tuple[DeregistrationReason, InitiatedBy]:
-        usual = self._usual_reason(on)
-        # Family and friends carers most often leave because an order made them the
-        # child's legal carers: a good outcome. Drawn from the household's own stream,
-        # so the service's other histories stay as the seed has always made them.
-        own = random.Random(f"sgo:{self.household.reference}")
-        if self.household.carer_type is CarerType.KINSHIP and own.random() < 0.5:
-            return DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
-        return usual
-
-    def _usual_reason(self, on: date) -> tuple[DeregistrationReason, InitiatedBy]:
-        rng = self.rng
-        if self.last_allegation and (on - self.last_allegation).days <= 365 and rng.random() < 0.6:
-            return DeregistrationReason.ALLEGATION, InitiatedBy.SERVICE
-        if _eldest_age(self.household, on) >= 62 and rng.random() < 0.75:
-            return DeregistrationReason.RETIREMENT, InitiatedBy.CARER
-        if (self.neglected or self.unsupported) and rng.random() < 0.5:
-            return rng.choice(
-                [DeregistrationReason.UNHAPPY_WITH_SUPPORT, DeregistrationReason.TRANSFER_TO_IFA]
-            ), InitiatedBy.CARER
-        reason = rng.choice(
-            [
-                DeregistrationReason.HEALTH_OR_PERSONAL,
-                DeregistrationReason.HEALTH_OR_PERSONAL,
-                DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT,
-                DeregistrationReason.FINANCIAL,
-                DeregistrationReason.TRANSFER_TO_OTHER_LA,
-                DeregistrationReason.OTHER,
-            ]
-        )
-        return reason, InitiatedBy.SERVICE if rng.random() < 0.15 else InitiatedBy.CARER
-
-
-def _next_anniversary(approved: date, after: date) -> date:
-    years = max(1, (after - approved).days // 365 + 1)
-    return approved + timedelta(days=365 * years)
-
-
 def _event(
     household: Household,
     kind: CarerEventKind,
@@ -207,7 +128,7 @@ def _event(
     )
 
 
-def _supervise(life: _Life, month_end: date) -> None:
+def _supervise(life: Life, month_end: date) -> None:
     """Supervision visits, a yearly unannounced visit and the annual review."""
     rng, household = life.rng, life.household
     worker = household.supervising_worker
@@ -227,7 +148,7 @@ def _supervise(life: _Life, month_end: date) -> None:
         life.next_review += timedelta(days=365)
 
 
-def _simulate_month(life: _Life, month_start: date, today: date) -> bool:
+def _simulate_month(life: Life, month_start: date, today: date) -> bool:
     """One month of a household's life; True when it deregistered."""
     rng, household = life.rng, life.household
     worker = household.supervising_worker
@@ -301,7 +222,7 @@ def _simulate_month(life: _Life, month_start: date, today: date) -> bool:
     return False
 
 
-def _placements(life: _Life, month_start: date, month_end: date) -> None:
+def _placements(life: Life, month_start: date, month_end: date) -> None:
     rng, household = life.rng, life.household
     terms = household.terms_on(month_start)
     open_placements = [p for p in household.placements if p.end_date is None]
@@ -374,7 +295,7 @@ def generate_households(
         _history_before_window(rng, household, window_start)
     for household in households:
         start = max(household.approval_date, window_start)
-        life = _Life(rng, household, start)
+        life = Life(rng, household, start)
         _tsd(rng, household, today)
         month = start
         while month <= today:
