@@ -49,6 +49,14 @@ class DeregistrationReason(LabelledEnum):
 GOOD_OUTCOME_EXITS = frozenset({DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER})
 
 
+class UnavailableBecause(LabelledEnum):
+    """Why some places are not available though the household is not on a break."""
+
+    CHILD_NEEDS = "child_needs", "A placed child's needs (they need to be the only child)"
+    CARER_CIRCUMSTANCES = "carer_circumstances", "The carers' circumstances"
+    OTHER = "other"
+
+
 class InitiatedBy(LabelledEnum):
     """Who started a deregistration (Ofsted counts them apart)."""
 

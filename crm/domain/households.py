@@ -190,6 +190,28 @@ def check_deregistration(household: Any, on: date, as_of: date) -> None:
         raise HouseholdRuleError("Children are still placed; end their placements first.")
 
 
+def unavailable_on(household: Any, day: date) -> int:
+    """Places marked not available on `day` (a break apart)."""
+    return sum(u.places for u in household.unavailable if u.running_on(day))
+
+
+def check_places_unavailable(
+    household: Any, places: int, on: date, until: date | None, as_of: date
+) -> None:
+    """Some places not available for a while: never more than the household is approved
+    for, and only while it is approved."""
+    check_dated(household, on, "not-available", as_of)
+    if until is not None and until <= on:
+        raise HouseholdRuleError("The places become available again after they stop being.")
+    terms = household.terms_on(on)
+    approved = terms.places if terms else 0
+    if places < 1 or unavailable_on(household, on) + places > approved:
+        raise HouseholdRuleError(
+            f"The household is approved for {approved} place{'s' if approved != 1 else ''} "
+            f"on {uk_date(on)}; no more than that can be not available."
+        )
+
+
 def describe_terms(terms: Any | None) -> str:
     """'2 places, ages 0-17, from 3 Apr 2025, recorded by Sam Social' for messages."""
     if terms is None:

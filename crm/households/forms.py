@@ -32,6 +32,7 @@ from crm.models import (
     InitiatedBy,
     PlacementEnding,
     Role,
+    UnavailableBecause,
 )
 from crm.timeutil import today
 
@@ -146,6 +147,15 @@ class TermsForm(VersionedForm):
         validators=[DataRequired(message="Choose at least one kind of care.")],
     )
     submit = SubmitField("Record new terms")
+
+
+class UnavailableForm(Form):
+    places = IntegerField("Places", default=1, validators=[InputRequired(), NumberRange(1, 6)])
+    because = SelectField("Why", choices=choices((b.value, b.label) for b in UnavailableBecause))
+    on = DateField("From", default=today, validators=[DataRequired(), not_in_future])
+    until = DateField("Available again on", validators=[Optional()])
+    note = StringField("Note", validators=[Optional(), Length(max=120)])
+    submit = SubmitField("Mark places not available")
 
 
 class BreakForm(Form):

@@ -18,6 +18,7 @@ from crm.households.forms import (
     RecordForm,
     ResidentForm,
     TermsForm,
+    UnavailableForm,
 )
 from crm.households.timeline import timeline
 from crm.metrics.places import places_by_household
@@ -29,6 +30,7 @@ from crm.models import (
     InitiatedBy,
     PlacementEnding,
     Resident,
+    UnavailableBecause,
 )
 from crm.queries import risk as risk_scores
 from crm.timeutil import today
@@ -77,6 +79,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
         placement_form=PlacementForm(),
         end_form=end_form,
         break_form=BreakForm(),
+        unavailable_form=UnavailableForm(),
         can_edit=household.may_be_edited_by(current_user),
     )
     return page, status
@@ -216,6 +219,25 @@ def add_resident(household_id: int):
         household=household,
         form=form,
         heading="Add someone who lives in the household",
+    )
+
+
+@bp.route("/<int:household_id>/unavailable", methods=["POST"])
+def mark_unavailable(household_id: int):
+    """Some places not available (a child's needs, the carers' circumstances)."""
+    household = editable_household_or_403(household_id)
+    form = UnavailableForm()
+    return _change_placements(
+        household,
+        form,
+        "Places marked not available.",
+        lambda: household.mark_places_unavailable(
+            form.places.data,
+            UnavailableBecause(form.because.data),
+            form.on.data,
+            form.until.data,
+            form.note.data or None,
+        ),
     )
 
 

@@ -40,16 +40,16 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _batches(query: sa.Select) -> Iterator:
-    """Rows in id order, a batch at a time (each query stays small at any size)."""
-    last = 0
+def _by_reference(query: sa.Select) -> Iterator:
+    """Records in order of their reference, a batch at a time. Sorted here, not by the
+    database: ids follow insertion order, which PostgreSQL does not promise, and
+    databases collate text differently, so only this order survives a round trip."""
     entity = query.column_descriptions[0]["entity"]
-    while True:
-        batch = db.session.scalars(query.where(entity.id > last).limit(BATCH)).all()
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1].id
+    ids = [i for _, i in sorted(db.session.execute(sa.select(entity.reference, entity.id)))]
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        found = {r.id: r for r in db.session.scalars(query.where(entity.id.in_(chunk)))}
+        yield from (found[i] for i in chunk)
 
 
 def tracker_rows() -> Iterator[dict[str, str]]:
@@ -61,7 +61,7 @@ def tracker_rows() -> Iterator[dict[str, str]]:
             )
         ).all()
     )
-    for case in _batches(sa.select(Case).order_by(Case.id)):
+    for case in _by_reference(sa.select(Case)):
         row = {
             "reference": case.reference,
             "source": case.source,
@@ -89,17 +89,13 @@ def tracker_rows() -> Iterator[dict[str, str]]:
 
 def household_rows() -> Iterator[dict[str, str]]:
     """One row per household, as `flask import-households` reads it."""
-    query = (
-        sa.select(Household)
-        .options(
-            selectinload(Household.carers),
-            selectinload(Household.terms_history),
-            selectinload(Household.breaks),
-            selectinload(Household.supervising_worker),
-        )
-        .order_by(Household.id)
+    query = sa.select(Household).options(
+        selectinload(Household.carers),
+        selectinload(Household.terms_history),
+        selectinload(Household.breaks),
+        selectinload(Household.supervising_worker),
     )
-    for household in _batches(query):
+    for household in _by_reference(query):
         terms = household.terms_history[-1] if household.terms_history else None
         carers = household.carers
         resting = next((b for b in household.breaks if b.end_date is None), None)
@@ -133,16 +129,12 @@ def _value(member) -> str:
 def carer_event_rows() -> Iterator[dict[str, str]]:
     """Every dated record on every household, as `flask import-carer-events` reads it:
     visits, reviews, training and the rest, placements, and breaks that have ended."""
-    query = (
-        sa.select(Household)
-        .options(
-            selectinload(Household.events),
-            selectinload(Household.placements),
-            selectinload(Household.breaks),
-        )
-        .order_by(Household.id)
+    query = sa.select(Household).options(
+        selectinload(Household.events),
+        selectinload(Household.placements),
+        selectinload(Household.breaks),
     )
-    for household in _batches(query):
+    for household in _by_reference(query):
         yield from sorted(_history(household), key=_event_order)
 
 

@@ -4,7 +4,9 @@ For each household approved on the date and not yet deregistered: its
 approved places come from the terms of approval in force that day; filled
 places are placements that started on or before the day and had not ended
 (a child who left that day is not counted); a household on a break that day
-has its unfilled places not available rather than vacant.
+has its unfilled places not available rather than vacant; otherwise places
+marked not available that day (a placed child's needs, the carers'
+circumstances) are taken from the unfilled ones, never more than there are.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import ApprovalTerms, CarerType, Household, HouseholdBreak, Placement
+from crm.models import (
+    ApprovalTerms,
+    CarerType,
+    Household,
+    HouseholdBreak,
+    Placement,
+    UnavailablePlaces,
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class Places:
 def places_by_household(
     day: date, only: list[int] | None = None, carer_type: CarerType | None = None
 ) -> dict[int, Places]:
-    """Each current household's places on `day` (three queries, whatever the size);
+    """Each current household's places on `day` (five queries, whatever the size);
     `only` narrows it to some households, as a household's own page needs."""
     current = sa.select(Household.id).where(Household.current_on(day))
     if carer_type is not None:
@@ -63,14 +72,19 @@ def places_by_household(
             )
         )
     )
+    withheld: Counter = Counter()
+    for household_id, places in db.session.execute(
+        sa.select(UnavailablePlaces.household_id, UnavailablePlaces.places).where(
+            UnavailablePlaces.household_id.in_(current), UnavailablePlaces.running_on(day)
+        )
+    ):
+        withheld[household_id] += places
     result = {}
     for household_id, places in approved.items():
         taken = filled.get(household_id, 0)
         spare = max(places - taken, 0)
-        resting = household_id in on_break
-        result[household_id] = Places(
-            places, taken, 0 if resting else spare, spare if resting else 0
-        )
+        unavailable = spare if household_id in on_break else min(withheld[household_id], spare)
+        result[household_id] = Places(places, taken, spare - unavailable, unavailable)
     return result
 
 

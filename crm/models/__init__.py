@@ -9,6 +9,7 @@ from crm.domain.household_terms import (
     HouseholdStatus,
     InitiatedBy,
     PlacementEnding,
+    UnavailableBecause,
 )
 from crm.models.audit import AuditAction, AuditEvent
 from crm.models.carer_event import CarerEvent
@@ -27,6 +28,7 @@ from crm.models.household import (
     HouseholdBreak,
     Placement,
     Resident,
+    UnavailablePlaces,
 )
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus
 from crm.models.planning import ApprovalTarget, Campaign
@@ -69,6 +71,8 @@ __all__ = [
     "Role",
     "RunStatus",
     "Setting",
+    "UnavailableBecause",
+    "UnavailablePlaces",
     "StageEvent",
     "User",
     "UserRole",

@@ -18,6 +18,7 @@ from crm.domain.household_terms import (
     HouseholdStatus,
     InitiatedBy,
     PlacementEnding,
+    UnavailableBecause,
 )
 from crm.extensions import db
 from crm.models.case import Case
@@ -92,6 +93,11 @@ class Household(db.Model):
         back_populates="household",
         cascade="all, delete-orphan",
         order_by="HouseholdBreak.start_date",
+    )
+    unavailable: Mapped[list[UnavailablePlaces]] = relationship(
+        back_populates="household",
+        cascade="all, delete-orphan",
+        order_by="UnavailablePlaces.start_date",
     )
 
     __audit_label__ = "reference"
@@ -237,6 +243,24 @@ class Household(db.Model):
         self.refresh_status(as_of)
         return pause
 
+    def mark_places_unavailable(
+        self,
+        places: int,
+        because: UnavailableBecause,
+        on: date,
+        until: date | None = None,
+        note: str | None = None,
+        as_of: date | None = None,
+    ) -> UnavailablePlaces:
+        """Some places not available from `on` (to `until`) though the household is not
+        on a break, so vacancies are not overstated. Does not commit."""
+        rules.check_places_unavailable(self, places, on, until, as_of or today())
+        record = UnavailablePlaces(
+            places=places, because=because, start_date=on, end_date=until, note=note
+        )
+        self.unavailable.append(record)
+        return record
+
     def deregister(
         self,
         on: date,
@@ -353,4 +377,25 @@ class HouseholdBreak(db.Model):
     @hybrid_method
     def running_on(self, day: date) -> bool:
         """The break covers `day` (it ended the day the household was available again)."""
+        return running_on(self.start_date, self.end_date, day)
+
+
+class UnavailablePlaces(db.Model):
+    """Some of a household's places not available for a while, though it is not on a
+    break: a placed child who needs to be the only child, the carers' circumstances."""
+
+    __tablename__ = "unavailable_places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    places: Mapped[int]
+    because: Mapped[UnavailableBecause] = mapped_column(enum_column(UnavailableBecause, 30))
+    note: Mapped[str | None] = mapped_column(sa.String(120))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+
+    household: Mapped[Household] = relationship(back_populates="unavailable")
+
+    @hybrid_method
+    def running_on(self, day: date) -> bool:
         return running_on(self.start_date, self.end_date, day)
