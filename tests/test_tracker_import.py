@@ -11,52 +11,8 @@ from openpyxl import Workbook
 
 from crm.domain.stages import EventKind, Stage
 from crm.imports.reading import FileRejected, read_table
-from crm.imports.tracker import COLUMNS, import_tracker
-from crm.models import Activity, AuditEvent, Case, Household
-
-TODAY = date(2025, 6, 30)
-
-APPROVED = {
-    "reference": "T-1",
-    "enquiry_date": "2024-01-08",
-    "source": "website",
-    "first_name": "Jo",
-    "last_name": "Bloggs",
-    "email": "jo@example.com",
-    "first_contact_date": "09/01/2024",
-    "initial_visit_date": "2024-02-01",
-    "application_date": "2024-03-01",
-    "stage2_start_date": "2024-04-01",
-    "panel_date": "2024-09-02",
-    "approval_date": "2024-09-16",
-    "outcome": "approved",
-}
-OPEN = {"reference": "T-2", "enquiry_date": "03/04/2025", "last_contact_date": "2025-04-10"}
-WITHDRAWN = {
-    "reference": "T-3",
-    "enquiry_date": "2025-01-06",
-    "first_contact_date": "2025-01-07",
-    "outcome": "withdrawn_by_applicant",
-    "outcome_date": "2025-02-01",
-    "withdrawal_reason": "AW4",
-}
-
-
-def write_csv(path, *rows, headers=COLUMNS):
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=headers)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
-    return path
-
-
-def run(path, skip_invalid=False):
-    return import_tracker(read_table(path), TODAY, skip_invalid=skip_invalid)
-
-
-def cases(db):
-    return {c.reference: c for c in db.session.scalars(sa.select(Case))}
+from crm.models import Activity, AuditEvent
+from tests.tracker_files import APPROVED, OPEN, WITHDRAWN, cases, run, upload, write_csv
 
 
 def test_a_good_file_creates_each_case_at_its_stage(db, tmp_path):
@@ -275,25 +231,16 @@ def test_the_cli_skip_invalid_writes_an_errors_file(runner, tmp_path, db):
     ]
 
 
-def _upload(client, path, name=None):
-    with open(path, "rb") as handle:
-        return client.post(
-            "/imports/tracker",
-            data={"file": (handle, name or path.name)},
-            content_type="multipart/form-data",
-        )
-
-
 def test_a_manager_uploads_a_good_tracker(manager_client, tmp_path, db):
     complete = {"source": "website", "carer_type": "mainstream"}
     rows = [{**OPEN, **complete}, {**WITHDRAWN, **complete}]
-    response = _upload(manager_client, write_csv(tmp_path / "t.csv", *rows))
+    response = upload(manager_client, write_csv(tmp_path / "t.csv", *rows))
     assert response.status_code == 302
     assert sorted(cases(db)) == ["T-2", "T-3"]
 
 
 def test_the_upload_page_lists_the_values_it_assumed(manager_client, tmp_path, db):
-    response = _upload(manager_client, write_csv(tmp_path / "t.csv", OPEN))
+    response = upload(manager_client, write_csv(tmp_path / "t.csv", OPEN))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Imported 1 new" in page
     assert "Values assumed (2)" in page and "not recorded: counted as mainstream" in page
@@ -306,7 +253,7 @@ def test_the_upload_page_lists_every_bad_row_and_imports_nothing(manager_client,
         dict(OPEN, reference="B", outcome="x"),
         dict(OPEN, reference="C", enquiry_date="yesterday"),
     )
-    page = _upload(manager_client, path).get_data(as_text=True)
+    page = upload(manager_client, path).get_data(as_text=True)
     assert "Nothing was imported: 2 rows need fixing" in page
     assert "<td>3</td><td>outcome</td>" in page and "<td>4</td><td>enquiry_date</td>" in page
     assert cases(db) == {}
@@ -315,14 +262,14 @@ def test_the_upload_page_lists_every_bad_row_and_imports_nothing(manager_client,
 def test_the_upload_page_refuses_another_file_type(manager_client, tmp_path, db):
     path = tmp_path / "t.txt"
     path.write_text("hello")
-    page = _upload(manager_client, path).data
+    page = upload(manager_client, path).data
     assert b"Upload a .csv or .xlsx file." in page
 
 
 def test_a_broken_xlsx_is_explained_not_a_500(manager_client, tmp_path, db):
     path = tmp_path / "t.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    response = _upload(manager_client, path)
+    response = upload(manager_client, path)
     assert response.status_code == 200
     assert b"not a readable .xlsx workbook" in response.data
 
@@ -342,100 +289,3 @@ def test_reimport_across_several_chunks_with_gaps_changes_nothing(db, tmp_path, 
     db.session.commit()
     assert (result.created, result.unchanged, result.errors) == (2, 3, [])
     assert all(len(c.events) == 1 for c in cases(db).values())
-
-
-def test_a_blank_withdrawal_reason_imports_as_not_recorded_with_a_warning(db, tmp_path):
-    rows = [
-        {**WITHDRAWN, "reference": "W-1", "withdrawal_reason": ""},
-        {
-            "reference": "W-2",
-            "enquiry_date": "2025-01-06",
-            "outcome": "withdrawn_by_service",
-            "outcome_date": "2025-01-08",
-        },
-    ]
-    result = run(write_csv(tmp_path / "t.csv", *rows))
-    assert result.errors == [] and result.created == 2
-    held = cases(db)
-    assert (held["W-1"].outcome_reason, held["W-2"].outcome_reason) == ("AW0", "other")
-    assert [(w.row, w.column) for w in result.warnings if w.column == "withdrawal_reason"] == [
-        (2, "withdrawal_reason"),
-        (3, "withdrawal_reason"),
-    ]
-    assert any("counted as AW0 (other or unknown)" in str(w) for w in result.warnings)
-
-
-@pytest.mark.parametrize(
-    ("column", "given", "stored"),
-    [
-        ("source", "  Social   MEDIA ", "social_media"),
-        ("carer_type", "Family and Friends", "kinship"),
-        ("carer_type", "connected person", "kinship"),
-        ("outcome", "Withdrawn by applicant", "withdrawn_by_applicant"),
-    ],
-)
-def test_free_text_values_match_whatever_their_case_and_spacing(
-    db, tmp_path, column, given, stored
-):
-    row = {**WITHDRAWN, column: given}
-    result = run(write_csv(tmp_path / "t.csv", row))
-    assert result.errors == []
-    case = cases(db)["T-3"]
-    value = case.stage if column == "outcome" else getattr(case, column)
-    assert value == stored
-
-
-def test_blank_optional_columns_are_assumed_and_said(db, tmp_path):
-    result = run(write_csv(tmp_path / "t.csv", {"reference": "B-1", "enquiry_date": "2025-01-06"}))
-    assert result.errors == [] and result.created == 1
-    assumed = {w.column: w.assumed for w in result.warnings}
-    assert assumed == {
-        "source": "not recorded: counted as other",
-        "carer_type": "not recorded: counted as mainstream",
-    }
-
-
-def test_an_approved_row_is_an_approved_household(db, tmp_path):
-    result = run(write_csv(tmp_path / "t.csv", APPROVED))
-    db.session.commit()
-    [household] = db.session.scalars(sa.select(Household)).all()
-    case = cases(db)[APPROVED["reference"]]
-    assert (household.reference, household.case_id) == (case.reference, case.id)
-    assert household.approval_date == case.approval_date
-    assert any("its household is created" in w.assumed for w in result.warnings)
-
-
-def test_reimporting_an_approved_row_never_makes_a_second_household(db, tmp_path):
-    path = write_csv(tmp_path / "t.csv", APPROVED)
-    run(path)
-    db.session.commit()
-    again = run(path)
-    db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) == 1
-    assert not any("its household is created" in w.assumed for w in again.warnings)
-
-
-def test_a_manager_downloads_the_tracker_in_the_importers_columns(manager_client, db):
-    from tests.factories import CaseFactory
-
-    CaseFactory(reference="DL-1")
-    db.session.commit()
-    response = manager_client.get("/imports/export/tracker.csv")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    header, first = response.get_data(as_text=True).splitlines()[:2]
-    assert header.split(",") == COLUMNS and first.startswith("DL-1,")
-    assert (
-        db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.entity_type == "Export")) == 1
-    )
-
-
-def test_an_unknown_export_is_not_found(manager_client):
-    assert manager_client.get("/imports/export/everything.csv").status_code == 404
-
-
-def test_the_cli_exports_and_refuses_to_overwrite(runner, tmp_path, db):
-    target = tmp_path / "tracker.csv"
-    assert runner.invoke(args=["export-tracker", str(target)]).exit_code == 0
-    assert target.read_text().splitlines()[0].split(",") == COLUMNS
-    again = runner.invoke(args=["export-tracker", str(target)])
-    assert again.exit_code != 0 and "exists" in again.output

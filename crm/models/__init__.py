@@ -12,6 +12,7 @@ from crm.domain.household_terms import (
     UnavailableBecause,
 )
 from crm.models.audit import AuditAction, AuditEvent
+from crm.models.availability import HouseholdBreak, UnavailablePlaces
 from crm.models.carer_event import CarerEvent
 from crm.models.case import (
     Activity,
@@ -25,10 +26,8 @@ from crm.models.household import (
     ApprovalTerms,
     Carer,
     Household,
-    HouseholdBreak,
     Placement,
     Resident,
-    UnavailablePlaces,
 )
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus
 from crm.models.planning import ApprovalTarget, Campaign

@@ -27,6 +27,7 @@ from crm.models.types import enum_column
 from crm.models.user import Role, User
 
 if TYPE_CHECKING:
+    from crm.models.availability import HouseholdBreak, UnavailablePlaces
     from crm.models.carer_event import CarerEvent
 from crm.timeutil import today, utcnow
 
@@ -227,6 +228,8 @@ class Household(db.Model):
         self, on: date, reason: str | None, end: date | None = None, as_of: date | None = None
     ) -> HouseholdBreak:
         """Places not available from `on` (until `end`, when the break is already over)."""
+        from crm.models.availability import HouseholdBreak
+
         as_of = as_of or today()
         rules.check_break_start(self, on, as_of)
         pause = HouseholdBreak(start_date=on, reason=reason)
@@ -254,6 +257,8 @@ class Household(db.Model):
     ) -> UnavailablePlaces:
         """Some places not available from `on` (to `until`) though the household is not
         on a break, so vacancies are not overstated. Does not commit."""
+        from crm.models.availability import UnavailablePlaces
+
         rules.check_places_unavailable(self, places, on, until, as_of or today())
         record = UnavailablePlaces(
             places=places, because=because, start_date=on, end_date=until, note=note
@@ -354,48 +359,4 @@ class Placement(db.Model):
     @hybrid_method
     def running_on(self, day: date) -> bool:
         """The child lives there on `day` (not on the day they left)."""
-        return running_on(self.start_date, self.end_date, day)
-
-
-class HouseholdBreak(db.Model):
-    """A dated break (carer's holiday, illness, a house move): places not available.
-
-    Kept as history rather than only a status, so that places and utilisation
-    on any past date can be worked out.
-    """
-
-    __tablename__ = "household_breaks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
-    start_date: Mapped[date]
-    end_date: Mapped[date | None]
-    reason: Mapped[str | None] = mapped_column(sa.String(120))
-
-    household: Mapped[Household] = relationship(back_populates="breaks")
-
-    @hybrid_method
-    def running_on(self, day: date) -> bool:
-        """The break covers `day` (it ended the day the household was available again)."""
-        return running_on(self.start_date, self.end_date, day)
-
-
-class UnavailablePlaces(db.Model):
-    """Some of a household's places not available for a while, though it is not on a
-    break: a placed child who needs to be the only child, the carers' circumstances."""
-
-    __tablename__ = "unavailable_places"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
-    places: Mapped[int]
-    because: Mapped[UnavailableBecause] = mapped_column(enum_column(UnavailableBecause, 30))
-    note: Mapped[str | None] = mapped_column(sa.String(120))
-    start_date: Mapped[date]
-    end_date: Mapped[date | None]
-
-    household: Mapped[Household] = relationship(back_populates="unavailable")
-
-    @hybrid_method
-    def running_on(self, day: date) -> bool:
         return running_on(self.start_date, self.end_date, day)
