@@ -297,9 +297,9 @@ class TestCarerEvents:
 class TestHistoryAtItsOwnDate:
     """A complete history imports whatever the household's state is today."""
 
-    def test_placements_years_before_a_household_left_are_accepted(
-        self, db, ssw, households_file, events_file
-    ):
+    @pytest.fixture
+    def left_in_2023(self, db, ssw, households_file):
+        """HH-1, approved 15 Jan 2020, deregistered 1 May 2023."""
         left = smiths(
             ssw,
             status="deregistered",
@@ -309,6 +309,9 @@ class TestHistoryAtItsOwnDate:
         )
         run_households(households_file(left))
         db.session.commit()
+
+    @pytest.mark.usefixtures("left_in_2023")
+    def test_placements_years_before_a_household_left_are_accepted(self, db, events_file):
         result = run_events(
             events_file(
                 {
@@ -356,18 +359,8 @@ class TestHistoryAtItsOwnDate:
         )
         assert result.errors == [] and result.created == 3
 
-    def test_a_placement_after_the_household_left_is_still_refused(
-        self, db, ssw, households_file, events_file
-    ):
-        left = smiths(
-            ssw,
-            status="deregistered",
-            deregistration_date="2023-05-01",
-            deregistration_reason="retirement",
-            deregistration_initiated_by="carer",
-        )
-        run_households(households_file(left))
-        db.session.commit()
+    @pytest.mark.usefixtures("left_in_2023")
+    def test_a_placement_after_the_household_left_is_still_refused(self, events_file):
         result = run_events(
             events_file(
                 {

@@ -18,6 +18,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from crm.domain.households import open_break
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
@@ -98,7 +99,7 @@ def household_rows() -> Iterator[dict[str, str]]:
     for household in _by_reference(query):
         terms = household.terms_history[-1] if household.terms_history else None
         carers = household.carers
-        resting = next((b for b in household.breaks if b.end_date is None), None)
+        resting = open_break(household)
         yield {
             "reference": household.reference,
             "carer_type": household.carer_type.value,
