@@ -57,6 +57,7 @@ def main() -> None:
     files = generate(seed=11, cases=0, legacy=args.households)
     households = write(folder / "households.csv", HOUSEHOLD_COLUMNS, files.households)
     events = write(folder / "events.csv", EVENT_COLUMNS, files.events)
+    print(f"files generated; peak RSS so far {peak_mb():,.0f} MB")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         db.drop_all()
@@ -67,15 +68,22 @@ def main() -> None:
         ):
             result, seconds = timed(importer, path)
             assert not result.errors, [str(e) for e in result.errors[:5]]
-            print(f"{name:<13} {rows:>9,} rows  {seconds:8.1f} s  {rows / seconds:9,.0f} rows/s")
+            print(
+                f"{name:<13} {rows:>9,} rows  {seconds:8.1f} s  {rows / seconds:9,.0f} rows/s"
+                f"  peak RSS so far {peak_mb():,.0f} MB"
+            )
         result, seconds = timed(import_carer_events, events)
         print(
             f"{'re-import':<13} {len(files.events):>9,} rows  {seconds:8.1f} s  "
             f"created {result.created}, unchanged {result.unchanged}"
         )
         db.drop_all()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (whole process) {peak:,.0f} MB; database {url.split('@')[-1]}")
+    print(f"peak memory (whole process) {peak_mb():,.0f} MB; database {url.split('@')[-1]}")
+
+
+def peak_mb() -> float:
+    """The process's peak resident memory so far (the generated files included)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from crm.imports.carer_events import import_carer_events
 from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from crm.imports.households import import_households
 from crm.imports.reading import read_table
-from crm.models import CarerEvent, Household, HouseholdStatus, PlacementEnding
+from crm.models import AuditEvent, CarerEvent, Household, HouseholdStatus, PlacementEnding
 from tests.factories import CaseFactory, advance
 
 TODAY = date(2025, 6, 30)
@@ -225,7 +225,7 @@ class TestCarerEvents:
                 "no current placement",
             ),
             ({"date": "2025-01-01", "type": "placement_start"}, "child_reference", "required"),
-            ({"date": "2025-01-01", "type": "survey", "value": "9"}, "date", "from 1 to 5"),
+            ({"date": "2025-01-01", "type": "survey", "value": "9"}, "value", "from 1 to 5"),
             ({"date": "2025-01-01", "type": "teatime"}, "type", "unknown type"),
         ],
     )
@@ -249,6 +249,38 @@ class TestCarerEvents:
         result = run_events(events_file(*rows))
         assert [(e.row, e.column) for e in result.errors] == [(4, "child_reference")]
         assert "All 2 approved places are filled" in result.errors[0].reason
+
+    def test_each_household_whose_history_was_imported_is_audited_once(
+        self, db, imported, events_file
+    ):
+        run_events(
+            events_file(
+                {"household_reference": "HH-1", "date": "2025-01-10", "type": "supervision_visit"},
+                {"household_reference": "HH-1", "date": "2025-02-10", "type": "supervision_visit"},
+                {"household_reference": "HH-1", "date": "2025-03-01", "type": "break_start"},
+            )
+        )
+        summaries = db.session.scalars(
+            sa.select(AuditEvent.summary).where(
+                AuditEvent.entity_type == "Household",
+                AuditEvent.entity_id == str(imported.id),
+                AuditEvent.summary.like("history imported%"),
+            )
+        ).all()
+        assert summaries == ["history imported: 1 × break, 2 × supervision visit"]
+
+    def test_an_open_break_in_the_history_puts_the_household_on_a_break(
+        self, db, imported, events_file
+    ):
+        run_events(
+            events_file(
+                {"household_reference": "HH-1", "date": "2025-03-01", "type": "break_start"}
+            )
+        )
+        db.session.commit()
+        db.session.refresh(imported)
+        assert imported.status is HouseholdStatus.ON_BREAK
+        assert [(b.start_date, b.end_date) for b in imported.breaks] == [(date(2025, 3, 1), None)]
 
     def test_an_unknown_household_is_refused(self, db, imported, events_file):
         result = run_events(

@@ -77,9 +77,9 @@ def check_record(
     """A visit, review, training, allegation, support or survey."""
     check_dated(household, on, kind.label.lower(), as_of)
     if kind is CarerEventKind.SURVEY and (value is None or not 1 <= value <= 5):
-        raise HouseholdRuleError("A survey score is a whole number from 1 to 5.")
+        raise HouseholdRuleError("A survey score is a whole number from 1 to 5.", "value")
     if kind is CarerEventKind.TRAINING and (value is None or value <= 0):
-        raise HouseholdRuleError("Training needs the hours attended.")
+        raise HouseholdRuleError("Training needs the hours attended.", "value")
 
 
 def check_placement_start(household: Any, child_reference: str, on: date, as_of: date) -> None:

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from crm.audit import current_actor
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports import recorded as history
-from crm.imports.bulk import insert_cases, insert_rows
+from crm.imports.bulk import audit_imported, insert_cases, insert_rows
 from crm.imports.recorded import Recorded, households_held
 from crm.imports.result import ImportResult
 from crm.models import (
     Activity,
     ActivityKind,
     AuditAction,
-    AuditEvent,
+    Carer,
     Case,
     Household,
     HouseholdMember,
+    HouseholdStatus,
     StageEvent,
 )
 from crm.models.case import cached_columns
@@ -94,6 +95,46 @@ def _households_for_approved(references: list[str]) -> None:
             Household.for_approved_case(case)
 
 
+def _approved_households(approved: list[tuple[int, dict]]) -> None:
+    """New approved cases' households in a few statements, made by the same rule as
+    approving on screen (`Household.approved_from`)."""
+    if not approved:
+        return
+    households, carers = [], {}
+    for case_id, case in approved:
+        applicant = SimpleNamespace(
+            is_applicant=True,
+            full_name=f"{case['first_name']} {case['last_name']}".strip() or case["reference"],
+            birth_date=None,
+        )
+        shaped = SimpleNamespace(
+            **case,
+            address=None,
+            members=[applicant],
+            display_name=f"{case['first_name']} {case['last_name']}",
+        )
+        columns, carers[case["reference"]] = Household.approved_from(shaped)
+        households.append(
+            {
+                **columns,
+                "case_id": case_id,
+                "status": HouseholdStatus.ACTIVE,
+                "version": 1,
+                "created_at": utcnow(),
+            }
+        )
+    ids = dict(insert_rows(Household, households, Household.reference, Household.id).all())
+    insert_rows(
+        Carer,
+        [{"household_id": ids[ref], **carer} for ref, made in carers.items() for carer in made],
+    )
+    audit_imported(
+        AuditAction.CREATED,
+        "Household",
+        {ids[ref]: f"{ref} approved: imported from a tracker" for ref in carers},
+    )
+
+
 def _fingerprint(case: Case) -> tuple:
     """What a re-import may change, to tell 'updated' from 'unchanged'."""
     return (
@@ -148,9 +189,12 @@ def _case_values(row: TrackerRow) -> dict:
 
 
 def _create(rows: list[TrackerRow]) -> None:
-    """Insert a chunk of new cases and their events in a few statements."""
-    ids = insert_cases([_case_values(r) for r in rows])
-    now, actor = utcnow(), current_actor()
+    """Insert a chunk of new cases and their events in a few statements, and the
+    households of those already approved."""
+    values = [_case_values(r) for r in rows]
+    ids = insert_cases(values)
+    _approved_households([(ids[v["reference"]], v) for v in values if v["stage"] is Stage.APPROVED])
+    now = utcnow()
     events = [
         {
             "case_id": ids[r.reference],
@@ -185,19 +229,8 @@ def _create(rows: list[TrackerRow]) -> None:
     ]
     if contacts:
         insert_rows(Activity, contacts)
-    insert_rows(
-        AuditEvent,
-        [
-            {
-                "at": now,
-                "user_id": actor.user_id,
-                "actor": actor.name,
-                "action": AuditAction.CREATED,
-                "entity_type": "Case",
-                "entity_id": str(ids[r.reference]),
-                "summary": f"{r.reference} imported from a tracker",
-                "ip_address": actor.ip_address,
-            }
-            for r in rows
-        ],
+    audit_imported(
+        AuditAction.CREATED,
+        "Case",
+        {ids[r.reference]: f"{r.reference} imported from a tracker" for r in rows},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
@@ -110,24 +110,30 @@ class Household(db.Model):
     def display_name(self) -> str:
         return " and ".join(c.full_name for c in self.carers) or self.reference
 
+    @staticmethod
+    def approved_from(case: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The household an approved case becomes, as columns and carers: it keeps the
+        case's reference (so later imports and reports know it as the same family), and
+        its applicants become its carers. `case` is a Case or anything shaped like one
+        (the tracker import's new rows), so approving on screen and importing share it."""
+        columns = {
+            "reference": case.reference,
+            "carer_type": case.carer_type,
+            "address": case.address,
+            "postcode": case.postcode,
+            "approval_date": case.approval_date,
+        }
+        applicants = [m for m in case.members if m.is_applicant]
+        carers = [{"full_name": m.full_name, "birth_date": m.birth_date} for m in applicants]
+        return columns, carers or [{"full_name": case.display_name, "birth_date": None}]
+
     @classmethod
     def for_approved_case(cls, case: Case, supervising_worker: User | None = None) -> Household:
-        """The household an approved case becomes, on screen or by import: it keeps the
-        case's reference (so later imports and reports know it as the same family), and
-        its applicants become its carers. Added to the session; does not commit."""
-        household = cls(
-            reference=case.reference,
-            case=case,
-            carer_type=case.carer_type,
-            address=case.address,
-            postcode=case.postcode,
-            approval_date=case.approval_date,
-            supervising_worker=supervising_worker,
-        )
-        applicants = [m for m in case.members if m.is_applicant]
-        household.carers = [
-            Carer(full_name=m.full_name, birth_date=m.birth_date) for m in applicants
-        ] or [Carer(full_name=case.display_name)]
+        """The household an approved case becomes (`approved_from`), added to the
+        session; does not commit."""
+        columns, carers = cls.approved_from(case)
+        household = cls(**columns, case=case, supervising_worker=supervising_worker)
+        household.carers = [Carer(**carer) for carer in carers]
         db.session.add(household)
         return household
 
