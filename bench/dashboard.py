@@ -33,6 +33,7 @@ from crm.demo import seed_demo  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.metrics.dashboard import store_snapshot  # noqa: E402
 from crm.models import Role, User  # noqa: E402
+from crm.queries.sources import ensure_default_sources  # noqa: E402
 from crm.timeutil import today  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -58,6 +59,7 @@ def prepare_demo(url: str) -> date:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        ensure_default_sources()
         seed_demo(seed=1)
     return today()
 

@@ -29,6 +29,7 @@ from crm.imports.carer_events import import_carer_events  # noqa: E402
 from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS  # noqa: E402
 from crm.imports.households import import_households  # noqa: E402
 from crm.imports.reading import read_table  # noqa: E402
+from crm.queries.sources import ensure_default_sources  # noqa: E402
 from tests.messy_data import TODAY, generate  # noqa: E402
 
 
@@ -62,6 +63,7 @@ def main() -> None:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        ensure_default_sources()
         for name, importer, path, rows in (
             ("households", import_households, households, len(files.households)),
             ("carer events", import_carer_events, events, len(files.events)),

@@ -26,6 +26,7 @@ from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.imports.reading import read_table  # noqa: E402
 from crm.imports.tracker import COLUMNS, import_tracker, refresh_statistics  # noqa: E402
+from crm.queries.sources import ensure_default_sources  # noqa: E402
 
 TODAY = date(2026, 3, 31)
 
@@ -90,6 +91,7 @@ def main() -> None:
         with app.app_context():
             db.drop_all()
             db.create_all()
+            ensure_default_sources()
             print(
                 f"{args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB CSV, "
                 f"database {db.engine.dialect.name}"

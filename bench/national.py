@@ -36,6 +36,7 @@ from crm.models import (  # noqa: E402
     Placement,
     StageEvent,
 )
+from crm.queries.sources import ensure_default_sources  # noqa: E402
 
 TODAY = date(2026, 3, 31)
 BATCH = 20_000
@@ -159,6 +160,7 @@ def build(
     with app.app_context():
         db.drop_all()
         db.create_all()
+        ensure_default_sources()
         started = time.perf_counter()
         cases, events = [], []
         for case_id in range(1, enquiries + 1):

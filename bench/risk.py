@@ -24,6 +24,7 @@ from bench.national import TODAY, build  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.demo import seed_demo  # noqa: E402
 from crm.extensions import db  # noqa: E402
+from crm.queries.sources import ensure_default_sources  # noqa: E402
 from jobs.retention.data import load_history  # noqa: E402
 from jobs.retention.features import features_at  # noqa: E402
 from jobs.retention.model import train  # noqa: E402
@@ -67,6 +68,7 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{demo}"})
     with app.app_context():
         db.create_all()
+        ensure_default_sources()
         seed_demo(seed=1, today=TODAY)
     measure("demo (SQLite)", f"sqlite:///{demo}", TODAY)
     national = f"sqlite:///{OUT / f'national-risk-{args.households}.sqlite'}"

@@ -11,6 +11,7 @@ from flask_login import current_user
 from crm.auth.access import allowed_roles
 from crm.formatting import percent, uk_date, uk_datetime
 from crm.models import Role
+from crm.queries.sources import source_label
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ NAVIGATION = (
     NavItem("Settings", "admin.settings"),
     NavItem("Targets", "admin.targets"),
     NavItem("Campaigns", "admin.campaigns"),
+    NavItem("Sources", "admin.sources"),
     NavItem("Data protection", "privacy.index"),
     NavItem("Jobs", "admin.jobs"),
 )
@@ -54,6 +56,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["ukdate"] = uk_date
     app.jinja_env.filters["ukdatetime"] = uk_datetime
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["source_label"] = source_label
     app.jinja_env.filters["isodate"] = date.fromisoformat
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
     app.jinja_env.globals["Role"] = Role

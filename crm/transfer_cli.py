@@ -22,9 +22,11 @@ def _run_import(
     errors_file: str | None,
     actor: str,
     dry_run: bool = False,
+    **decisions,
 ) -> None:
     """Read FILE, import it all or nothing (or its good rows), and report every bad row
-    and every assumed value; with dry_run, say what would happen and keep nothing."""
+    and every assumed value; with dry_run, say what would happen and keep nothing.
+    `decisions` pass on what the council decided for values not on its lists."""
     from crm.imports.bulk import refresh_statistics
     from crm.imports.reading import FileRejected, read_table
     from crm.imports.summary import headline_counts
@@ -40,7 +42,7 @@ def _run_import(
         click.progressbar(length=len(table.rows), label="Checking", file=sys.stderr) as bar,
     ):
         try:
-            result = importer(table, today(), skip_invalid, progress=bar.update)
+            result = importer(table, today(), skip_invalid, progress=bar.update, **decisions)
         except FileRejected as exc:
             raise click.ClickException(str(exc)) from exc
         after = headline_counts()
@@ -64,6 +66,18 @@ def _report(file, table, result, skip_invalid, errors_file, dry_run) -> None:
         click.echo(str(error), err=True)
     if len(result.errors) > 50:
         click.echo(f"... and {len(result.errors) - 50} more", err=True)
+    if result.unknown_sources:
+        listed = ", ".join(
+            f"{v!r} ({n} row{'s' if n > 1 else ''})"
+            for v, n in sorted(result.unknown_sources.items(), key=lambda item: -item[1])
+        )
+        example = next(iter(result.unknown_sources))
+        click.echo(
+            f"Sources not on the council's list: {listed}. Map each to a source on the list "
+            f'(--map-source "{example.strip()}=other", repeatable), or add them all as new '
+            "sources (--add-sources); Admin > Enquiry sources shows the list.",
+            err=True,
+        )
     for warning in result.warnings[:50]:
         click.echo(f"warning: {warning}", err=True)
     if len(result.warnings) > 50:
@@ -104,12 +118,8 @@ def import_options(command):
     return click.argument("file", type=click.Path(exists=True, dir_okay=False))(command)
 
 
-#: Each import command: the importer it runs, and its help.
+#: The other import commands: the importer each runs, and its help.
 IMPORTERS = {
-    "import-tracker": (
-        "crm.imports.tracker:import_tracker",
-        "Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid.",
-    ),
     "import-households": (
         "crm.imports.households:import_households",
         "Import approved households (CSV or XLSX): all or nothing unless --skip-invalid.",
@@ -133,7 +143,59 @@ def _import_command(name: str, target: str, help_text: str) -> click.Command:
     return command
 
 
-IMPORT_COMMANDS = [_import_command(name, *spec) for name, spec in IMPORTERS.items()]
+def _parse_mapping(values: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for value in values:
+        given, sep, target = value.partition("=")
+        if not sep or not given.strip() or not target.strip():
+            raise click.BadParameter(
+                f'{value!r}: write it as "Facebook=social_media"', param_hint="--map-source"
+            )
+        mapping[given.strip()] = target.strip()
+    return mapping
+
+
+@click.command("import-tracker")
+@import_options
+@click.option(
+    "--map-source",
+    "map_source",
+    multiple=True,
+    metavar="TEXT=SOURCE",
+    help='Count a value not on the list as a source on it: --map-source "Facebook=social_media"'
+    " (the source by code or name; repeatable; case and spacing ignored).",
+)
+@click.option(
+    "--add-sources",
+    is_flag=True,
+    help="Add every other source value not on the list as a new enquiry source.",
+)
+@with_appcontext
+def import_tracker_command(
+    file: str,
+    skip_invalid: bool,
+    errors_file: str | None,
+    dry_run: bool,
+    map_source: tuple[str, ...],
+    add_sources: bool,
+) -> None:
+    """Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid."""
+    from crm.imports.tracker import import_tracker
+    from crm.queries.sources import SourceMatcher, UnknownSourceMapping
+
+    try:
+        sources = SourceMatcher.load(_parse_mapping(map_source), add_unknown=add_sources)
+    except UnknownSourceMapping as exc:
+        raise click.BadParameter(str(exc), param_hint="--map-source") from exc
+    _run_import(
+        file, import_tracker, skip_invalid, errors_file, "cli:import-tracker", dry_run,
+        sources=sources,
+    )  # fmt: skip
+
+
+IMPORT_COMMANDS = [import_tracker_command] + [
+    _import_command(name, *spec) for name, spec in IMPORTERS.items()
+]
 
 
 def _export_command(name: str) -> click.Command:

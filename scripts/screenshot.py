@@ -20,6 +20,7 @@ from crm import create_app  # noqa: E402
 from crm.demo import seed_demo  # noqa: E402
 from crm.demo.staff import DEMO_PASSWORD  # noqa: E402
 from crm.extensions import db  # noqa: E402
+from crm.queries.sources import ensure_default_sources  # noqa: E402
 
 SHOTS = [
     ("manager@demo.hearth", "/dashboard/", "dashboard.png"),
@@ -39,6 +40,7 @@ def main() -> None:
         )
         with app.app_context():
             db.create_all()
+            ensure_default_sources()
             seed_demo(seed=1)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()

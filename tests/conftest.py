@@ -34,6 +34,7 @@ def app():
     with app.app_context():
         _db.drop_all()
         _db.create_all()
+        empty_database()
     yield app
     with app.app_context():
         _db.session.remove()

@@ -27,7 +27,16 @@ SOURCES = [
     "phone",
     "ADVERT OR LEAFLET",
     " referral from a carer ",
+    # Not on Hearth's default list: a council maps or adds them (SOURCE_DECISIONS).
+    "Facebook",
+    " FACEBOOK ",
+    "radio",
+    "Radio ",
+    "information  evening",
 ]
+#: What the council decides for its own sources: Facebook is social media; the rest
+#: (radio, information evening) are added to its list as new sources.
+SOURCE_MAPPING = {"facebook": "Social media"}
 CARER_TYPES = [
     "",
     "Mainstream",

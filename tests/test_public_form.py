@@ -8,6 +8,7 @@ from crm import create_app
 from crm.domain.stages import Stage
 from crm.extensions import db as _db
 from crm.models import AuditAction, AuditEvent, Case
+from crm.queries.sources import ensure_default_sources
 
 GOOD = {
     "first_name": "Priya",
@@ -93,6 +94,7 @@ def test_the_form_is_rate_limited_per_address():
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": True})
     with app.app_context():
         _db.create_all()
+        ensure_default_sources()
         client = app.test_client()
         statuses = [
             client.post("/foster-with-us/", data=dict(GOOD, email=f"p{i}@example.com")).status_code

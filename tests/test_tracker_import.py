@@ -94,7 +94,7 @@ BAD_ROWS = [
     ({"outcome": "rejected", "outcome_date": "2025-02-01"}, "outcome", "been to panel"),
     ({"outcome": "on_hold"}, "outcome_date", "required when the outcome is on_hold"),
     ({"carer_type": "foster"}, "carer_type", "use mainstream or kinship"),
-    ({"source": "carrier pigeon"}, "source", "unknown source"),
+    ({"source": "carrier pigeon"}, "source", "not on the council's list"),
     ({"email": "not an email"}, "email", "email"),
     ({"postcode": "X" * 11}, "postcode", "longer than 10 characters"),
     ({"reference": ""}, "reference", "required"),

@@ -25,7 +25,8 @@ from crm.auth.services import normalise_email
 from crm.domain.settings import SETTING_LABELS, SETTING_MINIMUMS, Settings
 from crm.extensions import db
 from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices
-from crm.models import AuditAction, Campaign, Role, User
+from crm.imports.reading import plain
+from crm.models import AuditAction, Campaign, EnquirySource, Role, User
 
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
 
@@ -138,3 +139,23 @@ class CampaignForm(Form):
     def validate_ended_on(self, field) -> None:
         if field.data and self.started_on.data and field.data < self.started_on.data:
             raise ValidationError("The campaign ends before it starts.")
+
+
+class EnquirySourceForm(Form):
+    label = StringField(
+        "Source (as staff and reports will call it)",
+        validators=[DataRequired(), Length(max=120)],
+    )
+    retired = BooleanField("Retired: kept on older enquiries, not offered for new ones")
+    submit = SubmitField("Save source")
+
+    def __init__(self, *args, editing: EnquirySource | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def validate_label(self, field) -> None:
+        """No two sources an importer could not tell apart (case and spacing aside)."""
+        wanted = plain(field.data or "")
+        for source in db.session.scalars(sa.select(EnquirySource)):
+            if source is not self.editing and wanted in (plain(source.label), plain(source.code)):
+                raise ValidationError(f"“{source.label}” is already on the list.")

@@ -7,6 +7,7 @@ from crm.admin import bp
 from crm.admin.forms import (
     AuditSearchForm,
     CampaignForm,
+    EnquirySourceForm,
     NewUserForm,
     TargetsForm,
     UserForm,
@@ -18,9 +19,10 @@ from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.extensions import db
-from crm.models import Campaign, CarerType, JobRun, Notification, Role, User
+from crm.models import Campaign, CarerType, EnquirySource, JobRun, Notification, Role, User
 from crm.models.setting import load_settings, save_settings
 from crm.pagination import paginate
+from crm.queries.sources import add_source, all_sources, tidy_label
 from crm.timeutil import today
 
 
@@ -155,3 +157,30 @@ def edit_campaign(campaign_id: int):
     return render_template(
         "admin/campaigns.html", form=form, campaigns=all_campaigns(), editing=campaign
     )
+
+
+@bp.route("/sources", methods=["GET", "POST"])
+def sources():
+    """The council's own list of enquiry sources: what the forms offer, the reports
+    group by and the importers match spreadsheets to."""
+    form = EnquirySourceForm()
+    del form.retired  # a new source is offered at once
+    if form.validate_on_submit():
+        source = add_source(form.label.data)
+        db.session.commit()
+        flash(f"Source “{source.label}” added.", "success")
+        return redirect(url_for("admin.sources"))
+    return render_template("admin/sources.html", form=form, sources=all_sources())
+
+
+@bp.route("/sources/<int:source_id>", methods=["GET", "POST"])
+def edit_source(source_id: int):
+    """Rename or retire a source; its code, which enquiries hold, never changes."""
+    source = db.get_or_404(EnquirySource, source_id)
+    form = EnquirySourceForm(obj=source, editing=source)
+    if form.validate_on_submit():
+        source.label, source.retired = tidy_label(form.label.data), form.retired.data
+        db.session.commit()
+        flash(f"Source “{source.label}” saved.", "success")
+        return redirect(url_for("admin.sources"))
+    return render_template("admin/sources.html", form=form, sources=all_sources(), editing=source)

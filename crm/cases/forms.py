@@ -22,7 +22,6 @@ from wtforms.validators import (
 )
 
 from crm.auth.services import staff_choices
-from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.formfields import (
     CheckboxesField,
@@ -37,6 +36,7 @@ from crm.formfields import (
 )
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
+from crm.queries.sources import source_choices, source_labels
 from crm.timeutil import today
 
 
@@ -71,7 +71,7 @@ class CaseFilterForm(FilterForm):
     )
     source = SelectField(
         "Source",
-        choices=choices(ENQUIRY_SOURCES.items(), blank="Any"),
+        choices=choices([], blank="Any"),
         default="",
         validators=[Optional()],
     )
@@ -97,6 +97,7 @@ class CaseFilterForm(FilterForm):
         self.owner.choices = choices(
             [("none", "Unassigned"), *staff_choices(Role.RECRUITMENT_OFFICER)], blank="Anyone"
         )
+        self.source.choices = choices(source_labels().items(), blank="Any")
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -118,17 +119,17 @@ class EnquiryForm(Form):
         choices=choices((c.value, c.label) for c in CarerType),
         default=CarerType.MAINSTREAM.value,
     )
-    source = SelectField(
-        "How they heard about us",
-        choices=choices(ENQUIRY_SOURCES.items()),
-        validators=[DataRequired()],
-    )
+    source = SelectField("How they heard about us", validators=[DataRequired()])
     campaign = StringField("Campaign", validators=[Optional(), Length(max=120)])
     enquiry_date = DateField(
         "Enquiry date", default=today, validators=[DataRequired(), not_in_future]
     )
     message = TextAreaField("What they said", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Save enquiry")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source.choices = choices(source_choices())
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -20,6 +20,7 @@ from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
 from crm.extensions import db
 from crm.models.setting import mark_demo_service
+from crm.queries.sources import ensure_default_sources
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     with audit.suspended(), audit.acting_as("seed-demo"):
+        ensure_default_sources()  # the list a new service starts with (the migrations seed it)
         staff: DemoStaff = create_staff()
         db.session.flush()
         cases, approved = generate_cases(rng, fake, staff, today, years)

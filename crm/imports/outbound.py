@@ -26,6 +26,7 @@ from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from crm.imports.tracker import COLUMNS as TRACKER_COLUMNS
 from crm.models import Activity, Case, Household, PlacementEnding
 from crm.models.case import MILESTONE_DATE
+from crm.queries.sources import source_labels
 
 #: What a case's closing stage is called in the tracker's outcome column.
 OUTCOME_OF_STAGE = {
@@ -62,10 +63,11 @@ def tracker_rows() -> Iterator[dict[str, str]]:
             )
         ).all()
     )
+    sources = source_labels()  # by name: a new service matches (or adds) them
     for case in _by_reference(sa.select(Case)):
         row = {
             "reference": case.reference,
-            "source": case.source,
+            "source": sources.get(case.source, case.source),
             "carer_type": case.carer_type.value,
             "first_name": case.first_name,
             "last_name": case.last_name,

@@ -16,6 +16,8 @@ class ImportResult:
     #: Values assumed for blanks or free text, listed apart from errors: they import.
     warnings: list[RowWarning] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
+    #: Values on none of the council's lists (enquiry sources), with how many rows each.
+    unknown_sources: dict[str, int] = field(default_factory=dict)
 
     @property
     def written(self) -> int:

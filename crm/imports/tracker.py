@@ -22,7 +22,6 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 
 from crm.domain.case_terms import CARER_TYPE_WORDS
-from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import (
     REASONS_REQUIRED,
     CaseState,
@@ -45,6 +44,7 @@ from crm.imports.result import ImportResult
 from crm.imports.tracker_write import import_rows
 from crm.models import CarerType
 from crm.models.case import MILESTONE_DATE
+from crm.queries.sources import SourceMatcher
 
 COLUMNS = [
     "reference",
@@ -90,10 +90,6 @@ MAX_LENGTH = {
 }
 
 
-SOURCES_BY_NAME = {
-    **{_plain(c): c for c in ENQUIRY_SOURCES},
-    **{_plain(label): c for c, label in ENQUIRY_SOURCES.items()},
-}
 OUTCOMES_BY_NAME = {
     **{_plain(o): o for o in OUTCOMES},
     **{_plain(kind.label): o for o, kind in OUTCOME_STEPS.items()},
@@ -237,20 +233,42 @@ def _carer_type(cells: dict[str, str], warn: Callable[[str, str], None]) -> Care
     return found
 
 
-def _source(cells: dict[str, str], warn: Callable[[str, str], None]) -> str:
-    given = _text(cells, "source")
-    if not given:
-        warn("source", "not recorded: counted as other")
-        return "other"
-    found = SOURCES_BY_NAME.get(_plain(given))
-    if found is None:
-        allowed = ", ".join(ENQUIRY_SOURCES)
-        raise _RowProblem("source", f"unknown source {given!r}; use {allowed}")
-    return found
+class _Sources:
+    """The council's list as this file meets it: values matched, mapped or added (said
+    once each, with how many rows), and values on no list (refused, counted)."""
+
+    def __init__(self, matcher: SourceMatcher):
+        self.matcher = matcher
+        self.decided: dict[str, list[int]] = {}  # how a value was matched -> its rows
+        self.unknown: dict[str, int] = {}  # a value as first spelt -> rows
+
+    def code(self, number: int, cells: dict[str, str], warn: Callable[[str, str], None]) -> str:
+        given = _text(cells, "source")
+        if not given:
+            warn("source", "not recorded: counted as other")
+            return "other"
+        code, decided = self.matcher.match(given)
+        if code is None:
+            spelt = next((k for k in self.unknown if _plain(k) == _plain(given)), given)
+            self.unknown[spelt] = self.unknown.get(spelt, 0) + 1
+            raise _RowProblem(
+                "source",
+                f"{given!r} is not on the council's list of enquiry sources: map it to "
+                "one, or add it as a new source",
+            )
+        if decided:
+            self.decided.setdefault(decided, []).append(number)
+        return code
+
+    def warnings(self) -> list[RowWarning]:
+        return [
+            RowWarning(rows[0], "source", f"{how} ({len(rows)} row{'s' if len(rows) > 1 else ''})")
+            for how, rows in self.decided.items()
+        ]
 
 
 def _parse_row(
-    number: int, cells: dict[str, str], today: date, warnings: list[RowWarning]
+    number: int, cells: dict[str, str], today: date, warnings: list[RowWarning], sources: _Sources
 ) -> TrackerRow:
     def warn(column: str, assumed: str) -> None:
         warnings.append(RowWarning(number, column, assumed))
@@ -259,7 +277,7 @@ def _parse_row(
     if not reference:
         raise _RowProblem("reference", "required")
     carer_type = _carer_type(cells, warn)
-    source = _source(cells, warn)
+    source = sources.code(number, cells, warn)
     dates = _dates(cells)
     if "enquiry_date" not in dates:
         raise _RowProblem("enquiry_date", "required")
@@ -317,17 +335,23 @@ def new_households_warnings(rows: list[TrackerRow]) -> list[RowWarning]:
 
 
 def validate(
-    table: Table, today: date, warnings: list[RowWarning] | None = None
+    table: Table,
+    today: date,
+    warnings: list[RowWarning] | None = None,
+    sources: SourceMatcher | None = None,
+    unknown_sources: dict[str, int] | None = None,
 ) -> tuple[list[TrackerRow], list[RowError], dict[str, Recorded]]:
     """Check every row against the file rules, the stage rules and what Hearth holds.
-    Values assumed for blanks or free text are added to `warnings`."""
+    Values assumed for blanks or free text are added to `warnings`; sources on no
+    list, with their rows, to `unknown_sources`."""
     warnings = warnings if warnings is not None else []
     check_headers(table.headers, COLUMNS, REQUIRED)
+    matching = _Sources(sources or SourceMatcher.load())
     rows, errors, seen = [], [], {}
     for number, cells in enumerate(table.rows, start=2):
         row_warnings: list[RowWarning] = []
         try:
-            row = _parse_row(number, cells, today, row_warnings)
+            row = _parse_row(number, cells, today, row_warnings, matching)
             warnings.extend(row_warnings)
         except _RowProblem as problem:
             errors.append(RowError(number, problem.column, problem.reason))
@@ -341,7 +365,9 @@ def validate(
     errors += conflicts_with_hearth(rows, recorded)
     bad = {e.row for e in errors}
     good = [r for r in rows if r.row not in bad]
-    warnings += new_households_warnings(good)
+    warnings += new_households_warnings(good) + matching.warnings()
+    if unknown_sources is not None:
+        unknown_sources.update(matching.unknown)
     return good, sorted(errors), recorded
 
 
@@ -350,19 +376,33 @@ def import_tracker(
     today: date,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
+    sources: SourceMatcher | None = None,
 ) -> ImportResult:
     """Validate the whole file, then import it all, or (with skip_invalid) its good rows.
 
     Without skip_invalid, one bad row means nothing is written and every bad
-    row is reported. Does not commit: the caller commits or rolls back.
+    row is reported. `sources` says what to do with sources not on the council's
+    list (map them, or add them); by default they are refused, each with its
+    count of rows in `unknown_sources`. Does not commit: the caller commits or
+    rolls back.
     """
     warnings: list[RowWarning] = []
-    rows, errors, recorded = validate(table, today, warnings)
+    unknown: dict[str, int] = {}
+    sources = sources or SourceMatcher.load()
+    rows, errors, recorded = validate(table, today, warnings, sources, unknown)
     if errors and not skip_invalid:
-        return ImportResult(errors=errors, bad_rows={e.row for e in errors}, warnings=warnings)
+        return ImportResult(
+            errors=errors,
+            bad_rows={e.row for e in errors},
+            warnings=sorted(warnings),
+            unknown_sources=unknown,
+        )
+    used = {r.source for r in rows}
+    sources.to_add = {k: v for k, v in sources.to_add.items() if v[1] in used}
+    sources.add_new_sources()
     result = import_rows(rows, recorded, today, progress)
     result.errors, result.bad_rows = errors, {e.row for e in errors}
-    result.warnings = sorted(warnings)
+    result.warnings, result.unknown_sources = sorted(warnings), unknown
     return result
 
 

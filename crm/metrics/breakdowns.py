@@ -10,7 +10,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.reference import ENQUIRY_SOURCES
 from crm.domain.stages import EventKind
 from crm.extensions import db
 from crm.metrics.engine import (
@@ -34,6 +33,7 @@ from crm.models import (
     User,
 )
 from crm.models.case import MILESTONE_DATE
+from crm.queries.sources import source_labels
 
 #: What conversion can be broken down by, and the case column behind each.
 DIMENSIONS: dict[str, tuple[str, sa.ColumnElement]] = {
@@ -53,7 +53,8 @@ def _labels(dimension: str, keys: list) -> dict:
     if dimension == "carer_type":
         return {k: CarerType(k).label for k in keys}
     if dimension == "source":
-        return {k: ENQUIRY_SOURCES.get(k, k) for k in keys}
+        labels = source_labels()
+        return {k: labels.get(k, k) for k in keys}
     return {k: k or "No campaign" for k in keys}
 
 

@@ -30,7 +30,7 @@ from crm.models.household import (
     Resident,
 )
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus
-from crm.models.planning import ApprovalTarget, Campaign
+from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
 from crm.models.user import Role, User, UserRole
@@ -44,6 +44,7 @@ __all__ = [
     "AuditEvent",
     "CareCategory",
     "Campaign",
+    "EnquirySource",
     "Carer",
     "CarerEvent",
     "CarerEventKind",

@@ -1,4 +1,5 @@
-"""What a service plans for recruitment: campaigns (with what they cost) and approval targets."""
+"""What a service plans for recruitment: where enquiries come from (its own list of
+sources), campaigns (with what they cost) and approval targets."""
 
 from __future__ import annotations
 
@@ -12,6 +13,23 @@ from crm.domain.case_terms import CarerType
 from crm.extensions import db
 from crm.models.types import enum_column
 from crm.timeutil import utcnow
+
+
+class EnquirySource(db.Model):
+    """Where an enquiry came from, as the council names it ("Radio", "Facebook").
+
+    A council's list, seeded with Hearth's defaults (crm.domain.reference) and
+    managed under Admin; `Case.source` holds the code. A source is retired rather
+    than deleted, so older enquiries keep their label and reports stay whole.
+    """
+
+    __tablename__ = "enquiry_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    retired: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Campaign(db.Model):

@@ -8,10 +8,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from crm.domain.reference import ENQUIRY_SOURCES
 from crm.formfields import Form, choices, phone_field, postcode_field
+from crm.queries.sources import source_choices
 
-HEARD_ABOUT_US = [(code, label) for code, label in ENQUIRY_SOURCES.items() if code != "phone"]
+#: Someone filling in the web form did not reach us by phone.
+NOT_ON_THE_WEB_FORM = {"phone"}
 
 
 class RegisterInterestForm(Form):
@@ -22,7 +23,6 @@ class RegisterInterestForm(Form):
     postcode = postcode_field(required=True)
     source = SelectField(
         "How did you hear about fostering with us?",
-        choices=choices(HEARD_ABOUT_US, blank="Choose one"),
         validators=[DataRequired(message="Tell us how you heard about us.")],
     )
     message = TextAreaField(
@@ -33,3 +33,8 @@ class RegisterInterestForm(Form):
     # A field people never see; bots that fill every field give themselves away.
     website = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Send")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        heard = [(c, label) for c, label in source_choices() if c not in NOT_ON_THE_WEB_FORM]
+        self.source.choices = choices(heard, blank="Choose one")
