@@ -27,36 +27,29 @@ def _run_import(
     """Read FILE, import it all or nothing (or its good rows), and report every bad row
     and every assumed value; with dry_run, say what would happen and keep nothing.
     `decisions` pass on what the council decided for values not on its lists."""
-    from crm.imports.bulk import refresh_statistics
     from crm.imports.reading import FileRejected, read_table
-    from crm.imports.summary import headline_counts
+    from crm.imports.summary import apply_import
     from crm.timeutil import today
 
     try:
         table = read_table(file)
     except FileRejected as exc:
         raise click.ClickException(str(exc)) from exc
-    before = headline_counts()
     with (
         audit.acting_as(actor),
         click.progressbar(length=len(table.rows), label="Checking", file=sys.stderr) as bar,
     ):
         try:
-            result = importer(table, today(), skip_invalid, progress=bar.update, **decisions)
+            outcome = apply_import(
+                importer, table, today(), not dry_run, skip_invalid, bar.update, **decisions
+            )
         except FileRejected as exc:
             raise click.ClickException(str(exc)) from exc
-        after = headline_counts()
-        if dry_run or (result.errors and not skip_invalid):
-            db.session.rollback()
-        else:
-            db.session.commit()
-            refresh_statistics()
-            db.session.commit()
-    _report(file, table, result, skip_invalid, errors_file, dry_run)
+    _report(file, table, outcome.result, skip_invalid, errors_file, dry_run)
     if dry_run:
         click.echo("Dry run: nothing was written. Headline figures before -> after:")
-        for name, value in before.items():
-            click.echo(f"  {name:<34} {value:>8,} -> {after[name]:,}")
+        for name, before, after in outcome.figures():
+            click.echo(f"  {name:<34} {before:>8,} -> {after:,}")
 
 
 def _report(file, table, result, skip_invalid, errors_file, dry_run) -> None:

@@ -27,9 +27,10 @@ class RequestScopedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app():
+def app(tmp_path_factory):
     """One app and schema for the session (SQLite in memory, or TEST_DATABASE_URL)."""
     app = create_app("testing")
+    app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("uploads"))
     app.test_client_class = RequestScopedClient
     with app.app_context():
         _db.drop_all()

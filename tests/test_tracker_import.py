@@ -12,7 +12,16 @@ from openpyxl import Workbook
 from crm.domain.stages import EventKind, Stage
 from crm.imports.reading import FileRejected, read_table
 from crm.models import Activity, AuditEvent
-from tests.tracker_files import APPROVED, OPEN, WITHDRAWN, cases, run, upload, write_csv
+from tests.tracker_files import (
+    APPROVED,
+    OPEN,
+    WITHDRAWN,
+    cases,
+    run,
+    upload,
+    upload_and_import,
+    write_csv,
+)
 
 
 def test_a_good_file_creates_each_case_at_its_stage(db, tmp_path):
@@ -231,32 +240,102 @@ def test_the_cli_skip_invalid_writes_an_errors_file(runner, tmp_path, db):
     ]
 
 
-def test_a_manager_uploads_a_good_tracker(manager_client, tmp_path, db):
+def test_an_upload_is_previewed_and_nothing_is_written_until_import(manager_client, tmp_path, db):
+    response = upload(manager_client, write_csv(tmp_path / "t.csv", OPEN, WITHDRAWN))
+    assert response.status_code == 302
+    page = manager_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing has been written yet" in page
+    assert "2 new, 0 updated, 0 unchanged" in page
+    assert cases(db) == {}
+
+
+def test_the_preview_shows_the_headline_figures_before_and_after(manager_client, tmp_path, db):
+    preview = upload(manager_client, write_csv(tmp_path / "t.csv", APPROVED, OPEN))
+    page = manager_client.get(preview.headers["Location"]).get_data(as_text=True)
+    assert '>Approved households</th><td class="text-end">0</td><td class="text-end">1<' in page
+
+
+def test_a_manager_imports_a_good_tracker_in_the_second_step(manager_client, tmp_path, db):
     complete = {"source": "website", "carer_type": "mainstream"}
     rows = [{**OPEN, **complete}, {**WITHDRAWN, **complete}]
-    response = upload(manager_client, write_csv(tmp_path / "t.csv", *rows))
+    response = upload_and_import(manager_client, write_csv(tmp_path / "t.csv", *rows))
     assert response.status_code == 302
     assert sorted(cases(db)) == ["T-2", "T-3"]
 
 
-def test_the_upload_page_lists_the_values_it_assumed(manager_client, tmp_path, db):
-    response = upload(manager_client, write_csv(tmp_path / "t.csv", OPEN))
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Imported 1 new" in page
+def test_the_preview_lists_the_values_it_would_assume(manager_client, tmp_path, db):
+    preview = upload(manager_client, write_csv(tmp_path / "t.csv", OPEN))
+    page = manager_client.get(preview.headers["Location"]).get_data(as_text=True)
     assert "Values assumed (2)" in page and "not recorded: counted as mainstream" in page
 
 
-def test_the_upload_page_lists_every_bad_row_and_imports_nothing(manager_client, tmp_path, db):
+def test_the_preview_lists_every_bad_row_and_import_writes_nothing(manager_client, tmp_path, db):
     path = write_csv(
         tmp_path / "t.csv",
         OPEN,
         dict(OPEN, reference="B", outcome="x"),
         dict(OPEN, reference="C", enquiry_date="yesterday"),
     )
-    page = upload(manager_client, path).get_data(as_text=True)
-    assert "Nothing was imported: 2 rows need fixing" in page
+    preview = upload(manager_client, path).headers["Location"]
+    page = manager_client.get(preview).get_data(as_text=True)
     assert "<td>3</td><td>outcome</td>" in page and "<td>4</td><td>enquiry_date</td>" in page
+    assert ">Import</button>" not in page
+    page = manager_client.post(preview, data={"submit": "y"}).get_data(as_text=True)
+    assert "Nothing was imported: 2 rows need fixing" in page
     assert cases(db) == {}
+
+
+def test_sources_not_on_the_list_are_mapped_or_added_on_the_preview(manager_client, tmp_path, db):
+    path = write_csv(
+        tmp_path / "t.csv",
+        dict(OPEN, reference="A", source="Facebook"),
+        dict(OPEN, reference="B", source="radio "),
+        dict(OPEN, reference="C", source="Radio"),
+    )
+    preview = upload(manager_client, path).headers["Location"]
+    page = manager_client.get(preview).get_data(as_text=True)
+    assert "“Facebook” (1 row)" in page and "“radio” (2 rows)" in page
+    response = manager_client.post(
+        preview, data={"submit": "y", "source_0": "social_media", "source_1": "__new__"}
+    )
+    assert response.status_code == 302
+    assert {r: c.source for r, c in cases(db).items()} == {
+        "A": "social_media",
+        "B": "radio",
+        "C": "radio",
+    }
+
+
+def test_an_undecided_source_is_asked_again_and_nothing_is_written(manager_client, tmp_path, db):
+    path = write_csv(tmp_path / "t.csv", dict(OPEN, source="Facebook"))
+    preview = upload(manager_client, path).headers["Location"]
+    page = manager_client.post(preview, data={"submit": "y"}).get_data(as_text=True)
+    assert "Map it to a source, or add it as a new one." in page
+    assert cases(db) == {}
+
+
+def test_an_imported_or_discarded_upload_is_deleted(manager_client, tmp_path, db, app):
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    preview = upload(manager_client, write_csv(tmp_path / "t.csv", OPEN)).headers["Location"]
+    token = preview.rsplit("/", 1)[1]
+    assert any(token in p.name for p in folder.iterdir())
+    manager_client.post(f"{preview}/discard")
+    assert not any(token in p.name for p in folder.iterdir())
+    assert manager_client.get(preview).status_code == 302  # gone: upload it again
+
+
+def test_another_user_cannot_open_someone_elses_upload(client, make_user, tmp_path, db):
+    from crm.models import Role
+    from tests.conftest import login
+
+    first, second = make_user(Role.MANAGER), make_user(Role.MANAGER)
+    login(client, first)
+    preview = upload(client, write_csv(tmp_path / "t.csv", OPEN)).headers["Location"]
+    login(client, second)
+    response = client.post(preview, data={"submit": "y"})
+    assert response.status_code == 302 and cases(db) == {}
 
 
 def test_the_upload_page_refuses_another_file_type(manager_client, tmp_path, db):

@@ -15,7 +15,7 @@ from crm.domain.stages import EventKind as K
 from crm.domain.stages import Stage
 from crm.models import ApprovalTerms, AuditEvent, Case, Household, StageEvent
 from tests.factories import CaseFactory, advance
-from tests.tracker_files import OPEN, WITHDRAWN, upload, write_csv
+from tests.tracker_files import OPEN, WITHDRAWN, upload_and_import, write_csv
 
 
 class InjectedFailure(RuntimeError):
@@ -91,7 +91,7 @@ def test_an_import_that_fails_part_way_imports_nothing(manager_client, tmp_path,
         return real(model, rows, *args, **kwargs)
 
     monkeypatch.setattr(tracker_write, "insert_rows", failing)
-    response = upload(manager_client, write_csv(tmp_path / "t.csv", OPEN, WITHDRAWN))
+    response = upload_and_import(manager_client, write_csv(tmp_path / "t.csv", OPEN, WITHDRAWN))
     assert response.status_code == 500
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0

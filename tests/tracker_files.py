@@ -57,9 +57,16 @@ def cases(db):
 
 
 def upload(client, path, name=None):
+    """Step one: the upload, which only stages the file (a redirect to its preview)."""
     with open(path, "rb") as handle:
         return client.post(
             "/imports/tracker",
             data={"file": (handle, name or path.name)},
             content_type="multipart/form-data",
         )
+
+
+def upload_and_import(client, path, **decisions):
+    """Both steps: upload, then press Import on the preview (with any decisions)."""
+    preview = upload(client, path).headers["Location"]
+    return client.post(preview, data={"submit": "y", **decisions})

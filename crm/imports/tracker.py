@@ -371,6 +371,19 @@ def validate(
     return good, sorted(errors), recorded
 
 
+def sources_not_listed(table: Table) -> dict[str, int]:
+    """The file's source values on none of the council's list, each as first spelt, with
+    its count of rows: what the council must map or add before the file imports."""
+    matcher, unknown = SourceMatcher.load(), {}
+    spelt: dict[str, str] = {}
+    for cells in table.rows:
+        given = cells.get("source", "")
+        if given and matcher.match(given)[0] is None:
+            first = spelt.setdefault(_plain(given), given)
+            unknown[first] = unknown.get(first, 0) + 1
+    return unknown
+
+
 def import_tracker(
     table: Table,
     today: date,

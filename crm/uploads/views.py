@@ -1,56 +1,92 @@
 import io
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm import audit
 from crm.extensions import db
 from crm.imports.outbound import EXPORTS, write_csv
 from crm.imports.reading import FileRejected, read_table
-from crm.imports.tracker import COLUMNS, REQUIRED, import_tracker, refresh_statistics
+from crm.imports.summary import apply_import
+from crm.imports.tracker import COLUMNS, REQUIRED, import_tracker, sources_not_listed
 from crm.models import AuditAction
+from crm.queries.sources import SourceMatcher
 from crm.timeutil import today
 from crm.uploads import bp
-from crm.uploads.forms import UploadForm
+from crm.uploads.forms import ImportDecisionsForm, UploadForm
+from crm.uploads.staging import discard, stage, staged
 
 SHOWN_ERRORS = 200
 
 
 @bp.route("/tracker", methods=["GET", "POST"])
 def tracker():
-    """Upload a tracker: nothing is imported unless every row is good."""
+    """Step one: upload a tracker. Nothing is written until its preview is confirmed."""
     form = UploadForm()
-    result = None
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            table = read_table(upload.stream, upload.filename)
-            with audit.acting_as("upload:tracker", user_id=current_user.id):
-                result = import_tracker(table, today())
+            read_table(upload.stream, upload.filename)
         except FileRejected as rejected:
             form.file.errors.append(str(rejected))
         else:
-            if result.errors:
-                db.session.rollback()
-            else:
-                db.session.commit()
-                refresh_statistics()
-                db.session.commit()
-                flash(
-                    f"Imported {result.created} new and updated {result.updated} cases "
-                    f"({result.unchanged} unchanged).",
-                    "success",
-                )
-                if not result.warnings:
-                    return redirect(url_for("uploads.tracker"))
-    return render_template(
-        "uploads/tracker.html",
-        form=form,
-        result=result,
-        columns=COLUMNS,
-        required=REQUIRED,
-        shown=SHOWN_ERRORS,
+            upload.stream.seek(0)
+            file = stage(upload)
+            return redirect(url_for("uploads.tracker_preview", token=file.token))
+    return render_template("uploads/tracker.html", form=form, columns=COLUMNS, required=REQUIRED)
+
+
+@bp.route("/tracker/<token>", methods=["GET", "POST"])
+def tracker_preview(token: str):
+    """Step two: what the file would do (new, updated and unchanged cases, values
+    assumed, bad rows, the headline figures before and after) with a choice for each
+    source on no list, written only when the manager presses Import."""
+    file = staged(token)
+    if file is None:
+        flash("That upload is no longer kept (files wait two hours); upload it again.", "warning")
+        return redirect(url_for("uploads.tracker"))
+    table = read_table(file.path, file.filename)
+    posted = request.method == "POST"
+    form = ImportDecisionsForm.for_values(
+        sources_not_listed(table), request.form if posted else None
     )
+    decided = posted and form.validate()
+    mapping, add_new = form.decided() if posted else ({}, False)
+    with audit.acting_as("upload:tracker", user_id=current_user.id):
+        outcome = apply_import(
+            import_tracker,
+            table,
+            today(),
+            keep=decided and form.submit.data,
+            sources=SourceMatcher.load(mapping, add_unknown=add_new),
+        )
+    if outcome.kept:
+        discard(file)
+        result = outcome.result
+        flash(
+            f"Imported {result.created} new and updated {result.updated} cases "
+            f"({result.unchanged} unchanged; {len(result.warnings)} value(s) assumed).",
+            "success",
+        )
+        return redirect(url_for("uploads.tracker"))
+    return render_template(
+        "uploads/preview.html",
+        form=form,
+        outcome=outcome,
+        result=outcome.result,
+        shown=SHOWN_ERRORS,
+        tried=posted and form.submit.data,
+    )
+
+
+@bp.post("/tracker/<token>/discard")
+def discard_upload(token: str):
+    """Abandon a staged upload: its file (personal data) is deleted now."""
+    file = staged(token)
+    if file is not None:
+        discard(file)
+    flash("The uploaded file was deleted; nothing was imported.", "info")
+    return redirect(url_for("uploads.tracker"))
 
 
 @bp.route("/export/<name>.csv")

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from crm import create_app
 from crm.extensions import db
 from crm.models import Role
+from crm.queries.sources import ensure_default_sources
 from tests.factories import PASSWORD, UserFactory
 
 CHROMIUM = Path(os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium"))
@@ -40,10 +41,18 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """Hearth on a random loopback port, with CSRF on as in production."""
-    path = tmp_path_factory.mktemp("live") / "hearth.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": True})
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'hearth.db'}",
+            "WTF_CSRF_ENABLED": True,
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+        }
+    )
     with app.app_context():
         db.create_all()
+        ensure_default_sources()
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
