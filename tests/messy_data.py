@@ -86,6 +86,8 @@ class MessyFiles:
     approved: dict[str, date] = field(default_factory=dict)
     deregistered: dict[str, date] = field(default_factory=dict)
     breaks: dict[str, list[tuple[date, date | None]]] = field(default_factory=dict)
+    #: Households first approved for more places: (the day the terms changed, places before).
+    earlier_terms: dict[str, tuple[date, int]] = field(default_factory=dict)
 
 
 def generate(seed: int = 7, cases: int = 300, legacy: int = 60) -> MessyFiles:
@@ -175,7 +177,7 @@ def _household(files, rng, reference, approved, carer_type) -> None:
     }
     years = (TODAY - approved).days / 365
     left = None
-    if rng.random() < min(0.12 * years, 0.6):
+    if rng.random() < min(0.12 * years, 0.6) and (TODAY - approved).days > 202:
         left = approved + timedelta(days=rng.randint(200, max(201, (TODAY - approved).days - 1)))
         row.update(
             status=rng.choice(["deregistered", "Deregistered"]),
@@ -192,9 +194,33 @@ def _household(files, rng, reference, approved, carer_type) -> None:
         )
         if row["break_start_date"]:
             files.breaks.setdefault(reference, []).append((resting, None))
+    _earlier_terms(files, rng, row, approved, left)
     files.households.append(row)
     _history(files, rng, reference, approved, left)
     _past_break(files, rng, reference, approved, left)
+
+
+def _earlier_terms(files, rng, row, approved, left) -> None:
+    """Some households were approved for one more place at first, and reduced later:
+    the file's terms start on terms_from, the earlier ones are a terms_change row."""
+    end = left or TODAY
+    if rng.random() > 0.3 or (end - approved).days < 400:
+        return
+    changed = approved + timedelta(days=rng.randint(100, (end - approved).days - 100))
+    row["terms_from"] = fmt(changed, rng)
+    earlier = int(row["approved_places"]) + 1
+    files.earlier_terms[row["reference"]] = (changed, earlier)
+    files.events.append(
+        {
+            "household_reference": row["reference"],
+            "date": fmt(approved, rng),
+            "type": rng.choice(["terms_change", "Terms change", "TERMS_CHANGE"]),
+            "value": str(earlier),
+            "min_age": maybe("0", rng),
+            "max_age": maybe("17", rng),
+            "categories": row.get("categories", ""),
+        }
+    )
 
 
 def _past_break(files, rng, reference, approved, left) -> None:

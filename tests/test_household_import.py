@@ -404,3 +404,65 @@ class TestHistoryAtItsOwnDate:
             )
         )
         assert "deregistered on 1 May 2023" in result.errors[0].reason
+
+
+class TestTermsHistory:
+    """Terms of approval keep their own dates: the households file holds those in force
+    now (from terms_from), the carer events file the earlier ones (terms_change)."""
+
+    @pytest.fixture
+    def reduced_in_2023(self, db, ssw, households_file):
+        """HH-1, approved 15 Jan 2020; 2 places from 1 Mar 2023."""
+        run_households(households_file(smiths(ssw, terms_from="2023-03-01")))
+        db.session.commit()
+        return households(db)["HH-1"]
+
+    def test_current_terms_start_on_terms_from(self, reduced_in_2023):
+        assert [(t.effective_from, t.places) for t in reduced_in_2023.terms_history] == [
+            (date(2023, 3, 1), 2)
+        ]
+
+    def test_earlier_terms_fill_the_years_before(self, db, reduced_in_2023, events_file):
+        result = run_events(
+            events_file(
+                {
+                    "household_reference": "HH-1",
+                    "date": "2020-01-15",
+                    "type": "terms_change",
+                    "value": "3",
+                    "categories": "long_term",
+                },
+                *(
+                    {
+                        "household_reference": "HH-1",
+                        "date": "2021-05-01",
+                        "type": "placement_start",
+                        "child_reference": f"C{n}",
+                    }
+                    for n in range(3)
+                ),
+            )
+        )
+        assert (result.created, result.errors) == (4, [])
+        db.session.commit()
+        db.session.refresh(reduced_in_2023)
+        assert reduced_in_2023.terms_on(date(2021, 5, 1)).places == 3
+        assert reduced_in_2023.terms_on(date(2023, 3, 1)).places == 2
+
+    @pytest.mark.parametrize(
+        ("row", "column", "reason"),
+        [
+            ({"date": "2019-01-01", "value": "3"}, "date", "before the household was approved"),
+            ({"date": "2023-03-01", "value": "3"}, "date", "already start on 1 Mar 2023"),
+            ({"date": "2020-01-15"}, "value", "approved places"),
+            ({"date": "2020-01-15", "value": "9"}, "value", "1 to 6 places"),
+        ],
+    )
+    def test_a_terms_change_the_rules_refuse(
+        self, reduced_in_2023, events_file, row, column, reason
+    ):
+        result = run_events(
+            events_file({"household_reference": "HH-1", "type": "terms_change", **row})
+        )
+        assert [(e.column) for e in result.errors] == [column]
+        assert reason in result.errors[0].reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import warnings
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -137,6 +137,22 @@ def export_all(folder) -> dict[str, bytes]:
             write_csv(name, out)
         found[name] = path.read_bytes()
     return found
+
+
+def test_earlier_terms_of_approval_keep_their_own_dates(messy):
+    files, _ = messy
+    assert files.earlier_terms, "the generator should change some households' terms"
+    households = {
+        h.reference: h
+        for h in _db.session.scalars(
+            sa.select(Household).where(Household.reference.in_(files.earlier_terms))
+        )
+    }
+    for reference, (changed, earlier) in files.earlier_terms.items():
+        household = households[reference]
+        assert household.terms_on(household.approval_date).places == earlier, reference
+        assert household.terms_on(changed).places == earlier - 1, reference
+        assert household.terms_on(changed - timedelta(days=1)).places == earlier, reference
 
 
 def test_export_import_export_gives_byte_identical_files(messy, tmp_path):

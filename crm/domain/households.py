@@ -146,6 +146,23 @@ def check_terms_change(
         )
 
 
+def check_terms_history(
+    household: Any, effective_from: date, places: int, min_age: int, max_age: int, as_of: date
+) -> None:
+    """Terms that were in force from a past date, recorded as history (an import of
+    what a council already decided): within the approval, and never a second set of
+    terms from the same day. The notice rule is for decisions made now, not history."""
+    check_dated(household, effective_from, "terms of approval", as_of)
+    if not 1 <= places <= 6:
+        raise HouseholdRuleError("A household is approved for 1 to 6 places.", "value")
+    if max_age < min_age:
+        raise HouseholdRuleError("The oldest age is below the youngest.", "max_age")
+    if any(t.effective_from == effective_from for t in household.terms_history):
+        raise HouseholdRuleError(
+            f"Other terms of approval already start on {uk_date(effective_from)}.", "date"
+        )
+
+
 def open_break(household: Any) -> Any | None:
     """The earliest break that has not ended, if any (while history is being filled in,
     a past break can be open for a moment beside as_of's)."""

@@ -1,14 +1,18 @@
 """Import the history of approved households: visits, reviews, training, placements...
 
 Columns (exact; household_reference, date and type are required):
-    household_reference, date, type, child_reference, value, note
+    household_reference, date, type, child_reference, value, note,
+    min_age, max_age, categories
 
 `type` is one of supervision_visit, unannounced_visit, annual_review,
 training, tsd_completed, allegation, complaint, placement_start,
 placement_end, disruption, break_start, break_end, respite, support_group,
-survey. child_reference is required for the three placement types (a
-disruption is an unplanned placement end); value is the hours for training
-and the 1-5 score for a survey.
+survey, terms_change. child_reference is required for the three placement
+types (a disruption is an unplanned placement end); value is the hours for
+training, the 1-5 score for a survey and the approved places for a
+terms_change, whose min_age, max_age and categories (separated by ';') are
+the terms of approval in force from its date (the households file holds the
+terms in force now).
 
 Rows are applied in date order to each household's history held in memory (a
 `Ledger`), through the same rules as the screens (crm.domain.households), so
@@ -34,7 +38,16 @@ from crm.domain import households as rules
 from crm.domain.households import HouseholdRuleError
 from crm.extensions import db
 from crm.imports.bulk import audit_imported, insert_rows, update_rows
-from crm.imports.reading import RowError, Table, check_headers, parse_date, plain
+from crm.imports.households import Warn, care_categories, whole_number
+from crm.imports.reading import (
+    CellProblem,
+    RowError,
+    RowWarning,
+    Table,
+    check_headers,
+    parse_date,
+    plain,
+)
 from crm.imports.recorded import CHUNK
 from crm.imports.result import ImportResult
 from crm.models import (
@@ -50,24 +63,24 @@ from crm.models.availability import HouseholdBreak
 from crm.models.spans import running_on
 from crm.timeutil import utcnow
 
-COLUMNS = ["household_reference", "date", "type", "child_reference", "value", "note"]
+COLUMNS = [
+    "household_reference", "date", "type", "child_reference", "value", "note",
+    "min_age", "max_age", "categories",
+]  # fmt: skip
 REQUIRED = ["household_reference", "date", "type"]
 PLACEMENT_TYPES = {"placement_start", "placement_end", "disruption"}
 BREAK_TYPES = {"break_start", "break_end"}
-TYPES = sorted({k.value for k in CarerEventKind} | PLACEMENT_TYPES | BREAK_TYPES)
+TERMS = "terms_change"
+TYPES = sorted({k.value for k in CarerEventKind} | PLACEMENT_TYPES | BREAK_TYPES | {TERMS})
 #: A type by its code or its label, whatever its case and spacing.
 TYPES_BY_NAME = {
     **{plain(t): t for t in TYPES},
     **{plain(k.label): k.value for k in CarerEventKind},
 }
-#: A child leaves, or a break ends, before the next arrives or begins on the same day.
-SAME_DAY_ORDER = {"placement_end": 0, "disruption": 0, "break_end": 0}
-
-
-class _Problem(Exception):
-    def __init__(self, column: str, reason: str):
-        super().__init__(reason)
-        self.column, self.reason = column, reason
+#: On one day: a child leaves, or a break ends, before the next arrives or begins;
+#: new terms apply before either.
+SAME_DAY_ORDER = {"placement_end": 0, "disruption": 0, "break_end": 0, TERMS: 1}
+OTHERS_SAME_DAY = 2
 
 
 @dataclass
@@ -87,6 +100,18 @@ class _Span:
 
 
 @dataclass
+class _Terms:
+    """Terms of approval from a date, as the rules read them (ApprovalTerms' shape)."""
+
+    effective_from: date
+    places: int
+    min_age: int
+    max_age: int
+    categories: list[str]
+    id: int | None = None
+
+
+@dataclass
 class Ledger:
     """One household's history in memory, shaped as the domain rules read a household,
     so the importer checks each row by the screens' rules without a database trip."""
@@ -94,7 +119,7 @@ class Ledger:
     id: int
     approval_date: date
     deregistration_date: date | None
-    terms_history: list[ApprovalTerms]
+    terms_history: list[ApprovalTerms | _Terms]
     placements: list[_Span] = field(default_factory=list)
     breaks: list[_Span] = field(default_factory=list)
     records: set[tuple] = field(default_factory=set)
@@ -109,7 +134,8 @@ class Ledger:
 
     def touched(self) -> bool:
         return bool(self.new_records) or any(
-            s.id is None or s.ended_here for s in [*self.placements, *self.breaks]
+            s.id is None or getattr(s, "ended_here", False)
+            for s in [*self.placements, *self.breaks, *self.terms_history]
         )
 
 
@@ -122,6 +148,7 @@ class _Row:
     child: str | None
     value: Decimal | None
     note: str | None
+    terms: _Terms | None = None
 
 
 def _ledgers(references: Iterable[str]) -> dict[str, Ledger]:
@@ -173,35 +200,45 @@ def _ledgers(references: Iterable[str]) -> dict[str, Ledger]:
     return ledgers
 
 
-def _parse(number: int, cells: dict[str, str], ledgers: dict[str, Ledger]) -> _Row:
+def _parse(number: int, cells: dict[str, str], ledgers: dict[str, Ledger], warn: Warn) -> _Row:
     ledger = ledgers.get(cells.get("household_reference", ""))
     if ledger is None:
-        raise _Problem("household_reference", "no such household in Hearth; import it first")
+        raise CellProblem("household_reference", "no such household in Hearth; import it first")
     try:
         on = parse_date(cells.get("date", ""))
     except ValueError as exc:
-        raise _Problem("date", str(exc)) from None
+        raise CellProblem("date", str(exc)) from None
     kind = TYPES_BY_NAME.get(plain(cells.get("type", "")))
     if kind is None:
         given = cells.get("type", "")
-        raise _Problem("type", f"unknown type {given!r}; use {', '.join(TYPES)}")
+        raise CellProblem("type", f"unknown type {given!r}; use {', '.join(TYPES)}")
     child = cells.get("child_reference") or None
     if kind in PLACEMENT_TYPES and not child:
-        raise _Problem("child_reference", f"required for {kind}")
+        raise CellProblem("child_reference", f"required for {kind}")
     if child and len(child) > 40:
-        raise _Problem("child_reference", "longer than 40 characters")
+        raise CellProblem("child_reference", "longer than 40 characters")
     note = cells.get("note") or None
     if kind == "break_start" and note and len(note) > 120:
-        raise _Problem("note", "a break's reason is at most 120 characters")
+        raise CellProblem("note", "a break's reason is at most 120 characters")
     value = None
     if cells.get("value"):
         try:
             value = Decimal(cells["value"])
         except InvalidOperation:
-            raise _Problem("value", f"{cells['value']!r} is not a number") from None
+            raise CellProblem("value", f"{cells['value']!r} is not a number") from None
         if not value.is_finite() or abs(value) >= 10**6:
-            raise _Problem("value", f"{cells['value']!r} is out of range")
-    return _Row(number, ledger, on, kind, child, value, note)
+            raise CellProblem("value", f"{cells['value']!r} is out of range")
+    terms = _terms(cells, on, value, warn) if kind == TERMS else None
+    return _Row(number, ledger, on, kind, child, value, note, terms)
+
+
+def _terms(cells: dict[str, str], on: date, places: Decimal | None, warn: Warn) -> _Terms:
+    """A terms_change row's terms: the places in `value`, ages and categories beside."""
+    if places is None or places != places.to_integral_value():
+        raise CellProblem("value", "the approved places, a whole number, for a terms_change")
+    min_age = whole_number(cells, "min_age", 0, 0, 21)
+    max_age = whole_number(cells, "max_age", 17, 0, 21)
+    return _Terms(on, int(places), min_age, max_age, care_categories(cells, warn))
 
 
 def _already_there(row: _Row) -> bool:
@@ -212,15 +249,32 @@ def _already_there(row: _Row) -> bool:
         return any(p.child_reference == row.child and p.end_date == on for p in ledger.placements)
     if kind == "break_start":
         return any(b.start_date == on for b in ledger.breaks)
+    if kind == TERMS:
+        return any(_same_terms(t, row.terms) for t in ledger.terms_history)
     if kind == "break_end":
         return any(b.end_date == on for b in ledger.breaks)
     return (kind, on, row.note, row.value) in ledger.records
 
 
+def _same_terms(held, given: _Terms) -> bool:
+    return (held.effective_from, held.places, held.min_age, held.max_age, held.categories) == (
+        given.effective_from,
+        given.places,
+        given.min_age,
+        given.max_age,
+        given.categories,
+    )
+
+
 def _apply(row: _Row, today: date) -> None:
     """Check the row by the screens' rules on its own date, then add it to the ledger."""
     ledger, on, kind = row.ledger, row.on, row.kind
-    if kind == "break_start":
+    if kind == TERMS:
+        terms = row.terms
+        rules.check_terms_history(ledger, on, terms.places, terms.min_age, terms.max_age, today)
+        ledger.terms_history.append(terms)
+        ledger.terms_history.sort(key=lambda t: t.effective_from)
+    elif kind == "break_start":
         rules.check_break_start(ledger, on, today)
         ledger.breaks.append(_Span(on, reason=row.note))
     elif kind == "break_end":
@@ -261,11 +315,15 @@ def import_carer_events(
     result = ImportResult()
     parsed: list[_Row] = []
     for number, cells in enumerate(table.rows, start=2):
+
+        def warn(column: str, assumed: str, n: int = number) -> None:
+            result.warnings.append(RowWarning(n, column, assumed))
+
         try:
-            parsed.append(_parse(number, cells, ledgers))
-        except _Problem as problem:
+            parsed.append(_parse(number, cells, ledgers, warn))
+        except CellProblem as problem:
             result.errors.append(RowError(number, problem.column, problem.reason))
-    parsed.sort(key=lambda r: (r.on, SAME_DAY_ORDER.get(r.kind, 1), r.number))
+    parsed.sort(key=lambda r: (r.on, SAME_DAY_ORDER.get(r.kind, OTHERS_SAME_DAY), r.number))
     for index, row in enumerate(parsed, start=1):
         try:
             if _already_there(row):
@@ -332,7 +390,22 @@ def _write(ledgers: list[Ledger], today: date) -> None:
         for b in ledger.breaks
         if b.id is None
     ]
-    for model, rows in ((CarerEvent, events), (Placement, placements), (HouseholdBreak, breaks)):
+    terms = [
+        {
+            "household_id": ledger.id,
+            "effective_from": t.effective_from,
+            "places": t.places,
+            "min_age": t.min_age,
+            "max_age": t.max_age,
+            "categories": t.categories,
+            "recorded_by_id": None,
+        }
+        for ledger in ledgers
+        for t in ledger.terms_history
+        if isinstance(t, _Terms)
+    ]
+    batches = ((CarerEvent, events), (Placement, placements), (HouseholdBreak, breaks))
+    for model, rows in (*batches, (ApprovalTerms, terms)):
         for start in range(0, len(rows), 10 * CHUNK):
             insert_rows(model, rows[start : start + 10 * CHUNK])
     update_rows(
@@ -375,6 +448,9 @@ def _described(ledger: Ledger) -> str:
             counts["break" if b.id is None else "break ended"] += 1
     for record in ledger.new_records:
         counts[record["kind"].label.lower()] += 1
+    earlier = sum(isinstance(t, _Terms) for t in ledger.terms_history)
+    if earlier:
+        counts["earlier terms of approval"] += earlier
     return ", ".join(f"{n} × {what}" for what, n in sorted(counts.items()))
 
 

@@ -9,7 +9,10 @@ blank approved_places leaves the terms of approval as Hearth holds them):
 
 A household on a break has its break start from break_start_date (blank: today,
 said as a warning); past breaks are in the carer events file (break_start,
-break_end), so places in past years are right.
+break_end), so places in past years are right. The terms of approval in the
+file are those in force now, from terms_from (blank: the approval date for a
+new household, today for a change); earlier terms are terms_change rows in the
+carer events file.
 
 `categories` are separated by ';'. A reference that matches a household, or a
 case approved through the pipeline or the tracker import, is that same
@@ -30,7 +33,9 @@ from crm.domain.case_terms import CARER_TYPE_WORDS
 from crm.domain.households import HouseholdRuleError, status_on
 from crm.domain.stages import Stage
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.imports.reading import (
+    CellProblem,
     RowError,
     RowWarning,
     Table,
@@ -56,18 +61,12 @@ COLUMNS = [
     "reference", "carer_type", "approval_date", "carer1_name", "carer1_birth_date",
     "carer2_name", "carer2_birth_date", "approved_places", "min_age", "max_age", "categories",
     "supervising_worker_email", "status", "deregistration_date", "deregistration_reason",
-    "deregistration_initiated_by", "break_start_date",
+    "deregistration_initiated_by", "break_start_date", "terms_from",
 ]  # fmt: skip
 REQUIRED = ["reference", "approval_date", "carer1_name"]
 
 
 Warn = Callable[[str, str], None]
-
-
-class _Problem(Exception):
-    def __init__(self, column: str, reason: str):
-        super().__init__(reason)
-        self.column, self.reason = column, reason
 
 
 @dataclass
@@ -84,27 +83,30 @@ class HouseholdRow:
     status: HouseholdStatus
     deregistration: tuple[date, DeregistrationReason, InitiatedBy] | None
     break_start: date | None = None
+    terms_from: date | None = None
 
 
 def _date(cells: dict[str, str], column: str, required: bool = False) -> date | None:
     if not cells.get(column):
         if required:
-            raise _Problem(column, "required")
+            raise CellProblem(column, "required")
         return None
     try:
         return parse_date(cells[column])
     except ValueError as exc:
-        raise _Problem(column, str(exc)) from None
+        raise CellProblem(column, str(exc)) from None
 
 
-def _int(cells: dict[str, str], column: str, default: int | None, low: int, high: int) -> int:
+def whole_number(
+    cells: dict[str, str], column: str, default: int | None, low: int, high: int
+) -> int:
     text = cells.get(column, "")
     if not text:
         if default is None:
-            raise _Problem(column, "required")
+            raise CellProblem(column, "required")
         return default
     if not text.isdigit() or not low <= int(text) <= high:
-        raise _Problem(column, f"a whole number from {low} to {high}, not {text!r}")
+        raise CellProblem(column, f"a whole number from {low} to {high}, not {text!r}")
     return int(text)
 
 
@@ -119,7 +121,7 @@ def _choice(cells: dict[str, str], column: str, options, warn: Warn, default=Non
     found = by_name(options, text)
     if found is None:
         allowed = ", ".join(o.value for o in options)
-        raise _Problem(column, f"unknown value {text!r}; use {allowed}")
+        raise CellProblem(column, f"unknown value {text!r}; use {allowed}")
     return found
 
 
@@ -127,7 +129,7 @@ def _places(cells: dict[str, str], warn: Warn) -> int | None:
     if not cells.get("approved_places"):
         warn("approved_places", "not recorded: terms of approval left as Hearth holds them")
         return None
-    return _int(cells, "approved_places", None, 1, 6)
+    return whole_number(cells, "approved_places", None, 1, 6)
 
 
 def _carer_type(cells: dict[str, str], warn: Warn) -> CarerType | None:
@@ -137,11 +139,13 @@ def _carer_type(cells: dict[str, str], warn: Warn) -> CarerType | None:
         return None
     found = by_name(CarerType, cells["carer_type"], CARER_TYPE_WORDS)
     if found is None:
-        raise _Problem("carer_type", f"unknown {cells['carer_type']!r}; use mainstream or kinship")
+        raise CellProblem(
+            "carer_type", f"unknown {cells['carer_type']!r}; use mainstream or kinship"
+        )
     return found
 
 
-def _categories(cells: dict[str, str], warn: Warn) -> list[str]:
+def care_categories(cells: dict[str, str], warn: Warn) -> list[str]:
     given = [c for c in (cells.get("categories") or "").split(";") if c.strip()]
     if not given:
         warn("categories", "not recorded: counted as short-term")
@@ -150,7 +154,7 @@ def _categories(cells: dict[str, str], warn: Warn) -> list[str]:
     unknown = [c.strip() for c, f in zip(given, found, strict=True) if f is None]
     if unknown:
         known = ", ".join(c.value for c in CareCategory)
-        raise _Problem("categories", f"unknown {', '.join(unknown)}; use {known}")
+        raise CellProblem("categories", f"unknown {', '.join(unknown)}; use {known}")
     return [f.value for f in found]
 
 
@@ -159,7 +163,7 @@ def _worker(cells: dict[str, str], workers: dict[str, User]) -> User | None:
     if not email:
         return None
     if email not in workers:
-        raise _Problem("supervising_worker_email", f"no active user {email!r} in Hearth")
+        raise CellProblem("supervising_worker_email", f"no active user {email!r} in Hearth")
     return workers[email]
 
 
@@ -167,10 +171,12 @@ def _deregistration(cells: dict[str, str], status: HouseholdStatus, warn: Warn):
     on = _date(cells, "deregistration_date")
     if status is not HouseholdStatus.DEREGISTERED:
         if on or cells.get("deregistration_reason"):
-            raise _Problem("status", "deregistration details given but status is not deregistered")
+            raise CellProblem(
+                "status", "deregistration details given but status is not deregistered"
+            )
         return None
     if on is None:
-        raise _Problem("deregistration_date", "required when the status is deregistered")
+        raise CellProblem("deregistration_date", "required when the status is deregistered")
     reason = _choice(cells, "deregistration_reason", DeregistrationReason, warn)
     initiated = _choice(cells, "deregistration_initiated_by", InitiatedBy, warn)
     return on, reason, initiated
@@ -179,15 +185,18 @@ def _deregistration(cells: dict[str, str], status: HouseholdStatus, warn: Warn):
 def _parse(cells: dict[str, str], workers: dict[str, User], warn: Warn) -> HouseholdRow:
     reference = cells.get("reference", "")
     if not reference or len(reference) > 40:
-        raise _Problem("reference", "required, at most 40 characters")
+        raise CellProblem("reference", "required, at most 40 characters")
     carers = [(cells["carer1_name"], _date(cells, "carer1_birth_date"))]
     if cells.get("carer2_name"):
         carers.append((cells["carer2_name"], _date(cells, "carer2_birth_date")))
     if any(len(name) > 160 for name, _ in carers):
-        raise _Problem("carer1_name", "longer than 160 characters")
-    min_age, max_age = _int(cells, "min_age", 0, 0, 21), _int(cells, "max_age", 17, 0, 21)
+        raise CellProblem("carer1_name", "longer than 160 characters")
+    min_age, max_age = (
+        whole_number(cells, "min_age", 0, 0, 21),
+        whole_number(cells, "max_age", 17, 0, 21),
+    )
     if max_age < min_age:
-        raise _Problem("max_age", "below min_age")
+        raise CellProblem("max_age", "below min_age")
     status = _choice(cells, "status", HouseholdStatus, warn, HouseholdStatus.ACTIVE)
     return HouseholdRow(
         reference,
@@ -197,18 +206,19 @@ def _parse(cells: dict[str, str], workers: dict[str, User], warn: Warn) -> House
         _places(cells, warn),
         min_age,
         max_age,
-        _categories(cells, warn),
+        care_categories(cells, warn),
         _worker(cells, workers),
         status,
         _deregistration(cells, status, warn),
         _break_start(cells, status, warn),
+        _date(cells, "terms_from"),
     )
 
 
 def _break_start(cells: dict[str, str], status: HouseholdStatus, warn: Warn) -> date | None:
     on = _date(cells, "break_start_date")
     if on and status is not HouseholdStatus.ON_BREAK:
-        raise _Problem("break_start_date", "given but the status is not on a break")
+        raise CellProblem("break_start_date", "given but the status is not on a break")
     if status is HouseholdStatus.ON_BREAK and on is None:
         warn("break_start_date", "not recorded: the break is counted from today")
     return on
@@ -219,7 +229,7 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
     if household is None:
         case = db.session.scalar(sa.select(Case).where(Case.reference == row.reference))
         if case is not None and case.stage is not Stage.APPROVED:
-            raise _Problem("reference", f"matches case {row.reference}, which is not approved")
+            raise CellProblem("reference", f"matches case {row.reference}, which is not approved")
         household = Household(
             reference=row.reference,
             case=case,
@@ -228,7 +238,7 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
         )
         db.session.add(household)
     elif household.approval_date != row.approval_date:
-        raise _Problem("approval_date", "differs from the household already in Hearth")
+        raise CellProblem("approval_date", "differs from the household already in Hearth")
     before = _fingerprint(household)
     household.carer_type = row.carer_type or household.carer_type or CarerType.MAINSTREAM
     household.supervising_worker = row.worker
@@ -272,9 +282,14 @@ def _set_terms(household: Household, row: HouseholdRow, today: date) -> None:
     current = household.terms_history[-1] if household.terms_history else None
     if current and (current.places, current.min_age, current.max_age, current.categories) == wanted:
         return
-    effective = row.approval_date if current is None else today
+    effective = row.terms_from or (row.approval_date if current is None else today)
+    if not row.approval_date <= effective <= today:
+        raise CellProblem("terms_from", "must be between the approval date and today")
     if current and current.effective_from >= effective:
-        raise _Problem("approved_places", "the terms changed today already; import again tomorrow")
+        raise CellProblem(
+            "terms_from" if row.terms_from else "approved_places",
+            f"new terms must start after the current ones ({uk_date(current.effective_from)})",
+        )
     household.terms_history.append(
         ApprovalTerms(
             effective_from=effective,
@@ -307,7 +322,7 @@ def import_households(
     for number, cells in enumerate(table.rows, start=2):
         try:
             if cells.get("reference") in seen:
-                raise _Problem("reference", f"repeats row {seen[cells['reference']]}")
+                raise CellProblem("reference", f"repeats row {seen[cells['reference']]}")
             row_warnings: list[RowWarning] = []
 
             def warn(column: str, assumed: str, n: int = number, found=row_warnings) -> None:
@@ -325,7 +340,7 @@ def import_households(
                 result.updated += 1
             else:
                 result.unchanged += 1
-        except (_Problem, HouseholdRuleError) as problem:
+        except (CellProblem, HouseholdRuleError) as problem:
             column = getattr(problem, "column", "status")
             result.errors.append(RowError(number, column, getattr(problem, "reason", str(problem))))
             result.bad_rows.add(number)

@@ -122,6 +122,7 @@ def household_rows() -> Iterator[dict[str, str]]:
             "deregistration_reason": _value(household.deregistration_reason),
             "deregistration_initiated_by": _value(household.deregistration_initiated_by),
             "break_start_date": _day(resting.start_date) if resting else "",
+            "terms_from": _day(terms.effective_from) if terms else "",
         }
 
 
@@ -136,6 +137,7 @@ def carer_event_rows() -> Iterator[dict[str, str]]:
         selectinload(Household.events),
         selectinload(Household.placements),
         selectinload(Household.breaks),
+        selectinload(Household.terms_history),
     )
     for household in _by_reference(query):
         yield from sorted(_history(household), key=_event_order)
@@ -144,7 +146,7 @@ def carer_event_rows() -> Iterator[dict[str, str]]:
 def _history(household: Household) -> Iterable[dict[str, str]]:
     reference = household.reference
 
-    def row(on: date, kind: str, child: str = "", value: str = "", note: str = "") -> dict:
+    def row(on: date, kind: str, child: str = "", value: str = "", note: str = "", **terms):
         return {
             "household_reference": reference,
             "date": on.isoformat(),
@@ -152,8 +154,20 @@ def _history(household: Household) -> Iterable[dict[str, str]]:
             "child_reference": child,
             "value": value,
             "note": note,
+            "min_age": terms.get("min_age", ""),
+            "max_age": terms.get("max_age", ""),
+            "categories": terms.get("categories", ""),
         }
 
+    for terms in household.terms_history[:-1]:  # those in force now travel with the household
+        yield row(
+            terms.effective_from,
+            "terms_change",
+            value=str(terms.places),
+            min_age=str(terms.min_age),
+            max_age=str(terms.max_age),
+            categories=";".join(terms.categories),
+        )
     for event in household.events:
         value = "" if event.value is None else f"{event.value.normalize():f}"
         yield row(event.occurred_on, event.kind.value, value=value, note=event.note or "")

@@ -36,6 +36,14 @@ class RowWarning:
         return f"row {self.row}, {self.column}: {self.assumed}"
 
 
+class CellProblem(Exception):
+    """One cell an importer refuses: which column, and why (becomes a RowError)."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
 def plain(text: str) -> str:
     """Case, spacing and underscores ignored: 'Social_media ' matches 'social media'."""
     return " ".join(text.replace("_", " ").lower().split())

@@ -32,7 +32,15 @@ from crm.domain.stages import (
     replay,
 )
 from crm.imports.bulk import refresh_statistics
-from crm.imports.reading import RowError, RowWarning, Table, by_name, check_headers, parse_date
+from crm.imports.reading import (
+    CellProblem,
+    RowError,
+    RowWarning,
+    Table,
+    by_name,
+    check_headers,
+    parse_date,
+)
 from crm.imports.reading import plain as _plain
 from crm.imports.recorded import (
     Recorded,
@@ -119,16 +127,10 @@ class TrackerRow:
     last_contact: date | None
 
 
-class _RowProblem(Exception):
-    def __init__(self, column: str, reason: str):
-        super().__init__(reason)
-        self.column, self.reason = column, reason
-
-
 def _text(cells: dict[str, str], column: str) -> str:
     value = cells.get(column, "")
     if column in MAX_LENGTH and len(value) > MAX_LENGTH[column]:
-        raise _RowProblem(column, f"longer than {MAX_LENGTH[column]} characters")
+        raise CellProblem(column, f"longer than {MAX_LENGTH[column]} characters")
     return value
 
 
@@ -139,7 +141,7 @@ def _dates(cells: dict[str, str]) -> dict[str, date]:
             try:
                 found[column] = parse_date(cells[column])
             except ValueError as exc:
-                raise _RowProblem(column, str(exc)) from None
+                raise CellProblem(column, str(exc)) from None
     return found
 
 
@@ -149,7 +151,7 @@ def _milestone_steps(dates: dict[str, date]) -> list[Step]:
         if column not in dates:
             later = [c for _, c in MILESTONE_COLUMNS[index + 1 :] if c in dates]
             if later:
-                raise _RowProblem(later[0], f"given without {column}: a stage cannot be skipped")
+                raise CellProblem(later[0], f"given without {column}: a stage cannot be skipped")
             break
         steps.append(Step(kind, dates[column]))
     return steps
@@ -162,18 +164,18 @@ def _outcome_step(
     outcome = OUTCOMES_BY_NAME.get(_plain(given))
     reason = cells.get("withdrawal_reason") or None
     if outcome is None:
-        raise _RowProblem("outcome", f"unknown outcome {given!r}; use one of {', '.join(OUTCOMES)}")
+        raise CellProblem("outcome", f"unknown outcome {given!r}; use one of {', '.join(OUTCOMES)}")
     if ("approval_date" in dates) != (outcome == "approved"):
-        raise _RowProblem("approval_date", "is given exactly when the outcome is approved")
+        raise CellProblem("approval_date", "is given exactly when the outcome is approved")
     kind = OUTCOME_STEPS.get(outcome)
     if reason and kind not in REASONS_REQUIRED:
-        raise _RowProblem("withdrawal_reason", f"given for an outcome of {outcome}")
+        raise CellProblem("withdrawal_reason", f"given for an outcome of {outcome}")
     if kind is None:
         if "outcome_date" in dates and outcome == "open":
-            raise _RowProblem("outcome_date", "given for an open case")
+            raise CellProblem("outcome_date", "given for an open case")
         return None
     if "outcome_date" not in dates:
-        raise _RowProblem("outcome_date", f"required when the outcome is {outcome}")
+        raise CellProblem("outcome_date", f"required when the outcome is {outcome}")
     if kind in REASONS_REQUIRED:
         if not reason:
             reason = UNRECORDED_REASON[kind]
@@ -181,7 +183,7 @@ def _outcome_step(
             warn("withdrawal_reason", f"not recorded: counted as {reason} ({meaning})")
         if reason not in REASONS_REQUIRED[kind]:
             allowed = ", ".join(REASONS_REQUIRED[kind])
-            raise _RowProblem("withdrawal_reason", f"unknown code {reason!r}; use {allowed}")
+            raise CellProblem("withdrawal_reason", f"unknown code {reason!r}; use {allowed}")
     return Step(kind, dates["outcome_date"], reason)
 
 
@@ -216,7 +218,7 @@ def _email_problem(email: str) -> str | None:
 def _contact(cells: dict[str, str]) -> tuple[str | None, str | None, str | None]:
     email = _text(cells, "email").lower() or None
     if email and (problem := _email_problem(email)):
-        raise _RowProblem("email", problem)
+        raise CellProblem("email", problem)
     phone = _text(cells, "phone") or None
     postcode = " ".join(_text(cells, "postcode").upper().split()) or None
     return email, phone, postcode
@@ -229,7 +231,7 @@ def _carer_type(cells: dict[str, str], warn: Callable[[str, str], None]) -> Care
         return CarerType.MAINSTREAM
     found = by_name(CarerType, given, CARER_TYPE_WORDS)
     if found is None:
-        raise _RowProblem("carer_type", f"unknown {given!r}; use mainstream or kinship")
+        raise CellProblem("carer_type", f"unknown {given!r}; use mainstream or kinship")
     return found
 
 
@@ -251,7 +253,7 @@ class _Sources:
         if code is None:
             spelt = next((k for k in self.unknown if _plain(k) == _plain(given)), given)
             self.unknown[spelt] = self.unknown.get(spelt, 0) + 1
-            raise _RowProblem(
+            raise CellProblem(
                 "source",
                 f"{given!r} is not on the council's list of enquiry sources: map it to "
                 "one, or add it as a new source",
@@ -275,12 +277,12 @@ def _parse_row(
 
     reference = _text(cells, "reference")
     if not reference:
-        raise _RowProblem("reference", "required")
+        raise CellProblem("reference", "required")
     carer_type = _carer_type(cells, warn)
     source = sources.code(number, cells, warn)
     dates = _dates(cells)
     if "enquiry_date" not in dates:
-        raise _RowProblem("enquiry_date", "required")
+        raise CellProblem("enquiry_date", "required")
     steps = _milestone_steps(dates)
     outcome = _outcome_step(cells, dates, warn)
     steps += [outcome] if outcome else []
@@ -289,10 +291,10 @@ def _parse_row(
     except TransitionRefused as refused:
         bad = next((s for s in steps if s.on > today), None) or _first_out_of_order(steps)
         column = COLUMN_OF_STEP.get(bad.kind, "outcome_date") if bad else "outcome"
-        raise _RowProblem(column, str(refused)) from None
+        raise CellProblem(column, str(refused)) from None
     last_contact = dates.get("last_contact_date")
     if last_contact and not dates["enquiry_date"] <= last_contact <= today:
-        raise _RowProblem("last_contact_date", "must be between the enquiry date and today")
+        raise CellProblem("last_contact_date", "must be between the enquiry date and today")
     email, phone, postcode = _contact(cells)
     return TrackerRow(
         number,
@@ -353,7 +355,7 @@ def validate(
         try:
             row = _parse_row(number, cells, today, row_warnings, matching)
             warnings.extend(row_warnings)
-        except _RowProblem as problem:
+        except CellProblem as problem:
             errors.append(RowError(number, problem.column, problem.reason))
             continue
         if row.reference in seen:
