@@ -102,6 +102,7 @@ def main() -> None:
                 result = import_tracker(table, TODAY)
                 db.session.commit()
                 refresh_statistics()
+                db.session.commit()
                 seconds = time.perf_counter() - started
                 assert not result.errors, result.errors[:5]
                 print(
@@ -112,6 +113,7 @@ def main() -> None:
                 db.session.expunge_all()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"peak memory (whole process): {peak:,.0f} MB")
+            db.session.remove()
             db.drop_all()
 
 

@@ -17,7 +17,12 @@ from crm.domain.settings import Settings
 from crm.domain.supervision import Duty
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
-from crm.metrics.cases import overdue_first_contacts, stalled_cases, timescale_warnings
+from crm.metrics.cases import (
+    overdue_first_contacts,
+    stalled_cases,
+    temporary_approval_flags,
+    timescale_warnings,
+)
 from crm.metrics.supervision import obligations_for
 from crm.models import Case, Flag, FlagKind, Household, Notification
 from crm.models.setting import load_settings
@@ -39,7 +44,12 @@ class Wanted:
 
 
 TIMESCALE_FLAGS = {"panel": FlagKind.PANEL_TIMESCALE, "decision": FlagKind.DECISION_OVERDUE}
-ASSESSMENT_FLAGS = frozenset({FlagKind.STALLED, FlagKind.PANEL_TIMESCALE})
+KINSHIP_FLAGS = {
+    "expiring": FlagKind.TEMPORARY_APPROVAL_EXPIRING,
+    "expired": FlagKind.TEMPORARY_APPROVAL_EXPIRED,
+    "extended": FlagKind.TEMPORARY_APPROVAL_EXTENDED,
+}
+ASSESSMENT_FLAGS = frozenset({FlagKind.STALLED, FlagKind.PANEL_TIMESCALE, *KINSHIP_FLAGS.values()})
 
 Key = tuple[FlagKind, int | None, int | None]  # kind, case id, household id
 
@@ -51,6 +61,10 @@ def _case_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
     reasons |= {
         (TIMESCALE_FLAGS[kind], case_id): why
         for (kind, case_id), why in timescale_warnings(as_of, settings).items()
+    }
+    reasons |= {
+        (KINSHIP_FLAGS[kind], case_id): why
+        for (kind, case_id), why in temporary_approval_flags(as_of).items()
     }
     overdue = overdue_first_contacts(as_of, settings)
     cases = {

@@ -31,6 +31,10 @@ Kinship (family and friends) additions, used by `build_kinship` only:
       20 Nov 24 (194 days from application); household KA, 1 place, a child since 1 Dec 24
   LK  household: approved 1 Jan 22; 1 place; left 1 Sep 24 because a special
       guardianship order was made (a good outcome, not a carer lost)
+  KB  case: enquiry 6 Jan 25 -> contact 7 Jan, visit 13 Jan, applied 20 Jan 25, still
+      in Stage 1; temporarily approved (reg 24) 1 Feb 25 for child C10, who moved in
+      that day; 16 weeks take it to 24 May 25; extended on 20 May 25 by Pat Nominated
+      to 19 Jul 25 (the 8-week maximum); a call on 20 Jun 25
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from crm.models import (
     HouseholdBreak,
     InitiatedBy,
     Placement,
+    TemporaryApproval,
 )
 from tests.factories import CaseFactory, HouseholdFactory, advance
 
@@ -181,6 +186,18 @@ def build_kinship(db) -> None:
     )
     household = approve(ka, D(2024, 11, 20), 1)
     household.placements.append(Placement(child_reference="C9", start_date=D(2024, 12, 1)))
+    kb = advance(
+        CaseFactory(reference="KB", enquiry_date=D(2025, 1, 6), carer_type=CarerType.KINSHIP),
+        (K.FIRST_CONTACT, D(2025, 1, 7)),
+        (K.INITIAL_VISIT, D(2025, 1, 13)),
+        (K.APPLICATION, D(2025, 1, 20)),
+        today=LATER,
+    )
+    kb.temporary_approval = TemporaryApproval(
+        child_reference="C10", approved_on=D(2025, 2, 1), placed_on=D(2025, 2, 1)
+    )
+    kb.temporary_approval.extend(D(2025, 7, 19), "Pat Nominated", D(2025, 5, 20), LATER)
+    kb.log_activity(ActivityKind.CALL, D(2025, 6, 20), None, note="how is C10 settling")
     lk = legacy("LK", D(2022, 1, 1), 1)
     lk.carer_type = CarerType.KINSHIP
     lk.deregister(

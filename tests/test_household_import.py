@@ -466,3 +466,49 @@ class TestTermsHistory:
         )
         assert [(e.column) for e in result.errors] == [column]
         assert reason in result.errors[0].reason
+
+
+class TestTemporaryApproval:
+    """A connected person approved temporarily first (reg 24): the named child's
+    placement starts before the full approval, and no other child's may."""
+
+    @pytest.fixture
+    def connected(self, db, ssw, households_file):
+        row = smiths(
+            ssw,
+            carer_type="kinship",
+            approved_places="1",
+            temporary_approval_date="2019-10-01",
+            temporary_approval_child="C-NAMED",
+        )
+        run_households(households_file(row))
+        db.session.commit()
+
+    @pytest.mark.usefixtures("connected")
+    def test_the_named_child_is_placed_before_the_full_approval(self, db, events_file):
+        result = run_events(
+            events_file(
+                {
+                    "household_reference": "HH-1",
+                    "date": "2019-10-02",
+                    "type": "placement_start",
+                    "child_reference": "C-NAMED",
+                }
+            )
+        )
+        assert (result.created, result.errors) == (1, [])
+
+    @pytest.mark.usefixtures("connected")
+    def test_another_child_is_not(self, db, events_file):
+        result = run_events(
+            events_file(
+                {
+                    "household_reference": "HH-1",
+                    "date": "2019-10-02",
+                    "type": "placement_start",
+                    "child_reference": "C-OTHER",
+                }
+            )
+        )
+        assert [e.column for e in result.errors] == ["child_reference"]
+        assert "only C-NAMED, named in the temporary approval" in result.errors[0].reason

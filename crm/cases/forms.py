@@ -253,3 +253,33 @@ class MemberForm(Form):
     birth_date = DateField("Date of birth", validators=[Optional(), not_in_future])
     is_applicant = BooleanField("Is an applicant")
     submit = SubmitField("Add to the household")
+
+
+class TemporaryApprovalForm(Form):
+    """A connected person approved temporarily for a named child (reg 24)."""
+
+    child_reference = StringField(
+        "The named child's reference (from the children's system)",
+        validators=[DataRequired(), Length(max=80)],
+    )
+    approved_on = DateField("Temporarily approved on", validators=[DataRequired(), not_in_future])
+    placed_on = DateField(
+        "The child moved in on (if they have)", validators=[Optional(), not_in_future]
+    )
+    submit = SubmitField("Record temporary approval")
+
+
+class ExtensionForm(Form):
+    """The one extension of a temporary approval, by a nominated officer (reg 25)."""
+
+    extended_until = DateField("Extended until", validators=[DataRequired()])
+    nominated_officer = StringField(
+        "Nominated officer who approved it", validators=[DataRequired(), Length(max=120)]
+    )
+    decided_on = DateField("Decided on", validators=[DataRequired(), not_in_future])
+    submit = SubmitField("Record extension")
+
+
+class PlacedForm(Form):
+    placed_on = DateField("The child moved in on", validators=[DataRequired(), not_in_future])
+    submit = SubmitField("Record the move")

@@ -64,7 +64,11 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
     state = case.state()
     settings = load_settings()
     reasons = stalled_reasons(
-        state, last_activity([case.id], today()).get(case.id), today(), settings
+        state,
+        last_activity([case.id], today()).get(case.id),
+        today(),
+        settings,
+        case.temporary_approval,
     )
     page = render_template(
         "cases/show.html",

@@ -53,12 +53,21 @@ def may_edit(household: Any, user_id: int | None, is_manager: bool) -> bool:
     return is_manager or (user_id is not None and household.supervising_worker_id == user_id)
 
 
-def check_dated(household: Any, on: date, what: str, as_of: date) -> None:
-    """A record must fall within the approval: not in the future, not before approval,
-    not after deregistration."""
+def check_dated(
+    household: Any, on: date, what: str, as_of: date, earliest: date | None = None
+) -> None:
+    """A record must fall within the approval: not in the future, not before approval
+    (or `earliest`), not after deregistration."""
     if on > as_of:
         raise HouseholdRuleError(f"The {what} date {uk_date(on)} is in the future.", "date")
-    if on < household.approval_date:
+    if earliest is not None and earliest < household.approval_date:
+        if on < earliest:
+            raise HouseholdRuleError(
+                f"The {what} date {uk_date(on)} is before the temporary approval "
+                f"(reg 24, {uk_date(earliest)}).",
+                "date",
+            )
+    elif on < household.approval_date:
         raise HouseholdRuleError(
             f"The {what} date {uk_date(on)} is before the household was approved "
             f"({uk_date(household.approval_date)}).",
@@ -90,9 +99,21 @@ def check_placement_start(household: Any, child_reference: str, on: date, as_of:
             "it cannot be given a new placement.",
             "date",
         )
-    check_dated(household, on, "placement start", as_of)
-    terms = household.terms_on(on)
-    places = terms.places if terms else 0
+    temporary = getattr(household, "temporary_approval_date", None)
+    check_dated(household, on, "placement start", as_of, earliest=temporary)
+    if on < household.approval_date:
+        # Before full approval only the child named in the temporary approval (reg 24).
+        if child_reference != household.temporary_approval_child:
+            raise HouseholdRuleError(
+                f"Before its full approval ({uk_date(household.approval_date)}) only "
+                f"{household.temporary_approval_child}, named in the temporary approval, "
+                "can be placed here.",
+                "child_reference",
+            )
+        places = 1
+    else:
+        terms = household.terms_on(on)
+        places = terms.places if terms else 0
     if filled_on(household, on) + 1 > places:
         raise HouseholdRuleError(
             f"All {places} approved place{'s' if places != 1 else ''} are filled on "
@@ -117,7 +138,7 @@ def check_placement_end(household: Any, placement: Any, on: date, as_of: date) -
     """A child leaves: planned, or a disruption (an unplanned ending)."""
     if on < placement.start_date:
         raise HouseholdRuleError("A placement cannot end before it started.")
-    check_dated(household, on, "placement end", as_of)
+    check_dated(household, on, "placement end", as_of, earliest=placement.start_date)
 
 
 def check_terms_change(

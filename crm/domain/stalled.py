@@ -8,12 +8,17 @@ panel/ADM decision, is stalled if ANY of these holds (limits from Settings):
 - more than `inactivity_limit_days` have passed since its last activity
   (any milestone, contact or logged activity on or before as-of).
 Cases on hold are not stalled. "More than N days" means as_of - start > N.
+A kinship case under temporary approval (reg 24) follows the kinship clock
+instead of the stage and application limits: stalled once the temporary
+approval lapses without a decision (crm.domain.kinship).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from crm.domain.kinship import kinship_clock_reasons, recorded_dates
 from crm.domain.settings import Settings
 from crm.domain.stages import CaseState, EventKind, Stage
 
@@ -27,11 +32,32 @@ def stage_limit(stage: Stage, settings: Settings) -> int:
 
 
 def stalled_reasons(
-    state: CaseState, last_activity: date | None, as_of: date, settings: Settings
+    state: CaseState,
+    last_activity: date | None,
+    as_of: date,
+    settings: Settings,
+    temporary: Any | None = None,
 ) -> list[str]:
-    """Why the case is stalled at `as_of`, in words; empty when it is not."""
+    """Why the case is stalled at `as_of`, in words; empty when it is not. `temporary`
+    is a kinship case's temporary approval, whose clock then replaces the limits."""
     if not state.is_open or state.on_hold or not state.stage.is_assessment:
         return []
+    if temporary is not None and temporary.approved_on <= as_of:
+        reasons = kinship_clock_reasons(temporary, as_of)
+    else:
+        reasons = _limit_reasons(state, as_of, settings)
+    recorded = recorded_dates(temporary) if temporary is not None else []
+    latest = max(
+        d for d in (last_activity, state.last_event_on, *recorded) if d is not None and d <= as_of
+    )
+    quiet = (as_of - latest).days
+    if quiet > settings.inactivity_limit_days:
+        reasons.append(f"no activity for {quiet} days (limit {settings.inactivity_limit_days})")
+    return reasons
+
+
+def _limit_reasons(state: CaseState, as_of: date, settings: Settings) -> list[str]:
+    """The mainstream clock: days in the stage, and since the application."""
     reasons = []
     limit = stage_limit(state.stage, settings)
     in_stage = state.days_in_stage(as_of)
@@ -42,8 +68,4 @@ def stalled_reasons(
         reasons.append(
             f"{since_application} days since application (limit {settings.application_limit_days})"
         )
-    latest = max(d for d in (last_activity, state.last_event_on) if d is not None)
-    quiet = (as_of - latest).days
-    if quiet > settings.inactivity_limit_days:
-        reasons.append(f"no activity for {quiet} days (limit {settings.inactivity_limit_days})")
     return reasons

@@ -120,6 +120,8 @@ class Ledger:
     approval_date: date
     deregistration_date: date | None
     terms_history: list[ApprovalTerms | _Terms]
+    temporary_approval_date: date | None = None
+    temporary_approval_child: str | None = None
     placements: list[_Span] = field(default_factory=list)
     breaks: list[_Span] = field(default_factory=list)
     records: set[tuple] = field(default_factory=set)
@@ -163,10 +165,22 @@ def _ledgers(references: Iterable[str]) -> dict[str, Ledger]:
                 Household.reference,
                 Household.approval_date,
                 Household.deregistration_date,
+                Household.temporary_approval_date,
+                Household.temporary_approval_child,
             ).where(Household.reference.in_(chunk))
         ).all()
         named = {r.id: r.reference for r in rows}
-        found = {r.id: Ledger(r.id, r.approval_date, r.deregistration_date, []) for r in rows}
+        found = {
+            r.id: Ledger(
+                r.id,
+                r.approval_date,
+                r.deregistration_date,
+                [],
+                r.temporary_approval_date,
+                r.temporary_approval_child,
+            )
+            for r in rows
+        }
         ids = list(found)
         for terms in db.session.scalars(
             sa.select(ApprovalTerms)

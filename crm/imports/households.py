@@ -12,7 +12,9 @@ said as a warning); past breaks are in the carer events file (break_start,
 break_end), so places in past years are right. The terms of approval in the
 file are those in force now, from terms_from (blank: the approval date for a
 new household, today for a change); earlier terms are terms_change rows in the
-carer events file.
+carer events file. A connected person first approved temporarily for a named
+child (reg 24) has temporary_approval_date and temporary_approval_child, so
+that child's placement may start before the full approval.
 
 `categories` are separated by ';'. A reference that matches a household, or a
 case approved through the pipeline or the tracker import, is that same
@@ -62,6 +64,7 @@ COLUMNS = [
     "carer2_name", "carer2_birth_date", "approved_places", "min_age", "max_age", "categories",
     "supervising_worker_email", "status", "deregistration_date", "deregistration_reason",
     "deregistration_initiated_by", "break_start_date", "terms_from",
+    "temporary_approval_date", "temporary_approval_child",
 ]  # fmt: skip
 REQUIRED = ["reference", "approval_date", "carer1_name"]
 
@@ -84,6 +87,7 @@ class HouseholdRow:
     deregistration: tuple[date, DeregistrationReason, InitiatedBy] | None
     break_start: date | None = None
     terms_from: date | None = None
+    temporary: tuple[date, str] | None = None
 
 
 def _date(cells: dict[str, str], column: str, required: bool = False) -> date | None:
@@ -212,7 +216,23 @@ def _parse(cells: dict[str, str], workers: dict[str, User], warn: Warn) -> House
         _deregistration(cells, status, warn),
         _break_start(cells, status, warn),
         _date(cells, "terms_from"),
+        _temporary(cells),
     )
+
+
+def _temporary(cells: dict[str, str]) -> tuple[date, str] | None:
+    """A reg 24 temporary approval before the full one: its date and named child."""
+    on, child = _date(cells, "temporary_approval_date"), cells.get("temporary_approval_child", "")
+    if on is None and not child:
+        return None
+    if on is None or not child or len(child) > 80:
+        raise CellProblem(
+            "temporary_approval_date" if on is None else "temporary_approval_child",
+            "give both the temporary approval's date and its named child (80 characters at most)",
+        )
+    if on > _date(cells, "approval_date", required=True):
+        raise CellProblem("temporary_approval_date", "after the approval date")
+    return on, child
 
 
 def _break_start(cells: dict[str, str], status: HouseholdStatus, warn: Warn) -> date | None:
@@ -241,6 +261,8 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
         raise CellProblem("approval_date", "differs from the household already in Hearth")
     before = _fingerprint(household)
     household.carer_type = row.carer_type or household.carer_type or CarerType.MAINSTREAM
+    if row.temporary:
+        household.temporary_approval_date, household.temporary_approval_child = row.temporary
     household.supervising_worker = row.worker
     _set_carers(household, row.carers)
     _set_terms(household, row, today)
@@ -262,6 +284,8 @@ def _fingerprint(household: Household) -> tuple:
         (terms.places, terms.min_age, terms.max_age, tuple(terms.categories)) if terms else None,
         household.status,
         household.deregistration_date,
+        household.temporary_approval_date,
+        household.temporary_approval_child,
     )
 
 

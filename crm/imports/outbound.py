@@ -123,6 +123,8 @@ def household_rows() -> Iterator[dict[str, str]]:
             "deregistration_initiated_by": _value(household.deregistration_initiated_by),
             "break_start_date": _day(resting.start_date) if resting else "",
             "terms_from": _day(terms.effective_from) if terms else "",
+            "temporary_approval_date": _day(household.temporary_approval_date),
+            "temporary_approval_child": household.temporary_approval_child or "",
         }
 
 

@@ -12,13 +12,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.domain.kinship import temporary_approval_warnings
 from crm.domain.settings import Settings
 from crm.domain.stages import CaseState, Stage, Step, state_at
 from crm.domain.stalled import stalled_reasons
 from crm.domain.timescales import decision_overdue, panel_timescale_warning
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
-from crm.models import Activity, CarerType, Case, Check, StageEvent
+from crm.models import Activity, CarerType, Case, Check, StageEvent, TemporaryApproval
 from crm.models.setting import load_settings
 
 
@@ -84,9 +85,12 @@ def stalled_cases(
     ids = [case_id for case_id, _ in candidates]
     states = states_at(ids, as_of)
     activity = last_activity(ids, as_of)
+    temporary = temporary_approvals(ids)
     stalled = []
     for case_id, reference in candidates:
-        reasons = stalled_reasons(states[case_id], activity.get(case_id), as_of, settings)
+        reasons = stalled_reasons(
+            states[case_id], activity.get(case_id), as_of, settings, temporary.get(case_id)
+        )
         if reasons:
             stalled.append(StalledCase(case_id, reference, reasons))
     return sorted(stalled, key=lambda s: s.reference)
@@ -111,6 +115,28 @@ def timescale_warnings(as_of: date, settings: Settings | None = None) -> dict[tu
             why = rule(state, as_of, settings)
             if why:
                 found[(kind, case_id)] = why
+    return found
+
+
+def temporary_approvals(case_ids: list[int]) -> dict[int, TemporaryApproval]:
+    """The kinship cases' temporary approvals (reg 24) among these cases, by case."""
+    found = db.session.scalars(
+        sa.select(TemporaryApproval).where(TemporaryApproval.case_id.in_(case_ids))
+    )
+    return {t.case_id: t for t in found}
+
+
+def temporary_approval_flags(as_of: date) -> dict[tuple[str, int], str]:
+    """Temporary approvals expiring within two weeks, expired without a decision, or
+    already extended (so they cannot be again): {("expiring" | ..., case id): why}."""
+    running = db.session.scalars(
+        sa.select(TemporaryApproval.case_id).where(TemporaryApproval.approved_on <= as_of)
+    ).all()
+    temporary = temporary_approvals(list(running))
+    found = {}
+    for case_id, state in states_at(list(temporary), as_of).items():
+        for kind, why in temporary_approval_warnings(temporary[case_id], state, as_of).items():
+            found[(kind, case_id)] = why
     return found
 
 

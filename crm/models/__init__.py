@@ -30,6 +30,7 @@ from crm.models.household import (
     Resident,
 )
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus
+from crm.models.kinship import TemporaryApproval
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
@@ -71,6 +72,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "Setting",
+    "TemporaryApproval",
     "UnavailableBecause",
     "UnavailablePlaces",
     "StageEvent",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +25,9 @@ from crm.extensions import db
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import today, utcnow
+
+if TYPE_CHECKING:
+    from crm.models.kinship import TemporaryApproval
 
 
 class Case(db.Model):
@@ -119,6 +123,9 @@ class Case(db.Model):
         back_populates="case",
         cascade="all, delete-orphan",
         order_by="(Activity.occurred_on.desc(), Activity.id.desc())",
+    )
+    temporary_approval: Mapped[TemporaryApproval | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
     )
 
     __audit_label__ = "reference"

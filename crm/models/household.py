@@ -47,6 +47,10 @@ class Household(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(255))
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
     approval_date: Mapped[date] = mapped_column(index=True)
+    #: A connected person approved temporarily for a named child first (reg 24): the
+    #: child may have been placed from this date, before the full approval.
+    temporary_approval_date: Mapped[date | None]
+    temporary_approval_child: Mapped[str | None] = mapped_column(sa.String(80))
     status: Mapped[HouseholdStatus] = mapped_column(
         enum_column(HouseholdStatus, 20), default=HouseholdStatus.ACTIVE
     )
@@ -116,12 +120,15 @@ class Household(db.Model):
         case's reference (so later imports and reports know it as the same family), and
         its applicants become its carers. `case` is a Case or anything shaped like one
         (the tracker import's new rows), so approving on screen and importing share it."""
+        temporary = getattr(case, "temporary_approval", None)
         columns = {
             "reference": case.reference,
             "carer_type": case.carer_type,
             "address": case.address,
             "postcode": case.postcode,
             "approval_date": case.approval_date,
+            "temporary_approval_date": temporary.approved_on if temporary else None,
+            "temporary_approval_child": temporary.child_reference if temporary else None,
         }
         applicants = [m for m in case.members if m.is_applicant]
         carers = [{"full_name": m.full_name, "birth_date": m.birth_date} for m in applicants]
@@ -134,6 +141,12 @@ class Household(db.Model):
         columns, carers = cls.approved_from(case)
         household = cls(**columns, case=case, supervising_worker=supervising_worker)
         household.carers = [Carer(**carer) for carer in carers]
+        temporary = case.temporary_approval
+        if temporary is not None and temporary.placed_on is not None:
+            # The child placed under the temporary approval stays: one placement throughout.
+            household.placements = [
+                Placement(child_reference=temporary.child_reference, start_date=temporary.placed_on)
+            ]
         db.session.add(household)
         return household
 

@@ -1,0 +1,158 @@
+"""The kinship route: temporary approval of a connected person for a named child.
+
+Care Planning, Placement and Case Review (England) Regulations 2010, regs 24
+and 25: a child may be placed with a connected person (family or friend)
+approved temporarily, for up to 16 weeks, while the full fostering assessment
+is done; a nominated officer may extend it once, by up to 8 weeks. The
+assessment's clock is this one, not the mainstream stage limits (domain.md,
+"Stalled"). Pure rules on anything shaped like the TemporaryApproval model.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from crm.domain.case_terms import CarerType
+from crm.domain.stages import CaseState, Stage
+from crm.formatting import uk_date
+
+TEMPORARY_WEEKS = 16
+EXTENSION_MAX_WEEKS = 8
+#: A temporary approval this close to expiring without a decision is flagged.
+EXPIRY_WARNING_DAYS = 14
+
+
+class KinshipRuleError(ValueError):
+    """A temporary approval or extension the rules refuse; `field` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def first_expiry(approved_on: date) -> date:
+    """The day a temporary approval lapses unless extended: 16 weeks on."""
+    return approved_on + timedelta(weeks=TEMPORARY_WEEKS)
+
+
+def latest_extension(approved_on: date) -> date:
+    """The furthest a single extension can reach: 8 weeks past the first expiry."""
+    return first_expiry(approved_on) + timedelta(weeks=EXTENSION_MAX_WEEKS)
+
+
+def expires_on(temporary: Any) -> date:
+    """When the temporary approval lapses, with its extension if it has one."""
+    return temporary.extended_until or first_expiry(temporary.approved_on)
+
+
+def check_temporary_approval(
+    state: CaseState,
+    carer_type: CarerType,
+    existing: Any | None,
+    enquiry_date: date,
+    on: date,
+    as_of: date,
+) -> None:
+    """Temporary approval under reg 24: a kinship case still being assessed, once."""
+    if carer_type is not CarerType.KINSHIP:
+        raise KinshipRuleError(
+            "Temporary approval under regulation 24 is for a connected person (kinship) "
+            "case; change the carer type first."
+        )
+    if not state.is_open or state.stage is Stage.APPROVED:
+        raise KinshipRuleError("The case is closed or already approved.")
+    if existing is not None:
+        raise KinshipRuleError(
+            f"The case already has a temporary approval (from {uk_date(existing.approved_on)})."
+        )
+    if on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(on)} is in the future.", "approved_on")
+    if on < enquiry_date:
+        raise KinshipRuleError("The temporary approval is dated before the enquiry.", "approved_on")
+
+
+def check_extension(
+    temporary: Any, until: date, officer: str, decided_on: date, as_of: date
+) -> None:
+    """One extension, by a nominated officer, decided before the approval lapses, to no
+    more than 8 weeks past its first expiry."""
+    if temporary.extended_until is not None:
+        raise KinshipRuleError(
+            f"The temporary approval was already extended (to {uk_date(temporary.extended_until)}"
+            f" by {temporary.nominated_officer}); it can be extended only once."
+        )
+    lapses = first_expiry(temporary.approved_on)
+    if decided_on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(decided_on)} is in the future.", "decided_on")
+    if not temporary.approved_on <= decided_on <= lapses:
+        raise KinshipRuleError(
+            f"An extension is decided while the approval runs ({uk_date(temporary.approved_on)}"
+            f" to {uk_date(lapses)}).",
+            "decided_on",
+        )
+    furthest = latest_extension(temporary.approved_on)
+    if not lapses < until <= furthest:
+        raise KinshipRuleError(
+            f"An extension runs past {uk_date(lapses)} and to {uk_date(furthest)} at the "
+            f"latest ({EXTENSION_MAX_WEEKS} weeks).",
+            "extended_until",
+        )
+    if not officer.strip():
+        raise KinshipRuleError("Name the nominated officer who approved it.", "nominated_officer")
+
+
+def check_placed(temporary: Any, on: date, as_of: date) -> None:
+    """The named child moves in while the temporary approval runs."""
+    if on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(on)} is in the future.", "placed_on")
+    if not temporary.approved_on <= on < expires_on(temporary):
+        raise KinshipRuleError(
+            f"The child can be placed while the temporary approval runs "
+            f"({uk_date(temporary.approved_on)} to {uk_date(expires_on(temporary))}).",
+            "placed_on",
+        )
+
+
+def recorded_dates(temporary: Any) -> list[date]:
+    """The dates things happened under the temporary approval: activity on the case."""
+    return [d for d in (temporary.approved_on, temporary.placed_on, temporary.extended_on) if d]
+
+
+def decided(state: CaseState) -> bool:
+    """The full assessment has an outcome: approved, refused or withdrawn."""
+    return state.stage is not None and state.stage.is_closed
+
+
+def temporary_approval_warnings(temporary: Any, state: CaseState, as_of: date) -> dict[str, str]:
+    """What needs chasing on `as_of`: {"expiring" | "expired" | "extended": why}."""
+    if decided(state) or temporary.approved_on > as_of:
+        return {}
+    found = {}
+    lapses = expires_on(temporary)
+    if as_of >= lapses:
+        found["expired"] = (
+            f"temporary approval (reg 24) expired on {uk_date(lapses)} without a decision"
+        )
+    elif (lapses - as_of).days <= EXPIRY_WARNING_DAYS:
+        found["expiring"] = (
+            f"temporary approval (reg 24) expires on {uk_date(lapses)}, "
+            f"in {(lapses - as_of).days} days, without a decision yet"
+        )
+    if temporary.extended_until is not None and temporary.extended_on <= as_of:
+        found["extended"] = (
+            f"temporary approval extended to {uk_date(temporary.extended_until)} by "
+            f"{temporary.nominated_officer} on {uk_date(temporary.extended_on)}: "
+            "it cannot be extended again"
+        )
+    return found
+
+
+def kinship_clock_reasons(temporary: Any, as_of: date) -> list[str]:
+    """A kinship assessment under temporary approval is stalled when the approval has
+    lapsed without a decision (instead of the mainstream stage limits)."""
+    lapses = expires_on(temporary)
+    if as_of >= lapses:
+        days = (as_of - lapses).days
+        return [f"temporary approval (reg 24) lapsed {days} days ago ({uk_date(lapses)})"]
+    return []
