@@ -13,7 +13,7 @@ from crm.cases.services import approve_case
 from crm.domain.kinship import KinshipRuleError, check_temporary_approval
 from crm.domain.stages import EventKind as K
 from crm.metrics.cases import stalled_cases, temporary_approval_flags
-from crm.models import CarerType, Case, Flag, FlagKind, Household
+from crm.models import ActivityKind, CarerType, Case, Flag, FlagKind, Household
 from crm.models.setting import load_settings
 from jobs.flags import flag_work
 from tests.factories import CaseFactory, advance
@@ -133,3 +133,11 @@ class TestOnTheCasePage:
         ).get_data(as_text=True)
         assert "to 19 Jul 2025 at the latest" in page
         assert 'value="Pat Nominated"' in page  # what was typed is kept
+
+
+def test_a_viability_assessment_is_shown_with_the_temporary_approval(officer_client, db):
+    case = kb(db)
+    case.log_activity(ActivityKind.VIABILITY, D(2025, 1, 25), None, note="viable")
+    db.session.commit()
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Viability assessment: 25 Jan 2025 (viable)" in page

@@ -27,6 +27,9 @@ class ActivityKind(LabelledEnum):
     VISIT = "visit"
     NOTE = "note"
     TASK = "task", "Follow-up task"
+    #: A kinship case's first look at whether a connected person can care for the child,
+    #: before any temporary approval (its outcome goes in the note).
+    VIABILITY = "viability", "Viability assessment (kinship)"
 
 
 class CheckKind(LabelledEnum):

@@ -163,6 +163,11 @@ class Case(db.Model):
     def is_kinship(self) -> bool:
         return self.carer_type is CarerType.KINSHIP
 
+    @property
+    def viability_assessment(self) -> Activity | None:
+        """A kinship case's latest viability assessment, logged as an activity."""
+        return next((a for a in self.activities if a.kind is ActivityKind.VIABILITY), None)
+
     def steps(self) -> list[Step]:
         return [Step(e.kind, e.occurred_on, e.reason) for e in self.events]
 
