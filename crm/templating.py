@@ -28,6 +28,7 @@ NAVIGATION = (
     NavItem("My caseload", "households.caseload"),
     NavItem("Households", "households.index"),
     NavItem("Capacity", "households.capacity"),
+    NavItem("Compliance", "dashboard.compliance"),
     NavItem("At risk", "households.at_risk"),
     NavItem("Import", "uploads.tracker"),
     NavItem("Users", "admin.users"),

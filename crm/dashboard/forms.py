@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from wtforms import DateField, IntegerField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional, Regexp, ValidationError
 
 from crm.domain.periods import financial_year
-from crm.formfields import FilterForm, NumberRange
+from crm.formfields import FilterForm, NumberRange, choices
 from crm.metrics.engine import Period, make_period
+from crm.models import CarerType
 from crm.timeutil import today
 
 
@@ -87,3 +88,22 @@ class OfstedYearForm(FilterForm):
         if not self.errors:
             self.year.data = year
         return year
+
+
+class ComplianceForm(FilterForm):
+    """The day compliance is judged on (default today) and which carers."""
+
+    as_of = DateField("As it stood on", validators=[Optional(), sensible_date])
+    carer_type = SelectField(
+        "Carers",
+        choices=choices(((c.value, c.label) for c in CarerType), blank="All"),
+        default="",
+        validators=[Optional()],
+    )
+
+    def chosen(self) -> tuple[date, CarerType | None]:
+        """(as of, carer type or None for all); today and all when a value is bad."""
+        if not self.validate():
+            return today(), None
+        kind = CarerType(self.carer_type.data) if self.carer_type.data else None
+        return min(self.as_of.data or today(), today()), kind

@@ -46,6 +46,7 @@ class HouseholdRecord:
     last_visit: date | None = None  # supervision or unannounced
     last_unannounced: date | None = None
     last_review: date | None = None
+    first_review: date | None = None
     reviews: int = 0
     tsd_completed: date | None = None
 

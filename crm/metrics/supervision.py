@@ -22,12 +22,14 @@ def records_on(households: Iterable[Household], as_of: date) -> dict[int, Househ
     ids = [h.id for h in households]
     latest: dict[tuple[int, CarerEventKind], date] = {}
     reviews: dict[int, int] = {}
+    first_review: dict[int, date] = {}
     rows = db.session.execute(
         sa.select(
             CarerEvent.household_id,
             CarerEvent.kind,
             sa.func.max(CarerEvent.occurred_on),
             sa.func.count(),
+            sa.func.min(CarerEvent.occurred_on),
         )
         .where(
             CarerEvent.household_id.in_(ids),
@@ -38,10 +40,10 @@ def records_on(households: Iterable[Household], as_of: date) -> dict[int, Househ
         )
         .group_by(CarerEvent.household_id, CarerEvent.kind)
     )
-    for household_id, kind, last, count in rows:
+    for household_id, kind, last, count, first in rows:
         latest[(household_id, kind)] = last
         if kind is CarerEventKind.ANNUAL_REVIEW:
-            reviews[household_id] = count
+            reviews[household_id], first_review[household_id] = count, first
     records = {}
     for h in households:
         visits = [latest.get((h.id, k)) for k in VISITS]
@@ -52,6 +54,7 @@ def records_on(households: Iterable[Household], as_of: date) -> dict[int, Househ
             last_visit=max(filter(None, visits), default=None),
             last_unannounced=latest.get((h.id, CarerEventKind.UNANNOUNCED_VISIT)),
             last_review=latest.get((h.id, CarerEventKind.ANNUAL_REVIEW)),
+            first_review=first_review.get(h.id),
             reviews=reviews.get(h.id, 0),
             tsd_completed=latest.get((h.id, CarerEventKind.TSD_COMPLETED)),
         )
