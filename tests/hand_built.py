@@ -35,11 +35,15 @@ Kinship (family and friends) additions, used by `build_kinship` only:
       in Stage 1; temporarily approved (reg 24) 1 Feb 25 for child C10, who moved in
       that day; 16 weeks take it to 24 May 25; extended on 20 May 25 by Pat Nominated
       to 19 Jul 25 (the 8-week maximum); a call on 20 Jun 25
+  and HA (mainstream) has 1 of its 2 places not available from 1 Feb 25: its child
+      C1 needs to be the only child placed
 """
 
 from __future__ import annotations
 
 from datetime import date
+
+import sqlalchemy as sa
 
 from crm.cases.services import approve_case
 from crm.domain.stages import EventKind
@@ -48,10 +52,12 @@ from crm.models import (
     ApprovalTerms,
     CarerType,
     DeregistrationReason,
+    Household,
     HouseholdBreak,
     InitiatedBy,
     Placement,
     TemporaryApproval,
+    UnavailableBecause,
 )
 from tests.factories import CaseFactory, HouseholdFactory, advance
 
@@ -198,6 +204,8 @@ def build_kinship(db) -> None:
     )
     kb.temporary_approval.extend(D(2025, 7, 19), "Pat Nominated", D(2025, 5, 20), LATER)
     kb.log_activity(ActivityKind.CALL, D(2025, 6, 20), None, note="how is C10 settling")
+    ha = db.session.scalar(sa.select(Household).where(Household.reference == "A"))
+    ha.mark_places_unavailable(1, UnavailableBecause.CHILD_NEEDS, D(2025, 2, 1), as_of=LATER)
     lk = legacy("LK", D(2022, 1, 1), 1)
     lk.carer_type = CarerType.KINSHIP
     lk.deregister(

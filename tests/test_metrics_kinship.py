@@ -117,3 +117,16 @@ def test_a_deferred_panels_timescale_follows_its_latest_sitting():
     assert timescales["panel_within_8_months"] == {"count": 1, "within": 1, "rate": 1.0}
     # Tue 5 Nov to Wed 20 Nov 2024 is 11 working days: over the 7-day limit.
     assert timescales["decision_within_limit"]["within"] == 0
+
+
+def test_a_place_not_available_is_not_counted_vacant():
+    # Without it (tests/test_metrics.py): 8 approved, 2 filled, 4 vacant, 2 not available.
+    # HA's second place is not available from 1 Feb 25 (its child must be the only one),
+    # so on 31 Mar 25 one vacancy becomes a place not available.
+    assert metrics(CarerType.MAINSTREAM)["places"] == {
+        "approved": 8,
+        "filled": 2,
+        "vacant": 3,
+        "not_available": 3,
+        "utilisation": 0.25,
+    }
