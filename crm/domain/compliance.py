@@ -5,6 +5,7 @@ one day: compliant, not compliant, or out of its scope (None)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -20,6 +21,41 @@ class Measure(LabelledEnum):
     REVIEWS = "reviews", "Annual review not overdue"
     FIRST_REVIEW = "first_review", "First review (to panel) within 12 months of approval"
     TSD = "tsd", "TSD standards within 12 months of approval (18 for kinship)"
+    DBS = "dbs", "Every adult in the household with a DBS check in date"
+    MEDICAL = "medical", "Every carer with a medical in date"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone in an approved household, as the renewal rules see them."""
+
+    name: str
+    carer: bool
+    birth_date: date | None = None
+    dbs_issued_on: date | None = None
+    medical_on: date | None = None
+
+    def adult_on(self, day: date) -> bool:
+        """Carers are adults; anyone else is counted as one unless known to be under 18."""
+        return (
+            self.carer
+            or self.birth_date is None
+            or self.birth_date + relativedelta(years=18) <= day
+        )
+
+
+@dataclass(frozen=True)
+class Certificates:
+    people: list[Person] = field(default_factory=list)
+
+
+def _renewed(dates: list[date | None], as_of: date, years: int) -> bool | None:
+    """All in date on `as_of`; None when a certificate is dated after it (only the latest
+    is held, so what stood on that day is not known)."""
+    if any(d is not None and d > as_of for d in dates):
+        return None
+    oldest_allowed = as_of - relativedelta(years=years)
+    return all(d is not None and d >= oldest_allowed for d in dates)
 
 
 #: The duty behind each measure that is simply "not overdue on the day".
@@ -30,7 +66,12 @@ NOT_OVERDUE = {
 }
 
 
-def judge(record: HouseholdRecord, as_of: date, settings: Settings) -> dict[Measure, bool | None]:
+def judge(
+    record: HouseholdRecord,
+    as_of: date,
+    settings: Settings,
+    certificates: Certificates | None = None,
+) -> dict[Measure, bool | None]:
     """Each measure for one household on `as_of`: True, False, or None when the
     household is not in its scope (not current, or its first deadline not reached)."""
     if not record.current:
@@ -51,5 +92,12 @@ def judge(record: HouseholdRecord, as_of: date, settings: Settings) -> dict[Meas
         None
         if tsd_due >= as_of
         else record.tsd_completed is not None and record.tsd_completed <= tsd_due
+    )
+    people = certificates.people if certificates else []
+    adults = [p.dbs_issued_on for p in people if p.adult_on(as_of)]
+    carers = [p.medical_on for p in people if p.carer]
+    judged[Measure.DBS] = _renewed(adults, as_of, settings.dbs_renewal_years) if adults else None
+    judged[Measure.MEDICAL] = (
+        _renewed(carers, as_of, settings.medical_renewal_years) if carers else None
     )
     return judged

@@ -31,6 +31,10 @@ class Settings:
     tsd_months_mainstream: int = 12
     tsd_months_kinship: int = 18
     due_soon_days: int = 7
+    # Safer caring: every adult in the household has a DBS check renewed, and each
+    # carer a medical, at least this often.
+    dbs_renewal_years: int = 3
+    medical_renewal_years: int = 3
     # Retention risk model.
     risk_high_percent: int = 30
     risk_medium_percent: int = 15
@@ -68,6 +72,8 @@ SETTING_LABELS = {
     "tsd_months_mainstream": "TSD standards due this many months after approval (mainstream)",
     "tsd_months_kinship": "TSD standards due this many months after approval (kinship)",
     "due_soon_days": "Show work as due soon this many days ahead",
+    "dbs_renewal_years": "Every adult in a household needs a DBS check at most this many years old",
+    "medical_renewal_years": "Every carer needs a medical at most this many years old",
     "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
     "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",
     "risk_min_departures": "Show risk scores only when at least this many carers have left",

@@ -186,3 +186,13 @@ class ResidentForm(Form):
     )
     birth_date = DateField("Date of birth", validators=[Optional(), not_in_future])
     submit = SubmitField("Add to the household")
+
+
+class CertificatesForm(Form):
+    """A person's latest DBS certificate and (for a carer) medical."""
+
+    dbs_issued_on = DateField(
+        "Latest enhanced DBS certificate issued on", validators=[Optional(), not_in_future]
+    )
+    medical_on = DateField("Latest medical on", validators=[Optional(), not_in_future])
+    submit = SubmitField("Save")

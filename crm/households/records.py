@@ -12,6 +12,7 @@ from crm.formfields import choices, form_errors, stale_refusal
 from crm.households import bp
 from crm.households.forms import (
     BreakForm,
+    CertificatesForm,
     DeregisterForm,
     EndPlacementForm,
     PlacementForm,
@@ -24,6 +25,7 @@ from crm.households.timeline import timeline
 from crm.metrics.places import places_by_household
 from crm.metrics.supervision import obligations_for
 from crm.models import (
+    Carer,
     CarerEventKind,
     DeregistrationReason,
     Household,
@@ -219,6 +221,29 @@ def add_resident(household_id: int):
         household=household,
         form=form,
         heading="Add someone who lives in the household",
+    )
+
+
+@bp.route("/<int:household_id>/people/<kind>/<int:person_id>", methods=["GET", "POST"])
+def certificates(household_id: int, kind: str, person_id: int):
+    """A carer's or resident's latest DBS check (and a carer's medical), so renewals are
+    tracked: every adult needs an in-date DBS, every carer an in-date medical."""
+    household = editable_household_or_403(household_id)
+    model = {"carer": Carer, "resident": Resident}.get(kind)
+    person = db.session.get(model, person_id) if model else None
+    if person is None or person.household_id != household.id:
+        abort(404)
+    form = CertificatesForm(obj=person)
+    if kind == "resident":
+        del form.medical_on
+    if form.validate_on_submit():
+        form.populate_obj(person)
+        return _done(household, f"Checks for {person.full_name} saved.")
+    return render_template(
+        "households/form.html",
+        household=household,
+        form=form,
+        heading=f"DBS and medical: {person.full_name}",
     )
 
 

@@ -10,12 +10,12 @@ from datetime import date
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from crm.domain.compliance import Measure, judge
+from crm.domain.compliance import Certificates, Measure, Person, judge
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.metrics.period import ratio
 from crm.metrics.supervision import records_on
-from crm.models import CarerType, Household, User
+from crm.models import Carer, CarerType, Household, Resident, User
 from crm.models.setting import load_settings
 
 
@@ -46,9 +46,11 @@ def compliance_on(
     """Every measure over the households current on `as_of` (of one type, if given)."""
     settings = settings or load_settings()
     households = _households(as_of, carer_type)
+    people = certificates([h.id for h in households])
     tallies = {measure: Tally() for measure in Measure}
     for household_id, record in records_on(households, as_of).items():
-        for measure, verdict in judge(record, as_of, settings).items():
+        verdicts = judge(record, as_of, settings, people.get(household_id))
+        for measure, verdict in verdicts.items():
             if verdict is None:
                 continue
             tally = tallies[measure]
@@ -58,6 +60,22 @@ def compliance_on(
             else:
                 tally.not_compliant.append(household_id)
     return tallies
+
+
+def certificates(household_ids: list[int]) -> dict[int, Certificates]:
+    """Each household's carers and residents with their DBS and medical dates (2 queries)."""
+    found: dict[int, Certificates] = {}
+    for c in db.session.scalars(sa.select(Carer).where(Carer.household_id.in_(household_ids))):
+        found.setdefault(c.household_id, Certificates()).people.append(
+            Person(c.full_name, True, c.birth_date, c.dbs_issued_on, c.medical_on)
+        )
+    for r in db.session.scalars(
+        sa.select(Resident).where(Resident.household_id.in_(household_ids))
+    ):
+        found.setdefault(r.household_id, Certificates()).people.append(
+            Person(r.full_name, False, r.birth_date, r.dbs_issued_on)
+        )
+    return found
 
 
 def month_ends(as_of: date, months: int = 12) -> list[date]:

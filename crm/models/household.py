@@ -321,6 +321,9 @@ class Carer(db.Model):
     household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
     full_name: Mapped[str] = mapped_column(sa.String(160))
     birth_date: Mapped[date | None]
+    #: The latest enhanced DBS certificate's issue date, and the latest medical.
+    dbs_issued_on: Mapped[date | None]
+    medical_on: Mapped[date | None]
 
     household: Mapped[Household] = relationship(back_populates="carers")
 
@@ -335,6 +338,8 @@ class Resident(db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(160))
     relationship_to_carers: Mapped[str | None] = mapped_column(sa.String(60))
     birth_date: Mapped[date | None]
+    #: The latest enhanced DBS certificate's issue date (every adult needs one).
+    dbs_issued_on: Mapped[date | None]
 
     household: Mapped[Household] = relationship(back_populates="residents")
 
