@@ -8,6 +8,7 @@ import re
 import pytest
 
 from crm.metrics.engine import compute_metrics
+from crm.metrics.ofsted import ofsted_return
 from crm.models import CarerType
 from tests.hand_built import AS_OF, COUNTS, FROM, TO
 
@@ -130,3 +131,34 @@ def test_a_place_not_available_is_not_counted_vacant():
         "not_available": 3,
         "utilisation": 0.25,
     }
+
+
+#: Each line of the Ofsted return beside the engine figure it must equal.
+OFSTED_AND_ENGINE = {
+    "Enquiries received": ("counts", "enquiries"),
+    "Initial visits": ("counts", "initial_visits"),
+    "Applications received": ("counts", "applications"),
+    "Households approved": ("counts", "approvals"),
+    "Applications withdrawn by the applicant": ("withdrawals", "after_application", "by_applicant"),
+    "Applications withdrawn by the service": ("withdrawals", "after_application", "by_service"),
+    "Applications not approved (rejected)": ("counts", "rejected"),
+    "Approved fostering households": ("households", "at_end"),
+    "Approved places": ("places", "approved"),
+    "filled": ("places", "filled"),
+    "vacant": ("places", "vacant"),
+    "not available": ("places", "not_available"),
+    "Households deregistered": ("households", "deregistered_in_period"),
+}
+
+
+@pytest.mark.parametrize("carer_type", [CarerType.MAINSTREAM, CarerType.KINSHIP, None])
+def test_the_ofsted_return_and_the_dashboard_agree_figure_by_figure(carer_type):
+    rows = {r.measure.strip(): r for r in ofsted_return(2024, AS_OF)}
+    engine = metrics(carer_type)
+    for measure, path in OFSTED_AND_ENGINE.items():
+        expected = engine
+        for key in path:
+            expected = expected[key]
+        row = rows[measure]
+        found = row.total if carer_type is None else row.by_type[carer_type.value]
+        assert found == expected, (measure, carer_type)
