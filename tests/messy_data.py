@@ -110,6 +110,7 @@ def _tracker_row(files: MessyFiles, rng: random.Random, reference: str) -> None:
         "reference": reference,
         "enquiry_date": fmt(day, rng),
         "source": rng.choice(SOURCES),
+        "campaign": rng.choice(["", "", "", "Spring radio", " spring  RADIO", "Summer fair"]),
         "carer_type": rng.choice(CARER_TYPES),
         "first_name": maybe("Siobhán", rng),
         "last_name": maybe("O'Brien", rng),
@@ -192,8 +193,9 @@ def _household(files, rng, reference, approved, carer_type) -> None:
             status=rng.choice(["On a break", "on_break"]),
             break_start_date=maybe(fmt(resting, rng), rng, 0.1),
         )
-        if row["break_start_date"]:
-            files.breaks.setdefault(reference, []).append((resting, None))
+        # A blank start date is a break counted from the day of the import (a warning).
+        started = resting if row["break_start_date"] else TODAY
+        files.breaks.setdefault(reference, []).append((started, None))
     _earlier_terms(files, rng, row, approved, left)
     files.households.append(row)
     _history(files, rng, reference, approved, left)

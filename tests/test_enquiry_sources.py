@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from crm.imports.reading import read_table
 from crm.imports.tracker import import_tracker
-from crm.models import EnquirySource
+from crm.models import Campaign, EnquirySource
 from crm.queries.sources import SourceMatcher, UnknownSourceMapping, source_choices
 from tests.conftest import login
 from tests.factories import CaseFactory
@@ -143,3 +143,23 @@ class TestAdmin:
 
     def test_only_administrators_manage_the_list(self, manager_client):
         assert manager_client.get("/admin/sources").status_code == 403
+
+
+class TestCampaigns:
+    def test_a_campaign_on_the_list_is_spelt_as_the_list_spells_it(self, db, tmp_path):
+        db.session.add(Campaign(name="Spring radio"))
+        row = dict(enquiry("S-1", "radio"), campaign=" spring  RADIO ")
+        result = run(write_csv(tmp_path / "t.csv", row), SourceMatcher.load(add_unknown=True))
+        assert result.errors == [] and cases(db)["S-1"].campaign == "Spring radio"
+
+    def test_a_campaign_not_on_the_list_is_kept_as_written_and_said_once(self, db, tmp_path):
+        rows = [dict(enquiry(f"S-{n}", "Other"), campaign="Summer fair") for n in range(2)]
+        result = run(write_csv(tmp_path / "t.csv", *rows))
+        assert {c.campaign for c in cases(db).values()} == {"Summer fair"}
+        assert [(w.column, w.assumed) for w in result.warnings if w.column == "campaign"] == [
+            (
+                "campaign",
+                "'Summer fair' is not on the campaigns list (Admin > Campaigns): kept as "
+                "written (2 rows)",
+            )
+        ]

@@ -23,7 +23,8 @@ def _args(as_of, carer_type) -> dict:
 
 def tables_for(as_of, carer_type) -> dict[str, Table]:
     """The page's tables, defined once for the page and its downloads."""
-    now = compliance_on(as_of, carer_type)
+    trend = compliance_by_month(as_of, carer_type)  # its last day is as_of itself
+    now = trend[-1][1]
     args = _args(as_of, carer_type)
     measures = Table(
         "compliance",
@@ -42,7 +43,6 @@ def tables_for(as_of, carer_type) -> dict[str, Table]:
         note="A household is in a measure's scope once it is current and the deadline has come",
         empty="No households.",
     )
-    trend = compliance_by_month(as_of, carer_type)
     by_month = Table(
         "compliance_by_month",
         "Compliant (%) at the end of each month",

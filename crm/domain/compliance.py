@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from crm.domain.labelled import LabelledEnum
+from crm.domain.periods import add_months
 from crm.domain.settings import Settings
 from crm.domain.supervision import Duty, HouseholdRecord, obligations
 
@@ -37,11 +36,7 @@ class Person:
 
     def adult_on(self, day: date) -> bool:
         """Carers are adults; anyone else is counted as one unless known to be under 18."""
-        return (
-            self.carer
-            or self.birth_date is None
-            or self.birth_date + relativedelta(years=18) <= day
-        )
+        return self.carer or self.birth_date is None or add_months(self.birth_date, 18 * 12) <= day
 
 
 @dataclass(frozen=True)
@@ -54,7 +49,7 @@ def _renewed(dates: list[date | None], as_of: date, years: int) -> bool | None:
     is held, so what stood on that day is not known)."""
     if any(d is not None and d > as_of for d in dates):
         return None
-    oldest_allowed = as_of - relativedelta(years=years)
+    oldest_allowed = add_months(as_of, -12 * years)
     return all(d is not None and d >= oldest_allowed for d in dates)
 
 
@@ -80,14 +75,14 @@ def judge(
     judged: dict[Measure, bool | None] = {
         measure: not owed[duty].overdue for measure, duty in NOT_OVERDUE.items()
     }
-    first_due = record.approval_date + relativedelta(months=settings.review_interval_months)
+    first_due = add_months(record.approval_date, settings.review_interval_months)
     judged[Measure.FIRST_REVIEW] = (
         None
         if first_due >= as_of
         else record.first_review is not None and record.first_review <= first_due
     )
     months = settings.tsd_months_kinship if record.kinship else settings.tsd_months_mainstream
-    tsd_due = record.approval_date + relativedelta(months=months)
+    tsd_due = add_months(record.approval_date, months)
     judged[Measure.TSD] = (
         None
         if tsd_due >= as_of

@@ -17,9 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from crm.domain.labelled import LabelledEnum
+from crm.domain.periods import add_months
 from crm.domain.settings import Settings
 
 
@@ -87,9 +86,7 @@ def obligations(record: HouseholdRecord, as_of: date, settings: Settings) -> lis
     unannounced_due = (record.last_unannounced or approved) + timedelta(
         days=settings.unannounced_visit_interval_days
     )
-    review_due = (record.last_review or approved) + relativedelta(
-        months=settings.review_interval_months
-    )
+    review_due = add_months(record.last_review or approved, settings.review_interval_months)
     first_review = "the first goes back to panel" if record.reviews == 0 else "yearly"
     owed = [
         (
@@ -106,7 +103,7 @@ def obligations(record: HouseholdRecord, as_of: date, settings: Settings) -> lis
     ]
     if record.tsd_completed is None:
         months = settings.tsd_months_kinship if record.kinship else settings.tsd_months_mainstream
-        owed.append((Duty.TSD, approved + relativedelta(months=months), f"within {months} months"))
+        owed.append((Duty.TSD, add_months(approved, months), f"within {months} months"))
     return [
         Obligation(duty, due, _standing(due, as_of, settings), note) for duty, due, note in owed
     ]

@@ -79,6 +79,7 @@ def tracker_rows() -> Iterator[dict[str, str]]:
             "outcome_date": "",
             "withdrawal_reason": "",
             "last_contact_date": _day(latest.get(case.id)),
+            "campaign": case.campaign or "",
         }
         if case.stage in OUTCOME_OF_STAGE:
             row["outcome"] = OUTCOME_OF_STAGE[case.stage]

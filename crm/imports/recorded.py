@@ -31,7 +31,9 @@ class Recorded:
     contact_dates: set[date] = field(default_factory=set)
 
 
-COMPARED = ("first_name", "last_name", "email", "phone", "postcode", "source", "carer_type")
+COMPARED = (
+    "first_name", "last_name", "email", "phone", "postcode", "source", "carer_type", "campaign",
+)  # fmt: skip
 
 
 def read_recorded(references: list[str]) -> dict[str, Recorded]:

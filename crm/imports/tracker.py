@@ -4,7 +4,7 @@ Columns (exact names; only reference and enquiry_date are required):
     reference, enquiry_date, source, carer_type, first_name, last_name, email,
     phone, postcode, first_contact_date, initial_visit_date, application_date,
     stage2_start_date, panel_date, approval_date, outcome, outcome_date,
-    withdrawal_reason, last_contact_date
+    withdrawal_reason, last_contact_date, campaign
 
 Each row becomes the same dated steps an officer would record, checked by the
 same rules (crm.domain.stages), so an import can never hold a case the screens
@@ -52,7 +52,7 @@ from crm.imports.result import ImportResult
 from crm.imports.tracker_write import import_rows
 from crm.models import CarerType
 from crm.models.case import MILESTONE_DATE
-from crm.queries.sources import SourceMatcher
+from crm.queries.sources import SourceMatcher, campaign_names
 
 COLUMNS = [
     "reference",
@@ -74,6 +74,7 @@ COLUMNS = [
     "outcome_date",
     "withdrawal_reason",
     "last_contact_date",
+    "campaign",
 ]
 REQUIRED = ["reference", "enquiry_date"]
 #: A milestone's column in the file is named as on the case row (`application_date`).
@@ -95,6 +96,7 @@ MAX_LENGTH = {
     "email": 254,
     "phone": 40,
     "postcode": 10,
+    "campaign": 120,
 }
 
 
@@ -125,6 +127,7 @@ class TrackerRow:
     steps: list[Step]
     state: CaseState
     last_contact: date | None
+    campaign: str | None = None
 
 
 def _text(cells: dict[str, str], column: str) -> str:
@@ -241,8 +244,10 @@ class _Sources:
 
     def __init__(self, matcher: SourceMatcher):
         self.matcher = matcher
-        self.decided: dict[str, list[int]] = {}  # how a value was matched -> its rows
+        self.decided: dict[tuple[str, str], list[int]] = {}  # (column, how) -> its rows
         self.unknown: dict[str, int] = {}  # a value as first spelt -> rows
+        self.campaigns = campaign_names()
+        self.unlisted: dict[str, str] = {}  # a campaign on no list, as first spelt
 
     def code(self, number: int, cells: dict[str, str], warn: Callable[[str, str], None]) -> str:
         given = _text(cells, "source")
@@ -259,13 +264,26 @@ class _Sources:
                 "one, or add it as a new source",
             )
         if decided:
-            self.decided.setdefault(decided, []).append(number)
+            self.decided.setdefault(("source", decided), []).append(number)
         return code
+
+    def campaign(self, number: int, cells: dict[str, str]) -> str | None:
+        """The campaign as the council's list spells it; a campaign not on the list is
+        kept as written (said once, with its rows): its cost is simply not known."""
+        given = " ".join(_text(cells, "campaign").split())
+        if not given:
+            return None
+        if _plain(given) in self.campaigns:
+            return self.campaigns[_plain(given)]
+        spelt = self.unlisted.setdefault(_plain(given), given)  # later spellings follow it
+        how = f"{spelt!r} is not on the campaigns list (Admin > Campaigns): kept as written"
+        self.decided.setdefault(("campaign", how), []).append(number)
+        return spelt
 
     def warnings(self) -> list[RowWarning]:
         return [
-            RowWarning(rows[0], "source", f"{how} ({len(rows)} row{'s' if len(rows) > 1 else ''})")
-            for how, rows in self.decided.items()
+            RowWarning(rows[0], column, f"{how} ({len(rows)} row{'s' if len(rows) > 1 else ''})")
+            for (column, how), rows in self.decided.items()
         ]
 
 
@@ -280,6 +298,7 @@ def _parse_row(
         raise CellProblem("reference", "required")
     carer_type = _carer_type(cells, warn)
     source = sources.code(number, cells, warn)
+    campaign = sources.campaign(number, cells)
     dates = _dates(cells)
     if "enquiry_date" not in dates:
         raise CellProblem("enquiry_date", "required")
@@ -309,6 +328,7 @@ def _parse_row(
         steps,
         state,
         last_contact,
+        campaign,
     )
 
 

@@ -145,6 +145,7 @@ def _fingerprint(case: Case) -> tuple:
         case.postcode,
         case.source,
         case.carer_type,
+        case.campaign,
         len(case.events),
         case.last_activity_date,
     )
@@ -153,7 +154,7 @@ def _fingerprint(case: Case) -> tuple:
 def _update(case: Case, row: TrackerRow, today: date) -> bool:
     """Apply a re-imported row to its case; True when anything changed."""
     before = _fingerprint(case)
-    for name in ("first_name", "last_name", "postcode", "source", "carer_type"):
+    for name in ("first_name", "last_name", "postcode", "source", "carer_type", "campaign"):
         value = getattr(row, name)
         if value and getattr(case, name) != value:
             setattr(case, name, value)
@@ -184,6 +185,7 @@ def _case_values(row: TrackerRow) -> dict:
         "phone": row.phone,
         "phone_key": Case.phone_key_for(row.phone),
         "postcode": row.postcode,
+        "campaign": row.campaign,
         "last_activity_date": max(filter(None, [state.last_event_on, row.last_contact])),
     }
 

@@ -14,7 +14,7 @@ from crm.domain.compliance import Certificates, Measure, Person, judge
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.metrics.period import ratio
-from crm.metrics.supervision import records_on
+from crm.metrics.supervision import CHUNK, History, histories, record_on
 from crm.models import Carer, CarerType, Household, Resident, User
 from crm.models.setting import load_settings
 
@@ -33,48 +33,83 @@ class Tally:
         return ratio(self.compliant, self.in_scope)
 
 
-def _households(as_of: date, carer_type: CarerType | None) -> list[Household]:
-    query = sa.select(Household).where(Household.current_on(as_of))
+def _service(first: date, last: date, carer_type: CarerType | None) -> dict[int, History]:
+    """Every household current on some day from `first` to `last`, with its history: read
+    once, however many days are then judged."""
+    query = sa.select(
+        Household.id,
+        Household.approval_date,
+        Household.deregistration_date,
+        Household.carer_type,
+        Household.supervising_worker_id,
+    ).where(
+        Household.approval_date <= last,
+        sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date > first),
+    )
     if carer_type is not None:
         query = query.where(Household.carer_type == carer_type)
-    return list(db.session.scalars(query.order_by(Household.reference)))
+    rows = db.session.execute(query.order_by(Household.reference)).all()
+    bare = [History(r.id, r.approval_date, r.deregistration_date, r.carer_type is CarerType.KINSHIP,
+                    r.supervising_worker_id) for r in rows]  # fmt: skip
+    return histories(bare, last)
+
+
+def compliance_on_days(
+    days: list[date], carer_type: CarerType | None = None, settings: Settings | None = None
+) -> dict[date, dict[Measure, Tally]]:
+    """Every measure on each of `days`, over the households current that day (of one
+    type, if given). The households' histories are read once for all the days."""
+    settings = settings or load_settings()
+    service = _service(min(days), max(days), carer_type)
+    people = certificates(list(service))
+    found = {}
+    for day in days:
+        tallies = {measure: Tally() for measure in Measure}
+        for household_id, history in service.items():
+            record = record_on(history, day)
+            if not record.current:
+                continue
+            for measure, verdict in judge(record, day, settings, people.get(household_id)).items():
+                if verdict is None:
+                    continue
+                tally = tallies[measure]
+                tally.in_scope += 1
+                if verdict:
+                    tally.compliant += 1
+                else:
+                    tally.not_compliant.append(household_id)
+        found[day] = tallies
+    return found
 
 
 def compliance_on(
     as_of: date, carer_type: CarerType | None = None, settings: Settings | None = None
 ) -> dict[Measure, Tally]:
     """Every measure over the households current on `as_of` (of one type, if given)."""
-    settings = settings or load_settings()
-    households = _households(as_of, carer_type)
-    people = certificates([h.id for h in households])
-    tallies = {measure: Tally() for measure in Measure}
-    for household_id, record in records_on(households, as_of).items():
-        verdicts = judge(record, as_of, settings, people.get(household_id))
-        for measure, verdict in verdicts.items():
-            if verdict is None:
-                continue
-            tally = tallies[measure]
-            tally.in_scope += 1
-            if verdict:
-                tally.compliant += 1
-            else:
-                tally.not_compliant.append(household_id)
-    return tallies
+    return compliance_on_days([as_of], carer_type, settings)[as_of]
 
 
 def certificates(household_ids: list[int]) -> dict[int, Certificates]:
-    """Each household's carers and residents with their DBS and medical dates (2 queries)."""
+    """Each household's carers and residents with their DBS and medical dates (two
+    queries per thousand households)."""
     found: dict[int, Certificates] = {}
-    for c in db.session.scalars(sa.select(Carer).where(Carer.household_id.in_(household_ids))):
-        found.setdefault(c.household_id, Certificates()).people.append(
-            Person(c.full_name, True, c.birth_date, c.dbs_issued_on, c.medical_on)
-        )
-    for r in db.session.scalars(
-        sa.select(Resident).where(Resident.household_id.in_(household_ids))
-    ):
-        found.setdefault(r.household_id, Certificates()).people.append(
-            Person(r.full_name, False, r.birth_date, r.dbs_issued_on)
-        )
+    for start in range(0, len(household_ids), CHUNK):
+        chunk = household_ids[start : start + CHUNK]
+        carers = sa.select(
+            Carer.household_id, Carer.full_name, Carer.birth_date, Carer.dbs_issued_on,
+            Carer.medical_on,
+        ).where(Carer.household_id.in_(chunk))  # fmt: skip
+        for household_id, name, born, dbs, medical in db.session.execute(carers):
+            found.setdefault(household_id, Certificates()).people.append(
+                Person(name, True, born, dbs, medical)
+            )
+        residents = sa.select(
+            Resident.household_id, Resident.full_name, Resident.birth_date, Resident.dbs_issued_on
+        ).where(Resident.household_id.in_(chunk))
+        for household_id, name, born, dbs in db.session.execute(residents):
+            found.setdefault(household_id, Certificates()).people.append(
+                Person(name, False, born, dbs)
+            )
     return found
 
 
@@ -91,8 +126,7 @@ def compliance_by_month(
     as_of: date, carer_type: CarerType | None = None, months: int = 12
 ) -> list[tuple[date, dict[Measure, Tally]]]:
     """The trend: each measure at the end of each of the last `months` months."""
-    settings = load_settings()
-    return [(day, compliance_on(day, carer_type, settings)) for day in month_ends(as_of, months)]
+    return list(compliance_on_days(month_ends(as_of, months), carer_type).items())
 
 
 @dataclass(frozen=True)

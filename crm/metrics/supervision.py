@@ -1,8 +1,16 @@
-"""Due and overdue work for many households at once (a fixed number of queries)."""
+"""Due and overdue work for many households at once (a fixed number of queries).
+
+Each household's visits, reviews and TSD are read once as dated lists (`History`);
+what stood on any day is then a lookup (`record_on`), so one household's page, a
+caseload and the service's compliance month by month all judge the same facts
+the same way.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -12,53 +20,99 @@ from crm.domain.supervision import HouseholdRecord, Obligation, obligations
 from crm.extensions import db
 from crm.models import CarerEvent, CarerEventKind, CarerType, Household
 from crm.models.setting import load_settings
+from crm.models.spans import running_on
 
 VISITS = (CarerEventKind.SUPERVISION_VISIT, CarerEventKind.UNANNOUNCED_VISIT)
+OWED_KINDS = (*VISITS, CarerEventKind.ANNUAL_REVIEW, CarerEventKind.TSD_COMPLETED)
+CHUNK = 1000
+
+
+@dataclass
+class History:
+    """One household's dated facts the duties depend on, each list in date order."""
+
+    id: int
+    approval_date: date
+    deregistration_date: date | None
+    kinship: bool
+    supervising_worker_id: int | None = None
+    dates: dict[CarerEventKind, list[date]] = field(default_factory=dict)
+
+    def _latest(self, kind: CarerEventKind, day: date) -> tuple[date | None, int]:
+        """The latest date of `kind` on or before `day`, and how many by then."""
+        found = self.dates.get(kind, [])
+        n = bisect_right(found, day)
+        return (found[n - 1] if n else None), n
+
+
+def record_on(history: History, day: date) -> HouseholdRecord:
+    """What the rules need about the household as it stood on `day`."""
+    visits = [history._latest(kind, day)[0] for kind in VISITS]
+    last_review, reviews = history._latest(CarerEventKind.ANNUAL_REVIEW, day)
+    first_reviews = history.dates.get(CarerEventKind.ANNUAL_REVIEW, [])
+    return HouseholdRecord(
+        approval_date=history.approval_date,
+        kinship=history.kinship,
+        current=running_on(history.approval_date, history.deregistration_date, day),
+        last_visit=max(filter(None, visits), default=None),
+        last_unannounced=history._latest(CarerEventKind.UNANNOUNCED_VISIT, day)[0],
+        last_review=last_review,
+        first_review=first_reviews[0] if reviews else None,
+        reviews=reviews,
+        tsd_completed=history._latest(CarerEventKind.TSD_COMPLETED, day)[0],
+    )
+
+
+def histories(households: Iterable[Household | History], until: date) -> dict[int, History]:
+    """The duty-relevant history up to `until` of each household (ORM rows or Histories
+    without their dates), in one query per thousand households."""
+    found: dict[int, History] = {}
+    for h in households:
+        found[h.id] = (
+            h
+            if isinstance(h, History)
+            else History(
+                h.id,
+                h.approval_date,
+                h.deregistration_date,
+                h.carer_type is CarerType.KINSHIP,
+                h.supervising_worker_id,
+            )
+        )
+    ids = list(found)
+    for start in range(0, len(ids), CHUNK):
+        _add_dates(found, ids[start : start + CHUNK], until)
+    return found
+
+
+def _add_dates(found: dict[int, History], ids: list[int], until: date) -> None:
+    """Plain columns through the Core connection, the kind and date as stored: at
+    national scale SQLAlchemy's per-row conversions cost more than the query."""
+    kinds = {kind.value: kind for kind in OWED_KINDS}
+    rows = db.session.connection().execute(
+        sa.select(
+            CarerEvent.household_id,
+            sa.type_coerce(CarerEvent.kind, sa.String),
+            sa.type_coerce(CarerEvent.occurred_on, sa.String),
+        )
+        .where(
+            CarerEvent.household_id.in_(ids),
+            CarerEvent.occurred_on <= until,
+            CarerEvent.kind.in_(OWED_KINDS),
+        )
+        .order_by(CarerEvent.household_id, CarerEvent.occurred_on)
+    )
+    for household_id, kind, on in rows:  # SQLite gives the date as its ISO text
+        day = on if isinstance(on, date) else date.fromisoformat(on)
+        found[household_id].dates.setdefault(kinds[kind], []).append(day)
 
 
 def records_on(households: Iterable[Household], as_of: date) -> dict[int, HouseholdRecord]:
     """What the rules need about each household, from its records up to `as_of`."""
-    households = list(households)
-    ids = [h.id for h in households]
-    latest: dict[tuple[int, CarerEventKind], date] = {}
-    reviews: dict[int, int] = {}
-    first_review: dict[int, date] = {}
-    rows = db.session.execute(
-        sa.select(
-            CarerEvent.household_id,
-            CarerEvent.kind,
-            sa.func.max(CarerEvent.occurred_on),
-            sa.func.count(),
-            sa.func.min(CarerEvent.occurred_on),
-        )
-        .where(
-            CarerEvent.household_id.in_(ids),
-            CarerEvent.occurred_on <= as_of,
-            CarerEvent.kind.in_(
-                [*VISITS, CarerEventKind.ANNUAL_REVIEW, CarerEventKind.TSD_COMPLETED]
-            ),
-        )
-        .group_by(CarerEvent.household_id, CarerEvent.kind)
-    )
-    for household_id, kind, last, count, first in rows:
-        latest[(household_id, kind)] = last
-        if kind is CarerEventKind.ANNUAL_REVIEW:
-            reviews[household_id], first_review[household_id] = count, first
-    records = {}
-    for h in households:
-        visits = [latest.get((h.id, k)) for k in VISITS]
-        records[h.id] = HouseholdRecord(
-            approval_date=h.approval_date,
-            kinship=h.carer_type is CarerType.KINSHIP,
-            current=h.current_on(as_of),
-            last_visit=max(filter(None, visits), default=None),
-            last_unannounced=latest.get((h.id, CarerEventKind.UNANNOUNCED_VISIT)),
-            last_review=latest.get((h.id, CarerEventKind.ANNUAL_REVIEW)),
-            first_review=first_review.get(h.id),
-            reviews=reviews.get(h.id, 0),
-            tsd_completed=latest.get((h.id, CarerEventKind.TSD_COMPLETED)),
-        )
-    return records
+    return {
+        household_id: record_on(history, as_of)
+        for household_id, history in histories(households, as_of).items()
+    }
 
 
 def obligations_for(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from crm.domain.reference import DEFAULT_ENQUIRY_SOURCES
 from crm.extensions import db
 from crm.imports.reading import plain
-from crm.models import EnquirySource
+from crm.models import Campaign, EnquirySource
 
 
 def all_sources() -> list[EnquirySource]:
@@ -38,6 +38,12 @@ def source_label(code: str) -> str:
     """One source's name on the council's list (its code if it is on none)."""
     label = db.session.scalar(sa.select(EnquirySource.label).where(EnquirySource.code == code))
     return label or code
+
+
+def campaign_names() -> dict[str, str]:
+    """The council's campaigns (Admin > Campaigns) by their plain name, so a file's
+    'spring RADIO ' is the campaign 'Spring radio'."""
+    return {plain(name): name for name in db.session.scalars(sa.select(Campaign.name))}
 
 
 def ensure_default_sources() -> None:
