@@ -8,9 +8,11 @@ from collections.abc import Iterable, Sequence
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from crm import audit
 from crm.models import AuditAction
+from crm.spreadsheets import inert_row, risky
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -21,20 +23,30 @@ FORMATS = {
 def _csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow(inert_row(headers))
+    writer.writerows(inert_row(row) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
 def _xlsx(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append(list(headers))
+    sheet.append([_text_cell(sheet, v) for v in headers])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_text_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_cell(sheet, value):
+    """A string that looks like a formula is written as text (openpyxl would otherwise
+    store it as a live formula); everything else as it is."""
+    if not risky(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export(

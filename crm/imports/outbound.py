@@ -27,6 +27,7 @@ from crm.imports.tracker import COLUMNS as TRACKER_COLUMNS
 from crm.models import Activity, Case, Household, PlacementEnding
 from crm.models.case import MILESTONE_DATE
 from crm.queries.sources import source_labels
+from crm.spreadsheets import inert
 
 #: What a case's closing stage is called in the tracker's outcome column.
 OUTCOME_OF_STAGE = {
@@ -206,6 +207,6 @@ def write_csv(name: str, out: io.TextIOBase) -> int:
     writer.writeheader()
     count = 0
     for row in rows():
-        writer.writerow(row)
+        writer.writerow({column: inert(value) for column, value in row.items()})
         count += 1
     return count

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
+from crm.spreadsheets import inert_row, unguarded
+
 
 @dataclass(frozen=True, order=True)
 class RowError:
@@ -129,7 +131,7 @@ def _table(rows: Iterator[list[str]]) -> Table:
         headers.pop()
     data = []
     for cells in rows:
-        cells = [c.strip() if isinstance(c, str) else _cell_text(c) for c in cells]
+        cells = [unguarded(c.strip()) if isinstance(c, str) else _cell_text(c) for c in cells]
         if not any(cells):
             continue  # blank lines and trailing empty rows
         extra = cells[len(headers) :]
@@ -175,10 +177,12 @@ def write_error_rows(path: str | Path, table: Table, errors: list[RowError]) -> 
         reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["row", *table.headers, "errors"])
+        writer.writerow(inert_row(["row", *table.headers, "errors"]))
         for number, cells in enumerate(table.rows, start=2):
             if number in reasons:
                 writer.writerow(
-                    [number, *(cells[h] for h in table.headers), "; ".join(reasons[number])]
+                    inert_row(
+                        [number, *(cells[h] for h in table.headers), "; ".join(reasons[number])]
+                    )
                 )
     return len(reasons)

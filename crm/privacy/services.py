@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,7 @@ from crm.models.setting import load_settings
 from crm.privacy.records import records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
+from crm.spreadsheets import inert_row
 from crm.timeutil import today
 
 WITHHELD = "[withheld: third party]"
@@ -117,28 +118,29 @@ def subject_access(case: Case | None = None, household: Household | None = None)
 
 
 def as_csv(bundle: dict) -> str:
-    """The bundle flattened to rows of (section, item, field, value)."""
+    """The bundle flattened to rows of (section, item, field, value); a formula typed
+    into any field stays text in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "item", "field", "value"])
-
-    def walk(section: str, value: Any) -> None:
-        if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
-            for field, v in value.items():
-                writer.writerow([section, 1, field, "" if v is None else v])
-        elif isinstance(value, dict):
-            for key, v in value.items():
-                walk(f"{section}.{key}" if section else key, v)
-        elif isinstance(value, list):
-            for n, item in enumerate(value, start=1):
-                if isinstance(item, dict):
-                    for field, v in item.items():
-                        writer.writerow([section, n, field, "" if v is None else v])
-        else:
-            writer.writerow([section, 1, "", value])
-
-    walk("", bundle)
+    writer.writerows(inert_row(row) for row in _flattened("", bundle))
     return out.getvalue()
+
+
+def _flattened(section: str, value: Any) -> Iterator[list]:
+    if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
+        for field, v in value.items():
+            yield [section, 1, field, "" if v is None else v]
+    elif isinstance(value, dict):
+        for key, v in value.items():
+            yield from _flattened(f"{section}.{key}" if section else key, v)
+    elif isinstance(value, list):
+        for n, item in enumerate(value, start=1):
+            if isinstance(item, dict):
+                for field, v in item.items():
+                    yield [section, n, field, "" if v is None else v]
+    else:
+        yield [section, 1, "", value]
 
 
 def _scrub_audit(entity_type: str, ids: list[int]) -> None:
