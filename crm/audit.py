@@ -180,6 +180,8 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
         for obj in objects:
             if isinstance(obj, AuditEvent) or not hasattr(type(obj), "__table__"):
                 continue
+            if not getattr(type(obj), "__audited__", True):
+                continue  # bookkeeping whose events are audited in their own words
             if action is AuditAction.DELETED:
                 changes = None
             else:

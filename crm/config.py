@@ -42,8 +42,11 @@ class Config:
     PASSWORD_HASH_MEMORY_COST = 64 * 1024  # KiB
     PASSWORD_HASH_PARALLELISM = 1
     PASSWORD_MIN_LENGTH = 12
-    LOGIN_LOCKOUT_THRESHOLD = 5  # failed attempts in a row
-    LOGIN_LOCKOUT_MINUTES = 15
+    # Sign-in throttling per email and network address (crm/auth/throttle.py): free
+    # attempts, then a wait that doubles with each failure, up to a ceiling.
+    SIGN_IN_FREE_ATTEMPTS = 5
+    SIGN_IN_FIRST_WAIT_MINUTES = 1
+    SIGN_IN_LONGEST_WAIT_MINUTES = 60
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587

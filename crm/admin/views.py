@@ -3,6 +3,7 @@ from dataclasses import asdict
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
+from crm import audit
 from crm.admin import bp
 from crm.admin.forms import (
     AuditSearchForm,
@@ -15,11 +16,21 @@ from crm.admin.forms import (
 )
 from crm.admin.planning import all_campaigns, all_targets, set_targets
 from crm.admin.queries import audit_search, users_by_name
+from crm.auth import throttle
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.extensions import db
-from crm.models import Campaign, CarerType, EnquirySource, JobRun, Notification, Role, User
+from crm.models import (
+    AuditAction,
+    Campaign,
+    CarerType,
+    EnquirySource,
+    JobRun,
+    Notification,
+    Role,
+    User,
+)
 from crm.models.setting import load_settings, save_settings
 from crm.pagination import paginate
 from crm.queries.sources import add_source, all_sources, tidy_label
@@ -69,7 +80,21 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(f"Saved {user.full_name}.", "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    waits = throttle.waiting(user.email)
+    return render_template("admin/user_form.html", form=form, user=user, waits=waits)
+
+
+@bp.route("/users/<int:user_id>/sign-in-waits", methods=["POST"])
+def clear_sign_in_waits(user_id: int):
+    """Let someone sign in again now, from wherever the failures came (audited)."""
+    user = get_user_or_404(user_id)
+    cleared = throttle.forget(user.email)
+    audit.record(
+        AuditAction.CHANGED, "User", user.id, f"{user.email}: sign-in waits cleared ({cleared})"
+    )
+    db.session.commit()
+    flash(f"{user.full_name} can sign in again now.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/audit")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
-from flask import current_app
 
 from crm import audit
+from crm.auth import throttle
 from crm.auth.passwords import hash_password, needs_rehash, verify_password
 from crm.extensions import db, login_manager
 from crm.models import AuditAction, Role, User, UserRole
@@ -22,37 +20,38 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
+class SignInRefused(Exception):
+    """Not tried now: too many failures for this email from this address."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+def authenticate(email: str, password: str, address: str = "unknown") -> User | None:
     """The user these credentials belong to, or None, without saying which part failed.
 
-    Repeated failures lock the account for a while; a locked, inactive or
-    unknown account costs the same hashing time as a wrong password.
+    Repeated failures for an email from one network address make that pair wait
+    (crm.auth.throttle): raised as SignInRefused, saying until when, before any
+    password is checked. An inactive or unknown account costs the same hashing
+    time as a wrong password.
     """
+    email = normalise_email(email)[:254]
+    waiting = throttle.refusal(email, address)
+    if waiting is not None:
+        audit.record(AuditAction.LOGIN_FAILED, "User", summary=f"{email}: waiting")
+        raise SignInRefused(waiting.message(utcnow()))
     user = find_user(email)
-    now = utcnow()
-    locked = user is not None and user.locked_until is not None and user.locked_until > now
     ok = verify_password(user.password_hash if user else None, password)
-    if user is None:
-        audit.record(AuditAction.LOGIN_FAILED, "User", summary=normalise_email(email)[:254])
+    if user is None or not ok or not user.active:
+        throttle.note_failure(email, address, user)
+        audit.record(AuditAction.LOGIN_FAILED, "User", user.id if user else None, email)
         return None
-    if not ok or locked or not user.active:
-        _note_failure(user)
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    throttle.forget(email, address)
+    user.last_login_at = utcnow()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(AuditAction.LOGGED_IN, "User", user.id, user.email, user_id=user.id)
     return user
-
-
-def _note_failure(user: User) -> None:
-    config = current_app.config
-    user.failed_logins += 1
-    if user.failed_logins >= config["LOGIN_LOCKOUT_THRESHOLD"]:
-        user.locked_until = utcnow() + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-    audit.record(AuditAction.LOGIN_FAILED, "User", user.id, user.email)
 
 
 def change_password(user: User, new_password: str) -> None:

@@ -8,7 +8,7 @@ from crm.auth import bp
 from crm.auth.access import allow, public
 from crm.auth.forms import ChangePasswordForm, LoginForm
 from crm.auth.passwords import verify_password
-from crm.auth.services import authenticate, change_password, normalise_email
+from crm.auth.services import SignInRefused, authenticate, change_password
 from crm.extensions import db, limiter
 from crm.models import AuditAction, Role
 
@@ -25,21 +25,20 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _account_key() -> str:
-    """Rate-limit key for the account being tried, from whatever address it comes."""
-    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])  # per address
-@limiter.limit("20 per hour", methods=["POST"], key_func=_account_key)  # per account
+@limiter.limit("10 per minute", methods=["POST"])  # per address, whatever the account
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        try:
+            user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except SignInRefused as refused:
+            db.session.commit()
+            flash(str(refused), "danger")
+            return render_template("auth/login.html", form=form), 200
         db.session.commit()
         if user is None:
             flash("That email address and password do not match an active account.", "danger")

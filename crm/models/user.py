@@ -42,8 +42,6 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
 
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -51,7 +49,7 @@ class User(UserMixin, db.Model):
 
     __audit_redact__ = frozenset({"password_hash", "session_token"})
     # Sign-in bookkeeping: the sign-in events themselves are audited instead.
-    __audit_ignore__ = frozenset({"failed_logins", "locked_until", "last_login_at"})
+    __audit_ignore__ = frozenset({"last_login_at"})
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -93,3 +91,22 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
 
     user: Mapped[User] = relationship(back_populates="role_grants")
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins for one email address from one network address, and until when
+    that pair must wait. Keyed by the email typed, not the account, so an unknown
+    address is slowed exactly like a known one; keyed by network address too, so
+    someone guessing elsewhere never keeps the account's owner out (OWASP ASVS 2.2.1)."""
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (sa.UniqueConstraint("email", "address"),)
+    #: Each failed sign-in is audited already (LOGIN_FAILED), so these counters are not.
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(45))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime]
+    wait_until: Mapped[datetime | None]
