@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
+from crm.formatting import uk_datetime
 from crm.models import Notification, SignInThrottle, User
-from crm.timeutil import utcnow
+from crm.timeutil import to_uk, utcnow
 
 #: Failures older than this are forgotten.
 MEMORY = timedelta(hours=24)
@@ -42,7 +43,7 @@ class Refusal:
         minutes = max(1, round((self.until - now).total_seconds() / 60))
         return (
             "Too many failed sign-ins for this email address from this network. "
-            f"Try again after {self.until:%H:%M} UTC (in about {minutes} minute"
+            f"Try again after {to_uk(self.until):%H:%M} (in about {minutes} minute"
             f"{'s' if minutes != 1 else ''}), or ask an administrator to clear it."
         )
 
@@ -89,7 +90,7 @@ def note_failure(email: str, address: str, user: User | None) -> None:
                 user=user,
                 message=(
                     f"{pair.failures} failed sign-ins to your account from network address "
-                    f"{address} by {now:%H:%M} UTC on {now:%d/%m/%Y}; further tries from there "
+                    f"{address} by {uk_datetime(now)}; further tries from there "
                     "are slowed. If this was not you, tell your administrator."
                 ),
             )
