@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.models import ActivityKind, Case
@@ -82,7 +83,7 @@ def test_terms_changed_since_the_form_was_opened_are_not_overwritten(client, mak
     from tests.conftest import login
     from tests.factories import HouseholdFactory
 
-    manager = make_user(Role.MANAGER)
+    manager = make_user(Role.MANAGER, full_name="Dr Declan O'Neill")  # an apostrophe, escaped
     household = HouseholdFactory(reference="LOCK-H", approval_date=date(2023, 6, 1))
     login(client, manager)
     page = client.get(f"/households/{household.id}/terms").get_data(as_text=True)
@@ -105,7 +106,8 @@ def test_terms_changed_since_the_form_was_opened_are_not_overwritten(client, mak
 
     assert stale.status_code == 409
     text = stale.get_data(as_text=True)
-    assert f"{manager.full_name} changed the terms of approval at" in text
+    # Names such as O'Neill arrive HTML-escaped.
+    assert f"{escape(manager.full_name)} changed the terms of approval at" in text
     assert db.session.query(ApprovalTerms).filter_by(household_id=household.id).count() == 2
 
 
