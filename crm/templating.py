@@ -42,6 +42,12 @@ NAVIGATION = (
 )
 
 
+def may_open(endpoint: str) -> bool:
+    """Whether the signed-in user's roles let them open `endpoint` (to show a link)."""
+    roles = allowed_roles(endpoint)
+    return roles is None or (current_user.is_authenticated and current_user.has_role(*roles))
+
+
 def navigation_for_user() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
@@ -61,6 +67,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = date.fromisoformat
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["may_open"] = may_open
 
     @app.context_processor
     def dates() -> dict:

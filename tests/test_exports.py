@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
@@ -14,7 +15,7 @@ from crm.models import AuditAction, AuditEvent
 from tests.factories import CaseFactory, advance
 
 
-def test_the_case_list_downloads_as_csv_with_its_filters(officer_client, db):
+def test_the_case_list_downloads_as_csv_with_its_filters(manager_client, db):
     applied = advance(
         CaseFactory(reference="X-APP"),
         (EventKind.FIRST_CONTACT, date(2025, 4, 2)),
@@ -22,29 +23,36 @@ def test_the_case_list_downloads_as_csv_with_its_filters(officer_client, db):
         (EventKind.APPLICATION, date(2025, 5, 1)),
     )
     CaseFactory(reference="X-NEW")
-    response = officer_client.get("/cases/export.csv?stage=stage1")
+    response = manager_client.get("/cases/export.csv?stage=stage1")
     assert response.headers["Content-Disposition"] == 'attachment; filename="cases.csv"'
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [r["reference"] for r in rows] == [applied.reference]
     assert rows[0]["application_date"] == "2025-05-01"
 
 
-def test_the_case_list_downloads_as_xlsx(officer_client, db):
+def test_the_case_list_downloads_as_xlsx(manager_client, db):
     CaseFactory(reference="X-1")
-    response = officer_client.get("/cases/export.xlsx")
+    response = manager_client.get("/cases/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
     assert rows[0][0] == "reference" and rows[1][0] == "X-1"
 
 
-def test_every_download_is_audited(officer_client, officer, db):
+def test_every_download_is_audited(manager_client, manager, db):
     CaseFactory.create_batch(3)
-    officer_client.get("/cases/export.csv")
+    manager_client.get("/cases/export.csv")
     entry = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORTED)
     )
-    assert (entry.user_id, entry.summary) == (officer.id, "3 rows as CSV")
+    assert (entry.user_id, entry.summary) == (manager.id, "3 rows as CSV")
 
 
-def test_an_unknown_format_is_a_404(officer_client, db):
-    assert officer_client.get("/cases/export.pdf").status_code == 404
+@pytest.mark.parametrize("role", ["officer_client", "ssw_client"])
+def test_a_bulk_export_of_personal_data_is_for_managers_only(request, db, role):
+    client = request.getfixturevalue(role)
+    assert client.get("/cases/export.csv").status_code == 403
+    assert "Download this list" not in client.get("/cases/").get_data(as_text=True)
+
+
+def test_an_unknown_format_is_a_404(manager_client, db):
+    assert manager_client.get("/cases/export.pdf").status_code == 404

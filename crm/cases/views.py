@@ -55,8 +55,10 @@ def index():
 
 
 @bp.route("/export.<fmt>")
+@allow(Role.MANAGER)
 def export(fmt: str):
-    """The case list as filtered on screen, to CSV or XLSX (audited)."""
+    """The case list as filtered on screen, to CSV or XLSX (audited). A bulk export of
+    personal data: managers only (need to know; officers work case by case)."""
     if fmt not in FORMATS:
         abort(404)
     query = case_list(**CaseFilterForm.from_args(request.args).filters())
