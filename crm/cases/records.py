@@ -1,5 +1,6 @@
 """The case page, and what an officer or assessing worker records on it."""
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -38,6 +39,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
+from crm.queries.cases import cases_visible_to, sees_only_own_cases
 from crm.timeutil import today
 
 STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}
@@ -48,7 +50,13 @@ def _user_or_none(user_id: str | None) -> User | None:
 
 
 def get_case_or_404(case_id: int) -> Case:
-    return db.get_or_404(Case, case_id)
+    """The case, if it exists (404) and the current user may see it (403: need to know)."""
+    case = db.get_or_404(Case, case_id)
+    if sees_only_own_cases(current_user) and not db.session.scalar(
+        sa.select(sa.literal(True)).where(Case.id == case.id, cases_visible_to(current_user))
+    ):
+        abort(403)
+    return case
 
 
 @bp.route("/<int:case_id>")
@@ -158,6 +166,7 @@ def add_activity(case_id: int):
 
 @bp.route("/<int:case_id>/activities/<int:activity_id>/done", methods=["POST"])
 def complete_task(case_id: int, activity_id: int):
+    get_case_or_404(case_id)
     activity = db.get_or_404(Activity, activity_id)
     if activity.case_id != case_id or activity.kind is not ActivityKind.TASK:
         abort(404)

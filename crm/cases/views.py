@@ -50,7 +50,7 @@ def my_cases():
 @bp.route("/")
 def index():
     form = CaseFilterForm.from_args(request.args)
-    query = case_list(**form.filters())
+    query = case_list(**form.filters(), visible_to=current_user)
     return render_template("cases/index.html", form=form, pagination=paginate(query))
 
 

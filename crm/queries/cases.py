@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.engine import COUNTED_STEPS
-from crm.models import Case, HouseholdMember, User
+from crm.models import Case, Household, HouseholdMember, Role, User
 from crm.models.case import step_date
 from crm.timeutil import today
 
@@ -26,8 +26,10 @@ def case_list(
     date_from: date | None = None,
     date_to: date | None = None,
     step: str | None = None,
+    visible_to: User | None = None,
 ) -> sa.Select:
-    """Cases matching the filters, newest enquiry first."""
+    """Cases matching the filters, newest enquiry first; only those `visible_to` may
+    see, when given (see `cases_visible_to`)."""
     query = (
         sa.select(Case)
         .options(joinedload(Case.owner))
@@ -49,6 +51,14 @@ def case_list(
         query = query.where(
             Case.owner_id.is_(None) if owner == "none" else Case.owner_id == int(owner)
         )
+    query = _dated(query, step, date_from, date_to)
+    if visible_to is not None:
+        query = query.where(cases_visible_to(visible_to))
+    return query
+
+
+def _dated(query: sa.Select, step: str | None, date_from: date | None, date_to: date | None):
+    """Cases whose chosen step (default: the enquiry) falls between the dates."""
     column, closed_as = step_date(DATED_STEPS.get(step or "", EventKind.ENQUIRY))
     if date_from:
         query = query.where(column >= date_from)
@@ -57,6 +67,25 @@ def case_list(
     if closed_as is not None and (date_from or date_to):
         query = query.where(Case.stage == closed_as)
     return query
+
+
+def sees_only_own_cases(user: User) -> bool:
+    """Need to know: a supervising social worker who is not also an officer or manager
+    sees the cases they assess and those of the households they supervise, no other
+    applicant's."""
+    return user.has_role(Role.SUPERVISING_SOCIAL_WORKER) and not user.has_role(
+        Role.RECRUITMENT_OFFICER, Role.MANAGER
+    )
+
+
+def cases_visible_to(user: User) -> sa.ColumnElement[bool]:
+    """The cases `user` may open, as a SQL condition (every case, for most roles)."""
+    if not sees_only_own_cases(user):
+        return sa.true()
+    supervised = sa.select(Household.case_id).where(
+        Household.supervising_worker_id == user.id, Household.case_id.isnot(None)
+    )
+    return sa.or_(Case.assessing_worker_id == user.id, Case.id.in_(supervised))
 
 
 #: Which step the date range applies to: the steps the metrics engine counts.
