@@ -105,6 +105,7 @@ def register_extensions(app: Flask) -> None:
         content_security_policy=CONTENT_SECURITY_POLICY,
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy=PERMISSIONS_POLICY,
     )
     from crm import models  # noqa: F401  (register every table with the metadata)
     from crm.audit import register_audit_listeners
@@ -112,6 +113,17 @@ def register_extensions(app: Flask) -> None:
     register_audit_listeners()
     if not sa.event.contains(sa.Engine, "connect", _sqlite_pragmas):
         sa.event.listen(sa.Engine, "connect", _sqlite_pragmas)
+
+
+#: No page needs the browser's powerful features: none may be used, nor by anything
+#: embedded (Permissions-Policy; issue 18).
+PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth",
+        "display-capture", "fullscreen",
+    )
+}  # fmt: skip
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -18,6 +18,8 @@ def test_every_response_has_the_security_headers(client, url):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "geolocation=()" in headers["Permissions-Policy"]
 
 
 def test_signed_in_pages_have_them_too(manager_client):
