@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 import pytest
@@ -10,22 +9,16 @@ import sqlalchemy as sa
 
 from crm.domain.stages import EventKind, Stage
 from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
-from crm.imports.carer_events import import_carer_events
 from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
-from crm.imports.households import import_households
-from crm.imports.reading import read_table
-from crm.models import AuditEvent, CarerEvent, Household, HouseholdStatus, PlacementEnding
+from crm.models import AuditEvent, CarerEvent, HouseholdStatus, PlacementEnding
 from tests.factories import CaseFactory, advance
-
-TODAY = date(2025, 6, 30)
-
-
-def write(path, columns, *rows):
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+from tests.household_files import (
+    households,
+    run_events,
+    run_households,
+    smiths,
+    write,
+)
 
 
 @pytest.fixture
@@ -36,32 +29,6 @@ def households_file(tmp_path, ssw):
 @pytest.fixture
 def events_file(tmp_path):
     return lambda *rows: write(tmp_path / "e.csv", EVENT_COLUMNS, *rows)
-
-
-def run_households(path, skip=False):
-    return import_households(read_table(path), TODAY, skip)
-
-
-def run_events(path, skip=False):
-    return import_carer_events(read_table(path), TODAY, skip)
-
-
-def smiths(ssw, **extra):
-    return {
-        "reference": "HH-1",
-        "approval_date": "15/01/2020",
-        "carer1_name": "Ann Smith",
-        "carer1_birth_date": "1960-02-02",
-        "carer2_name": "Bob Smith",
-        "approved_places": "2",
-        "categories": "short_term;respite",
-        "supervising_worker_email": ssw.email,
-        **extra,
-    }
-
-
-def households(db):
-    return {h.reference: h for h in db.session.scalars(sa.select(Household))}
 
 
 class TestHouseholds:
@@ -324,191 +291,3 @@ class TestCarerEvents:
         )
         assert second.exit_code == 0, second.output
         assert "Imported: 1 new" in second.output
-
-
-class TestHistoryAtItsOwnDate:
-    """A complete history imports whatever the household's state is today."""
-
-    @pytest.fixture
-    def left_in_2023(self, db, ssw, households_file):
-        """HH-1, approved 15 Jan 2020, deregistered 1 May 2023."""
-        left = smiths(
-            ssw,
-            status="deregistered",
-            deregistration_date="2023-05-01",
-            deregistration_reason="retirement",
-            deregistration_initiated_by="carer",
-        )
-        run_households(households_file(left))
-        db.session.commit()
-
-    @pytest.mark.usefixtures("left_in_2023")
-    def test_placements_years_before_a_household_left_are_accepted(self, db, events_file):
-        result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2019-01-10",
-                    "type": "placement_start",
-                    "child_reference": "C-OLD",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2020-03-02",
-                    "type": "placement_start",
-                    "child_reference": "C-1",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2021-06-01",
-                    "type": "placement_end",
-                    "child_reference": "C-1",
-                },
-                {"household_reference": "HH-1", "date": "2022-02-02", "type": "supervision_visit"},
-            )
-        )
-        assert [str(e) for e in result.errors] == [
-            "row 2, date: The placement start date 10 Jan 2019 is before the household was "
-            "approved (15 Jan 2020)."
-        ]
-        db.session.rollback()  # all or nothing: the caller keeps nothing from a refused file
-        result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2020-03-02",
-                    "type": "placement_start",
-                    "child_reference": "C-1",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2021-06-01",
-                    "type": "placement_end",
-                    "child_reference": "C-1",
-                },
-                {"household_reference": "HH-1", "date": "2022-02-02", "type": "supervision_visit"},
-            )
-        )
-        assert result.errors == [] and result.created == 3
-
-    @pytest.mark.usefixtures("left_in_2023")
-    def test_a_placement_after_the_household_left_is_still_refused(self, events_file):
-        result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2023-06-01",
-                    "type": "placement_start",
-                    "child_reference": "C-2",
-                },
-            )
-        )
-        assert "deregistered on 1 May 2023" in result.errors[0].reason
-
-
-class TestTermsHistory:
-    """Terms of approval keep their own dates: the households file holds those in force
-    now (from terms_from), the carer events file the earlier ones (terms_change)."""
-
-    @pytest.fixture
-    def reduced_in_2023(self, db, ssw, households_file):
-        """HH-1, approved 15 Jan 2020; 2 places from 1 Mar 2023."""
-        run_households(households_file(smiths(ssw, terms_from="2023-03-01")))
-        db.session.commit()
-        return households(db)["HH-1"]
-
-    def test_current_terms_start_on_terms_from(self, reduced_in_2023):
-        assert [(t.effective_from, t.places) for t in reduced_in_2023.terms_history] == [
-            (date(2023, 3, 1), 2)
-        ]
-
-    def test_earlier_terms_fill_the_years_before(self, db, reduced_in_2023, events_file):
-        result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2020-01-15",
-                    "type": "terms_change",
-                    "value": "3",
-                    "categories": "long_term",
-                },
-                *(
-                    {
-                        "household_reference": "HH-1",
-                        "date": "2021-05-01",
-                        "type": "placement_start",
-                        "child_reference": f"C{n}",
-                    }
-                    for n in range(3)
-                ),
-            )
-        )
-        assert (result.created, result.errors) == (4, [])
-        db.session.commit()
-        db.session.refresh(reduced_in_2023)
-        assert reduced_in_2023.terms_on(date(2021, 5, 1)).places == 3
-        assert reduced_in_2023.terms_on(date(2023, 3, 1)).places == 2
-
-    @pytest.mark.parametrize(
-        ("row", "column", "reason"),
-        [
-            ({"date": "2019-01-01", "value": "3"}, "date", "before the household was approved"),
-            ({"date": "2023-03-01", "value": "3"}, "date", "already start on 1 Mar 2023"),
-            ({"date": "2020-01-15"}, "value", "approved places"),
-            ({"date": "2020-01-15", "value": "9"}, "value", "1 to 6 places"),
-        ],
-    )
-    def test_a_terms_change_the_rules_refuse(
-        self, reduced_in_2023, events_file, row, column, reason
-    ):
-        result = run_events(
-            events_file({"household_reference": "HH-1", "type": "terms_change", **row})
-        )
-        assert [(e.column) for e in result.errors] == [column]
-        assert reason in result.errors[0].reason
-
-
-class TestTemporaryApproval:
-    """A connected person approved temporarily first (reg 24): the named child's
-    placement starts before the full approval, and no other child's may."""
-
-    @pytest.fixture
-    def connected(self, db, ssw, households_file):
-        row = smiths(
-            ssw,
-            carer_type="kinship",
-            approved_places="1",
-            temporary_approval_date="2019-10-01",
-            temporary_approval_child="C-NAMED",
-        )
-        run_households(households_file(row))
-        db.session.commit()
-
-    @pytest.mark.usefixtures("connected")
-    def test_the_named_child_is_placed_before_the_full_approval(self, db, events_file):
-        result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2019-10-02",
-                    "type": "placement_start",
-                    "child_reference": "C-NAMED",
-                }
-            )
-        )
-        assert (result.created, result.errors) == (1, [])
-
-    @pytest.mark.usefixtures("connected")
-    def test_another_child_is_not(self, db, events_file):
-        result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2019-10-02",
-                    "type": "placement_start",
-                    "child_reference": "C-OTHER",
-                }
-            )
-        )
-        assert [e.column for e in result.errors] == ["child_reference"]
-        assert "only C-NAMED, named in the temporary approval" in result.errors[0].reason

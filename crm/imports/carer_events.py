@@ -26,19 +26,15 @@ recognised and not added twice.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import sqlalchemy as sa
-
 from crm.domain import households as rules
 from crm.domain.households import HouseholdRuleError
-from crm.extensions import db
-from crm.imports.bulk import audit_imported, insert_rows, update_rows
 from crm.imports.households import Warn, care_categories, whole_number
+from crm.imports.ledger import Ledger, Span, TermsFrom, load_ledgers, write_ledgers
 from crm.imports.reading import (
     CellProblem,
     RowError,
@@ -48,20 +44,11 @@ from crm.imports.reading import (
     parse_date,
     plain,
 )
-from crm.imports.recorded import CHUNK
 from crm.imports.result import ImportResult
 from crm.models import (
-    ApprovalTerms,
-    AuditAction,
-    CarerEvent,
     CarerEventKind,
-    Household,
-    Placement,
     PlacementEnding,
 )
-from crm.models.availability import HouseholdBreak
-from crm.models.spans import running_on
-from crm.timeutil import utcnow
 
 COLUMNS = [
     "household_reference", "date", "type", "child_reference", "value", "note",
@@ -83,64 +70,6 @@ SAME_DAY_ORDER = {"placement_end": 0, "disruption": 0, "break_end": 0, TERMS: 1}
 OTHERS_SAME_DAY = 2
 
 
-@dataclass
-class _Span:
-    """A placement or break as the rules read it: dates, and the row it came from."""
-
-    start_date: date
-    end_date: date | None = None
-    id: int | None = None  # None until written
-    child_reference: str | None = None
-    reason: str | None = None
-    ending: PlacementEnding | None = None
-    ended_here: bool = False  # an existing row this import ends
-
-    def running_on(self, day: date) -> bool:
-        return running_on(self.start_date, self.end_date, day)
-
-
-@dataclass
-class _Terms:
-    """Terms of approval from a date, as the rules read them (ApprovalTerms' shape)."""
-
-    effective_from: date
-    places: int
-    min_age: int
-    max_age: int
-    categories: list[str]
-    id: int | None = None
-
-
-@dataclass
-class Ledger:
-    """One household's history in memory, shaped as the domain rules read a household,
-    so the importer checks each row by the screens' rules without a database trip."""
-
-    id: int
-    approval_date: date
-    deregistration_date: date | None
-    terms_history: list[ApprovalTerms | _Terms]
-    temporary_approval_date: date | None = None
-    temporary_approval_child: str | None = None
-    placements: list[_Span] = field(default_factory=list)
-    breaks: list[_Span] = field(default_factory=list)
-    records: set[tuple] = field(default_factory=set)
-    new_records: list[dict] = field(default_factory=list)
-
-    def terms_on(self, on: date) -> ApprovalTerms | None:
-        current = None
-        for terms in self.terms_history:
-            if terms.effective_from <= on:
-                current = terms
-        return current
-
-    def touched(self) -> bool:
-        return bool(self.new_records) or any(
-            s.id is None or getattr(s, "ended_here", False)
-            for s in [*self.placements, *self.breaks, *self.terms_history]
-        )
-
-
 @dataclass(frozen=True)
 class _Row:
     number: int
@@ -150,68 +79,7 @@ class _Row:
     child: str | None
     value: Decimal | None
     note: str | None
-    terms: _Terms | None = None
-
-
-def _ledgers(references: Iterable[str]) -> dict[str, Ledger]:
-    """The named households' histories, read in a few queries per thousand households."""
-    references = sorted(set(references))
-    ledgers: dict[str, Ledger] = {}
-    for start in range(0, len(references), CHUNK):
-        chunk = references[start : start + CHUNK]
-        rows = db.session.execute(
-            sa.select(
-                Household.id,
-                Household.reference,
-                Household.approval_date,
-                Household.deregistration_date,
-                Household.temporary_approval_date,
-                Household.temporary_approval_child,
-            ).where(Household.reference.in_(chunk))
-        ).all()
-        named = {r.id: r.reference for r in rows}
-        found = {
-            r.id: Ledger(
-                r.id,
-                r.approval_date,
-                r.deregistration_date,
-                [],
-                r.temporary_approval_date,
-                r.temporary_approval_child,
-            )
-            for r in rows
-        }
-        ids = list(found)
-        for terms in db.session.scalars(
-            sa.select(ApprovalTerms)
-            .where(ApprovalTerms.household_id.in_(ids))
-            .order_by(ApprovalTerms.effective_from)
-        ):
-            found[terms.household_id].terms_history.append(terms)
-        for p in db.session.execute(
-            sa.select(Placement).where(Placement.household_id.in_(ids)).order_by(Placement.id)
-        ).scalars():
-            found[p.household_id].placements.append(
-                _Span(p.start_date, p.end_date, p.id, p.child_reference, ending=p.ending)
-            )
-        for b in db.session.scalars(
-            sa.select(HouseholdBreak)
-            .where(HouseholdBreak.household_id.in_(ids))
-            .order_by(HouseholdBreak.id)
-        ):
-            found[b.household_id].breaks.append(_Span(b.start_date, b.end_date, b.id))
-        for e in db.session.execute(
-            sa.select(
-                CarerEvent.household_id,
-                CarerEvent.kind,
-                CarerEvent.occurred_on,
-                CarerEvent.note,
-                CarerEvent.value,
-            ).where(CarerEvent.household_id.in_(ids))
-        ):
-            found[e.household_id].records.add((e.kind.value, e.occurred_on, e.note, e.value))
-        ledgers.update({reference: found[i] for i, reference in named.items()})
-    return ledgers
+    terms: TermsFrom | None = None
 
 
 def _parse(number: int, cells: dict[str, str], ledgers: dict[str, Ledger], warn: Warn) -> _Row:
@@ -246,13 +114,13 @@ def _parse(number: int, cells: dict[str, str], ledgers: dict[str, Ledger], warn:
     return _Row(number, ledger, on, kind, child, value, note, terms)
 
 
-def _terms(cells: dict[str, str], on: date, places: Decimal | None, warn: Warn) -> _Terms:
+def _terms(cells: dict[str, str], on: date, places: Decimal | None, warn: Warn) -> TermsFrom:
     """A terms_change row's terms: the places in `value`, ages and categories beside."""
     if places is None or places != places.to_integral_value():
         raise CellProblem("value", "the approved places, a whole number, for a terms_change")
     min_age = whole_number(cells, "min_age", 0, 0, 21)
     max_age = whole_number(cells, "max_age", 17, 0, 21)
-    return _Terms(on, int(places), min_age, max_age, care_categories(cells, warn))
+    return TermsFrom(on, int(places), min_age, max_age, care_categories(cells, warn))
 
 
 def _already_there(row: _Row) -> bool:
@@ -270,7 +138,7 @@ def _already_there(row: _Row) -> bool:
     return (kind, on, row.note, row.value) in ledger.records
 
 
-def _same_terms(held, given: _Terms) -> bool:
+def _same_terms(held, given: TermsFrom) -> bool:
     return (held.effective_from, held.places, held.min_age, held.max_age, held.categories) == (
         given.effective_from,
         given.places,
@@ -290,12 +158,12 @@ def _apply(row: _Row, today: date) -> None:
         ledger.terms_history.sort(key=lambda t: t.effective_from)
     elif kind == "break_start":
         rules.check_break_start(ledger, on, today)
-        ledger.breaks.append(_Span(on, reason=row.note))
+        ledger.breaks.append(Span(on, reason=row.note))
     elif kind == "break_end":
         _end(rules.check_break_end(ledger, on, today), on)
     elif kind == "placement_start":
         rules.check_placement_start(ledger, row.child, on, today)
-        ledger.placements.append(_Span(on, child_reference=row.child))
+        ledger.placements.append(Span(on, child_reference=row.child))
     elif kind in ("placement_end", "disruption"):
         placement = rules.open_placement(ledger, row.child)
         rules.check_placement_end(ledger, placement, on, today)
@@ -311,7 +179,7 @@ def _apply(row: _Row, today: date) -> None:
         )
 
 
-def _end(span: _Span, on: date) -> None:
+def _end(span: Span, on: date) -> None:
     span.end_date = on
     span.ended_here = span.id is not None
 
@@ -325,7 +193,7 @@ def import_carer_events(
     """Check every row in date order; write nothing if any is bad (unless skip_invalid),
     else write what passed in batches. Does not commit: the caller commits or rolls back."""
     check_headers(table.headers, COLUMNS, REQUIRED)
-    ledgers = _ledgers(c.get("household_reference", "") for c in table.rows)
+    ledgers = load_ledgers(c.get("household_reference", "") for c in table.rows)
     result = ImportResult()
     parsed: list[_Row] = []
     for number, cells in enumerate(table.rows, start=2):
@@ -357,115 +225,8 @@ def import_carer_events(
     if result.errors and not skip_invalid:
         result.created = 0
         return result
-    _write([ledger for ledger in ledgers.values() if ledger.touched()], today)
+    write_ledgers([ledger for ledger in ledgers.values() if ledger.touched()], today)
     return result
 
 
-def _write(ledgers: list[Ledger], today: date) -> None:
-    """The checked history in batched statements: new records, placements and breaks,
-    the ends of existing ones, each household's status as it stands today, and one
-    audit entry per household saying what its history gained."""
-    now = utcnow()
-    events = [
-        {
-            "household_id": ledger.id,
-            "kind": record["kind"],
-            "occurred_on": record["on"],
-            "value": record["value"],
-            "outcome": None,
-            "note": record["note"],
-            "recorded_by_id": None,
-            "recorded_at": now,
-        }
-        for ledger in ledgers
-        for record in ledger.new_records
-    ]
-    placements = [
-        {
-            "household_id": ledger.id,
-            "child_reference": p.child_reference,
-            "child_age": None,
-            "start_date": p.start_date,
-            "end_date": p.end_date,
-            "ending": p.ending,
-        }
-        for ledger in ledgers
-        for p in ledger.placements
-        if p.id is None
-    ]
-    breaks = [
-        {
-            "household_id": ledger.id,
-            "start_date": b.start_date,
-            "end_date": b.end_date,
-            "reason": b.reason,
-        }
-        for ledger in ledgers
-        for b in ledger.breaks
-        if b.id is None
-    ]
-    terms = [
-        {
-            "household_id": ledger.id,
-            "effective_from": t.effective_from,
-            "places": t.places,
-            "min_age": t.min_age,
-            "max_age": t.max_age,
-            "categories": t.categories,
-            "recorded_by_id": None,
-        }
-        for ledger in ledgers
-        for t in ledger.terms_history
-        if isinstance(t, _Terms)
-    ]
-    batches = ((CarerEvent, events), (Placement, placements), (HouseholdBreak, breaks))
-    for model, rows in (*batches, (ApprovalTerms, terms)):
-        for start in range(0, len(rows), 10 * CHUNK):
-            insert_rows(model, rows[start : start + 10 * CHUNK])
-    update_rows(
-        Placement,
-        [
-            {"id": p.id, "end_date": p.end_date, "ending": p.ending}
-            for ledger in ledgers
-            for p in ledger.placements
-            if p.ended_here
-        ],
-    )
-    update_rows(
-        HouseholdBreak,
-        [
-            {"id": b.id, "end_date": b.end_date}
-            for ledger in ledgers
-            for b in ledger.breaks
-            if b.ended_here
-        ],
-    )
-    update_rows(
-        Household,
-        [{"id": ledger.id, "status": rules.status_on(ledger, today)} for ledger in ledgers],
-    )
-    audit_imported(
-        AuditAction.CHANGED,
-        "Household",
-        {ledger.id: f"history imported: {_described(ledger)}" for ledger in ledgers},
-    )
-
-
-def _described(ledger: Ledger) -> str:
-    """'3 placements, 1 break, 12 supervision visits' for the audit trail."""
-    counts: Counter[str] = Counter()
-    for p in ledger.placements:
-        if p.id is None or p.ended_here:
-            counts["placement" if p.id is None else "placement ended"] += 1
-    for b in ledger.breaks:
-        if b.id is None or b.ended_here:
-            counts["break" if b.id is None else "break ended"] += 1
-    for record in ledger.new_records:
-        counts[record["kind"].label.lower()] += 1
-    earlier = sum(isinstance(t, _Terms) for t in ledger.terms_history)
-    if earlier:
-        counts["earlier terms of approval"] += earlier
-    return ", ".join(f"{n} × {what}" for what, n in sorted(counts.items()))
-
-
-__all__ = ["COLUMNS", "REQUIRED", "TYPES", "Ledger", "import_carer_events"]
+__all__ = ["COLUMNS", "REQUIRED", "TYPES", "import_carer_events"]

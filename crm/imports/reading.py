@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
+
+from email_validator import EmailNotValidError, validate_email
 
 from crm.spreadsheets import inert_row, unguarded
 
@@ -186,3 +190,31 @@ def write_error_rows(path: str | Path, table: Table, errors: list[RowError]) -> 
                     )
                 )
     return len(reasons)
+
+
+#: An unquoted ASCII local part (RFC 5322 dot-atom), which almost every address has.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_LOCAL_PART = re.compile(rf"{_ATOM}(\.{_ATOM})*")
+
+
+@lru_cache(maxsize=4096)
+def _domain_problem(domain: str) -> str | None:
+    try:
+        validate_email(f"x@{domain}", check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """email_validator's verdict. A plain local part is checked here and its domain
+    once per file (a tracker's addresses share a few domains); anything unusual
+    (quoted, international) goes to email_validator whole."""
+    local, _, domain = email.rpartition("@")
+    if local and len(local) <= 64 and _PLAIN_LOCAL_PART.fullmatch(local):
+        return _domain_problem(domain)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None

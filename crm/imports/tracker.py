@@ -13,13 +13,9 @@ would refuse. Re-importing updates cases by reference and never duplicates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-
-from email_validator import EmailNotValidError, validate_email
 
 from crm.domain.case_terms import CARER_TYPE_WORDS
 from crm.domain.stages import (
@@ -32,6 +28,7 @@ from crm.domain.stages import (
     replay,
 )
 from crm.imports.bulk import refresh_statistics
+from crm.imports.council_lists import CouncilLists
 from crm.imports.reading import (
     CellProblem,
     RowError,
@@ -39,6 +36,7 @@ from crm.imports.reading import (
     Table,
     by_name,
     check_headers,
+    email_problem,
     parse_date,
 )
 from crm.imports.reading import plain as _plain
@@ -52,7 +50,7 @@ from crm.imports.result import ImportResult
 from crm.imports.tracker_write import import_rows
 from crm.models import CarerType
 from crm.models.case import MILESTONE_DATE
-from crm.queries.sources import SourceMatcher, campaign_names
+from crm.queries.sources import SourceMatcher
 
 COLUMNS = [
     "reference",
@@ -190,37 +188,9 @@ def _outcome_step(
     return Step(kind, dates["outcome_date"], reason)
 
 
-#: An unquoted ASCII local part (RFC 5322 dot-atom), which almost every address has.
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_PLAIN_LOCAL_PART = re.compile(rf"{_ATOM}(\.{_ATOM})*")
-
-
-@lru_cache(maxsize=4096)
-def _domain_problem(domain: str) -> str | None:
-    try:
-        validate_email(f"x@{domain}", check_deliverability=False)
-    except EmailNotValidError as exc:
-        return str(exc)
-    return None
-
-
-def _email_problem(email: str) -> str | None:
-    """email_validator's verdict. A plain local part is checked here and its domain
-    once per file (a tracker's addresses share a few domains); anything unusual
-    (quoted, international) goes to email_validator whole."""
-    local, _, domain = email.rpartition("@")
-    if local and len(local) <= 64 and _PLAIN_LOCAL_PART.fullmatch(local):
-        return _domain_problem(domain)
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return str(exc)
-    return None
-
-
 def _contact(cells: dict[str, str]) -> tuple[str | None, str | None, str | None]:
     email = _text(cells, "email").lower() or None
-    if email and (problem := _email_problem(email)):
+    if email and (problem := email_problem(email)):
         raise CellProblem("email", problem)
     phone = _text(cells, "phone") or None
     postcode = " ".join(_text(cells, "postcode").upper().split()) or None
@@ -238,57 +208,12 @@ def _carer_type(cells: dict[str, str], warn: Callable[[str, str], None]) -> Care
     return found
 
 
-class _Sources:
-    """The council's list as this file meets it: values matched, mapped or added (said
-    once each, with how many rows), and values on no list (refused, counted)."""
-
-    def __init__(self, matcher: SourceMatcher):
-        self.matcher = matcher
-        self.decided: dict[tuple[str, str], list[int]] = {}  # (column, how) -> its rows
-        self.unknown: dict[str, int] = {}  # a value as first spelt -> rows
-        self.campaigns = campaign_names()
-        self.unlisted: dict[str, str] = {}  # a campaign on no list, as first spelt
-
-    def code(self, number: int, cells: dict[str, str], warn: Callable[[str, str], None]) -> str:
-        given = _text(cells, "source")
-        if not given:
-            warn("source", "not recorded: counted as other")
-            return "other"
-        code, decided = self.matcher.match(given)
-        if code is None:
-            spelt = next((k for k in self.unknown if _plain(k) == _plain(given)), given)
-            self.unknown[spelt] = self.unknown.get(spelt, 0) + 1
-            raise CellProblem(
-                "source",
-                f"{given!r} is not on the council's list of enquiry sources: map it to "
-                "one, or add it as a new source",
-            )
-        if decided:
-            self.decided.setdefault(("source", decided), []).append(number)
-        return code
-
-    def campaign(self, number: int, cells: dict[str, str]) -> str | None:
-        """The campaign as the council's list spells it; a campaign not on the list is
-        kept as written (said once, with its rows): its cost is simply not known."""
-        given = " ".join(_text(cells, "campaign").split())
-        if not given:
-            return None
-        if _plain(given) in self.campaigns:
-            return self.campaigns[_plain(given)]
-        spelt = self.unlisted.setdefault(_plain(given), given)  # later spellings follow it
-        how = f"{spelt!r} is not on the campaigns list (Admin > Campaigns): kept as written"
-        self.decided.setdefault(("campaign", how), []).append(number)
-        return spelt
-
-    def warnings(self) -> list[RowWarning]:
-        return [
-            RowWarning(rows[0], column, f"{how} ({len(rows)} row{'s' if len(rows) > 1 else ''})")
-            for (column, how), rows in self.decided.items()
-        ]
-
-
 def _parse_row(
-    number: int, cells: dict[str, str], today: date, warnings: list[RowWarning], sources: _Sources
+    number: int,
+    cells: dict[str, str],
+    today: date,
+    warnings: list[RowWarning],
+    sources: CouncilLists,
 ) -> TrackerRow:
     def warn(column: str, assumed: str) -> None:
         warnings.append(RowWarning(number, column, assumed))
@@ -297,8 +222,8 @@ def _parse_row(
     if not reference:
         raise CellProblem("reference", "required")
     carer_type = _carer_type(cells, warn)
-    source = sources.code(number, cells, warn)
-    campaign = sources.campaign(number, cells)
+    source = sources.source(number, _text(cells, "source"), warn)
+    campaign = sources.campaign(number, _text(cells, "campaign"))
     dates = _dates(cells)
     if "enquiry_date" not in dates:
         raise CellProblem("enquiry_date", "required")
@@ -368,7 +293,7 @@ def validate(
     list, with their rows, to `unknown_sources`."""
     warnings = warnings if warnings is not None else []
     check_headers(table.headers, COLUMNS, REQUIRED)
-    matching = _Sources(sources or SourceMatcher.load())
+    matching = CouncilLists(sources or SourceMatcher.load())
     rows, errors, seen = [], [], {}
     for number, cells in enumerate(table.rows, start=2):
         row_warnings: list[RowWarning] = []
