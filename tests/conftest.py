@@ -12,6 +12,9 @@ from crm.models import Role
 from tests.database import empty_database
 from tests.factories import UserFactory
 
+#: Shared fixtures that live beside their helpers (the household import files).
+pytest_plugins = ["tests.household_files"]
+
 
 class RequestScopedClient(FlaskClient):
     """A test client whose requests do not share Flask-Login's cached user.

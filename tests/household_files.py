@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
+from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
 from crm.imports.carer_events import import_carer_events
+from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from crm.imports.households import import_households
 from crm.imports.reading import read_table
 from crm.models import Household
@@ -47,3 +50,20 @@ def smiths(ssw, **extra):
 
 def households(db):
     return {h.reference: h for h in db.session.scalars(sa.select(Household))}
+
+
+def event(on: str, kind: str, **cells: str) -> dict[str, str]:
+    """One row of HH-1's history in a carer events file (cells by column name)."""
+    return {"household_reference": "HH-1", "date": on, "type": kind, **cells}
+
+
+@pytest.fixture
+def households_file(tmp_path, ssw):
+    """Write rows as a households file (a pytest fixture: see tests/conftest.py)."""
+    return lambda *rows: write(tmp_path / "h.csv", HOUSEHOLD_COLUMNS, *rows)
+
+
+@pytest.fixture
+def events_file(tmp_path):
+    """Write rows as a carer events file."""
+    return lambda *rows: write(tmp_path / "e.csv", EVENT_COLUMNS, *rows)

@@ -7,25 +7,13 @@ from datetime import date
 
 import pytest
 
-from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
-from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from tests.household_files import (
+    event,
     households,
     run_events,
     run_households,
     smiths,
-    write,
 )
-
-
-@pytest.fixture
-def households_file(tmp_path, ssw):
-    return lambda *rows: write(tmp_path / "h.csv", HOUSEHOLD_COLUMNS, *rows)
-
-
-@pytest.fixture
-def events_file(tmp_path):
-    return lambda *rows: write(tmp_path / "e.csv", EVENT_COLUMNS, *rows)
 
 
 class TestHistoryAtItsOwnDate:
@@ -48,25 +36,10 @@ class TestHistoryAtItsOwnDate:
     def test_placements_years_before_a_household_left_are_accepted(self, db, events_file):
         result = run_events(
             events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2019-01-10",
-                    "type": "placement_start",
-                    "child_reference": "C-OLD",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2020-03-02",
-                    "type": "placement_start",
-                    "child_reference": "C-1",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2021-06-01",
-                    "type": "placement_end",
-                    "child_reference": "C-1",
-                },
-                {"household_reference": "HH-1", "date": "2022-02-02", "type": "supervision_visit"},
+                event("2019-01-10", "placement_start", child_reference="C-OLD"),
+                event("2020-03-02", "placement_start", child_reference="C-1"),
+                event("2021-06-01", "placement_end", child_reference="C-1"),
+                event("2022-02-02", "supervision_visit"),
             )
         )
         assert [str(e) for e in result.errors] == [
@@ -76,19 +49,9 @@ class TestHistoryAtItsOwnDate:
         db.session.rollback()  # all or nothing: the caller keeps nothing from a refused file
         result = run_events(
             events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2020-03-02",
-                    "type": "placement_start",
-                    "child_reference": "C-1",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2021-06-01",
-                    "type": "placement_end",
-                    "child_reference": "C-1",
-                },
-                {"household_reference": "HH-1", "date": "2022-02-02", "type": "supervision_visit"},
+                event("2020-03-02", "placement_start", child_reference="C-1"),
+                event("2021-06-01", "placement_end", child_reference="C-1"),
+                event("2022-02-02", "supervision_visit"),
             )
         )
         assert result.errors == [] and result.created == 3
@@ -97,12 +60,7 @@ class TestHistoryAtItsOwnDate:
     def test_a_placement_after_the_household_left_is_still_refused(self, events_file):
         result = run_events(
             events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2023-06-01",
-                    "type": "placement_start",
-                    "child_reference": "C-2",
-                },
+                event("2023-06-01", "placement_start", child_reference="C-2"),
             )
         )
         assert "deregistered on 1 May 2023" in result.errors[0].reason
@@ -127,20 +85,9 @@ class TestTermsHistory:
     def test_earlier_terms_fill_the_years_before(self, db, reduced_in_2023, events_file):
         result = run_events(
             events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2020-01-15",
-                    "type": "terms_change",
-                    "value": "3",
-                    "categories": "long_term",
-                },
+                event("2020-01-15", "terms_change", value="3", categories="long_term"),
                 *(
-                    {
-                        "household_reference": "HH-1",
-                        "date": "2021-05-01",
-                        "type": "placement_start",
-                        "child_reference": f"C{n}",
-                    }
+                    event("2021-05-01", "placement_start", child_reference=f"C{n}")
                     for n in range(3)
                 ),
             )
@@ -189,28 +136,14 @@ class TestTemporaryApproval:
     @pytest.mark.usefixtures("connected")
     def test_the_named_child_is_placed_before_the_full_approval(self, db, events_file):
         result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2019-10-02",
-                    "type": "placement_start",
-                    "child_reference": "C-NAMED",
-                }
-            )
+            events_file(event("2019-10-02", "placement_start", child_reference="C-NAMED"))
         )
         assert (result.created, result.errors) == (1, [])
 
     @pytest.mark.usefixtures("connected")
     def test_another_child_is_not(self, db, events_file):
         result = run_events(
-            events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2019-10-02",
-                    "type": "placement_start",
-                    "child_reference": "C-OTHER",
-                }
-            )
+            events_file(event("2019-10-02", "placement_start", child_reference="C-OTHER"))
         )
         assert [e.column for e in result.errors] == ["child_reference"]
         assert "only C-NAMED, named in the temporary approval" in result.errors[0].reason

@@ -8,27 +8,15 @@ import pytest
 import sqlalchemy as sa
 
 from crm.domain.stages import EventKind, Stage
-from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
-from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from crm.models import AuditEvent, CarerEvent, HouseholdStatus, PlacementEnding
 from tests.factories import CaseFactory, advance
 from tests.household_files import (
+    event,
     households,
     run_events,
     run_households,
     smiths,
-    write,
 )
-
-
-@pytest.fixture
-def households_file(tmp_path, ssw):
-    return lambda *rows: write(tmp_path / "h.csv", HOUSEHOLD_COLUMNS, *rows)
-
-
-@pytest.fixture
-def events_file(tmp_path):
-    return lambda *rows: write(tmp_path / "e.csv", EVENT_COLUMNS, *rows)
 
 
 class TestHouseholds:
@@ -139,20 +127,9 @@ class TestCarerEvents:
     def test_visits_training_and_surveys_are_imported(self, db, imported, events_file):
         result = run_events(
             events_file(
-                {"household_reference": "HH-1", "date": "2025-01-10", "type": "supervision_visit"},
-                {
-                    "household_reference": "HH-1",
-                    "date": "2025-02-01",
-                    "type": "training",
-                    "value": "6",
-                    "note": "Safer caring",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2025-03-01",
-                    "type": "survey",
-                    "value": "4",
-                },
+                event("2025-01-10", "supervision_visit"),
+                event("2025-02-01", "training", value="6", note="Safer caring"),
+                event("2025-03-01", "survey", value="4"),
             )
         )
         assert (result.created, result.errors) == (3, [])
@@ -161,18 +138,8 @@ class TestCarerEvents:
     def test_placements_start_end_and_disruptions(self, db, imported, events_file):
         run_events(
             events_file(
-                {
-                    "household_reference": "HH-1",
-                    "date": "2024-01-01",
-                    "type": "placement_start",
-                    "child_reference": "C1",
-                },
-                {
-                    "household_reference": "HH-1",
-                    "date": "2024-06-01",
-                    "type": "disruption",
-                    "child_reference": "C1",
-                },
+                event("2024-01-01", "placement_start", child_reference="C1"),
+                event("2024-06-01", "disruption", child_reference="C1"),
             )
         )
         placement = imported.placements[0]
@@ -204,15 +171,7 @@ class TestCarerEvents:
         assert reason in result.errors[0].reason
 
     def test_a_placement_that_overfills_the_places_is_refused(self, db, imported, events_file):
-        rows = [
-            {
-                "household_reference": "HH-1",
-                "date": "2024-01-01",
-                "type": "placement_start",
-                "child_reference": f"C{n}",
-            }
-            for n in range(3)
-        ]
+        rows = [event("2024-01-01", "placement_start", child_reference=f"C{n}") for n in range(3)]
         result = run_events(events_file(*rows))
         assert [(e.row, e.column) for e in result.errors] == [(4, "child_reference")]
         assert "All 2 approved places are filled" in result.errors[0].reason
@@ -222,9 +181,9 @@ class TestCarerEvents:
     ):
         run_events(
             events_file(
-                {"household_reference": "HH-1", "date": "2025-01-10", "type": "supervision_visit"},
-                {"household_reference": "HH-1", "date": "2025-02-10", "type": "supervision_visit"},
-                {"household_reference": "HH-1", "date": "2025-03-01", "type": "break_start"},
+                event("2025-01-10", "supervision_visit"),
+                event("2025-02-10", "supervision_visit"),
+                event("2025-03-01", "break_start"),
             )
         )
         summaries = db.session.scalars(
@@ -239,11 +198,7 @@ class TestCarerEvents:
     def test_an_open_break_in_the_history_puts_the_household_on_a_break(
         self, db, imported, events_file
     ):
-        run_events(
-            events_file(
-                {"household_reference": "HH-1", "date": "2025-03-01", "type": "break_start"}
-            )
-        )
+        run_events(events_file(event("2025-03-01", "break_start")))
         db.session.commit()
         db.session.refresh(imported)
         assert imported.status is HouseholdStatus.ON_BREAK
@@ -257,13 +212,8 @@ class TestCarerEvents:
 
     def test_reimporting_the_same_events_adds_nothing(self, db, imported, events_file):
         path = events_file(
-            {"household_reference": "HH-1", "date": "2025-01-10", "type": "supervision_visit"},
-            {
-                "household_reference": "HH-1",
-                "date": "2024-01-01",
-                "type": "placement_start",
-                "child_reference": "C1",
-            },
+            event("2025-01-10", "supervision_visit"),
+            event("2024-01-01", "placement_start", child_reference="C1"),
         )
         run_events(path)
         db.session.commit()
@@ -278,15 +228,7 @@ class TestCarerEvents:
         second = runner.invoke(
             args=[
                 "import-carer-events",
-                str(
-                    events_file(
-                        {
-                            "household_reference": "HH-1",
-                            "date": "2025-01-10",
-                            "type": "supervision_visit",
-                        }
-                    )
-                ),
+                str(events_file(event("2025-01-10", "supervision_visit"))),
             ]
         )
         assert second.exit_code == 0, second.output
