@@ -16,6 +16,7 @@ class Config:
 
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
+    AUDIT_CHAIN_KEY: str | None = None  # keys the audit trail's hash chain; else SECRET_KEY
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
@@ -109,6 +110,7 @@ def _minutes(value: str) -> timedelta:
 
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
+    "AUDIT_CHAIN_KEY": ("AUDIT_CHAIN_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "SESSION_IDLE_MINUTES": ("PERMANENT_SESSION_LIFETIME", _minutes),

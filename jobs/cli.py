@@ -16,8 +16,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from crm import audit_chain
 from crm.cli import parse_date_option
+from crm.extensions import db
 from crm.timeutil import UK, today
+from jobs.audit_trail import last_verified_head
 from jobs.retention.scoring import risk_report
 from jobs.runner import run_job
 from jobs.schedule import JOBS
@@ -77,6 +80,36 @@ def jobs_run_command(name: str, as_of: date | None) -> None:
     click.echo(f"{name}: {run.status.value} {run.counts or ''}")
     if run.error:
         raise click.ClickException(run.error)
+
+
+audit_group = AppGroup("audit", help="Check the audit trail has not been tampered with.")
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Seal waiting entries, then walk the hash chain and report the first broken link."""
+    sealed = audit_chain.seal()
+    verdict = audit_chain.verify(known=last_verified_head())
+    if sealed:
+        click.echo(f"Sealed {sealed:,} new entries.")
+    if not verdict.intact:
+        raise click.ClickException(verdict.describe())
+    click.echo(verdict.describe())
+
+
+@audit_group.command("seal")
+def audit_seal_command() -> None:
+    """Seal the entries written since the last seal into the chain."""
+    click.echo(f"Sealed {audit_chain.seal():,} entries.")
+
+
+@audit_group.command("grants")
+@click.argument("role")
+def audit_grants_command(role: str) -> None:
+    """Print the PostgreSQL grants for the app's database user ROLE (audit append-only)."""
+    quote = db.engine.dialect.identifier_preparer.quote
+    for statement in audit_chain.app_role_grants(role, quote):
+        click.echo(statement + ";")
 
 
 @click.command("scheduler")

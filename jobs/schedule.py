@@ -57,6 +57,18 @@ def _rescore(**kwargs) -> dict:
     return rescore(**kwargs)
 
 
+def _seal(**kwargs) -> dict:
+    from jobs.audit_trail import seal_audit_trail
+
+    return seal_audit_trail(**kwargs)
+
+
+def _verify(**kwargs) -> dict:
+    from jobs.audit_trail import verify_audit_trail
+
+    return verify_audit_trail(**kwargs)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -98,6 +110,19 @@ JOBS: dict[str, Job] = {
             _rescore,
             "Score every active household's risk of leaving with the latest model.",
             {"hour": 3, "minute": 30},
+        ),
+        Job(
+            "seal_audit_trail",
+            _seal,
+            "Seal new audit entries into the trail's hash chain, so any later edit shows.",
+            {"minute": "3-59/5"},
+        ),
+        Job(
+            "verify_audit_trail",
+            _verify,
+            "Check the audit trail's hash chain from its start; alert administrators if "
+            "any entry was changed or removed.",
+            {"hour": 4, "minute": 15},
         ),
         Job(
             "deliver_notifications",

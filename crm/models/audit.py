@@ -46,5 +46,9 @@ class AuditEvent(db.Model):
     summary: Mapped[str | None] = mapped_column(sa.String(255))
     changes: Mapped[dict | None] = mapped_column(sa.JSON)
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+    # Set once, when the entry is sealed into the hash chain (crm.audit_chain).
+    chain_position: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
+    chain_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    personal_digest: Mapped[str | None] = mapped_column(sa.String(64))
 
     user: Mapped[User | None] = relationship(lazy="joined")

@@ -24,6 +24,8 @@ class JobRun(db.Model):
     scheduler, or a second worker, running the same job for the same date."""
 
     __tablename__ = "job_runs"
+    # Bookkeeping with no personal data; the admin jobs page is its record.
+    __audited__ = False
     __table_args__ = (sa.UniqueConstraint("job", "run_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +53,7 @@ class MetricsSnapshot(db.Model):
     (the job refreshes it through the day) so that managers do not wait for them."""
 
     __tablename__ = "metrics_snapshots"
+    __audited__ = False  # aggregate figures, no personal data
 
     as_of: Mapped[date] = mapped_column(primary_key=True)
     figures: Mapped[dict] = mapped_column(sa.JSON)

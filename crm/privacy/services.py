@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from crm import audit
+from crm.audit_chain import erase_personal_data
 from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
 from crm.extensions import db
@@ -143,21 +144,11 @@ def _flattened(section: str, value: Any) -> Iterator[list]:
         yield [section, 1, "", value]
 
 
-def _scrub_audit(entity_type: str, ids: list[int]) -> None:
-    """Keep the audit trail's facts about these records, drop the personal data in it."""
-    if ids:
-        db.session.execute(
-            sa.update(AuditEvent)
-            .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_(map(str, ids)))
-            .values(changes=None, summary="(personal data removed)")
-        )
-
-
 def _scrub_case_audit(case: Case) -> None:
-    _scrub_audit("Case", [case.id])
+    erase_personal_data("Case", [case.id])
     for rows in records_about(case).values():
         if rows:
-            _scrub_audit(type(rows[0]).__name__, [row.id for row in rows])
+            erase_personal_data(type(rows[0]).__name__, [row.id for row in rows])
 
 
 def kept_until(case: Case, settings: Settings) -> date | None:

@@ -1,0 +1,269 @@
+"""The audit trail is tamper-evident: any entry changed, removed or cut off is found."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from crm import audit, audit_chain
+from crm.models import AuditAction, AuditEvent, Notification, RunStatus
+from crm.timeutil import today, utcnow
+from jobs.cli import audit_group
+from jobs.runner import run_job
+from tests.factories import CaseFactory
+
+TABLE = AuditEvent.__table__
+
+
+@pytest.fixture(autouse=True)
+def start(db):
+    """The entries an empty service already has (its default lists), sealed."""
+    return audit_chain.seal()
+
+
+def write_entries(db, count=5):
+    with audit.acting_as("test"):
+        for n in range(count):
+            audit.record(AuditAction.VIEWED, "Case", n, summary=f"Case {n}")
+        db.session.commit()
+
+
+def tamper(db, entry_id, **values):
+    """What someone with database access but not the app's key might do."""
+    db.session.execute(TABLE.update().where(TABLE.c.id == entry_id).values(**values))
+    db.session.commit()
+
+
+def written(db):
+    """The ids of the entries write_entries made, in chain order."""
+    return db.session.scalars(
+        sa.select(AuditEvent.id)
+        .where(AuditEvent.actor == "test", AuditEvent.chain_position.is_not(None))
+        .order_by(AuditEvent.chain_position)
+    ).all()
+
+
+def position_of(db, entry_id):
+    return db.session.scalar(sa.select(AuditEvent.chain_position).where(AuditEvent.id == entry_id))
+
+
+def test_sealing_gives_every_entry_the_next_position_in_the_chain(db, start):
+    write_entries(db, 4)
+    assert audit_chain.seal() == 4
+    positions = db.session.scalars(
+        sa.select(AuditEvent.chain_position).order_by(AuditEvent.id)
+    ).all()
+    assert positions == list(range(1, start + 5))
+
+
+def test_sealing_again_seals_only_what_was_written_since(db, start):
+    write_entries(db, 3)
+    audit_chain.seal()
+    write_entries(db, 2)
+    assert audit_chain.seal() == 2
+    assert audit_chain.verify().checked == start + 5
+
+
+def test_an_untouched_trail_verifies_intact(db, start):
+    write_entries(db)
+    audit_chain.seal()
+    verdict = audit_chain.verify()
+    assert verdict.intact
+    assert verdict.checked == start + 5
+
+
+def test_an_entry_edited_in_the_database_breaks_the_chain_at_that_entry(db):
+    write_entries(db)
+    audit_chain.seal()
+    third = written(db)[2]
+    tamper(db, third, summary="Someone else's case")
+    verdict = audit_chain.verify()
+    assert not verdict.intact
+    at = position_of(db, third)
+    assert (verdict.broken_at, verdict.entry_id, verdict.checked) == (at, third, at - 1)
+    assert "changed after it was sealed" in verdict.describe()
+
+
+def test_a_changed_user_on_an_entry_is_found(db, officer):
+    write_entries(db)
+    audit_chain.seal()
+    first = written(db)[0]
+    tamper(db, first, user_id=officer.id)
+    assert audit_chain.verify().broken_at == position_of(db, first)
+
+
+def test_an_entry_deleted_from_the_middle_is_found(db):
+    write_entries(db)
+    audit_chain.seal()
+    second = written(db)[1]
+    at = position_of(db, second)
+    db.session.execute(TABLE.delete().where(TABLE.c.id == second))
+    db.session.commit()
+    verdict = audit_chain.verify()
+    assert verdict.broken_at == at
+    assert "missing" in verdict.problem
+
+
+def test_a_rewritten_chain_hash_is_found(db):
+    write_entries(db)
+    audit_chain.seal()
+    fourth = written(db)[3]
+    tamper(db, fourth, chain_hash="f" * 64)
+    assert audit_chain.verify().broken_at == position_of(db, fourth)
+
+
+def test_entries_cut_off_the_end_are_found_against_the_last_check(db):
+    write_entries(db)
+    audit_chain.seal()
+    known = audit_chain.verify().head
+    at = position_of(db, written(db)[3])
+    db.session.execute(TABLE.delete().where(TABLE.c.id.in_(written(db)[3:])))
+    db.session.commit()
+    assert audit_chain.verify().intact  # without memory, a shorter chain looks whole
+    verdict = audit_chain.verify(known=known)
+    assert verdict.broken_at == at
+    assert "removed" in verdict.problem
+
+
+def test_a_chain_forged_without_the_key_is_found(db, app):
+    write_entries(db)
+    audit_chain.seal()
+    app.config["AUDIT_CHAIN_KEY"] = "a key the forger guessed"
+    try:
+        assert audit_chain.verify().broken_at == 1
+    finally:
+        app.config.pop("AUDIT_CHAIN_KEY")
+
+
+def test_erasing_a_person_keeps_the_chain_intact(admin_client, db):
+    case = CaseFactory(email="gone@example.org")
+    audit_chain.seal()
+    response = admin_client.post(
+        f"/privacy/case/{case.id}/erase",
+        data={"reason": "Emailed request, identity checked", "confirm": "y"},
+    )
+    assert response.status_code == 302
+    audit_chain.seal()
+    assert audit_chain.verify().intact
+
+
+def test_erasure_cannot_hide_a_changed_fact(db, officer):
+    write_entries(db)
+    audit_chain.seal()
+    first = written(db)[0]
+    tamper(
+        db,
+        first,
+        summary=audit_chain.ERASED_SUMMARY,
+        changes=None,
+        action=AuditAction.DELETED,
+    )
+    assert audit_chain.verify().broken_at == position_of(db, first)
+
+
+def test_entries_left_unsealed_for_over_an_hour_mean_sealing_has_stopped(db):
+    write_entries(db, 2)
+    later = utcnow() + audit_chain.UNSEALED_GRACE + timedelta(minutes=1)
+    verdict = audit_chain.verify(now=later)
+    assert not verdict.intact
+    assert "sealing job has stopped" in verdict.describe()
+
+
+def test_the_nightly_job_seals_verifies_and_remembers_the_head(db):
+    write_entries(db)
+    run = run_job("verify_audit_trail", today())
+    assert run.status is RunStatus.SUCCEEDED
+    assert run.counts["sealed"] == 5
+    assert run.counts["head_position"] == run.counts["verified"]
+
+
+def test_the_nightly_job_fails_and_alerts_administrators_when_the_chain_breaks(db, admin):
+    write_entries(db)
+    run_job("verify_audit_trail", today())
+    second = written(db)[1]
+    tamper(db, second, summary="edited")
+    run = run_job("verify_audit_trail", today())
+    assert run.status is RunStatus.FAILED
+    said = f"broken at chain position {position_of(db, second)}"
+    assert said in run.error
+    alerts = db.session.scalars(sa.select(Notification).where(Notification.user_id == admin.id))
+    assert any(said in alert.message for alert in alerts)
+
+
+def test_the_nightly_job_finds_the_end_cut_off_since_its_last_run(db):
+    write_entries(db)
+    run_job("verify_audit_trail", today())
+    db.session.execute(TABLE.delete().where(TABLE.c.id == written(db)[-1]))
+    db.session.commit()
+    assert run_job("verify_audit_trail", today()).status is RunStatus.FAILED
+
+
+def test_flask_audit_verify_reports_intact(runner, db, start):
+    write_entries(db)
+    result = runner.invoke(audit_group, ["verify"])
+    assert result.exit_code == 0, result.output
+    assert f"Audit trail intact: {start + 5:,} sealed entries verified" in result.output
+
+
+def test_flask_audit_verify_fails_with_the_first_broken_link(runner, db):
+    write_entries(db)
+    audit_chain.seal()
+    third = written(db)[2]
+    tamper(db, third, summary="edited")
+    result = runner.invoke(audit_group, ["verify"])
+    assert result.exit_code == 1
+    assert f"broken at chain position {position_of(db, third)}" in result.output
+
+
+@pytest.fixture
+def as_app_user(db):
+    """A connection acting as the app's database user with the documented grants."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("database grants are PostgreSQL's")
+    quote = db.engine.dialect.identifier_preparer.quote
+    with db.engine.connect() as connection:
+        if not connection.scalar(sa.text("SELECT 1 FROM pg_roles WHERE rolname = 'hearth_app'")):
+            connection.execute(sa.text("CREATE ROLE hearth_app"))
+        for statement in audit_chain.app_role_grants("hearth_app", quote):
+            connection.execute(sa.text(statement))
+        connection.commit()
+        connection.execute(sa.text("SET ROLE hearth_app"))
+        yield connection
+        connection.rollback()
+
+
+def entry_id(db):
+    write_entries(db, 1)
+    return db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+
+
+def refused(connection, statement):
+    try:
+        with connection.begin_nested():
+            connection.execute(statement)
+    except sa.exc.ProgrammingError as error:
+        return "permission denied" in str(error)
+    return False
+
+
+def test_the_app_user_may_add_seal_and_erase_entries(db, as_app_user):
+    target = TABLE.c.id == entry_id(db)
+    new = TABLE.insert().values(
+        at=utcnow(), actor="app", action=AuditAction.VIEWED, entity_type="Case"
+    )
+    assert not refused(as_app_user, new)
+    assert not refused(as_app_user, TABLE.update().where(target).values(chain_hash="0" * 64))
+    assert not refused(as_app_user, TABLE.update().where(target).values(summary=None))
+
+
+def test_the_app_user_cannot_rewrite_an_entrys_facts(db, as_app_user):
+    target = TABLE.c.id == entry_id(db)
+    assert refused(as_app_user, TABLE.update().where(target).values(entity_id="99"))
+    assert refused(as_app_user, TABLE.update().where(target).values(user_id=None))
+
+
+def test_the_app_user_cannot_delete_or_empty_the_trail(db, as_app_user):
+    assert refused(as_app_user, TABLE.delete().where(TABLE.c.id == entry_id(db)))
+    assert refused(as_app_user, sa.text("TRUNCATE audit_events"))
