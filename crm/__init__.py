@@ -61,8 +61,21 @@ def _load_config(app: Flask, config: str | type[Config] | dict | None) -> None:
     _fill_instance_defaults(app)
 
 
+def _check_roles(app: Flask) -> None:
+    from crm.models.user import Role
+
+    known = {role.value for role in Role}
+    unknown = [name for name in app.config["MFA_REQUIRED_ROLES"] if name not in known]
+    if unknown:
+        raise ConfigurationError(
+            f"MFA_REQUIRED_ROLES names no such role: {', '.join(unknown)} "
+            f"(roles: {', '.join(sorted(known))}, or none)"
+        )
+
+
 def _fill_instance_defaults(app: Flask) -> None:
     """Production refuses to guess; development keeps its state in instance/."""
+    _check_roles(app)
     production = app.config.get("ENV_NAME") == "production"
     if production:
         missing = [k for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not app.config.get(k)]

@@ -48,6 +48,9 @@ class Config:
     SIGN_IN_FREE_ATTEMPTS = 5
     SIGN_IN_FIRST_WAIT_MINUTES = 1
     SIGN_IN_LONGEST_WAIT_MINUTES = 60
+    # Roles that must use a second factor when signing in with a password
+    # (crm/auth/mfa.py); MFA_REQUIRED_ROLES=none in the environment turns it off.
+    MFA_REQUIRED_ROLES: tuple[str, ...] = ("administrator", "manager")
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
@@ -73,6 +76,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # The demo's managers and administrator sign in without an authenticator app,
+    # so a newcomer can try every role at once; production keeps the default.
+    MFA_REQUIRED_ROLES: tuple[str, ...] = ()
 
 
 class TestingConfig(Config):
@@ -104,6 +110,11 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _names(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    return () if names == ("none",) else names
+
+
 def _minutes(value: str) -> timedelta:
     return timedelta(minutes=int(value))
 
@@ -123,6 +134,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "HEARTH_PUBLIC_URL": ("PUBLIC_URL", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES": ("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", int),
+    "MFA_REQUIRED_ROLES": ("MFA_REQUIRED_ROLES", _names),
 }
 
 

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 
 from crm import create_app
 from crm.extensions import db as _db
+from crm.extensions import limiter
 from crm.models import Role
 from tests.database import empty_database
 from tests.factories import UserFactory
@@ -44,6 +45,16 @@ def app(tmp_path_factory):
         _db.session.remove()
         _db.drop_all()
         _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_off():
+    """The limiter is one object for every app: a test that builds an app with rate
+    limits on turns them on for all; turn them off and forget its counts after."""
+    yield
+    if limiter.enabled:
+        limiter.reset()
+        limiter.enabled = False
 
 
 @pytest.fixture

@@ -20,8 +20,12 @@ from crm.models import (
     Role,
     User,
 )
+from crm.timeutil import utcnow
 
+MFA_ROLES = (Role.ADMINISTRATOR, Role.MANAGER)
 PASSWORD = "correct horse battery staple"
+# The authenticator secret of every test administrator and manager (they must have one).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -44,6 +48,16 @@ class UserFactory(BaseFactory):
         self.set_roles(set(extracted or [Role.RECRUITMENT_OFFICER]))
         if create:
             db.session.commit()
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """On (with TOTP_SECRET) for administrators and managers, as the rules require,
+        unless second_factor=False; second_factor=True turns it on for anyone."""
+        wanted = extracted if extracted is not None else self.has_role(*MFA_ROLES)
+        if wanted and self.totp_enrolled_at is None:
+            self.totp_secret, self.totp_enrolled_at = TOTP_SECRET, utcnow()
+            if create:
+                db.session.commit()
 
 
 class CaseFactory(BaseFactory):

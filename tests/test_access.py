@@ -8,7 +8,12 @@ from crm import create_app
 from crm.auth.access import ALWAYS_OPEN, allowed_roles
 from crm.models import Role
 
-PUBLIC_ENDPOINTS = {"auth.login", "public.register_interest", "public.thank_you"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.second_factor",
+    "public.register_interest",
+    "public.thank_you",
+}
 
 
 def _routes():

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pyotp
 import sqlalchemy as sa
 
 from crm.models import AuditAction, AuditEvent, Role
 from tests.conftest import login
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TOTP_SECRET
 
 GENERIC = "That email address and password do not match an active account."
 
@@ -18,7 +19,8 @@ def _sign_in(client, email, password, next_=None):
 
 def test_signing_in_through_the_form_takes_a_manager_to_the_dashboard(client, manager):
     response = _sign_in(client, manager.email, PASSWORD)
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/code"
+    response = client.post("/auth/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()})
     home = client.get(response.headers["Location"], follow_redirects=True)
     assert b"Fostering pipeline" in home.data
 

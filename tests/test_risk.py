@@ -22,7 +22,9 @@ TODAY = date(2026, 3, 31)
 
 @pytest.fixture(scope="module")
 def service():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    # The demo's managers have no authenticator app: it runs under the development
+    # config, which does not ask for one (tests/test_two_step_sign_in.py covers it).
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MFA_REQUIRED_ROLES": ()})
     app.test_client_class = RequestScopedClient
     with app.app_context():
         _db.create_all()

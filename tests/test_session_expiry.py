@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
+import pyotp
 import pytest
 
 from crm.models import Role
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TOTP_SECRET
 
 
 @pytest.fixture
@@ -24,6 +25,8 @@ def clock(monkeypatch):
 
 def sign_in(client, user) -> None:
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/auth/code"
+    response = client.post("/auth/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()})
     assert response.status_code == 302
 
 

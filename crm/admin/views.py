@@ -16,7 +16,7 @@ from crm.admin.forms import (
 )
 from crm.admin.planning import all_campaigns, all_targets, set_targets
 from crm.admin.queries import audit_search, users_by_name
-from crm.auth import throttle
+from crm.auth import mfa, throttle
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
@@ -94,6 +94,20 @@ def clear_sign_in_waits(user_id: int):
     )
     db.session.commit()
     flash(f"{user.full_name} can sign in again now.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/two-step/reset", methods=["POST"])
+def reset_two_factor(user_id: int):
+    """Turn off a lost second factor; the user sets it up again at their next sign-in."""
+    user = get_user_or_404(user_id)
+    mfa.reset(user)
+    db.session.commit()
+    flash(
+        f"Two-step sign-in reset for {user.full_name}; they set it up again when they next "
+        "sign in.",
+        "success",
+    )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

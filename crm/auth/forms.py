@@ -1,5 +1,5 @@
 from flask_login import current_user
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from crm.auth.passwords import password_problem
@@ -36,3 +36,33 @@ class ChangePasswordForm(Form):
         validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
     )
     submit = SubmitField("Change password")
+
+
+class CodeForm(Form):
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Enter the code."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+        description="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes.",
+    )
+    submit = SubmitField("Continue")
+
+
+class EnrolForm(Form):
+    code = StringField(
+        "Code from the app",
+        validators=[DataRequired(message="Enter the code the app shows."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+        description="After adding Hearth to the app, type the 6-digit code it shows.",
+    )
+    submit = SubmitField("Turn on")
+
+
+class NewRecoveryCodesForm(Form):
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[DataRequired(message="Enter the code the app shows."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField("Make new recovery codes")

@@ -33,25 +33,41 @@ def authenticate(email: str, password: str, address: str = "unknown") -> User | 
     Repeated failures for an email from one network address make that pair wait
     (crm.auth.throttle): raised as SignInRefused, saying until when, before any
     password is checked. An inactive or unknown account costs the same hashing
-    time as a wrong password.
+    time as a wrong password. A right password does not yet sign anyone in, nor
+    clear the waits: `complete_sign_in` does, after any second factor.
     """
     email = normalise_email(email)[:254]
-    waiting = throttle.refusal(email, address)
-    if waiting is not None:
-        audit.record(AuditAction.LOGIN_FAILED, "User", summary=f"{email}: waiting")
-        raise SignInRefused(waiting.message(utcnow()))
+    refuse_while_waiting(email, address)
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         throttle.note_failure(email, address, user)
         audit.record(AuditAction.LOGIN_FAILED, "User", user.id if user else None, email)
         return None
-    throttle.forget(email, address)
-    user.last_login_at = utcnow()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(AuditAction.LOGGED_IN, "User", user.id, user.email, user_id=user.id)
     return user
+
+
+def refuse_while_waiting(email: str, address: str) -> None:
+    """Raise SignInRefused while this email must wait before trying from this address."""
+    waiting = throttle.refusal(email, address)
+    if waiting is not None:
+        audit.record(AuditAction.LOGIN_FAILED, "User", summary=f"{email}: waiting")
+        raise SignInRefused(waiting.message(utcnow()))
+
+
+def second_factor_failed(user: User, address: str) -> None:
+    """A wrong authenticator or recovery code counts like a wrong password."""
+    throttle.note_failure(user.email, address, user)
+    audit.record(AuditAction.LOGIN_FAILED, "User", user.id, f"{user.email}: wrong code")
+
+
+def complete_sign_in(user: User, how: str, address: str = "unknown") -> None:
+    """Record a finished sign-in (`how`: "password", "password and authenticator", ...)."""
+    throttle.forget(user.email, address)
+    user.last_login_at = utcnow()
+    audit.record(AuditAction.LOGGED_IN, "User", user.id, f"{user.email} ({how})", user_id=user.id)
 
 
 def change_password(user: User, new_password: str) -> None:

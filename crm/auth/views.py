@@ -4,11 +4,18 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from crm import audit
-from crm.auth import bp
+from crm.auth import bp, mfa, pending
 from crm.auth.access import allow, public
-from crm.auth.forms import ChangePasswordForm, LoginForm
+from crm.auth.forms import ChangePasswordForm, CodeForm, LoginForm
 from crm.auth.passwords import verify_password
-from crm.auth.services import SignInRefused, authenticate, change_password
+from crm.auth.services import (
+    SignInRefused,
+    authenticate,
+    change_password,
+    complete_sign_in,
+    refuse_while_waiting,
+    second_factor_failed,
+)
 from crm.extensions import db, limiter
 from crm.models import AuditAction, Role
 
@@ -33,22 +40,73 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or ""
         try:
-            user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
+            user = authenticate(form.email.data, form.password.data, address)
         except SignInRefused as refused:
             db.session.commit()
             flash(str(refused), "danger")
             return render_template("auth/login.html", form=form), 200
-        db.session.commit()
         if user is None:
+            db.session.commit()
             flash("That email address and password do not match an active account.", "danger")
             return render_template("auth/login.html", form=form), 200
-        login_user(user)
-        # Permanent, so the cookie is re-signed on every request: the lifetime
-        # (SESSION_IDLE_MINUTES) then counts from the last request, not from sign-in.
-        session.permanent = True
-        return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        next_page = _safe_next(request.args.get("next"))
+        if user.has_second_factor:
+            db.session.commit()
+            pending.begin(user, next_page)
+            return redirect(url_for("auth.second_factor"))
+        complete_sign_in(user, "password", address)
+        db.session.commit()
+        return signed_in(user, next_page)
     return render_template("auth/login.html", form=form)
+
+
+def signed_in(user, next_page: str | None, method: str = "password"):
+    """Start the session: permanent, so the cookie is re-signed on every request and
+    the lifetime (SESSION_IDLE_MINUTES) counts from the last request, not sign-in."""
+    login_user(user)
+    session.permanent = True
+    session[pending.METHOD_KEY] = method
+    return redirect(next_page or url_for("main.home"))
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@public
+def second_factor():
+    """The second step of a password sign-in: a code from the authenticator app."""
+    user = pending.user()
+    if user is None:
+        flash("Sign in again: that sign-in waited too long for its code.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        address = request.remote_addr or ""
+        try:
+            refuse_while_waiting(user.email, address)
+            how = mfa.check_code(user, form.code.data)
+        except SignInRefused as refused:
+            db.session.commit()
+            flash(str(refused), "danger")
+            return render_template("auth/code.html", form=form)
+        if how is None:
+            second_factor_failed(user, address)
+            db.session.commit()
+            form.code.errors.append(
+                "That code is not right, or was used already. Wait for the next one."
+            )
+            return render_template("auth/code.html", form=form)
+        complete_sign_in(user, f"password and {how}", address)
+        db.session.commit()
+        if how == "recovery code":
+            flash(
+                f"You used a recovery code; {mfa.unused_recovery_codes(user)} are left. "
+                "Make new ones from Two-step sign-in if you have lost your phone.",
+                "warning",
+            )
+        return signed_in(user, pending.finish())
+    return render_template("auth/code.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -34,7 +34,7 @@ from crm.models.kinship import TemporaryApproval
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
-from crm.models.user import Role, SignInThrottle, User, UserRole
+from crm.models.user import RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
     "Activity",
@@ -72,6 +72,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "Setting",
+    "RecoveryCode",
     "SignInThrottle",
     "TemporaryApproval",
     "UnavailableBecause",

@@ -42,14 +42,25 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Second factor for password sign-in (crm.auth.mfa): an authenticator app's
+    # shared secret, when it was confirmed, and the last 30-second step used, so
+    # a code seen over someone's shoulder cannot be used again.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enrolled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The council identity provider's stable id for this person (OpenID Connect `sub`).
+    sso_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
 
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
-    __audit_redact__ = frozenset({"password_hash", "session_token"})
+    __audit_redact__ = frozenset({"password_hash", "session_token", "totp_secret"})
     # Sign-in bookkeeping: the sign-in events themselves are audited instead.
-    __audit_ignore__ = frozenset({"last_login_at"})
+    __audit_ignore__ = frozenset({"last_login_at", "totp_last_step"})
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -80,6 +91,25 @@ class User(UserMixin, db.Model):
     def deactivate(self) -> None:
         self.active = False
         self.end_other_sessions()
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enrolled_at is not None
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app when it is lost.
+    Only its hash is kept; the person saw the code once, when it was made."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+    __audit_redact__ = frozenset({"code_hash"})
 
 
 class UserRole(db.Model):

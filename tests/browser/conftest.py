@@ -11,6 +11,7 @@ import os
 import threading
 from pathlib import Path
 
+import pyotp
 import pytest
 from werkzeug.serving import make_server
 
@@ -18,7 +19,7 @@ from crm import create_app
 from crm.extensions import db
 from crm.models import Role
 from crm.queries.sources import ensure_default_sources
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
 
 CHROMIUM = Path(os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -104,7 +105,12 @@ def user_with(live_server):
 
 
 def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, typing the authenticator's code when asked for one."""
     page.goto(f"{live_server.url}/auth/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if page.url.startswith(f"{live_server.url}/auth/code"):
+        page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
+        page.get_by_role("button", name="Continue").click()
