@@ -65,12 +65,24 @@ def _check_roles(app: Flask) -> None:
     from crm.models.user import Role
 
     known = {role.value for role in Role}
-    unknown = [name for name in app.config["MFA_REQUIRED_ROLES"] if name not in known]
-    if unknown:
-        raise ConfigurationError(
-            f"MFA_REQUIRED_ROLES names no such role: {', '.join(unknown)} "
-            f"(roles: {', '.join(sorted(known))}, or none)"
-        )
+    config = app.config
+    mapped = [
+        pair.split("=", 1)[1].strip()
+        for pair in (config["OIDC_ROLE_MAP"] or "").split(",")
+        if "=" in pair
+    ]
+    for setting, names in (
+        ("MFA_REQUIRED_ROLES", config["MFA_REQUIRED_ROLES"]),
+        ("OIDC_ROLE_MAP", mapped),
+    ):
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise ConfigurationError(
+                f"{setting} names no such role: {', '.join(unknown)} "
+                f"(roles: {', '.join(sorted(known))})"
+            )
+    if config["OIDC_ISSUER"] and not config["OIDC_CLIENT_ID"]:
+        raise ConfigurationError("OIDC_ISSUER needs OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET)")
 
 
 def _fill_instance_defaults(app: Flask) -> None:
@@ -121,6 +133,9 @@ def register_extensions(app: Flask) -> None:
         permissions_policy=PERMISSIONS_POLICY,
     )
     from crm import models  # noqa: F401  (register every table with the metadata)
+    from crm.auth import sso
+
+    sso.configure(app)
     from crm.audit import register_audit_listeners
 
     register_audit_listeners()

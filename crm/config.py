@@ -51,6 +51,15 @@ class Config:
     # Roles that must use a second factor when signing in with a password
     # (crm/auth/mfa.py); MFA_REQUIRED_ROLES=none in the environment turns it off.
     MFA_REQUIRED_ROLES: tuple[str, ...] = ("administrator", "manager")
+    # Single sign-on through the council's OpenID Connect provider (crm/auth/sso.py);
+    # off while OIDC_ISSUER is unset.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_ROLES_CLAIM = "roles"
+    OIDC_ROLE_MAP: str | None = None
+    OIDC_CREATE_USERS = False
+    OIDC_BUTTON_LABEL = "Sign in with your council account"
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
@@ -135,6 +144,13 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES": ("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", int),
     "MFA_REQUIRED_ROLES": ("MFA_REQUIRED_ROLES", _names),
+    "OIDC_ISSUER": ("OIDC_ISSUER", str),
+    "OIDC_CLIENT_ID": ("OIDC_CLIENT_ID", str),
+    "OIDC_CLIENT_SECRET": ("OIDC_CLIENT_SECRET", str),
+    "OIDC_ROLES_CLAIM": ("OIDC_ROLES_CLAIM", str),
+    "OIDC_ROLE_MAP": ("OIDC_ROLE_MAP", str),
+    "OIDC_CREATE_USERS": ("OIDC_CREATE_USERS", _bool),
+    "OIDC_BUTTON_LABEL": ("OIDC_BUTTON_LABEL", str),
 }
 
 

@@ -11,6 +11,8 @@ from crm.models import Role
 PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.second_factor",
+    "auth.sso_start",
+    "auth.sso_callback",
     "public.register_interest",
     "public.thank_you",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
@@ -23,6 +25,12 @@ def _hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
+
+
+def unusable_password_hash() -> str:
+    """A hash of a random password nobody was told: for accounts that sign in only
+    through the council's identity provider."""
+    return hash_password(secrets.token_urlsafe(32))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 
 from crm import audit
 from crm.auth import throttle
@@ -44,6 +45,11 @@ def authenticate(email: str, password: str, address: str = "unknown") -> User | 
         throttle.note_failure(email, address, user)
         audit.record(AuditAction.LOGIN_FAILED, "User", user.id if user else None, email)
         return None
+    if user.sso_subject and current_app.config.get("OIDC_ISSUER"):
+        # Linked to the council's account: a leaver disabled there must not get in here.
+        raise SignInRefused(
+            "Your account signs in through the council: use “Sign in with your council account”."
+        )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

@@ -7,6 +7,7 @@ CI sets it), when they fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -39,15 +40,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """Hearth on a random loopback port, with CSRF on as in production."""
-    folder = tmp_path_factory.mktemp("live")
+@contextlib.contextmanager
+def serving(folder: Path, **settings):
+    """Hearth on a random loopback port, with CSRF on as in production, and `settings`."""
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'hearth.db'}",
             "WTF_CSRF_ENABLED": True,
             "UPLOAD_FOLDER": str(folder / "uploads"),
+            **settings,
         }
     )
     with app.app_context():
@@ -59,12 +60,20 @@ def live_server(tmp_path_factory):
     thread.start()
     server.app = app
     server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
