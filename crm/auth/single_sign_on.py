@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, request, session, url_for
 from crm.auth import bp, sso
 from crm.auth.access import public
 from crm.auth.services import complete_sign_in
-from crm.auth.views import _safe_next, signed_in
+from crm.auth.views import safe_next, signed_in
 from crm.extensions import db, limiter
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def sso_start():
     """Send the browser to the council's sign-in page, remembering where it was going."""
     if not sso.enabled():
         abort(404)
-    session[NEXT_KEY] = _safe_next(request.args.get("next"))
+    session[NEXT_KEY] = safe_next(request.args.get("next"))
     try:
         return sso.client().authorize_redirect(url_for("auth.sso_callback", _external=True))
     except Exception:  # the provider is another system: never a 500 for its failure

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -22,12 +23,19 @@ from crm.models import AuditAction, Role
 EVERY_ROLE = tuple(Role)
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Follow `next` only to a path on this site (no scheme, no host)."""
-    if not target:
+_NOT_IN_A_LOCAL_PATH = re.compile(r"[\\\x00-\x1f\x7f]|%2f|%5c|%09|%0[ad]", re.IGNORECASE)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Follow `next` only to a path on this site.
+
+    A path, not a URL: no scheme or host, and nothing a browser or proxy might
+    read as the start of another host: "//", a backslash (browsers take "/\\"
+    for "//"), whitespace or control characters, or percent-encoded slashes."""
+    if not target or not target.startswith("/") or target.startswith("//"):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or _NOT_IN_A_LOCAL_PATH.search(target):
         return None
     return target
 
@@ -51,7 +59,7 @@ def login():
             db.session.commit()
             flash("That email address and password do not match an active account.", "danger")
             return render_template("auth/login.html", form=form), 200
-        next_page = _safe_next(request.args.get("next"))
+        next_page = safe_next(request.args.get("next"))
         if user.has_second_factor:
             db.session.commit()
             pending.begin(user, next_page)
