@@ -32,3 +32,30 @@ def test_every_post_route_needs_a_csrf_token(csrf_on, client):
         response = client.post(url, data={})
         assert response.status_code == 400, url
         assert b"Your form expired" in response.data
+
+
+def _token_from_another_session(app) -> str:
+    other = app.test_client()
+    login(other, UserFactory(roles=[Role.RECRUITMENT_OFFICER]))
+    page = other.get("/auth/password").get_data(as_text=True)
+    return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize("kind", ["garbage", "another session's"])
+def test_every_post_route_refuses_a_wrong_csrf_token(csrf_on, client, db, kind):
+    token = "IjAwMDAi.bad.token" if kind == "garbage" else _token_from_another_session(csrf_on)
+    login(client, UserFactory(roles=list(Role)))
+    rows_before = _rows(db)
+    for url in _post_urls(csrf_on):
+        response = client.post(url, data={"csrf_token": token})
+        assert response.status_code == 400, url
+    assert _rows(db) == rows_before
+
+
+def _rows(db) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
