@@ -45,6 +45,16 @@ def register(app: Flask) -> None:
             "saved. Go back, reload the page to see theirs, and make your change again.",
         )
 
+    @app.errorhandler(413)
+    def too_large(error: HTTPException):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return _respond(
+            413,
+            f"That upload is too large: files up to {limit} MB can be uploaded (a "
+            "100,000-row tracker is about 15 MB). Nothing was saved. Split the file, or "
+            "save it as .xlsx, which is smaller than CSV.",
+        )
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500

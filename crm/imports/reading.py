@@ -15,7 +15,16 @@ from typing import IO
 
 from email_validator import EmailNotValidError, validate_email
 
+from crm.imports.files import (
+    FileRejected,
+    check_workbook,
+    csv_text,
+    delimiter,
+    formula_problem,
+)
 from crm.spreadsheets import inert_row, unguarded
+
+__all__ = ["FileRejected"]  # raised by every importer; defined with the file checks
 
 
 @dataclass(frozen=True, order=True)
@@ -69,10 +78,6 @@ def by_name(
     return None
 
 
-class FileRejected(ValueError):
-    """The file as a whole cannot be read (wrong type, bad headers, not UTF-8...)."""
-
-
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
@@ -91,26 +96,47 @@ def read_table(source: str | Path | IO[bytes], filename: str | None = None) -> T
 
 def _read_csv(source: str | Path | IO[bytes]) -> Table:
     raw = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    text = csv_text(raw)
+    separator = delimiter(text)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileRejected("The CSV file is not UTF-8 text; save it as 'CSV UTF-8'.") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    return _table(reader)
+        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
+    except csv.Error as exc:
+        if "end of data" in str(exc):  # a quote never closed would swallow every row after
+            raise FileRejected(
+                "The CSV file cannot be read as rows: a quoted cell is never closed, so "
+                'everything after it would be one cell. Check the quotes (") and save again.'
+            ) from exc
+    # Other slips (a stray quote inside a cell) read as Excel reads them.
+    return _table(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
 
 
 def _read_xlsx(source: str | Path | IO[bytes]) -> Table:
     from openpyxl import load_workbook
 
+    check_workbook(source)
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FileRejected("The file is not a readable .xlsx workbook.") from exc
     try:
-        sheet = workbook.worksheets[0]
-        return _table([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        return _table(_values(sheet))
     finally:
         workbook.close()
+
+
+def _values(sheet) -> Iterator[list[str]]:
+    """Each row's cells as text; a formula refuses the file rather than be lost or run."""
+    headers: list[str] = []
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        cells = []
+        for place, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                column = headers[place] if place < len(headers) else cell.column_letter
+                raise formula_problem(number, column, str(cell.value))
+            cells.append(_cell_text(cell.value))
+        headers = headers or cells
+        yield cells
 
 
 def _cell_text(value: object) -> str:
