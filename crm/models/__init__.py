@@ -1,6 +1,8 @@
 """Every model, re-exported (with the domain words their columns hold); one module per
 aggregate."""
 
+import sqlalchemy as sa
+
 from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
 from crm.domain.household_terms import (
     CareCategory,
@@ -11,6 +13,7 @@ from crm.domain.household_terms import (
     PlacementEnding,
     UnavailableBecause,
 )
+from crm.extensions import db
 from crm.models.audit import AuditAction, AuditEvent
 from crm.models.availability import HouseholdBreak, UnavailablePlaces
 from crm.models.carer_event import CarerEvent
@@ -81,3 +84,16 @@ __all__ = [
     "User",
     "UserRole",
 ]
+
+
+def _never_reuse_ids() -> None:
+    """SQLite gives a new row the highest id + 1, so deleting the newest row (an erased
+    case) would hand its id, and the audit trail behind it, to the next one. AUTOINCREMENT
+    makes it never go back, as PostgreSQL's sequences never do."""
+    for table in db.metadata.tables.values():
+        key = list(table.primary_key.columns)
+        if len(key) == 1 and isinstance(key[0].type, sa.Integer):
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_never_reuse_ids()
