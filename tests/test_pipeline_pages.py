@@ -55,9 +55,7 @@ def test_an_enquiry_needs_an_email_or_a_phone(officer_client, db):
 
 
 def test_an_enquiry_matching_a_recent_case_by_phone_is_flagged(officer_client, db):
-    earlier = CaseFactory(
-        phone="+44 7700 900555", phone_key="07700900555", enquiry_date=date(2025, 1, 10)
-    )
+    earlier = CaseFactory(phone="+44 7700 900555", enquiry_date=date(2025, 1, 10))
     officer_client.post("/cases/new", data=dict(ENQUIRY, email="other@example.com"))
     case = db.session.scalar(sa.select(Case).where(Case.email == "other@example.com"))
     assert case.possible_duplicate_of_id == earlier.id
@@ -74,11 +72,35 @@ def test_merging_a_duplicate_keeps_its_message_on_the_original(officer_client, d
     original = CaseFactory(email="amara@example.com", enquiry_date=date(2025, 5, 1))
     officer_client.post("/cases/new", data=dict(ENQUIRY, message="Called again"))
     duplicate = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
-    response = officer_client.post(f"/cases/{duplicate.id}/duplicate", data={"decision": "merge"})
+    response = officer_client.post(f"/cases/{duplicate.id}/merge")
     assert response.headers["Location"] == f"/cases/{original.id}"
     assert db.session.get(Case, duplicate.id) is None
     notes = [a.note for a in db.session.get(Case, original.id).activities]
     assert any("Called again" in n for n in notes)
+
+
+def test_choosing_merge_first_shows_both_cases_side_by_side(officer_client, db):
+    original = CaseFactory(email="amara@example.com", enquiry_date=date(2025, 5, 1))
+    officer_client.post("/cases/new", data=dict(ENQUIRY, message="Called again"))
+    duplicate = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+    chosen = officer_client.post(f"/cases/{duplicate.id}/duplicate", data={"decision": "merge"})
+    assert chosen.headers["Location"] == f"/cases/{duplicate.id}/merge"
+    assert db.session.get(Case, duplicate.id) is not None  # nothing merged by one click
+    page = officer_client.get(chosen.headers["Location"]).get_data(as_text=True)
+    assert f"Removed: {duplicate.reference}" in page and f"Kept: {original.reference}" in page
+    assert "Called again" in page and "cannot be undone" in page
+
+
+def test_a_merged_cases_page_leads_to_the_case_it_joined(officer_client, db):
+    original = CaseFactory(email="amara@example.com", enquiry_date=date(2025, 5, 1))
+    officer_client.post("/cases/new", data=ENQUIRY)
+    duplicate = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+    duplicate_id, reference = duplicate.id, duplicate.reference
+    officer_client.post(f"/cases/{duplicate_id}/merge")
+    response = officer_client.get(f"/cases/{duplicate_id}")
+    assert response.headers["Location"] == f"/cases/{original.id}"
+    page = officer_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"{reference} was merged into this case" in page
 
 
 def test_a_case_that_has_moved_on_is_never_merged_away(officer_client, db):
@@ -87,9 +109,7 @@ def test_a_case_that_has_moved_on_is_never_merged_away(officer_client, db):
     duplicate = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
     advance(duplicate, (EventKind.FIRST_CONTACT, duplicate.enquiry_date), today=date(2030, 1, 1))
     db.session.commit()
-    response = officer_client.post(
-        f"/cases/{duplicate.id}/duplicate", data={"decision": "merge"}, follow_redirects=True
-    )
+    response = officer_client.post(f"/cases/{duplicate.id}/merge", follow_redirects=True)
     assert b"has moved on" in response.data
     assert db.session.get(Case, duplicate.id) is not None
     assert db.session.get(Case, original.id).activities == []
@@ -103,9 +123,7 @@ def test_nothing_is_merged_into_a_closed_case(officer_client, db):
     )
     officer_client.post("/cases/new", data=ENQUIRY)
     returning = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
-    refused = officer_client.post(
-        f"/cases/{returning.id}/duplicate", data={"decision": "merge"}, follow_redirects=True
-    )
+    refused = officer_client.post(f"/cases/{returning.id}/merge", follow_redirects=True)
     assert b"a returning applicant starts a new case" in refused.data
     assert db.session.get(Case, returning.id) is not None
 
@@ -119,7 +137,7 @@ def test_a_returning_applicants_new_case_is_linked_to_the_earlier_one(officer_cl
     officer_client.post("/cases/new", data=ENQUIRY)
     returning = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
     page = officer_client.get(f"/cases/{returning.id}").get_data(as_text=True)
-    assert "Keep as a returning applicant" in page and 'value="merge"' not in page
+    assert "Keep as a returning applicant" in page and "Merge into" not in page
     officer_client.post(f"/cases/{returning.id}/duplicate", data={"decision": "returning"})
     db.session.expire_all()
     returning = db.session.get(Case, returning.id)

@@ -36,6 +36,7 @@ from crm.formfields import (
 )
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
+from crm.once import OnceForm
 from crm.queries.sources import source_choices, source_labels
 from crm.timeutil import today
 
@@ -104,7 +105,7 @@ class CaseFilterForm(FilterForm):
             raise ValidationError("The end date is before the start date.")
 
 
-class EnquiryForm(Form):
+class EnquiryForm(OnceForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
     second_applicant = StringField(
@@ -202,7 +203,7 @@ class ApprovalForm(StepForm):
             raise ValidationError("Choose at least one kind of care.")
 
 
-class ActivityForm(Form):
+class ActivityForm(OnceForm):
     kind = SelectField("Type", choices=choices((k.value, k.label) for k in ActivityKind))
     on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
     due_on = DateField("Due (for a follow-up task)", validators=[Optional()])
@@ -245,7 +246,26 @@ class AssessmentForm(VersionedForm):
     submit = SubmitField("Save assessment details")
 
 
-class MemberForm(Form):
+class ContactForm(VersionedForm):
+    """Who the applicant is and how to reach them, corrected after the enquiry."""
+
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
+    email = EmailField("Email address", validators=[Optional(), Email(), Length(max=254)])
+    phone = phone_field("Phone")
+    address = StringField("Address", validators=[Optional(), Length(max=255)])
+    postcode = postcode_field(required=False)
+    submit = SubmitField("Save contact details")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, "Give an email address or a phone number."]
+            return False
+        return valid
+
+
+class MemberForm(OnceForm):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=160)])
     relationship_to_applicant = StringField(
         "Relationship to the applicant", validators=[Optional(), Length(max=60)]

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crm import audit
+from crm import audit, once
 from crm.auth.services import staff_choices
 from crm.cases import bp
 from crm.cases.forms import (
@@ -12,6 +12,7 @@ from crm.cases.forms import (
     ApprovalForm,
     AssessmentForm,
     CheckForm,
+    ContactForm,
     MemberForm,
     PanelForm,
     StepForm,
@@ -22,10 +23,13 @@ from crm.cases.services import (
     keep_both,
     link_returning_applicant,
     merge_duplicate,
+    merged_into,
 )
+from crm.domain.contact import normalise_postcode
 from crm.domain.stages import EventKind, TransitionRefused
 from crm.domain.stalled import stalled_reasons
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.formfields import choices, stale_refusal
 from crm.metrics.cases import last_activity, response_working_days
 from crm.models import (
@@ -50,8 +54,15 @@ def _user_or_none(user_id: str | None) -> User | None:
 
 
 def get_case_or_404(case_id: int) -> Case:
-    """The case, if it exists (404) and the current user may see it (403: need to know)."""
-    case = db.get_or_404(Case, case_id)
+    """The case, if it exists (404) and the current user may see it (403: need to know).
+    A case merged into another sends a reader of its page on to the one it joined."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        merge = merged_into(case_id)
+        if merge is None or request.method != "GET":
+            abort(404)
+        flash(f"{merge.reference} was merged into this case on {uk_date(merge.merged_on)}.", "info")
+        abort(redirect(url_for("cases.show", case_id=merge.into_case_id)))
     if sees_only_own_cases(current_user) and not db.session.scalar(
         sa.select(sa.literal(True)).where(Case.id == case.id, cases_visible_to(current_user))
     ):
@@ -151,6 +162,8 @@ def add_activity(case_id: int):
     case = get_case_or_404(case_id)
     form = ActivityForm()
     if form.validate_on_submit():
+        if sent := once.already_sent(form):
+            return sent
         case.log_activity(
             ActivityKind(form.kind.data),
             form.on.data,
@@ -158,6 +171,7 @@ def add_activity(case_id: int):
             note=form.note.data or None,
             due_on=form.due_on.data,
         )
+        once.done(form, url_for("cases.show", case_id=case.id))
         db.session.commit()
         flash("Added to the activity log.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -215,6 +229,8 @@ def add_member(case_id: int):
     case = get_case_or_404(case_id)
     form = MemberForm()
     if form.validate_on_submit():
+        if sent := once.already_sent(form):
+            return sent
         member = HouseholdMember(
             full_name=form.full_name.data.strip(),
             relationship_to_applicant=form.relationship_to_applicant.data or None,
@@ -222,6 +238,7 @@ def add_member(case_id: int):
             is_applicant=form.is_applicant.data,
         )
         case.members.append(member)
+        once.done(form, url_for("cases.show", case_id=case.id))
         db.session.commit()
         flash(f"{member.full_name} added to the household.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -271,11 +288,8 @@ def resolve_duplicate(case_id: int):
         abort(404)
     decision = request.form.get("decision")
     try:
-        if decision == "merge":
-            original = merge_duplicate(case, current_user, today())
-            db.session.commit()
-            flash(f"Merged into {original.reference}.", "success")
-            return redirect(url_for("cases.show", case_id=original.id))
+        if decision == "merge":  # merging removes this case: first, both side by side
+            return redirect(url_for("cases.merge", case_id=case.id))
         if decision == "returning":
             earlier = link_returning_applicant(case, current_user, today())
             db.session.commit()
@@ -289,3 +303,56 @@ def resolve_duplicate(case_id: int):
     db.session.commit()
     flash("Kept as a separate case.", "success")
     return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/merge", methods=["GET", "POST"])
+def merge(case_id: int):
+    """Both cases side by side, and Merge only when the person has seen them."""
+    case = get_case_or_404(case_id)
+    original = case.possible_duplicate_of
+    if original is None:
+        abort(404)
+    if request.method == "POST":
+        try:
+            merge_duplicate(case, current_user, today())
+        except MergeRefused as refused:
+            db.session.rollback()
+            flash(str(refused), "warning")
+            return redirect(url_for("cases.show", case_id=case.id))
+        db.session.commit()
+        flash(f"{case.reference} merged into {original.reference}.", "success")
+        return redirect(url_for("cases.show", case_id=original.id))
+    return render_template("cases/merge.html", case=case, original=original)
+
+
+#: What the contact form edits, in the words a refusal uses.
+CONTACT_FIELDS = {
+    "first_name": "the first name",
+    "last_name": "the last name",
+    "email": "the email address",
+    "phone": "the phone number",
+    "address": "the address",
+    "postcode": "the postcode",
+}
+
+
+@bp.route("/<int:case_id>/contact", methods=["GET", "POST"])
+def contact(case_id: int):
+    """Correct the applicant's name and contact details (audited, version-checked)."""
+    case = get_case_or_404(case_id)
+    form = ContactForm(obj=case)
+    clashes = form.stale_edits(case, CONTACT_FIELDS)
+    heading = "Name and contact details"
+    if clashes:
+        flash(stale_refusal(clashes), "warning")
+        return render_template("cases/case_form.html", case=case, form=form, heading=heading), 409
+    if form.validate_on_submit():
+        case.first_name = form.first_name.data.strip()
+        case.last_name = form.last_name.data.strip()
+        case.set_contact(form.email.data, form.phone.data)
+        case.address = form.address.data or None
+        case.postcode = normalise_postcode(form.postcode.data)
+        db.session.commit()
+        flash("Contact details saved.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/case_form.html", case=case, form=form, heading=heading)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from crm.domain.contact import normalise_postcode
 from crm.domain.stages import EventKind, merge_refusal
 from crm.extensions import db
 from crm.models import (
@@ -19,6 +20,7 @@ from crm.models import (
     Case,
     Household,
     HouseholdMember,
+    MergedCase,
     User,
 )
 from crm.models.setting import load_settings
@@ -50,7 +52,7 @@ def create_enquiry(
         reference=f"pending-{uuid.uuid4().hex}",
         first_name=details.first_name.strip(),
         last_name=details.last_name.strip(),
-        postcode=_postcode(details.postcode),
+        postcode=normalise_postcode(details.postcode),
         address=details.address,
         source=details.source,
         campaign=details.campaign or None,
@@ -71,10 +73,6 @@ def create_enquiry(
     db.session.flush()
     case.reference = f"HF-{case.id:06d}"
     return case
-
-
-def _postcode(value: str | None) -> str | None:
-    return " ".join(value.upper().split()) if value else None
 
 
 def find_possible_duplicate(case: Case) -> Case | None:
@@ -115,8 +113,27 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
         sa.select(Case).where(Case.possible_duplicate_of_id == duplicate.id)
     ):
         later.possible_duplicate_of = original
+    db.session.execute(
+        sa.update(MergedCase)
+        .where(MergedCase.into_case_id == duplicate.id)
+        .values(into_case_id=original.id)
+    )
+    db.session.add(
+        MergedCase(
+            id=duplicate.id,
+            reference=duplicate.reference,
+            into_case_id=original.id,
+            merged_on=on,
+            merged_by_id=by.id if by else None,
+        )
+    )
     db.session.delete(duplicate)
     return original
+
+
+def merged_into(case_id: int) -> MergedCase | None:
+    """Where a merged case went (None: it never was one)."""
+    return db.session.get(MergedCase, case_id)
 
 
 def keep_both(case: Case) -> None:

@@ -34,6 +34,7 @@ from crm.models import (
     Role,
     UnavailableBecause,
 )
+from crm.once import OnceForm
 from crm.timeutil import today
 
 OUTCOMES = [
@@ -96,7 +97,7 @@ class HouseholdFilterForm(FilterForm):
     )
 
 
-class RecordForm(Form):
+class RecordForm(OnceForm):
     kind = SelectField("What", choices=choices((k.value, k.label) for k in CarerEventKind))
     on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
     value = DecimalField(
@@ -109,7 +110,7 @@ class RecordForm(Form):
     submit = SubmitField("Save")
 
 
-class PlacementForm(Form):
+class PlacementForm(OnceForm):
     child_reference = StringField(
         "Child's reference (from the children's system)",
         validators=[DataRequired(), Length(max=40)],
@@ -179,7 +180,7 @@ class DeregisterForm(Form):
     submit = SubmitField("Deregister")
 
 
-class ResidentForm(Form):
+class ResidentForm(OnceForm):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=160)])
     relationship_to_carers = StringField(
         "Relationship to the carers", validators=[Optional(), Length(max=60)]

@@ -5,7 +5,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from crm import audit
+from crm import audit, once
 from crm.domain.households import HouseholdRuleError, open_break
 from crm.extensions import db
 from crm.formfields import choices, form_errors, stale_refusal
@@ -87,10 +87,13 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
     return page, status
 
 
-def _done(household: Household, message: str):
+def _done(household: Household, message: str, form=None):
+    page = url_for("households.show", household_id=household.id)
+    if form is not None:
+        once.done(form, page)
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("households.show", household_id=household.id))
+    return redirect(page)
 
 
 @bp.route("/<int:household_id>/records", methods=["POST"])
@@ -98,6 +101,8 @@ def add_record(household_id: int):
     household = editable_household_or_403(household_id)
     form = RecordForm()
     if form.validate_on_submit():
+        if sent := once.already_sent(form):
+            return sent
         kind = CarerEventKind(form.kind.data)
         try:
             household.log_record(
@@ -111,7 +116,7 @@ def add_record(household_id: int):
         except HouseholdRuleError as refused:
             form.on.errors.append(str(refused))
         else:
-            return _done(household, f"{kind.label} recorded.")
+            return _done(household, f"{kind.label} recorded.", form)
     return _household_page(household, form, status=400)
 
 
@@ -133,13 +138,15 @@ def _change_placements(household: Household, form, message: str, change):
     """Validate, apply the change through the rules, and say what happened either way."""
     if not form.validate_on_submit():
         flash(form_errors(form), "danger")
+    elif sent := once.already_sent(form):
+        return sent
     else:
         try:
             change()
         except HouseholdRuleError as refused:
             flash(str(refused), "danger")
         else:
-            return _done(household, message)
+            return _done(household, message, form)
     return redirect(url_for("households.show", household_id=household.id) + "#placements")
 
 
@@ -208,6 +215,8 @@ def add_resident(household_id: int):
     household = editable_household_or_403(household_id)
     form = ResidentForm()
     if form.validate_on_submit():
+        if sent := once.already_sent(form):
+            return sent
         household.residents.append(
             Resident(
                 full_name=form.full_name.data.strip(),
@@ -215,7 +224,7 @@ def add_resident(household_id: int):
                 birth_date=form.birth_date.data,
             )
         )
-        return _done(household, f"{form.full_name.data.strip()} added to the household.")
+        return _done(household, f"{form.full_name.data.strip()} added to the household.", form)
     return render_template(
         "households/form.html",
         household=household,

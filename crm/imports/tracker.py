@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from crm.domain.case_terms import CARER_TYPE_WORDS
+from crm.domain.contact import normalise_postcode
 from crm.domain.stages import (
     REASONS_REQUIRED,
     CaseState,
@@ -193,7 +194,7 @@ def _contact(cells: dict[str, str]) -> tuple[str | None, str | None, str | None]
     if email and (problem := email_problem(email)):
         raise CellProblem("email", problem)
     phone = _text(cells, "phone") or None
-    postcode = " ".join(_text(cells, "postcode").upper().split()) or None
+    postcode = normalise_postcode(_text(cells, "postcode"))
     return email, phone, postcode
 
 

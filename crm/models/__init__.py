@@ -34,9 +34,11 @@ from crm.models.household import (
 )
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus
 from crm.models.kinship import TemporaryApproval
+from crm.models.merge import MergedCase
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
+from crm.models.submission import FormSubmission
 from crm.models.user import RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "CheckKind",
     "DeregistrationReason",
     "Flag",
+    "FormSubmission",
     "FlagKind",
     "Household",
     "HouseholdBreak",
@@ -65,6 +68,7 @@ __all__ = [
     "HouseholdStatus",
     "InitiatedBy",
     "JobRun",
+    "MergedCase",
     "MetricsSnapshot",
     "Notification",
     "Placement",

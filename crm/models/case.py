@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
+from crm.domain.contact import phone_key
 from crm.domain.stages import (
     EXITS,
     MILESTONES,
@@ -135,11 +136,8 @@ class Case(db.Model):
 
     @staticmethod
     def phone_key_for(phone: str | None) -> str | None:
-        """07700 900123, +44 7700 900123 and 07700900123 all match."""
-        digits = "".join(ch for ch in phone or "" if ch.isdigit())
-        if digits.startswith("44"):
-            digits = "0" + digits[2:]
-        return digits or None
+        """07700 900123, +44 (0)7700 900123 and 07700900123 all match (E.164)."""
+        return phone_key(phone)
 
     def set_contact(self, email: str | None, phone: str | None) -> None:
         self.email = email.strip().lower() if email else None

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from crm import audit
+from crm import audit, once
 from crm.audit_chain import erase_personal_data
 from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
@@ -37,7 +37,7 @@ from crm.privacy.records import records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
 from crm.spreadsheets import inert_row
-from crm.timeutil import today
+from crm.timeutil import today, utcnow
 
 WITHHELD = "[withheld: third party]"
 
@@ -305,4 +305,5 @@ def apply_retention(
         "anonymised": anonymised,
         "applications_anonymised": applications,
         "flagged_for_review": flagged,
+        "form_tokens_forgotten": once.forget_before(utcnow() - once.KEPT_FOR),
     }

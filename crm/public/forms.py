@@ -8,14 +8,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from crm.formfields import Form, choices, phone_field, postcode_field
+from crm.formfields import choices, phone_field, postcode_field
+from crm.once import OnceForm
 from crm.queries.sources import source_choices
 
 #: Someone filling in the web form did not reach us by phone.
 NOT_ON_THE_WEB_FORM = {"phone"}
 
 
-class RegisterInterestForm(Form):
+class RegisterInterestForm(OnceForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email address", validators=[DataRequired(), Email(), Length(max=254)])

@@ -2,7 +2,7 @@
 
 from flask import redirect, render_template, request, url_for
 
-from crm import audit
+from crm import audit, once
 from crm.auth.access import public
 from crm.cases.services import NewEnquiry, create_enquiry
 from crm.extensions import db, limiter
@@ -19,6 +19,8 @@ def register_interest():
     if request.method == "GET":
         form.campaign.data = request.args.get("campaign", "")[:120]
     if form.validate_on_submit():
+        if sent := once.already_sent(form, say=False):
+            return sent
         if not form.website.data:  # a filled honeypot is thanked and ignored
             with audit.acting_as("public form"):
                 create_enquiry(
@@ -35,7 +37,8 @@ def register_interest():
                     ),
                     by=None,
                 )
-                db.session.commit()
+        once.done(form, url_for("public.thank_you"))
+        db.session.commit()
         return redirect(url_for("public.thank_you"))
     return render_template("public/register.html", form=form)
 

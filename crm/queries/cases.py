@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from crm.domain.contact import phone_search_digits
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.engine import COUNTED_STEPS
@@ -107,7 +108,7 @@ def _matches(q: str) -> sa.ColumnElement[bool]:
             sa.select(HouseholdMember.case_id).where(HouseholdMember.full_name.ilike(like))
         ),
     ]
-    digits = Case.phone_key_for(needle)
+    digits = phone_search_digits(needle)
     if digits and len(digits) >= 4:
         clauses.append(Case.phone_key.contains(digits, autoescape=True))
     return sa.or_(*clauses)

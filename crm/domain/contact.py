@@ -1,0 +1,57 @@
+"""People's names, phone numbers and postcodes in one written form each, so that search
+and duplicate detection match however someone typed them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
+
+
+def normalise_postcode(text: str | None) -> str | None:
+    """ "le27ab", "LE2  7AB" and "LE2 7AB" are all "LE2 7AB"; anything that is not a UK
+    postcode is kept as typed (in capitals), never lost."""
+    if not text or not text.strip():
+        return None
+    packed = "".join(text.upper().split())
+    found = _POSTCODE.match(packed)
+    return f"{found.group(1)} {found.group(2)}" if found else " ".join(text.upper().split())
+
+
+def phone_key(text: str | None) -> str | None:
+    """The number in international form (E.164, "+447700900456") for matching:
+    "07700 900456", "+44 (0)7700 900 456" and "0044 7700 900456" are one number.
+    Read as a UK number unless it says otherwise (phonenumbers, Google's library)."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    try:
+        # Letters would be read as a keypad's ("ext" as 398): keep what a number has.
+        number = phonenumbers.parse(re.sub(r"[^\d+()\s-]", "", text.replace("(0)", "")), "GB")
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in text if ch.isdigit())[:20] or None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def folded(text: str | None) -> str:
+    """Lower case without accents, apostrophes or hyphens: what search matches on, so
+    "siobhan obrien" finds "Siobhán O'Brien" and "Anne-Marie" is found by "annemarie"."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"['’‘`\-]", "", plain.casefold())
+    return " ".join(plain.split())
+
+
+def phone_search_digits(text: str) -> str:
+    """The digits of (part of) a phone number as they appear inside its E.164 key: no
+    country code or trunk 0, so "07700 900456", "+44 7700" and "900 456" all find it."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    for prefix in ("0044", "44"):
+        if digits.startswith(prefix) and len(digits) > 6:
+            digits = digits[len(prefix) :]
+            break
+    return digits.lstrip("0")
