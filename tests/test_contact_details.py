@@ -127,3 +127,19 @@ def test_search_finds_a_postcode_with_or_without_its_space(officer_client, db):
     for needle in ("le27ab", "LE2 7AB", "le2 7ab"):
         page = officer_client.get("/cases/", query_string={"q": needle}).get_data(as_text=True)
         assert "POST-1" in page, needle
+
+
+@pytest.mark.parametrize("needle", ["siobhan", "obrien", "O'Brien", "siobhan o'brien", "SIOBHÁN"])
+def test_search_ignores_accents_and_apostrophes(officer_client, db, needle):
+    CaseFactory(reference="NAME-1", first_name="Siobhán", last_name="O'Brien")
+    page = officer_client.get("/cases/", query_string={"q": needle}).get_data(as_text=True)
+    assert "NAME-1" in page
+
+
+def test_a_corrected_name_is_found_by_its_new_spelling(officer_client, db):
+    case = CaseFactory(reference="NAME-2", first_name="Zoe", last_name="Smith")
+    case.first_name = "Zoë"
+    db.session.commit()
+    page = officer_client.get("/cases/", query_string={"q": "zoe smith"}).get_data(as_text=True)
+    assert "NAME-2" in page
+    assert db.session.get(Case, case.id).search_name == "zoe smith"

@@ -27,7 +27,7 @@ from crm.models import (
     HouseholdStatus,
     StageEvent,
 )
-from crm.models.case import cached_columns
+from crm.models.case import cached_columns, search_name_for
 from crm.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -184,6 +184,7 @@ def _case_values(row: TrackerRow) -> dict:
         "email": row.email,
         "phone": row.phone,
         "phone_key": Case.phone_key_for(row.phone),
+        "search_name": search_name_for(row.first_name, row.last_name),
         "postcode": row.postcode,
         "campaign": row.campaign,
         "last_activity_date": max(filter(None, [state.last_event_on, row.last_contact])),

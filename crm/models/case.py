@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
-from crm.domain.contact import phone_key
+from crm.domain.contact import folded, phone_key
 from crm.domain.stages import (
     EXITS,
     MILESTONES,
@@ -57,6 +57,9 @@ class Case(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     # The phone number reduced to digits in national form, for matching duplicates.
     phone_key: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    # "first last" without accents, apostrophes or hyphens, kept in step with the names
+    # (see _fold_name below), so search finds "Siobhán O'Brien" by "siobhan obrien".
+    search_name: Mapped[str | None] = mapped_column(sa.String(170), index=True)
     address: Mapped[str | None] = mapped_column(sa.String(255))
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
     source: Mapped[str] = mapped_column(sa.String(40))
@@ -130,6 +133,7 @@ class Case(db.Model):
     )
 
     __audit_label__ = "reference"
+    __audit_ignore__ = frozenset({"search_name"})  # derived from the names, audited there
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.stage}>"
@@ -344,3 +348,17 @@ class Check(db.Model):
         if self.received_on:
             return "Received, concern noted" if self.concern else "Received"
         return "Requested" if self.requested_on else "Not requested"
+
+
+def search_name_for(first_name: str | None, last_name: str | None) -> str:
+    return folded(f"{first_name or ''} {last_name or ''}")[:170]
+
+
+@sa.event.listens_for(Case.first_name, "set")
+def _fold_first_name(case: Case, value: str | None, _old, _initiator) -> None:
+    case.search_name = search_name_for(value, case.last_name)
+
+
+@sa.event.listens_for(Case.last_name, "set")
+def _fold_last_name(case: Case, value: str | None, _old, _initiator) -> None:
+    case.search_name = search_name_for(case.first_name, value)

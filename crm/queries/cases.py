@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from crm.domain.contact import phone_search_digits
+from crm.domain.contact import folded, phone_search_digits
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.engine import COUNTED_STEPS
@@ -102,6 +102,7 @@ def _matches(q: str) -> sa.ColumnElement[bool]:
     clauses = [
         Case.reference.ilike(like),
         (Case.first_name + " " + Case.last_name).ilike(like),
+        Case.search_name.contains(folded(needle), autoescape=True),
         Case.email.ilike(like),
         sa.func.replace(Case.postcode, " ", "").ilike(f"%{compact}%"),
         Case.id.in_(
