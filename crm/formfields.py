@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, StringField, TelField, validators, widgets
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    StringField,
+    TelField,
+    TextAreaField,
+    validators,
+    widgets,
+)
 from wtforms.fields import SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -50,6 +58,32 @@ def postcode_field(required: bool = False) -> StringField:
             Regexp(POSTCODE, message="Enter a UK postcode, like LE1 6ZG."),
         ],
     )
+
+
+#: How long a note may be: long enough for a visit's write-up pasted from elsewhere.
+NOTE_LENGTH = 20_000
+
+
+class NoteLength:
+    """Refuse an over-long note with its length, keeping every character typed. Unlike
+    WTForms' Length it sets no `maxlength`, with which a browser silently cuts pasted
+    text at the limit and the user never knows what was lost."""
+
+    def __init__(self, limit: int = NOTE_LENGTH):
+        self.limit = limit
+
+    def __call__(self, form, field) -> None:
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(
+                f"This is {length:,} characters; a note can hold {self.limit:,}. Shorten it "
+                "or split it into two; what you typed is still here."
+            )
+
+
+def note_field(label: str = "Note", required: str | None = None) -> TextAreaField:
+    presence = DataRequired(message=required) if required else Optional()
+    return TextAreaField(label, validators=[presence, NoteLength()])
 
 
 def not_in_future(form, field) -> None:

@@ -9,7 +9,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -24,7 +23,7 @@ from crm.auth.forms import strong_password
 from crm.auth.services import normalise_email
 from crm.domain.settings import SETTING_LABELS, SETTING_MINIMUMS, Settings
 from crm.extensions import db
-from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices
+from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices, note_field
 from crm.imports.reading import plain
 from crm.models import AuditAction, Campaign, EnquirySource, Role, User
 
@@ -122,7 +121,7 @@ class CampaignForm(Form):
     cost = DecimalField(
         "Cost (£)", places=2, validators=[Optional(), NumberRange(min=0, max=10_000_000)]
     )
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+    notes = note_field("Notes")
     submit = SubmitField("Save campaign")
 
     def __init__(self, *args, editing: Campaign | None = None, **kwargs):

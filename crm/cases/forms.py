@@ -10,7 +10,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -31,6 +30,7 @@ from crm.formfields import (
     VersionedForm,
     choices,
     not_in_future,
+    note_field,
     phone_field,
     postcode_field,
 )
@@ -125,7 +125,7 @@ class EnquiryForm(OnceForm):
     enquiry_date = DateField(
         "Enquiry date", default=today, validators=[DataRequired(), not_in_future]
     )
-    message = TextAreaField("What they said", validators=[Optional(), Length(max=5000)])
+    message = note_field("What they said")
     submit = SubmitField("Save enquiry")
 
     def __init__(self, *args, **kwargs):
@@ -145,7 +145,7 @@ class StepForm(Form):
 
     on = DateField("Date it happened", default=today, validators=[DataRequired(), not_in_future])
     reason = SelectField("Reason", choices=[], validate_choice=True, validators=[Optional()])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    note = note_field()
     submit = SubmitField("Record")
 
     def __init__(self, kind: EventKind, *args, **kwargs):
@@ -207,7 +207,7 @@ class ActivityForm(OnceForm):
     kind = SelectField("Type", choices=choices((k.value, k.label) for k in ActivityKind))
     on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
     due_on = DateField("Due (for a follow-up task)", validators=[Optional()])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    note = note_field(required="Say what happened or what is to be done (a line is enough).")
     submit = SubmitField("Add to the log")
 
     def validate(self, extra_validators=None) -> bool:
@@ -227,7 +227,7 @@ class CheckForm(Form):
     received_on = DateField("Received", validators=[Optional(), not_in_future])
     issued_on = DateField("Issue date (DBS certificate)", validators=[Optional(), not_in_future])
     concern = BooleanField("Something needs discussing")
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    note = note_field()
     submit = SubmitField("Save check")
 
     def validate_received_on(self, field) -> None:

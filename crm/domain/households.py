@@ -89,6 +89,19 @@ def check_record(
         raise HouseholdRuleError("A survey score is a whole number from 1 to 5.", "value")
     if kind is CarerEventKind.TRAINING and (value is None or value <= 0):
         raise HouseholdRuleError("Training needs the hours attended.", "value")
+    if kind in ONCE_A_DAY and any(
+        event.kind is kind and event.occurred_on == on for event in getattr(household, "events", ())
+    ):
+        raise HouseholdRuleError(
+            f"A {kind.label.lower()} on {uk_date(on)} is already recorded for this household.",
+            "date",
+        )
+
+
+#: Records a household has at most one of on any day: a second is a slip, not news.
+ONCE_A_DAY = frozenset(
+    {CarerEventKind.ANNUAL_REVIEW, CarerEventKind.TSD_COMPLETED, CarerEventKind.SURVEY}
+)
 
 
 def check_placement_start(household: Any, child_reference: str, on: date, as_of: date) -> None:

@@ -10,7 +10,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -23,6 +22,7 @@ from crm.formfields import (
     VersionedForm,
     choices,
     not_in_future,
+    note_field,
 )
 from crm.models import (
     CareCategory,
@@ -47,6 +47,19 @@ OUTCOMES = [
     ("substantiated", "Allegation: substantiated"),
     ("ongoing", "Allegation / complaint: ongoing"),
 ]
+
+
+#: The outcomes each kind of record takes, and what to say when none of them is chosen.
+OUTCOMES_FOR = {
+    CarerEventKind.ANNUAL_REVIEW.value: (
+        {"continue", "change_terms", "terminate"},
+        "Choose the review's outcome (one starting “Review:”).",
+    ),
+    CarerEventKind.ALLEGATION.value: (
+        {"unsubstantiated", "unfounded", "substantiated", "ongoing"},
+        "Choose the allegation's outcome, or “ongoing” while it is investigated.",
+    ),
+}
 
 
 class HouseholdFilterForm(FilterForm):
@@ -106,8 +119,18 @@ class RecordForm(OnceForm):
         validators=[Optional(), NumberRange(min=0, max=1000)],
     )
     outcome = SelectField("Outcome", choices=choices(OUTCOMES), default="")
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    note = note_field()
     submit = SubmitField("Save")
+
+    def validate(self, extra_validators=None) -> bool:
+        """An annual review or an allegation is recorded with its outcome, and each only
+        with an outcome of its own kind."""
+        valid = super().validate(extra_validators)
+        outcomes, message = OUTCOMES_FOR.get(self.kind.data, (None, ""))
+        if outcomes is not None and self.outcome.data not in outcomes:
+            self.outcome.errors = [*self.outcome.errors, message]
+            return False
+        return valid
 
 
 class PlacementForm(OnceForm):
@@ -173,10 +196,7 @@ class DeregisterForm(Form):
     reason = SelectField(
         "Reason", choices=choices((r.value, r.label) for r in DeregistrationReason)
     )
-    exit_interview = TextAreaField(
-        "Exit interview: what would have made them stay?",
-        validators=[Optional(), Length(max=5000)],
-    )
+    exit_interview = note_field("Exit interview: what would have made them stay?")
     submit = SubmitField("Deregister")
 
 

@@ -114,7 +114,8 @@ def add_record(household_id: int):
                 note=form.note.data or None,
             )
         except HouseholdRuleError as refused:
-            form.on.errors.append(str(refused))
+            field = {"value": form.value, "outcome": form.outcome}.get(refused.field, form.on)
+            field.errors.append(str(refused))
         else:
             return _done(household, f"{kind.label} recorded.", form)
     return _household_page(household, form, status=400)

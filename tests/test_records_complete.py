@@ -1,0 +1,88 @@
+"""Nothing half-recorded goes in silently: an empty activity, a review or allegation
+without its outcome, a second annual review the same day, and an over-long note are each
+refused with the reason under the field it concerns, and what was typed is kept."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.formfields import NOTE_LENGTH
+from crm.models import Activity, CarerEvent
+from tests.factories import CaseFactory, HouseholdFactory
+
+
+def count(db, model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def field_error(page: str, field: str) -> str:
+    return page.split(f'id="{field}-error"')[1].split("</div>")[0]
+
+
+def test_an_activity_without_a_note_is_refused(officer_client, db):
+    case = CaseFactory()
+    response = officer_client.post(
+        f"/cases/{case.id}/activities", data={"kind": "call", "on": "2025-05-01", "note": ""}
+    )
+    assert "Say what happened" in field_error(response.get_data(as_text=True), "note")
+    assert count(db, Activity) == 0
+
+
+def test_an_annual_review_needs_its_outcome(manager_client, db):
+    household = HouseholdFactory()
+    response = manager_client.post(
+        f"/households/{household.id}/records",
+        data={"kind": "annual_review", "on": "2025-06-02", "outcome": ""},
+    )
+    assert "review&#39;s outcome" in field_error(response.get_data(as_text=True), "outcome")
+    assert count(db, CarerEvent) == 0
+
+
+def test_an_allegation_takes_an_allegations_outcome_not_a_reviews(manager_client, db):
+    household = HouseholdFactory()
+    response = manager_client.post(
+        f"/households/{household.id}/records",
+        data={"kind": "allegation", "on": "2025-06-02", "outcome": "continue"},
+    )
+    assert "allegation&#39;s outcome" in field_error(response.get_data(as_text=True), "outcome")
+    assert count(db, CarerEvent) == 0
+
+
+def test_a_second_annual_review_on_the_same_day_is_refused(manager_client, db):
+    household = HouseholdFactory(approval_date=date(2023, 6, 1))
+    data = {"kind": "annual_review", "on": "2025-06-02", "outcome": "continue"}
+    manager_client.post(f"/households/{household.id}/records", data=data)
+    response = manager_client.post(f"/households/{household.id}/records", data=data)
+    assert "already recorded" in field_error(response.get_data(as_text=True), "on")
+    assert count(db, CarerEvent) == 1
+
+
+def test_a_survey_score_error_is_shown_under_the_score(manager_client, db):
+    household = HouseholdFactory()
+    response = manager_client.post(
+        f"/households/{household.id}/records",
+        data={"kind": "survey", "on": "2025-06-02", "value": "9"},
+    )
+    page = response.get_data(as_text=True)
+    assert "whole number from 1 to 5" in field_error(page, "value")
+
+
+def test_an_over_long_note_is_refused_with_its_length_and_kept(officer_client, db):
+    case = CaseFactory()
+    note = "x" * (NOTE_LENGTH + 1)
+    response = officer_client.post(
+        f"/cases/{case.id}/activities", data={"kind": "call", "on": "2025-05-01", "note": note}
+    )
+    page = response.get_data(as_text=True)
+    assert f"This is {NOTE_LENGTH + 1:,} characters" in field_error(page, "note")
+    assert note in page
+    assert count(db, Activity) == 0
+
+
+def test_no_note_box_cuts_pasted_text_silently(officer_client):
+    case = CaseFactory()
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    note_box = page.split('name="note"')[0].rsplit("<textarea", 1)[1]
+    assert "maxlength" not in note_box
