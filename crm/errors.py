@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,9 +18,20 @@ MESSAGES = {
     405: "That action is not available here.",
     409: "Someone else changed this record while you were working on it.",
     413: "That upload is too large.",
-    429: "Too many attempts. Please wait a minute and try again.",
+    429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. Nothing you entered was saved; please try again.",
 }
+
+
+def limit_in_words(description: str) -> str:
+    """Flask-Limiter's "5 per 1 hour" as a person says it: "5 an hour"."""
+    found = re.fullmatch(r"(\d+) per (\d+) (\w+?)s?", description.strip())
+    if not found:
+        return description
+    count, every, unit = found.groups()
+    if every == "1":
+        return f"{count} {'an' if unit == 'hour' else 'a'} {unit}"
+    return f"{count} every {every} {unit}s"
 
 
 def _respond(code: int, message: str):
@@ -53,6 +66,15 @@ def register(app: Flask) -> None:
             f"That upload is too large: files up to {limit} MB can be uploaded (a "
             "100,000-row tracker is about 15 MB). Nothing was saved. Split the file, or "
             "save it as .xlsx, which is smaller than CSV.",
+        )
+
+    @app.errorhandler(429)
+    def too_many(error: HTTPException):
+        limit = limit_in_words(str(error.description))
+        return _respond(
+            429,
+            f"Too many attempts from your network address: the limit is {limit}. "
+            "Please wait a little and try again.",
         )
 
     @app.errorhandler(HTTPException)

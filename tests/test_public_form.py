@@ -101,6 +101,8 @@ def test_the_form_is_rate_limited_per_address():
             for i in range(6)
         ]
         assert statuses == [302] * 5 + [429]
+        page = client.post("/foster-with-us/", data=dict(GOOD, email="late@example.com"))
+        assert "the limit is 5 an hour" in page.get_data(as_text=True)
         assert _db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 5
         _db.session.remove()
         _db.drop_all()

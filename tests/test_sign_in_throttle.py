@@ -118,6 +118,8 @@ def test_one_address_is_still_rate_limited_across_accounts(address):
             sign_in(client, f"person{i}@council.gov.uk", "x", address).status_code
             for i in range(11)
         ]
+        page = sign_in(client, "person99@council.gov.uk", "x", address).get_data(as_text=True)
         _db.session.remove()
         _db.drop_all()
     assert statuses == [200] * 10 + [429]
+    assert "the limit is 10 a minute" in page
