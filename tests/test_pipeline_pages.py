@@ -356,4 +356,4 @@ def test_an_officers_home_says_how_many_open_cases_wait_for_an_officer(officer_c
     CaseFactory(owner=None)
     db.session.commit()
     page = officer_client.get("/cases/mine").get_data(as_text=True)
-    assert "2 open cases waiting for an officer" in page
+    assert "New enquiries waiting for an officer (2)" in page

@@ -154,6 +154,8 @@ def take(case_id: int):
     case.owner = current_user
     db.session.commit()
     flash(f"{case.reference} is now yours.", "success")
+    if request.form.get("back") == "mine":
+        return redirect(url_for("cases.my_cases"))
     return redirect(url_for("cases.show", case_id=case.id))
 
 

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from crm.domain.contact import normalise_postcode
-from crm.domain.stages import EventKind, merge_refusal
+from crm.domain.stages import EventKind, Stage, merge_refusal
 from crm.extensions import db
+from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.models import (
     Activity,
     ActivityKind,
@@ -24,6 +25,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
+from crm.queries.cases import mine
 
 
 @dataclass
@@ -204,4 +206,38 @@ def tasks_due(user: User, on: date) -> sa.Select:
             Activity.due_on <= on,
         )
         .order_by(Activity.due_on, Activity.id)
+    )
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """An officer's or assessing worker's morning: what needs doing today, first."""
+
+    overdue_contacts: list[Case]
+    waiting_for_an_officer: list[Case]
+    waiting_count: int
+    stalled: list[tuple[Case, list[str]]]
+
+
+def work_queue(user: User, on: date, shown: int = 10) -> WorkQueue:
+    """First contacts past their target, new enquiries nobody has taken, and stalled
+    assessments, each by the same rules the dashboard and the nightly flags use."""
+    overdue_ids = overdue_first_contacts(on, among=mine(user))
+    stalled = stalled_cases(on, among=mine(user))
+    by_id = {
+        case.id: case
+        for case in db.session.scalars(
+            sa.select(Case).where(Case.id.in_(overdue_ids + [s.case_id for s in stalled]))
+        )
+    }
+    waiting = (
+        sa.select(Case)
+        .where(Case.owner_id.is_(None), Case.stage == Stage.ENQUIRY)
+        .order_by(Case.enquiry_date, Case.id)
+    )
+    return WorkQueue(
+        overdue_contacts=sorted((by_id[i] for i in overdue_ids), key=lambda c: c.enquiry_date),
+        waiting_for_an_officer=db.session.scalars(waiting.limit(shown)).all(),
+        waiting_count=db.session.scalar(sa.select(sa.func.count()).select_from(waiting.subquery())),
+        stalled=[(by_id[s.case_id], s.reasons) for s in stalled],
     )

@@ -14,6 +14,7 @@ from crm.cases.services import (
     NewEnquiry,
     create_enquiry,
     tasks_due,
+    work_queue,
 )
 from crm.domain.stages import EventKind, TransitionRefused
 from crm.exports import FORMATS
@@ -23,13 +24,13 @@ from crm.models import (
     CarerType,
     Role,
 )
+from crm.models.setting import load_settings
 from crm.pagination import paginate
 from crm.queries.cases import (
     CASE_EXPORT_HEADERS,
     case_export_rows,
     case_list,
     my_open_cases,
-    unassigned_count,
 )
 from crm.timeutil import today
 
@@ -39,12 +40,13 @@ STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}
 @bp.route("/mine")
 @allow(Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER)
 def my_cases():
-    tasks = db.session.scalars(tasks_due(current_user, today())).all()
+    """The officer's and assessing worker's home: today's work first, then their cases."""
     return render_template(
         "cases/my_cases.html",
-        tasks=tasks,
+        tasks=db.session.scalars(tasks_due(current_user, today())).all(),
+        queue=work_queue(current_user, today()),
+        target=load_settings().first_contact_target_working_days,
         pagination=paginate(my_open_cases(current_user)),
-        unassigned=db.session.scalar(unassigned_count()),
     )
 
 

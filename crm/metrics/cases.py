@@ -68,10 +68,14 @@ def last_activity(case_ids: list[int], as_of: date) -> dict[int, date]:
 
 
 def stalled_cases(
-    as_of: date, settings: Settings | None = None, carer_type: CarerType | None = None
+    as_of: date,
+    settings: Settings | None = None,
+    carer_type: CarerType | None = None,
+    among: sa.ColumnElement[bool] | None = None,
 ) -> list[StalledCase]:
     """Assessments stalled at `as_of` (domain.md's rule), sorted by reference; only
-    mainstream or kinship cases when `carer_type` is given."""
+    mainstream or kinship cases when `carer_type` is given, only cases matching `among`
+    (someone's own, for their work queue) when that is."""
     settings = settings or load_settings()
     of_type = sa.true() if carer_type is None else Case.carer_type == carer_type
     candidates = db.session.execute(
@@ -80,6 +84,7 @@ def stalled_cases(
             Case.application_date.isnot(None),
             Case.application_date <= as_of,
             of_type,
+            sa.true() if among is None else among,
         )
     ).all()
     ids = [case_id for case_id, _ in candidates]
@@ -140,13 +145,19 @@ def temporary_approval_flags(as_of: date) -> dict[tuple[str, int], str]:
     return found
 
 
-def overdue_first_contacts(as_of: date, settings: Settings | None = None) -> list[int]:
-    """Enquiries open at `as_of` with no first contact after the target working days."""
+def overdue_first_contacts(
+    as_of: date,
+    settings: Settings | None = None,
+    among: sa.ColumnElement[bool] | None = None,
+) -> list[int]:
+    """Enquiries open at `as_of` with no first contact after the target working days
+    (only those matching `among`, when given)."""
     settings = settings or load_settings()
     candidates = db.session.execute(
         sa.select(Case.id, Case.enquiry_date).where(
             _open_at(as_of),
             sa.or_(Case.first_contact_date.is_(None), Case.first_contact_date > as_of),
+            sa.true() if among is None else among,
         )
     ).all()
     late = [

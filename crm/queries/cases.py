@@ -126,20 +126,16 @@ def _flagged(query: sa.Select, flag: str) -> sa.Select:
     return query.where(Case.id.in_(ids))
 
 
-def unassigned_count() -> sa.Select:
-    """How many open cases have no officer (new web enquiries land here)."""
-    return (
-        sa.select(sa.func.count())
-        .select_from(Case)
-        .where(Case.owner_id.is_(None), Case.stage.in_(OPEN_STAGES))
-    )
+def mine(user: User) -> sa.ColumnElement[bool]:
+    """The cases someone owns or is assessing."""
+    return sa.or_(Case.owner_id == user.id, Case.assessing_worker_id == user.id)
 
 
 def my_open_cases(user: User) -> sa.Select:
     """Open cases the user owns or is assessing, those waiting longest first."""
     return (
         sa.select(Case)
-        .where(sa.or_(Case.owner_id == user.id, Case.assessing_worker_id == user.id))
+        .where(mine(user))
         .where(Case.stage.in_(OPEN_STAGES))
         .order_by(Case.last_activity_date.asc().nulls_first(), Case.id)
     )
