@@ -326,3 +326,14 @@ class TestHouseholdFlags:
         )
         db.session.commit()
         assert flag_work(date(2025, 2, 15))["cleared"] == 1
+
+
+def test_catch_up_runs_each_job_that_never_succeeded_once(runner, db):
+    from jobs.cli import CATCH_UP_ORDER, jobs_group
+
+    first = runner.invoke(jobs_group, ["catch-up", "--as-of", "2025-03-08"])
+    assert first.exit_code == 0, first.output
+    ran = db.session.scalars(sa.select(JobRun.job).where(JobRun.status == RunStatus.SUCCEEDED))
+    assert set(ran) == set(CATCH_UP_ORDER)
+    again = runner.invoke(jobs_group, ["catch-up", "--as-of", "2025-03-08"])
+    assert "nothing to catch up" in again.output

@@ -114,16 +114,38 @@ def test_a_worker_sees_their_own_caseload_by_default(service):
     assert not any(ref in page for ref in others)
 
 
-def test_the_household_page_shows_the_risk_and_its_reasons(service):
-    app, _, _ = service
+def _household_page_with(app, age_only: bool) -> tuple[RiskScore, str]:
+    """The top household's page, with the latest model marked as age-only or not."""
     top = _db.session.scalar(sa.select(RiskScore).order_by(RiskScore.risk.desc()))
-    page = (
-        client_for(app, "manager@demo.hearth")
-        .get(f"/households/{top.household_id}")
-        .get_data(as_text=True)
-    )
+    model = top.model
+    kept = model.summary
+    model.summary = {**kept, "baseline_chosen": age_only}
+    _db.session.commit()
+    try:
+        page = client_for(app, "manager@demo.hearth").get(f"/households/{top.household_id}")
+        return top, page.get_data(as_text=True)
+    finally:
+        model.summary = kept
+        _db.session.commit()
+
+
+def test_the_household_page_shows_the_risk_and_its_reasons(service):
+    top, page = _household_page_with(service[0], age_only=False)
     assert "Risk of leaving" in page
     assert all(r["text"] in page for r in top.reasons)
+
+
+def test_an_age_only_score_says_so_instead_of_giving_age_as_the_reason(service):
+    top, page = _household_page_with(service[0], age_only=True)
+    assert "Scored by the carer's age alone" in page
+    assert not any(r["text"] in page for r in top.reasons)
+
+
+def test_the_list_says_plainly_when_scores_are_by_age_only(service):
+    app, _, _ = service
+    model = _db.session.scalar(sa.select(RiskModel).order_by(RiskModel.id.desc()))
+    page = client_for(app, "manager@demo.hearth").get("/households/at-risk").get_data(as_text=True)
+    assert ("Age only." in page) == model.is_age_only
 
 
 def test_the_model_card_shows_the_figures_beside_the_baseline(service):

@@ -22,6 +22,12 @@ class RiskModel(db.Model):
     trained_on: Mapped[date]  # the as-of date: it learnt only from history before it
     trained_at: Mapped[datetime] = mapped_column(default=utcnow)
     summary: Mapped[dict] = mapped_column(sa.JSON)  # evaluations of every candidate, counts
+
+    @property
+    def is_age_only(self) -> bool:
+        """The carer's-age baseline won: its scores rank by age and explain nothing."""
+        return bool(self.summary.get("baseline_chosen"))
+
     # The fitted TrainedModel, pickled; only ever written by the retrain job.
     payload: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
