@@ -13,6 +13,7 @@ PUBLIC_ENDPOINTS = {
     "auth.second_factor",
     "auth.sso_start",
     "auth.sso_callback",
+    "public.accessibility",
     "public.register_interest",
     "public.thank_you",
 }

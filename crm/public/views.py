@@ -47,3 +47,11 @@ def register_interest():
 @public
 def thank_you():
     return render_template("public/thank_you.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018
+    ask of every public body's website and app."""
+    return render_template("public/accessibility.html")

@@ -10,15 +10,18 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from datetime import date
 from pathlib import Path
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from crm import create_app
+from crm.demo import seed_demo
 from crm.extensions import db
-from crm.models import Role
+from crm.models import Case, Household, Role
 from crm.queries.sources import ensure_default_sources
 from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
 
@@ -123,3 +126,37 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
     if page.url.startswith(f"{live_server.url}/auth/code"):
         page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
         page.get_by_role("button", name="Continue").click()
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("demo"), MFA_REQUIRED_ROLES=()) as server:
+        with server.app.app_context():
+            seed_demo(seed=2, today=date(2026, 3, 31), years=1)
+            server.email = UserFactory(roles=list(Role), email="everyone@example.org").email
+        yield server
+
+
+def every_page(app):
+    """Every page the URL map has that a GET opens, with real ids from the demo service."""
+    with app.app_context():
+        household = db.session.scalar(sa.select(Household).order_by(Household.id))
+        ids = {
+            "case_id": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
+            "household_id": household.id,
+            "person_id": household.carers[0].id,
+            "kind": "carer",
+            "user_id": 1,
+            "campaign_id": 1,
+            "source_id": 1,
+            "measure": "supervision",
+        }
+        with app.test_request_context():
+            for rule in app.url_map.iter_rules():
+                if "GET" not in rule.methods or rule.endpoint.startswith(("static", "bootstrap")):
+                    continue
+                if "." in rule.rule.rsplit("/", 1)[-1] or not set(rule.arguments) <= set(ids):
+                    continue
+                if rule.endpoint.startswith("auth.sso"):
+                    continue
+                yield app.url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})

@@ -5,16 +5,7 @@ injected event handler or a resource from elsewhere would each raise one."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-import sqlalchemy as sa
-
-from crm.demo import seed_demo
-from crm.extensions import db
-from crm.models import Case, Household, Role
-from tests.browser.conftest import serving, sign_in
-from tests.factories import UserFactory
+from tests.browser.conftest import every_page, sign_in
 
 LISTEN = """
 window.__violations = [];
@@ -23,44 +14,11 @@ document.addEventListener('securitypolicyviolation', e => window.__violations.pu
 """
 
 
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    with serving(tmp_path_factory.mktemp("csp"), MFA_REQUIRED_ROLES=()) as server:
-        with server.app.app_context():
-            seed_demo(seed=2, today=date(2026, 3, 31), years=1)
-            server.email = UserFactory(roles=list(Role), email="everyone@example.org").email
-        yield server
-
-
-def _pages(app):
-    with app.app_context():
-        household = db.session.scalar(sa.select(Household).order_by(Household.id))
-        ids = {
-            "case_id": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
-            "household_id": household.id,
-            "person_id": household.carers[0].id,
-            "kind": "carer",
-            "user_id": 1,
-            "campaign_id": 1,
-            "source_id": 1,
-            "measure": "supervision",
-        }
-        with app.test_request_context():
-            for rule in app.url_map.iter_rules():
-                if "GET" not in rule.methods or rule.endpoint.startswith(("static", "bootstrap")):
-                    continue
-                if "." in rule.rule.rsplit("/", 1)[-1] or not set(rule.arguments) <= set(ids):
-                    continue
-                if rule.endpoint.startswith("auth.sso"):
-                    continue
-                yield app.url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})
-
-
 def test_no_page_raises_a_content_security_policy_violation(page, demo_server):
     page.add_init_script(LISTEN)
     sign_in(page, demo_server, demo_server.email)
     found, opened = {}, 0
-    for path in _pages(demo_server.app):
+    for path in every_page(demo_server.app):
         page.goto(f"{demo_server.url}{path}")
         page.wait_for_load_state("load")
         opened += 1

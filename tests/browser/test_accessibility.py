@@ -1,0 +1,43 @@
+"""WCAG 2.2 AA, checked by axe-core (through axe-playwright-python, which carries its
+own copy of axe: nothing is downloaded) on every page of the demo service, for a user
+holding every role, at desktop and phone widths: no serious or critical violation."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import every_page, sign_in
+
+SERIOUS = {"serious", "critical"}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+}
+
+
+def serious_violations(axe: Axe, page) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_page_has_a_serious_accessibility_violation(page, demo_server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    axe = Axe()
+    found = {}
+    for path in ["/auth/login", "/foster-with-us/"]:
+        page.goto(f"{demo_server.url}{path}")
+        if problems := serious_violations(axe, page):
+            found[path] = problems
+    sign_in(page, demo_server, demo_server.email)
+    for path in every_page(demo_server.app):
+        if path.startswith("/api/"):
+            continue  # JSON for other systems, not a page
+        page.goto(f"{demo_server.url}{path}")
+        if problems := serious_violations(axe, page):
+            found[path] = problems
+    assert found == {}
