@@ -51,6 +51,12 @@ class Config:
     # Roles that must use a second factor when signing in with a password
     # (crm/auth/mfa.py); MFA_REQUIRED_ROLES=none in the environment turns it off.
     MFA_REQUIRED_ROLES: tuple[str, ...] = ("administrator", "manager")
+    # The council whose service this is: its name on every page (the public form's header
+    # shows it rather than Hearth), its logo (an image file on the server) and the web
+    # address of its privacy notice, linked from the public form.
+    COUNCIL_NAME: str | None = None
+    COUNCIL_LOGO: str | None = None
+    COUNCIL_PRIVACY_NOTICE_URL: str | None = None
     # Single sign-on through the council's OpenID Connect provider (crm/auth/sso.py);
     # off while OIDC_ISSUER is unset.
     OIDC_ISSUER: str | None = None
@@ -144,6 +150,9 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES": ("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", int),
     "MFA_REQUIRED_ROLES": ("MFA_REQUIRED_ROLES", _names),
+    "COUNCIL_NAME": ("COUNCIL_NAME", str),
+    "COUNCIL_LOGO": ("COUNCIL_LOGO", str),
+    "COUNCIL_PRIVACY_NOTICE_URL": ("COUNCIL_PRIVACY_NOTICE_URL", str),
     "OIDC_ISSUER": ("OIDC_ISSUER", str),
     "OIDC_CLIENT_ID": ("OIDC_CLIENT_ID", str),
     "OIDC_CLIENT_SECRET": ("OIDC_CLIENT_SECRET", str),

@@ -14,6 +14,7 @@ PUBLIC_ENDPOINTS = {
     "auth.sso_start",
     "auth.sso_callback",
     "public.accessibility",
+    "public.logo",
     "public.register_interest",
     "public.thank_you",
 }

@@ -106,3 +106,45 @@ def test_the_form_is_rate_limited_per_address():
         assert _db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 5
         _db.session.remove()
         _db.drop_all()
+
+
+def test_a_phone_number_alone_is_enough(client, db):
+    response = client.post("/foster-with-us/", data=dict(GOOD, email=""))
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Case.phone).where(Case.last_name == "Shah"))
+
+
+def test_an_email_or_a_phone_is_needed(client, db):
+    page = client.post("/foster-with-us/", data=dict(GOOD, email="", phone="")).data
+    assert b"Give an email address or a phone number." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+
+
+def test_the_public_is_not_offered_the_web_form_itself_as_how_they_heard(client):
+    page = client.get("/foster-with-us/").get_data(as_text=True)
+    assert "Council website form" not in page and "Phone call" not in page
+    assert "Social media" in page
+
+
+def test_the_councils_name_and_privacy_notice_are_on_the_form(app, client):
+    app.config.update(COUNCIL_NAME="Exampleshire", COUNCIL_PRIVACY_NOTICE_URL="https://e.gov.uk/p")
+    try:
+        page = client.get("/foster-with-us/").get_data(as_text=True)
+    finally:
+        app.config.update(COUNCIL_NAME=None, COUNCIL_PRIVACY_NOTICE_URL=None)
+    assert "Exampleshire fostering" in page and "· Exampleshire</title>" in page
+    assert '<a href="https://e.gov.uk/p">privacy notice</a>' in page
+
+
+def test_the_councils_logo_is_served_from_the_app(app, client, tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    app.config["COUNCIL_LOGO"] = str(logo)
+    try:
+        response = client.get("/foster-with-us/logo")
+        assert response.data.startswith(b"\x89PNG")
+        response.close()
+        assert 'src="/foster-with-us/logo"' in client.get("/foster-with-us/").get_data(as_text=True)
+    finally:
+        app.config["COUNCIL_LOGO"] = None
+    assert client.get("/foster-with-us/logo").status_code == 404

@@ -12,14 +12,15 @@ from crm.formfields import choices, phone_field, postcode_field
 from crm.once import OnceForm
 from crm.queries.sources import source_choices
 
-#: Someone filling in the web form did not reach us by phone.
-NOT_ON_THE_WEB_FORM = {"phone"}
+#: Ways of getting in touch, not of hearing about fostering: someone filling in the web
+#: form did not reach us by phone, and "the website form" is where they are.
+NOT_ON_THE_WEB_FORM = {"phone", "website"}
 
 
 class RegisterInterestForm(OnceForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email address", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Email address", validators=[Optional(), Email(), Length(max=254)])
     phone = phone_field("Phone number")
     postcode = postcode_field(required=True)
     source = SelectField(
@@ -34,6 +35,14 @@ class RegisterInterestForm(OnceForm):
     # A field people never see; bots that fill every field give themselves away.
     website = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Send")
+
+    def validate(self, extra_validators=None) -> bool:
+        """An email address or a phone number, as staff take an enquiry with either."""
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, "Give an email address or a phone number."]
+            return False
+        return valid
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 """The front door a council links to from its website: no login, only creates."""
 
-from flask import redirect, render_template, request, url_for
+import os
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 
 from crm import audit, once
 from crm.auth.access import public
@@ -55,3 +57,14 @@ def accessibility():
     """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018
     ask of every public body's website and app."""
     return render_template("public/accessibility.html")
+
+
+@bp.route("/logo")
+@public
+def logo():
+    """The council's logo (COUNCIL_LOGO, an image file on the server), served from here so
+    the Content-Security-Policy need not allow images from anywhere else."""
+    path = current_app.config.get("COUNCIL_LOGO")
+    if not path or not os.path.isfile(path):
+        abort(404)
+    return send_file(path, max_age=3600)
