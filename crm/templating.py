@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from crm.auth.access import allowed_roles
@@ -48,7 +48,10 @@ def may_open(endpoint: str) -> bool:
     return roles is None or (current_user.is_authenticated and current_user.has_role(*roles))
 
 
-def navigation_for_user() -> list[tuple[str, str]]:
+def navigation_for_user() -> list[tuple[str, str, bool]]:
+    """(label, address, current) of each menu item the user may open; current is the one
+    item whose address is the longest start of this page's (so /cases/mine lights up
+    "My cases", not "Cases" as well)."""
     if not current_user.is_authenticated:
         return []
     items = []
@@ -56,7 +59,10 @@ def navigation_for_user() -> list[tuple[str, str]]:
         roles = allowed_roles(item.endpoint)
         if roles is None or current_user.has_role(*roles):
             items.append((item.label, url_for(item.endpoint)))
-    return items
+    path = request.path
+    matching = [href for _, href in items if href != "/" and path.startswith(href)]
+    current = max(matching, key=len, default=None)
+    return [(label, href, href == current) for label, href in items]
 
 
 def register(app: Flask) -> None:

@@ -116,6 +116,17 @@ def user_with(live_server):
     return make
 
 
+@pytest.fixture
+def user_with_on():
+    """Create a user holding `roles` in a given server's database; their email."""
+
+    def make(server, *roles: Role, **kwargs):
+        with server.app.app_context():
+            return UserFactory(roles=list(roles), **kwargs).email
+
+    return make
+
+
 def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
     """Sign in through the form, typing the authenticator's code when asked for one."""
     page.goto(f"{live_server.url}/auth/login")
