@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from crm import audit
 from crm.models import AuditAction
@@ -20,32 +24,62 @@ FORMATS = {
 }
 
 
+UK_DATE = "DD/MM/YYYY"
+
+
+def _csv_value(value):
+    """Dates the UK way (dd/mm/yyyy, which Excel in the UK reads as a date)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+
+
 def _csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(inert_row(headers))
-    writer.writerows(inert_row(row) for row in rows)
+    writer.writerows(inert_row([_csv_value(v) for v in row]) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
-def _xlsx(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def sheet_title(what: str) -> str:
+    """A worksheet name Excel accepts (31 characters, none of []:*?/\\)."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", what.split(":")[-1].replace("_", " ")).strip()
+    return (cleaned[:1].upper() + cleaned[1:])[:31] or "Export"
+
+
+def _xlsx(headers: Sequence[str], rows: list[Sequence], title: str) -> bytes:
+    """A sheet named for what it holds, its header row bold and frozen, columns wide
+    enough to read, dates as Excel dates shown dd/mm/yyyy and numbers as numbers."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append([_text_cell(sheet, v) for v in headers])
+    sheet = book.create_sheet(title=sheet_title(title))
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        longest = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 60)
+    header_cells = []
+    for header in headers:
+        cell = _cell(sheet, header)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
     for row in rows:
-        sheet.append([_text_cell(sheet, v) for v in row])
+        sheet.append([_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _text_cell(sheet, value):
-    """A string that looks like a formula is written as text (openpyxl would otherwise
-    store it as a live formula); everything else as it is."""
-    if not risky(value):
-        return value
+def _cell(sheet, value) -> WriteOnlyCell:
+    """A date as a date shown the UK way; a string that looks like a formula as text
+    (openpyxl would otherwise store it as a live formula); anything else as it is."""
+    if isinstance(value, datetime):
+        value = value.date()
     cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
+    if isinstance(value, date):
+        cell.number_format = UK_DATE
+    elif risky(value):
+        cell.data_type = "s"
     return cell
 
 
@@ -53,7 +87,7 @@ def export(
     name: str, fmt: str, headers: Sequence[str], rows: list[Sequence], what: str
 ) -> Response:
     """A download of `rows`, with an audit entry saying who exported what."""
-    body = _csv(headers, rows) if fmt == "csv" else _xlsx(headers, rows)
+    body = _csv(headers, rows) if fmt == "csv" else _xlsx(headers, rows, what)
     audit.record(AuditAction.EXPORTED, what, summary=f"{len(rows)} rows as {fmt.upper()}")
     return Response(
         body,

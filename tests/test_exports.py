@@ -26,8 +26,8 @@ def test_the_case_list_downloads_as_csv_with_its_filters(manager_client, db):
     response = manager_client.get("/cases/export.csv?stage=stage1")
     assert response.headers["Content-Disposition"] == 'attachment; filename="cases.csv"'
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert [r["reference"] for r in rows] == [applied.reference]
-    assert rows[0]["application_date"] == "2025-05-01"
+    assert [r["Reference"] for r in rows] == [applied.reference]
+    assert rows[0]["Application"] == "01/05/2025"
 
 
 def test_the_case_list_downloads_as_xlsx(manager_client, db):
@@ -35,7 +35,22 @@ def test_the_case_list_downloads_as_xlsx(manager_client, db):
     response = manager_client.get("/cases/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
-    assert rows[0][0] == "reference" and rows[1][0] == "X-1"
+    assert rows[0][0] == "Reference" and rows[1][0] == "X-1"
+
+
+def test_a_spreadsheet_reads_as_the_screens_do(manager_client, db):
+    CaseFactory(reference="X-1", enquiry_date=date(2025, 4, 1), source="social_media")
+    response = manager_client.get("/cases/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    headers = [c.value for c in sheet[1]]
+    row = dict(zip(headers, [c for c in sheet[2]], strict=True))
+    assert sheet.title == "Case list"
+    assert sheet.freeze_panes == "A2"
+    assert headers[:6] == ["Reference", "Name", "Stage", "Carer type", "How they heard", "Enquiry"]
+    assert row["How they heard"].value == "Social media" and row["Carer type"].value == "Mainstream"
+    assert row["Enquiry"].value.date() == date(2025, 4, 1)
+    assert row["Enquiry"].number_format == "DD/MM/YYYY"
+    assert sheet[1][0].font.bold
 
 
 def test_every_download_is_audited(manager_client, manager, db):

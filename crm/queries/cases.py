@@ -14,6 +14,7 @@ from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import Case, Household, HouseholdMember, Role, User
 from crm.models.case import step_date
+from crm.queries.sources import source_label
 from crm.timeutil import today
 
 
@@ -143,17 +144,17 @@ def my_open_cases(user: User) -> sa.Select:
 
 #: The case list's download: what the list shows, one row a case.
 CASE_EXPORT_HEADERS = [
-    "reference",
-    "name",
-    "stage",
-    "carer_type",
-    "source",
-    "enquiry_date",
-    "first_contact_date",
-    "application_date",
-    "approval_date",
-    "outcome_date",
-    "officer",
+    "Reference",
+    "Name",
+    "Stage",
+    "Carer type",
+    "How they heard",
+    "Enquiry",
+    "First contact",
+    "Application",
+    "Approval",
+    "Outcome",
+    "Officer",
 ]
 
 
@@ -164,8 +165,8 @@ def case_export_rows(cases: Iterable[Case]) -> list[tuple]:
             c.reference,
             c.display_name,
             c.stage.label,
-            c.carer_type.value,
-            c.source,
+            c.carer_type.label,
+            source_label(c.source),
             c.enquiry_date,
             c.first_contact_date,
             c.application_date,
