@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,26 @@ class Job:
     run: Callable[..., dict]
     description: str
     cron: dict = field(default_factory=dict)  # APScheduler CronTrigger fields
+
+    @property
+    def when(self) -> str:
+        """The schedule in words ("Every day at 02:00"), for the admin jobs page."""
+        cron = self.cron
+        minute = str(cron.get("minute", "0"))
+        if "/" in minute:
+            return f"Every {minute.split('/')[1]} minutes"
+        at = f"{int(cron.get('hour', 0)):02d}:{int(minute):02d}"
+        if "day" in cron:
+            return f"Monthly, on day {cron['day']}, at {at}"
+        return f"Every day at {at}"
+
+    def next_run(self, now: datetime) -> datetime | None:
+        """When the scheduler will next run it (UK time)."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        from crm.timeutil import UK
+
+        return CronTrigger(timezone=UK, **self.cron).get_next_fire_time(None, now)
 
 
 def _flag_work(**kwargs) -> dict:
@@ -132,3 +154,20 @@ JOBS: dict[str, Job] = {
         ),
     )
 }
+
+
+def start_now(app, name: str) -> threading.Thread:
+    """Run job `name` now, beside the web request that asked (an administrator's "Run
+    now"): the run is recorded like any other, so the jobs page shows it running and
+    then its result. The same claim as every run keeps it from running twice at once."""
+
+    def work() -> None:
+        from crm.timeutil import today
+        from jobs.runner import run_job
+
+        with app.app_context():
+            run_job(name, today(), trigger="admin")
+
+    thread = threading.Thread(target=work, name=f"job-{name}", daemon=True)
+    thread.start()
+    return thread

@@ -8,13 +8,17 @@ database first (jobs.runner), so no job runs twice.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
-from crm.timeutil import UK
+from crm.extensions import db
+from crm.models import SchedulerHeartbeat
+from crm.timeutil import UK, utcnow
 from jobs.runner import run_job
 from jobs.schedule import JOBS
 
@@ -41,8 +45,23 @@ def latest_fire_time(trigger: CronTrigger, now: datetime) -> datetime:
     return latest
 
 
+def beat(app: Flask, process: str) -> None:
+    """Say this scheduler is alive (the admin jobs page shows when it last did)."""
+    with app.app_context():
+        heartbeat = db.session.get(SchedulerHeartbeat, process)
+        if heartbeat is None:
+            heartbeat = SchedulerHeartbeat(process=process)
+            db.session.add(heartbeat)
+        heartbeat.beat_at = utcnow()
+        db.session.commit()
+
+
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
-    """Register every job in jobs.schedule with its cron trigger, in UK time."""
+    """Register every job in jobs.schedule with its cron trigger, in UK time, and the
+    heartbeat every minute."""
+    process = f"{socket.gethostname()}:{os.getpid()}"[:120]
+    beat(app, process)
+    scheduler.add_job(beat, "interval", args=[app, process], id="heartbeat", minutes=1)
     for name in JOBS:
         scheduler.add_job(
             _fire_now,

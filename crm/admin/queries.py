@@ -6,7 +6,9 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from crm.models import AuditEvent, User
+from crm.extensions import db
+from crm.models import AuditEvent, SchedulerHeartbeat, User
+from crm.timeutil import utcnow
 
 
 def audit_search(
@@ -38,3 +40,17 @@ def audit_search(
 
 def users_by_name() -> sa.Select:
     return sa.select(User).order_by(User.active.desc(), User.full_name)
+
+
+#: A scheduler that has not said it is alive for this long has stopped.
+HEARTBEAT_STALE = timedelta(minutes=5)
+
+
+def scheduler_heartbeats() -> list[SchedulerHeartbeat]:
+    """Each scheduler process heard from in the last day, the latest first."""
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalars(
+        sa.select(SchedulerHeartbeat)
+        .where(SchedulerHeartbeat.beat_at >= since)
+        .order_by(SchedulerHeartbeat.beat_at.desc())
+    ).all()

@@ -1,7 +1,8 @@
 from dataclasses import asdict
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from crm import audit
 from crm.admin import bp
@@ -15,7 +16,12 @@ from crm.admin.forms import (
     settings_form_class,
 )
 from crm.admin.planning import all_campaigns, all_targets, set_targets
-from crm.admin.queries import audit_search, users_by_name
+from crm.admin.queries import (
+    HEARTBEAT_STALE,
+    audit_search,
+    scheduler_heartbeats,
+    users_by_name,
+)
 from crm.auth import mfa, throttle
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
@@ -34,7 +40,7 @@ from crm.models import (
 from crm.models.setting import load_settings, save_settings
 from crm.pagination import paginate
 from crm.queries.sources import add_source, all_sources, tidy_label
-from crm.timeutil import today
+from crm.timeutil import UK, today, utcnow
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -136,10 +142,32 @@ def settings():
 
 @bp.route("/jobs")
 def jobs():
+    """Each job in words with its next run, whether a scheduler is alive, and the runs."""
     from jobs.schedule import JOBS
 
     query = sa.select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
-    return render_template("admin/jobs.html", pagination=paginate(query, 50), jobs=JOBS)
+    now = datetime.now(UK)
+    return render_template(
+        "admin/jobs.html",
+        pagination=paginate(query, 50),
+        jobs=JOBS,
+        next_runs={name: job.next_run(now) for name, job in JOBS.items()},
+        schedulers=scheduler_heartbeats(),
+        stale_after=HEARTBEAT_STALE,
+        now=utcnow(),
+    )
+
+
+@bp.route("/jobs/<name>/run", methods=["POST"])
+def run_job_now(name: str):
+    """Run a job now, beside the request (the page shows it running, then its result)."""
+    from jobs.schedule import JOBS, start_now
+
+    if name not in JOBS:
+        abort(404)
+    start_now(current_app._get_current_object(), name)
+    flash(f"{name} started; its run appears below, and its result when it finishes.", "success")
+    return redirect(url_for("admin.jobs"))
 
 
 @bp.route("/outbox")

@@ -32,7 +32,7 @@ from crm.models.household import (
     Placement,
     Resident,
 )
-from crm.models.job import JobRun, MetricsSnapshot, RunStatus
+from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbeat
 from crm.models.kinship import TemporaryApproval
 from crm.models.merge import MergedCase
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
@@ -77,6 +77,7 @@ __all__ = [
     "RiskModel",
     "RiskScore",
     "Role",
+    "SchedulerHeartbeat",
     "RunStatus",
     "Setting",
     "RecoveryCode",

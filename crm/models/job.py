@@ -59,3 +59,15 @@ class MetricsSnapshot(db.Model):
     figures: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SchedulerHeartbeat(db.Model):
+    """The scheduler process saying it is alive, once a minute: one row per process, so the
+    jobs page can tell when none is running (or, by mistake, two)."""
+
+    __tablename__ = "scheduler_heartbeats"
+    __audited__ = False  # bookkeeping, no personal data
+
+    process: Mapped[str] = mapped_column(sa.String(120), primary_key=True)  # host:pid
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
