@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from crm import audit
@@ -108,3 +110,29 @@ def test_the_audit_search_explains_an_inverted_date_range(admin_client):
     response = admin_client.get("/admin/audit?date_from=2025-05-01&date_to=2025-04-01")
     assert response.status_code == 200
     assert b"The end date is before the start date." in response.data
+
+
+def test_the_audit_log_reads_as_words_with_links_to_records(admin_client, db, officer):
+    case = CaseFactory(postcode="LE1 1AA")
+    with audit.acting_as("test", user_id=officer.id):
+        case.postcode = "LE2 2BB"
+        case.first_contact_date = date(2025, 5, 1)
+        db.session.commit()
+    page = admin_client.get(f"/admin/audit?entity_type=Case&entity_id={case.id}").get_data(
+        as_text=True
+    )
+    assert f'<a href="/cases/{case.id}">{case.reference}</a>' in page
+    assert 'Postcode:</dt> <dd class="d-inline ms-0">LE1 1AA → LE2 2BB' in page
+    assert "First contact date:" in page and "1 May 2025" in page
+    assert "Version:" not in page and "Phone key" not in page and "pending-" not in page
+
+
+def test_an_erased_records_entries_are_not_links(admin_client, db):
+    case = CaseFactory()
+    case_id, reference = case.id, case.reference
+    db.session.delete(case)
+    db.session.commit()
+    page = admin_client.get(f"/admin/audit?entity_type=Case&entity_id={case_id}").get_data(
+        as_text=True
+    )
+    assert reference in page and f'href="/cases/{case_id}"' not in page

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import AuditEvent, SchedulerHeartbeat, User
+from crm.models import AuditEvent, Case, Household, SchedulerHeartbeat, User
 from crm.timeutil import utcnow
 
 
@@ -54,3 +54,20 @@ def scheduler_heartbeats() -> list[SchedulerHeartbeat]:
         .where(SchedulerHeartbeat.beat_at >= since)
         .order_by(SchedulerHeartbeat.beat_at.desc())
     ).all()
+
+
+def records_still_held(entries, pages) -> set[tuple[str, str]]:
+    """Which (type, id) of these audit entries' records still exist (erased ones do not)."""
+    models = {"Case": Case, "Household": Household, "User": User}
+    held = set()
+    for kind in pages:
+        ids = {
+            int(e.entity_id)
+            for e in entries
+            if e.entity_type == kind and (e.entity_id or "").isdigit()
+        }
+        if ids:
+            model = models[kind]
+            found = db.session.scalars(sa.select(model.id).where(model.id.in_(ids)))
+            held |= {(kind, str(i)) for i in found}
+    return held

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from crm import audit
-from crm.admin import bp
+from crm.admin import audit_entries, bp
+from crm.admin.audit_entries import PAGES
 from crm.admin.forms import (
     AuditSearchForm,
     CampaignForm,
@@ -19,6 +20,7 @@ from crm.admin.planning import all_campaigns, all_targets, set_targets
 from crm.admin.queries import (
     HEARTBEAT_STALE,
     audit_search,
+    records_still_held,
     scheduler_heartbeats,
     users_by_name,
 )
@@ -121,7 +123,16 @@ def reset_two_factor(user_id: int):
 def audit_log():
     form = AuditSearchForm(request.args)
     query = audit_search(**form.data) if form.validate() else audit_search()
-    return render_template("admin/audit.html", form=form, pagination=paginate(query, 50))
+    pagination = paginate(query, 50)
+    existing = records_still_held(pagination.items, PAGES)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        pagination=pagination,
+        changes=audit_entries.changes,
+        record_link=lambda entry: audit_entries.record_link(entry, existing),
+        words=audit_entries.words,
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
