@@ -27,6 +27,14 @@ def uk_datetime(value: datetime | None, missing: str = "") -> str:
     return f"{local.day} {local:%b %Y, %H:%M}"
 
 
+def whole_days(value: float | int | None, missing: str = "–") -> str:
+    """A count of days as a whole number: a median of 180.0 or a percentile of 30.25 days
+    reads 180 or 30 (rounded half up), as nobody counts quarter days."""
+    if value is None:
+        return missing
+    return f"{int(value + 0.5):,}"
+
+
 def percent(value: float | None, missing: str = "–") -> str:
     """0.1234 -> 12.3%; None (nothing to divide by) -> an en dash."""
     if value is None:
