@@ -104,3 +104,13 @@ def test_each_household_figure_opens_exactly_the_households_counted(
     listed = set(re.findall(r'<td><a href="/households/\d+">([^<]+)</a></td>', listing))
     assert listed == references
     assert shown == len(references) == compute_metrics(FROM, TO, AS_OF)["households"][figure]
+
+
+@uses_service
+def test_the_deregistrations_count_opens_the_households_counted(manager_client):
+    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" data-figure="deregistrations"', page).group(1)
+    listing = manager_client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    listed = set(re.findall(r'<a href="/households/\d+">[^<]*</a>', listing))
+    count = int(re.search(r'data-figure="deregistrations">(\d+)<', page).group(1))
+    assert count >= 1 and len(listed) == count
