@@ -121,6 +121,18 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+class EmailOrPhone:
+    """A form mixin: someone is reached by email or by phone, so either will do, but one
+    is needed (the public form, a new enquiry and its correction say it the same way)."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, "Give an email address or a phone number."]
+            return False
+        return valid
+
+
 class FilterForm(Form):
     """Filters read from a list page's query string. A GET changes nothing, so no CSRF
     token; a bad value is shown with its error and the list is shown unfiltered.

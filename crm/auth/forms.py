@@ -38,31 +38,28 @@ class ChangePasswordForm(Form):
     submit = SubmitField("Change password")
 
 
-class CodeForm(Form):
-    code = StringField(
-        "Code",
-        validators=[DataRequired(message="Enter the code."), Length(max=20)],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
-        description="The 6-digit code your authenticator app shows now, or one of your "
-        "recovery codes.",
+def code_field(label: str, missing: str, inputmode: str = "numeric", **render) -> StringField:
+    """A one-time code: the phone's keyboard for digits, and the browser's own offer of
+    a code it has seen (autocomplete=one-time-code)."""
+    return StringField(
+        label,
+        validators=[DataRequired(message=missing), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": inputmode, **render},
     )
+
+
+class CodeForm(Form):
+    """The second step of a password sign-in (recovery codes have letters)."""
+
+    code = code_field("Code", "Enter the code.", inputmode="text", autofocus=True)
     submit = SubmitField("Continue")
 
 
 class EnrolForm(Form):
-    code = StringField(
-        "Code from the app",
-        validators=[DataRequired(message="Enter the code the app shows."), Length(max=20)],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
-        description="After adding Hearth to the app, type the 6-digit code it shows.",
-    )
+    code = code_field("Code from the app", "Enter the code the app shows.")
     submit = SubmitField("Turn on")
 
 
 class NewRecoveryCodesForm(Form):
-    code = StringField(
-        "Code from your authenticator app",
-        validators=[DataRequired(message="Enter the code the app shows."), Length(max=20)],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
-    )
+    code = code_field("Code from your authenticator app", "Enter the code the app shows.")
     submit = SubmitField("Make new recovery codes")

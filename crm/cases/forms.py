@@ -24,6 +24,7 @@ from crm.auth.services import staff_choices
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.formfields import (
     CheckboxesField,
+    EmailOrPhone,
     FilterForm,
     Form,
     NumberRange,
@@ -105,7 +106,7 @@ class CaseFilterForm(FilterForm):
             raise ValidationError("The end date is before the start date.")
 
 
-class EnquiryForm(OnceForm):
+class EnquiryForm(EmailOrPhone, OnceForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
     second_applicant = StringField(
@@ -131,13 +132,6 @@ class EnquiryForm(OnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.source.choices = choices(source_choices())
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if not self.email.data and not self.phone.data:
-            self.email.errors = [*self.email.errors, "Give an email address or a phone number."]
-            return False
-        return valid
 
 
 class StepForm(Form):
@@ -246,7 +240,7 @@ class AssessmentForm(VersionedForm):
     submit = SubmitField("Save assessment details")
 
 
-class ContactForm(VersionedForm):
+class ContactForm(EmailOrPhone, VersionedForm):
     """Who the applicant is and how to reach them, corrected after the enquiry."""
 
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
@@ -256,13 +250,6 @@ class ContactForm(VersionedForm):
     address = StringField("Address", validators=[Optional(), Length(max=255)])
     postcode = postcode_field(required=False)
     submit = SubmitField("Save contact details")
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if not self.email.data and not self.phone.data:
-            self.email.errors = [*self.email.errors, "Give an email address or a phone number."]
-            return False
-        return valid
 
 
 class MemberForm(OnceForm):

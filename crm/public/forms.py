@@ -8,7 +8,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from crm.formfields import choices, phone_field, postcode_field
+from crm.formfields import EmailOrPhone, choices, phone_field, postcode_field
 from crm.once import OnceForm
 from crm.queries.sources import source_choices
 
@@ -17,7 +17,7 @@ from crm.queries.sources import source_choices
 NOT_ON_THE_WEB_FORM = {"phone", "website"}
 
 
-class RegisterInterestForm(OnceForm):
+class RegisterInterestForm(EmailOrPhone, OnceForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email address", validators=[Optional(), Email(), Length(max=254)])
@@ -35,14 +35,6 @@ class RegisterInterestForm(OnceForm):
     # A field people never see; bots that fill every field give themselves away.
     website = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Send")
-
-    def validate(self, extra_validators=None) -> bool:
-        """An email address or a phone number, as staff take an enquiry with either."""
-        valid = super().validate(extra_validators)
-        if not self.email.data and not self.phone.data:
-            self.email.errors = [*self.email.errors, "Give an email address or a phone number."]
-            return False
-        return valid
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
