@@ -12,7 +12,7 @@ from flask import url_for
 
 from crm.audit import REDACTED
 from crm.formatting import uk_date
-from crm.models import AuditEvent
+from crm.models import AuditAction, AuditEvent
 
 #: Fields that are the system's bookkeeping, not anything a person changed.
 INTERNAL = frozenset(
@@ -69,8 +69,10 @@ def shown(value) -> str:
 
 
 def changes(entry: AuditEvent) -> list[Change]:
+    """Each field a person changed; a new record's fields with no "before"."""
+    created = entry.action is AuditAction.CREATED
     return [
-        Change(words(name), shown(pair[0]), shown(pair[1]))
+        Change(words(name), "" if created else shown(pair[0]), shown(pair[1]))
         for name, pair in (entry.changes or {}).items()
         if name not in INTERNAL and isinstance(pair, list) and len(pair) == 2
     ]
