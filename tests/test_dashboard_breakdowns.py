@@ -294,3 +294,19 @@ def test_the_longest_waiting_cases_are_listed_per_stage():
     }
     assert [c["reference"] for c in oldest["enquiry"]] == ["B"]
     assert oldest["stage2"] == []
+
+
+@uses_service
+def test_no_breakdown_rate_reads_above_one_hundred_percent():
+    """Period ratios can pass 100% (this period's applications from last period's
+    enquiries); the breakdown tables show cohort rates, which cannot."""
+    from crm.dashboard.kinds import PERCENT
+    from crm.dashboard.tables import STEP_COLUMNS, _conversion_table
+
+    set_case("B", source="phone")
+    figures = dashboard_figures(PERIOD)
+    for dimension in breakdowns.DIMENSIONS:
+        table = _conversion_table(figures, dimension)
+        rates = [c for c, column in enumerate(table.columns) if column.kind == PERCENT]
+        assert rates and all((row[c] or 0) <= 1 for row in table.rows for c in rates)
+    assert all("cohort" in c.label for c in STEP_COLUMNS if c.kind == PERCENT)

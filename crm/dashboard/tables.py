@@ -59,8 +59,8 @@ STEP_COLUMNS = [
     Column("Initial visits"),
     Column("Applications"),
     Column("Approvals"),
-    Column("Applications ÷ enquiries (period)", PERCENT),
-    Column("Approvals ÷ applications (period)", PERCENT),
+    Column("Enquiries reaching application (cohort)", PERCENT),
+    Column("Applications reaching approval (cohort)", PERCENT),
     Column("Enquiries reaching approval (cohort)", PERCENT),
 ]
 
@@ -74,8 +74,8 @@ def _conversion_table(figures: dict, dimension: str) -> Table:
             r["initial_visits"],
             r["applications"],
             r["approvals"],
-            r["period_conversion"]["enquiry_to_application"],
-            r["period_conversion"]["application_to_approval"],
+            r["cohort_conversion"]["enquiry_to_application"],
+            r["cohort_conversion"]["application_to_approval"],
             r["cohort_conversion"]["enquiry_to_approval"],
         ]
         for r in figures["conversion_by"][dimension]
@@ -85,8 +85,9 @@ def _conversion_table(figures: dict, dimension: str) -> Table:
         f"Conversion by {label.lower()}",
         [Column(label, TEXT), *STEP_COLUMNS],
         rows,
-        note="Counts are events dated in the period; the cohort column follows the "
-        "period's own enquiries to the as-of date.",
+        note="Counts are events dated in the period. The rates follow the period's own "
+        "enquiries (and applications) to the as-of date, so none can pass 100%: a source "
+        "with 3 applications this period from 2 enquiries made this period is at most 100%.",
     )
 
 
