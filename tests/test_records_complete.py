@@ -21,6 +21,12 @@ def field_error(page: str, field: str) -> str:
     return page.split(f'id="{field}-error"')[1].split("</div>")[0]
 
 
+def record(client, household, **data) -> str:
+    """Post a household record (dated 2 June 2025 unless said); the page that answers."""
+    response = client.post(f"/households/{household.id}/records", data={"on": "2025-06-02", **data})
+    return response.get_data(as_text=True)
+
+
 def test_an_activity_without_a_note_is_refused(officer_client, db):
     case = CaseFactory()
     response = officer_client.post(
@@ -31,41 +37,27 @@ def test_an_activity_without_a_note_is_refused(officer_client, db):
 
 
 def test_an_annual_review_needs_its_outcome(manager_client, db):
-    household = HouseholdFactory()
-    response = manager_client.post(
-        f"/households/{household.id}/records",
-        data={"kind": "annual_review", "on": "2025-06-02", "outcome": ""},
-    )
-    assert "review&#39;s outcome" in field_error(response.get_data(as_text=True), "outcome")
+    page = record(manager_client, HouseholdFactory(), kind="annual_review", outcome="")
+    assert "review&#39;s outcome" in field_error(page, "outcome")
     assert count(db, CarerEvent) == 0
 
 
 def test_an_allegation_takes_an_allegations_outcome_not_a_reviews(manager_client, db):
-    household = HouseholdFactory()
-    response = manager_client.post(
-        f"/households/{household.id}/records",
-        data={"kind": "allegation", "on": "2025-06-02", "outcome": "continue"},
-    )
-    assert "allegation&#39;s outcome" in field_error(response.get_data(as_text=True), "outcome")
+    page = record(manager_client, HouseholdFactory(), kind="allegation", outcome="continue")
+    assert "allegation&#39;s outcome" in field_error(page, "outcome")
     assert count(db, CarerEvent) == 0
 
 
 def test_a_second_annual_review_on_the_same_day_is_refused(manager_client, db):
     household = HouseholdFactory(approval_date=date(2023, 6, 1))
-    data = {"kind": "annual_review", "on": "2025-06-02", "outcome": "continue"}
-    manager_client.post(f"/households/{household.id}/records", data=data)
-    response = manager_client.post(f"/households/{household.id}/records", data=data)
-    assert "already recorded" in field_error(response.get_data(as_text=True), "on")
+    record(manager_client, household, kind="annual_review", outcome="continue")
+    page = record(manager_client, household, kind="annual_review", outcome="continue")
+    assert "already recorded" in field_error(page, "on")
     assert count(db, CarerEvent) == 1
 
 
 def test_a_survey_score_error_is_shown_under_the_score(manager_client, db):
-    household = HouseholdFactory()
-    response = manager_client.post(
-        f"/households/{household.id}/records",
-        data={"kind": "survey", "on": "2025-06-02", "value": "9"},
-    )
-    page = response.get_data(as_text=True)
+    page = record(manager_client, HouseholdFactory(), kind="survey", value="9")
     assert "whole number from 1 to 5" in field_error(page, "value")
 
 
