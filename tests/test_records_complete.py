@@ -5,6 +5,7 @@ refused with the reason under the field it concerns, and what was typed is kept.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -37,28 +38,45 @@ def test_an_activity_without_a_note_is_refused(officer_client, db):
 
 
 def test_an_annual_review_needs_its_outcome(manager_client, db):
-    page = record(manager_client, HouseholdFactory(), kind="annual_review", outcome="")
-    assert "review&#39;s outcome" in field_error(page, "outcome")
+    page = record(manager_client, HouseholdFactory(), kind="annual_review", review_outcome="")
+    assert "review&#39;s outcome" in field_error(page, "review_outcome")
     assert count(db, CarerEvent) == 0
 
 
-def test_an_allegation_takes_an_allegations_outcome_not_a_reviews(manager_client, db):
-    page = record(manager_client, HouseholdFactory(), kind="allegation", outcome="continue")
-    assert "allegation&#39;s outcome" in field_error(page, "outcome")
+def test_an_allegation_needs_its_outcome(manager_client, db):
+    page = record(manager_client, HouseholdFactory(), kind="allegation")
+    assert "allegation&#39;s outcome" in field_error(page, "allegation_outcome")
     assert count(db, CarerEvent) == 0
+
+
+def test_a_value_in_another_kinds_field_is_pointed_out_not_dropped(manager_client, db):
+    page = record(manager_client, HouseholdFactory(), kind="allegation", review_outcome="continue")
+    assert "not part of this record" in field_error(page, "review_outcome")
+    assert count(db, CarerEvent) == 0
+
+
+def test_training_is_saved_with_its_hours(manager_client, db):
+    record(manager_client, HouseholdFactory(), kind="training", hours="6.5", note="Safer care")
+    event = db.session.scalar(sa.select(CarerEvent))
+    assert (event.value, event.outcome) == (Decimal("6.5"), None)
+
+
+def test_a_complaint_may_be_saved_before_its_outcome_is_known(manager_client, db):
+    record(manager_client, HouseholdFactory(), kind="complaint", note="About contact")
+    assert count(db, CarerEvent) == 1
 
 
 def test_a_second_annual_review_on_the_same_day_is_refused(manager_client, db):
     household = HouseholdFactory(approval_date=date(2023, 6, 1))
-    record(manager_client, household, kind="annual_review", outcome="continue")
-    page = record(manager_client, household, kind="annual_review", outcome="continue")
+    record(manager_client, household, kind="annual_review", review_outcome="continue")
+    page = record(manager_client, household, kind="annual_review", review_outcome="continue")
     assert "already recorded" in field_error(page, "on")
     assert count(db, CarerEvent) == 1
 
 
 def test_a_survey_score_error_is_shown_under_the_score(manager_client, db):
-    page = record(manager_client, HouseholdFactory(), kind="survey", value="9")
-    assert "whole number from 1 to 5" in field_error(page, "value")
+    page = record(manager_client, HouseholdFactory(), kind="survey", score="9")
+    assert "whole number from 1 to 5" in field_error(page, "score")
 
 
 def test_an_over_long_note_is_refused_with_its_length_and_kept(officer_client, db):

@@ -82,3 +82,26 @@ class CarerEventKind(LabelledEnum):
     BUDDY = "buddy"
     OUT_OF_HOURS_CALL = "out_of_hours_call"
     SURVEY = "survey"
+
+
+#: What an annual review decided, and how an allegation or complaint ended, in words.
+REVIEW_OUTCOMES = {
+    "continue": "Continue approval",
+    "change_terms": "Change terms",
+    "terminate": "Terminate approval",
+}
+ALLEGATION_OUTCOMES = {
+    "ongoing": "Ongoing (being investigated)",
+    "unsubstantiated": "Unsubstantiated",
+    "unfounded": "Unfounded",
+    "substantiated": "Substantiated",
+}
+
+
+def outcome_label(outcome: str) -> str:
+    """A stored outcome code as the page says it (an imported free-text one as it came)."""
+    return (
+        REVIEW_OUTCOMES.get(outcome)
+        or ALLEGATION_OUTCOMES.get(outcome)
+        or outcome.replace("_", " ")
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.auth.services import staff_choices
+from crm.domain.household_terms import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
 from crm.formfields import (
     CheckboxesField,
     FilterForm,
@@ -37,27 +40,21 @@ from crm.models import (
 from crm.once import OnceForm
 from crm.timeutil import today
 
-OUTCOMES = [
-    ("", "—"),
-    ("continue", "Review: continue approval"),
-    ("change_terms", "Review: change terms"),
-    ("terminate", "Review: terminate approval"),
-    ("unsubstantiated", "Allegation: unsubstantiated"),
-    ("unfounded", "Allegation: unfounded"),
-    ("substantiated", "Allegation: substantiated"),
-    ("ongoing", "Allegation / complaint: ongoing"),
-]
+#: The one field each kind of record has of its own, beside date and note. A kind not
+#: here is a date and a note only.
+DETAIL_FIELD = {
+    CarerEventKind.TRAINING.value: "hours",
+    CarerEventKind.SURVEY.value: "score",
+    CarerEventKind.ANNUAL_REVIEW.value: "review_outcome",
+    CarerEventKind.ALLEGATION.value: "allegation_outcome",
+    CarerEventKind.COMPLAINT.value: "allegation_outcome",
+}
 
-
-#: The outcomes each kind of record takes, and what to say when none of them is chosen.
-OUTCOMES_FOR = {
-    CarerEventKind.ANNUAL_REVIEW.value: (
-        {"continue", "change_terms", "terminate"},
-        "Choose the review's outcome (one starting “Review:”).",
-    ),
+#: Kinds whose own field must be filled in, and what to say when it is not.
+DETAIL_REQUIRED = {
+    CarerEventKind.ANNUAL_REVIEW.value: "Choose the review's outcome.",
     CarerEventKind.ALLEGATION.value: (
-        {"unsubstantiated", "unfounded", "substantiated", "ongoing"},
-        "Choose the allegation's outcome, or “ongoing” while it is investigated.",
+        "Choose the allegation's outcome, or “ongoing” while it is investigated."
     ),
 }
 
@@ -111,26 +108,60 @@ class HouseholdFilterForm(FilterForm):
 
 
 class RecordForm(OnceForm):
+    """One record of a household's life. Each kind shows only its own field (the page hides
+    the others); whatever is sent in a field of another kind is refused, not dropped."""
+
     kind = SelectField("What", choices=choices((k.value, k.label) for k in CarerEventKind))
     on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
-    value = DecimalField(
-        "Hours (training) or score 1–5 (survey)",
-        places=2,
-        validators=[Optional(), NumberRange(min=0, max=1000)],
+    hours = DecimalField(
+        "Training hours", places=2, validators=[Optional(), NumberRange(min=0, max=1000)]
     )
-    outcome = SelectField("Outcome", choices=choices(OUTCOMES), default="")
+    score = IntegerField("Survey score (1 to 5)", validators=[Optional()])
+    review_outcome = SelectField(
+        "Review outcome", choices=choices(REVIEW_OUTCOMES.items(), blank="—"), default=""
+    )
+    allegation_outcome = SelectField(
+        "Outcome", choices=choices(ALLEGATION_OUTCOMES.items(), blank="—"), default=""
+    )
     note = note_field()
     submit = SubmitField("Save")
 
     def validate(self, extra_validators=None) -> bool:
-        """An annual review or an allegation is recorded with its outcome, and each only
-        with an outcome of its own kind."""
+        """A review or an allegation needs its outcome; a value in another kind's field is a
+        slip to point out, not to save or drop."""
         valid = super().validate(extra_validators)
-        outcomes, message = OUTCOMES_FOR.get(self.kind.data, (None, ""))
-        if outcomes is not None and self.outcome.data not in outcomes:
-            self.outcome.errors = [*self.outcome.errors, message]
-            return False
+        own = DETAIL_FIELD.get(self.kind.data)
+        for name in set(DETAIL_FIELD.values()) - {own}:
+            field = self[name]
+            if field.data not in (None, ""):
+                field.errors = [*field.errors, f"{field.label.text} is not part of this record."]
+                valid = False
+        message = DETAIL_REQUIRED.get(self.kind.data)
+        if message and not self[own].data:
+            self[own].errors = [*self[own].errors, message]
+            valid = False
         return valid
+
+    @property
+    def detail_field(self):
+        """The field the chosen kind fills in (where its errors belong), or None."""
+        own = DETAIL_FIELD.get(self.kind.data)
+        return self[own] if own else None
+
+    @property
+    def value(self):
+        """Hours of training or a survey score, the number a record carries."""
+        field = self.detail_field
+        if field is None or field.name not in ("hours", "score") or field.data is None:
+            return None
+        return Decimal(field.data)
+
+    @property
+    def outcome(self) -> str | None:
+        field = self.detail_field
+        if field is None or field.name not in ("review_outcome", "allegation_outcome"):
+            return None
+        return field.data or None
 
 
 class PlacementForm(OnceForm):

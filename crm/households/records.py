@@ -34,8 +34,12 @@ from crm.models import (
     Resident,
     UnavailableBecause,
 )
+from crm.pagination import paginate_list
 from crm.queries import risk as risk_scores
 from crm.timeutil import today
+
+#: Timeline entries a page: a year or so of a busy household's records.
+TIMELINE_PAGE = 25
 
 CASELOAD_SORTS = {
     "due": lambda h, owed: min((o.due_on for o in owed), default=date.max),
@@ -75,7 +79,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
         household=household,
         owed=obligations_for([household], on)[household.id],
         places=places_by_household(on, only=[household.id]).get(household.id),
-        timeline=timeline(household),
+        timeline=paginate_list(timeline(household), TIMELINE_PAGE),
         risk_history=risk_scores.score_history(household),
         record_form=record_form,
         placement_form=PlacementForm(),
@@ -109,12 +113,13 @@ def add_record(household_id: int):
                 kind,
                 form.on.data,
                 current_user,
-                value=form.value.data,
-                outcome=form.outcome.data or None,
+                value=form.value,
+                outcome=form.outcome,
                 note=form.note.data or None,
             )
         except HouseholdRuleError as refused:
-            field = {"value": form.value, "outcome": form.outcome}.get(refused.field, form.on)
+            field = form.detail_field if refused.field in ("value", "outcome") else None
+            field = field or form.on
             field.errors.append(str(refused))
         else:
             return _done(household, f"{kind.label} recorded.", form)

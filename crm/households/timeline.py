@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from crm.domain.household_terms import outcome_label
 from crm.models import Household
 
 
@@ -22,7 +23,7 @@ def timeline(household: Household) -> list[Entry]:
         detail = " · ".join(
             part
             for part in (
-                event.outcome.replace("_", " ") if event.outcome else "",
+                outcome_label(event.outcome) if event.outcome else "",
                 f"{event.value.normalize()}" if event.value is not None else "",
                 event.note or "",
             )
