@@ -58,6 +58,18 @@ def test_each_count_opens_exactly_the_cases_counted(
     assert listed == references
 
 
+@uses_service
+def test_the_list_a_count_opens_says_what_was_counted_and_shows_its_date(manager_client):
+    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" data-figure="applications"', page).group(1)
+    listing = manager_client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    counted = listing.split('data-testid="counted">')[1].split("</div>")[0]
+    assert "4 cases where “Application received (Stage 1)” is dated from 1 Apr 2024" in counted
+    assert "dashboard&#39;s “Applications”" in counted or "dashboard's “Applications”" in counted
+    assert '<th scope="col">Application received (Stage 1)</th>' in listing
+    assert "<td>15 Apr 2024</td>" in listing  # case C's application, the date counted
+
+
 def test_the_default_period_is_the_financial_year_so_far(manager_client):
     page = manager_client.get("/dashboard/").get_data(as_text=True)
     assert "Figures for 1 Apr" in page

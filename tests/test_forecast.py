@@ -172,3 +172,19 @@ def test_the_range_is_wider_when_the_history_behind_it_is_thinner():
     rich = forecast_approvals(synthetic_history(4000, 50, AS_OF), CarerType.MAINSTREAM, AS_OF)
     assert thin.from_open_cases == rich.from_open_cases == 25.0
     assert thin.high - thin.low > rich.high - rich.low
+
+
+def test_cases_with_no_comparable_history_count_as_nothing_in_the_range_too():
+    """Open cases in a stage no past case reached add nothing to the expected figure, so
+    they must not widen the range either (it once read "Expected 0.0, range 18–33")."""
+    data = synthetic_history(0, 50, AS_OF)
+    forecast = forecast_approvals(data, CarerType.MAINSTREAM, AS_OF)
+    assert forecast.expected == 0.0
+    assert (forecast.low, forecast.high) == (0, 0)
+    assert forecast.thin_history == 50
+
+
+def test_the_back_test_leaves_out_years_before_any_case(history):
+    tested = back_test(date(2026, 11, 22), years=5)
+    assert all(r["as_of"] >= "2023-03-02" for r in tested["rows"])  # first enquiry then
+    assert tested["rows"]

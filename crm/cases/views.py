@@ -30,6 +30,7 @@ from crm.queries.cases import (
     CASE_EXPORT_HEADERS,
     case_export_rows,
     case_list,
+    dated_by,
     my_open_cases,
 )
 from crm.timeutil import today
@@ -53,8 +54,10 @@ def my_cases():
 @bp.route("/")
 def index():
     form = CaseFilterForm.from_args(request.args)
-    query = case_list(**form.filters(), visible_to=current_user)
-    return render_template("cases/index.html", form=form, pagination=paginate(query))
+    filters = form.filters()
+    query = case_list(**filters, visible_to=current_user)
+    dated = dated_by(filters.get("step"), filters.get("date_from"), filters.get("date_to"))
+    return render_template("cases/index.html", form=form, pagination=paginate(query), dated=dated)
 
 
 @bp.route("/export.<fmt>")

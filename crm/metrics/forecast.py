@@ -145,6 +145,10 @@ def forecast_approvals(
         if n < MIN_COMPARABLE:
             thin += int(count)
         from_open += p * int(count)
+        if n == 0:
+            # Nothing comparable at all: the expected figure counts these cases as
+            # nothing, so the range must too, or it would centre on half of them.
+            continue
         # The chance is itself uncertain (it rests on n past cases): each simulated
         # year draws it from its Beta posterior, shared by the group's cases.
         approved = round(p * n)
@@ -225,6 +229,11 @@ def actual_approvals(history: CaseHistory, carer_type: CarerType, start: date, e
     return int(((data.approval >= start.toordinal()) & (data.approval <= end.toordinal())).sum())
 
 
+def _had_cases(history: CaseHistory, carer_type: CarerType, as_of: date) -> bool:
+    """Whether any enquiry of this type had come in by `as_of` (history held starts then)."""
+    return bool((history.only(carer_type).entries[:, 0] <= as_of.toordinal()).any())
+
+
 def back_test(as_of: date, years: int = 3, history: CaseHistory | None = None) -> dict:
     """How far off the forecast was: at 1 July, 1 October and 1 January of each of the
     last `years` complete financial years, forecast versus what then happened."""
@@ -237,6 +246,8 @@ def back_test(as_of: date, years: int = 3, history: CaseHistory | None = None) -
         for carer_type in CarerType:
             actual = actual_approvals(history, carer_type, start, end)
             for as_of in (date(start.year, 7, 1), date(start.year, 10, 1), date(end.year, 1, 1)):
+                if not _had_cases(history, carer_type, as_of):
+                    continue  # nothing to forecast from, nothing to judge
                 forecast = forecast_approvals(history, carer_type, as_of)
                 rows.append(
                     {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -57,6 +58,32 @@ def case_list(
     if visible_to is not None:
         query = query.where(cases_visible_to(visible_to))
     return query
+
+
+@dataclass(frozen=True)
+class DatedBy:
+    """What a dated case list counted, for its heading and its date column: the list a
+    dashboard figure opens says which step's date it counted, and shows that date."""
+
+    step: EventKind
+    attribute: str
+    date_from: date | None
+    date_to: date | None
+
+    @property
+    def figure(self) -> str:
+        """The dashboard's name for the count of this step."""
+        name = next(n for n, k in COUNTED_STEPS.items() if k is self.step)
+        return name.replace("_", " ").capitalize()
+
+
+def dated_by(step: str | None, date_from: date | None, date_to: date | None) -> DatedBy | None:
+    """What the list's dates apply to, when it is dated at all."""
+    if not (date_from or date_to):
+        return None
+    kind = DATED_STEPS.get(step or "", EventKind.ENQUIRY)
+    column, _ = step_date(kind)
+    return DatedBy(kind, column.key, date_from, date_to)
 
 
 def _dated(query: sa.Select, step: str | None, date_from: date | None, date_to: date | None):
