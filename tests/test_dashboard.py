@@ -70,6 +70,23 @@ def test_the_list_a_count_opens_says_what_was_counted_and_shows_its_date(manager
     assert "<td>15 Apr 2024</td>" in listing  # case C's application, the date counted
 
 
+@uses_service
+def test_the_summary_comes_first_and_one_section_is_shown_at_a_time(manager_client):
+    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    summary = page.split('data-testid="summary">')[1].split("</section>")[0]
+    engine = compute_metrics(FROM, TO, AS_OF)
+    assert f">{engine['counts']['approvals']}</a>" in summary
+    assert f"{engine['households']['net_gain']:+d}" in summary
+    assert 'id="counts-h"' in page and 'id="retention-h"' not in page
+    carers = manager_client.get(f"/dashboard/?{PERIOD}&section=carers").get_data(as_text=True)
+    assert 'id="retention-h"' in carers and 'id="counts-h"' not in carers
+
+
+def test_an_unknown_section_shows_the_first(manager_client):
+    page = manager_client.get("/dashboard/?section=nonsense").get_data(as_text=True)
+    assert 'id="counts-h"' in page
+
+
 def test_the_default_period_is_the_financial_year_so_far(manager_client):
     page = manager_client.get("/dashboard/").get_data(as_text=True)
     assert "Figures for 1 Apr" in page
@@ -109,7 +126,7 @@ def test_the_period_boxes_show_the_period_in_use(manager_client):
 def test_each_household_figure_opens_exactly_the_households_counted(
     manager_client, figure, references
 ):
-    page = manager_client.get(f"/dashboard/?{PERIOD}").get_data(as_text=True)
+    page = manager_client.get(f"/dashboard/?{PERIOD}&section=carers").get_data(as_text=True)
     found = re.search(rf'href="([^"]+)" data-household-figure="{figure}">(\d+)</a>', page)
     link, shown = found.group(1), int(found.group(2))
     listing = manager_client.get(link.replace("&amp;", "&")).get_data(as_text=True)

@@ -16,6 +16,15 @@ from crm.metrics.ofsted import TYPES, ofsted_return
 from crm.metrics.pipeline import pipeline_now
 from crm.timeutil import today
 
+#: The dashboard's sections, one shown at a time under the summary (a page, not a scroll).
+SECTIONS = {
+    "overview": "Period and conversion",
+    "carers": "Carers and places",
+    "forecast": "Targets and forecast",
+    "trends": "Trends and time",
+    "sources": "Where approvals come from",
+}
+
 #: Each period count opens the case list dated by the same step.
 COUNT_LINKS = {name: kind.value for name, kind in COUNTED_STEPS.items()}
 
@@ -25,9 +34,12 @@ def index():
     """Pipeline now, and every figure for the chosen period from the metrics engine."""
     form, period = chosen_period(request.args)
     figures, computed_at = figures_for(period)
+    section = request.args.get("section", "overview")
     return render_template(
         "dashboard/index.html",
         form=form,
+        sections=SECTIONS,
+        section=section if section in SECTIONS else "overview",
         pipeline=pipeline_now(),
         period=period,
         figures=figures,

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from crm import create_app
+from crm.dashboard.views import SECTIONS
 from crm.demo import seed_demo
 from crm.extensions import db
 from crm.models import Case, Household, Role
@@ -171,3 +172,5 @@ def every_page(app):
                 if rule.endpoint.startswith("auth.sso"):
                     continue
                 yield app.url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})
+            for section in list(SECTIONS)[1:]:  # the dashboard's other sections
+                yield app.url_for("dashboard.index", section=section)
