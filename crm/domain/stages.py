@@ -115,6 +115,14 @@ SERVICE_WITHDRAWAL_REASONS = {
     "other": "Other",
 }
 
+
+def reason_label(code: str | None) -> str:
+    """A withdrawal reason's words (a code from neither list, as imported, as it came)."""
+    if not code:
+        return ""
+    return APPLICANT_WITHDRAWAL_REASONS.get(code) or SERVICE_WITHDRAWAL_REASONS.get(code) or code
+
+
 REASONS_REQUIRED = {
     EventKind.WITHDRAWN_BY_APPLICANT: APPLICANT_WITHDRAWAL_REASONS,
     EventKind.WITHDRAWN_BY_SERVICE: SERVICE_WITHDRAWAL_REASONS,

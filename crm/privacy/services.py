@@ -33,6 +33,7 @@ from crm.extensions import db
 from crm.formatting import uk_date
 from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
 from crm.models.setting import load_settings
+from crm.privacy.document import Document, case_document, household_document
 from crm.privacy.records import records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
@@ -116,6 +117,19 @@ def subject_access(case: Case | None = None, household: Household | None = None)
     else:
         raise ValueError("a case or a household is needed")
     return {"produced_on": date.today().isoformat(), **found}
+
+
+def subject_access_document(
+    case: Case | None = None, household: Household | None = None
+) -> Document:
+    """The same as a document to send the person, with an audit entry."""
+    if household is not None:
+        audit.record(AuditAction.EXPORTED, "Household", household.id, "subject access document")
+        return household_document(household)
+    if case is not None:
+        audit.record(AuditAction.EXPORTED, "Case", case.id, "subject access document")
+        return case_document(case)
+    raise ValueError("a case or a household is needed")
 
 
 def as_csv(bundle: dict) -> str:

@@ -7,7 +7,14 @@ from crm.formfields import form_errors
 from crm.models import Case, Household
 from crm.privacy import bp
 from crm.privacy.forms import ErasureForm, PersonSearchForm
-from crm.privacy.services import ErasureRefused, as_csv, erase_case, find_people, subject_access
+from crm.privacy.services import (
+    ErasureRefused,
+    as_csv,
+    erase_case,
+    find_people,
+    subject_access,
+    subject_access_document,
+)
 
 
 @bp.route("/")
@@ -18,6 +25,18 @@ def index():
     return render_template(
         "privacy/index.html", form=form, cases=cases, households=households, erase=ErasureForm()
     )
+
+
+@bp.route("/<kind>/<int:record_id>")
+def document(kind: str, record_id: int):
+    """Everything held about the person, as a readable document to print or save as PDF
+    and send them (audited)."""
+    if kind not in ("case", "household"):
+        return ("Not found", 404)
+    record = db.get_or_404(Case if kind == "case" else Household, record_id)
+    found = subject_access_document(**{kind: record})
+    db.session.commit()
+    return render_template("privacy/document.html", document=found)
 
 
 @bp.route("/<kind>/<int:record_id>.<fmt>")
