@@ -3,6 +3,8 @@ a new id and reference, so the audit trail of one person never reads as another'
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from crm.models import AuditEvent, Case
@@ -49,3 +51,16 @@ def test_no_table_reuses_the_ids_of_deleted_rows(db):
         and not table.dialect_options["sqlite"]["autoincrement"]
     ]
     assert plain == []
+
+
+def test_demo_cases_have_the_reference_format_a_new_enquiry_gets(db):
+    from crm.demo import seed_demo
+    from crm.models import Household
+
+    seed_demo(seed=3, years=1)
+    references = db.session.scalars(sa.select(Case.reference)).all()
+    assert references and all(re.fullmatch(r"HF-\d{6}", r) for r in references)
+    from_cases = db.session.scalars(
+        sa.select(Household.reference).where(Household.case_id.isnot(None))
+    ).all()
+    assert from_cases and all(re.fullmatch(r"HF-\d{6}", r) for r in from_cases)

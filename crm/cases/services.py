@@ -73,8 +73,13 @@ def create_enquiry(
     case.possible_duplicate_of = find_possible_duplicate(case)
     db.session.add(case)
     db.session.flush()
-    case.reference = f"HF-{case.id:06d}"
+    case.reference = case_reference(case.id)
     return case
+
+
+def case_reference(case_id: int) -> str:
+    """A case's reference, from its id, which is never reused (so neither is this)."""
+    return f"HF-{case_id:06d}"
 
 
 def find_possible_duplicate(case: Case) -> Case | None:

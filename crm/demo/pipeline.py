@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from faker import Faker
 
-from crm.cases.services import approve_case
+from crm.cases.services import approve_case, case_reference
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
 from crm.domain.stages import EventKind
@@ -135,7 +135,7 @@ def _new_case(
     first, last = fake.first_name(), fake.last_name()
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
     case = Case(
-        reference=f"HF-{enquiry.year}-{number:04d}",
+        reference=f"pending-demo-{number}",
         carer_type=CarerType.KINSHIP if rng.random() < P_KINSHIP else CarerType.MAINSTREAM,
         first_name=first,
         last_name=last,
@@ -251,4 +251,9 @@ def generate_cases(
         if case.is_open:
             _log_contacts(rng, case, last_on, today, quiet=rng.random() < P_QUIET)
         cases.append(case)
+    db.session.flush()  # ids, so references are made as the app makes them
+    for case in cases:
+        case.reference = case_reference(case.id)
+    for household in households:
+        household.reference = household.case.reference  # as approval makes it
     return cases, households
