@@ -37,6 +37,7 @@ from crm.formfields import (
 )
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
+from crm.models.flag import CASE_FLAG_FILTERS
 from crm.once import OnceForm
 from crm.queries.sources import source_choices, source_labels
 from crm.timeutil import today
@@ -65,6 +66,7 @@ class CaseFilterForm(FilterForm):
                 ("stalled", "Stalled assessments"),
                 ("overdue_contact", "First contact overdue"),
                 ("duplicate", "Possible duplicates"),
+                *((kind.value, kind.label) for kind in CASE_FLAG_FILTERS),
             ],
             blank="Any",
         ),

@@ -1,6 +1,7 @@
 from flask import abort, render_template, request
 
 from crm.dashboard import bp
+from crm.dashboard.attention import needs_attention
 from crm.dashboard.forms import OfstedYearForm, SummaryMonthForm
 from crm.dashboard.services import (
     charts_for,
@@ -41,6 +42,7 @@ def index():
         sections=SECTIONS,
         section=section if section in SECTIONS else "overview",
         pipeline=pipeline_now(),
+        attention=needs_attention(),
         period=period,
         figures=figures,
         computed_at=computed_at,

@@ -89,7 +89,10 @@ class HouseholdFilterForm(FilterForm):
     overdue = BooleanField("Only with overdue work")
 
     def fill_choices(self) -> None:
-        self.worker.choices = choices(staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Anyone")
+        self.worker.choices = choices(
+            [*staff_choices(Role.SUPERVISING_SOCIAL_WORKER), ("none", "No one (unallocated)")],
+            blank="Anyone",
+        )
 
     current_on = DateField("Approved and not deregistered on", validators=[Optional()])
     approved_from = DateField("Approved from", validators=[Optional()])

@@ -11,6 +11,7 @@ from crm.households import bp
 from crm.households.forms import (
     HouseholdFilterForm,
 )
+from crm.households.queue import caseload_queue
 from crm.metrics.places import capacity_on, places_on
 from crm.metrics.supervision import obligations_for
 from crm.models import (
@@ -49,7 +50,12 @@ def caseload():
     key = CASELOAD_SORTS.get(sort, CASELOAD_SORTS["due"])
     households.sort(key=lambda h: key(h, owed[h.id]))
     return render_template(
-        "households/caseload.html", households=households, owed=owed, sort=sort, today=today()
+        "households/caseload.html",
+        households=households,
+        owed=owed,
+        sort=sort,
+        today=today(),
+        queue=caseload_queue(current_user, households, owed, today()),
     )
 
 

@@ -13,8 +13,9 @@ from crm.domain.contact import folded, phone_search_digits
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.engine import COUNTED_STEPS
-from crm.models import Case, Household, HouseholdMember, Role, User
+from crm.models import Case, Flag, FlagKind, Household, HouseholdMember, Role, User
 from crm.models.case import step_date
+from crm.models.flag import CASE_FLAG_FILTERS
 from crm.queries.sources import source_label
 from crm.timeutil import today
 
@@ -149,6 +150,11 @@ def _flagged(query: sa.Select, flag: str) -> sa.Select:
         ids = [s.case_id for s in stalled_cases(today())]
     elif flag == "overdue_contact":
         ids = overdue_first_contacts(today())
+    elif flag in {kind.value for kind in CASE_FLAG_FILTERS}:
+        open_flags = sa.select(Flag.case_id).where(
+            Flag.kind == FlagKind(flag), Flag.cleared_on.is_(None)
+        )
+        return query.where(Case.id.in_(open_flags))
     else:
         return query.where(Case.possible_duplicate_of_id.isnot(None))
     return query.where(Case.id.in_(ids))

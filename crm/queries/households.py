@@ -39,7 +39,7 @@ def household_list(
     wanted = [
         _matches(q) if q else None,
         _with_status(status) if status else None,
-        Household.supervising_worker_id == int(worker) if worker else None,
+        _supervised_by(worker) if worker else None,
         Household.id.in_(_current_terms_with(category)) if category else None,
         Household.current_on(current_on) if current_on else None,
         Household.approval_date >= approved_from if approved_from else None,
@@ -100,6 +100,13 @@ def _current_terms_with(category: str) -> sa.Select:
         )
         .where(sa.cast(ApprovalTerms.categories, sa.String).like(f'%"{category}"%'))
     )
+
+
+def _supervised_by(worker: str) -> sa.ColumnElement[bool]:
+    """A worker's households, or with "none" those no one supervises."""
+    if worker == "none":
+        return Household.supervising_worker_id.is_(None)
+    return Household.supervising_worker_id == int(worker)
 
 
 def with_overdue_work(query: sa.Select, on: date) -> sa.Select:

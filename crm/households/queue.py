@@ -1,0 +1,58 @@
+"""A supervising social worker's morning: what is overdue, what is due this week, whom
+the model would talk to first, and their stalled assessments, before the caseload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.domain.supervision import Obligation
+from crm.extensions import db
+from crm.metrics.cases import stalled_cases
+from crm.models import Case, Household, RiskScore, User
+from crm.models.risk import latest_risk_model
+from crm.queries import risk as risk_scores
+
+
+@dataclass(frozen=True)
+class Duty:
+    household: Household
+    obligation: Obligation
+
+
+@dataclass(frozen=True)
+class CaseloadQueue:
+    overdue: list[Duty]
+    due_soon: list[Duty]
+    high_risk: list[RiskScore]
+    risk_is_age_only: bool
+    stalled: list[tuple[Case, list[str]]]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.due_soon or self.high_risk or self.stalled)
+
+
+def caseload_queue(
+    worker: User, households: list[Household], owed: dict[int, list[Obligation]], on: date
+) -> CaseloadQueue:
+    """The worker's duties in the order they are late, by the same rules as the
+    compliance figures, with the high-risk carers and stalled assessments that are theirs."""
+    duties = [Duty(h, o) for h in households for o in owed[h.id] if o.needs_attention]
+    duties.sort(key=lambda d: (d.obligation.due_on, d.household.reference))
+    model = latest_risk_model()
+    high = risk_scores.latest_scores(model, worker.id, "high") if model else []
+    stalled = stalled_cases(on, among=Case.assessing_worker_id == worker.id)
+    cases = {
+        c.id: c
+        for c in db.session.scalars(sa.select(Case).where(Case.id.in_(s.case_id for s in stalled)))
+    }
+    return CaseloadQueue(
+        overdue=[d for d in duties if d.obligation.overdue],
+        due_soon=[d for d in duties if not d.obligation.overdue],
+        high_risk=high,
+        risk_is_age_only=bool(model and model.is_age_only),
+        stalled=[(cases[s.case_id], s.reasons) for s in stalled],
+    )
