@@ -66,6 +66,13 @@ def poisoned():
             run_job("flag_work", TODAY)
         reader = UserFactory(roles=list(Role), email="reader@example.org")
         _db.session.execute(sa.update(Household).values(supervising_worker_id=reader.id))
+        alone = {role: UserFactory(roles=[role]).id for role in Role}
+        first_few = sa.select(Household.id).order_by(Household.id).limit(5).scalar_subquery()
+        _db.session.execute(
+            sa.update(Household)
+            .where(Household.id.in_(first_few))
+            .values(supervising_worker_id=alone[Role.SUPERVISING_SOCIAL_WORKER])
+        )
         _db.session.add(Notification(user_id=reader.id, message="x", link="/cases/"))
         _db.session.commit()
         columns = list(_text_columns())
@@ -75,6 +82,7 @@ def poisoned():
                 table.update().where(column.is_not(None)).values({column.name: tagged})
             )
         _db.session.commit()
+        app.config["HEARTH_ROLE_USERS"] = alone
         yield app, reader.id, columns
         _db.session.remove()
         _db.drop_all()
@@ -104,6 +112,10 @@ def _pages(app):
             if "." in rule.rule.rsplit("/", 1)[-1] or not set(rule.arguments) <= set(ids):
                 continue  # downloads (CSV, XLSX, JSON) and pages needing other ids
             yield app.url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})
+        for section in ("carers", "forecast", "trends", "sources"):
+            yield app.url_for("dashboard.index", section=section)
+        yield app.url_for("privacy.document", kind="case", record_id=ids["case_id"])
+        yield app.url_for("privacy.document", kind="household", record_id=ids["household_id"])
 
 
 def test_the_payload_reached_every_kind_of_text(poisoned):
@@ -112,11 +124,11 @@ def test_the_payload_reached_every_kind_of_text(poisoned):
     assert {"cases", "households", "activities", "audit_events", "enquiry_sources"} <= tables
 
 
-def test_no_page_shows_the_payload_as_markup(poisoned):
-    app, reader_id, _ = poisoned
+def _visit_every_page(app, user_id: int) -> tuple[int, list[str], list[str]]:
+    """Pages showing the payload escaped, pages showing it as markup, pages that broke."""
     with app.app_context():
         client = app.test_client()
-        login(client, _db.session.get(User, reader_id))
+        login(client, _db.session.get(User, user_id))
         shown, unsafe, broken = 0, [], []
         for page in _pages(app):
             response = client.get(page, follow_redirects=True)
@@ -126,6 +138,22 @@ def test_no_page_shows_the_payload_as_markup(poisoned):
             if PAYLOAD in html or "<img src=x" in html:
                 unsafe.append(page)
             shown += "&lt;img src=x onerror=x()&gt;" in html
+    return shown, unsafe, broken
+
+
+def test_no_page_shows_the_payload_as_markup(poisoned):
+    app, reader_id, _ = poisoned
+    shown, unsafe, broken = _visit_every_page(app, reader_id)
     assert broken == []
     assert unsafe == []
     assert shown >= 20  # the payload really was on the pages, escaped
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_no_page_shows_the_payload_as_markup_to_any_one_role(poisoned, role):
+    """Each role sees its own home, queues and refusals: escaped there too."""
+    app, _, _ = poisoned
+    shown, unsafe, broken = _visit_every_page(app, app.config["HEARTH_ROLE_USERS"][role])
+    assert broken == []
+    assert unsafe == []
+    assert shown >= 3

@@ -174,3 +174,16 @@ def every_page(app):
                 yield app.url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})
             for section in list(SECTIONS)[1:]:  # the dashboard's other sections
                 yield app.url_for("dashboard.index", section=section)
+
+
+def pages_for(app, role: Role):
+    """The pages of `every_page` that `role` may open."""
+    from crm.auth.access import allowed_roles
+
+    adapter = app.url_map.bind("localhost")
+    with app.app_context():
+        for path in every_page(app):
+            endpoint, _ = adapter.match(path.split("?")[0])
+            roles = allowed_roles(endpoint)
+            if roles is None or not roles or role in roles:
+                yield path

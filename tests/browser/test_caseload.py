@@ -26,7 +26,9 @@ def test_logging_a_visit_clears_the_overdue_flag(page, live_server, user_with):
     duties = page.get_by_test_id("duties-HH-BROWSER")
     expect(duties).to_contain_text("Supervision visit: overdue since")
 
-    page.get_by_role("link", name="Pat Example").click()
+    overdue = page.get_by_role("region", name="Overdue (1)")
+    expect(overdue).to_contain_text("Supervision visit")
+    overdue.get_by_role("link", name="Pat Example").click()
     page.get_by_label("What").select_option("supervision_visit")
     page.get_by_label("Date").first.fill(today().isoformat())
     page.get_by_role("button", name="Save").click()
@@ -34,6 +36,7 @@ def test_logging_a_visit_clears_the_overdue_flag(page, live_server, user_with):
 
     page.get_by_role("link", name="My caseload").click()
     expect(duties).not_to_contain_text("Supervision visit")
+    expect(page.get_by_role("region", name="Overdue (1)")).to_have_count(0)
 
 
 def test_each_kind_of_record_shows_only_its_own_field(page, live_server, user_with):
