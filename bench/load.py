@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import requests
@@ -50,7 +51,7 @@ ROLES = {
 }
 
 
-def prepare(url: str) -> list[int]:
+def prepare(url: str, as_of: str | None = None) -> list[int]:
     """Bench users with work of their own; returns case ids for the case pages."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -84,7 +85,7 @@ def prepare(url: str) -> list[int]:
             .where(Household.id.in_(household_ids))
             .values(supervising_worker_id=users["ssw"].id)
         )
-        store_snapshot(TODAY)
+        store_snapshot(date.fromisoformat(as_of) if as_of else TODAY)
         db.session.commit()
         return list(db.session.scalars(sa.select(Case.id).order_by(sa.func.random()).limit(2000)))
 
