@@ -235,14 +235,11 @@ def work_queue(user: User, on: date, shown: int = 10) -> WorkQueue:
             sa.select(Case).where(Case.id.in_(overdue_ids + [s.case_id for s in stalled]))
         )
     }
-    waiting = (
-        sa.select(Case)
-        .where(Case.owner_id.is_(None), Case.stage == Stage.ENQUIRY)
-        .order_by(Case.enquiry_date, Case.id)
-    )
+    unassigned = (Case.owner_id.is_(None), Case.stage == Stage.ENQUIRY)
+    waiting = sa.select(Case).where(*unassigned).order_by(Case.enquiry_date, Case.id)
     return WorkQueue(
         overdue_contacts=sorted((by_id[i] for i in overdue_ids), key=lambda c: c.enquiry_date),
         waiting_for_an_officer=db.session.scalars(waiting.limit(shown)).all(),
-        waiting_count=db.session.scalar(sa.select(sa.func.count()).select_from(waiting.subquery())),
+        waiting_count=db.session.scalar(sa.select(sa.func.count(Case.id)).where(*unassigned)),
         stalled=[(by_id[s.case_id], s.reasons) for s in stalled],
     )

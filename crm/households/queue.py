@@ -14,6 +14,7 @@ from crm.metrics.cases import stalled_cases
 from crm.models import Case, Household, RiskScore, User
 from crm.models.risk import latest_risk_model
 from crm.queries import risk as risk_scores
+from crm.queries.cases import assessed_by
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def caseload_queue(
     duties.sort(key=lambda d: (d.obligation.due_on, d.household.reference))
     model = latest_risk_model()
     high = risk_scores.latest_scores(model, worker.id, "high") if model else []
-    stalled = stalled_cases(on, among=Case.assessing_worker_id == worker.id)
+    stalled = stalled_cases(on, among=assessed_by(worker))
     cases = {
         c.id: c
         for c in db.session.scalars(sa.select(Case).where(Case.id.in_(s.case_id for s in stalled)))

@@ -40,10 +40,16 @@ class Case(db.Model):
 
     __tablename__ = "cases"
     __table_args__ = (
-        sa.Index("ix_cases_stage_owner", "stage", "owner_id"),
+        # enquiry_date too: "new enquiries nobody has taken, oldest first" reads it in order.
+        sa.Index("ix_cases_stage_owner", "stage", "owner_id", "enquiry_date"),
         sa.Index("ix_cases_enquiry_date", "enquiry_date"),
         sa.Index("ix_cases_application_date", "application_date"),
         sa.Index("ix_cases_approval_date", "approval_date"),
+        # Someone's own cases (owned or assessed: an OR of the two, one index each), and
+        # the pipeline's count of open cases by stage and hold without reading the rows.
+        sa.Index("ix_cases_owner", "owner_id"),
+        sa.Index("ix_cases_assessing_worker", "assessing_worker_id"),
+        sa.Index("ix_cases_stage_on_hold", "stage", "on_hold"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

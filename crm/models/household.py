@@ -36,7 +36,17 @@ class Household(db.Model):
     """Approved foster carers, from approval until (and after) deregistration."""
 
     __tablename__ = "households"
-    __table_args__ = (sa.Index("ix_households_worker_status", "supervising_worker_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_households_worker_status", "supervising_worker_id", "status"),
+        # "Current on a day" (approved by it, not deregistered by it) answered from the
+        # index alone, with who supervises: the dashboard counts it on every view.
+        sa.Index(
+            "ix_households_current",
+            "deregistration_date",
+            "approval_date",
+            "supervising_worker_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(40), unique=True)

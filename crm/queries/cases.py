@@ -160,9 +160,18 @@ def _flagged(query: sa.Select, flag: str) -> sa.Select:
     return query.where(Case.id.in_(ids))
 
 
+def assessed_by(user: User) -> sa.ColumnElement[bool]:
+    """The cases someone is assessing, as ids from its index (see `mine`)."""
+    return Case.id.in_(sa.select(Case.id).where(Case.assessing_worker_id == user.id))
+
+
 def mine(user: User) -> sa.ColumnElement[bool]:
-    """The cases someone owns or is assessing."""
-    return sa.or_(Case.owner_id == user.id, Case.assessing_worker_id == user.id)
+    """The cases someone owns or is assessing. Written as ids from the two indexes
+    rather than an OR of the columns, which SQLite answered by walking every case in
+    date order (4 s at national scale; 6 ms this way)."""
+    owned = sa.select(Case.id).where(Case.owner_id == user.id)
+    assessed = sa.select(Case.id).where(Case.assessing_worker_id == user.id)
+    return Case.id.in_(sa.union(owned, assessed))
 
 
 def my_open_cases(user: User) -> sa.Select:
