@@ -96,10 +96,18 @@ def run_migrations_online():
 
     connectable = get_engine()
 
+    def include_name(name, type_, parent_names):
+        """SQLite's full-text index and its shadow tables, and PostgreSQL's trigram
+        indexes, are made by crm.models.search's statements, not from the models."""
+        if type_ == "table" and name and name.startswith("case_search_fts"):
+            return False
+        return not (type_ == "index" and name and name.startswith("ix_trgm_"))
+
     with connectable.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_name=include_name,
             **conf_args
         )
 

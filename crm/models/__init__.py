@@ -37,11 +37,13 @@ from crm.models.kinship import TemporaryApproval
 from crm.models.merge import MergedCase
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
 from crm.models.risk import RiskModel, RiskScore
+from crm.models.search import case_search_text
 from crm.models.setting import Setting
 from crm.models.submission import FormSubmission
 from crm.models.user import RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
+    "case_search_text",
     "Activity",
     "ActivityKind",
     "ApprovalTarget",
@@ -97,7 +99,7 @@ def _never_reuse_ids() -> None:
     makes it never go back, as PostgreSQL's sequences never do."""
     for table in db.metadata.tables.values():
         key = list(table.primary_key.columns)
-        if len(key) == 1 and isinstance(key[0].type, sa.Integer):
+        if len(key) == 1 and isinstance(key[0].type, sa.Integer) and key[0].autoincrement:
             table.dialect_options["sqlite"]["autoincrement"] = True
 
 

@@ -11,11 +11,13 @@ from sqlalchemy.orm import joinedload
 
 from crm.domain.contact import folded, phone_search_digits
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
+from crm.extensions import db
 from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import Case, Flag, FlagKind, Household, HouseholdMember, Role, User
 from crm.models.case import step_date
 from crm.models.flag import CASE_FLAG_FILTERS
+from crm.models.search import fts_query, matching_case_ids
 from crm.queries.sources import source_label
 from crm.timeutil import today
 
@@ -40,7 +42,7 @@ def case_list(
         .order_by(Case.enquiry_date.desc(), Case.id.desc())
     )
     if q:
-        query = query.where(_matches(q))
+        query = _searched(query, q)
     if stage:
         query = query.where(
             Case.stage.in_(OPEN_STAGES) if stage == "open" else Case.stage == Stage(stage)
@@ -122,26 +124,46 @@ def cases_visible_to(user: User) -> sa.ColumnElement[bool]:
 DATED_STEPS = {kind.value: kind for kind in COUNTED_STEPS.values()}
 
 
-def _matches(q: str) -> sa.ColumnElement[bool]:
-    """Search by reference, name (the applicant's or anyone's in the household), email,
-    phone (any spacing) or postcode (any spacing)."""
+def _needles(q: str) -> tuple[str, str, str, str | None]:
+    """What was typed, as each kind of value is stored: as typed (reference, email), folded
+    (names), without spaces (postcodes), and as phone digits when it could be a number."""
     needle = q.strip()
+    digits = phone_search_digits(needle)
+    return (
+        needle,
+        folded(needle),
+        needle.replace(" ", ""),
+        digits if len(digits or "") >= 4 else None,
+    )
+
+
+def _searched(query: sa.Select, q: str) -> sa.Select:
+    """Cases matching a search by reference, name (the applicant's or anyone's in the
+    household), email, phone (any spacing) or postcode (any spacing). On SQLite, from its
+    full-text index, best matches first, when what was typed is long enough for it;
+    else (and on PostgreSQL, whose trigram indexes answer these LIKEs) from the columns."""
+    needle, name, compact, digits = _needles(q)
+    fts = fts_query([needle, name, compact, *([digits] if digits else [])])
+    if fts is not None and db.engine.dialect.name == "sqlite":
+        ranked = matching_case_ids(fts).subquery()
+        return (
+            query.join(ranked, ranked.c.case_id == Case.id)
+            .order_by(None)
+            .order_by(ranked.c.rank, Case.enquiry_date.desc(), Case.id.desc())
+        )
     like = f"%{needle}%"
-    compact = needle.replace(" ", "")
     clauses = [
         Case.reference.ilike(like),
-        (Case.first_name + " " + Case.last_name).ilike(like),
-        Case.search_name.contains(folded(needle), autoescape=True),
+        Case.search_name.contains(name, autoescape=True),
         Case.email.ilike(like),
         sa.func.replace(Case.postcode, " ", "").ilike(f"%{compact}%"),
         Case.id.in_(
             sa.select(HouseholdMember.case_id).where(HouseholdMember.full_name.ilike(like))
         ),
     ]
-    digits = phone_search_digits(needle)
-    if digits and len(digits) >= 4:
+    if digits:
         clauses.append(Case.phone_key.contains(digits, autoescape=True))
-    return sa.or_(*clauses)
+    return query.where(sa.or_(*clauses))
 
 
 def _flagged(query: sa.Select, flag: str) -> sa.Select:
