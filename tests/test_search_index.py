@@ -17,9 +17,13 @@ def found(client, q: str) -> str:
     return client.get("/cases/", query_string={"q": q}).get_data(as_text=True)
 
 
-def indexed_text(db, case_id: int) -> str | None:
-    return db.session.scalar(
-        sa.text("SELECT text FROM case_search_text WHERE case_id = :id"), {"id": case_id}
+def indexed(db, needle: str) -> list[int]:
+    """Case ids the SQLite index finds for a needle."""
+    return list(
+        db.session.scalars(
+            sa.text("SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH :q"),
+            {"q": f'"{needle}"'},
+        )
     )
 
 
@@ -76,11 +80,21 @@ def test_a_deleted_case_leaves_the_index(db):
     from tests.factories import CaseFactory
 
     case = CaseFactory(reference="IDX-3")
-    case_id = case.id
-    assert "idx-3" in indexed_text(db, case_id)
+    assert indexed(db, "idx-3") == [case.id]
     db.session.delete(case)
     db.session.commit()
-    assert indexed_text(db, case_id) is None
+    assert indexed(db, "idx-3") == []
+
+
+@pytest.mark.usefixtures("sqlite")
+def test_a_changed_email_is_indexed_under_the_new_one_only(db):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(reference="IDX-5", email="old.address@example.org")
+    case.email = "new.address@example.org"
+    db.session.commit()
+    assert indexed(db, "new.address") == [case.id]
+    assert indexed(db, "old.address") == []
 
 
 def test_a_search_too_short_for_the_index_still_finds(officer_client, db):
@@ -110,3 +124,23 @@ def test_the_closest_match_comes_first(officer_client, db):
     )
     page = found(officer_client, "ann smith")
     assert page.index("IDX-B") < page.index("IDX-A")
+
+
+def test_cases_and_people_from_an_imported_tracker_are_found(officer_client, db, tmp_path):
+    from tests.tracker_files import APPROVED, OPEN, run, write_csv
+
+    run(write_csv(tmp_path / "t.csv", APPROVED, dict(OPEN, first_name="Tamsin", last_name="Vell")))
+    db.session.commit()
+    assert "T-2" in found(officer_client, "tamsin vell")
+    assert "T-1" in found(officer_client, "T-1")
+
+
+@pytest.mark.usefixtures("sqlite")
+def test_an_import_leaves_the_index_updating_itself_afterwards(db, tmp_path):
+    from tests.factories import CaseFactory
+    from tests.tracker_files import OPEN, run, write_csv
+
+    run(write_csv(tmp_path / "t.csv", OPEN))
+    db.session.commit()
+    case = CaseFactory(reference="IDX-AFTER")
+    assert indexed(db, "idx-after") == [case.id]

@@ -28,6 +28,7 @@ from crm.models import (
     StageEvent,
 )
 from crm.models.case import cached_columns, search_name_for
+from crm.models.search import indexed_afterwards
 from crm.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -70,10 +71,11 @@ def import_rows(
         else:
             result.unchanged += 1
     chunk = history.CHUNK
-    for start in range(0, len(new_rows), chunk):
-        _create(new_rows[start : start + chunk])
-        if progress:
-            progress(min(chunk, len(new_rows) - start))
+    with indexed_afterwards(db.session.connection()):
+        for start in range(0, len(new_rows), chunk):
+            _create(new_rows[start : start + chunk])
+            if progress:
+                progress(min(chunk, len(new_rows) - start))
     result.created = len(new_rows)
     if progress and len(rows) > len(new_rows):
         progress(len(rows) - len(new_rows))

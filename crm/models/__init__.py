@@ -14,6 +14,7 @@ from crm.domain.household_terms import (
     UnavailableBecause,
 )
 from crm.extensions import db
+from crm.models import search as _search  # noqa: F401  (the SQLite search index's DDL)
 from crm.models.audit import AuditAction, AuditEvent
 from crm.models.availability import HouseholdBreak, UnavailablePlaces
 from crm.models.carer_event import CarerEvent
@@ -37,13 +38,11 @@ from crm.models.kinship import TemporaryApproval
 from crm.models.merge import MergedCase
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
 from crm.models.risk import RiskModel, RiskScore
-from crm.models.search import case_search_text
 from crm.models.setting import Setting
 from crm.models.submission import FormSubmission
 from crm.models.user import RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
-    "case_search_text",
     "Activity",
     "ActivityKind",
     "ApprovalTarget",
@@ -99,7 +98,7 @@ def _never_reuse_ids() -> None:
     makes it never go back, as PostgreSQL's sequences never do."""
     for table in db.metadata.tables.values():
         key = list(table.primary_key.columns)
-        if len(key) == 1 and isinstance(key[0].type, sa.Integer) and key[0].autoincrement:
+        if len(key) == 1 and isinstance(key[0].type, sa.Integer):
             table.dialect_options["sqlite"]["autoincrement"] = True
 
 
