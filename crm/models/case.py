@@ -50,6 +50,8 @@ class Case(db.Model):
         sa.Index("ix_cases_owner", "owner_id"),
         sa.Index("ix_cases_assessing_worker", "assessing_worker_id"),
         sa.Index("ix_cases_stage_on_hold", "stage", "on_hold"),
+        # A stage's cases newest first, a page at a time, without sorting the stage.
+        sa.Index("ix_cases_stage_enquiry_date", "stage", "enquiry_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
