@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from crm.formfields import NOTE_LENGTH
@@ -37,21 +38,24 @@ def test_an_activity_without_a_note_is_refused(officer_client, db):
     assert count(db, Activity) == 0
 
 
-def test_an_annual_review_needs_its_outcome(manager_client, db):
-    page = record(manager_client, HouseholdFactory(), kind="annual_review", review_outcome="")
-    assert "review&#39;s outcome" in field_error(page, "review_outcome")
-    assert count(db, CarerEvent) == 0
-
-
-def test_an_allegation_needs_its_outcome(manager_client, db):
-    page = record(manager_client, HouseholdFactory(), kind="allegation")
-    assert "allegation&#39;s outcome" in field_error(page, "allegation_outcome")
-    assert count(db, CarerEvent) == 0
-
-
-def test_a_value_in_another_kinds_field_is_pointed_out_not_dropped(manager_client, db):
-    page = record(manager_client, HouseholdFactory(), kind="allegation", review_outcome="continue")
-    assert "not part of this record" in field_error(page, "review_outcome")
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"kind": "annual_review", "review_outcome": ""}, "review_outcome", "review&#39;s outcome"),
+        ({"kind": "allegation"}, "allegation_outcome", "allegation&#39;s outcome"),
+        (
+            {"kind": "allegation", "review_outcome": "continue"},
+            "review_outcome",
+            "not part of this record",
+        ),
+    ],
+    ids=["review-without-outcome", "allegation-without-outcome", "another-kinds-field"],
+)
+def test_a_record_missing_its_own_detail_or_with_anothers_is_refused(
+    manager_client, db, data, field, message
+):
+    page = record(manager_client, HouseholdFactory(), **data)
+    assert message in field_error(page, field)
     assert count(db, CarerEvent) == 0
 
 

@@ -1,7 +1,5 @@
 """The household page, and what a supervising social worker records on it."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -40,12 +38,6 @@ from crm.timeutil import today
 
 #: Timeline entries a page: a year or so of a busy household's records.
 TIMELINE_PAGE = 25
-
-CASELOAD_SORTS = {
-    "due": lambda h, owed: min((o.due_on for o in owed), default=date.max),
-    "reference": lambda h, owed: h.reference,
-    "name": lambda h, owed: h.display_name.lower(),
-}
 
 
 def editable_household_or_403(household_id: int) -> Household:
