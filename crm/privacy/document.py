@@ -113,10 +113,10 @@ def _label(name: str) -> str:
     return LABELS.get(name) or words(name).capitalize()
 
 
-def _people_columns(table: sa.Table) -> dict[str, str]:
+def _people_columns(table: sa.Table) -> set[str]:
     """Foreign keys to staff, which the document names; other keys are links it hides."""
     return {
-        c.key: c.key
+        c.key
         for c in table.columns
         if any(k.column.table is User.__table__ for k in c.foreign_keys)
     }
