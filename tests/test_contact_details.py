@@ -3,8 +3,10 @@ phones and postcodes are written one way, so matching and search work however ty
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
+import phonenumbers
 import pytest
 import sqlalchemy as sa
 
@@ -88,6 +90,20 @@ def test_a_contact_needs_an_email_or_a_phone(officer_client, db):
 )
 def test_every_way_of_typing_a_uk_mobile_has_one_key(typed):
     assert phone_key(typed) == "+447700900456"
+
+
+@pytest.mark.parametrize("prefix", [f"0{n:02d}" for n in range(10, 100)])
+def test_a_number_written_the_uk_way_keys_as_the_phone_library_would(prefix):
+    """The quick path for "0" and ten digits gives phonenumbers' answer whatever the area
+    code (codes no area uses too; "00" is an international prefix), spaced or packed."""
+    rng = random.Random(prefix)
+    for _ in range(20):
+        number = prefix + "".join(rng.choice("0123456789") for _ in range(8))
+        library = phonenumbers.format_number(
+            phonenumbers.parse(number, "GB"), phonenumbers.PhoneNumberFormat.E164
+        )
+        for typed in (number, f"{number[:5]} {number[5:]}", f"{number[:4]}-{number[4:]}"):
+            assert phone_key(typed) == library
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 from datetime import date
 
 import pytest
@@ -368,3 +369,19 @@ def test_reimport_across_several_chunks_with_gaps_changes_nothing(db, tmp_path, 
     db.session.commit()
     assert (result.created, result.unchanged, result.errors) == (2, 3, [])
     assert all(len(c.events) == 1 for c in cases(db).values())
+
+
+def test_an_import_leaves_the_cycle_collector_running_even_when_it_fails(db, tmp_path):
+    gc.enable()
+    with pytest.raises(FileRejected):
+        run(write_csv(tmp_path / "t.csv", {"reference": "T-9"}, headers=["reference"]))
+    assert gc.isenabled()
+
+
+def test_an_import_gives_the_connection_back_with_its_usual_page_cache(db, tmp_path):
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cache")
+    usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    run(write_csv(tmp_path / "t.csv", APPROVED, OPEN, WITHDRAWN))
+    assert db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == usual

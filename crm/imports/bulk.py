@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import enum
+import functools
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from psycopg.types.json import Json
@@ -11,6 +16,49 @@ from crm.audit import current_actor
 from crm.extensions import db
 from crm.models import AuditAction, AuditEvent, Case
 from crm.timeutil import utcnow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def collector_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """Run an import without Python's cycle collector. An import allocates hundreds of
+    thousands of small objects that live to its end, and the collector walked them all
+    again and again: a third of validating a 100,000-row tracker. Reference counting
+    still frees what the import lets go; the collector resumes afterwards."""
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+# SQLite's page cache while an import writes, in KiB (a negative cache_size): 2 MB by
+# default, which sent each of a case's eleven index inserts to the file; 128 MB took a
+# 100,000-row tracker's case inserts from 4.7 to 3.0 s. Pages are taken only as used.
+IMPORT_CACHE_KIB = 131_072
+
+
+@contextmanager
+def import_page_cache(connection: sa.Connection) -> Iterator[None]:
+    """A large page cache on SQLite for the length of an import, then the usual one (the
+    connection returns to the pool, and a web request needs no 128 MB)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(usual)}")
 
 
 def insert_rows(model, rows: list[dict], *returning):
@@ -112,10 +160,14 @@ def write_rows(table: sa.Table, rows: list[dict]) -> None:
     connection = db.session.connection()
     cursor = connection.connection.driver_connection.cursor()
     if connection.dialect.name == "postgresql":
+        convert = [_copy_conversion(table.c[c].type) for c in columns]
         filler = [plain(v) for v in defaults.values()]
         with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for row in rows:
-                copy.write_row([plain(row[c]) for c in columns] + filler)
+                copy.write_row(
+                    [f(row[c]) if f else row[c] for f, c in zip(convert, columns, strict=True)]
+                    + filler
+                )
         return
     convert = [table.c[c].type.bind_processor(connection.dialect) for c in [*columns, *defaults]]
     filler = list(defaults.values())
@@ -137,6 +189,12 @@ def plain(value: object) -> object:
     if isinstance(value, list | dict):
         return Json(value)
     return value
+
+
+def _copy_conversion(column_type: sa.types.TypeEngine) -> Callable[[object], object] | None:
+    """`plain` for the columns that may need it (enums, JSON), nothing for the rest:
+    calling it on every value cost a 100,000-row tracker 1.5 s on PostgreSQL."""
+    return plain if isinstance(column_type, sa.Enum | sa.JSON) else None
 
 
 def refresh_statistics() -> None:

@@ -33,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 
 from crm.domain import households as rules
 from crm.domain.households import HouseholdRuleError
+from crm.imports.bulk import collector_paused
 from crm.imports.households import Warn, care_categories, whole_number
 from crm.imports.ledger import Ledger, Span, TermsFrom, load_ledgers, write_ledgers
 from crm.imports.reading import (
@@ -184,6 +185,7 @@ def _end(span: Span, on: date) -> None:
     span.ended_here = span.id is not None
 
 
+@collector_paused
 def import_carer_events(
     table: Table,
     today: date,

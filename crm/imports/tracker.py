@@ -28,7 +28,7 @@ from crm.domain.stages import (
     TransitionRefused,
     replay,
 )
-from crm.imports.bulk import refresh_statistics
+from crm.imports.bulk import collector_paused, refresh_statistics
 from crm.imports.council_lists import CouncilLists
 from crm.imports.reading import (
     CellProblem,
@@ -332,6 +332,7 @@ def sources_not_listed(table: Table) -> dict[str, int]:
     return unknown
 
 
+@collector_paused
 def import_tracker(
     table: Table,
     today: date,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports import recorded as history
-from crm.imports.bulk import audit_imported, insert_cases, insert_rows
+from crm.imports.bulk import audit_imported, import_page_cache, insert_cases, insert_rows
 from crm.imports.recorded import Recorded, households_held
 from crm.imports.result import ImportResult
 from crm.models import (
@@ -70,8 +70,8 @@ def import_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-    chunk = history.CHUNK
-    with indexed_afterwards(db.session.connection()):
+    chunk, connection = history.CHUNK, db.session.connection()
+    with import_page_cache(connection), indexed_afterwards(connection):
         for start in range(0, len(new_rows), chunk):
             _create(new_rows[start : start + chunk])
             if progress:
