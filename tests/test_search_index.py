@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm.models import Case, HouseholdMember
+from crm.models.search import TRIGRAM_INDEXES
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -144,3 +145,10 @@ def test_an_import_leaves_the_index_updating_itself_afterwards(db, tmp_path):
     db.session.commit()
     case = CaseFactory(reference="IDX-AFTER")
     assert indexed(db, "idx-after") == [case.id]
+
+
+def test_a_fresh_postgresql_schema_has_the_trigram_indexes_migrations_make(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps its full-text tables instead")
+    names = set(db.session.scalars(sa.text("SELECT indexname FROM pg_indexes")))
+    assert {name for name, _, _ in TRIGRAM_INDEXES} <= names

@@ -108,8 +108,21 @@ def indexed_afterwards(connection) -> Iterator[None]:
             connection.exec_driver_sql(statement)
 
 
+def trigram_statements(if_not_exists: str = "") -> list[str]:
+    """PostgreSQL: the extension and the trigram indexes (migration 0024 and a fresh
+    schema make the same ones)."""
+    return ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
+        f"CREATE INDEX {if_not_exists}{name} ON {table} USING gin (({expression}) gin_trgm_ops)"
+        for name, table, expression in TRIGRAM_INDEXES
+    ]
+
+
 def _create(target, connection, **kw) -> None:
-    if connection.dialect.name == "sqlite" and not _exists(connection):
+    """A schema made by create_all (tests, benchmarks) gets what migrations make."""
+    if connection.dialect.name == "postgresql":
+        for statement in trigram_statements("IF NOT EXISTS "):
+            connection.exec_driver_sql(statement)
+    elif connection.dialect.name == "sqlite" and not _exists(connection):
         for statement in CREATE:
             connection.exec_driver_sql(statement)
 

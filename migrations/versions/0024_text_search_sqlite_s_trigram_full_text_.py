@@ -9,7 +9,7 @@ Create Date: 2026-11-23 20:26:47.451497
 from alembic import op
 import sqlalchemy as sa
 
-from crm.models.search import CREATE, DROP, TRIGRAM_INDEXES
+from crm.models.search import CREATE, DROP, TRIGRAM_INDEXES, trigram_statements
 
 
 # revision identifiers, used by Alembic.
@@ -24,9 +24,8 @@ def upgrade():
         for statement in CREATE:  # the FTS table, its triggers, and every case indexed
             op.execute(statement)
     else:
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for name, table, expression in TRIGRAM_INDEXES:
-            op.execute(f"CREATE INDEX {name} ON {table} USING gin (({expression}) gin_trgm_ops)")
+        for statement in trigram_statements():
+            op.execute(statement)
 
 
 def downgrade():
