@@ -237,6 +237,7 @@ def main() -> None:
     parser.add_argument("--scale", action="append", choices=["demo", "national"])
     parser.add_argument("--pg-url", help="PostgreSQL URL for the national data; demo adds _demo")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--pg-only", action="store_true", help="Only the --pg-url database.")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--reuse", action="store_true", help="Keep data built by a past run.")
@@ -245,6 +246,8 @@ def main() -> None:
         raise SystemExit("wrk is needed: sudo apt-get install wrk")
     OUT.mkdir(exist_ok=True)
     kinds = ["sqlite"] + ([] if args.sqlite_only or not args.pg_url else ["postgresql"])
+    if args.pg_only and args.pg_url:
+        kinds = ["postgresql"]
     for scale in args.scale or ["demo", "national"]:
         for kind in kinds:
             url, as_of = database(scale, kind, args)

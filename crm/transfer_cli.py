@@ -121,6 +121,11 @@ IMPORTERS = {
         "crm.imports.carer_events:import_carer_events",
         "Import visits, reviews, training, placements... (CSV or XLSX): all or nothing.",
     ),
+    "import-demand": (
+        "crm.imports.demand:import_demand",
+        "Import the monthly demand profile from the children's system (CSV or XLSX): "
+        "children looked after by month, age band, placement type and need.",
+    ),
 }
 
 
@@ -213,4 +218,6 @@ def _export_command(name: str) -> click.Command:
     return command
 
 
-EXPORT_COMMANDS = [_export_command(name) for name in ("tracker", "households", "carer-events")]
+EXPORT_COMMANDS = [
+    _export_command(name) for name in ("tracker", "households", "carer-events", "demand")
+]

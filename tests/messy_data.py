@@ -66,6 +66,11 @@ CATEGORIES = [
     "Respite / short breaks",
 ]
 EVENT_TYPES = ["supervision_visit", "Supervision visit", "SUPERVISION VISIT"]
+#: The demand profile's words as children's systems write them (each band, type, need).
+AGE_BANDS = ["Under 1", "1-4", " 5 to 9", "10-15", "16+"]
+PLACEMENT_TYPES = ["In-house", "IFA", "Kinship", "residential", "Other placement"]
+NEEDS = ["Sibling Group", "disabled", "parent and child", "UASC"]
+MONTH_FORMATS = ["%Y-%m", "%m/%Y", "%B %Y", "%b %Y", "%d/%m/%Y"]
 
 
 def fmt(day: date, rng: random.Random) -> str:
@@ -82,6 +87,7 @@ class MessyFiles:
     tracker: list[dict] = field(default_factory=list)
     households: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    demand: list[dict] = field(default_factory=list)
     #: What the generator meant, to check the import against.
     approved: dict[str, date] = field(default_factory=dict)
     deregistered: dict[str, date] = field(default_factory=dict)
@@ -113,7 +119,28 @@ def generate(seed: int = 7, cases: int = 300, legacy: int = 60) -> MessyFiles:
     for reference, approved in list(files.approved.items()):
         if reference.startswith("TR-"):
             _household(files, rng, reference, approved, "")
+    files.demand = demand_rows(rng)
     return files
+
+
+def demand_rows(rng: random.Random, months: int = 24) -> list[dict]:
+    """Two years of monthly counts: a total per band and type (need left blank or written
+    "Total"), then some of those children by need, never more than the total."""
+    rows = []
+    for back in range(months, 0, -1):
+        months_ago = TODAY.year * 12 + TODAY.month - 1 - back
+        month = date(months_ago // 12, months_ago % 12 + 1, 28)
+        written = month.strftime(rng.choice(MONTH_FORMATS))
+        for band in AGE_BANDS:
+            for kind in PLACEMENT_TYPES:
+                total = rng.randint(0, 40)
+                rows.append(
+                    {"month": written, "age_band": band, "placement_type": kind,
+                     "need": rng.choice(["", "Total"]), "children": str(total)}
+                )  # fmt: skip
+                for need in rng.sample(NEEDS, 2):
+                    rows.append({**rows[-1], "need": need, "children": str(rng.randint(0, total))})
+    return rows
 
 
 def _tracker_row(files: MessyFiles, rng: random.Random, reference: str) -> None:

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from crm.extensions import db as _db
 from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
 from crm.imports.carer_events import import_carer_events
+from crm.imports.demand import COLUMNS as DEMAND_COLUMNS
+from crm.imports.demand import import_demand
 from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from crm.imports.households import import_households
 from crm.imports.reading import read_table
@@ -28,6 +30,7 @@ FILES = (
     ("tracker", TRACKER_COLUMNS, import_tracker),
     ("households", HOUSEHOLD_COLUMNS, import_households),
     ("events", EVENT_COLUMNS, import_carer_events),
+    ("demand", DEMAND_COLUMNS, import_demand),
 )
 
 
@@ -168,6 +171,7 @@ def test_export_import_export_gives_byte_identical_files(messy, tmp_path):
             ("tracker", import_tracker),
             ("households", import_households),
             ("carer-events", import_carer_events),
+            ("demand", import_demand),
         ):
             # A new service meets the council's own sources by their names, and adds them.
             decided = {"sources": SourceMatcher.load(add_unknown=True)} if name == "tracker" else {}

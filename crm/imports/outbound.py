@@ -20,11 +20,13 @@ from sqlalchemy.orm import selectinload
 
 from crm.domain.households import open_break
 from crm.domain.stages import Stage
+from crm.domain.sufficiency import Need
 from crm.extensions import db
 from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
+from crm.imports.demand import COLUMNS as DEMAND_COLUMNS
 from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from crm.imports.tracker import COLUMNS as TRACKER_COLUMNS
-from crm.models import Activity, Case, Household, PlacementEnding
+from crm.models import Activity, Case, DemandCount, Household, PlacementEnding
 from crm.models.case import MILESTONE_DATE
 from crm.queries.sources import source_labels
 from crm.spreadsheets import inert
@@ -193,10 +195,30 @@ def _event_order(row: dict[str, str]) -> tuple:
 
 
 #: Each export: its columns and its rows, by the name the commands and pages use.
+def demand_rows() -> Iterator[dict[str, str]]:
+    """The demand profile, a row per count, month by month, as `flask import-demand`
+    reads it (in the enums' own order, which does not depend on the database)."""
+    counts = db.session.scalars(sa.select(DemandCount)).all()
+
+    def in_order(count: DemandCount) -> tuple:
+        month, *kinds = count.key
+        return (month, *(list(type(kind)).index(kind) for kind in kinds))
+
+    for count in sorted(counts, key=in_order):
+        yield {
+            "month": f"{count.month:%Y-%m}",
+            "age_band": count.age_band.value,
+            "placement_type": count.placement_type.value,
+            "need": "" if count.need is Need.ALL else count.need.value,
+            "children": str(count.children),
+        }
+
+
 EXPORTS = {
     "tracker": (TRACKER_COLUMNS, tracker_rows),
     "households": (HOUSEHOLD_COLUMNS, household_rows),
     "carer-events": (EVENT_COLUMNS, carer_event_rows),
+    "demand": (DEMAND_COLUMNS, demand_rows),
 }
 
 

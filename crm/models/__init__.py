@@ -40,6 +40,7 @@ from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
 from crm.models.submission import FormSubmission
+from crm.models.sufficiency import DemandCount
 from crm.models.user import RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "Case",
     "Check",
     "CheckKind",
+    "DemandCount",
     "DeregistrationReason",
     "Flag",
     "FormSubmission",

@@ -9,15 +9,26 @@ from crm.queries.sources import source_choices
 ADD_AS_NEW = "__new__"
 
 
+#: What every upload must be.
+SPREADSHEET = [
+    FileRequired("Choose a file to upload."),
+    FileAllowed(["csv", "xlsx"], "Upload a .csv or .xlsx file."),
+]
+
+
 class UploadForm(Form):
-    file = FileField(
-        "Tracker file (.csv or .xlsx)",
-        validators=[
-            FileRequired("Choose a file to upload."),
-            FileAllowed(["csv", "xlsx"], "Upload a .csv or .xlsx file."),
-        ],
-    )
+    file = FileField("Tracker file (.csv or .xlsx)", validators=SPREADSHEET)
     submit = SubmitField("Check the file")
+
+
+class DemandUploadForm(UploadForm):
+    file = FileField("Demand profile (.csv or .xlsx)", validators=SPREADSHEET)
+
+
+class ConfirmForm(Form):
+    """Step two of an import with no decisions to make: import it, as checked."""
+
+    submit = SubmitField("Import")
 
 
 class ImportDecisionsForm(Form):

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from crm import audit
 from crm.extensions import db
+from crm.imports import demand
 from crm.imports.outbound import EXPORTS, write_csv
 from crm.imports.reading import FileRejected, read_table
 from crm.imports.summary import apply_import
@@ -13,27 +14,80 @@ from crm.models import AuditAction
 from crm.queries.sources import SourceMatcher
 from crm.timeutil import today
 from crm.uploads import bp
-from crm.uploads.forms import ImportDecisionsForm, UploadForm
+from crm.uploads.forms import ConfirmForm, DemandUploadForm, ImportDecisionsForm, UploadForm
 from crm.uploads.staging import discard, stage, staged
 
 SHOWN_ERRORS = 200
+
+
+def _staged_upload(form: UploadForm, preview: str):
+    """Keep a readable uploaded file for its preview (a redirect there), or None with the
+    reason on the form."""
+    if not form.validate_on_submit():
+        return None
+    upload = form.file.data
+    try:
+        read_table(upload.stream, upload.filename)
+    except FileRejected as rejected:
+        form.file.errors.append(str(rejected))
+        return None
+    upload.stream.seek(0)
+    return redirect(url_for(preview, token=stage(upload).token))
 
 
 @bp.route("/tracker", methods=["GET", "POST"])
 def tracker():
     """Step one: upload a tracker. Nothing is written until its preview is confirmed."""
     form = UploadForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            read_table(upload.stream, upload.filename)
-        except FileRejected as rejected:
-            form.file.errors.append(str(rejected))
-        else:
-            upload.stream.seek(0)
-            file = stage(upload)
-            return redirect(url_for("uploads.tracker_preview", token=file.token))
+    staged_file = _staged_upload(form, "uploads.tracker_preview")
+    if staged_file is not None:
+        return staged_file
     return render_template("uploads/tracker.html", form=form, columns=COLUMNS, required=REQUIRED)
+
+
+@bp.route("/demand", methods=["GET", "POST"])
+def demand_profile():
+    """Step one: upload the children's system's monthly counts."""
+    form = DemandUploadForm()
+    staged_file = _staged_upload(form, "uploads.demand_preview")
+    if staged_file is not None:
+        return staged_file
+    return render_template(
+        "uploads/demand.html", form=form, columns=demand.COLUMNS, required=demand.REQUIRED
+    )
+
+
+@bp.route("/demand/<token>", methods=["GET", "POST"])
+def demand_preview(token: str):
+    """Step two: the counts the file would add or change, or its bad cells; written only
+    when the manager presses Import and nothing is wrong."""
+    file = staged(token)
+    if file is None:
+        flash("That upload is no longer kept (files wait two hours); upload it again.", "warning")
+        return redirect(url_for("uploads.demand_profile"))
+    form = ConfirmForm()
+    table = read_table(file.path, file.filename)
+    with audit.acting_as("upload:demand", user_id=current_user.id):
+        try:
+            outcome = apply_import(
+                demand.import_demand, table, today(), keep=form.validate_on_submit()
+            )
+        except FileRejected as rejected:
+            discard(file)
+            flash(str(rejected), "danger")
+            return redirect(url_for("uploads.demand_profile"))
+    if outcome.kept:
+        discard(file)
+        result = outcome.result
+        flash(
+            f"Demand profile imported: {result.created} new and {result.updated} changed "
+            f"counts ({result.unchanged} unchanged).",
+            "success",
+        )
+        return redirect(url_for("uploads.demand_profile"))
+    return render_template(
+        "uploads/demand_preview.html", form=form, result=outcome.result, shown=SHOWN_ERRORS
+    )
 
 
 @bp.route("/tracker/<token>", methods=["GET", "POST"])
@@ -86,7 +140,8 @@ def discard_upload(token: str):
     if file is not None:
         discard(file)
     flash("The uploaded file was deleted; nothing was imported.", "info")
-    return redirect(url_for("uploads.tracker"))
+    back = "uploads.demand_profile" if request.args.get("then") == "demand" else "uploads.tracker"
+    return redirect(url_for(back))
 
 
 @bp.route("/export/<name>.csv")

@@ -1,0 +1,90 @@
+"""The children's side of placement sufficiency, as counts: how many children the council
+looks after each month, by age band, placement type and need. Hearth holds no child's
+record; the children's system exports these counts (domain.md: "Figures come from the
+children's system as counts")."""
+
+from __future__ import annotations
+
+from crm.domain.labelled import LabelledEnum
+
+
+class AgeBand(LabelledEnum):
+    """The age bands of the DfE's children looked after statistics (SSDA903)."""
+
+    UNDER_1 = "under_1", "Under 1"
+    AGED_1_TO_4 = "1_to_4", "1 to 4"
+    AGED_5_TO_9 = "5_to_9", "5 to 9"
+    AGED_10_TO_15 = "10_to_15", "10 to 15"
+    AGED_16_PLUS = "16_plus", "16 and over"
+
+    @property
+    def ages(self) -> tuple[int, int]:
+        """The youngest and oldest age in the band (17: a child looked after is under 18)."""
+        return _AGES[self]
+
+
+_AGES = {
+    AgeBand.UNDER_1: (0, 0),
+    AgeBand.AGED_1_TO_4: (1, 4),
+    AgeBand.AGED_5_TO_9: (5, 9),
+    AgeBand.AGED_10_TO_15: (10, 15),
+    AgeBand.AGED_16_PLUS: (16, 17),
+}
+
+
+class PlacementType(LabelledEnum):
+    IN_HOUSE_FOSTER = "in_house_foster", "In-house foster care"
+    KINSHIP = "kinship", "Kinship (family and friends) care"
+    AGENCY_FOSTER = "agency_foster", "Agency foster care (IFA)"
+    RESIDENTIAL = "residential", "Residential care"
+    OTHER = "other", "Other placement"
+
+
+#: Fostered children: in-house and agency foster care (kinship carers are approved for
+#: a named child, so their places are not the pool sufficiency is about).
+FOSTERED = (PlacementType.IN_HOUSE_FOSTER, PlacementType.AGENCY_FOSTER)
+
+
+class Need(LabelledEnum):
+    """A row's children: all of them, or those of them with a need (a child may have
+    several needs, so the needs of a band never add up to its total)."""
+
+    ALL = "all", "All children"
+    SIBLING_GROUP = "sibling_group", "In a sibling group"
+    DISABILITY = "disability", "Disabled"
+    PARENT_AND_CHILD = "parent_and_child", "Parent and child"
+    UASC = "uasc", "Unaccompanied asylum-seeking"
+
+
+#: Other words a children's system writes for the same things (besides each member's
+#: value and label), matched whatever their case and spacing by the importer.
+AGE_BAND_WORDS = {
+    "under 1": AgeBand.UNDER_1,
+    "0": AgeBand.UNDER_1,
+    "1-4": AgeBand.AGED_1_TO_4,
+    "5-9": AgeBand.AGED_5_TO_9,
+    "10-15": AgeBand.AGED_10_TO_15,
+    "16+": AgeBand.AGED_16_PLUS,
+    "16-17": AgeBand.AGED_16_PLUS,
+    "16 to 17": AgeBand.AGED_16_PLUS,
+}
+PLACEMENT_TYPE_WORDS = {
+    "in-house": PlacementType.IN_HOUSE_FOSTER,
+    "in house": PlacementType.IN_HOUSE_FOSTER,
+    "in-house foster": PlacementType.IN_HOUSE_FOSTER,
+    "la foster": PlacementType.IN_HOUSE_FOSTER,
+    "ifa": PlacementType.AGENCY_FOSTER,
+    "agency": PlacementType.AGENCY_FOSTER,
+    "connected persons": PlacementType.KINSHIP,
+    "family and friends": PlacementType.KINSHIP,
+    "children's home": PlacementType.RESIDENTIAL,
+}
+NEED_WORDS = {
+    "": Need.ALL,
+    "any": Need.ALL,
+    "total": Need.ALL,
+    "siblings": Need.SIBLING_GROUP,
+    "sibling group": Need.SIBLING_GROUP,
+    "disabled": Need.DISABILITY,
+    "mother and baby": Need.PARENT_AND_CHILD,
+}
