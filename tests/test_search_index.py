@@ -110,7 +110,6 @@ def test_what_was_typed_is_never_read_as_search_syntax(officer_client, db):
         assert officer_client.get("/cases/", query_string={"q": q}).status_code == 200
 
 
-@pytest.mark.usefixtures("sqlite")
 def test_the_closest_match_comes_first(officer_client, db):
     from tests.factories import CaseFactory
 

@@ -152,18 +152,41 @@ def _searched(query: sa.Select, q: str) -> sa.Select:
             .order_by(ranked.c.rank, Case.enquiry_date.desc(), Case.id.desc())
         )
     like = f"%{needle}%"
-    clauses = [
+    on_case = [
         Case.reference.ilike(like),
         Case.search_name.contains(name, autoescape=True),
         Case.email.ilike(like),
         sa.func.replace(Case.postcode, " ", "").ilike(f"%{compact}%"),
-        Case.id.in_(
-            sa.select(HouseholdMember.case_id).where(HouseholdMember.full_name.ilike(like))
-        ),
     ]
     if digits:
-        clauses.append(Case.phone_key.contains(digits, autoescape=True))
-    return query.where(sa.or_(*clauses))
+        on_case.append(Case.phone_key.contains(digits, autoescape=True))
+    members = sa.select(HouseholdMember.case_id).where(HouseholdMember.full_name.ilike(like))
+    if db.engine.dialect.name == "postgresql":
+        # One index lookup a column, unioned: in one OR the member subquery kept
+        # PostgreSQL from combining the trigram indexes, and it read every case in
+        # enquiry-date order instead (2.4 s to count "smith" among 600,000).
+        found = sa.union(*(sa.select(Case.id).where(c) for c in on_case), members)
+        return (
+            query.where(Case.id.in_(found))
+            .order_by(None)
+            .order_by(_closeness(needle, name).desc(), Case.enquiry_date.desc(), Case.id.desc())
+        )
+    return query.where(sa.or_(*on_case, Case.id.in_(members)))
+
+
+def _closeness(needle: str, name: str) -> sa.ColumnElement[float]:
+    """PostgreSQL: how well the search fits a case at best (pg_trgm's word similarity,
+    0 to 1), so the closest matches come first, as SQLite's full-text rank puts them."""
+    return sa.func.greatest(
+        *(
+            sa.func.word_similarity(typed, sa.func.coalesce(column, ""))
+            for typed, column in (
+                (needle, sa.func.lower(Case.reference)),
+                (name, Case.search_name),
+                (needle, sa.func.lower(Case.email)),
+            )
+        )
+    )
 
 
 def _flagged(query: sa.Select, flag: str) -> sa.Select:
