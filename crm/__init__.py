@@ -176,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.main import bp as main_bp
     from crm.privacy import bp as privacy_bp
     from crm.public import bp as public_bp
+    from crm.sufficiency import bp as sufficiency_bp
     from crm.uploads import bp as uploads_bp
 
     blueprints = (
@@ -189,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
         uploads_bp,
         api_bp,
         privacy_bp,
+        sufficiency_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

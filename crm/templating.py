@@ -29,6 +29,7 @@ NAVIGATION = (
     NavItem("My caseload", "households.caseload"),
     NavItem("Households", "households.index"),
     NavItem("Capacity", "households.capacity"),
+    NavItem("Sufficiency", "sufficiency.index"),
     NavItem("Compliance", "dashboard.compliance"),
     NavItem("At risk", "households.at_risk"),
     NavItem("Import", "uploads.tracker"),

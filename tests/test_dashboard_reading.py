@@ -20,5 +20,6 @@ def test_capacity_by_age_lists_the_bands_youngest_first(manager_client, db):
     HouseholdFactory()
     page = manager_client.get("/households/capacity").get_data(as_text=True)
     section = page.split("By age range of the terms of approval")[2]
-    positions = [section.index(band) for band in ("0–4", "5–10", "11–15", "16+")]
+    bands = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
+    positions = [section.index(band) for band in bands]
     assert positions == sorted(positions)

@@ -253,7 +253,8 @@ def test_capacity_by_kind_of_care_and_age(manager_client, db):
 
     by_category, by_age = capacity_on(date(2025, 2, 1))
     assert (by_category["respite"].filled, by_category["respite"].vacant) == (1, 1)
-    assert by_age["0–4"].approved == 2 and by_age["11–15"].approved == 0
+    assert by_age["5 to 9"].approved == 2 and by_age["10 to 15"].approved == 2
+    assert by_age["16 and over"].approved == 0
     page = manager_client.get("/households/capacity?on=2025-02-01").get_data(as_text=True)
     assert "2 approved places, 1 filled, 1 vacant" in page
 

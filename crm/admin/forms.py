@@ -21,7 +21,13 @@ from wtforms.validators import (
 
 from crm.auth.forms import strong_password
 from crm.auth.services import normalise_email
-from crm.domain.settings import SETTING_LABELS, SETTING_MINIMUMS, Settings
+from crm.domain.settings import (
+    DEFAULT_MAXIMUM,
+    SETTING_LABELS,
+    SETTING_MAXIMUMS,
+    SETTING_MINIMUMS,
+    Settings,
+)
 from crm.extensions import db
 from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices, note_field
 from crm.imports.reading import plain
@@ -86,7 +92,13 @@ def settings_form_class() -> type[Form]:
     for name in Settings.__dataclass_fields__:
         field = IntegerField(
             SETTING_LABELS[name],
-            validators=[InputRequired(), NumberRange(min=SETTING_MINIMUMS.get(name, 0), max=3650)],
+            validators=[
+                InputRequired(),
+                NumberRange(
+                    min=SETTING_MINIMUMS.get(name, 0),
+                    max=SETTING_MAXIMUMS.get(name, DEFAULT_MAXIMUM),
+                ),
+            ],
         )
         setattr(SettingsForm, name, field)
     return SettingsForm

@@ -39,6 +39,11 @@ class Settings:
     risk_high_percent: int = 30
     risk_medium_percent: int = 15
     risk_min_departures: int = 20
+    # Sufficiency: what a week of each placement costs the council, in pounds (domain.md:
+    # an agency placement about £800-1,000, a residential one £3,500-6,000 or more).
+    weekly_cost_in_house_foster: int = 450
+    weekly_cost_agency_foster: int = 900
+    weekly_cost_residential: int = 4750
     # UK GDPR retention.
     enquiry_retention_years: int = 2
     applicant_record_retention_years: int = 3
@@ -51,6 +56,15 @@ SETTING_MINIMUMS = {
     "applicant_record_retention_years": 3,
     "enquiry_retention_years": 1,
 }
+
+#: Ceilings: a count of days, months or years above ten years' worth is a typing slip;
+#: a week's placement in pounds may cost more.
+SETTING_MAXIMUMS = {
+    "weekly_cost_in_house_foster": 50_000,
+    "weekly_cost_agency_foster": 50_000,
+    "weekly_cost_residential": 50_000,
+}
+DEFAULT_MAXIMUM = 3650
 
 SETTING_LABELS = {
     "stage1_limit_days": "Stage 1 stalls after (days in stage)",
@@ -77,6 +91,9 @@ SETTING_LABELS = {
     "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
     "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",
     "risk_min_departures": "Show risk scores only when at least this many carers have left",
+    "weekly_cost_in_house_foster": "A week of an in-house foster placement costs (£)",
+    "weekly_cost_agency_foster": "A week of an agency (IFA) foster placement costs (£)",
+    "weekly_cost_residential": "A week of a residential placement costs (£)",
     "enquiry_retention_years": (
         "Anonymise enquiries that never became applications this many years after they closed"
     ),

@@ -5,6 +5,7 @@ children's system as counts")."""
 
 from __future__ import annotations
 
+from crm.domain.household_terms import CareCategory
 from crm.domain.labelled import LabelledEnum
 
 
@@ -54,6 +55,22 @@ class Need(LabelledEnum):
     DISABILITY = "disability", "Disabled"
     PARENT_AND_CHILD = "parent_and_child", "Parent and child"
     UASC = "uasc", "Unaccompanied asylum-seeking"
+
+
+#: The kinds of care in a household's terms of approval that meet each need: short
+#: breaks and specialist care are how disabled children are mostly fostered.
+NEED_CATEGORIES: dict[Need, frozenset[CareCategory]] = {
+    Need.SIBLING_GROUP: frozenset({CareCategory.SIBLING_GROUP}),
+    Need.DISABILITY: frozenset({CareCategory.RESPITE, CareCategory.SPECIALIST}),
+    Need.PARENT_AND_CHILD: frozenset({CareCategory.PARENT_AND_CHILD}),
+    Need.UASC: frozenset({CareCategory.UASC}),
+}
+
+
+def covers(low: int, high: int, band: AgeBand) -> bool:
+    """Terms of approval for ages `low` to `high` take children of some age in `band`."""
+    youngest, oldest = band.ages
+    return low <= oldest and high >= youngest
 
 
 #: Other words a children's system writes for the same things (besides each member's

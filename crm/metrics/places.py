@@ -17,6 +17,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.domain.sufficiency import AgeBand, covers
 from crm.extensions import db
 from crm.models import (
     ApprovalTerms,
@@ -90,27 +91,26 @@ def places_by_household(
 
 def places_on(day: date, carer_type: CarerType | None = None) -> Places:
     """Totals across the service (or its mainstream or kinship carers) on `day`."""
-    totals = Places()
-    for places in places_by_household(day, carer_type=carer_type).values():
-        totals = Places(
-            *(a + b for a, b in zip(asdict(totals).values(), asdict(places).values(), strict=True))
-        )
-    return totals
-
-
-AGE_BANDS = [(0, 4, "0–4"), (5, 10, "5–10"), (11, 15, "11–15"), (16, 21, "16+")]
+    return total(list(places_by_household(day, carer_type=carer_type).values()))
 
 
 def _add(a: Places, b: Places) -> Places:
     return Places(*(x + y for x, y in zip(asdict(a).values(), asdict(b).values(), strict=True)))
 
 
-def capacity_on(day: date) -> tuple[dict[str, Places], dict[str, Places]]:
-    """Places on `day` by kind of care and by age band the terms cover.
+@dataclass(frozen=True)
+class Offer:
+    """What a current household offers on a day: its places, and the kinds of care and
+    ages its terms of approval in force allow."""
 
-    A household approved for several kinds of care (or age bands) counts under
-    each, so these columns do not add up to the service total.
-    """
+    places: Places
+    categories: frozenset[str]
+    min_age: int
+    max_age: int
+
+
+def offers_on(day: date) -> list[Offer]:
+    """Every current household's offer on `day` (six queries, whatever the size)."""
     per_household = places_by_household(day)
     terms_rows = db.session.execute(
         sa.select(
@@ -125,13 +125,31 @@ def capacity_on(day: date) -> tuple[dict[str, Places], dict[str, Places]]:
         .order_by(ApprovalTerms.household_id, ApprovalTerms.effective_from, ApprovalTerms.id)
     )
     latest = {household_id: (cats, low, high) for household_id, cats, low, high in terms_rows}
-    by_category: dict[str, Places] = {}
-    by_age: dict[str, Places] = {label: Places() for _, _, label in AGE_BANDS}
-    for household_id, places in per_household.items():
-        categories, low, high = latest[household_id]
-        for category in categories or []:
-            by_category[category] = _add(by_category.get(category, Places()), places)
-        for band_low, band_high, label in AGE_BANDS:
-            if low <= band_high and high >= band_low:
-                by_age[label] = _add(by_age[label], places)
+    return [
+        Offer(places, frozenset(latest[h][0] or ()), latest[h][1], latest[h][2])
+        for h, places in per_household.items()
+    ]
+
+
+def total(places: list[Places]) -> Places:
+    found = Places()
+    for each in places:
+        found = _add(found, each)
+    return found
+
+
+def capacity_on(day: date) -> tuple[dict[str, Places], dict[str, Places]]:
+    """Places on `day` by kind of care and by age band the terms cover (the DfE's bands,
+    which the children's demand profile counts in).
+
+    A household approved for several kinds of care (or age bands) counts under
+    each, so these columns do not add up to the service total.
+    """
+    offers = offers_on(day)
+    categories = sorted({c for offer in offers for c in offer.categories})
+    by_category = {c: total([o.places for o in offers if c in o.categories]) for c in categories}
+    by_age = {
+        band.label: total([o.places for o in offers if covers(o.min_age, o.max_age, band)])
+        for band in AgeBand
+    }
     return by_category, by_age

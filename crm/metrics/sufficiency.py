@@ -1,0 +1,160 @@
+"""Placement sufficiency: the children the council fosters (its demand profile, imported
+from the children's system) beside the places its own carers offer, month by month.
+
+For a month, on its last day:
+- fostered children are those in in-house or agency foster care (kinship carers are
+  approved for a named child, and residential care is not foster care);
+- a band's in-house places are those of current households whose terms of approval in
+  force take children of some age in the band, so a household approved for 0-17 counts
+  in every band and bands do not add up to the service (as on the capacity page);
+- a band's gap is its fostered children less its in-house approved places: above 0,
+  the service has fewer places than children it fosters at that age;
+- a need's places are those of households approved for the kinds of care that meet it
+  (`NEED_CATEGORIES`), each household once;
+- agency placements in-house places could have taken: the fewer of the children with
+  agency carers and the service's vacant in-house places (each place once). An upper
+  bound: a vacant place suits a child only when the match is right. Their weekly cost
+  is what those agency placements cost; the saving, that less what the same number of
+  in-house placements cost (settings).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.domain.settings import Settings
+from crm.domain.sufficiency import (
+    FOSTERED,
+    NEED_CATEGORIES,
+    AgeBand,
+    Need,
+    PlacementType,
+    covers,
+)
+from crm.extensions import db
+from crm.metrics.period import ratio
+from crm.metrics.places import Offer, Places, offers_on, total
+from crm.models import DemandCount
+from crm.models.setting import load_settings
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the sufficiency table: an age band or a need."""
+
+    label: str
+    in_house: int  # children with in-house foster carers
+    agency: int  # children with agency (IFA) foster carers
+    places: Places  # in-house places that can take them
+
+    @property
+    def fostered(self) -> int:
+        return self.in_house + self.agency
+
+    @property
+    def gap(self) -> int:
+        return self.fostered - self.places.approved
+
+
+@dataclass(frozen=True)
+class Sufficiency:
+    month: date
+    by_band: list[Row]
+    by_need: list[Row]
+    service: Row
+    could_take: int
+    agency_weekly_cost: int
+    weekly_saving: int
+
+
+def months_held() -> list[date]:
+    """The months the demand profile covers, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(DemandCount.month).distinct().order_by(DemandCount.month.desc())
+        )
+    )
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _counts(month: date) -> dict[tuple[AgeBand, PlacementType, Need], int]:
+    rows = db.session.scalars(sa.select(DemandCount).where(DemandCount.month == month))
+    return {(c.age_band, c.placement_type, c.need): c.children for c in rows}
+
+
+def _children(counts: dict, need: Need, bands=tuple(AgeBand)) -> tuple[int, int]:
+    """Children with in-house and with agency foster carers, of the bands, with the need."""
+    in_house, agency = FOSTERED
+    return (
+        sum(counts.get((band, in_house, need), 0) for band in bands),
+        sum(counts.get((band, agency, need), 0) for band in bands),
+    )
+
+
+def _places(offers: list[Offer], fits) -> Places:
+    return total([offer.places for offer in offers if fits(offer)])
+
+
+def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficiency:
+    """The month's demand beside the in-house places on its last day."""
+    settings = settings or load_settings()
+    counts, offers = _counts(month), offers_on(month_end(month))
+    by_band = [
+        Row(
+            band.label,
+            *_children(counts, Need.ALL, (band,)),
+            _places(offers, lambda o, b=band: covers(o.min_age, o.max_age, b)),
+        )
+        for band in AgeBand
+    ]
+    by_need = [
+        Row(
+            need.label,
+            *_children(counts, need),
+            _places(offers, lambda o, wanted=kinds: bool(o.categories & {k.value for k in wanted})),
+        )
+        for need, kinds in NEED_CATEGORIES.items()
+    ]
+    service = Row(
+        "All fostered children", *_children(counts, Need.ALL), total([o.places for o in offers])
+    )
+    could_take = min(service.agency, service.places.vacant)
+    return Sufficiency(
+        month,
+        by_band,
+        by_need,
+        service,
+        could_take,
+        could_take * settings.weekly_cost_agency_foster,
+        could_take * (settings.weekly_cost_agency_foster - settings.weekly_cost_in_house_foster),
+    )
+
+
+def in_house_share_by_month() -> list[tuple[date, int, int, float | None]]:
+    """For each month held, oldest first: fostered children with in-house carers, with
+    agency carers, and the in-house share of them."""
+    in_house, agency = FOSTERED
+    found: dict[date, dict[PlacementType, int]] = defaultdict(lambda: defaultdict(int))
+    for month, kind, children in db.session.execute(
+        sa.select(DemandCount.month, DemandCount.placement_type, DemandCount.children).where(
+            DemandCount.need == Need.ALL, DemandCount.placement_type.in_(FOSTERED)
+        )
+    ):
+        found[month][kind] += children
+    return [
+        (
+            month,
+            found[month][in_house],
+            found[month][agency],
+            ratio(found[month][in_house], found[month][in_house] + found[month][agency]),
+        )
+        for month in sorted(found)
+    ]

@@ -1,0 +1,122 @@
+"""Sufficiency on a hand-worked service: the children fostered in May 2025 (its demand
+profile) beside the places two households offer on 31 May.
+
+- Teen household: 2 places for ages 10-17, sibling groups and long-term; one child
+  placed, so 1 vacant.
+- Little ones household: 1 place for ages 0-4, parent and child; vacant.
+- Fostered children: 10 to 15, 1 in-house and 4 with agencies (2 of those in a sibling
+  group); 16 and over, 1 with an agency; 1 to 4, 2 with agencies.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crm.domain.sufficiency import AgeBand, Need, PlacementType
+from crm.metrics.sufficiency import in_house_share_by_month, months_held, sufficiency_for
+from crm.models import ApprovalTerms, DemandCount
+from tests.factories import HouseholdFactory
+
+MAY = date(2025, 5, 1)
+TODAY = date(2025, 6, 30)
+
+
+def terms(places: int, low: int, high: int, *categories: str) -> list[ApprovalTerms]:
+    return [
+        ApprovalTerms(
+            effective_from=date(2023, 6, 1),
+            places=places,
+            min_age=low,
+            max_age=high,
+            categories=list(categories),
+        )
+    ]
+
+
+def demand(db, month, band, kind, children, need=Need.ALL):
+    db.session.add(
+        DemandCount(month=month, age_band=band, placement_type=kind, need=need, children=children)
+    )
+
+
+@pytest.fixture
+def service(db):
+    teens = HouseholdFactory(terms_history=terms(2, 10, 17, "sibling_group", "long_term"))
+    teens.start_placement("C-1", date(2025, 1, 6), as_of=TODAY)
+    HouseholdFactory(terms_history=terms(1, 0, 4, "parent_and_child"))
+    in_house, agency = PlacementType.IN_HOUSE_FOSTER, PlacementType.AGENCY_FOSTER
+    demand(db, MAY, AgeBand.AGED_10_TO_15, in_house, 1)
+    demand(db, MAY, AgeBand.AGED_10_TO_15, agency, 4)
+    demand(db, MAY, AgeBand.AGED_10_TO_15, agency, 2, Need.SIBLING_GROUP)
+    demand(db, MAY, AgeBand.AGED_16_PLUS, agency, 1)
+    demand(db, MAY, AgeBand.AGED_1_TO_4, agency, 2)
+    demand(db, MAY, AgeBand.AGED_1_TO_4, PlacementType.RESIDENTIAL, 3)
+    db.session.commit()
+    return sufficiency_for(MAY)
+
+
+def row(rows, label):
+    return next(r for r in rows if r.label == label)
+
+
+def test_a_bands_gap_is_its_fostered_children_less_the_places_that_take_its_ages(service):
+    teens = row(service.by_band, "10 to 15")
+    assert (teens.in_house, teens.agency, teens.places.approved, teens.gap) == (1, 4, 2, 3)
+
+
+def test_a_household_approved_for_several_bands_counts_in_each(service):
+    assert row(service.by_band, "16 and over").gap == 1 - 2
+    assert row(service.by_band, "Under 1").gap == 0 - 1
+
+
+def test_children_in_residential_care_are_not_fostered_children(service):
+    assert row(service.by_band, "1 to 4").fostered == 2
+
+
+def test_a_needs_places_are_those_of_households_approved_for_its_kind_of_care(service):
+    siblings = row(service.by_need, "In a sibling group")
+    assert (siblings.fostered, siblings.places.approved, siblings.gap) == (2, 2, 0)
+    assert row(service.by_need, "Parent and child").gap == -1
+
+
+def test_agency_placements_vacant_in_house_places_could_take_and_their_cost(service):
+    assert (service.service.agency, service.service.places.vacant) == (7, 2)
+    assert service.could_take == 2
+    assert service.agency_weekly_cost == 2 * 900
+    assert service.weekly_saving == 2 * (900 - 450)
+
+
+def test_the_in_house_share_of_fostered_children_month_by_month(db, service):
+    demand(db, date(2025, 4, 1), AgeBand.AGED_5_TO_9, PlacementType.IN_HOUSE_FOSTER, 3)
+    demand(db, date(2025, 4, 1), AgeBand.AGED_5_TO_9, PlacementType.AGENCY_FOSTER, 1)
+    db.session.commit()
+    assert in_house_share_by_month() == [
+        (date(2025, 4, 1), 3, 1, 0.75),
+        (MAY, 1, 7, 0.125),
+    ]
+    assert months_held() == [MAY, date(2025, 4, 1)]
+
+
+def test_the_page_tells_a_manager_the_gaps_and_the_agency_cost(manager_client, service):
+    page = manager_client.get("/sufficiency/").get_data(as_text=True)
+    assert "the council fostered <strong>8</strong> children" in page
+    assert "3 short" in page
+    assert "£1,800 a week" in page
+
+
+def test_a_month_the_profile_does_not_hold_falls_back_to_the_latest(manager_client, service):
+    page = manager_client.get("/sufficiency/?month=1999-01").get_data(as_text=True)
+    assert "No demand profile for 1999-01" in page
+    assert "May 2025" in page
+
+
+def test_without_a_profile_the_page_says_how_to_import_one(manager_client, db):
+    page = manager_client.get("/sufficiency/").get_data(as_text=True)
+    assert "import the demand profile" in page
+
+
+@pytest.mark.parametrize("role_client", ["officer_client", "ssw_client"])
+def test_only_managers_see_sufficiency(request, role_client, db):
+    assert request.getfixturevalue(role_client).get("/sufficiency/").status_code == 403
