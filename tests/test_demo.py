@@ -53,6 +53,20 @@ def test_some_carers_leave_and_the_reason_is_recorded(demo_app):
     assert all(h.deregistration_reason and h.deregistration_date for h in left)
 
 
+def test_the_demand_profile_tells_the_story_the_source_documents_tell(demo_app):
+    """Two years of months; about half the fostered children with agencies, and the
+    service shorter of places for sibling groups and asylum-seeking children than of
+    places for the ages its carers take."""
+    from crm.metrics.sufficiency import in_house_share_by_month, months_held, sufficiency_for
+
+    assert len(months_held()) == 24 and months_held()[0] < TODAY.replace(day=1)
+    assert all(0.4 <= share <= 0.7 for *_, share in in_house_share_by_month())
+    latest = sufficiency_for(months_held()[0])
+    gaps = {row.label: row.gap for row in latest.by_need}
+    assert gaps["In a sibling group"] > 0 and gaps["Unaccompanied asylum-seeking"] > 0
+    assert latest.could_take > 0
+
+
 def test_no_event_is_dated_after_today(demo_app):
     latest = _db.session.scalar(sa.select(sa.func.max(Case.last_activity_date)))
     assert latest <= TODAY

@@ -16,6 +16,7 @@ from faker import Faker
 
 from crm import audit
 from crm.demo.carers import generate_households
+from crm.demo.demand import generate_demand
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
 from crm.extensions import db
@@ -71,6 +72,8 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         # train and honestly test the retention model on later years.
         households = generate_households(rng, fake, staff, approved, today, max(years, 5))
         add_plans(rng, today)
+        db.session.flush()
+        generate_demand(rng, today)
         mark_demo_service()
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)
