@@ -174,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.dashboard import bp as dashboard_bp
     from crm.households import bp as households_bp
     from crm.main import bp as main_bp
+    from crm.matching import bp as matching_bp
     from crm.privacy import bp as privacy_bp
     from crm.public import bp as public_bp
     from crm.sufficiency import bp as sufficiency_bp
@@ -191,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         privacy_bp,
         sufficiency_bp,
+        matching_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

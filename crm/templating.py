@@ -30,6 +30,7 @@ NAVIGATION = (
     NavItem("Households", "households.index"),
     NavItem("Capacity", "households.capacity"),
     NavItem("Sufficiency", "sufficiency.index"),
+    NavItem("Find a carer", "matching.find"),
     NavItem("Compliance", "dashboard.compliance"),
     NavItem("At risk", "households.at_risk"),
     NavItem("Import", "uploads.tracker"),

@@ -1,8 +1,9 @@
 """A supervising social worker cannot reach another worker's household or its case
 through any route: every route that names a case, and every route that changes a
-household, is walked from the URL map (so a new route is covered the day it is
-added) with the ids of another worker's records. Reading a household's page stays
-open to every supervising social worker (duty cover; README's permission table)."""
+household (or an offer of a child to it), is walked from the URL map (so a new route
+is covered the day it is added) with the ids of another worker's records. Reading a
+household's page stays open to every supervising social worker (duty cover; README's
+permission table)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from crm.models import Activity, ActivityKind, AuditAction, AuditEvent, Check, CheckKind, Role
+from crm.models import (
+    Activity,
+    ActivityKind,
+    AuditAction,
+    AuditEvent,
+    Check,
+    CheckKind,
+    Referral,
+    Role,
+)
 from tests.conftest import login
 from tests.factories import CaseFactory, HouseholdFactory
 
@@ -23,7 +33,7 @@ def _routes(app):
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             names = set(rule.arguments)
-            if not names & {"case_id", "household_id"}:
+            if not names & {"case_id", "household_id", "referral_id"}:
                 continue
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, method
@@ -39,13 +49,15 @@ def theirs(db, make_user):
     task = Activity(
         case=case, kind=ActivityKind.TASK, occurred_on=date(2025, 5, 1), note="call back"
     )
-    db.session.add_all([check, task])
+    offered = Referral(household=household, offered_on=date(2025, 5, 1), child_age=9)
+    db.session.add_all([check, task, offered])
     db.session.commit()
     return {
         "case_id": case.id,
         "household_id": household.id,
         "check_id": check.id,
         "activity_id": task.id,
+        "referral_id": offered.id,
         "person_id": household.carers[0].id,
         "kind": "carer",
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from crm.domain.sufficiency import AgeBand, Need, PlacementType
 from crm.metrics.sufficiency import in_house_share_by_month, months_held, sufficiency_for
@@ -120,3 +121,24 @@ def test_without_a_profile_the_page_says_how_to_import_one(manager_client, db):
 @pytest.mark.parametrize("role_client", ["officer_client", "ssw_client"])
 def test_only_managers_see_sufficiency(request, role_client, db):
     assert request.getfixturevalue(role_client).get("/sufficiency/").status_code == 403
+
+
+def test_the_page_counts_the_offers_carers_declined_by_reason(manager_client, db, service):
+    from crm.domain.matching import DeclineReason, ReferralOutcome
+    from crm.models import Household, Referral
+
+    household = db.session.scalars(sa.select(Household)).first()
+    db.session.add(
+        Referral(
+            household=household,
+            offered_on=date(2025, 5, 2),
+            child_age=14,
+            siblings=2,
+            outcome=ReferralOutcome.DECLINED,
+            answered_on=date(2025, 5, 3),
+            decline_reason=DeclineReason.SIBLINGS,
+        )
+    )
+    db.session.commit()
+    page = manager_client.get("/sufficiency/").get_data(as_text=True)
+    assert 'Cannot take the whole sibling group</th><td class="text-end">1' in page

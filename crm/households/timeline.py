@@ -42,6 +42,14 @@ def timeline(household: Household) -> list[Entry]:
             entries.append(
                 Entry(placement.end_date, f"Placement ended ({how})", placement.child_reference)
             )
+    for referral in household.referrals:
+        who = referral.recorded_by.full_name if referral.recorded_by else ""
+        offered = f"A child {referral.described}"
+        entries.append(Entry(referral.offered_on, "Child offered", offered, who))
+        if referral.answered_on:
+            why = referral.decline_reason.label if referral.decline_reason else ""
+            answer = f"Offer {referral.outcome.label.lower()}"
+            entries.append(Entry(referral.answered_on, answer, why))
     for terms in household.terms_history[1:]:
         entries.append(
             Entry(

@@ -37,6 +37,7 @@ from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbea
 from crm.models.kinship import TemporaryApproval
 from crm.models.merge import MergedCase
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
+from crm.models.referral import Referral
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
 from crm.models.submission import FormSubmission
@@ -76,6 +77,7 @@ __all__ = [
     "Notification",
     "Placement",
     "PlacementEnding",
+    "Referral",
     "Resident",
     "RiskModel",
     "RiskScore",

@@ -29,6 +29,7 @@ from crm.models.user import Role, User
 if TYPE_CHECKING:
     from crm.models.availability import HouseholdBreak, UnavailablePlaces
     from crm.models.carer_event import CarerEvent
+    from crm.models.referral import Referral
 from crm.timeutil import today, utcnow
 
 
@@ -98,6 +99,11 @@ class Household(db.Model):
         back_populates="household",
         cascade="all, delete-orphan",
         order_by="Placement.start_date",
+    )
+    referrals: Mapped[list[Referral]] = relationship(
+        back_populates="household",
+        cascade="all, delete-orphan",
+        order_by="(Referral.offered_on, Referral.id)",
     )
     events: Mapped[list[CarerEvent]] = relationship(
         back_populates="household",

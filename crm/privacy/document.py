@@ -39,6 +39,7 @@ SECTION_TITLES = {
     "carers": "Foster carers in the household",
     "household_breaks": "Breaks from fostering",
     "placements": "Children placed with you",
+    "referrals": "Children offered to you, and your answers",
     "residents": "Other people who live with you",
     "risk_scores": "Estimates of whether you might stop fostering",
     "unavailable_places": "Times your places were not available",

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from flask import render_template, request
 
 from crm.charts import bar_chart
-from crm.metrics.sufficiency import in_house_share_by_month, sufficiency_for
+from crm.matching.services import declines_by_reason
+from crm.metrics.sufficiency import in_house_share_by_month, month_end, sufficiency_for
 from crm.sufficiency import bp
 from crm.sufficiency.forms import MonthForm
 
@@ -22,6 +25,13 @@ def index():
         [f"{m:%b %y}" for m, *_ in share],
         {"In-house": [r[1] for r in share], "Agency (IFA)": [r[2] for r in share]},
     )
+    since = month_end(month) - timedelta(days=365)
     return render_template(
-        "sufficiency/index.html", form=form, found=found, share=share, chart=chart
+        "sufficiency/index.html",
+        form=form,
+        found=found,
+        share=share,
+        chart=chart,
+        declines=declines_by_reason(since),
+        since=since,
     )

@@ -174,6 +174,8 @@ def every_page(app):
                 yield app.url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})
             for section in list(SECTIONS)[1:]:  # the dashboard's other sections
                 yield app.url_for("dashboard.index", section=section)
+            # Matching's results, not only its empty form.
+            yield app.url_for("matching.find", age=13, siblings=2, needs="sibling_group")
 
 
 def pages_for(app, role: Role):
