@@ -137,7 +137,10 @@ def plain(value: Any) -> Any:
 
 def _column_changes(obj: Any, created: bool) -> dict[str, list[Any]]:
     """{field: [before, after]} for each column the flush wrote."""
-    redact = getattr(type(obj), "__audit_redact__", frozenset())
+    # Secrets, and special category data (which its subject may still see exported).
+    redact = getattr(type(obj), "__audit_redact__", frozenset()) | getattr(
+        type(obj), "__special_category__", frozenset()
+    )
     ignore = getattr(type(obj), "__audit_ignore__", frozenset())
     state = inspect(obj)
     changes: dict[str, list[Any]] = {}

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.auth.services import staff_choices
+from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.household_terms import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
 from crm.formfields import (
     CheckboxesField,
@@ -251,3 +252,40 @@ class CertificatesForm(Form):
     )
     medical_on = DateField("Latest medical on", validators=[Optional(), not_in_future])
     submit = SubmitField("Save")
+
+
+class CharacteristicsForm(Form):
+    """Who a carer is: every answer optional, "prefers not to say" one of them."""
+
+    sex = SelectField(
+        "Sex",
+        choices=choices([(s.value, s.label) for s in Sex], blank="Not recorded"),
+        validators=[Optional()],
+    )
+    ethnicity = SelectField(
+        "Ethnicity",
+        choices=choices([(e.value, e.label) for e in Ethnicity], blank="Not recorded"),
+        validators=[Optional()],
+    )
+    religion = SelectField(
+        "Religion or belief",
+        choices=choices([(r.value, r.label) for r in Religion], blank="Not recorded"),
+        validators=[Optional()],
+    )
+    languages = StringField("Languages spoken", validators=[Optional(), Length(max=200)])
+    disability = SelectField(
+        "Disability",
+        choices=choices([(d.value, d.label) for d in Disability], blank="Not recorded"),
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save")
+
+    def values(self) -> dict:
+        """The answers as the carer's columns take them (a blank is not recorded)."""
+        kinds = {"sex": Sex, "ethnicity": Ethnicity, "religion": Religion, "disability": Disability}
+        found = {
+            name: kind(getattr(self, name).data) if getattr(self, name).data else None
+            for name, kind in kinds.items()
+        }
+        found["languages"] = self.languages.data or None
+        return found

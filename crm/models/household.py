@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain import households as rules
 from crm.domain.case_terms import CarerType
+from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.household_terms import (
     CarerEventKind,
     DeregistrationReason,
@@ -340,8 +341,21 @@ class Carer(db.Model):
     #: The latest enhanced DBS certificate's issue date, and the latest medical.
     dbs_issued_on: Mapped[date | None]
     medical_on: Mapped[date | None]
+    #: Who the carer is (special category data: crm.domain.characteristics). Optional,
+    #: shown on their own page to managers and the household's worker, every view audited.
+    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, 20))
+    ethnicity: Mapped[Ethnicity | None] = mapped_column(enum_column(Ethnicity, 20))
+    religion: Mapped[Religion | None] = mapped_column(enum_column(Religion, 20))
+    languages: Mapped[str | None] = mapped_column(sa.String(200))
+    disability: Mapped[Disability | None] = mapped_column(enum_column(Disability, 20))
 
     household: Mapped[Household] = relationship(back_populates="carers")
+
+    #: Special category columns: kept off every page but the characteristics page, and
+    #: out of the audit log's before-and-after (it says they changed, not to what); the
+    #: carers' own subject access export includes them.
+    CHARACTERISTICS = ("sex", "ethnicity", "religion", "languages", "disability")
+    __special_category__ = frozenset(CHARACTERISTICS)
 
 
 class Resident(db.Model):
