@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from crm.auth.access import allowed_roles
+from crm.domain.household_terms import care_label
 from crm.domain.stages import reason_label
 from crm.formatting import percent, uk_date, uk_datetime, whole_days
 from crm.models import Role
@@ -75,6 +76,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["days"] = whole_days
     app.jinja_env.filters["source_label"] = source_label
     app.jinja_env.filters["reason_label"] = reason_label
+    app.jinja_env.filters["care_label"] = care_label
     app.jinja_env.filters["isodate"] = date.fromisoformat
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
     app.jinja_env.globals["Role"] = Role

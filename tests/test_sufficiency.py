@@ -142,3 +142,29 @@ def test_the_page_counts_the_offers_carers_declined_by_reason(manager_client, db
     db.session.commit()
     page = manager_client.get("/sufficiency/").get_data(as_text=True)
     assert 'Cannot take the whole sibling group</th><td class="text-end">1' in page
+
+
+def test_the_pipeline_counts_open_applications_by_what_they_hope_to_offer(db, service):
+    from crm.domain.stages import EventKind
+    from tests.factories import CaseFactory, advance
+
+    def applied(on: date, *after, **hopes):
+        case = CaseFactory(enquiry_date=date(2025, 1, 6), **hopes)
+        advance(
+            case,
+            (EventKind.FIRST_CONTACT, date(2025, 1, 7)),
+            (EventKind.INITIAL_VISIT, date(2025, 2, 3)),
+            (EventKind.APPLICATION, on),
+            *after,
+        )
+
+    hoping = dict(intended_categories=["sibling_group"], intended_min_age=10, intended_max_age=17)
+    applied(date(2025, 3, 3), **hoping)
+    applied(date(2025, 3, 3))  # has not said
+    applied(date(2025, 3, 3), (EventKind.WITHDRAWN_BY_APPLICANT, date(2025, 4, 1), "AW1"), **hoping)
+    applied(date(2025, 6, 2), **hoping)  # after the month
+    found = sufficiency_for(MAY)
+    assert row(found.by_band, "10 to 15").pipeline == 1
+    assert row(found.by_band, "Under 1").pipeline == 0
+    assert row(found.by_need, "In a sibling group").pipeline == 1
+    assert found.pipeline_unsaid == 1

@@ -292,3 +292,19 @@ class ExtensionForm(Form):
 class PlacedForm(Form):
     placed_on = DateField("The child moved in on", validators=[DataRequired(), not_in_future])
     submit = SubmitField("Record the move")
+
+
+class IntendedOfferForm(Form):
+    """What the applicants hope to offer: the pipeline counted by the care it will add."""
+
+    categories = CheckboxesField(
+        "Kinds of care", choices=choices([(c.value, c.label) for c in CareCategory])
+    )
+    min_age = IntegerField("Youngest age", validators=[Optional(), NumberRange(min=0, max=17)])
+    max_age = IntegerField("Oldest age", validators=[Optional(), NumberRange(min=0, max=17)])
+    submit = SubmitField("Save")
+
+    def validate_max_age(self, field) -> None:
+        youngest = self.min_age.data
+        if field.data is not None and youngest is not None and field.data < youngest:
+            raise ValidationError("The oldest age is below the youngest.")

@@ -148,6 +148,7 @@ def _new_case(
     )
     email = f"{first}.{last}{number}@example.com".lower().replace(" ", "").replace("'", "")
     case.set_contact(email, _drama_phone(number))
+    _hopes(random.Random(number), case)
     case.members.append(
         HouseholdMember(
             full_name=f"{first} {last}", is_applicant=True, birth_date=_birth_date(rng, enquiry)
@@ -163,6 +164,29 @@ def _new_case(
             )
         )
     return case
+
+
+#: What applicants hope to offer, as recruitment teams describe it: mostly young children
+#: short-term, few teenagers or sibling groups (the source documents' gap).
+HOPED_CARE = {
+    "short_term": 0.6,
+    "long_term": 0.35,
+    "emergency": 0.15,
+    "respite": 0.2,
+    "sibling_group": 0.12,
+    "parent_and_child": 0.05,
+    "uasc": 0.03,
+}
+HOPED_AGES = [((0, 10), 0.5), ((0, 17), 0.25), ((5, 17), 0.15), ((11, 17), 0.1)]
+
+
+def _hopes(rng: random.Random, case: Case) -> None:
+    """A separate generator per case, so the rest of the demo draws what it always did."""
+    if rng.random() < 0.2:
+        return  # not asked yet
+    case.intended_categories = sorted(k for k, p in HOPED_CARE.items() if rng.random() < p)
+    ranges, weights = zip(*HOPED_AGES, strict=True)
+    case.intended_min_age, case.intended_max_age = rng.choices(ranges, weights=weights)[0]
 
 
 def _drama_phone(number: int) -> str:

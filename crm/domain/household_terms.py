@@ -24,6 +24,14 @@ class CareCategory(LabelledEnum):
     SUPPORTED_LODGINGS = "supported_lodgings", "Supported lodgings / staying put"
 
 
+def care_label(value: str) -> str:
+    """A kind of care's words, or the stored value if it is on no list (an old import)."""
+    try:
+        return CareCategory(value).label
+    except ValueError:
+        return value
+
+
 class DeregistrationReason(LabelledEnum):
     RETIREMENT = "retirement"
     HEALTH_OR_PERSONAL = "health_or_personal", "Health or personal circumstances"

@@ -11,6 +11,9 @@ For a month, on its last day:
   the service has fewer places than children it fosters at that age;
 - a need's places are those of households approved for the kinds of care that meet it
   (`NEED_CATEGORIES`), each household once;
+- the pipeline of a band or need is the applications open on that day (applied, not yet
+  approved or closed) whose applicants hope to offer those ages or that kind of care;
+  applicants who have not said count in neither (`pipeline_unsaid`);
 - agency placements in-house places could have taken: the fewer of the children with
   agency carers and the service's vacant in-house places (each place once). An upper
   bound: a vacant place suits a child only when the match is right. Their weekly cost
@@ -39,7 +42,7 @@ from crm.domain.sufficiency import (
 from crm.extensions import db
 from crm.metrics.period import ratio
 from crm.metrics.places import Offer, Places, offers_on, total
-from crm.models import DemandCount
+from crm.models import Case, DemandCount
 from crm.models.setting import load_settings
 
 
@@ -51,6 +54,7 @@ class Row:
     in_house: int  # children with in-house foster carers
     agency: int  # children with agency (IFA) foster carers
     places: Places  # in-house places that can take them
+    pipeline: int = 0  # open applications hoping to offer that care
 
     @property
     def fostered(self) -> int:
@@ -70,6 +74,7 @@ class Sufficiency:
     could_take: int
     agency_weekly_cost: int
     weekly_saving: int
+    pipeline_unsaid: int  # open applications that have not said what they hope to offer
 
 
 def months_held() -> list[date]:
@@ -103,15 +108,50 @@ def _places(offers: list[Offer], fits) -> Places:
     return total([offer.places for offer in offers if fits(offer)])
 
 
+def open_applications(day: date) -> list[tuple[frozenset[str], int | None, int | None]]:
+    """What each application open on `day` hopes to offer: kinds of care, youngest and
+    oldest age (None where not said)."""
+
+    def not_by(column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        return sa.or_(column.is_(None), column > day)  # NOT (NULL <= day) is NULL, not true
+
+    rows = db.session.execute(
+        sa.select(Case.intended_categories, Case.intended_min_age, Case.intended_max_age).where(
+            Case.application_date <= day, not_by(Case.approval_date), not_by(Case.outcome_date)
+        )
+    )
+    return [(frozenset(kinds or ()), low, high) for kinds, low, high in rows]
+
+
+def _takes_band(band: AgeBand):
+    def fits(kinds: frozenset[str], low: int | None, high: int | None) -> bool:
+        if low is None and high is None:
+            return False
+        return covers(0 if low is None else low, 17 if high is None else high, band)
+
+    return fits
+
+
+def _meets(need: Need):
+    wanted = {kind.value for kind in NEED_CATEGORIES[need]}
+    return lambda kinds, low, high: bool(kinds & wanted)
+
+
 def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficiency:
     """The month's demand beside the in-house places on its last day."""
     settings = settings or load_settings()
-    counts, offers = _counts(month), offers_on(month_end(month))
+    day = month_end(month)
+    counts, offers, pipeline = _counts(month), offers_on(day), open_applications(day)
+
+    def hoping(fits) -> int:
+        return sum(1 for application in pipeline if fits(*application))
+
     by_band = [
         Row(
             band.label,
             *_children(counts, Need.ALL, (band,)),
             _places(offers, lambda o, b=band: covers(o.min_age, o.max_age, b)),
+            hoping(_takes_band(band)),
         )
         for band in AgeBand
     ]
@@ -120,6 +160,7 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
             need.label,
             *_children(counts, need),
             _places(offers, lambda o, wanted=kinds: bool(o.categories & {k.value for k in wanted})),
+            hoping(_meets(need)),
         )
         for need, kinds in NEED_CATEGORIES.items()
     ]
@@ -135,6 +176,7 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
         could_take,
         could_take * settings.weekly_cost_agency_foster,
         could_take * (settings.weekly_cost_agency_foster - settings.weekly_cost_in_house_foster),
+        sum(1 for kinds, low, high in pipeline if not kinds and low is None and high is None),
     )
 
 

@@ -98,6 +98,12 @@ class Case(db.Model):
     form_f_completed_on: Mapped[date | None]
     panel_booked_for: Mapped[date | None]
     panel_recommendation: Mapped[str | None] = mapped_column(sa.String(20))
+    # What the applicants hope to offer (kinds of care, ages): the pipeline by offer.
+    intended_categories: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, server_default="[]"
+    )
+    intended_min_age: Mapped[int | None]
+    intended_max_age: Mapped[int | None]
 
     # Set when a new enquiry's email or phone matches a recent case.
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))

@@ -1,0 +1,29 @@
+"""What applicants hope to offer, recorded on their case: kinds of care and ages."""
+
+from flask import flash, redirect, render_template, url_for
+
+from crm.cases import bp
+from crm.cases.forms import IntendedOfferForm
+from crm.cases.records import get_case_or_404
+from crm.extensions import db
+
+
+@bp.route("/<int:case_id>/offer", methods=["GET", "POST"])
+def intended_offer(case_id: int):
+    case = get_case_or_404(case_id)
+    form = IntendedOfferForm(
+        data={
+            "categories": case.intended_categories or [],
+            "min_age": case.intended_min_age,
+            "max_age": case.intended_max_age,
+        }
+    )
+    if form.validate_on_submit():
+        case.intended_categories = sorted(form.categories.data or [])
+        case.intended_min_age, case.intended_max_age = form.min_age.data, form.max_age.data
+        db.session.commit()
+        flash("What they hope to offer is saved.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "cases/case_form.html", case=case, form=form, heading="What they hope to offer"
+    )
