@@ -15,12 +15,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.domain.characteristics import Disability, Ethnicity, Sex
 from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS
 from crm.extensions import db
 from crm.metrics.assessments import withdrawal_columns
 from crm.metrics.engine import Period, case_event_columns, make_period
 from crm.metrics.places import places_by_household
 from crm.models import (
+    Carer,
     CarerEvent,
     CarerEventKind,
     CarerType,
@@ -101,6 +103,7 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
         _row("Recruitment", f"Applications in progress on {end:%d %B %Y}", _in_progress(end)),
     ]
     rows += _households_and_places(end)
+    rows += carers_by_characteristic(end)
     rows += _deregistrations(period)
     allegations = _grouped(
         sa.select(Household.carer_type, sa.func.count())
@@ -125,11 +128,7 @@ def _in_progress(day: date) -> dict:
         (carer_type, n)
         for carer_type, n in db.session.execute(
             sa.select(Case.carer_type, sa.func.count())
-            .where(
-                Case.application_date <= day,
-                sa.or_(Case.approval_date.is_(None), Case.approval_date > day),
-                sa.or_(Case.outcome_date.is_(None), Case.outcome_date > day),
-            )
+            .where(Case.application_open_on(day))
             .group_by(Case.carer_type)
         )
     )
@@ -155,6 +154,58 @@ def _households_and_places(day: date) -> list[ReturnRow]:
         _row(section, "  vacant", places["vacant"]),
         _row(section, "  not available", places["not_available"]),
     ]
+
+
+#: Ofsted's age bands for foster carers, (label, youngest, oldest).
+CARER_AGES = [
+    ("under 25", 0, 24),
+    ("25 to 34", 25, 34),
+    ("35 to 44", 35, 44),
+    ("45 to 54", 45, 54),
+    ("55 to 64", 55, 64),
+    ("65 and over", 65, 200),
+]
+NOT_RECORDED = "not recorded"
+
+
+def _age_band(birth_date: date | None, day: date) -> str:
+    if birth_date is None:
+        return NOT_RECORDED
+    age = day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    return next(label for label, low, high in CARER_AGES if low <= age <= high)
+
+
+def carers_by_characteristic(day: date) -> list[ReturnRow]:
+    """Foster carers in the households current on `day`, by age, sex, ethnic group and
+    disability, as far as Hearth holds them (every answer is optional, so "not
+    recorded" is a row of its own, and the counts say how complete the record is)."""
+    carers = db.session.execute(
+        sa.select(Household.carer_type, Carer)
+        .join(Carer, Carer.household_id == Household.id)
+        .where(Household.current_on(day))
+    ).all()
+    found: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for carer_type, carer in carers:
+        for measure, value in (
+            ("Age", _age_band(carer.birth_date, day)),
+            ("Sex", carer.sex.label.lower() if carer.sex else NOT_RECORDED),
+            ("Ethnic group", carer.ethnicity.group if carer.ethnicity else NOT_RECORDED),
+            ("Disability", carer.disability.label.lower() if carer.disability else NOT_RECORDED),
+        ):
+            found[(measure, value)][carer_type] += 1
+    order = {
+        "Age": [label for label, _, _ in CARER_AGES],
+        "Sex": [s.label.lower() for s in Sex],
+        "Ethnic group": list(dict.fromkeys(e.group for e in Ethnicity)),
+        "Disability": [d.label.lower() for d in Disability],
+    }
+    section = f"Foster carers on {day:%d %B %Y}"
+    rows = [_row(section, "Foster carers", Counter(t for t, _ in carers))]
+    for measure, values in order.items():
+        for value in [*values, NOT_RECORDED]:
+            if (measure, value) in found:
+                rows.append(_row(section, f"  {measure}: {value}", found[(measure, value)]))
+    return rows
 
 
 def _deregistrations(period: Period) -> list[ReturnRow]:

@@ -112,12 +112,9 @@ def open_applications(day: date) -> list[tuple[frozenset[str], int | None, int |
     """What each application open on `day` hopes to offer: kinds of care, youngest and
     oldest age (None where not said)."""
 
-    def not_by(column: sa.ColumnElement) -> sa.ColumnElement[bool]:
-        return sa.or_(column.is_(None), column > day)  # NOT (NULL <= day) is NULL, not true
-
     rows = db.session.execute(
         sa.select(Case.intended_categories, Case.intended_min_age, Case.intended_max_age).where(
-            Case.application_date <= day, not_by(Case.approval_date), not_by(Case.outcome_date)
+            Case.application_open_on(day)
         )
     )
     return [(frozenset(kinds or ()), low, high) for kinds, low, high in rows]

@@ -170,6 +170,17 @@ class Case(db.Model):
     def is_open(self) -> bool:
         return not self.stage.is_closed
 
+    @classmethod
+    def application_open_on(cls, day: date) -> sa.ColumnElement[bool]:
+        """Applied on or before `day`, with no decision or withdrawal by then: Ofsted's
+        "applications in progress", and the sufficiency page's pipeline. (Written as "none
+        or later": NOT (NULL <= day) is NULL in SQL, which no row satisfies.)"""
+        return sa.and_(
+            cls.application_date <= day,
+            sa.or_(cls.approval_date.is_(None), cls.approval_date > day),
+            sa.or_(cls.outcome_date.is_(None), cls.outcome_date > day),
+        )
+
     @property
     def is_bare_enquiry(self) -> bool:
         """Nothing done yet beyond the enquiry: the only kind of case a merge folds away."""
