@@ -10,6 +10,8 @@ profile) beside the places two households offer on 31 May.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -168,3 +170,19 @@ def test_the_pipeline_counts_open_applications_by_what_they_hope_to_offer(db, se
     assert row(found.by_band, "Under 1").pipeline == 0
     assert row(found.by_need, "In a sibling group").pipeline == 1
     assert found.pipeline_unsaid == 1
+
+
+def test_the_tables_download_as_csv_a_row_a_band_or_need(manager_client, service):
+    response = manager_client.get("/sufficiency/download.csv?month=2025-05")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Month", "By", "Row"]
+    teens = next(r for r in rows if r[2] == "10 to 15")
+    assert teens[3:7] == ["5", "1", "4", "2"] and teens[10] == "3"
+    assert len(rows) == 1 + len(AgeBand) + 4
+
+
+def test_the_statement_sets_out_where_the_service_falls_short(manager_client, service):
+    page = manager_client.get("/sufficiency/statement?month=2025-05").get_data(as_text=True)
+    assert "The council looked after <strong>11</strong> children" in page
+    assert "10 to 15: 5 fostered children, 2 in-house places: <strong>3 short</strong>" in page
+    assert "£93,600 a year" in page  # 2 agency placements at £900 a week

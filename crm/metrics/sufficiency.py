@@ -197,3 +197,12 @@ def in_house_share_by_month() -> list[tuple[date, int, int, float | None]]:
         )
         for month in sorted(found)
     ]
+
+
+def children_looked_after(month: date) -> dict[PlacementType, int]:
+    """Every child the council looked after at the month's end, by placement type."""
+    found = {kind: 0 for kind in PlacementType}
+    for (_, kind, need), children in _counts(month).items():
+        if need is Need.ALL:
+            found[kind] += children
+    return found

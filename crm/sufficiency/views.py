@@ -1,10 +1,18 @@
 from datetime import timedelta
 
-from flask import render_template, request
+from flask import abort, render_template, request
 
 from crm.charts import bar_chart
+from crm.domain.periods import financial_year
+from crm.exports import FORMATS, export
 from crm.matching.services import declines_by_reason
-from crm.metrics.sufficiency import in_house_share_by_month, month_end, sufficiency_for
+from crm.metrics.engine import compute_metrics
+from crm.metrics.sufficiency import (
+    children_looked_after,
+    in_house_share_by_month,
+    month_end,
+    sufficiency_for,
+)
 from crm.sufficiency import bp
 from crm.sufficiency.forms import MonthForm
 
@@ -34,4 +42,68 @@ def index():
         chart=chart,
         declines=declines_by_reason(since),
         since=since,
+    )
+
+
+#: The columns of the page's two tables, as a download gives them.
+HEADERS = [
+    "Month",
+    "By",
+    "Row",
+    "Fostered children",
+    "In-house",
+    "Agency (IFA)",
+    "In-house places",
+    "Filled",
+    "Vacant",
+    "Not available",
+    "Gap (children less places)",
+    "Applications hoping to offer it",
+]
+
+
+@bp.route("/download.<fmt>")
+def download(fmt: str):
+    """The month's tables as CSV or Excel, one row a band or need (audited)."""
+    form = MonthForm.from_args(request.args)
+    month = form.chosen()
+    if fmt not in FORMATS or month is None:
+        abort(404)
+    found = sufficiency_for(month)
+    rows = [
+        [
+            month,
+            by,
+            r.label,
+            r.fostered,
+            r.in_house,
+            r.agency,
+            *r.places.as_dict().values(),
+            r.gap,
+            r.pipeline,
+        ]
+        for by, table in (("Age band", found.by_band), ("Need", found.by_need))
+        for r in table
+    ]
+    return export(f"sufficiency-{month:%Y-%m}", fmt, HEADERS, rows, "sufficiency")
+
+
+@bp.route("/statement")
+def statement():
+    """The fostering section of the annual sufficiency statement, laid out as councils'
+    statements lay theirs out (where we are, our carers, where we fall short, what is
+    coming, what it costs), to print or save as PDF."""
+    form = MonthForm.from_args(request.args)
+    month = form.chosen()
+    if month is None:
+        abort(404)
+    day = month_end(month)
+    start, _ = financial_year(day)
+    return render_template(
+        "sufficiency/statement.html",
+        found=sufficiency_for(month),
+        all_children=children_looked_after(month),
+        year=compute_metrics(start, day, day),
+        declines=declines_by_reason(day - timedelta(days=365)),
+        day=day,
     )
