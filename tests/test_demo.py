@@ -67,6 +67,19 @@ def test_the_demand_profile_tells_the_story_the_source_documents_tell(demo_app):
     assert latest.could_take > 0
 
 
+def test_the_pipelines_chances_add_up_to_the_forecasts_figure(demo_app):
+    """A part of the pipeline is forecast by the same rule as the whole: the chances
+    each open case carries add up to the forecast's approvals from open cases."""
+    from crm.metrics.forecast import chance_by_case, forecast_approvals, load_history
+    from crm.models import CarerType
+
+    history = load_history()
+    chances = chance_by_case(TODAY, history)
+    forecast = sum(forecast_approvals(history, t, TODAY).from_open_cases for t in CarerType)
+    assert len(chances) > 50
+    assert round(sum(chances.values()), 2) == round(forecast, 2)
+
+
 def test_no_event_is_dated_after_today(demo_app):
     latest = _db.session.scalar(sa.select(sa.func.max(Case.last_activity_date)))
     assert latest <= TODAY

@@ -164,7 +164,8 @@ def synthetic_history(past: int, open_cases: int, as_of: date) -> CaseHistory:
     closed = np.full(past + open_cases, NEVER, dtype=np.int64)
     approval[: past // 2] = start + 100
     closed[past // 2 : past] = start + 50
-    return CaseHistory(entries, approval, closed, np.array(["mainstream"] * (past + open_cases)))
+    rows = past + open_cases
+    return CaseHistory(entries, approval, closed, np.array(["mainstream"] * rows), np.arange(rows))
 
 
 def test_the_range_is_wider_when_the_history_behind_it_is_thinner():

@@ -48,11 +48,16 @@ class CaseHistory:
     approval: np.ndarray
     closed: np.ndarray  # withdrawn or rejected
     carer_type: np.ndarray
+    ids: np.ndarray  # each row's case id
 
     def only(self, carer_type: CarerType) -> CaseHistory:
         keep = self.carer_type == carer_type.value
         return CaseHistory(
-            self.entries[keep], self.approval[keep], self.closed[keep], self.carer_type[keep]
+            self.entries[keep],
+            self.approval[keep],
+            self.closed[keep],
+            self.carer_type[keep],
+            self.ids[keep],
         )
 
 
@@ -65,6 +70,7 @@ def load_history() -> CaseHistory:
             Case.approval_date,
             sa.case((Case.stage.in_(closed_stages), Case.outcome_date), else_=None),
             Case.carer_type,
+            Case.id,
         )
     ).all()
     stages = len(STAGE_ENTRY_COLUMNS)
@@ -76,7 +82,8 @@ def load_history() -> CaseHistory:
         entries=days[:, :stages],
         approval=days[:, stages],
         closed=days[:, stages + 1],
-        carer_type=np.array([row[-1].value for row in rows], dtype=object),
+        carer_type=np.array([row[-2].value for row in rows], dtype=object),
+        ids=np.array([row[-1] for row in rows], dtype=np.int64),
     )
 
 
@@ -117,12 +124,19 @@ def _chance_of_approval(
     return float(approved.sum()) / n, n
 
 
-def forecast_approvals(
-    history: CaseHistory, carer_type: CarerType, as_of: date, seed: int = 0
-) -> Forecast:
-    """Approvals of `carer_type` expected in the financial year containing `as_of`."""
+@dataclass(frozen=True)
+class _Group:
+    """Open cases alike (same stage, in it about as long) and their chance of approval."""
+
+    rows: np.ndarray  # indices into the open cases
+    chance: float
+    comparable: int  # past cases the chance rests on
+
+
+def _open_cases(data: CaseHistory, as_of: date) -> tuple[np.ndarray, list[_Group], int]:
+    """The cases open at `as_of` (a mask over `data`), grouped with each group's chance
+    of approval by the financial year's end, and the approvals so far this year."""
     start, end = financial_year(as_of)
-    data = history.only(carer_type)
     today_n, start_n, end_n = as_of.toordinal(), start.toordinal(), end.toordinal()
     horizon = end_n - today_n
     known = lambda a: np.where(a <= today_n, a, NEVER)  # noqa: E731
@@ -134,34 +148,49 @@ def forecast_approvals(
     stage = (open_entries < NEVER).sum(axis=1) - 1
     entered = open_entries[np.arange(len(open_entries)), stage]
     age = (today_n - entered) // AGE_STEP_DAYS * AGE_STEP_DAYS
-    rng = np.random.default_rng(seed)
-    draws = np.full(SIMULATIONS, approved_so_far, dtype=np.int64)
-    from_open, thin = 0.0, 0
-    groups = np.unique(np.stack([stage, age], axis=1), axis=0, return_counts=True)
-    for (s, a), count in zip(*groups, strict=True):
+    groups = []
+    keys, inverse = np.unique(np.stack([stage, age], axis=1), axis=0, return_inverse=True)
+    for index, (s, a) in enumerate(keys):
         p, n = _chance_of_approval(data, int(s), int(a), horizon, today_n)
         if n < MIN_COMPARABLE:  # too few cases this old: fall back to the stage as a whole
             p, n = _chance_of_approval(data, int(s), 0, horizon, today_n)
-        if n < MIN_COMPARABLE:
-            thin += int(count)
-        from_open += p * int(count)
-        if n == 0:
+        groups.append(_Group(np.flatnonzero(inverse.ravel() == index), p, n))
+    return is_open, groups, approved_so_far
+
+
+def forecast_approvals(
+    history: CaseHistory, carer_type: CarerType, as_of: date, seed: int = 0
+) -> Forecast:
+    """Approvals of `carer_type` expected in the financial year containing `as_of`."""
+    _, end = financial_year(as_of)
+    data = history.only(carer_type)
+    is_open, groups, approved_so_far = _open_cases(data, as_of)
+    rng = np.random.default_rng(seed)
+    draws = np.full(SIMULATIONS, approved_so_far, dtype=np.int64)
+    from_open, thin = 0.0, 0
+    for group in groups:
+        count = len(group.rows)
+        if group.comparable < MIN_COMPARABLE:
+            thin += count
+        from_open += group.chance * count
+        if group.comparable == 0:
             # Nothing comparable at all: the expected figure counts these cases as
             # nothing, so the range must too, or it would centre on half of them.
             continue
         # The chance is itself uncertain (it rests on n past cases): each simulated
         # year draws it from its Beta posterior, shared by the group's cases.
-        approved = round(p * n)
+        n = group.comparable
+        approved = round(group.chance * n)
         chance = rng.beta(approved + 1, n - approved + 1, SIMULATIONS)
-        draws += rng.binomial(int(count), chance)
-    new = _from_new_enquiries(data, today_n, horizon)
+        draws += rng.binomial(count, chance)
+    new = _from_new_enquiries(data, as_of.toordinal(), end.toordinal() - as_of.toordinal())
     draws += rng.poisson(new, SIMULATIONS)
     return Forecast(
         carer_type=carer_type.value,
         as_of=as_of.isoformat(),
         year_end=end.isoformat(),
         approved_so_far=approved_so_far,
-        open_cases=len(open_entries),
+        open_cases=int(is_open.sum()),
         from_open_cases=round(from_open, 2),
         from_new_enquiries=round(new, 2),
         expected=round(approved_so_far + from_open + new, 1),
@@ -169,6 +198,21 @@ def forecast_approvals(
         high=int(np.percentile(draws, 90)),
         thin_history=thin,
     )
+
+
+def chance_by_case(as_of: date, history: CaseHistory | None = None) -> dict[int, float]:
+    """Each case open at `as_of`, by id, with its chance of approval by the financial
+    year's end: the same chances the forecast adds up, so a part of the pipeline (the
+    applicants hoping to take teenagers) is forecast by the same rule as the whole."""
+    history = history or load_history()
+    chances: dict[int, float] = {}
+    for carer_type in CarerType:
+        data = history.only(carer_type)
+        is_open, groups, _ = _open_cases(data, as_of)
+        open_ids = data.ids[is_open]
+        for group in groups:
+            chances.update(dict.fromkeys(open_ids[group.rows].tolist(), group.chance))
+    return chances
 
 
 def _from_new_enquiries(data: CaseHistory, today_n: int, horizon: int) -> float:

@@ -13,7 +13,9 @@ For a month, on its last day:
   (`NEED_CATEGORIES`), each household once;
 - the pipeline of a band or need is the applications open on that day (applied, not yet
   approved or closed) whose applicants hope to offer those ages or that kind of care;
-  applicants who have not said count in neither (`pipeline_unsaid`);
+  applicants who have not said count in neither (`pipeline_unsaid`); its expected
+  approvals by the financial year's end add up each application's chance, the same
+  chance the approvals forecast uses (`chance_by_case`);
 - agency placements in-house places could have taken: the fewer of the children with
   agency carers and the service's vacant in-house places (each place once). An upper
   bound: a vacant place suits a child only when the match is right. Their weekly cost
@@ -40,6 +42,7 @@ from crm.domain.sufficiency import (
     covers,
 )
 from crm.extensions import db
+from crm.metrics.forecast import chance_by_case
 from crm.metrics.period import ratio
 from crm.metrics.places import Offer, Places, offers_on, total
 from crm.models import Case, DemandCount
@@ -55,6 +58,8 @@ class Row:
     agency: int  # children with agency (IFA) foster carers
     places: Places  # in-house places that can take them
     pipeline: int = 0  # open applications hoping to offer that care
+    #: Of them, approvals expected by the financial year's end (the forecast's chances).
+    expected: float = 0.0
 
     @property
     def fostered(self) -> int:
@@ -108,20 +113,33 @@ def _places(offers: list[Offer], fits) -> Places:
     return total([offer.places for offer in offers if fits(offer)])
 
 
-def open_applications(day: date) -> list[tuple[frozenset[str], int | None, int | None]]:
-    """What each application open on `day` hopes to offer: kinds of care, youngest and
-    oldest age (None where not said)."""
+@dataclass(frozen=True)
+class Application:
+    """An application open on the day, and what its applicants hope to offer."""
 
+    case_id: int
+    kinds: frozenset[str]
+    min_age: int | None
+    max_age: int | None
+
+    @property
+    def unsaid(self) -> bool:
+        return not self.kinds and self.min_age is None and self.max_age is None
+
+
+def open_applications(day: date) -> list[Application]:
+    """Each application open on `day`, with what it hopes to offer (None where not said)."""
     rows = db.session.execute(
-        sa.select(Case.intended_categories, Case.intended_min_age, Case.intended_max_age).where(
-            Case.application_open_on(day)
-        )
+        sa.select(
+            Case.id, Case.intended_categories, Case.intended_min_age, Case.intended_max_age
+        ).where(Case.application_open_on(day))
     )
-    return [(frozenset(kinds or ()), low, high) for kinds, low, high in rows]
+    return [Application(i, frozenset(kinds or ()), low, high) for i, kinds, low, high in rows]
 
 
 def _takes_band(band: AgeBand):
-    def fits(kinds: frozenset[str], low: int | None, high: int | None) -> bool:
+    def fits(application: Application) -> bool:
+        low, high = application.min_age, application.max_age
         if low is None and high is None:
             return False
         return covers(0 if low is None else low, 17 if high is None else high, band)
@@ -131,7 +149,7 @@ def _takes_band(band: AgeBand):
 
 def _meets(need: Need):
     wanted = {kind.value for kind in NEED_CATEGORIES[need]}
-    return lambda kinds, low, high: bool(kinds & wanted)
+    return lambda application: bool(application.kinds & wanted)
 
 
 def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficiency:
@@ -139,16 +157,18 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
     settings = settings or load_settings()
     day = month_end(month)
     counts, offers, pipeline = _counts(month), offers_on(day), open_applications(day)
+    chances = chance_by_case(day) if pipeline else {}
 
-    def hoping(fits) -> int:
-        return sum(1 for application in pipeline if fits(*application))
+    def hoping(fits) -> tuple[int, float]:
+        chosen = [a for a in pipeline if fits(a)]
+        return len(chosen), round(sum(chances.get(a.case_id, 0.0) for a in chosen), 1)
 
     by_band = [
         Row(
             band.label,
             *_children(counts, Need.ALL, (band,)),
             _places(offers, lambda o, b=band: covers(o.min_age, o.max_age, b)),
-            hoping(_takes_band(band)),
+            *hoping(_takes_band(band)),
         )
         for band in AgeBand
     ]
@@ -157,7 +177,7 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
             need.label,
             *_children(counts, need),
             _places(offers, lambda o, wanted=kinds: bool(o.categories & {k.value for k in wanted})),
-            hoping(_meets(need)),
+            *hoping(_meets(need)),
         )
         for need, kinds in NEED_CATEGORIES.items()
     ]
@@ -173,7 +193,7 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
         could_take,
         could_take * settings.weekly_cost_agency_foster,
         could_take * (settings.weekly_cost_agency_foster - settings.weekly_cost_in_house_foster),
-        sum(1 for kinds, low, high in pipeline if not kinds and low is None and high is None),
+        sum(1 for application in pipeline if application.unsaid),
     )
 
 
