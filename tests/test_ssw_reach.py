@@ -59,6 +59,7 @@ def theirs(db, make_user):
         "activity_id": task.id,
         "referral_id": offered.id,
         "person_id": household.carers[0].id,
+        "carer_id": household.carers[0].id,
         "kind": "carer",
     }
 

@@ -186,3 +186,26 @@ def test_the_statement_sets_out_where_the_service_falls_short(manager_client, se
     assert "The council looked after <strong>11</strong> children" in page
     assert "10 to 15: 5 fostered children, 2 in-house places: <strong>3 short</strong>" in page
     assert "£93,600 a year" in page  # 2 agency placements at £900 a week
+
+
+def test_targets_by_need_count_this_years_approvals_whose_terms_meet_them(
+    admin_client, manager, db, service
+):
+    from tests.conftest import login
+
+    newly = HouseholdFactory(
+        approval_date=date(2025, 4, 15), terms_history=terms(1, 0, 17, "sibling_group")
+    )
+    newly.terms_history[0].effective_from = date(2025, 4, 15)
+    db.session.commit()
+    admin_client.post(
+        "/admin/targets/sufficiency",
+        data={"financial_year": "2025", "need__sibling_group": "3", "band__16_plus": "1"},
+    )
+    (siblings, older) = sorted(sufficiency_for(MAY).targets, key=lambda t: t.aim.key)[::-1]
+    assert (siblings.aim.key, siblings.target, siblings.approved) == ("need:sibling_group", 3, 1)
+    assert not siblings.in_reach
+    assert (older.aim.key, older.approved, older.in_reach) == ("band:16_plus", 1, True)
+    login(admin_client, manager)
+    page = admin_client.get("/sufficiency/").get_data(as_text=True)
+    assert "Not at this rate" in page

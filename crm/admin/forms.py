@@ -28,6 +28,7 @@ from crm.domain.settings import (
     SETTING_MINIMUMS,
     Settings,
 )
+from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.extensions import db
 from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices, note_field
 from crm.imports.reading import plain
@@ -104,6 +105,9 @@ def settings_form_class() -> type[Form]:
     return SettingsForm
 
 
+AIMS = list(AIMS_BY_KEY.values())
+
+
 class TargetsForm(Form):
     """Approval targets for one financial year (blank: no target for that type)."""
 
@@ -122,6 +126,30 @@ class TargetsForm(Form):
         validators=[Optional(), NumberRange(min=0, max=10000)],
     )
     submit = SubmitField("Save targets")
+
+
+def sufficiency_targets_form_class() -> type[Form]:
+    """The financial year, and one optional number of households for each age band and
+    need (crm.domain.sufficiency's aims)."""
+
+    class SufficiencyTargetsForm(Form):
+        financial_year = TargetsForm.financial_year
+        submit = SubmitField("Save targets")
+
+        def targets(self) -> dict[str, int | None]:
+            return {aim.key: self[field_name(aim.key)].data for aim in AIMS}
+
+    for aim in AIMS:
+        field = IntegerField(
+            f"{aim.label}: households", validators=[Optional(), NumberRange(min=0, max=10000)]
+        )
+        setattr(SufficiencyTargetsForm, field_name(aim.key), field)
+    return SufficiencyTargetsForm
+
+
+def field_name(aim_key: str) -> str:
+    """An aim's key as a form field's name ("band:10_to_15" -> "band__10_to_15")."""
+    return aim_key.replace(":", "__")
 
 
 class CampaignForm(Form):

@@ -14,9 +14,17 @@ from crm.admin.forms import (
     NewUserForm,
     TargetsForm,
     UserForm,
+    field_name,
     settings_form_class,
+    sufficiency_targets_form_class,
 )
-from crm.admin.planning import all_campaigns, all_targets, set_targets
+from crm.admin.planning import (
+    all_campaigns,
+    all_targets,
+    set_sufficiency_targets,
+    set_targets,
+    sufficiency_targets,
+)
 from crm.admin.queries import (
     HEARTBEAT_STALE,
     audit_search,
@@ -28,6 +36,7 @@ from crm.auth import mfa, throttle
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
+from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.extensions import db
 from crm.models import (
     AuditAction,
@@ -205,6 +214,26 @@ def targets():
         flash(f"Targets saved for {year}-{(year + 1) % 100:02d}.", "success")
         return redirect(url_for("admin.targets"))
     return render_template("admin/targets.html", form=form, targets=all_targets())
+
+
+@bp.route("/targets/sufficiency", methods=["GET", "POST"])
+def targets_by_need():
+    """Households to approve in a financial year for each age band and need, which the
+    sufficiency page measures progress against."""
+    form = sufficiency_targets_form_class()(financial_year=financial_year(today())[0].year)
+    if form.validate_on_submit():
+        year = form.financial_year.data
+        set_sufficiency_targets(year, form.targets())
+        db.session.commit()
+        flash(f"Targets by age and need saved for {year}-{(year + 1) % 100:02d}.", "success")
+        return redirect(url_for("admin.targets_by_need"))
+    return render_template(
+        "admin/targets_by_need.html",
+        form=form,
+        targets=sufficiency_targets(),
+        aims=AIMS_BY_KEY,
+        field_name=field_name,
+    )
 
 
 @bp.route("/campaigns", methods=["GET", "POST"])

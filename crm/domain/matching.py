@@ -7,7 +7,8 @@ The rules (domain.md):
   too: shown, never hidden;
 - the usual fostering limit is three children at a time unless they are all siblings;
   more needs the local authority's exemption (Children Act 1989, Schedule 7);
-- a child's needs are met by the kinds of care that meet them (`NEED_CATEGORIES`);
+- a child's needs are met by the kinds of care that meet them (the sufficiency page's
+  own rule, `Aim.met_by`);
 - a place is free when it is vacant on the day (not filled, not withheld, the carers
   not on a break).
 
@@ -23,7 +24,7 @@ from datetime import date
 
 from crm.domain.household_terms import CareCategory
 from crm.domain.labelled import LabelledEnum
-from crm.domain.sufficiency import NEED_CATEGORIES, Need
+from crm.domain.sufficiency import AIMS_BY_KEY, Need
 
 #: The usual fostering limit (Children Act 1989, Schedule 7).
 USUAL_LIMIT = 3
@@ -140,8 +141,7 @@ def _terms(child: Child, h: Household, fit: Fit) -> None:
         else:
             fit.needs_change.append(f"not approved for {child.care.label.lower()}")
     for need in sorted(child.needs, key=list(Need).index):
-        meeting = {k.value for k in NEED_CATEGORIES.get(need, ())}
-        if meeting & h.categories:
+        if AIMS_BY_KEY[f"need:{need.value}"].met_by(None, None, h.categories):
             fit.fits.append(f"approved for care that meets: {need.label.lower()}")
         else:
             fit.against.append(f"not approved for care that meets: {need.label.lower()}")

@@ -5,6 +5,8 @@ children's system as counts")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crm.domain.household_terms import CareCategory
 from crm.domain.labelled import LabelledEnum
 
@@ -105,3 +107,28 @@ NEED_WORDS = {
     "disabled": Need.DISABILITY,
     "mother and baby": Need.PARENT_AND_CHILD,
 }
+
+
+@dataclass(frozen=True)
+class Aim:
+    """Something a service recruits for, an age band or a need: the sufficiency page's
+    rows, and what targets name by `key` ("band:10_to_15", "need:sibling_group")."""
+
+    key: str
+    label: str
+    band: AgeBand | None = None
+    need: Need | None = None
+
+    def met_by(self, low: int | None, high: int | None, kinds: frozenset[str]) -> bool:
+        """Whether terms (or an applicant's hopes) for ages low-high and these kinds of
+        care meet it; hopes that name no ages meet no age band."""
+        if self.band is not None:
+            if low is None and high is None:
+                return False
+            return covers(0 if low is None else low, 17 if high is None else high, self.band)
+        return bool(kinds & {k.value for k in NEED_CATEGORIES[self.need]})
+
+
+BAND_AIMS = [Aim(f"band:{b.value}", f"Ages {b.label.lower()}", band=b) for b in AgeBand]
+NEED_AIMS = [Aim(f"need:{n.value}", n.label, need=n) for n in NEED_CATEGORIES]
+AIMS_BY_KEY = {aim.key: aim for aim in BAND_AIMS + NEED_AIMS}

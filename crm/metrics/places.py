@@ -17,7 +17,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.sufficiency import AgeBand, covers
+from crm.domain.sufficiency import BAND_AIMS
 from crm.extensions import db
 from crm.models import (
     ApprovalTerms,
@@ -107,6 +107,7 @@ class Offer:
     categories: frozenset[str]
     min_age: int
     max_age: int
+    household_id: int = 0
 
 
 def offers_on(day: date) -> list[Offer]:
@@ -126,7 +127,7 @@ def offers_on(day: date) -> list[Offer]:
     )
     latest = {household_id: (cats, low, high) for household_id, cats, low, high in terms_rows}
     return [
-        Offer(places, frozenset(latest[h][0] or ()), latest[h][1], latest[h][2])
+        Offer(places, frozenset(latest[h][0] or ()), latest[h][1], latest[h][2], h)
         for h, places in per_household.items()
     ]
 
@@ -149,7 +150,9 @@ def capacity_on(day: date) -> tuple[dict[str, Places], dict[str, Places]]:
     categories = sorted({c for offer in offers for c in offer.categories})
     by_category = {c: total([o.places for o in offers if c in o.categories]) for c in categories}
     by_age = {
-        band.label: total([o.places for o in offers if covers(o.min_age, o.max_age, band)])
-        for band in AgeBand
+        aim.band.label: total(
+            [o.places for o in offers if aim.met_by(o.min_age, o.max_age, o.categories)]
+        )
+        for aim in BAND_AIMS
     }
     return by_category, by_age

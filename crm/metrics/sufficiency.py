@@ -32,20 +32,23 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.domain.sufficiency import (
+    AIMS_BY_KEY,
+    BAND_AIMS,
     FOSTERED,
-    NEED_CATEGORIES,
+    NEED_AIMS,
     AgeBand,
+    Aim,
     Need,
     PlacementType,
-    covers,
 )
 from crm.extensions import db
 from crm.metrics.forecast import chance_by_case
 from crm.metrics.period import ratio
 from crm.metrics.places import Offer, Places, offers_on, total
-from crm.models import Case, DemandCount
+from crm.models import Case, DemandCount, Household, SufficiencyTarget
 from crm.models.setting import load_settings
 
 
@@ -71,6 +74,21 @@ class Row:
 
 
 @dataclass(frozen=True)
+class TargetProgress:
+    """A target for the financial year: households approved so far that meet its aim
+    (by their terms in force on the day), and the pipeline's expected approvals."""
+
+    aim: Aim
+    target: int
+    approved: int
+    expected: float
+
+    @property
+    def in_reach(self) -> bool:
+        return self.approved + self.expected >= self.target
+
+
+@dataclass(frozen=True)
 class Sufficiency:
     month: date
     by_band: list[Row]
@@ -80,6 +98,7 @@ class Sufficiency:
     agency_weekly_cost: int
     weekly_saving: int
     pipeline_unsaid: int  # open applications that have not said what they hope to offer
+    targets: list[TargetProgress]
 
 
 def months_held() -> list[date]:
@@ -137,21 +156,6 @@ def open_applications(day: date) -> list[Application]:
     return [Application(i, frozenset(kinds or ()), low, high) for i, kinds, low, high in rows]
 
 
-def _takes_band(band: AgeBand):
-    def fits(application: Application) -> bool:
-        low, high = application.min_age, application.max_age
-        if low is None and high is None:
-            return False
-        return covers(0 if low is None else low, 17 if high is None else high, band)
-
-    return fits
-
-
-def _meets(need: Need):
-    wanted = {kind.value for kind in NEED_CATEGORIES[need]}
-    return lambda application: bool(application.kinds & wanted)
-
-
 def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficiency:
     """The month's demand beside the in-house places on its last day."""
     settings = settings or load_settings()
@@ -159,28 +163,19 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
     counts, offers, pipeline = _counts(month), offers_on(day), open_applications(day)
     chances = chance_by_case(day) if pipeline else {}
 
-    def hoping(fits) -> tuple[int, float]:
-        chosen = [a for a in pipeline if fits(a)]
-        return len(chosen), round(sum(chances.get(a.case_id, 0.0) for a in chosen), 1)
+    def row(aim: Aim) -> Row:
+        bands = (aim.band,) if aim.band else tuple(AgeBand)
+        hoping = [a for a in pipeline if aim.met_by(a.min_age, a.max_age, a.kinds)]
+        return Row(
+            aim.band.label if aim.band else aim.need.label,
+            *_children(counts, aim.need or Need.ALL, bands),
+            _places(offers, lambda o: aim.met_by(o.min_age, o.max_age, o.categories)),
+            len(hoping),
+            round(sum(chances.get(a.case_id, 0.0) for a in hoping), 1),
+        )
 
-    by_band = [
-        Row(
-            band.label,
-            *_children(counts, Need.ALL, (band,)),
-            _places(offers, lambda o, b=band: covers(o.min_age, o.max_age, b)),
-            *hoping(_takes_band(band)),
-        )
-        for band in AgeBand
-    ]
-    by_need = [
-        Row(
-            need.label,
-            *_children(counts, need),
-            _places(offers, lambda o, wanted=kinds: bool(o.categories & {k.value for k in wanted})),
-            *hoping(_meets(need)),
-        )
-        for need, kinds in NEED_CATEGORIES.items()
-    ]
+    by_band, by_need = [row(a) for a in BAND_AIMS], [row(a) for a in NEED_AIMS]
+    rows = dict(zip(BAND_AIMS + NEED_AIMS, by_band + by_need, strict=True))
     service = Row(
         "All fostered children", *_children(counts, Need.ALL), total([o.places for o in offers])
     )
@@ -194,7 +189,34 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
         could_take * settings.weekly_cost_agency_foster,
         could_take * (settings.weekly_cost_agency_foster - settings.weekly_cost_in_house_foster),
         sum(1 for application in pipeline if application.unsaid),
+        _targets(day, offers, rows),
     )
+
+
+def _targets(day: date, offers: list[Offer], rows: dict[Aim, Row]) -> list[TargetProgress]:
+    start, _ = financial_year(day)
+    targets = db.session.scalars(
+        sa.select(SufficiencyTarget).where(SufficiencyTarget.financial_year == start.year)
+    ).all()
+    if not targets:
+        return []
+    new = set(
+        db.session.scalars(
+            sa.select(Household.id).where(Household.approval_date.between(start, day))
+        )
+    )
+    found = []
+    for target in targets:
+        aim = AIMS_BY_KEY.get(target.aim)
+        if aim is None:
+            continue  # an aim no longer offered: shown on the targets page, not here
+        approved = sum(
+            1
+            for o in offers
+            if o.household_id in new and aim.met_by(o.min_age, o.max_age, o.categories)
+        )
+        found.append(TargetProgress(aim, target.households, approved, rows[aim].expected))
+    return found
 
 
 def in_house_share_by_month() -> list[tuple[date, int, int, float | None]]:

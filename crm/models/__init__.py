@@ -36,7 +36,7 @@ from crm.models.household import (
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbeat
 from crm.models.kinship import TemporaryApproval
 from crm.models.merge import MergedCase
-from crm.models.planning import ApprovalTarget, Campaign, EnquirySource
+from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
 from crm.models.referral import Referral
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
@@ -82,6 +82,7 @@ __all__ = [
     "RiskModel",
     "RiskScore",
     "Role",
+    "SufficiencyTarget",
     "SchedulerHeartbeat",
     "RunStatus",
     "Setting",

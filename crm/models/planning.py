@@ -59,3 +59,17 @@ class ApprovalTarget(db.Model):
     carer_type: Mapped[CarerType] = mapped_column(enum_column(CarerType, 20))
     approvals: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SufficiencyTarget(db.Model):
+    """How many households the service aims to approve in a financial year for an age
+    band or a need (`aim`, a key of crm.domain.sufficiency.AIMS: "need:sibling_group")."""
+
+    __tablename__ = "sufficiency_targets"
+    __table_args__ = (sa.UniqueConstraint("financial_year", "aim"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[int]
+    aim: Mapped[str] = mapped_column(sa.String(40))
+    households: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -142,10 +142,24 @@ def as_csv(bundle: dict) -> str:
     return out.getvalue()
 
 
+def _nested(value: Any) -> bool:
+    """A section within a section (a dict, or a list of records), not a field's value
+    (a list of words, such as kinds of care, is a value)."""
+    return isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(item, dict) for item in value)
+    )
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+
 def _flattened(section: str, value: Any) -> Iterator[list]:
-    if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
+    if isinstance(value, dict) and not any(_nested(v) for v in value.values()):
         for field, v in value.items():
-            yield [section, 1, field, "" if v is None else v]
+            yield [section, 1, field, _cell(v)]
     elif isinstance(value, dict):
         for key, v in value.items():
             yield from _flattened(f"{section}.{key}" if section else key, v)
@@ -153,7 +167,7 @@ def _flattened(section: str, value: Any) -> Iterator[list]:
         for n, item in enumerate(value, start=1):
             if isinstance(item, dict):
                 for field, v in item.items():
-                    yield [section, n, field, "" if v is None else v]
+                    yield [section, n, field, _cell(v)]
     else:
         yield [section, 1, "", value]
 

@@ -157,6 +157,7 @@ def every_page(app):
             "case_id": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
             "household_id": household.id,
             "person_id": household.carers[0].id,
+            "carer_id": household.carers[0].id,
             "kind": "carer",
             "user_id": 1,
             "campaign_id": 1,
