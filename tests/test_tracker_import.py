@@ -371,11 +371,11 @@ def test_reimport_across_several_chunks_with_gaps_changes_nothing(db, tmp_path, 
     assert all(len(c.events) == 1 for c in cases(db).values())
 
 
-def test_an_import_leaves_the_cycle_collector_running_even_when_it_fails(db, tmp_path):
-    gc.enable()
+def test_an_import_leaves_the_cycle_collector_as_it_was_even_when_it_fails(db, tmp_path):
+    usual = gc.get_threshold()
     with pytest.raises(FileRejected):
         run(write_csv(tmp_path / "t.csv", {"reference": "T-9"}, headers=["reference"]))
-    assert gc.isenabled()
+    assert gc.get_threshold() == usual and gc.isenabled()
 
 
 def test_an_import_gives_the_connection_back_with_its_usual_page_cache(db, tmp_path):

@@ -18,24 +18,27 @@ from crm.models import AuditAction, AuditEvent, Case
 from crm.timeutil import utcnow
 
 P = ParamSpec("P")
+#: Allocations between young-generation collections while an import runs.
+IMPORT_GC_THRESHOLD = 200_000
 R = TypeVar("R")
 
 
 def collector_paused(function: Callable[P, R]) -> Callable[P, R]:
-    """Run an import without Python's cycle collector. An import allocates hundreds of
-    thousands of small objects that live to its end, and the collector walked them all
-    again and again: a third of validating a 100,000-row tracker. Reference counting
-    still frees what the import lets go; the collector resumes afterwards."""
+    """Run an import with Python's cycle collector seldom. An import allocates hundreds
+    of thousands of small objects that live to its end, and the collector walked them
+    again and again (a third of validating a 100,000-row tracker); switched off, the
+    cycles an import lets go were never freed (peak memory up by a fifth). Collecting
+    after every 200,000 allocations instead of 700 keeps both down. The usual
+    thresholds return afterwards, even when the import fails."""
 
     @functools.wraps(function)
     def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        was_enabled = gc.isenabled()
-        gc.disable()
+        usual = gc.get_threshold()
+        gc.set_threshold(IMPORT_GC_THRESHOLD, *usual[1:])
         try:
             return function(*args, **kwargs)
         finally:
-            if was_enabled:
-                gc.enable()
+            gc.set_threshold(*usual)
 
     return paused
 
