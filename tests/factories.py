@@ -125,3 +125,16 @@ class HouseholdFactory(BaseFactory):
             )
         if create:
             db.session.commit()
+
+
+def terms(places: int, low: int, high: int, *categories: str) -> list[ApprovalTerms]:
+    """Terms of approval in force since 1 June 2023, for HouseholdFactory(terms_history=)."""
+    return [
+        ApprovalTerms(
+            effective_from=date(2023, 6, 1),
+            places=places,
+            min_age=low,
+            max_age=high,
+            categories=list(categories),
+        )
+    ]

@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from crm.domain.matching import Child, DeclineReason, ReferralOutcome, ReferralRefused, district
 from crm.domain.sufficiency import Need
 from crm.matching.services import declines_by_reason, find_carers, record_answer, record_offer
-from crm.models import ApprovalTerms, Household, HouseholdBreak, Referral
-from tests.factories import HouseholdFactory
+from crm.models import Household, HouseholdBreak, Referral
+from tests.factories import HouseholdFactory, terms
 
 ON = date(2025, 6, 2)
 TODAY = date(2025, 6, 30)
@@ -35,15 +35,7 @@ def household(name, places, low, high, postcode, *categories, placed=0):
     made = HouseholdFactory(
         reference=name.upper().replace(" ", "-"),
         postcode=postcode,
-        terms_history=[
-            ApprovalTerms(
-                effective_from=date(2023, 6, 1),
-                places=places,
-                min_age=low,
-                max_age=high,
-                categories=list(categories),
-            )
-        ],
+        terms_history=terms(places, low, high, *categories),
     )
     for n in range(placed):
         made.start_placement(f"{name[:2]}-{n}", date(2025, 1, 6), as_of=TODAY)

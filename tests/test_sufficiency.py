@@ -19,23 +19,11 @@ import sqlalchemy as sa
 
 from crm.domain.sufficiency import AgeBand, Need, PlacementType
 from crm.metrics.sufficiency import in_house_share_by_month, months_held, sufficiency_for
-from crm.models import ApprovalTerms, DemandCount
-from tests.factories import HouseholdFactory
+from crm.models import DemandCount
+from tests.factories import HouseholdFactory, terms
 
 MAY = date(2025, 5, 1)
 TODAY = date(2025, 6, 30)
-
-
-def terms(places: int, low: int, high: int, *categories: str) -> list[ApprovalTerms]:
-    return [
-        ApprovalTerms(
-            effective_from=date(2023, 6, 1),
-            places=places,
-            min_age=low,
-            max_age=high,
-            categories=list(categories),
-        )
-    ]
 
 
 def demand(db, month, band, kind, children, need=Need.ALL):

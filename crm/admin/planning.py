@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from crm.extensions import db
 from crm.models import ApprovalTarget, Campaign, CarerType, SufficiencyTarget
 
 
-def set_targets(year: int, targets: dict[CarerType, int | None]) -> None:
-    """Set (or clear, with None) each type's approval target for the financial year."""
+def _set_year(model: Any, key: str, amount: str, year: int, wanted: dict[Any, int | None]) -> None:
+    """Set (or clear, with None) one target a key for the financial year: one row per
+    year and key, whatever the kind of target."""
     existing = {
-        t.carer_type: t
-        for t in db.session.scalars(
-            sa.select(ApprovalTarget).where(ApprovalTarget.financial_year == year)
-        )
+        getattr(t, key): t
+        for t in db.session.scalars(sa.select(model).where(model.financial_year == year))
     }
-    for carer_type, approvals in targets.items():
-        target = existing.get(carer_type)
-        if approvals is None:
+    for value, number in wanted.items():
+        target = existing.get(value)
+        if number is None:
             if target is not None:
                 db.session.delete(target)
         elif target is None:
-            db.session.add(
-                ApprovalTarget(financial_year=year, carer_type=carer_type, approvals=approvals)
-            )
+            db.session.add(model(financial_year=year, **{key: value, amount: number}))
         else:
-            target.approvals = approvals
+            setattr(target, amount, number)
+
+
+def set_targets(year: int, targets: dict[CarerType, int | None]) -> None:
+    """Set (or clear, with None) each type's approval target for the financial year."""
+    _set_year(ApprovalTarget, "carer_type", "approvals", year, targets)
+
+
+def set_sufficiency_targets(year: int, targets: dict[str, int | None]) -> None:
+    """Set (or clear, with None) the households aimed for each age band and need."""
+    _set_year(SufficiencyTarget, "aim", "households", year, targets)
 
 
 def all_targets() -> list[ApprovalTarget]:
@@ -39,29 +48,6 @@ def all_targets() -> list[ApprovalTarget]:
     )
 
 
-def all_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.name)))
-
-
-def set_sufficiency_targets(year: int, targets: dict[str, int | None]) -> None:
-    """Set (or clear, with None) the households aimed for each age band and need."""
-    existing = {
-        t.aim: t
-        for t in db.session.scalars(
-            sa.select(SufficiencyTarget).where(SufficiencyTarget.financial_year == year)
-        )
-    }
-    for aim, households in targets.items():
-        target = existing.get(aim)
-        if households is None:
-            if target is not None:
-                db.session.delete(target)
-        elif target is None:
-            db.session.add(SufficiencyTarget(financial_year=year, aim=aim, households=households))
-        else:
-            target.households = households
-
-
 def sufficiency_targets() -> list[SufficiencyTarget]:
     return list(
         db.session.scalars(
@@ -70,3 +56,7 @@ def sufficiency_targets() -> list[SufficiencyTarget]:
             )
         )
     )
+
+
+def all_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.name)))
