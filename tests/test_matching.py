@@ -19,7 +19,14 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from crm.domain.matching import Child, DeclineReason, ReferralOutcome, ReferralRefused, district
+from crm.domain.matching import (
+    Child,
+    ChildSex,
+    DeclineReason,
+    ReferralOutcome,
+    ReferralRefused,
+    district,
+)
 from crm.domain.sufficiency import Need
 from crm.matching.services import declines_by_reason, find_carers, record_answer, record_offer
 from crm.models import Household, HouseholdBreak, Referral
@@ -170,3 +177,23 @@ def test_declines_counted_by_reason_show_what_the_service_lacks(db, manager, ser
 @pytest.mark.parametrize("path", ["/matching/", "/matching/offers"])
 def test_recruitment_officers_do_not_match_children(officer_client, db, path):
     assert officer_client.get(path).status_code == 403
+
+
+def test_what_carers_prefer_counts_against_a_match_but_never_bars_it(db):
+    chosen = household("Boys only", 2, 0, 17, "LE2 1AA", "sibling_group")
+    chosen.prefers, chosen.siblings_up_to = ChildSex.BOY, 2
+    db.session.commit()
+    girl = Child(age=9, on=ON, siblings=2, sex=ChildSex.GIRL)
+    (fit,) = find_carers(girl).free
+    assert "prefer to care for boys" in fit.against
+    assert "take sibling groups of up to 2" in fit.fits
+
+
+def test_a_worker_records_what_their_carers_prefer(ssw_client, ssw, db):
+    theirs = HouseholdFactory(supervising_worker=ssw)
+    response = ssw_client.post(
+        f"/households/{theirs.id}/preferences", data={"prefers": "girl", "siblings_up_to": "3"}
+    )
+    assert response.status_code == 302
+    page = ssw_client.get(f"/households/{theirs.id}").get_data(as_text=True)
+    assert "girls; sibling groups of up to 3" in page

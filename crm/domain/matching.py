@@ -31,6 +31,11 @@ USUAL_LIMIT = 3
 _DISTRICT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 
 
+class ChildSex(LabelledEnum):
+    GIRL = "girl"
+    BOY = "boy"
+
+
 class ReferralOutcome(LabelledEnum):
     OFFERED = "offered", "Offered, waiting for the carers' answer"
     ACCEPTED = "accepted"
@@ -60,6 +65,7 @@ class Child:
     needs: frozenset[Need] = frozenset()
     care: CareCategory | None = None
     district: str | None = None  # a postcode district: "LE2"
+    sex: ChildSex | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,9 @@ class Household:
     min_age: int
     max_age: int
     categories: frozenset[str]
+    #: The carers' own preferences, beside their terms (None: no preference said).
+    prefers: ChildSex | None = None
+    siblings_up_to: int | None = None
 
 
 @dataclass
@@ -147,6 +156,20 @@ def _terms(child: Child, h: Household, fit: Fit) -> None:
             fit.against.append(f"not approved for care that meets: {need.label.lower()}")
 
 
+def _preferences(child: Child, h: Household, fit: Fit) -> None:
+    """What the carers said they prefer: not terms, so against a match, never a bar."""
+    if h.prefers is not None and child.sex is not None:
+        if h.prefers is child.sex:
+            fit.fits.append(f"prefer to care for {child.sex.label.lower()}s")
+        else:
+            fit.against.append(f"prefer to care for {h.prefers.label.lower()}s")
+    if h.siblings_up_to is not None and child.siblings > 1:
+        if child.siblings <= h.siblings_up_to:
+            fit.fits.append(f"take sibling groups of up to {h.siblings_up_to}")
+        else:
+            fit.against.append(f"take sibling groups of up to {h.siblings_up_to}")
+
+
 def _where(child: Child, h: Household, fit: Fit) -> None:
     if not child.district:
         return
@@ -164,6 +187,7 @@ def assess(child: Child, household: Household) -> Fit:
     fit = Fit(household)
     _places(child, household, fit)
     _terms(child, household, fit)
+    _preferences(child, household, fit)
     _where(child, household, fit)
     return fit
 

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from crm.auth.services import staff_choices
 from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.household_terms import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
+from crm.domain.matching import ChildSex
 from crm.formfields import (
     CheckboxesField,
     FilterForm,
@@ -289,3 +290,21 @@ class CharacteristicsForm(Form):
         }
         found["languages"] = self.languages.data or None
         return found
+
+
+class PreferencesForm(Form):
+    """What the carers prefer, beside their terms of approval (matching weighs it)."""
+
+    prefers = SelectField(
+        "They prefer to care for",
+        choices=choices(
+            [(s.value, f"{s.label.capitalize()}s") for s in ChildSex], blank="No preference"
+        ),
+        validators=[Optional()],
+    )
+    siblings_up_to = IntegerField(
+        "Sibling groups of up to",
+        description="Blank if they have not said.",
+        validators=[Optional(), NumberRange(min=2, max=8)],
+    )
+    submit = SubmitField("Save")

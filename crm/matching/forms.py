@@ -4,7 +4,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from crm.domain.household_terms import CareCategory
-from crm.domain.matching import Child, DeclineReason
+from crm.domain.matching import Child, ChildSex, DeclineReason
 from crm.domain.sufficiency import Need
 from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices
 from crm.timeutil import today
@@ -41,6 +41,11 @@ class ChildForm(FilterForm):
         ],
     )
     on = DateField("Placement from", validators=[Optional()])
+    sex = SelectField(
+        "Girl or boy",
+        choices=choices([(s.value, s.label) for s in ChildSex], blank="Not said"),
+        validators=[Optional()],
+    )
 
     def child(self) -> Child:
         return Child(
@@ -50,6 +55,7 @@ class ChildForm(FilterForm):
             needs=frozenset(Need(n) for n in self.needs.data or ()),
             care=CareCategory(self.care.data) if self.care.data else None,
             district=self.district.data.upper() if self.district.data else None,
+            sex=ChildSex(self.sex.data) if self.sex.data else None,
         )
 
 

@@ -10,7 +10,7 @@ from crm.models import Household, Referral
 from crm.timeutil import today
 
 #: The child's description, carried from the search to the offer in the query string.
-CHILD_ARGS = ("age", "siblings", "needs", "care", "district", "on")
+CHILD_ARGS = ("age", "siblings", "needs", "care", "district", "on", "sex")
 
 
 def _child_args() -> dict:

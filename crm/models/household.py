@@ -21,6 +21,7 @@ from crm.domain.household_terms import (
     PlacementEnding,
     UnavailableBecause,
 )
+from crm.domain.matching import ChildSex
 from crm.extensions import db
 from crm.models.case import Case
 from crm.models.spans import running_on
@@ -68,6 +69,9 @@ class Household(db.Model):
     )
     supervising_worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     deregistration_date: Mapped[date | None] = mapped_column(index=True)
+    #: What the carers prefer, beside their terms of approval: matching weighs these.
+    prefers: Mapped[ChildSex | None] = mapped_column(enum_column(ChildSex, 10))
+    siblings_up_to: Mapped[int | None]
     deregistration_reason: Mapped[DeregistrationReason | None] = mapped_column(
         enum_column(DeregistrationReason, 40)
     )

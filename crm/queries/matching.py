@@ -44,6 +44,8 @@ def households_on(day: date) -> list[matching.Household]:
             min_age=terms[h.id].min_age,
             max_age=terms[h.id].max_age,
             categories=frozenset(terms[h.id].categories or ()),
+            prefers=h.prefers,
+            siblings_up_to=h.siblings_up_to,
         )
         for h in found
         if h.id in terms
