@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectChoice,
+    SelectField,
     StringField,
     TelField,
     TextAreaField,
@@ -28,6 +29,15 @@ def choices(pairs: Iterable[tuple[str, str]], blank: str | None = None) -> list[
     """Options for a select from (value, label) pairs, optionally led by a blank one."""
     options = [SelectChoice("", blank)] if blank is not None else []
     return options + [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_choice(label: str, options: Iterable, blank: str) -> SelectField:
+    """A select of an enum's members by their labels that may be left at `blank`."""
+    return SelectField(
+        label,
+        choices=choices([(o.value, o.label) for o in options], blank=blank),
+        validators=[Optional()],
+    )
 
 
 class CheckboxesField(SelectMultipleField):

@@ -28,6 +28,7 @@ from crm.formfields import (
     choices,
     not_in_future,
     note_field,
+    optional_choice,
 )
 from crm.models import (
     CareCategory,
@@ -258,27 +259,11 @@ class CertificatesForm(Form):
 class CharacteristicsForm(Form):
     """Who a carer is: every answer optional, "prefers not to say" one of them."""
 
-    sex = SelectField(
-        "Sex",
-        choices=choices([(s.value, s.label) for s in Sex], blank="Not recorded"),
-        validators=[Optional()],
-    )
-    ethnicity = SelectField(
-        "Ethnicity",
-        choices=choices([(e.value, e.label) for e in Ethnicity], blank="Not recorded"),
-        validators=[Optional()],
-    )
-    religion = SelectField(
-        "Religion or belief",
-        choices=choices([(r.value, r.label) for r in Religion], blank="Not recorded"),
-        validators=[Optional()],
-    )
+    sex = optional_choice("Sex", Sex, blank="Not recorded")
+    ethnicity = optional_choice("Ethnicity", Ethnicity, blank="Not recorded")
+    religion = optional_choice("Religion or belief", Religion, blank="Not recorded")
     languages = StringField("Languages spoken", validators=[Optional(), Length(max=200)])
-    disability = SelectField(
-        "Disability",
-        choices=choices([(d.value, d.label) for d in Disability], blank="Not recorded"),
-        validators=[Optional()],
-    )
+    disability = optional_choice("Disability", Disability, blank="Not recorded")
     submit = SubmitField("Save")
 
     def values(self) -> dict:

@@ -6,7 +6,14 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from crm.domain.household_terms import CareCategory
 from crm.domain.matching import Child, ChildSex, DeclineReason
 from crm.domain.sufficiency import Need
-from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices
+from crm.formfields import (
+    CheckboxesField,
+    FilterForm,
+    Form,
+    NumberRange,
+    choices,
+    optional_choice,
+)
 from crm.timeutil import today
 
 
@@ -26,11 +33,7 @@ class ChildForm(FilterForm):
     needs = CheckboxesField(
         "Needs", choices=choices([(n.value, n.label) for n in Need if n is not Need.ALL])
     )
-    care = SelectField(
-        "Kind of care",
-        choices=choices([(c.value, c.label) for c in CareCategory], blank="Any"),
-        validators=[Optional()],
-    )
+    care = optional_choice("Kind of care", CareCategory, blank="Any")
     district = StringField(
         "Near (postcode district)",
         description="For example LE2",
@@ -41,11 +44,7 @@ class ChildForm(FilterForm):
         ],
     )
     on = DateField("Placement from", validators=[Optional()])
-    sex = SelectField(
-        "Girl or boy",
-        choices=choices([(s.value, s.label) for s in ChildSex], blank="Not said"),
-        validators=[Optional()],
-    )
+    sex = optional_choice("Girl or boy", ChildSex, blank="Not said")
 
     def child(self) -> Child:
         return Child(
@@ -77,10 +76,6 @@ class AnswerForm(Form):
         validators=[InputRequired("Choose the answer.")],
     )
     answered_on = DateField("On", validators=[InputRequired("Give the date.")])
-    decline_reason = SelectField(
-        "Why they declined",
-        choices=choices([(r.value, r.label) for r in DeclineReason], blank="Choose…"),
-        validators=[Optional()],
-    )
+    decline_reason = optional_choice("Why they declined", DeclineReason, blank="Choose…")
     note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Record the answer")
