@@ -80,6 +80,15 @@ def test_the_pipelines_chances_add_up_to_the_forecasts_figure(demo_app):
     assert round(sum(chances.values()), 2) == round(forecast, 2)
 
 
+def test_most_carers_have_characteristics_recorded_and_some_have_none(demo_app):
+    from crm.models import Carer
+
+    carers = _db.session.scalars(sa.select(Carer)).all()
+    recorded = [c for c in carers if c.ethnicity is not None]
+    assert 0.7 <= len(recorded) / len(carers) <= 0.9
+    assert len({c.ethnicity for c in recorded}) >= 5
+
+
 def test_no_event_is_dated_after_today(demo_app):
     latest = _db.session.scalar(sa.select(sa.func.max(Case.last_activity_date)))
     assert latest <= TODAY

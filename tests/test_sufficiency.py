@@ -197,3 +197,17 @@ def test_targets_by_need_count_this_years_approvals_whose_terms_meet_them(
     login(admin_client, manager)
     page = admin_client.get("/sufficiency/").get_data(as_text=True)
     assert "Not at this rate" in page
+
+
+def test_a_rows_places_open_the_households_behind_them(manager_client, db, service):
+    from crm.models import Household
+
+    page = manager_client.get("/sufficiency/").get_data(as_text=True)
+    assert "/households/?takes=need:sibling_group&amp;current_on=2025-05-31" in page
+    listed = manager_client.get(
+        "/households/", query_string={"takes": "band:16_plus", "current_on": "2025-05-31"}
+    ).get_data(as_text=True)
+    held = {
+        h.terms_history[0].max_age: h.reference for h in db.session.scalars(sa.select(Household))
+    }
+    assert held[17] in listed and held[4] not in listed

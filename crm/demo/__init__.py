@@ -16,6 +16,7 @@ from faker import Faker
 
 from crm import audit
 from crm.demo.carers import generate_households
+from crm.demo.characteristics import describe_carers
 from crm.demo.demand import generate_demand
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
@@ -74,6 +75,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         add_plans(rng, today)
         db.session.flush()
         generate_demand(rng, today)
+        describe_carers()
         mark_demo_service()
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)

@@ -19,6 +19,7 @@ from crm.auth.services import staff_choices
 from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.household_terms import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
 from crm.domain.matching import ChildSex
+from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.formfields import (
     CheckboxesField,
     FilterForm,
@@ -86,6 +87,12 @@ class HouseholdFilterForm(FilterForm):
     category = SelectField(
         "Kind of care",
         choices=choices(((c.value, c.label) for c in CareCategory), blank="Any"),
+        default="",
+        validators=[Optional()],
+    )
+    takes = SelectField(
+        "Takes (ages or need)",
+        choices=choices(((a.key, a.label) for a in AIMS_BY_KEY.values()), blank="Any"),
         default="",
         validators=[Optional()],
     )

@@ -63,6 +63,7 @@ class Row:
     pipeline: int = 0  # open applications hoping to offer that care
     #: Of them, approvals expected by the financial year's end (the forecast's chances).
     expected: float = 0.0
+    key: str = ""  # the aim's key, which the household list filters by
 
     @property
     def fostered(self) -> int:
@@ -172,6 +173,7 @@ def sufficiency_for(month: date, settings: Settings | None = None) -> Sufficienc
             _places(offers, lambda o: aim.met_by(o.min_age, o.max_age, o.categories)),
             len(hoping),
             round(sum(chances.get(a.case_id, 0.0) for a in hoping), 1),
+            aim.key,
         )
 
     by_band, by_need = [row(a) for a in BAND_AIMS], [row(a) for a in NEED_AIMS]

@@ -7,7 +7,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.extensions import db
+from crm.metrics.places import offers_on
 from crm.metrics.supervision import obligations_for
 from crm.models import (
     ApprovalTerms,
@@ -33,6 +35,7 @@ def household_list(
     deregistered_from: date | None = None,
     deregistered_to: date | None = None,
     reason: str | None = None,
+    takes: str | None = None,
 ) -> sa.Select:
     """Households matching every filter given, by reference. `current_on` is the
     metrics' own rule, so a household figure's link lists exactly what it counted."""
@@ -47,6 +50,7 @@ def household_list(
         Household.deregistration_date >= deregistered_from if deregistered_from else None,
         Household.deregistration_date <= deregistered_to if deregistered_to else None,
         _left_because(reason) if reason else None,
+        _taking(takes, current_on or today()) if takes else None,
     ]
     query = (
         sa.select(Household)
@@ -55,6 +59,15 @@ def household_list(
         .order_by(Household.reference)
     )
     return with_overdue_work(query, today()) if overdue else query
+
+
+def _taking(aim_key: str, day: date) -> sa.ColumnElement[bool]:
+    """Households current on `day` whose terms then meet an age band or need, by the
+    sufficiency page's own rule, so its count of places links to their households."""
+    aim = AIMS_BY_KEY[aim_key]
+    return Household.id.in_(
+        [o.household_id for o in offers_on(day) if aim.met_by(o.min_age, o.max_age, o.categories)]
+    )
 
 
 def _matches(q: str) -> sa.ColumnElement[bool]:

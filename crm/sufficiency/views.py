@@ -37,6 +37,7 @@ def index():
     return render_template(
         "sufficiency/index.html",
         form=form,
+        day=month_end(month),
         found=found,
         share=share,
         chart=chart,
