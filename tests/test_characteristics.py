@@ -99,3 +99,39 @@ def test_the_carers_subject_access_export_includes_them(admin_client, db, househ
     db.session.commit()
     exported = admin_client.get(f"/privacy/household/{household.id}.json").get_json()
     assert exported["carers"][0]["religion"] == "sikh"
+
+
+def test_the_assessing_worker_records_an_applicants_and_approval_makes_them_the_carers(
+    ssw_client, ssw, db
+):
+    from crm.models import Household
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(assessing_worker=ssw)
+    applicant = case.members[0]
+    response = ssw_client.post(f"/cases/{case.id}/characteristics/{applicant.id}", data=ANSWERS)
+    assert response.status_code == 302
+    household = Household.for_approved_case(case)
+    assert household.carers[0].ethnicity is Ethnicity.BLACK_CARIBBEAN
+
+
+def test_a_recruitment_officer_does_not_open_an_applicants(officer_client, officer, db):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(owner=officer)
+    assert officer_client.get(f"/cases/{case.id}/characteristics").status_code == 403
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "The applicants' characteristics" not in page
+
+
+def test_opening_an_applicants_is_audited(manager_client, db):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory()
+    manager_client.get(f"/cases/{case.id}/characteristics")
+    summaries = db.session.scalars(
+        sa.select(AuditEvent.summary).where(
+            AuditEvent.entity_type == "HouseholdMember", AuditEvent.action == AuditAction.VIEWED
+        )
+    ).all()
+    assert summaries == [OPENED]

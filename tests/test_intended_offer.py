@@ -29,3 +29,20 @@ def test_an_age_range_the_wrong_way_round_is_refused_keeping_what_was_typed(
     assert "The oldest age is below the youngest." in page
     assert 'value="12"' in page
     assert re.search(r'<input checked[^>]*value="sibling_group"', page)
+
+
+def test_places_sibling_groups_and_a_preference_carry_over_to_the_approved_household(
+    officer_client, db, officer
+):
+    from crm.domain.matching import ChildSex
+    from crm.models import Household
+
+    case = CaseFactory(owner=officer)
+    officer_client.post(
+        f"/cases/{case.id}/offer",
+        data={**HOPES, "places": "2", "siblings_up_to": "3", "prefers": "girl"},
+    )
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "2 places; sibling groups of up to 3; would prefer girls" in page
+    household = Household.for_approved_case(case)
+    assert (household.prefers, household.siblings_up_to) == (ChildSex.GIRL, 3)

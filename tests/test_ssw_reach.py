@@ -60,6 +60,7 @@ def theirs(db, make_user):
         "referral_id": offered.id,
         "person_id": household.carers[0].id,
         "carer_id": household.carers[0].id,
+        "member_id": case.members[0].id,
         "kind": "carer",
     }
 

@@ -21,6 +21,7 @@ from wtforms.validators import (
 )
 
 from crm.auth.services import staff_choices
+from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.formfields import (
     CheckboxesField,
@@ -32,6 +33,7 @@ from crm.formfields import (
     choices,
     not_in_future,
     note_field,
+    optional_choice,
     phone_field,
     postcode_field,
 )
@@ -302,6 +304,11 @@ class IntendedOfferForm(Form):
     )
     min_age = IntegerField("Youngest age", validators=[Optional(), NumberRange(min=0, max=17)])
     max_age = IntegerField("Oldest age", validators=[Optional(), NumberRange(min=0, max=17)])
+    places = IntegerField("Places", validators=[Optional(), NumberRange(min=1, max=6)])
+    siblings_up_to = IntegerField(
+        "Sibling groups of up to", validators=[Optional(), NumberRange(min=2, max=8)]
+    )
+    prefers = optional_choice("They would prefer", ChildSex, blank="No preference")
     submit = SubmitField("Save")
 
     def validate_max_age(self, field) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
 from crm.domain.contact import folded, phone_key
+from crm.domain.matching import ChildSex
 from crm.domain.stages import (
     EXITS,
     MILESTONES,
@@ -23,6 +24,7 @@ from crm.domain.stages import (
     state_at,
 )
 from crm.extensions import db
+from crm.models.characteristics import Characteristics
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import today, utcnow
@@ -104,6 +106,9 @@ class Case(db.Model):
     )
     intended_min_age: Mapped[int | None]
     intended_max_age: Mapped[int | None]
+    intended_places: Mapped[int | None]
+    intended_siblings_up_to: Mapped[int | None]
+    intended_prefers: Mapped[ChildSex | None] = mapped_column(enum_column(ChildSex, 10))
 
     # Set when a new enquiry's email or phone matches a recent case.
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
@@ -310,7 +315,7 @@ class StageEvent(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
-class HouseholdMember(db.Model):
+class HouseholdMember(Characteristics, db.Model):
     """An applicant or another adult in a prospective household (each needs a DBS)."""
 
     __tablename__ = "household_members"

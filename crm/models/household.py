@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain import households as rules
 from crm.domain.case_terms import CarerType
-from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.household_terms import (
     CarerEventKind,
     DeregistrationReason,
@@ -24,6 +23,7 @@ from crm.domain.household_terms import (
 from crm.domain.matching import ChildSex
 from crm.extensions import db
 from crm.models.case import Case
+from crm.models.characteristics import Characteristics
 from crm.models.spans import running_on
 from crm.models.types import enum_column
 from crm.models.user import Role, User
@@ -150,9 +150,19 @@ class Household(db.Model):
             "approval_date": case.approval_date,
             "temporary_approval_date": temporary.approved_on if temporary else None,
             "temporary_approval_child": temporary.child_reference if temporary else None,
+            # What the applicants said they prefer carries over (terms are the panel's).
+            "prefers": getattr(case, "intended_prefers", None),
+            "siblings_up_to": getattr(case, "intended_siblings_up_to", None),
         }
         applicants = [m for m in case.members if m.is_applicant]
-        carers = [{"full_name": m.full_name, "birth_date": m.birth_date} for m in applicants]
+        carers = [
+            {
+                "full_name": m.full_name,
+                "birth_date": m.birth_date,
+                **{name: getattr(m, name, None) for name in Characteristics.CHARACTERISTICS},
+            }
+            for m in applicants
+        ]
         return columns, carers or [{"full_name": case.display_name, "birth_date": None}]
 
     @classmethod
@@ -335,7 +345,7 @@ class Household(db.Model):
         return current
 
 
-class Carer(db.Model):
+class Carer(Characteristics, db.Model):
     __tablename__ = "carers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -345,21 +355,8 @@ class Carer(db.Model):
     #: The latest enhanced DBS certificate's issue date, and the latest medical.
     dbs_issued_on: Mapped[date | None]
     medical_on: Mapped[date | None]
-    #: Who the carer is (special category data: crm.domain.characteristics). Optional,
-    #: shown on their own page to managers and the household's worker, every view audited.
-    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, 20))
-    ethnicity: Mapped[Ethnicity | None] = mapped_column(enum_column(Ethnicity, 20))
-    religion: Mapped[Religion | None] = mapped_column(enum_column(Religion, 20))
-    languages: Mapped[str | None] = mapped_column(sa.String(200))
-    disability: Mapped[Disability | None] = mapped_column(enum_column(Disability, 20))
 
     household: Mapped[Household] = relationship(back_populates="carers")
-
-    #: Special category columns: kept off every page but the characteristics page, and
-    #: out of the audit log's before-and-after (it says they changed, not to what); the
-    #: carers' own subject access export includes them.
-    CHARACTERISTICS = ("sex", "ethnicity", "religion", "languages", "disability")
-    __special_category__ = frozenset(CHARACTERISTICS)
 
 
 class Resident(db.Model):

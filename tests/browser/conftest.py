@@ -22,7 +22,7 @@ from crm import create_app
 from crm.dashboard.views import SECTIONS
 from crm.demo import seed_demo
 from crm.extensions import db
-from crm.models import Case, Household, Role
+from crm.models import Case, Household, HouseholdMember, Role
 from crm.queries.sources import ensure_default_sources
 from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
 
@@ -155,6 +155,11 @@ def every_page(app):
         household = db.session.scalar(sa.select(Household).order_by(Household.id))
         ids = {
             "case_id": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
+            "member_id": db.session.scalar(
+                sa.select(HouseholdMember.id)
+                .where(HouseholdMember.case_id == sa.select(sa.func.min(Case.id)).scalar_subquery())
+                .order_by(HouseholdMember.id)
+            ),
             "household_id": household.id,
             "person_id": household.carers[0].id,
             "carer_id": household.carers[0].id,
