@@ -38,13 +38,9 @@ def edit_applicant_characteristics(case_id: int, member_id: int):
     member = db.session.get(HouseholdMember, member_id)
     if member is None or member.case_id != case.id or not member.is_applicant:
         abort(404)
-    form = CharacteristicsForm(
-        obj=member,
-        data={name: getattr(member, name) or "" for name in HouseholdMember.CHARACTERISTICS},
-    )
+    form = CharacteristicsForm.of(member)
     if form.validate_on_submit():
-        for name, value in form.values().items():
-            setattr(member, name, value)
+        form.apply_to(member)
         db.session.commit()
         flash(f"{member.full_name}'s characteristics saved.", "success")
         return redirect(url_for("cases.applicant_characteristics", case_id=case.id))

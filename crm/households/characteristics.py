@@ -30,13 +30,9 @@ def edit_characteristics(household_id: int, carer_id: int):
     carer = db.session.get(Carer, carer_id)
     if carer is None or carer.household_id != household.id:
         abort(404)
-    form = CharacteristicsForm(
-        obj=carer,
-        data={name: getattr(carer, name) or "" for name in Carer.CHARACTERISTICS},
-    )
+    form = CharacteristicsForm.of(carer)
     if form.validate_on_submit():
-        for name, value in form.values().items():
-            setattr(carer, name, value)
+        form.apply_to(carer)
         return _done(household, f"{carer.full_name}'s characteristics saved.")
     audit.record(AuditAction.VIEWED, "Carer", carer.id, OPENED)
     db.session.commit()

@@ -273,15 +273,18 @@ class CharacteristicsForm(Form):
     disability = optional_choice("Disability", Disability, blank="Not recorded")
     submit = SubmitField("Save")
 
-    def values(self) -> dict:
-        """The answers as the carer's columns take them (a blank is not recorded)."""
+    @classmethod
+    def of(cls, person) -> CharacteristicsForm:
+        """The form opened on a carer's or an applicant's answers."""
+        return cls(data={name: getattr(person, name) or "" for name in person.CHARACTERISTICS})
+
+    def apply_to(self, person) -> None:
+        """The answers onto the person's columns (a blank is not recorded)."""
         kinds = {"sex": Sex, "ethnicity": Ethnicity, "religion": Religion, "disability": Disability}
-        found = {
-            name: kind(getattr(self, name).data) if getattr(self, name).data else None
-            for name, kind in kinds.items()
-        }
-        found["languages"] = self.languages.data or None
-        return found
+        for name, kind in kinds.items():
+            given = getattr(self, name).data
+            setattr(person, name, kind(given) if given else None)
+        person.languages = self.languages.data or None
 
 
 class PreferencesForm(Form):
