@@ -5,13 +5,12 @@ the carers' (Household.approved_from)."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from crm import audit
 from crm.cases import bp
 from crm.cases.records import get_case_or_404
 from crm.extensions import db
-from crm.households.characteristics import OPENED
+from crm.households.characteristics import record_opened
 from crm.households.forms import CharacteristicsForm
-from crm.models import AuditAction, Case, HouseholdMember, Role
+from crm.models import Case, HouseholdMember, Role
 
 
 def _case_for_characteristics(case_id: int) -> Case:
@@ -26,9 +25,7 @@ def _case_for_characteristics(case_id: int) -> Case:
 def applicant_characteristics(case_id: int):
     case = _case_for_characteristics(case_id)
     applicants = [m for m in case.members if m.is_applicant]
-    for member in applicants:
-        audit.record(AuditAction.VIEWED, "HouseholdMember", member.id, OPENED)
-    db.session.commit()
+    record_opened(*applicants)
     return render_template("cases/characteristics.html", case=case, applicants=applicants)
 
 
@@ -44,8 +41,7 @@ def edit_applicant_characteristics(case_id: int, member_id: int):
         db.session.commit()
         flash(f"{member.full_name}'s characteristics saved.", "success")
         return redirect(url_for("cases.applicant_characteristics", case_id=case.id))
-    audit.record(AuditAction.VIEWED, "HouseholdMember", member.id, OPENED)
-    db.session.commit()
+    record_opened(member)
     return render_template(
         "cases/case_form.html",
         case=case,

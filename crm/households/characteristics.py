@@ -14,13 +14,19 @@ from crm.models import AuditAction, Carer
 OPENED = "characteristics (special category data)"
 
 
+def record_opened(*people) -> None:
+    """Each carer's or applicant's characteristics shown: one audit entry a person, kept
+    now, whatever the page does next."""
+    for person in people:
+        audit.record(AuditAction.VIEWED, type(person).__name__, person.id, OPENED)
+    db.session.commit()
+
+
 @bp.route("/<int:household_id>/characteristics")
 def characteristics(household_id: int):
     """Every carer's characteristics, as Ofsted asks and matching needs."""
     household = editable_household_or_403(household_id)
-    for carer in household.carers:
-        audit.record(AuditAction.VIEWED, "Carer", carer.id, OPENED)
-    db.session.commit()
+    record_opened(*household.carers)
     return render_template("households/characteristics.html", household=household)
 
 
@@ -34,8 +40,7 @@ def edit_characteristics(household_id: int, carer_id: int):
     if form.validate_on_submit():
         form.apply_to(carer)
         return _done(household, f"{carer.full_name}'s characteristics saved.")
-    audit.record(AuditAction.VIEWED, "Carer", carer.id, OPENED)
-    db.session.commit()
+    record_opened(carer)
     return render_template(
         "households/form.html",
         household=household,
