@@ -151,3 +151,14 @@ def test_a_fresh_postgresql_schema_has_the_trigram_indexes_migrations_make(db):
         pytest.skip("SQLite keeps its full-text tables instead")
     names = set(db.session.scalars(sa.text("SELECT indexname FROM pg_indexes")))
     assert {name for name, _, _ in TRIGRAM_INDEXES} <= names
+
+
+def test_a_bulk_load_that_fails_leaves_the_index_following_writes(db, sqlite):
+    from crm.imports.indexes import indexed_afterwards
+    from tests.factories import CaseFactory
+
+    with pytest.raises(RuntimeError), indexed_afterwards(db.session.connection()):
+        raise RuntimeError("a row failed")
+    db.session.rollback()
+    case = CaseFactory(reference="IDX-ROLLED-BACK")
+    assert indexed(db, "idx-rolled-back") == [case.id]

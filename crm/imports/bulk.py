@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import gc
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -64,17 +65,10 @@ def import_page_cache(connection: sa.Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(usual)}")
 
 
-def insert_rows(model, rows: list[dict], *returning):
-    """Insert rows with the same keys in one batch. Rows that need nothing back go
-    straight to the driver (write_rows); with `returning`, one Core INSERT RETURNING."""
-    if not rows:
-        return None
-    if not returning:
-        return write_rows(model.__table__, rows)
-    statement = sa.insert(model.__table__)
-    if returning:
-        statement = statement.returning(*(model.__table__.c[c.key] for c in returning))
-    return db.session.execute(statement, rows)
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert rows with the same keys in one batch, straight to the driver (write_rows)."""
+    if rows:
+        write_rows(model.__table__, rows)
 
 
 def update_rows(model, rows: list[dict]) -> None:
@@ -117,34 +111,35 @@ def audit_imported(action: AuditAction, entity_type: str, summaries: dict[int, s
         insert_rows(AuditEvent, rows[start : start + 5000])
 
 
-def insert_cases(values: list[dict]) -> dict[str, int]:
-    """Insert cases and return their ids by reference.
+def insert_with_ids(model, values: list[dict], key: str = "reference") -> dict[str, int]:
+    """Insert rows and return their ids by `key`, a unique column.
 
     PostgreSQL: ids drawn from the sequence in one query, then COPY. Elsewhere: one
-    executemany, then the ids read back by reference (unique and indexed), which is
-    quicker than INSERT ... RETURNING of wide rows on either database.
+    executemany, then the ids read back by key (unique, so indexed), which is quicker
+    than INSERT ... RETURNING of wide rows on either database.
     """
+    table = model.__table__
+    if db.session.get_bind().dialect.name != "postgresql":
+        write_rows(table, values)
+        keys = [row[key] for row in values]
+        query = sa.select(table.c[key], table.c.id).where(table.c[key].in_(keys))
+        return dict(db.session.execute(query).all())
+    ids = db.session.scalars(
+        sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+        {"table": table.name, "n": len(values)},
+    ).all()
+    for row, new_id in zip(values, ids, strict=True):
+        row["id"] = new_id
+    write_rows(table, values)
+    return {row[key]: row["id"] for row in values}
+
+
+def insert_cases(values: list[dict]) -> dict[str, int]:
+    """Insert new cases, stamped now, and return their ids by reference."""
     now = utcnow()
     for row in values:
         row.update(created_at=now, updated_at=now)
-    if db.session.get_bind().dialect.name != "postgresql":
-        write_rows(Case.__table__, values)
-        references = [row["reference"] for row in values]
-        return dict(
-            db.session.execute(
-                sa.select(Case.reference, Case.id).where(Case.reference.in_(references))
-            ).all()
-        )
-    ids = db.session.scalars(
-        sa.text(
-            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)"
-        ),
-        {"n": len(values)},
-    ).all()
-    for row, case_id in zip(values, ids, strict=True):
-        row["id"] = case_id
-    write_rows(Case.__table__, values)
-    return {row["reference"]: row["id"] for row in values}
+    return insert_with_ids(Case, values)
 
 
 def write_rows(table: sa.Table, rows: list[dict]) -> None:
@@ -163,26 +158,44 @@ def write_rows(table: sa.Table, rows: list[dict]) -> None:
     connection = db.session.connection()
     cursor = connection.connection.driver_connection.cursor()
     if connection.dialect.name == "postgresql":
-        convert = [_copy_conversion(table.c[c].type) for c in columns]
-        filler = [plain(v) for v in defaults.values()]
+        values = [_copy_column(table.c[c].type, [row[c] for row in rows]) for c in columns]
+        values += [itertools.repeat(plain(v)) for v in defaults.values()]
         with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(
-                    [f(row[c]) if f else row[c] for f, c in zip(convert, columns, strict=True)]
-                    + filler
-                )
+            for row in zip(*values, strict=False):  # defaults repeat without end
+                copy.write_row(row)
         return
-    convert = [table.c[c].type.bind_processor(connection.dialect) for c in [*columns, *defaults]]
-    filler = list(defaults.values())
-    marks = ", ".join("?" * len(convert))
-    values = (
-        [f(v) if f else v for f, v in zip(convert, [row[c] for c in columns] + filler, strict=True)]
-        for row in rows
-    )
+    marks = ", ".join("?" * (len(columns) + len(defaults)))
+    values = [
+        _sqlite_column(table.c[c].type, [row[c] for row in rows], connection) for c in columns
+    ]
+    values += [
+        itertools.repeat(_sqlite_value(table.c[c].type, v, connection)) for c, v in defaults.items()
+    ]
+    rows_out = zip(*values, strict=False)  # defaults repeat without end
     try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows_out)
     finally:
         cursor.close()
+
+
+def _sqlite_column(column_type: sa.types.TypeEngine, values: list, connection) -> list:
+    """A column's values as SQLite stores them, converted a column at a time (row by
+    row, this was a third of writing a tracker). Dates and times become the text
+    sqlite3's own adapters make (`str` of a date or datetime is its ISO form) and enums
+    their names, each distinct value converted once (a tracker's 330,000 events fall
+    on a few thousand days); anything else goes through its type's bind processor."""
+    dated = isinstance(column_type, sa.Date | sa.DateTime)
+    convert = str if dated else column_type.bind_processor(connection.dialect)
+    if convert is None:
+        return values
+    if dated or isinstance(column_type, sa.Enum):
+        stored = {v: None if v is None else convert(v) for v in set(values)}
+        return [stored[v] for v in values]
+    return [convert(v) for v in values]
+
+
+def _sqlite_value(column_type: sa.types.TypeEngine, value: object, connection) -> object:
+    return _sqlite_column(column_type, [value], connection)[0]
 
 
 def plain(value: object) -> object:
@@ -194,10 +207,16 @@ def plain(value: object) -> object:
     return value
 
 
-def _copy_conversion(column_type: sa.types.TypeEngine) -> Callable[[object], object] | None:
-    """`plain` for the columns that may need it (enums, JSON), nothing for the rest:
-    calling it on every value cost a 100,000-row tracker 1.5 s on PostgreSQL."""
-    return plain if isinstance(column_type, sa.Enum | sa.JSON) else None
+def _copy_column(column_type: sa.types.TypeEngine, values: list) -> list:
+    """A column's values as COPY wants them: `plain` for enums (each distinct value
+    once) and JSON; the rest as they are (calling `plain` on every value of every
+    column cost a 100,000-row tracker 1.5 s on PostgreSQL)."""
+    if isinstance(column_type, sa.Enum):
+        stored = {v: plain(v) for v in set(values)}
+        return [stored[v] for v in values]
+    if isinstance(column_type, sa.JSON):
+        return [plain(v) for v in values]
+    return values
 
 
 def refresh_statistics() -> None:

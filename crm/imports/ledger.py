@@ -29,6 +29,7 @@ from crm.models import (
 )
 from crm.models.availability import HouseholdBreak
 from crm.models.spans import running_on
+from crm.queries.sets import among
 from crm.timeutil import utcnow
 
 
@@ -104,7 +105,7 @@ def load_ledgers(references: Iterable[str]) -> dict[str, Ledger]:
                 Household.deregistration_date,
                 Household.temporary_approval_date,
                 Household.temporary_approval_child,
-            ).where(Household.reference.in_(chunk))
+            ).where(among(Household.reference, chunk))
         ).all()
         named = {r.id: r.reference for r in rows}
         found = {
@@ -121,19 +122,19 @@ def load_ledgers(references: Iterable[str]) -> dict[str, Ledger]:
         ids = list(found)
         for terms in db.session.scalars(
             sa.select(ApprovalTerms)
-            .where(ApprovalTerms.household_id.in_(ids))
+            .where(among(ApprovalTerms.household_id, ids))
             .order_by(ApprovalTerms.effective_from)
         ):
             found[terms.household_id].terms_history.append(terms)
         for p in db.session.execute(
-            sa.select(Placement).where(Placement.household_id.in_(ids)).order_by(Placement.id)
+            sa.select(Placement).where(among(Placement.household_id, ids)).order_by(Placement.id)
         ).scalars():
             found[p.household_id].placements.append(
                 Span(p.start_date, p.end_date, p.id, p.child_reference, ending=p.ending)
             )
         for b in db.session.scalars(
             sa.select(HouseholdBreak)
-            .where(HouseholdBreak.household_id.in_(ids))
+            .where(among(HouseholdBreak.household_id, ids))
             .order_by(HouseholdBreak.id)
         ):
             found[b.household_id].breaks.append(Span(b.start_date, b.end_date, b.id))
@@ -144,7 +145,7 @@ def load_ledgers(references: Iterable[str]) -> dict[str, Ledger]:
                 CarerEvent.occurred_on,
                 CarerEvent.note,
                 CarerEvent.value,
-            ).where(CarerEvent.household_id.in_(ids))
+            ).where(among(CarerEvent.household_id, ids))
         ):
             found[e.household_id].records.add((e.kind.value, e.occurred_on, e.note, e.value))
         ledgers.update({reference: found[i] for i, reference in named.items()})

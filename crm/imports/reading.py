@@ -22,7 +22,7 @@ from crm.imports.files import (
     delimiter,
     formula_problem,
 )
-from crm.spreadsheets import inert_row, unguarded
+from crm.spreadsheets import GUARD, inert_row, unguarded
 
 __all__ = ["FileRejected"]  # raised by every importer; defined with the file checks
 
@@ -161,7 +161,9 @@ def _table(rows: Iterator[list[str]]) -> Table:
         headers.pop()
     data = []
     for cells in rows:
-        cells = [unguarded(c.strip()) if isinstance(c, str) else _cell_text(c) for c in cells]
+        cells = [c.strip() if isinstance(c, str) else _cell_text(c) for c in cells]
+        if GUARD in "".join(cells):  # one test a row (O'Brien's too), not one a cell
+            cells = [unguarded(c) for c in cells]
         if not any(cells):
             continue  # blank lines and trailing empty rows
         extra = cells[len(headers) :]

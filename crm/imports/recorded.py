@@ -15,6 +15,7 @@ from crm.domain.stages import Step
 from crm.extensions import db
 from crm.imports.reading import RowError
 from crm.models import Activity, Case, Household, StageEvent
+from crm.queries.sets import among
 
 if TYPE_CHECKING:
     from crm.imports.tracker import TrackerRow
@@ -44,19 +45,19 @@ def read_recorded(references: list[str]) -> dict[str, Recorded]:
         chunk = references[start : start + CHUNK]
         ids = []
         for case_id, reference, *values in db.session.execute(
-            sa.select(Case.id, Case.reference, *columns).where(Case.reference.in_(chunk))
+            sa.select(Case.id, Case.reference, *columns).where(among(Case.reference, chunk))
         ):
             found[reference] = by_id[case_id] = Recorded(dict(zip(COMPARED, values, strict=True)))
             ids.append(case_id)
         steps = sa.select(
             StageEvent.case_id, StageEvent.kind, StageEvent.occurred_on, StageEvent.reason
-        ).where(StageEvent.case_id.in_(ids))
+        ).where(among(StageEvent.case_id, ids))
         for case_id, kind, on, reason in db.session.execute(
             steps.order_by(StageEvent.case_id, StageEvent.occurred_on, StageEvent.id)
         ):
             by_id[case_id].steps.append(Step(kind, on, reason))
         contacts = sa.select(Activity.case_id, Activity.occurred_on).where(
-            Activity.case_id.in_(ids)
+            among(Activity.case_id, ids)
         )
         for case_id, on in db.session.execute(contacts):
             by_id[case_id].contact_dates.add(on)
@@ -69,7 +70,9 @@ def households_held(references: list[str]) -> set[str]:
     for start in range(0, len(references), CHUNK):
         chunk = references[start : start + CHUNK]
         held.update(
-            db.session.scalars(sa.select(Household.reference).where(Household.reference.in_(chunk)))
+            db.session.scalars(
+                sa.select(Household.reference).where(among(Household.reference, chunk))
+            )
         )
     return held
 

@@ -149,13 +149,16 @@ def _dates(cells: dict[str, str]) -> dict[str, date]:
 
 def _milestone_steps(dates: dict[str, date]) -> list[Step]:
     steps = []
-    for index, (kind, column) in enumerate(MILESTONE_COLUMNS):
+    for kind, column in MILESTONE_COLUMNS:
         if column not in dates:
-            later = [c for _, c in MILESTONE_COLUMNS[index + 1 :] if c in dates]
-            if later:
-                raise CellProblem(later[0], f"given without {column}: a stage cannot be skipped")
             break
         steps.append(Step(kind, dates[column]))
+    skipped = len(steps)
+    if skipped < len(MILESTONE_COLUMNS):
+        later = [c for _, c in MILESTONE_COLUMNS[skipped + 1 :] if c in dates]
+        if later:
+            missing = MILESTONE_COLUMNS[skipped][1]
+            raise CellProblem(later[0], f"given without {missing}: a stage cannot be skipped")
     return steps
 
 

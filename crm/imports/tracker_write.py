@@ -13,13 +13,21 @@ from sqlalchemy.orm import selectinload
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports import recorded as history
-from crm.imports.bulk import audit_imported, import_page_cache, insert_cases, insert_rows
+from crm.imports.bulk import (
+    audit_imported,
+    import_page_cache,
+    insert_cases,
+    insert_rows,
+    insert_with_ids,
+)
+from crm.imports.indexes import built_afterwards, indexed_afterwards
 from crm.imports.recorded import Recorded, households_held
 from crm.imports.result import ImportResult
 from crm.models import (
     Activity,
     ActivityKind,
     AuditAction,
+    AuditEvent,
     Carer,
     Case,
     Household,
@@ -28,7 +36,7 @@ from crm.models import (
     StageEvent,
 )
 from crm.models.case import cached_columns, search_name_for
-from crm.models.search import indexed_afterwards
+from crm.queries.sets import among
 from crm.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -42,7 +50,7 @@ def _existing(references: list[str]) -> dict[str, Case]:
         chunk = references[start : start + history.CHUNK]
         query = (
             sa.select(Case)
-            .where(Case.reference.in_(chunk))
+            .where(among(Case.reference, chunk))
             .options(selectinload(Case.events), selectinload(Case.activities))
         )
         found.update({c.reference: c for c in db.session.scalars(query)})
@@ -71,7 +79,11 @@ def import_rows(
         else:
             result.unchanged += 1
     chunk, connection = history.CHUNK, db.session.connection()
-    with import_page_cache(connection), indexed_afterwards(connection):
+    with (
+        import_page_cache(connection),
+        indexed_afterwards(connection),
+        built_afterwards(connection, _rows_added(new_rows)),
+    ):
         for start in range(0, len(new_rows), chunk):
             _create(new_rows[start : start + chunk])
             if progress:
@@ -85,6 +97,20 @@ def import_rows(
     return result
 
 
+def _rows_added(rows: list[TrackerRow]) -> dict[str, int]:
+    """How many rows creating these cases adds to each table."""
+    approved = sum(1 for r in rows if r.state.stage is Stage.APPROVED)
+    return {
+        Case.__tablename__: len(rows),
+        StageEvent.__tablename__: sum(len(r.steps) for r in rows),
+        HouseholdMember.__tablename__: len(rows),
+        Activity.__tablename__: sum(1 for r in rows if r.last_contact),
+        Household.__tablename__: approved,
+        Carer.__tablename__: approved,
+        AuditEvent.__tablename__: len(rows) + approved,
+    }
+
+
 def _households_for_approved(references: list[str]) -> None:
     """An approved case is an approved household, imported or approved on screen: create
     the household each approved case lacks (never a second one)."""
@@ -92,7 +118,9 @@ def _households_for_approved(references: list[str]) -> None:
     missing = [r for r in references if r not in held]
     for start in range(0, len(missing), history.CHUNK):
         chunk = missing[start : start + history.CHUNK]
-        query = sa.select(Case).where(Case.reference.in_(chunk)).options(selectinload(Case.members))
+        query = (
+            sa.select(Case).where(among(Case.reference, chunk)).options(selectinload(Case.members))
+        )
         for case in db.session.scalars(query):
             Household.for_approved_case(case)
 
@@ -125,7 +153,7 @@ def _approved_households(approved: list[tuple[int, dict]]) -> None:
                 "created_at": utcnow(),
             }
         )
-    ids = dict(insert_rows(Household, households, Household.reference, Household.id).all())
+    ids = insert_with_ids(Household, households)
     insert_rows(
         Carer,
         [{"household_id": ids[ref], **carer} for ref, made in carers.items() for carer in made],

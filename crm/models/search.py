@@ -14,9 +14,6 @@ alone. PostgreSQL keeps trigram indexes on the columns themselves instead (migra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 
 from crm.extensions import db
@@ -26,7 +23,7 @@ from crm.extensions import db
 CASE_FTS, MEMBER_FTS = "case_search_fts", "case_search_fts_members"
 
 
-def _case_text(row: str) -> str:
+def case_text(row: str) -> str:
     return (
         f"coalesce(lower({row}.reference), '') || ' ' || coalesce({row}.search_name, '') || ' ' "
         f"|| coalesce(lower({row}.email), '') || ' ' || coalesce({row}.phone_key, '') || ' ' "
@@ -34,7 +31,7 @@ def _case_text(row: str) -> str:
     )
 
 
-def _member_text(row: str) -> str:
+def member_text(row: str) -> str:
     return f"coalesce(lower({row}.full_name), '')"
 
 
@@ -58,8 +55,8 @@ TRIGGERS = ("ai", "au", "ad")
 
 #: Statements that create the indexes, their triggers and their first contents (SQLite).
 CREATE = [
-    *_index(CASE_FTS, "cases", "reference, search_name, email, phone_key, postcode", _case_text),
-    *_index(MEMBER_FTS, "household_members", "full_name", _member_text),
+    *_index(CASE_FTS, "cases", "reference, search_name, email, phone_key, postcode", case_text),
+    *_index(MEMBER_FTS, "household_members", "full_name", member_text),
 ]
 DROP = [
     *(f"DROP TRIGGER IF EXISTS {t}_{when}" for t in (CASE_FTS, MEMBER_FTS) for when in TRIGGERS),
@@ -79,35 +76,6 @@ TRIGRAM_INDEXES = [
 ]
 
 
-@contextmanager
-def indexed_afterwards(connection) -> Iterator[None]:
-    """For a bulk insert of new cases and members: the per-row triggers off while it
-    runs (each cost several times the row's own insert: a 100,000-row tracker took 45 s
-    instead of 18), then every row added meanwhile indexed in one statement a table, all
-    in the same transaction. Only for code that inserts: an update or delete of an
-    indexed row inside would go unseen."""
-    if connection.dialect.name != "sqlite" or not _exists(connection):
-        yield
-        return
-    tables = {CASE_FTS: "cases", MEMBER_FTS: "household_members"}
-    before = {
-        fts: connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {source}").scalar()
-        for fts, source in tables.items()
-    }
-    for statement in DROP[: len(tables) * len(TRIGGERS)]:
-        connection.exec_driver_sql(statement)
-    yield
-    for fts, source in tables.items():
-        text = _case_text if fts == CASE_FTS else _member_text
-        connection.exec_driver_sql(
-            f"INSERT INTO {fts}(rowid, text) SELECT id, {text(source)} FROM {source} "
-            f"WHERE id > {int(before[fts])}"
-        )
-    for statement in CREATE:
-        if statement.startswith("CREATE TRIGGER"):
-            connection.exec_driver_sql(statement)
-
-
 def trigram_statements(if_not_exists: str = "") -> list[str]:
     """PostgreSQL: the extension and the trigram indexes (migration 0024 and a fresh
     schema make the same ones)."""
@@ -122,12 +90,12 @@ def _create(target, connection, **kw) -> None:
     if connection.dialect.name == "postgresql":
         for statement in trigram_statements("IF NOT EXISTS "):
             connection.exec_driver_sql(statement)
-    elif connection.dialect.name == "sqlite" and not _exists(connection):
+    elif connection.dialect.name == "sqlite" and not fts_exists(connection):
         for statement in CREATE:
             connection.exec_driver_sql(statement)
 
 
-def _exists(connection) -> bool:
+def fts_exists(connection) -> bool:
     return bool(
         connection.exec_driver_sql(f"SELECT 1 FROM sqlite_master WHERE name = '{CASE_FTS}'").first()
     )

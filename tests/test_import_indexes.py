@@ -1,0 +1,76 @@
+"""A first load builds a mostly-new table's indexes after its rows are in: every index
+(and PostgreSQL foreign key) must come back exactly as it was, and a load into a
+table already larger than it keeps them throughout."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from crm.imports.indexes import built_afterwards, tables_to_set_aside
+from tests.factories import CaseFactory
+from tests.tracker_files import APPROVED, OPEN, WITHDRAWN, run, write_csv
+
+TABLES = ["cases", "stage_events", "household_members", "activities", "households", "carers"]
+
+
+def _schema(db) -> set[tuple]:
+    """Every index and foreign key of the loaded tables, as the database defines them."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        indexes = connection.execute(
+            sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(:t)"),
+            {"t": TABLES},
+        ).all()
+        keys = connection.execute(
+            sa.text(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid::regclass::text = ANY(:t)"
+            ),
+            {"t": TABLES},
+        ).all()
+        return {tuple(r) for r in indexes + keys}
+    query = sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN :t")
+    found = connection.execute(query.bindparams(sa.bindparam("t", expanding=True)), {"t": TABLES})
+    return {tuple(r) for r in found}
+
+
+def test_a_first_import_leaves_every_index_and_key_as_it_found_them(db, tmp_path):
+    before = _schema(db)
+    result = run(write_csv(tmp_path / "t.csv", APPROVED, OPEN, WITHDRAWN))
+    db.session.commit()
+    assert result.created == 3
+    assert _schema(db) == before
+
+
+def test_a_first_import_sets_its_new_tables_aside(db):
+    with built_afterwards(db.session.connection(), {"cases": 3, "stage_events": 10}) as aside:
+        assert aside == ["cases", "stage_events"]
+        assert not any(name == "ix_cases_enquiry_date" for name, _ in _schema(db))
+    assert any(name == "ix_cases_enquiry_date" for name, _ in _schema(db))
+
+
+def test_a_small_load_into_a_larger_table_keeps_its_indexes(db):
+    for n in range(3):
+        CaseFactory(reference=f"HELD-{n}")
+    db.session.commit()
+    connection = db.session.connection()
+    assert tables_to_set_aside(connection, {"cases": 2}) == []
+    assert tables_to_set_aside(connection, {"cases": 3}) == ["cases"]
+
+
+def test_unique_indexes_stay_so_a_duplicate_is_still_refused(db):
+    CaseFactory(reference="ONCE")
+    db.session.commit()
+    connection = db.session.connection()
+    with pytest.raises(sa.exc.IntegrityError), built_afterwards(connection, {"cases": 10}):
+        CaseFactory(reference="ONCE")
+        db.session.flush()
+
+
+def test_a_failed_load_rolls_back_to_the_indexes_as_they_were(db):
+    before = _schema(db)
+    with pytest.raises(RuntimeError), built_afterwards(db.session.connection(), {"cases": 5}):
+        raise RuntimeError("a row failed")
+    db.session.rollback()
+    assert _schema(db) == before
