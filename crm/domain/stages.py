@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from crm.domain.labelled import LabelledEnum
 from crm.formatting import uk_date
@@ -183,13 +184,16 @@ class CaseState:
         return [kind for kind in EventKind if _refusal(self, kind, None) is None]
 
 
+#: The milestone each stage waits for (None: a new case's first; closed stages, none).
+_NEXT_MILESTONE: dict[Stage | None, EventKind | None] = {
+    None: EventKind.ENQUIRY,
+    **{stage: None for stage in CLOSED_STAGES},
+    **{STAGE_AFTER_MILESTONE[done]: after for done, after in pairwise(MILESTONES)},
+}
+
+
 def next_milestone(stage: Stage | None) -> EventKind | None:
-    if stage is None:
-        return EventKind.ENQUIRY
-    if stage.is_closed:
-        return None
-    index = MILESTONES.index(MILESTONE_OF_STAGE[stage])
-    return MILESTONES[index + 1] if index + 1 < len(MILESTONES) else None
+    return _NEXT_MILESTONE[stage]
 
 
 def _refusal(state: CaseState, kind: EventKind, reason: str | None) -> str | None:

@@ -6,12 +6,13 @@ import enum
 import functools
 import gc
 import itertools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import json
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from psycopg.types.json import Json
 
 from crm.audit import current_actor
 from crm.extensions import db
@@ -147,75 +148,67 @@ def write_rows(table: sa.Table, rows: list[dict]) -> None:
     one executemany elsewhere, each value through its column type's own conversion.
     SQLAlchemy's per-row parameter handling cost more than SQLite's writing did (a
     100,000-row tracker spent a third of its time there). Python-side column defaults
-    (timestamps, flags) are filled here, as an INSERT through SQLAlchemy would."""
+    (timestamps, flags) are filled here, as an INSERT through SQLAlchemy would.
+
+    Values are taken and converted a column at a time (`itemgetter` and `zip` work in
+    C), not value by value."""
     columns = list(rows[0])
     defaults = {
         column.name: column.default.arg(None) if column.default.is_callable else column.default.arg
         for column in table.columns
         if column.default is not None and column.name not in columns and not column.primary_key
     }
-    names = ", ".join(f'"{c}"' for c in [*columns, *defaults])
     connection = db.session.connection()
-    cursor = connection.connection.driver_connection.cursor()
-    if connection.dialect.name == "postgresql":
-        values = [_copy_column(table.c[c].type, [row[c] for row in rows]) for c in columns]
-        values += [itertools.repeat(plain(v)) for v in defaults.values()]
-        with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in zip(*values, strict=False):  # defaults repeat without end
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" * (len(columns) + len(defaults)))
-    values = [
-        _sqlite_column(table.c[c].type, [row[c] for row in rows], connection) for c in columns
-    ]
-    values += [
-        itertools.repeat(_sqlite_value(table.c[c].type, v, connection)) for c, v in defaults.items()
-    ]
+    postgres = connection.dialect.name == "postgresql"
+    convert = _copy_column if postgres else functools.partial(_sqlite_column, connection.dialect)
+    if len(columns) > 1:
+        given = zip(*map(operator.itemgetter(*columns), rows), strict=True)
+    else:
+        given = [[row[columns[0]] for row in rows]]
+    values = [convert(table.c[c].type, v) for c, v in zip(columns, given, strict=True)]
+    values += [itertools.repeat(convert(table.c[c].type, [v])[0]) for c, v in defaults.items()]
     rows_out = zip(*values, strict=False)  # defaults repeat without end
-    try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows_out)
-    finally:
-        cursor.close()
+    names = ", ".join(f'"{c}"' for c in [*columns, *defaults])
+    cursor = connection.connection.driver_connection.cursor()
+    with closing(cursor):
+        if postgres:
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in rows_out:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * (len(columns) + len(defaults)))
+            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows_out)
 
 
-def _sqlite_column(column_type: sa.types.TypeEngine, values: list, connection) -> list:
-    """A column's values as SQLite stores them, converted a column at a time (row by
-    row, this was a third of writing a tracker). Dates and times become the text
+def _sqlite_column(
+    dialect: sa.Dialect, column_type: sa.types.TypeEngine, values: Sequence
+) -> Sequence:
+    """A column's values as SQLite stores them. Dates and times become the text
     sqlite3's own adapters make (`str` of a date or datetime is its ISO form) and enums
     their names, each distinct value converted once (a tracker's 330,000 events fall
     on a few thousand days); anything else goes through its type's bind processor."""
     dated = isinstance(column_type, sa.Date | sa.DateTime)
-    convert = str if dated else column_type.bind_processor(connection.dialect)
+    convert = str if dated else column_type.bind_processor(dialect)
     if convert is None:
         return values
     if dated or isinstance(column_type, sa.Enum):
         stored = {v: None if v is None else convert(v) for v in set(values)}
         return [stored[v] for v in values]
-    return [convert(v) for v in values]
+    null = convert(None)  # JSON's None is the text null: the same for every row
+    return [null if v is None else convert(v) for v in values]
 
 
-def _sqlite_value(column_type: sa.types.TypeEngine, value: object, connection) -> object:
-    return _sqlite_column(column_type, [value], connection)[0]
-
-
-def plain(value: object) -> object:
-    """A value as COPY wants it: enums by value, lists and dicts as JSON."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, list | dict):
-        return Json(value)
-    return value
-
-
-def _copy_column(column_type: sa.types.TypeEngine, values: list) -> list:
-    """A column's values as COPY wants them: `plain` for enums (each distinct value
-    once) and JSON; the rest as they are (calling `plain` on every value of every
-    column cost a 100,000-row tracker 1.5 s on PostgreSQL)."""
+def _copy_column(column_type: sa.types.TypeEngine, values: Sequence) -> Sequence:
+    """A column's values as COPY reads them: enums by value (each distinct one once),
+    JSON as its text; the rest as they are (calling a conversion on every value of
+    every column cost a 100,000-row tracker 1.5 s on PostgreSQL). JSON goes as text
+    rather than psycopg's `Json`, which serialised a default repeated down 100,000
+    rows 100,000 times."""
     if isinstance(column_type, sa.Enum):
-        stored = {v: plain(v) for v in set(values)}
+        stored = {v: v.value if isinstance(v, enum.Enum) else v for v in set(values)}
         return [stored[v] for v in values]
     if isinstance(column_type, sa.JSON):
-        return [plain(v) for v in values]
+        return [None if v is None else json.dumps(v) for v in values]
     return values
 
 

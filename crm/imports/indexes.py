@@ -46,10 +46,6 @@ from crm.models.search import (
     member_text,
 )
 
-#: PostgreSQL's memory for building each index again, for this transaction only (the
-#: default 64 MB sorts a 100,000-case table's trigram index on disk).
-BUILD_MEMORY = "256MB"
-
 _SQLITE_INDEXES = (
     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table "
     "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
@@ -109,8 +105,6 @@ def built_afterwards(connection: sa.Connection, adding: Mapping[str, int]) -> It
     for name, _ in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     yield tables
-    if postgres and indexes:
-        connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
     for _, definition in indexes:
         connection.exec_driver_sql(definition)
     for table, name, definition in foreign_keys:

@@ -42,6 +42,10 @@ from crm.timeutil import utcnow
 if TYPE_CHECKING:
     from crm.imports.tracker import TrackerRow
 
+#: New cases written a batch at a time: each batch is a statement (a COPY) a table, so
+#: fewer is quicker, up to SQLite's limit of parameters for reading ids back (32,766).
+WRITE_CHUNK = 5000
+
 
 def _existing(references: list[str]) -> dict[str, Case]:
     """Cases to update, loaded with what _update reads."""
@@ -78,7 +82,7 @@ def import_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-    chunk, connection = history.CHUNK, db.session.connection()
+    chunk, connection = WRITE_CHUNK, db.session.connection()
     with (
         import_page_cache(connection),
         indexed_afterwards(connection),

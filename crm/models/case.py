@@ -260,6 +260,8 @@ MILESTONE_DATE: dict[EventKind, sa.orm.InstrumentedAttribute] = {
     kind: getattr(Case, f"{kind.value}_date") for kind in MILESTONES
 }
 
+_MILESTONE_KEYS = [(kind, column.key) for kind, column in MILESTONE_DATE.items()]
+
 #: The date column recording when a case entered each open stage, in pipeline order.
 STAGE_ENTERED_ON: dict[Stage, sa.orm.InstrumentedAttribute] = {
     STAGE_AFTER_MILESTONE[kind]: column
@@ -282,9 +284,8 @@ def cached_columns(state: CaseState, enquiry_date: date | None = None) -> dict[s
     """The columns a case row caches from the fold of its events: the one fold that
     `Case.record_step` and the bulk importer both write (last_activity_date apart,
     which also counts logged activity)."""
-    columns: dict[str, object] = {
-        column.key: state.milestones.get(kind) for kind, column in MILESTONE_DATE.items()
-    }
+    milestones = state.milestones
+    columns: dict[str, object] = {key: milestones.get(kind) for kind, key in _MILESTONE_KEYS}
     columns["enquiry_date"] = state.milestones.get(EventKind.ENQUIRY, enquiry_date)
     columns.update(
         stage=state.stage or Stage.ENQUIRY,
