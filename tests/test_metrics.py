@@ -209,3 +209,19 @@ def test_agency_decisions_within_7_working_days_of_panel(service):
         "rate": 0.5,
         "limit_working_days": 7,
     }
+
+
+def test_enquiries_made_and_answered_on_the_same_days_each_count(db):
+    from datetime import date
+
+    from crm.domain.stages import EventKind
+    from tests.factories import CaseFactory, advance
+
+    monday, wednesday, next_monday = date(2025, 6, 2), date(2025, 6, 4), date(2025, 6, 9)
+    for contacted in (wednesday, wednesday, next_monday):
+        case = CaseFactory(enquiry_date=monday)
+        advance(case, (EventKind.FIRST_CONTACT, contacted))
+    found = compute_metrics(date(2025, 6, 1), date(2025, 6, 30), as_of=date(2025, 7, 1))
+    assert found["response_time_working_days"]["count"] == 3
+    assert found["response_time_working_days"]["median"] == 2
+    assert found["counts"]["first_contacts"] == 3

@@ -15,7 +15,7 @@ from crm.domain.timescales import panel_within_timescale
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.metrics.period import Period, count_if, ratio, step_in_period
-from crm.models import Case
+from crm.models import CarerType, Case
 
 #: Ofsted's codes for applications withdrawn by the applicant before panel.
 AW_CODES = tuple(APPLICANT_WITHDRAWAL_REASONS)
@@ -60,30 +60,42 @@ def withdrawals_from(found: Mapping[str, int]) -> dict:
     }
 
 
-def withdrawals(period: Period) -> dict:
-    row = db.session.execute(sa.select(*withdrawal_columns(period)).where(period.cases)).one()
-    return withdrawals_from(row._mapping)
-
-
-def timescales(period: Period, settings: Settings) -> dict:
+def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dict]:
     """NMS 14.4 for the panels in the period (recommendation within 8 months of the
     application), and the agency decisions in the period made within the service's
-    limit of working days after panel."""
-    panels = db.session.execute(
-        sa.select(Case.application_date, Case.panel_date).where(
-            period.covers(Case.panel_date), period.cases
-        )
-    ).all()
-    on_time = sum(panel_within_timescale(applied, panel) for applied, panel in panels)
-    decided = sa.or_(
-        step_in_period(EventKind.APPROVAL, period), step_in_period(EventKind.REJECTED, period)
+    limit of working days after panel, for all carers (None) and each carer type."""
+    paneled = period.covers(Case.panel_date)
+    decided = sa.and_(
+        sa.or_(
+            step_in_period(EventKind.APPROVAL, period), step_in_period(EventKind.REJECTED, period)
+        ),
+        Case.panel_date.isnot(None),
     )
-    decisions = db.session.execute(
-        sa.select(Case.panel_date, Case.outcome_date).where(
-            decided, Case.panel_date.isnot(None), period.cases
-        )
+    rows = db.session.execute(  # one pass over cases for both figures
+        sa.select(
+            Case.carer_type,
+            Case.application_date,
+            Case.panel_date,
+            Case.outcome_date,
+            sa.case((paneled, True), else_=False),
+            sa.case((decided, True), else_=False),
+        ).where(sa.or_(paneled, decided))
     ).all()
+    panels = [(t, applied, panel) for t, applied, panel, _, p, _ in rows if p]
+    decisions = [(t, panel, on) for t, _, panel, on, _, d in rows if d]
     limit = settings.decision_limit_working_days
+    return {
+        group: _timescales(
+            [(a, p) for t, a, p in panels if group in (None, t)],
+            [(p, o) for t, p, o in decisions if group in (None, t)],
+            limit,
+        )
+        for group in (None, *CarerType)
+    }
+
+
+def _timescales(panels: list[tuple], decisions: list[tuple], limit: int) -> dict:
+    on_time = sum(panel_within_timescale(applied, panel) for applied, panel in panels)
     prompt = sum(working_days_between(panel, on) <= limit for panel, on in decisions)
     return {
         "panel_within_8_months": {

@@ -28,6 +28,7 @@ class StalledCase:
     case_id: int
     reference: str
     reasons: list[str]
+    carer_type: CarerType = CarerType.MAINSTREAM
 
 
 def _open_at(as_of: date) -> sa.ColumnElement[bool]:
@@ -79,7 +80,7 @@ def stalled_cases(
     settings = settings or load_settings()
     of_type = sa.true() if carer_type is None else Case.carer_type == carer_type
     candidates = db.session.execute(
-        sa.select(Case.id, Case.reference).where(
+        sa.select(Case.id, Case.reference, Case.carer_type).where(
             _open_at(as_of),
             Case.application_date.isnot(None),
             Case.application_date <= as_of,
@@ -87,18 +88,30 @@ def stalled_cases(
             sa.true() if among is None else among,
         )
     ).all()
-    ids = [case_id for case_id, _ in candidates]
+    ids = [case_id for case_id, _, _ in candidates]
     states = states_at(ids, as_of)
     activity = last_activity(ids, as_of)
     temporary = temporary_approvals(ids)
     stalled = []
-    for case_id, reference in candidates:
+    for case_id, reference, carer_type in candidates:
         reasons = stalled_reasons(
             states[case_id], activity.get(case_id), as_of, settings, temporary.get(case_id)
         )
         if reasons:
-            stalled.append(StalledCase(case_id, reference, reasons))
+            stalled.append(StalledCase(case_id, reference, reasons, carer_type))
     return sorted(stalled, key=lambda s: s.reference)
+
+
+def stalled_by_group(
+    as_of: date, settings: Settings | None = None
+) -> dict[CarerType | None, list[str]]:
+    """The references of the assessments stalled at `as_of`, for all carers (None) and
+    for each carer type: the rule applied once, the cases then sorted by their type."""
+    stalled = stalled_cases(as_of, settings)
+    found: dict[CarerType | None, list[str]] = {None: [s.reference for s in stalled]}
+    for carer_type in CarerType:
+        found[carer_type] = [s.reference for s in stalled if s.carer_type is carer_type]
+    return found
 
 
 def timescale_warnings(as_of: date, settings: Settings | None = None) -> dict[tuple[str, int], str]:

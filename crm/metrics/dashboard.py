@@ -7,14 +7,13 @@ computed on request. Either way the numbers come from the same functions.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.metrics import breakdowns
-from crm.metrics.engine import Period, metrics_for
+from crm.metrics.engine import Period, metrics_by_carer_type
 from crm.metrics.forecast import load_history, year_forecasts
 from crm.metrics.pipeline import oldest_by_stage
 from crm.models import CarerType, MetricsSnapshot
@@ -33,8 +32,9 @@ def dashboard_figures(
 
     `as_of_figures` may carry the figures that depend only on as-of (the forecast
     and risk counts) from a snapshot of the same day, to save working them out again."""
-    figures = metrics_for(period, settings)
-    by_type = {t.value: metrics_for(replace(period, carer_type=t), settings) for t in CarerType}
+    grouped = metrics_by_carer_type(period, settings)
+    figures = grouped[period.carer_type]
+    by_type = {t.value: grouped[t] for t in CarerType}
     monthly = breakdowns.monthly_trend(period)
     if as_of_figures is None:
         as_of_figures = {

@@ -94,8 +94,17 @@ def places_on(day: date, carer_type: CarerType | None = None) -> Places:
     return total(list(places_by_household(day, carer_type=carer_type).values()))
 
 
-def _add(a: Places, b: Places) -> Places:
-    return Places(*(x + y for x, y in zip(asdict(a).values(), asdict(b).values(), strict=True)))
+def places_by_group(day: date) -> dict[CarerType | None, Places]:
+    """Totals on `day` for the whole service (None) and for each carer type."""
+    per_household = places_by_household(day)
+    current = sa.select(Household.id, Household.carer_type).where(Household.current_on(day))
+    types = dict(db.session.execute(current).all())
+    found: dict[CarerType | None, Places] = {None: total(list(per_household.values()))}
+    for carer_type in CarerType:
+        found[carer_type] = total(
+            [places for h, places in per_household.items() if types[h] is carer_type]
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -133,10 +142,13 @@ def offers_on(day: date) -> list[Offer]:
 
 
 def total(places: list[Places]) -> Places:
-    found = Places()
-    for each in places:
-        found = _add(found, each)
-    return found
+    """The sum, field by field (asdict per pair took a national service 0.3 s)."""
+    return Places(
+        approved=sum(p.approved for p in places),
+        filled=sum(p.filled for p in places),
+        vacant=sum(p.vacant for p in places),
+        not_available=sum(p.not_available for p in places),
+    )
 
 
 def capacity_on(day: date) -> tuple[dict[str, Places], dict[str, Places]]:
