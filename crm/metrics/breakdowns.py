@@ -4,7 +4,7 @@ and helpers, so a breakdown's rows always add up to the engine's totals."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,25 +62,39 @@ def conversion_by(period: Period, dimension: str) -> list[dict]:
     """Period counts and both conversions for each value of `dimension`, biggest first.
 
     Rows sum to the engine's period counts (every case has exactly one value)."""
-    _, column = DIMENSIONS[dimension]
+    return conversion_by_each(period, [dimension])[dimension]
+
+
+def conversion_by_each(period: Period, dimensions: list[str]) -> dict[str, list[dict]]:
+    """`conversion_by` for several dimensions from one pass over the cases touched in
+    the period, grouped by all of them at once and then summed for each (a pass per
+    dimension cost a national dashboard 0.4 s each)."""
+    columns = [DIMENSIONS[d][1].label(d) for d in dimensions]
     touched = sa.or_(
         *(period.covers(MILESTONE_DATE[k]) for k in MILESTONE_COUNTS.values()),
         period.covers(Case.outcome_date),
     )
-    rows = db.session.execute(
-        sa.select(column.label("key"), *case_event_columns(period), *cohort_columns(period))
-        .where(touched)
-        .group_by(column)
-    ).all()
-    labels = _labels(dimension, [row.key for row in rows])
+    counted = [*case_event_columns(period), *cohort_columns(period)]
+    rows = db.session.execute(sa.select(*columns, *counted).where(touched).group_by(*columns)).all()
+    names = [c.name for c in counted]
+    found = {}
+    for index, dimension in enumerate(dimensions):
+        sums: dict = defaultdict(Counter)
+        for row in rows:
+            sums[row[index]].update(dict(zip(names, row[len(dimensions) :], strict=True)))
+        found[dimension] = _conversion_rows(dimension, sums)
+    return found
+
+
+def _conversion_rows(dimension: str, sums: dict) -> list[dict]:
+    labels = _labels(dimension, list(sums))
     found = []
-    for row in rows:
-        values = {k: int(v) for k, v in row._mapping.items() if k != "key"}
-        key = row.key.value if hasattr(row.key, "value") else row.key
+    for key, values in sums.items():
+        values = {name: int(values[name]) for name in values}
         found.append(
             {
-                "key": key,
-                "label": labels[row.key],
+                "key": key.value if hasattr(key, "value") else key,
+                "label": labels[key],
                 **{name: values[name] for name in MILESTONE_COUNTS},
                 "period_conversion": period_conversion(values),
                 "cohort_conversion": cohort_ratios(values),

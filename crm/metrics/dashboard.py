@@ -45,9 +45,7 @@ def dashboard_figures(
     return {
         **figures,
         "by_carer_type": by_type,
-        "conversion_by": {
-            name: breakdowns.conversion_by(period, name) for name in breakdowns.DIMENSIONS
-        },
+        "conversion_by": breakdowns.conversion_by_each(period, list(breakdowns.DIMENSIONS)),
         "campaign_costs": breakdowns.campaign_costs(period.as_of),
         "stage_durations": breakdowns.stage_durations(period),
         "approval_histogram": breakdowns.approval_histogram(period),
