@@ -31,6 +31,7 @@ from crm.domain.stages import EXITS
 from crm.extensions import db
 from crm.models import ApprovalTarget, CarerType, Case
 from crm.models.case import STAGE_ENTERED_ON
+from crm.models.types import day_number
 
 NEVER = 10**8
 STAGE_ENTRY_COLUMNS = tuple(STAGE_ENTERED_ON.values())
@@ -62,27 +63,25 @@ class CaseHistory:
 
 
 def load_history() -> CaseHistory:
-    """All cases, as arrays (one query)."""
+    """All cases, as arrays (one query, its dates as day numbers from the database)."""
     closed_stages = list(EXITS.values())
+    closed_on = sa.case((Case.stage.in_(closed_stages), Case.outcome_date), else_=None)
+    days = [
+        sa.func.coalesce(day_number(column), NEVER)
+        for column in (*STAGE_ENTRY_COLUMNS, Case.approval_date, closed_on)
+    ]
     rows = db.session.execute(
-        sa.select(
-            *STAGE_ENTRY_COLUMNS,
-            Case.approval_date,
-            sa.case((Case.stage.in_(closed_stages), Case.outcome_date), else_=None),
-            Case.carer_type,
-            Case.id,
-        )
+        sa.select(*days, sa.type_coerce(Case.carer_type, sa.String), Case.id)
     ).all()
     stages = len(STAGE_ENTRY_COLUMNS)
-    days = np.array(
-        [[d.toordinal() if d else NEVER for d in row[: stages + 2]] for row in rows],
-        dtype=np.int64,
-    ).reshape(-1, stages + 2)
+    table = np.array(
+        [row[: stages + 2] for row in rows] or np.empty((0, stages + 2)), dtype=np.int64
+    )
     return CaseHistory(
-        entries=days[:, :stages],
-        approval=days[:, stages],
-        closed=days[:, stages + 1],
-        carer_type=np.array([row[-2].value for row in rows], dtype=object),
+        entries=table[:, :stages],
+        approval=table[:, stages],
+        closed=table[:, stages + 1],
+        carer_type=np.array([row[-2] for row in rows], dtype=object),
         ids=np.array([row[-1] for row in rows], dtype=np.int64),
     )
 
