@@ -101,7 +101,10 @@ def record(
 
 
 def record_view(obj: Any) -> AuditEvent:
-    """Note that the current user was shown a personal record."""
+    """Note that the current user was shown a personal record. Pages record it once the
+    page is made and commit before sending it: a page that failed was not seen, and
+    committing first expired every object the page then read again (two more queries
+    a page)."""
     return record(AuditAction.VIEWED, type(obj).__name__, _primary_key(obj), _label(obj))
 
 

@@ -103,3 +103,27 @@ def test_a_case_page_does_not_query_per_activity(officer_client, officer, db):
     few = queries(officer_client, db, url)
     log(8)
     assert queries(officer_client, db, url) == few
+
+
+def _reads_of(statements: list[str], table: str) -> int:
+    """Statements that load the record itself by its key (the page's own, and any
+    reload of it after a commit expired it)."""
+    return sum(
+        1
+        for s in statements
+        if s.lstrip().startswith(f"SELECT {table}.id, ") and f"WHERE {table}.id = " in s
+    )
+
+
+def test_a_case_page_reads_its_case_once(officer_client, db):
+    case = CaseFactory()
+    with counted(db.engine) as statements:
+        assert officer_client.get(f"/cases/{case.id}").status_code == 200
+    assert _reads_of(statements, "cases") == 1
+
+
+def test_a_household_page_reads_its_household_once(ssw_client, ssw, db):
+    household = HouseholdFactory(supervising_worker=ssw)
+    with counted(db.engine) as statements:
+        assert ssw_client.get(f"/households/{household.id}").status_code == 200
+    assert _reads_of(statements, "households") == 1

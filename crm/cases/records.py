@@ -73,9 +73,10 @@ def get_case_or_404(case_id: int) -> Case:
 @bp.route("/<int:case_id>")
 def show(case_id: int):
     case = get_case_or_404(case_id)
-    audit.record_view(case)
+    page = _case_page(case, ActivityForm())
+    audit.record_view(case)  # made, so shown: recorded before it leaves (see audit.record_view)
     db.session.commit()
-    return _case_page(case, ActivityForm())
+    return page
 
 
 def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):

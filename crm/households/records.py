@@ -55,9 +55,10 @@ def get_household_or_404(household_id: int) -> Household:
 @bp.route("/<int:household_id>")
 def show(household_id: int):
     household = get_household_or_404(household_id)
-    audit.record_view(household)
+    page = _household_page(household, RecordForm())
+    audit.record_view(household)  # made, so shown: recorded before it leaves
     db.session.commit()
-    return _household_page(household, RecordForm())
+    return page
 
 
 def _household_page(household: Household, record_form: RecordForm, status: int = 200):
