@@ -127,3 +127,10 @@ def test_a_household_page_reads_its_household_once(ssw_client, ssw, db):
     with counted(db.engine) as statements:
         assert ssw_client.get(f"/households/{household.id}").status_code == 200
     assert _reads_of(statements, "households") == 1
+
+
+def test_the_signed_in_user_and_their_roles_are_one_query(officer_client, db):
+    with counted(db.engine) as statements:
+        assert officer_client.get("/notifications").status_code == 200
+    reads = [s for s in statements if "FROM users" in s or "FROM user_roles" in s]
+    assert len(reads) == 1 and "JOIN user_roles" in reads[0]
