@@ -126,9 +126,12 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", ())
-            unbound_field.kwargs["filters"] = (_without_nul, *filters)
-            return unbound_field.bind(form=form, **options)
+            # The unbound field belongs to the form class, shared by every instance:
+            # the filter is given to this binding only. (Written into the shared
+            # kwargs, it was added again each time a form was made: after a day's
+            # requests each text field ran thousands of copies of it.)
+            filters = (_without_nul, *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 class EmailOrPhone:

@@ -208,3 +208,13 @@ def test_no_list_or_report_page_answers_a_500(world, params, path):
 def test_any_page_number_gives_a_page(world, page):
     client, _ = world
     assert client.get("/cases/", query_string={"page": page}).status_code == 200
+
+
+def test_making_a_form_again_and_again_does_not_pile_up_its_filters(app):
+    from crm.cases.forms import EnquiryForm
+
+    with app.test_request_context():
+        first = len(EnquiryForm().first_name.filters)
+        for _ in range(5):
+            EnquiryForm()
+        assert len(EnquiryForm().first_name.filters) == first
