@@ -51,14 +51,29 @@ ROLES = {
 }
 
 
+def missing_columns() -> list[str]:
+    """Columns the models have and the database does not (a data set built before a
+    migration): measuring on it would answer 500s, not figures."""
+    inspector = sa.inspect(db.engine)
+    missing = []
+    for table in db.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            missing.append(table.name)
+            continue
+        held = {c["name"] for c in inspector.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in held]
+    return missing
+
+
 def prepare(url: str, as_of: str | None = None) -> list[int]:
     """Bench users with work of their own; returns case ids for the case pages."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("cases")}
-        if "version" not in columns:
+        if missing := missing_columns():
             sys.exit(
-                "This database predates the current schema: rebuild it with bench/dashboard.py."
+                "This database predates the current schema (it lacks "
+                f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}): rebuild it "
+                "without --reuse."
             )
         users = {}
         for name, role in ROLES.items():
