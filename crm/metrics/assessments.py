@@ -14,7 +14,7 @@ from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, EventKind
 from crm.domain.timescales import panel_within_timescale
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
-from crm.metrics.period import Period, count_if, ratio, step_in_period
+from crm.metrics.period import Period, count_if, ratio, split_by_group, step_in_period
 from crm.models import CarerType, Case
 
 #: Ofsted's codes for applications withdrawn by the applicant before panel.
@@ -81,16 +81,14 @@ def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dic
             sa.case((decided, True), else_=False),
         ).where(sa.or_(paneled, decided))
     ).all()
-    panels = [(t, applied, panel) for t, applied, panel, _, p, _ in rows if p]
-    decisions = [(t, panel, on) for t, _, panel, on, _, d in rows if d]
     limit = settings.decision_limit_working_days
     return {
         group: _timescales(
-            [(a, p) for t, a, p in panels if group in (None, t)],
-            [(p, o) for t, p, o in decisions if group in (None, t)],
+            [(applied, panel) for _, applied, panel, _, paneled, _ in found if paneled],
+            [(panel, on) for _, _, panel, on, _, decided in found if decided],
             limit,
         )
-        for group in (None, *CarerType)
+        for group, found in split_by_group(rows, lambda row: row[0]).items()
     }
 
 

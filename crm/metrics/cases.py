@@ -19,6 +19,7 @@ from crm.domain.stalled import stalled_reasons
 from crm.domain.timescales import decision_overdue, panel_timescale_warning
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
+from crm.metrics.period import split_by_group
 from crm.models import Activity, CarerType, Case, Check, StageEvent, TemporaryApproval
 from crm.models.setting import load_settings
 
@@ -107,11 +108,8 @@ def stalled_by_group(
 ) -> dict[CarerType | None, list[str]]:
     """The references of the assessments stalled at `as_of`, for all carers (None) and
     for each carer type: the rule applied once, the cases then sorted by their type."""
-    stalled = stalled_cases(as_of, settings)
-    found: dict[CarerType | None, list[str]] = {None: [s.reference for s in stalled]}
-    for carer_type in CarerType:
-        found[carer_type] = [s.reference for s in stalled if s.carer_type is carer_type]
-    return found
+    split = split_by_group(stalled_cases(as_of, settings), lambda s: s.carer_type)
+    return {group: [s.reference for s in found] for group, found in split.items()}
 
 
 def timescale_warnings(as_of: date, settings: Settings | None = None) -> dict[tuple[str, int], str]:

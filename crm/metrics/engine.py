@@ -26,6 +26,7 @@ from crm.metrics.assessments import timescales, withdrawal_columns, withdrawals_
 from crm.metrics.cases import stalled_by_group
 from crm.metrics.period import (  # noqa: F401  (the engine's public names)
     COUNTED_STEPS,
+    GROUPS,
     MILESTONE_COUNTS,
     Period,
     PeriodError,
@@ -33,14 +34,12 @@ from crm.metrics.period import (  # noqa: F401  (the engine's public names)
     day_stats,
     make_period,
     ratio,
+    split_by_group,
     step_in_period,
 )
 from crm.metrics.places import places_by_group
 from crm.models import CarerType, Case, Household
 from crm.models.setting import load_settings
-
-#: The groups every figure is given for: all carers (None), then each carer type.
-GROUPS: tuple[CarerType | None, ...] = (None, *CarerType)
 
 
 def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
@@ -109,11 +108,8 @@ def cohort_ratios(found) -> dict[str, float | None]:
 
 def _rows_by_group(rows: list[sa.Row]) -> dict[CarerType | None, list[tuple]]:
     """{group: [the row without its carer type]} from rows led by carer_type."""
-    found: dict[CarerType | None, list[tuple]] = {group: [] for group in GROUPS}
-    for carer_type, *rest in rows:
-        found[carer_type].append(tuple(rest))
-        found[None].append(tuple(rest))
-    return found
+    split = split_by_group(rows, lambda row: row[0])
+    return {group: [tuple(row[1:]) for row in found] for group, found in split.items()}
 
 
 def approval_days(period: Period) -> tuple[list[int], list[int]]:

@@ -4,8 +4,10 @@ counts. See crm.metrics.engine for the rules every figure follows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 import numpy as np
 import sqlalchemy as sa
@@ -14,6 +16,8 @@ from crm.domain.stages import MILESTONES, EventKind
 from crm.models import CarerType, Case, Household
 from crm.models.case import step_date
 from crm.timeutil import today
+
+T = TypeVar("T")
 
 
 class PeriodError(ValueError):
@@ -54,6 +58,22 @@ class Period:
     @property
     def households(self) -> sa.ColumnElement[bool]:
         return self.of_type(Household.carer_type)
+
+
+#: The groups every figure is given for: all carers (None), then each carer type.
+GROUPS: tuple[CarerType | None, ...] = (None, *CarerType)
+
+
+def split_by_group(
+    items: Iterable[T], carer_type_of: Callable[[T], CarerType]
+) -> dict[CarerType | None, list[T]]:
+    """{group: its items} for every group in GROUPS: each item under its own carer type
+    and under all carers. The one way figures worked out once are told apart by type."""
+    found: dict[CarerType | None, list[T]] = {group: [] for group in GROUPS}
+    for item in items:
+        found[carer_type_of(item)].append(item)
+        found[None].append(item)
+    return found
 
 
 def make_period(

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from crm.domain.sufficiency import BAND_AIMS
 from crm.extensions import db
+from crm.metrics.period import split_by_group
 from crm.models import (
     ApprovalTerms,
     CarerType,
@@ -99,12 +100,8 @@ def places_by_group(day: date) -> dict[CarerType | None, Places]:
     per_household = places_by_household(day)
     current = sa.select(Household.id, Household.carer_type).where(Household.current_on(day))
     types = dict(db.session.execute(current).all())
-    found: dict[CarerType | None, Places] = {None: total(list(per_household.values()))}
-    for carer_type in CarerType:
-        found[carer_type] = total(
-            [places for h, places in per_household.items() if types[h] is carer_type]
-        )
-    return found
+    split = split_by_group(per_household.items(), lambda item: types[item[0]])
+    return {group: total([places for _, places in found]) for group, found in split.items()}
 
 
 @dataclass(frozen=True)
