@@ -57,7 +57,8 @@ def index():
     filters = form.filters()
     query = case_list(**filters, visible_to=current_user)
     dated = dated_by(filters.get("step"), filters.get("date_from"), filters.get("date_to"))
-    return render_template("cases/index.html", form=form, pagination=paginate(query), dated=dated)
+    pagination = paginate(query, exact=dated is not None)
+    return render_template("cases/index.html", form=form, pagination=pagination, dated=dated)
 
 
 @bp.route("/export.<fmt>")
