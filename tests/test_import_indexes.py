@@ -45,7 +45,7 @@ def test_a_first_import_leaves_every_index_and_key_as_it_found_them(db, tmp_path
 
 def test_a_first_import_sets_its_new_tables_aside(db):
     with built_afterwards(db.session.connection(), {"cases": 3, "stage_events": 10}) as aside:
-        assert aside == ["cases", "stage_events"]
+        assert aside.tables == ["cases", "stage_events"]
         assert not any(name == "ix_cases_enquiry_date" for name, _ in _schema(db))
     assert any(name == "ix_cases_enquiry_date" for name, _ in _schema(db))
 
@@ -72,5 +72,41 @@ def test_a_failed_load_rolls_back_to_the_indexes_as_they_were(db):
     before = _schema(db)
     with pytest.raises(RuntimeError), built_afterwards(db.session.connection(), {"cases": 5}):
         raise RuntimeError("a row failed")
+    db.session.rollback()
+    assert _schema(db) == before
+
+
+def _has(db, name: str) -> bool:
+    return any(index == name for index, _ in _schema(db))
+
+
+def test_a_table_restored_early_has_its_indexes_by_the_end_of_the_block(db):
+    with built_afterwards(db.session.connection(), {"cases": 3, "stage_events": 9}) as aside:
+        with aside.restoring(["cases"]):
+            made_ready = [n * n for n in range(1000)]  # Python work meanwhile
+        assert made_ready[-1] == 998_001
+        assert _has(db, "ix_cases_enquiry_date")
+        assert not _has(db, "ix_stage_events_case_id")
+    assert _has(db, "ix_stage_events_case_id")
+
+
+def test_a_failed_build_is_raised_in_the_importer(db):
+    with built_afterwards(db.session.connection(), {"cases": 3}) as aside:
+        aside._restore["cases"] = ["CREATE INDEX ix_never ON no_such_table (x)"]
+        with pytest.raises(sa.exc.DBAPIError), aside.restoring(["cases"]):
+            pass
+        aside._restore.clear()
+    db.session.rollback()
+
+
+def test_an_error_while_restoring_waits_for_the_builds_and_is_raised(db):
+    before = _schema(db)
+    connection = db.session.connection()
+    with (
+        pytest.raises(RuntimeError),
+        built_afterwards(connection, {"cases": 3}) as aside,
+        aside.restoring(["cases"]),
+    ):
+        raise RuntimeError("a row could not be made ready")
     db.session.rollback()
     assert _schema(db) == before

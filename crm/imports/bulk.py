@@ -96,8 +96,15 @@ def update_rows(model, rows: list[dict]) -> None:
 def audit_imported(action: AuditAction, entity_type: str, summaries: dict[int, str]) -> None:
     """One audit entry per record an import created or changed, by whoever ran it: a
     batched import bypasses the ORM flush that audits screen edits, so it says itself."""
+    rows = audit_rows(action, entity_type, summaries)
+    for start in range(0, len(rows), 5000):
+        insert_rows(AuditEvent, rows[start : start + 5000])
+
+
+def audit_rows(action: AuditAction, entity_type: str, summaries: dict[int, str]) -> list[dict]:
+    """The audit entries `audit_imported` writes, for an importer that writes them later."""
     now, actor = utcnow(), current_actor()
-    rows = [
+    return [
         {
             "at": now,
             "user_id": actor.user_id,
@@ -111,8 +118,6 @@ def audit_imported(action: AuditAction, entity_type: str, summaries: dict[int, s
         }
         for entity_id, summary in summaries.items()
     ]
-    for start in range(0, len(rows), 5000):
-        insert_rows(AuditEvent, rows[start : start + 5000])
 
 
 def insert_with_ids(model, values: list[dict], key: str = "reference") -> dict[str, int]:

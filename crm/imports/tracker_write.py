@@ -15,6 +15,7 @@ from crm.extensions import db
 from crm.imports import recorded as history
 from crm.imports.bulk import (
     audit_imported,
+    audit_rows,
     import_page_cache,
     insert_cases,
     insert_rows,
@@ -82,16 +83,7 @@ def import_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-    chunk, connection = WRITE_CHUNK, db.session.connection()
-    with (
-        import_page_cache(connection),
-        indexed_afterwards(connection),
-        built_afterwards(connection, _rows_added(new_rows)),
-    ):
-        for start in range(0, len(new_rows), chunk):
-            _create(new_rows[start : start + chunk])
-            if progress:
-                progress(min(chunk, len(new_rows) - start))
+    _create(new_rows, progress)
     result.created = len(new_rows)
     if progress and len(rows) > len(new_rows):
         progress(len(rows) - len(new_rows))
@@ -225,12 +217,46 @@ def _case_values(row: TrackerRow) -> dict:
     }
 
 
-def _create(rows: list[TrackerRow]) -> None:
-    """Insert a chunk of new cases and their events in a few statements, and the
-    households of those already approved."""
+def _create(rows: list[TrackerRow], progress: Callable[[int], None] | None) -> None:
+    """Insert new cases a batch at a time, with the households of those already
+    approved; then what each case brings with it (its steps, its applicant, its last
+    contact, its audit entry), made ready while the cases' indexes are built."""
+    connection = db.session.connection()
+    with (
+        import_page_cache(connection),
+        indexed_afterwards(connection),
+        built_afterwards(connection, _rows_added(rows)) as aside,
+    ):
+        ids: dict[str, int] = {}
+        for start in range(0, len(rows), WRITE_CHUNK):
+            ids.update(_create_cases(rows[start : start + WRITE_CHUNK]))
+            if progress:
+                progress(min(WRITE_CHUNK, len(rows) - start))
+        with aside.restoring(CASE_TABLES):
+            following = _following(rows, ids)
+        for model, values in following:
+            for start in range(0, len(values), FOLLOWING_CHUNK):
+                insert_rows(model, values[start : start + FOLLOWING_CHUNK])
+
+
+#: The tables a new case's own row goes to (an approved case's household too).
+CASE_TABLES = [Case.__tablename__, Household.__tablename__, Carer.__tablename__]
+#: Rows of one table written by a statement, after the cases.
+FOLLOWING_CHUNK = 50_000
+
+
+def _create_cases(rows: list[TrackerRow]) -> dict[str, int]:
+    """Insert a batch of new cases, and the households of those already approved;
+    their ids by reference."""
     values = [_case_values(r) for r in rows]
     ids = insert_cases(values)
     _approved_households([(ids[v["reference"]], v) for v in values if v["stage"] is Stage.APPROVED])
+    return ids
+
+
+def _following(rows: list[TrackerRow], ids: dict[str, int]) -> list[tuple[type, list[dict]]]:
+    """The rows new cases bring with them, by table: no database work, so it can run
+    while the database builds the cases' indexes."""
     now = utcnow()
     events = [
         {
@@ -243,7 +269,6 @@ def _create(rows: list[TrackerRow]) -> None:
         for r in rows
         for s in r.steps
     ]
-    insert_rows(StageEvent, events)
     members = [
         {
             "case_id": ids[r.reference],
@@ -252,7 +277,6 @@ def _create(rows: list[TrackerRow]) -> None:
         }
         for r in rows
     ]
-    insert_rows(HouseholdMember, members)
     contacts = [
         {
             "case_id": ids[r.reference],
@@ -264,10 +288,14 @@ def _create(rows: list[TrackerRow]) -> None:
         for r in rows
         if r.last_contact
     ]
-    if contacts:
-        insert_rows(Activity, contacts)
-    audit_imported(
+    audit = audit_rows(
         AuditAction.CREATED,
         "Case",
         {ids[r.reference]: f"{r.reference} imported from a tracker" for r in rows},
     )
+    return [
+        (StageEvent, events),
+        (HouseholdMember, members),
+        (Activity, contacts),
+        (AuditEvent, audit),
+    ]
