@@ -224,7 +224,7 @@ def _create(rows: list[TrackerRow], progress: Callable[[int], None] | None) -> N
     connection = db.session.connection()
     with (
         import_page_cache(connection),
-        indexed_afterwards(connection),
+        indexed_afterwards(connection) as search,
         built_afterwards(connection, _rows_added(rows)) as aside,
     ):
         ids: dict[str, int] = {}
@@ -232,7 +232,7 @@ def _create(rows: list[TrackerRow], progress: Callable[[int], None] | None) -> N
             ids.update(_create_cases(rows[start : start + WRITE_CHUNK]))
             if progress:
                 progress(min(WRITE_CHUNK, len(rows) - start))
-        with aside.restoring(CASE_TABLES):
+        with aside.restoring(CASE_TABLES, also=search.take(Case.__tablename__)):
             following = _following(rows, ids)
         for model, values in following:
             for start in range(0, len(values), FOLLOWING_CHUNK):
