@@ -161,17 +161,20 @@ def _table(rows: Iterator[list[str]]) -> Table:
         raise FileRejected("The file is empty.") from exc
     while headers and headers[-1] == "":
         headers.pop()
-    data = []
-    for cells in rows:
-        cells = [c.strip() if isinstance(c, str) else _cell_text(c) for c in cells]
-        if GUARD in "".join(cells):  # one test a row (O'Brien's too), not one a cell
+    data, width = [], len(headers)
+    for cells in rows:  # every cell is text: csv reads text, and _values makes it
+        cells = list(map(str.strip, cells))
+        joined = "".join(cells)
+        if GUARD in joined:  # one test a row (O'Brien's too), not one a cell
             cells = [unguarded(c) for c in cells]
-        if not any(cells):
+            joined = "".join(cells)
+        if not joined:
             continue  # blank lines and trailing empty rows
-        extra = cells[len(headers) :]
-        if any(extra):
+        if len(cells) > width and any(cells[width:]):
             raise FileRejected(f"Row {len(data) + 2} has more cells than there are headers.")
-        data.append(dict(zip(headers, cells + [""] * (len(headers) - len(cells)), strict=False)))
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        data.append(dict(zip(headers, cells, strict=False)))  # extra cells are blank
     return Table(headers, data)
 
 
