@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.domain.settings import Settings
 from crm.extensions import db
+from crm.read_once import read_once
 
 
 class Setting(db.Model):
@@ -22,7 +23,11 @@ class Setting(db.Model):
 
 
 def load_settings() -> Settings:
-    """The settings in force: stored values over the defaults."""
+    """The settings in force: stored values over the defaults (read once a request)."""
+    return read_once(Setting, "in force", _settings_stored)
+
+
+def _settings_stored() -> Settings:
     stored = {row.key: row.value for row in db.session.scalars(sa.select(Setting))}
     known = {f.name for f in fields(Settings)}
     return replace(Settings(), **{k: int(v) for k, v in stored.items() if k in known})

@@ -13,6 +13,7 @@ from crm.domain.reference import DEFAULT_ENQUIRY_SOURCES
 from crm.extensions import db
 from crm.imports.reading import plain
 from crm.models import Campaign, EnquirySource
+from crm.read_once import read_once
 
 
 def all_sources() -> list[EnquirySource]:
@@ -30,14 +31,14 @@ def source_choices() -> list[tuple[str, str]]:
 
 
 def source_labels() -> dict[str, str]:
-    """Every source's label by its code, retired ones included (old enquiries name them)."""
-    return {s.code: s.label for s in all_sources()}
+    """Every source's label by its code, retired ones included (old enquiries name them);
+    read once a request (do not change the dict)."""
+    return read_once(EnquirySource, "labels", lambda: {s.code: s.label for s in all_sources()})
 
 
 def source_label(code: str) -> str:
     """One source's name on the council's list (its code if it is on none)."""
-    label = db.session.scalar(sa.select(EnquirySource.label).where(EnquirySource.code == code))
-    return label or code
+    return source_labels().get(code) or code
 
 
 def campaign_names() -> dict[str, str]:
