@@ -240,6 +240,9 @@ def work_queue(user: User, on: date, shown: int = 10) -> WorkQueue:
     return WorkQueue(
         overdue_contacts=sorted((by_id[i] for i in overdue_ids), key=lambda c: c.enquiry_date),
         waiting_for_an_officer=db.session.scalars(waiting.limit(shown)).all(),
-        waiting_count=db.session.scalar(sa.select(sa.func.count(Case.id)).where(*unassigned)),
+        # count(*), not count(id): PostgreSQL counts from the (stage, owner) index alone
+        waiting_count=db.session.scalar(
+            sa.select(sa.func.count()).select_from(Case).where(*unassigned)
+        ),
         stalled=[(by_id[s.case_id], s.reasons) for s in stalled],
     )
