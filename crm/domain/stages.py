@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 
 from crm.domain.labelled import LabelledEnum
@@ -198,38 +199,47 @@ def next_milestone(stage: Stage | None) -> EventKind | None:
 
 def _refusal(state: CaseState, kind: EventKind, reason: str | None) -> str | None:
     """Why `kind` cannot follow `state` (ignoring dates), or None when it can."""
-    if state.stage is None:
+    return _refusal_after(state.stage, state.on_hold, kind, reason)
+
+
+@lru_cache(maxsize=4096)
+def _refusal_after(
+    stage: Stage | None, on_hold: bool, kind: EventKind, reason: str | None
+) -> str | None:
+    """The rules by what they read: the stage, whether on hold, the step and its reason
+    (remembered: an import checks hundreds of thousands of steps of a few dozen kinds)."""
+    if stage is None:
         return None if kind is EventKind.ENQUIRY else "A case starts with its enquiry."
     if kind is EventKind.ENQUIRY:
         return "The enquiry is already recorded."
-    if state.stage.is_closed:
-        label = state.stage.label.lower()
+    if stage.is_closed:
+        label = stage.label.lower()
         return f"The case is closed ({label}); no further steps can be recorded."
     if kind in (EventKind.ON_HOLD, EventKind.RESUMED):
-        return _hold_refusal(state, kind)
+        return _hold_refusal(on_hold, kind)
     if kind in REASONS_REQUIRED:
         known = reason is None or reason in REASONS_REQUIRED[kind]
         return None if known else f"Unknown reason code {reason!r} for {kind.label.lower()}."
-    if state.on_hold:
+    if on_hold:
         return "The case is on hold; resume it first."
-    return _progress_refusal(state, kind)
+    return _progress_refusal(stage, kind)
 
 
-def _hold_refusal(state: CaseState, kind: EventKind) -> str | None:
+def _hold_refusal(on_hold: bool, kind: EventKind) -> str | None:
     if kind is EventKind.RESUMED:
-        return None if state.on_hold else "Only a case on hold can be resumed."
-    return "The case is already on hold." if state.on_hold else None
+        return None if on_hold else "Only a case on hold can be resumed."
+    return "The case is already on hold." if on_hold else None
 
 
-def _progress_refusal(state: CaseState, kind: EventKind) -> str | None:
+def _progress_refusal(stage: Stage, kind: EventKind) -> str | None:
     """Rules for moving forward: rejection after panel, milestones in order."""
     if kind is EventKind.REJECTED:
-        if state.stage is Stage.PANEL:
+        if stage is Stage.PANEL:
             return None
         return "Only a case that has been to panel can be rejected."
-    if kind is EventKind.PANEL and state.stage is Stage.PANEL:
+    if kind is EventKind.PANEL and stage is Stage.PANEL:
         return None  # a deferred panel sits again; its clock follows the latest sitting
-    expected = next_milestone(state.stage)
+    expected = next_milestone(stage)
     if kind is not expected:
         needed = expected.label.lower() if expected else "nothing further"
         return f"{kind.label} cannot be recorded yet: the next step is {needed}."
