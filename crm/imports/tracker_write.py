@@ -220,7 +220,8 @@ def _case_values(row: TrackerRow) -> dict:
 def _create(rows: list[TrackerRow], progress: Callable[[int], None] | None) -> None:
     """Insert new cases a batch at a time, with the households of those already
     approved; then what each case brings with it (its steps, its applicant, its last
-    contact, its audit entry), made ready while the cases' indexes are built."""
+    contact), made ready while the cases' indexes are built; then its audit entry,
+    made ready while those are."""
     connection = db.session.connection()
     with (
         import_page_cache(connection),
@@ -234,9 +235,22 @@ def _create(rows: list[TrackerRow], progress: Callable[[int], None] | None) -> N
                 progress(min(WRITE_CHUNK, len(rows) - start))
         with aside.restoring(CASE_TABLES, also=search.take(Case.__tablename__)):
             following = _following(rows, ids)
-        for model, values in following:
-            for start in range(0, len(values), FOLLOWING_CHUNK):
-                insert_rows(model, values[start : start + FOLLOWING_CHUNK])
+        _write(following)
+        # the audit entries last, made ready while the rest are indexed
+        tables = [model.__tablename__ for model, _ in following]
+        with aside.restoring(tables, also=search.take(HouseholdMember.__tablename__)):
+            audit = audit_rows(
+                AuditAction.CREATED,
+                "Case",
+                {ids[r.reference]: f"{r.reference} imported from a tracker" for r in rows},
+            )
+        _write([(AuditEvent, audit)])
+
+
+def _write(tables: list[tuple[type, list[dict]]]) -> None:
+    for model, values in tables:
+        for start in range(0, len(values), FOLLOWING_CHUNK):
+            insert_rows(model, values[start : start + FOLLOWING_CHUNK])
 
 
 #: The tables a new case's own row goes to (an approved case's household too).
@@ -255,8 +269,8 @@ def _create_cases(rows: list[TrackerRow]) -> dict[str, int]:
 
 
 def _following(rows: list[TrackerRow], ids: dict[str, int]) -> list[tuple[type, list[dict]]]:
-    """The rows new cases bring with them, by table: no database work, so it can run
-    while the database builds the cases' indexes."""
+    """The rows new cases bring with them, by table (their audit entries apart): no
+    database work, so it can run while the database builds the cases' indexes."""
     now = utcnow()
     events = [
         {
@@ -288,14 +302,4 @@ def _following(rows: list[TrackerRow], ids: dict[str, int]) -> list[tuple[type, 
         for r in rows
         if r.last_contact
     ]
-    audit = audit_rows(
-        AuditAction.CREATED,
-        "Case",
-        {ids[r.reference]: f"{r.reference} imported from a tracker" for r in rows},
-    )
-    return [
-        (StageEvent, events),
-        (HouseholdMember, members),
-        (Activity, contacts),
-        (AuditEvent, audit),
-    ]
+    return [(StageEvent, events), (HouseholdMember, members), (Activity, contacts)]
