@@ -42,6 +42,10 @@ class Household(db.Model):
     __tablename__ = "households"
     __table_args__ = (
         sa.Index("ix_households_worker_status", "supervising_worker_id", "status"),
+        # A worker's caseload in reference order, read from the index in that order:
+        # where most households had no worker, SQLite judged the worker's index
+        # unselective and read all 45,000 households in reference order instead (8 ms).
+        sa.Index("ix_households_worker_reference", "supervising_worker_id", "reference"),
         # "Current on a day" (approved by it, not deregistered by it) answered from the
         # index alone, with who supervises: the dashboard counts it on every view.
         sa.Index(
