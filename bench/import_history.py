@@ -64,6 +64,7 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         ensure_default_sources()
+        db.session.commit()  # the council's lists exist before any import, as in use
         for name, importer, path, rows in (
             ("households", import_households, households, len(files.households)),
             ("carer events", import_carer_events, events, len(files.events)),

@@ -92,6 +92,7 @@ def main() -> None:
             db.drop_all()
             db.create_all()
             ensure_default_sources()
+            db.session.commit()  # the council's lists exist before any import, as in use
             print(
                 f"{args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB CSV, "
                 f"database {db.engine.dialect.name}"
