@@ -42,6 +42,17 @@ def paginate(query: Select, per_page: int | None = None, exact: bool = False) ->
     )
 
 
+#: The execution option naming the select a pager counts in place of the one it pages.
+COUNTED_AS = "hearth_counted_as"
+
+
+def counted_as(rows: Select) -> dict[str, Select]:
+    """Execution options telling the pager to count `rows`: the same rows as the select
+    they are given to, without what only orders them (a search's ranking, which costs
+    a score for every match and changes no count)."""
+    return {COUNTED_AS: rows}
+
+
 class CountedPages(SelectPagination):
     """Flask-SQLAlchemy's pages over a select(), counted no further than needed.
 
@@ -56,12 +67,12 @@ class CountedPages(SelectPagination):
         if len(self.items) < self.per_page and (self.items or self.page == 1):
             return self._query_offset + len(self.items)
         up_to = self._query_args["up_to"]
-        if up_to is None:
-            return super()._query_count()
-        limit = max(up_to, self.page * self.per_page) + 1
+        limit = None if up_to is None else max(up_to, self.page * self.per_page) + 1
         # Only a constant of each row, so an index that answers the filters answers the
         # count (a subquery with a LIMIT is not flattened: it read every column of every row)
-        select = self._query_args["select"].options(lazyload("*")).order_by(None)
+        paged = self._query_args["select"]
+        select = paged.get_execution_options().get(COUNTED_AS, paged)
+        select = select.options(lazyload("*")).order_by(None)
         rows = select.with_only_columns(sa.literal(1), maintain_column_froms=True)
         counted = sa.select(sa.func.count()).select_from(rows.limit(limit).subquery())
         total = self._query_args["session"].execute(counted).scalar()

@@ -162,3 +162,35 @@ def test_a_bulk_load_that_fails_leaves_the_index_following_writes(db, sqlite):
     db.session.rollback()
     case = CaseFactory(reference="IDX-ROLLED-BACK")
     assert indexed(db, "idx-rolled-back") == [case.id]
+
+
+def test_a_search_past_one_page_counts_every_match(officer_client, db, app, monkeypatch):
+    from tests.factories import CaseFactory
+
+    for n in range(5):
+        CaseFactory(reference=f"CNT-{n}", first_name="Mo", last_name="Quennell")
+    other = CaseFactory(reference="CNT-M", first_name="Ida", last_name="Vane")
+    db.session.add(HouseholdMember(case=other, full_name="Tom Quennell"))
+    CaseFactory(reference="CNT-X", first_name="Ann", last_name="Elsewhere")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    page = found(officer_client, "quennell")
+    assert "Showing 1–2 of 6" in page
+
+
+@pytest.mark.usefixtures("sqlite")
+def test_the_pager_counts_a_search_without_ranking_its_matches(
+    officer_client, db, app, monkeypatch
+):
+    from tests.factories import CaseFactory
+    from tests.test_query_counts import counted
+
+    for n in range(3):
+        CaseFactory(reference=f"RNK-{n}", first_name="Eda", last_name="Parrish")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    with counted(db.engine) as statements:
+        page = found(officer_client, "parrish")
+    assert "Showing 1–2 of 3" in page
+    (count,) = [s for s in statements if "count(*)" in s and "case_search_fts" in s]
+    assert "rank" not in count

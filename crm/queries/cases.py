@@ -18,6 +18,7 @@ from crm.models import Case, Flag, FlagKind, Household, HouseholdMember, Role, U
 from crm.models.case import step_date
 from crm.models.flag import CASE_FLAG_FILTERS
 from crm.models.search import fts_query, matching_case_ids
+from crm.pagination import counted_as
 from crm.queries.sources import source_label
 from crm.timeutil import today
 
@@ -41,8 +42,6 @@ def case_list(
         .options(joinedload(Case.owner))
         .order_by(Case.enquiry_date.desc(), Case.id.desc())
     )
-    if q:
-        query = _searched(query, q)
     if stage:
         query = query.where(
             Case.stage.in_(OPEN_STAGES) if stage == "open" else Case.stage == Stage(stage)
@@ -60,6 +59,8 @@ def case_list(
     query = _dated(query, step, date_from, date_to)
     if visible_to is not None:
         query = query.where(cases_visible_to(visible_to))
+    if q:  # last: the pager counts the filtered cases without what ranks them
+        query = _searched(query, q)
     return query
 
 
@@ -146,10 +147,12 @@ def _searched(query: sa.Select, q: str) -> sa.Select:
     fts = fts_query([needle, name, compact, *([digits] if digits else [])])
     if fts is not None and db.engine.dialect.name == "sqlite":
         ranked = matching_case_ids(fts).subquery()
+        found = query.where(Case.id.in_(matching_case_ids(fts, ranked=False)))
         return (
             query.join(ranked, ranked.c.case_id == Case.id)
             .order_by(None)
             .order_by(ranked.c.rank, Case.enquiry_date.desc(), Case.id.desc())
+            .execution_options(**counted_as(found))
         )
     like = f"%{needle}%"
     on_case = [
