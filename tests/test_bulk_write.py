@@ -66,3 +66,29 @@ def test_a_numeric_value_is_stored_exactly(db, given):
         sa.select(CarerEvent.value).where(CarerEvent.household_id == household.id)
     ).one()
     assert stored == Decimal(str(given))
+
+
+def test_rows_written_in_batches_all_arrive_once_each(db, monkeypatch):
+    import crm.imports.bulk as bulk
+
+    case = CaseFactory()
+    statements = []
+    write = bulk.write_rows
+    monkeypatch.setattr(
+        bulk, "write_rows", lambda t, rows: statements.append(len(rows)) or write(t, rows)
+    )
+    days = [date(2025, 1, d) for d in range(1, 8)]
+    rows = [
+        {
+            "case_id": case.id,
+            "kind": EventKind.ON_HOLD,
+            "occurred_on": d,
+            "recorded_at": datetime(2025, 2, 1),
+        }
+        for d in days
+    ]
+    insert_rows(StageEvent, rows, batch=3)
+    stored = db.session.scalars(
+        sa.select(StageEvent.occurred_on).where(StageEvent.kind == EventKind.ON_HOLD)
+    ).all()
+    assert (statements, sorted(stored)) == ([3, 3, 1], days)

@@ -69,10 +69,12 @@ def import_page_cache(connection: sa.Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(usual)}")
 
 
-def insert_rows(model, rows: list[dict]) -> None:
-    """Insert rows with the same keys in one batch, straight to the driver (write_rows)."""
-    if rows:
-        write_rows(model.__table__, rows)
+def insert_rows(model, rows: list[dict], batch: int | None = None) -> None:
+    """Insert rows with the same keys straight to the driver (write_rows): in one
+    statement, or one every `batch` rows (bounding what each statement converts)."""
+    batch = batch or len(rows)
+    for start in range(0, len(rows), batch):
+        write_rows(model.__table__, rows[start : start + batch])
 
 
 def update_rows(model, rows: list[dict]) -> None:
@@ -96,9 +98,7 @@ def update_rows(model, rows: list[dict]) -> None:
 def audit_imported(action: AuditAction, entity_type: str, summaries: dict[int, str]) -> None:
     """One audit entry per record an import created or changed, by whoever ran it: a
     batched import bypasses the ORM flush that audits screen edits, so it says itself."""
-    rows = audit_rows(action, entity_type, summaries)
-    for start in range(0, len(rows), 5000):
-        insert_rows(AuditEvent, rows[start : start + 5000])
+    insert_rows(AuditEvent, audit_rows(action, entity_type, summaries), batch=5000)
 
 
 def audit_rows(action: AuditAction, entity_type: str, summaries: dict[int, str]) -> list[dict]:

@@ -211,8 +211,7 @@ def write_ledgers(ledgers: list[Ledger], today: date) -> None:
     ]
     batches = ((CarerEvent, events), (Placement, placements), (HouseholdBreak, breaks))
     for model, rows in (*batches, (ApprovalTerms, terms)):
-        for start in range(0, len(rows), 10 * CHUNK):
-            insert_rows(model, rows[start : start + 10 * CHUNK])
+        insert_rows(model, rows, batch=10 * CHUNK)
     update_rows(
         Placement,
         [

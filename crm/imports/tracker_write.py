@@ -249,8 +249,7 @@ def _create(rows: list[TrackerRow], progress: Callable[[int], None] | None) -> N
 
 def _write(tables: list[tuple[type, list[dict]]]) -> None:
     for model, values in tables:
-        for start in range(0, len(values), FOLLOWING_CHUNK):
-            insert_rows(model, values[start : start + FOLLOWING_CHUNK])
+        insert_rows(model, values, batch=FOLLOWING_CHUNK)
 
 
 #: The tables a new case's own row goes to (an approved case's household too).
