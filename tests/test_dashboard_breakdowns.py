@@ -282,6 +282,42 @@ def test_another_period_reuses_the_same_days_forecast_from_the_snapshot(app, db)
 
 
 @uses_service
+def test_another_period_reuses_the_same_days_stalled_cases_from_the_snapshot(app, db):
+    from crm.dashboard.services import figures_for
+
+    snapshot = store_snapshot(AS_OF)
+    marked = {**snapshot.figures["stalled"], "references": ["FROM-THE-SNAPSHOT"]}
+    snapshot.figures = {**snapshot.figures, "stalled": marked}
+    db.session.commit()
+    with app.test_request_context():
+        figures, _ = figures_for(PERIOD)
+    assert figures["stalled"] == {"count": 1, "references": ["FROM-THE-SNAPSHOT"]}
+
+
+@uses_service
+def test_a_snapshot_stored_without_the_days_figures_is_not_reused(db):
+    from crm.metrics.dashboard import as_of_figures_of
+
+    bundle = dict(store_snapshot(AS_OF).figures)
+    del bundle["oldest_by_stage"]
+    assert as_of_figures_of(bundle) is None
+
+
+@uses_service
+def test_the_dashboard_counts_as_the_engine_does_from_its_shared_pass(db):
+    """The dashboard counts its headline figures and its breakdowns in one pass;
+    each must equal the engine's own pass for the period."""
+    set_case("B", source="phone")
+    figures = dashboard_figures(PERIOD)
+    alone = compute_metrics(FROM, TO, AS_OF)
+    assert figures["counts"] == alone["counts"]
+    assert figures["withdrawals"] == alone["withdrawals"]
+    assert figures["cohort_conversion"] == alone["cohort_conversion"]
+    for rows in figures["conversion_by"].values():
+        assert sum(r["enquiries"] for r in rows) == alone["counts"]["enquiries"]
+
+
+@uses_service
 def test_the_longest_waiting_cases_are_listed_per_stage():
     from crm.metrics.pipeline import oldest_by_stage
 

@@ -13,7 +13,7 @@ from crm.dashboard.forms import PeriodForm
 from crm.dashboard.tables import Table, dashboard_tables
 from crm.domain.periods import financial_year
 from crm.metrics.dashboard import (
-    AS_OF_FIGURES,
+    as_of_figures_of,
     dashboard_figures,
     fresh_snapshot,
     fresh_snapshot_of,
@@ -54,7 +54,7 @@ def figures_for(period: Period) -> tuple[dict, datetime | None]:
     if stored is not None:
         return stored.figures, stored.computed_at
     same_day = fresh_snapshot_of(period.as_of, max_age)
-    reused = {n: same_day.figures[n] for n in AS_OF_FIGURES} if same_day is not None else None
+    reused = as_of_figures_of(same_day.figures) if same_day is not None else None
     return dashboard_figures(period, as_of_figures=reused), None
 
 

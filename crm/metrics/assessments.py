@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import sqlalchemy as sa
 
 from crm.domain.settings import Settings
 from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, EventKind
 from crm.domain.timescales import panel_within_timescale
-from crm.domain.working_days import working_days_between
+from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.period import Period, count_if, ratio, split_by_group, step_in_period
 from crm.models import CarerType, Case
@@ -94,7 +95,7 @@ def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dic
 
 def _timescales(panels: list[tuple], decisions: list[tuple], limit: int) -> dict:
     on_time = sum(panel_within_timescale(applied, panel) for applied, panel in panels)
-    prompt = sum(working_days_between(panel, on) <= limit for panel, on in decisions)
+    prompt = _decisions_within(decisions, limit)
     return {
         "panel_within_8_months": {
             "count": len(panels),
@@ -108,3 +109,13 @@ def _timescales(panels: list[tuple], decisions: list[tuple], limit: int) -> dict
             "limit_working_days": limit,
         },
     }
+
+
+def _decisions_within(decisions: list[tuple], limit: int) -> int:
+    """How many (panel, decided) pairs were decided within `limit` working days,
+    counted for the whole column at once."""
+    if not decisions:
+        return 0
+    panels = np.array([panel for panel, _ in decisions], dtype="datetime64[D]")
+    decided = np.array([on for _, on in decisions], dtype="datetime64[D]")
+    return int(np.sum(working_days_vector(panels, decided) <= limit))

@@ -13,7 +13,7 @@ from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.metrics import breakdowns
-from crm.metrics.engine import Period, metrics_by_carer_type
+from crm.metrics.engine import Period, case_count_rows, case_counts, metrics_by_carer_type
 from crm.metrics.forecast import load_history, year_forecasts
 from crm.metrics.pipeline import oldest_by_stage
 from crm.models import CarerType, MetricsSnapshot
@@ -30,9 +30,17 @@ def dashboard_figures(
 ) -> dict:
     """The engine's headline figures plus every breakdown, forecast and chart series.
 
-    `as_of_figures` may carry the figures that depend only on as-of (the forecast
-    and risk counts) from a snapshot of the same day, to save working them out again."""
-    grouped = metrics_by_carer_type(period, settings)
+    `as_of_figures` may carry the figures that depend only on as-of (the forecast,
+    risk counts and stalled cases: `as_of_figures_of`) from a snapshot of the same day,
+    to save working them out again."""
+    dimensions = list(breakdowns.DIMENSIONS)
+    counted = case_count_rows(period, *breakdowns.dimension_columns(dimensions))
+    grouped = metrics_by_carer_type(
+        period,
+        settings,
+        counts=case_counts(period, counted, by=len(dimensions)),
+        stalled=(as_of_figures or {}).get("stalled"),
+    )
     figures = grouped[period.carer_type]
     by_type = {t.value: grouped[t] for t in CarerType}
     monthly = breakdowns.monthly_trend(period)
@@ -45,7 +53,7 @@ def dashboard_figures(
     return {
         **figures,
         "by_carer_type": by_type,
-        "conversion_by": breakdowns.conversion_by_each(period, list(breakdowns.DIMENSIONS)),
+        "conversion_by": breakdowns.conversion_by_each(period, dimensions, counted),
         "campaign_costs": breakdowns.campaign_costs(period.as_of),
         "stage_durations": breakdowns.stage_durations(period),
         "approval_histogram": breakdowns.approval_histogram(period),
@@ -54,6 +62,19 @@ def dashboard_figures(
         "deregistrations_by_reason": breakdowns.deregistrations_by_reason(period),
         **{name: as_of_figures[name] for name in AS_OF_FIGURES},
     }
+
+
+def as_of_figures_of(bundle: dict) -> dict | None:
+    """What a stored bundle holds that depends only on its as-of date (the
+    AS_OF_FIGURES and the stalled cases of each group), for `dashboard_figures` of
+    another period on the same day; None for a bundle stored without them."""
+    if any(name not in bundle for name in AS_OF_FIGURES) or "by_carer_type" not in bundle:
+        return None
+    stalled = {None: bundle["stalled"]["references"]}
+    stalled.update(
+        {t: bundle["by_carer_type"][t.value]["stalled"]["references"] for t in CarerType}
+    )
+    return {**{name: bundle[name] for name in AS_OF_FIGURES}, "stalled": stalled}
 
 
 def fresh_snapshot(

@@ -34,8 +34,10 @@ from crm.metrics.period import (  # noqa: F401  (the engine's public names)
     day_stats,
     make_period,
     ratio,
+    repeated,
     split_by_group,
     step_in_period,
+    touched_in,
 )
 from crm.metrics.places import places_by_group
 from crm.models import CarerType, Case, Household
@@ -58,13 +60,37 @@ def _summed_by_group(rows: list[sa.Row], names: list[str]) -> dict[CarerType | N
     return found
 
 
-def case_counts(period: Period) -> dict[CarerType | None, dict[str, int]]:
-    """Every count the engine takes from the case rows (steps in the period, the
-    cohorts behind conversion, withdrawals), for each group, in one pass over cases:
-    three passes a carer type took a national dashboard 3.5 s a type."""
-    columns = [*case_event_columns(period), *cohort_columns(period), *withdrawal_columns(period)]
-    query = sa.select(Case.carer_type, *columns).group_by(Case.carer_type)
-    return _summed_by_group(db.session.execute(query).all(), [c.name for c in columns])
+def case_count_columns(period: Period) -> list[sa.ColumnElement[int]]:
+    """Every count the engine takes from the case rows, as labelled columns: steps in
+    the period, the cohorts behind conversion, withdrawals."""
+    return [*case_event_columns(period), *cohort_columns(period), *withdrawal_columns(period)]
+
+
+def case_count_rows(period: Period, *by: sa.ColumnElement) -> list[sa.Row]:
+    """Rows of (carer_type, *by, *case_count_columns) in one pass over the cases that
+    have a step in the period (`touched_in`): every count needs one, so leaving the rest
+    out changes nothing and spares evaluating 25 counts for 460,000 of a national
+    service's 600,000 cases (1.2 -> 0.5 s on SQLite)."""
+    keys = [Case.carer_type, *by]
+    query = sa.select(*keys, *case_count_columns(period)).where(touched_in(period))
+    return db.session.execute(query.group_by(*keys)).all()
+
+
+def case_counts(
+    period: Period, rows: list[sa.Row] | None = None, by: int = 0
+) -> dict[CarerType | None, dict[str, int]]:
+    """Every count the engine takes from the case rows, for each group; from `rows` of
+    `case_count_rows` grouped by `by` more columns when given (so the dashboard's
+    breakdowns and headline figures share one pass), else from a pass of its own."""
+    if rows is None:
+        rows, by = case_count_rows(period), 0
+    names = [c.name for c in case_count_columns(period)]
+    summed: dict = {}
+    for carer_type, *values in rows:
+        found = summed.setdefault(carer_type, [0] * len(names))
+        for index, value in enumerate(values[by:]):
+            found[index] += value
+    return _summed_by_group([(t, *values) for t, values in summed.items()], names)
 
 
 def period_conversion(found: dict[str, int]) -> dict[str, float | None]:
@@ -246,18 +272,26 @@ def metrics_for(period: Period, settings: Settings | None = None) -> dict:
 
 
 def metrics_by_carer_type(
-    period: Period, settings: Settings | None = None
+    period: Period,
+    settings: Settings | None = None,
+    counts: dict[CarerType | None, dict[str, int]] | None = None,
+    stalled: dict[CarerType | None, list[str]] | None = None,
 ) -> dict[CarerType | None, dict]:
     """The figures for all carers (None) and for each carer type, from one set of
     queries grouped by carer type, each group's figures by the same rules: the
-    dashboard shows all three, and asking three times cost three passes over cases."""
+    dashboard shows all three, and asking three times cost three passes over cases.
+
+    `counts` (`case_counts`) and `stalled` (`stalled_by_group` at as-of) may come from
+    the caller, who has them already: the dashboard counts its breakdowns in the same
+    pass, and a snapshot of the same day holds the stalled cases."""
     settings = settings or load_settings()
-    found = case_counts(period)
+    found = counts if counts is not None else case_counts(period)
     homes = households(period)
     times = approval_times(period)
     responses = response_times(period, settings)
     assessments = timescales(period, settings)
-    stalled = stalled_by_group(period.as_of, settings)
+    if stalled is None:
+        stalled = stalled_by_group(period.as_of, settings)
     places = places_by_group(period.last_day)
     shown = {
         "from": period.start.isoformat(),

@@ -101,6 +101,13 @@ def day_stats(days: list[int], percentiles: bool = True) -> dict:
     return stats
 
 
+def repeated(counted: list[tuple[int, int]]) -> list[int]:
+    """The values of (value, how many) pairs, each as many times as it was counted: the
+    list `day_stats` wants from a query that grouped its days."""
+    values = np.array([value for value, _ in counted], dtype=np.int64)
+    return np.repeat(values, [n for _, n in counted]).tolist()
+
+
 def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     """SUM(CASE WHEN condition THEN 1 ELSE 0 END), zero on no rows."""
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
@@ -128,3 +135,12 @@ def step_in_period(kind: EventKind, period: Period) -> sa.ColumnElement[bool]:
     if closed_as is None:
         return period.covers(column)
     return sa.and_(Case.stage == closed_as, period.covers(column))
+
+
+def touched_in(period: Period) -> sa.ColumnElement[bool]:
+    """A case with some counted step dated in the period: each count of a step, cohort
+    or withdrawal in the period needs one, so a count over these cases alone is the
+    same count. The columns are compared as they are (no order between them assumed),
+    so a row whose dates are out of order is still found."""
+    columns = {step_date(kind)[0].key: step_date(kind)[0] for kind in COUNTED_STEPS.values()}
+    return sa.or_(*(period.covers(column) for column in columns.values()))
