@@ -11,7 +11,6 @@ circumstances) are taken from the unfilled ones, never more than there are.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -19,7 +18,6 @@ import sqlalchemy as sa
 
 from crm.domain.sufficiency import BAND_AIMS
 from crm.extensions import db
-from crm.metrics.period import split_by_group
 from crm.models import (
     ApprovalTerms,
     CarerType,
@@ -41,67 +39,97 @@ class Places:
         return asdict(self)
 
 
-def places_by_household(
+PLACE_FIELDS = ("approved", "filled", "vacant", "not_available")
+
+
+def places_on_day(
     day: date, only: list[int] | None = None, carer_type: CarerType | None = None
-) -> dict[int, Places]:
-    """Each current household's places on `day` (five queries, whatever the size);
-    `only` narrows it to some households, as a household's own page needs."""
-    current = sa.select(Household.id).where(Household.current_on(day))
+) -> sa.Subquery:
+    """Each current household's places on `day` as rows of (household_id, carer_type,
+    approved, filled, vacant, not_available): the rule above, written once in SQL, so
+    a household's own page and the service's totals (summed by the database, not
+    household by household in Python: 45,000 households took 0.55 s) use the same one.
+    `only` narrows it to some households; a household without terms in force on
+    `day` has no row."""
+    current = sa.select(Household.id, Household.carer_type).where(Household.current_on(day))
     if carer_type is not None:
         current = current.where(Household.carer_type == carer_type)
     if only is not None:
         current = current.where(Household.id.in_(only))
-    approved: dict[int, int] = {}
-    for household_id, places in db.session.execute(
-        sa.select(ApprovalTerms.household_id, ApprovalTerms.places)
-        .where(ApprovalTerms.household_id.in_(current), ApprovalTerms.effective_from <= day)
-        .order_by(ApprovalTerms.household_id, ApprovalTerms.effective_from, ApprovalTerms.id)
-    ):
-        approved[household_id] = places  # the latest terms in force win
-    filled = Counter(
-        db.session.scalars(
-            sa.select(Placement.household_id).where(
-                Placement.household_id.in_(current),
-                Placement.running_on(day),
-            )
-        )
+    current = current.subquery()
+    newest_first = sa.func.row_number().over(
+        partition_by=ApprovalTerms.household_id,
+        order_by=(ApprovalTerms.effective_from.desc(), ApprovalTerms.id.desc()),
     )
-    on_break = set(
-        db.session.scalars(
-            sa.select(HouseholdBreak.household_id).where(
-                HouseholdBreak.household_id.in_(current),
-                HouseholdBreak.running_on(day),
-            )
-        )
+    terms = (
+        sa.select(ApprovalTerms.household_id, ApprovalTerms.places, newest_first.label("newest"))
+        .where(ApprovalTerms.effective_from <= day)
+        .subquery()
     )
-    withheld: Counter = Counter()
-    for household_id, places in db.session.execute(
-        sa.select(UnavailablePlaces.household_id, UnavailablePlaces.places).where(
-            UnavailablePlaces.household_id.in_(current), UnavailablePlaces.running_on(day)
+    filled = (
+        sa.select(Placement.household_id, sa.func.count().label("n"))
+        .where(Placement.running_on(day))
+        .group_by(Placement.household_id)
+        .subquery()
+    )
+    withheld = (
+        sa.select(UnavailablePlaces.household_id, sa.func.sum(UnavailablePlaces.places).label("n"))
+        .where(UnavailablePlaces.running_on(day))
+        .group_by(UnavailablePlaces.household_id)
+        .subquery()
+    )
+    on_break = sa.exists().where(
+        HouseholdBreak.household_id == current.c.id, HouseholdBreak.running_on(day)
+    )
+    approved = terms.c.places
+    taken = sa.func.coalesce(filled.c.n, 0)
+    spare = sa.case((approved > taken, approved - taken), else_=0)
+    kept_back = sa.func.coalesce(withheld.c.n, 0)
+    unavailable = sa.case(
+        (on_break, spare), (kept_back < spare, kept_back), else_=spare
+    )  # never more than the unfilled places
+    return (
+        sa.select(
+            current.c.id.label("household_id"),
+            current.c.carer_type,
+            approved.label("approved"),
+            taken.label("filled"),
+            (spare - unavailable).label("vacant"),
+            unavailable.label("not_available"),
         )
-    ):
-        withheld[household_id] += places
-    result = {}
-    for household_id, places in approved.items():
-        taken = filled.get(household_id, 0)
-        spare = max(places - taken, 0)
-        unavailable = spare if household_id in on_break else min(withheld[household_id], spare)
-        result[household_id] = Places(places, taken, spare - unavailable, unavailable)
-    return result
+        .join(terms, sa.and_(terms.c.household_id == current.c.id, terms.c.newest == 1))
+        .outerjoin(filled, filled.c.household_id == current.c.id)
+        .outerjoin(withheld, withheld.c.household_id == current.c.id)
+        .subquery()
+    )
+
+
+def places_by_household(
+    day: date, only: list[int] | None = None, carer_type: CarerType | None = None
+) -> dict[int, Places]:
+    """Each current household's places on `day` (one query, whatever the size);
+    `only` narrows it to some households, as a household's own page needs."""
+    found = places_on_day(day, only, carer_type)
+    rows = db.session.execute(
+        sa.select(found.c.household_id, *(found.c[name] for name in PLACE_FIELDS))
+    )
+    return {household_id: Places(*(int(n) for n in places)) for household_id, *places in rows}
 
 
 def places_on(day: date, carer_type: CarerType | None = None) -> Places:
     """Totals across the service (or its mainstream or kinship carers) on `day`."""
-    return total(list(places_by_household(day, carer_type=carer_type).values()))
+    return places_by_group(day)[carer_type]
 
 
 def places_by_group(day: date) -> dict[CarerType | None, Places]:
-    """Totals on `day` for the whole service (None) and for each carer type."""
-    per_household = places_by_household(day)
-    current = sa.select(Household.id, Household.carer_type).where(Household.current_on(day))
-    types = dict(db.session.execute(current).all())
-    split = split_by_group(per_household.items(), lambda item: types[item[0]])
-    return {group: total([places for _, places in found]) for group, found in split.items()}
+    """Totals on `day` for the whole service (None) and for each carer type, summed
+    by the database."""
+    found = places_on_day(day)
+    sums = [sa.func.coalesce(sa.func.sum(found.c[name]), 0) for name in PLACE_FIELDS]
+    rows = db.session.execute(sa.select(found.c.carer_type, *sums).group_by(found.c.carer_type))
+    by_type = {t: Places() for t in CarerType}
+    by_type.update({t: Places(*(int(n) for n in places)) for t, *places in rows})
+    return {None: total(list(by_type.values())), **by_type}
 
 
 @dataclass(frozen=True)
