@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -43,7 +44,9 @@ PLACE_FIELDS = ("approved", "filled", "vacant", "not_available")
 
 
 def places_on_day(
-    day: date, only: list[int] | None = None, carer_type: CarerType | None = None
+    day: date | sa.BindParameter,
+    only: list[int] | sa.BindParameter | None = None,
+    carer_type: CarerType | None = None,
 ) -> sa.Subquery:
     """Each current household's places on `day` as rows of (household_id, carer_type,
     approved, filled, vacant, not_available): the rule above, written once in SQL, so
@@ -51,30 +54,36 @@ def places_on_day(
     household by household in Python: 45,000 households took 0.55 s) use the same one.
     `only` narrows it to some households; a household without terms in force on
     `day` has no row."""
-    current = sa.select(Household.id, Household.carer_type).where(Household.current_on(day))
+    chosen = [Household.current_on(day)]
     if carer_type is not None:
-        current = current.where(Household.carer_type == carer_type)
+        chosen.append(Household.carer_type == carer_type)
     if only is not None:
-        current = current.where(Household.id.in_(only))
-    current = current.subquery()
+        chosen.append(Household.id.in_(only))
+    current = sa.select(Household.id, Household.carer_type).where(*chosen).subquery()
+
+    def of_chosen(column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        # Some households: each part reads only their rows (SQLite otherwise read every
+        # household's placements to show one household's page).
+        return sa.true() if only is None else column.in_(only)
+
     newest_first = sa.func.row_number().over(
         partition_by=ApprovalTerms.household_id,
         order_by=(ApprovalTerms.effective_from.desc(), ApprovalTerms.id.desc()),
     )
     terms = (
         sa.select(ApprovalTerms.household_id, ApprovalTerms.places, newest_first.label("newest"))
-        .where(ApprovalTerms.effective_from <= day)
+        .where(of_chosen(ApprovalTerms.household_id), ApprovalTerms.effective_from <= day)
         .subquery()
     )
     filled = (
         sa.select(Placement.household_id, sa.func.count().label("n"))
-        .where(Placement.running_on(day))
+        .where(of_chosen(Placement.household_id), Placement.running_on(day))
         .group_by(Placement.household_id)
         .subquery()
     )
     withheld = (
         sa.select(UnavailablePlaces.household_id, sa.func.sum(UnavailablePlaces.places).label("n"))
-        .where(UnavailablePlaces.running_on(day))
+        .where(of_chosen(UnavailablePlaces.household_id), UnavailablePlaces.running_on(day))
         .group_by(UnavailablePlaces.household_id)
         .subquery()
     )
@@ -104,15 +113,28 @@ def places_on_day(
     )
 
 
+@cache
+def _places_of_some() -> sa.Select:
+    """`places_on_day` for some households, built once and given the day and the
+    households when run: building it took 1.1 ms of each household page."""
+    found = places_on_day(
+        sa.bindparam("day", type_=sa.Date()), only=sa.bindparam("only", expanding=True)
+    )
+    return sa.select(found.c.household_id, *(found.c[name] for name in PLACE_FIELDS))
+
+
 def places_by_household(
     day: date, only: list[int] | None = None, carer_type: CarerType | None = None
 ) -> dict[int, Places]:
     """Each current household's places on `day` (one query, whatever the size);
     `only` narrows it to some households, as a household's own page needs."""
-    found = places_on_day(day, only, carer_type)
-    rows = db.session.execute(
-        sa.select(found.c.household_id, *(found.c[name] for name in PLACE_FIELDS))
-    )
+    if only is not None and carer_type is None:
+        rows = db.session.execute(_places_of_some(), {"day": day, "only": list(only)})
+    else:
+        found = places_on_day(day, only, carer_type)
+        rows = db.session.execute(
+            sa.select(found.c.household_id, *(found.c[name] for name in PLACE_FIELDS))
+        )
     return {household_id: Places(*(int(n) for n in places)) for household_id, *places in rows}
 
 
