@@ -51,11 +51,15 @@ def case_event_columns(period: Period) -> list[sa.ColumnElement[int]]:
     ]
 
 
-def _summed_by_group(rows: list[sa.Row], names: list[str]) -> dict[CarerType | None, dict]:
-    """{group: {name: count}} from rows of (carer_type, *counts), all carers summed."""
+def _summed_by_group(rows: list, names: list[str]) -> dict[CarerType | None, dict]:
+    """{group: {name: count}} from rows of (carer_type, *counts), a carer type's rows
+    summed (there are several when the rows were grouped by more than carer type),
+    all carers summed."""
     found: dict[CarerType | None, dict] = {t: dict.fromkeys(names, 0) for t in CarerType}
     for carer_type, *values in rows:
-        found[carer_type] = {name: int(v) for name, v in zip(names, values, strict=True)}
+        counted = found[carer_type]
+        for name, value in zip(names, values, strict=True):
+            counted[name] += int(value)
     found[None] = {name: sum(found[t][name] for t in CarerType) for name in names}
     return found
 
@@ -85,12 +89,7 @@ def case_counts(
     if rows is None:
         rows, by = case_count_rows(period), 0
     names = [c.name for c in case_count_columns(period)]
-    summed: dict = {}
-    for carer_type, *values in rows:
-        found = summed.setdefault(carer_type, [0] * len(names))
-        for index, value in enumerate(values[by:]):
-            found[index] += value
-    return _summed_by_group([(t, *values) for t, values in summed.items()], names)
+    return _summed_by_group([(row[0], *row[1 + by :]) for row in rows], names)
 
 
 def period_conversion(found: dict[str, int]) -> dict[str, float | None]:
