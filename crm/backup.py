@@ -2,7 +2,7 @@
 
 SQLite's online backup API copies a consistent snapshot page by page, so a backup
 taken while people are working is never half-written. PostgreSQL is backed up with
-its own tools (`pg_dump`, see the README); these functions refuse it rather than
+its own tools (`pg_dump`, see docs/operations.md); these functions refuse it rather than
 pretend.
 """
 
@@ -24,7 +24,7 @@ def _live_connection() -> sqlite3.Connection:
     if db.engine.dialect.name != "sqlite":
         raise BackupError(
             "This database is PostgreSQL: back it up with pg_dump and restore with "
-            "pg_restore (see 'Backups' in the README)."
+            "pg_restore (see 'Backups' in docs/operations.md)."
         )
     return db.engine.raw_connection().driver_connection
 
