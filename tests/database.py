@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
 from crm.extensions import db as _db
 from crm.queries.sources import ensure_default_sources
 
@@ -15,3 +20,18 @@ def empty_database() -> None:
     ensure_default_sources()
     _db.session.commit()
     _db.session.remove()
+
+
+@contextlib.contextmanager
+def counted(engine: sa.Engine) -> Iterator[list[str]]:
+    """Collect every statement the engine sends while the block runs (query-count tests)."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)

@@ -3,6 +3,7 @@ import-linter's contracts in pyproject.toml rather than by good intentions."""
 
 from __future__ import annotations
 
+import ast
 import uuid
 from pathlib import Path
 
@@ -41,3 +42,29 @@ def test_the_contract_fails_when_the_domain_reaches_for_the_database():
         assert lint("domain-is-pure") == 1
     finally:
         probe.unlink()
+
+
+def imports_of_test_modules(source: str) -> list[str]:
+    """The test modules a test file imports (helpers live in tests/*.py without test_)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+    return [name for name in names if name.rsplit(".", 1)[-1].startswith("test_")]
+
+
+def test_no_test_module_imports_another():
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for path in (ROOT / "tests").rglob("*.py")
+        if (found := imports_of_test_modules(path.read_text()))
+    }
+    assert offenders == {}
+
+
+def test_an_import_of_a_test_module_is_found():
+    assert imports_of_test_modules("from tests.test_public_form import GOOD\n") == [
+        "tests.test_public_form"
+    ]

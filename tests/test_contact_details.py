@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from crm.domain.contact import normalise_postcode, phone_key
 from crm.models import AuditAction, AuditEvent, Case
 from tests.factories import CaseFactory
-from tests.test_pipeline_pages import ENQUIRY
+from tests.samples import OFFICER_ENQUIRY as ENQUIRY
 
 CONTACT = {
     "first_name": "Siobhán",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from crm.models import Activity, CarerEvent, Case, FormSubmission, HouseholdMember, Resident
 from tests.factories import CaseFactory, HouseholdFactory
-from tests.test_public_form import GOOD
+from tests.samples import PUBLIC_ENQUIRY as GOOD
 
 TOKEN = "a-one-time-token-for-this-form-0001"
 

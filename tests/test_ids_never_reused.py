@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 
 from crm.models import AuditEvent, Case
-from tests.test_public_form import GOOD
+from tests.samples import PUBLIC_ENQUIRY as GOOD
 
 
 def enquire(client, db, email):

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from crm import pagination
+from tests.database import counted
 from tests.factories import CaseFactory
-from tests.test_query_counts import counted
 
 
 @pytest.fixture

@@ -10,18 +10,9 @@ from crm.domain.stages import EventKind, Stage
 from crm.models import Activity, ActivityKind, Case, Check, Household
 from crm.timeutil import today
 from tests.factories import CaseFactory, advance
+from tests.samples import OFFICER_ENQUIRY as ENQUIRY
 
 K = EventKind
-ENQUIRY = {
-    "first_name": "Amara",
-    "last_name": "Okoye",
-    "email": "amara@example.com",
-    "phone": "07700 900555",
-    "postcode": "le1 6zg",
-    "source": "website",
-    "carer_type": "mainstream",
-    "enquiry_date": "2025-06-02",
-}
 
 
 def at_stage1(**kwargs) -> Case:

@@ -9,17 +9,7 @@ from crm.domain.stages import Stage
 from crm.extensions import db as _db
 from crm.models import AuditAction, AuditEvent, Case
 from crm.queries.sources import ensure_default_sources
-
-GOOD = {
-    "first_name": "Priya",
-    "last_name": "Shah",
-    "email": "priya@example.com",
-    "phone": "07700 900777",
-    "postcode": "LE2 7AB",
-    "source": "social_media",
-    "message": "We have a spare room",
-    "campaign": "Facebook autumn",
-}
+from tests.samples import PUBLIC_ENQUIRY as GOOD
 
 
 def test_anyone_can_open_the_form(client):

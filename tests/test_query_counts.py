@@ -3,30 +3,15 @@ as for 12 (each page is measured twice, with four times the rows the second time
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
 from crm.domain.stages import EventKind as K
 from crm.models import ActivityKind, CarerEvent, CarerEventKind, Placement
+from tests.database import counted
 from tests.factories import CaseFactory, HouseholdFactory, advance
-
-
-@contextlib.contextmanager
-def counted(engine: sa.Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def queries(client, db, url: str) -> int:

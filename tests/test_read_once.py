@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from crm.models import EnquirySource
 from crm.models.setting import load_settings, save_settings
 from crm.queries.sources import source_label
-from tests.test_query_counts import counted
+from tests.database import counted
 
 
 def test_a_request_reads_the_sources_once(app, db):

@@ -182,8 +182,8 @@ def test_a_search_past_one_page_counts_every_match(officer_client, db, app, monk
 def test_the_pager_counts_a_search_without_ranking_its_matches(
     officer_client, db, app, monkeypatch
 ):
+    from tests.database import counted
     from tests.factories import CaseFactory
-    from tests.test_query_counts import counted
 
     for n in range(3):
         CaseFactory(reference=f"RNK-{n}", first_name="Eda", last_name="Parrish")
