@@ -75,8 +75,9 @@ def test_the_case_list_searches_by_postcode_ignoring_spaces(officer_client, db):
 
 def test_the_case_list_searches_by_email(officer_client, db):
     match = CaseFactory(email="unique.person@example.com")
+    other = CaseFactory(email="someone.else@example.com")
     page = officer_client.get("/cases/?q=unique.person").data
-    assert match.reference.encode() in page
+    assert match.reference.encode() in page and other.reference.encode() not in page
 
 
 def test_the_case_list_pages_25_at_a_time(officer_client, db):
@@ -207,5 +208,6 @@ def test_a_negative_setting_is_refused(admin_client, db):
 
 def test_the_case_list_searches_by_phone_whatever_the_spacing(officer_client, db):
     match = CaseFactory(phone="07700 900 123", phone_key="07700900123")
+    other = CaseFactory(phone="07700 900 456", phone_key="07700900456")
     page = officer_client.get("/cases/?q=07700900123").data
-    assert match.reference.encode() in page
+    assert match.reference.encode() in page and other.reference.encode() not in page
