@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -213,6 +213,23 @@ class TestPages:
         other = HouseholdFactory()
         page = manager_client.get(f"/households/?category={CareCategory.RESPITE.value}").data
         assert respite.reference.encode() in page and other.reference.encode() not in page
+
+    def test_the_kind_of_care_filter_ignores_terms_not_yet_in_force(self, manager_client, db):
+        # A review on 1 June 2023 changes the terms to respite only, but the carers have
+        # not agreed: the change applies 28 days after they were told (reg 28).
+        today_ = today()
+        changing = HouseholdFactory(
+            terms_history=[
+                ApprovalTerms(effective_from=date(2023, 6, 1), places=2, categories=["long_term"]),
+                ApprovalTerms(
+                    effective_from=today_ + timedelta(days=28), places=1, categories=["respite"]
+                ),
+            ]
+        )
+        page = manager_client.get(f"/households/?category={CareCategory.RESPITE.value}").data
+        assert changing.reference.encode() not in page
+        page = manager_client.get(f"/households/?category={CareCategory.LONG_TERM.value}").data
+        assert changing.reference.encode() in page
 
     def test_the_household_list_filters_to_overdue_work(self, manager_client, ssw, db):
         overdue = HouseholdFactory(approval_date=date(2023, 6, 1))

@@ -28,7 +28,7 @@ from crm.models import (
     PlacementEnding,
 )
 from crm.models.availability import HouseholdBreak
-from crm.models.spans import running_on
+from crm.models.spans import in_force_on, running_on
 from crm.queries.sets import among
 from crm.timeutil import utcnow
 
@@ -77,12 +77,8 @@ class Ledger:
     records: set[tuple] = field(default_factory=set)
     new_records: list[dict] = field(default_factory=list)
 
-    def terms_on(self, on: date) -> ApprovalTerms | None:
-        current = None
-        for terms in self.terms_history:
-            if terms.effective_from <= on:
-                current = terms
-        return current
+    def terms_on(self, on: date) -> ApprovalTerms | TermsFrom | None:
+        return in_force_on(self.terms_history, on)
 
     def touched(self) -> bool:
         return bool(self.new_records) or any(

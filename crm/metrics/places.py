@@ -27,6 +27,7 @@ from crm.models import (
     Placement,
     UnavailablePlaces,
 )
+from crm.models.spans import in_force_on
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,7 @@ def places_on_day(
         # household's placements to show one household's page).
         return sa.true() if only is None else column.in_(only)
 
-    newest_first = sa.func.row_number().over(
-        partition_by=ApprovalTerms.household_id,
-        order_by=(ApprovalTerms.effective_from.desc(), ApprovalTerms.id.desc()),
-    )
-    terms = (
-        sa.select(ApprovalTerms.household_id, ApprovalTerms.places, newest_first.label("newest"))
-        .where(of_chosen(ApprovalTerms.household_id), ApprovalTerms.effective_from <= day)
-        .subquery()
-    )
+    terms = in_force_on(ApprovalTerms, day, where=[of_chosen(ApprovalTerms.household_id)])
     filled = (
         sa.select(Placement.household_id, sa.func.count().label("n"))
         .where(of_chosen(Placement.household_id), Placement.running_on(day))
@@ -106,7 +99,7 @@ def places_on_day(
             (spare - unavailable).label("vacant"),
             unavailable.label("not_available"),
         )
-        .join(terms, sa.and_(terms.c.household_id == current.c.id, terms.c.newest == 1))
+        .join(terms, terms.c.household_id == current.c.id)
         .outerjoin(filled, filled.c.household_id == current.c.id)
         .outerjoin(withheld, withheld.c.household_id == current.c.id)
         .subquery()
@@ -169,17 +162,11 @@ class Offer:
 def offers_on(day: date) -> list[Offer]:
     """Every current household's offer on `day` (six queries, whatever the size)."""
     per_household = places_by_household(day)
+    terms = in_force_on(
+        ApprovalTerms, day, where=[ApprovalTerms.household_id.in_(list(per_household))]
+    )
     terms_rows = db.session.execute(
-        sa.select(
-            ApprovalTerms.household_id,
-            ApprovalTerms.categories,
-            ApprovalTerms.min_age,
-            ApprovalTerms.max_age,
-        )
-        .where(
-            ApprovalTerms.household_id.in_(list(per_household)), ApprovalTerms.effective_from <= day
-        )
-        .order_by(ApprovalTerms.household_id, ApprovalTerms.effective_from, ApprovalTerms.id)
+        sa.select(terms.c.household_id, terms.c.categories, terms.c.min_age, terms.c.max_age)
     )
     latest = {household_id: (cats, low, high) for household_id, cats, low, high in terms_rows}
     return [

@@ -25,7 +25,7 @@ from crm.extensions import db
 from crm.models.case import Case
 from crm.models.characteristics import Characteristics
 from crm.models.household_people import ApprovalTerms, Carer, Placement, Resident
-from crm.models.spans import running_on
+from crm.models.spans import in_force_on, running_on
 from crm.models.types import enum_column
 from crm.models.user import Role, User
 
@@ -343,8 +343,4 @@ class Household(db.Model):
 
     def terms_on(self, on: date) -> ApprovalTerms | None:
         """The terms of approval in force on a date (changes are dated, not overwrites)."""
-        current = None
-        for terms in self.terms_history:
-            if terms.effective_from <= on:
-                current = terms
-        return current
+        return in_force_on(self.terms_history, on)

@@ -20,6 +20,7 @@ from crm.models import (
     Resident,
     User,
 )
+from crm.models.spans import in_force_on
 from crm.timeutil import today
 
 
@@ -43,7 +44,7 @@ def household_list(
         _matches(q) if q else None,
         _with_status(status) if status else None,
         _supervised_by(worker) if worker else None,
-        Household.id.in_(_current_terms_with(category)) if category else None,
+        Household.id.in_(_terms_on_with(category, current_on or today())) if category else None,
         Household.current_on(current_on) if current_on else None,
         Household.approval_date >= approved_from if approved_from else None,
         Household.approval_date <= approved_to if approved_to else None,
@@ -95,23 +96,12 @@ def _left_because(reason: str) -> sa.ColumnElement[bool]:
     return Household.deregistration_reason == DeregistrationReason(reason)
 
 
-def _current_terms_with(category: str) -> sa.Select:
-    """Households whose latest terms of approval include `category`."""
-    latest = (
-        sa.select(ApprovalTerms.household_id, sa.func.max(ApprovalTerms.effective_from).label("on"))
-        .group_by(ApprovalTerms.household_id)
-        .subquery()
-    )
-    return (
-        sa.select(ApprovalTerms.household_id)
-        .join(
-            latest,
-            sa.and_(
-                ApprovalTerms.household_id == latest.c.household_id,
-                ApprovalTerms.effective_from == latest.c.on,
-            ),
-        )
-        .where(sa.cast(ApprovalTerms.categories, sa.String).like(f'%"{category}"%'))
+def _terms_on_with(category: str, day: date) -> sa.Select:
+    """Households whose terms of approval in force on `day` include `category` (terms
+    recorded today that apply from a later day do not count yet)."""
+    terms = in_force_on(ApprovalTerms, day)
+    return sa.select(terms.c.household_id).where(
+        sa.cast(terms.c.categories, sa.String).like(f'%"{category}"%')
     )
 
 

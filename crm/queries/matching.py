@@ -13,18 +13,18 @@ from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.metrics.places import places_by_household
 from crm.models import ApprovalTerms, Case, Household, HouseholdBreak
+from crm.models.spans import in_force_on
 
 #: How far ahead a break's end or a panel date counts as "soon".
 SOON = timedelta(days=28)
 
 
 def _terms_in_force(ids: list[int], day: date) -> dict[int, ApprovalTerms]:
+    in_force = in_force_on(ApprovalTerms, day, where=[ApprovalTerms.household_id.in_(ids)])
     rows = db.session.scalars(
-        sa.select(ApprovalTerms)
-        .where(ApprovalTerms.household_id.in_(ids), ApprovalTerms.effective_from <= day)
-        .order_by(ApprovalTerms.household_id, ApprovalTerms.effective_from, ApprovalTerms.id)
+        sa.select(ApprovalTerms).join(in_force, in_force.c.id == ApprovalTerms.id)
     )
-    return {terms.household_id: terms for terms in rows}  # the latest in force wins
+    return {terms.household_id: terms for terms in rows}
 
 
 def households_on(day: date) -> list[matching.Household]:

@@ -44,7 +44,10 @@ def load_history() -> History:
         ),
         "carers": sa.select(Carer.household_id, Carer.birth_date),
         "terms": sa.select(
-            ApprovalTerms.household_id, ApprovalTerms.effective_from, ApprovalTerms.places
+            ApprovalTerms.id,
+            ApprovalTerms.household_id,
+            ApprovalTerms.effective_from,
+            ApprovalTerms.places,
         ),
         "placements": sa.select(
             Placement.household_id, Placement.start_date, Placement.end_date, Placement.ending

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from crm.domain.household_terms import GOOD_OUTCOME_EXITS
-from crm.models.spans import running_on
+from crm.models.spans import in_force_on, running_on
 
 YEAR = pd.Timedelta(days=365)
 
@@ -60,7 +60,7 @@ class History:
     #                           deregistration_reason (optional), carer_type,
     #                           supervising_worker_id
     carers: pd.DataFrame  # household_id, birth_date
-    terms: pd.DataFrame  # household_id, effective_from, places
+    terms: pd.DataFrame  # id, household_id, effective_from, places
     placements: pd.DataFrame  # household_id, start_date, end_date, ending
     events: pd.DataFrame  # household_id, kind, occurred_on, value
     breaks: pd.DataFrame  # household_id, start_date, end_date
@@ -126,21 +126,15 @@ def _placement_features(history: History, active: pd.DataFrame, on: pd.Timestamp
     index = active.index
     p = history.placements[history.placements["household_id"].isin(index)]
     p = p[p["start_date"] <= on]
-    running = p[p["end_date"].isna() | (p["end_date"] > on)]
+    running = p[running_on(p["start_date"], p["end_date"], on)]
     ended = p[p["end_date"].notna() & (p["end_date"] <= on)]
     filled = _count(running, index)
     last_end = _last(ended, "end_date", index)
     idle_since = last_end.fillna(active["approval_date"])
-    terms = history.terms[
-        history.terms["household_id"].isin(index) & (history.terms["effective_from"] <= on)
-    ].sort_values(["household_id", "effective_from"])
-    places = terms.groupby("household_id")["places"].last().reindex(index, fill_value=0)
+    terms = in_force_on(history.terms[history.terms["household_id"].isin(index)], on)
+    places = terms["places"].reindex(index, fill_value=0)
     b = history.breaks
-    on_break = b[
-        b["household_id"].isin(index)
-        & (b["start_date"] <= on)
-        & (b["end_date"].isna() | (b["end_date"] > on))
-    ]
+    on_break = b[b["household_id"].isin(index) & running_on(b["start_date"], b["end_date"], on)]
     disruptions = ended[(ended["ending"] == "disruption") & (ended["end_date"] > on - YEAR)]
     return {
         "approved_places": places.astype(float),
