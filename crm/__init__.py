@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm.config import (
@@ -135,6 +135,25 @@ def register_proxy(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=0
+        )
+    else:
+        app.before_request(_warn_once_if_forwarded)
+
+
+#: Set in app.extensions once the warning below has been logged.
+PROXY_WARNED = "hearth_proxy_warned"
+
+
+def _warn_once_if_forwarded() -> None:
+    """Say (once for each app, so once a worker) when requests seem to come through a
+    proxy no one told Hearth about: behind it, everyone shares the proxy's address."""
+    if "X-Forwarded-For" in request.headers and not current_app.extensions.get(PROXY_WARNED):
+        current_app.extensions[PROXY_WARNED] = True
+        logging.getLogger("crm").warning(
+            "A request came with X-Forwarded-For, but PROXY_HOPS is 0, so Hearth believes "
+            "no proxy: behind a reverse proxy every user has the proxy's address (shared "
+            "sign-in waits and rate limits). Set PROXY_HOPS=1 behind one proxy "
+            "(docs/nginx.conf.example); ignore this if no proxy runs and a client sent it."
         )
 
 

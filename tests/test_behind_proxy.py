@@ -191,3 +191,11 @@ def test_one_hop_believes_only_the_address_its_proxy_added():
         _db.session.remove()
         _db.drop_all()
     assert addresses == [ATTACKER]
+
+
+def test_a_forwarded_request_without_proxy_hops_is_reported_once(caplog):
+    client = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_client()
+    for _ in range(2):
+        client.get("/auth/login", headers={"X-Forwarded-For": OFFICE})
+    warnings = [r.getMessage() for r in caplog.records if "PROXY_HOPS is 0" in r.getMessage()]
+    assert len(warnings) == 1
