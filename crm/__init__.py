@@ -8,7 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm.config import (
     Config,
@@ -40,6 +41,7 @@ def create_app(
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     _load_config(app, config)
     register_request_hooks(app)  # the access rule runs before CSRF and everything else
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -114,6 +116,45 @@ def _fill_instance_defaults(app: Flask) -> None:
             key_file.write_text(secrets.token_hex(32))
             key_file.chmod(0o600)
         app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_proxy(app: Flask) -> None:
+    """Believe the forwarding headers of exactly PROXY_HOPS reverse proxies.
+
+    Behind the council's TLS proxy every request comes from the proxy's address over
+    plain HTTP: the sign-in waits, rate limits and audit trail would then see one
+    address for everyone (one person's failed guesses slowing every officer), and
+    single sign-on would send the provider an http:// address on the wrong host.
+    Each trusted proxy must overwrite the headers a client sent, not pass them on
+    (docs/nginx.conf.example); with no proxy (0, the default) none is believed, so
+    a client cannot choose the address it is counted under.
+    """
+    hops = app.config["PROXY_HOPS"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+        raise ConfigurationError(f"PROXY_HOPS must be 0 or more, not {hops!r}")
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=0
+        )
+    else:
+        app.before_request(_warn_once_if_forwarded)
+
+
+#: Set in app.extensions once the warning below has been logged.
+PROXY_WARNED = "hearth_proxy_warned"
+
+
+def _warn_once_if_forwarded() -> None:
+    """Say (once for each app, so once a worker) when requests seem to come through a
+    proxy no one told Hearth about: behind it, everyone shares the proxy's address."""
+    if "X-Forwarded-For" in request.headers and not current_app.extensions.get(PROXY_WARNED):
+        current_app.extensions[PROXY_WARNED] = True
+        logging.getLogger("crm").warning(
+            "A request came with X-Forwarded-For, but PROXY_HOPS is 0, so Hearth believes "
+            "no proxy: behind a reverse proxy every user has the proxy's address (shared "
+            "sign-in waits and rate limits). Set PROXY_HOPS=1 behind one proxy "
+            "(docs/nginx.conf.example); ignore this if no proxy runs and a client sent it."
+        )
 
 
 def register_extensions(app: Flask) -> None:

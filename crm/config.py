@@ -78,6 +78,12 @@ class Config:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies in front of Hearth whose X-Forwarded-For/-Proto/-Host/-Port
+    # headers are believed (crm/__init__.py, docs/nginx.conf.example): exactly this many,
+    # counted from Hearth outwards. 0 believes none, so a client cannot name its own
+    # address; behind one TLS proxy it must be 1, or every user shares the proxy's
+    # address in the sign-in waits, rate limits and audit trail.
+    PROXY_HOPS = 0
 
     # Demo logins (flask seed-demo) are refused under the production config.
     ALLOW_DEMO_USERS = True
@@ -134,6 +140,15 @@ def _minutes(value: str) -> timedelta:
     return timedelta(minutes=int(value))
 
 
+def _hops(value: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigurationError(
+            f"PROXY_HOPS must be the number of reverse proxies in front of Hearth "
+            f"(0, 1, ...), not {value!r}"
+        )
+    return int(value)
+
+
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "AUDIT_CHAIN_KEY": ("AUDIT_CHAIN_KEY", str),
@@ -148,6 +163,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "HEARTH_PUBLIC_URL": ("PUBLIC_URL", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "PROXY_HOPS": ("PROXY_HOPS", _hops),
     "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES": ("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", int),
     "MFA_REQUIRED_ROLES": ("MFA_REQUIRED_ROLES", _names),
     "COUNCIL_NAME": ("COUNCIL_NAME", str),

@@ -74,3 +74,17 @@ def test_session_cookies_are_httponly_and_samesite_lax(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_no_proxy_is_trusted_unless_proxy_hops_says_so(monkeypatch, tmp_path):
+    monkeypatch.delenv("PROXY_HOPS", raising=False)
+    assert create_app("development", instance_path=str(tmp_path)).config["PROXY_HOPS"] == 0
+    monkeypatch.setenv("PROXY_HOPS", "1")
+    assert create_app("development", instance_path=str(tmp_path)).config["PROXY_HOPS"] == 1
+
+
+@pytest.mark.parametrize("hops", ["yes", "-1", "1.5"])
+def test_proxy_hops_must_be_a_count_of_proxies(monkeypatch, tmp_path, hops):
+    monkeypatch.setenv("PROXY_HOPS", hops)
+    with pytest.raises(ConfigurationError, match="PROXY_HOPS"):
+        create_app("development", instance_path=str(tmp_path))
