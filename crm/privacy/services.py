@@ -4,11 +4,15 @@
   placed with carers are third parties: their references are withheld.
 - Erasure on request: an applicant's case can be erased; an approved household's
   records must be kept (Fostering Services (England) Regulations 2011, reg. 32:
-  at least ten years after approval ends), so erasure is refused until then.
+  at least ten years after approval ends), so erasure is refused until then. That
+  includes a connected person approved only temporarily for a named child (Care
+  Planning, Placement and Case Review (England) Regulations 2010, reg. 24): ten years
+  from the end of the temporary approval.
 - Retention: enquiries that never became applications are anonymised a configurable
   period after they closed (default 2 years); applications withdrawn or refused are
   kept 3 years from closing (reg. 32), erasure refused until then, and anonymised
-  after; carer records past their statutory retention are flagged for review.
+  after (never a temporarily approved connected person's within ten years of the
+  approval's end); carer records past their statutory retention are flagged for review.
 
 Erasure and anonymising also strip the old values from the audit trail's entries
 about those records (the trail keeps who did what and when, not the data).
@@ -180,11 +184,38 @@ def _scrub_case_audit(case: Case) -> None:
 
 
 def kept_until(case: Case, settings: Settings) -> date | None:
-    """When a withdrawn or refused application's statutory retention ends: 3 years from
-    its closure (reg. 32); None while it is open, or when it never was an application."""
-    if case.application_date is None or case.outcome_date is None:
+    """When the law lets this case's records go, or None when nothing keeps them (an
+    enquiry that never applied; or an open application, which `_refusal` answers).
+
+    - An application withdrawn or refused: 3 years from its closure (Fostering Services
+      (England) Regulations 2011, reg. 32).
+    - A connected person approved temporarily for a named child (Care Planning, Placement
+      and Case Review (England) Regulations 2010, reg. 24) was approved as a local
+      authority foster parent, for that child: their records are a foster carer's, kept
+      for at least ten years after the approval ended (reg. 32 of the 2011 Regulations),
+      whether or not the child moved in and whatever became of the full assessment.
+    """
+    dates = []
+    if case.application_date is not None and case.outcome_date is not None:
+        dates.append(
+            case.outcome_date + relativedelta(years=settings.applicant_record_retention_years)
+        )
+    ended = temporary_approval_ended(case)
+    if ended is not None:
+        dates.append(ended + relativedelta(years=settings.carer_record_retention_years))
+    return max(dates, default=None)
+
+
+def temporary_approval_ended(case: Case) -> date | None:
+    """When a temporary approval (reg. 24) ended: when it lapsed (with its one extension,
+    reg. 25), or sooner if the case closed first; None when there was none. One that
+    still runs ends no sooner than its expiry, which is what is returned then."""
+    temporary = case.temporary_approval
+    if temporary is None:
         return None
-    return case.outcome_date + relativedelta(years=settings.applicant_record_retention_years)
+    if case.outcome_date is not None:
+        return min(temporary.expires_on, case.outcome_date)
+    return temporary.expires_on
 
 
 def _refusal(case: Case, on: date, settings: Settings) -> str | None:
@@ -196,6 +227,15 @@ def _refusal(case: Case, on: date, settings: Settings) -> str | None:
             f"for at least ten years after approval ends {reg}. Record the request and "
             "review it then."
         )
+    until = kept_until(case, settings)
+    if case.temporary_approval is not None and until > on:
+        return (
+            "This person was approved temporarily as a foster carer for a named child on "
+            f"{uk_date(case.temporary_approval.approved_on)} (Care Planning, Placement and "
+            "Case Review (England) Regulations 2010, reg. 24); a foster carer's records must "
+            f"be kept for at least ten years after approval ends {reg}: until "
+            f"{uk_date(until)}. Record the request; it can be met then."
+        )
     if case.application_date is not None and case.is_open:
         return (
             f"This person applied to foster on {uk_date(case.application_date)}; an "
@@ -203,7 +243,6 @@ def _refusal(case: Case, on: date, settings: Settings) -> str | None:
             f"years after it is withdrawn or refused {reg}. Record the request; it can be "
             "met once the application has closed and that time has passed."
         )
-    until = kept_until(case, settings)
     if until is not None and until > on:
         return (
             f"This application closed on {uk_date(case.outcome_date)}; its records must be "
@@ -289,6 +328,13 @@ def households_past_retention(as_of: date, settings: Settings) -> sa.Select:
     return sa.select(Household).where(Household.deregistration_date < cutoff)
 
 
+def _still_kept(case: Case, as_of: date, settings: Settings) -> bool:
+    """A closed case the queries above found, that the law still keeps: a temporarily
+    approved connected person's (reg. 24), ten years from the approval's end."""
+    until = kept_until(case, settings)
+    return until is not None and until > as_of
+
+
 def apply_retention(
     as_of: date,
     settings: Settings | None = None,
@@ -296,12 +342,15 @@ def apply_retention(
 ) -> dict:
     """Anonymise old enquiries; flag carer records due for a retention review."""
     settings = settings or load_settings()
-    anonymised = 0
+    anonymised = applications = 0
     for case in db.session.scalars(enquiries_past_retention(as_of, settings)).all():
+        if _still_kept(case, as_of, settings):
+            continue
         anonymise_case(case)
         anonymised += 1
-    applications = 0
     for case in db.session.scalars(applications_past_retention(as_of, settings)).all():
+        if _still_kept(case, as_of, settings):
+            continue
         anonymise_case(case)
         applications += 1
     already = set(
