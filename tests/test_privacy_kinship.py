@@ -16,12 +16,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
-from crm.models import CarerType, Case, TemporaryApproval
+from crm.extensions import db
+from crm.models import CarerType, Case, Household, Placement, Referral, TemporaryApproval
 from crm.privacy.services import ErasureRefused, apply_retention, erase_case
-from tests.factories import CaseFactory, advance
+from tests.factories import CaseFactory, HouseholdFactory, advance
+
+D = date
 
 LATER = date(2040, 1, 1)
 
@@ -99,3 +103,73 @@ def test_a_temporary_approval_that_still_runs_keeps_the_case(admin_client, db):
     db.session.commit()
     with pytest.raises(ErasureRefused, match="until 22 Feb 2037"):  # 16 weeks on, + 10 years
         erase_case(case, "asked", on=date(2026, 12, 1), settings=Settings())
+
+
+# Every column that can hold a child's reference, as the schema names them: the test
+# walks the schema for them and checks the walk still finds these.
+CHILD_COLUMNS = {
+    ("households", "temporary_approval_child"),
+    ("placements", "child_reference"),
+    ("referrals", "child_reference"),
+    ("temporary_approvals", "child_reference"),
+}
+
+
+def child_columns() -> dict[tuple[str, str], type]:
+    """(table, column) -> model, for each text column named for a child."""
+    return {
+        (mapper.local_table.name, column.key): mapper.class_
+        for mapper in db.Model.registry.mappers
+        for column in mapper.columns
+        if "child" in column.key and isinstance(column.type, sa.String)
+    }
+
+
+@pytest.fixture
+def approved_grandmother(db) -> Household:
+    """Margaret's case as it would be had she gone on to full approval: the household
+    keeps the child named in the temporary approval, placed throughout; a second child
+    was offered to her later."""
+    case = advance(
+        CaseFactory(reference="KIN-AP", carer_type=CarerType.KINSHIP, enquiry_date=D(2025, 3, 3)),
+        (K.FIRST_CONTACT, D(2025, 3, 3)),
+        today=LATER,
+    )
+    case.temporary_approval = TemporaryApproval(
+        child_reference="x", approved_on=D(2025, 3, 3), placed_on=D(2025, 3, 3)
+    )
+    household = HouseholdFactory(reference="KIN-AP", case=case, carer_type=CarerType.KINSHIP)
+    household.temporary_approval_date = D(2025, 3, 3)
+    household.placements.append(Placement(child_reference="x", start_date=D(2025, 3, 3)))
+    household.referrals.append(Referral(offered_on=D(2025, 9, 1), child_age=9))
+    db.session.flush()
+    for (table, column), model in child_columns().items():
+        for n, row in enumerate(db.session.scalars(sa.select(model)), start=1):
+            setattr(row, column, f"CHILD-{table}-{n}")
+    db.session.commit()
+    return household
+
+
+def test_the_schema_walk_finds_every_column_naming_a_child():
+    assert set(child_columns()) == CHILD_COLUMNS
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/privacy/household/{household}.json",
+        "/privacy/household/{household}.csv",
+        "/privacy/household/{household}",
+        "/privacy/case/{case}.json",
+        "/privacy/case/{case}.csv",
+        "/privacy/case/{case}",
+    ],
+)
+def test_no_childs_reference_is_in_any_subject_access_export(
+    admin_client, approved_grandmother, path
+):
+    household = approved_grandmother
+    url = path.format(household=household.id, case=household.case_id)
+    text = admin_client.get(url).get_data(as_text=True)
+    assert "KIN-AP" in text  # the export is of her
+    assert "CHILD-" not in text
