@@ -35,16 +35,26 @@ from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
 from crm.extensions import db
 from crm.formatting import uk_date
-from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
+from crm.models import (
+    AuditAction,
+    AuditEvent,
+    Case,
+    Flag,
+    FlagKind,
+    Household,
+    MergedCase,
+    Notification,
+)
 from crm.models.setting import load_settings
 from crm.privacy.document import Document, case_document, household_document
-from crm.privacy.records import records_about
+from crm.privacy.records import free_text, records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
 from crm.spreadsheets import inert_row
 from crm.timeutil import today, utcnow
 
 WITHHELD = "[withheld: third party]"
+ANONYMISED = "Anonymised"
 
 
 class ErasureRefused(ValueError):
@@ -262,7 +272,11 @@ def erase_case(
         raise ErasureRefused(refusal)
     reference = case.reference
     _scrub_case_audit(case)
-    db.session.execute(sa.delete(Flag).where(Flag.case_id == case.id))
+    # Rows about the case the case does not own (no cascade from it): its flags, the
+    # messages to staff naming its people, and its merged duplicates' old addresses.
+    for model in (Flag, Notification):
+        db.session.execute(sa.delete(model).where(model.case_id == case.id))
+    db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
     for link in (Case.possible_duplicate_of_id, Case.previous_case_id):
         db.session.execute(sa.update(Case).where(link == case.id).values({link: None}))
     with audit.suspended():  # the per-row trail would copy the data we are erasing
@@ -276,22 +290,25 @@ def erase_case(
     )
 
 
+def _clear_free_text(row: db.Model) -> None:
+    """Clear every column of `row` that holds typed text (records.free_text): emptied,
+    or "Anonymised" where the column needs a value."""
+    for key in free_text(type(row)):
+        column = sa.inspect(type(row)).column_attrs[key].columns[0]
+        setattr(row, key, None if column.nullable else ANONYMISED)
+
+
 def anonymise_case(case: Case) -> None:
     """Strip a case of everything that identifies anyone, keeping its dates, source and
-    outcome for the statistics. Does not commit."""
+    outcome for the statistics: every typed text of the case and of every row that
+    belongs to it (records_about: members, notes, checks, flags, messages to staff...),
+    and dates of birth. Does not commit."""
     with audit.suspended():
-        case.first_name, case.last_name = "Anonymised", f"#{case.id}"
-        case.email = case.phone = case.phone_key = case.address = case.postcode = None
-        case.message = None
+        for row in [case, *(row for rows in records_about(case).values() for row in rows)]:
+            _clear_free_text(row)
+        case.first_name, case.last_name = ANONYMISED, f"#{case.id}"
         for member in case.members:
-            member.full_name, member.birth_date = "Anonymised", None
-            member.relationship_to_applicant = None
-        for activity in case.activities:
-            activity.note = None
-        for event in case.events:
-            event.note = None
-        for check in case.checks:
-            check.subject = check.note = None
+            member.birth_date = None
         db.session.flush()
     _scrub_case_audit(case)
     audit.record(AuditAction.CHANGED, "Case", case.id, "anonymised under the retention policy")
