@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from crm.cases.services import merge_duplicate
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
@@ -20,7 +21,6 @@ from crm.models import (
     Check,
     CheckKind,
     HouseholdMember,
-    MergedCase,
     Notification,
     Role,
     TemporaryApproval,
@@ -115,7 +115,8 @@ def everything_in_the_database() -> str:
 def case_full_of_her_name(db, make_user) -> Case:
     """An enquiry of 2012, closed that year: a first contact late enough for the nightly
     job to tell her officer (naming her), notes, a second adult and a check, a temporary
-    approval that ended when she withdrew (kept until 2022), and a duplicate merged in."""
+    approval that ended when she withdrew (kept until 2022), and a second enquiry of hers
+    merged in (whose applicant row the merge deleted, leaving its audit entries)."""
     officer = make_user(Role.RECRUITMENT_OFFICER)
     case = CaseFactory(
         reference="ALL-1",
@@ -135,11 +136,14 @@ def case_full_of_her_name(db, make_user) -> Case:
     case.temporary_approval = TemporaryApproval(
         child_reference="C1", approved_on=date(2012, 2, 2), nominated_officer="x"
     )
-    db.session.add(
-        MergedCase(
-            id=case.id + 1000, reference="ALL-0", into_case_id=case.id, merged_on=date(2012, 2, 2)
-        )
+    duplicate = CaseFactory(
+        reference="ALL-0",
+        first_name=NAME,
+        last_name="Quill",
+        enquiry_date=date(2012, 1, 20),
+        possible_duplicate_of=case,
     )
+    merge_duplicate(duplicate, officer, on=date(2012, 1, 25))  # its members' rows go
     advance(
         case,
         (K.FIRST_CONTACT, date(2012, 2, 2)),

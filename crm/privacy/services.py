@@ -47,7 +47,7 @@ from crm.models import (
 )
 from crm.models.setting import load_settings
 from crm.privacy.document import Document, case_document, household_document
-from crm.privacy.records import free_text, records_about
+from crm.privacy.records import free_text, linked_tables, records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
 from crm.spreadsheets import inert_row
@@ -186,11 +186,40 @@ def _flattened(section: str, value: Any) -> Iterator[list]:
         yield [section, 1, "", value]
 
 
-def _scrub_case_audit(case: Case) -> None:
-    erase_personal_data("Case", [case.id])
-    for rows in records_about(case).values():
-        if rows:
-            erase_personal_data(type(rows[0]).__name__, [row.id for row in rows])
+def _scrub_case_audit(cases: list[Case]) -> None:
+    """Strip the personal data from every audit entry about these cases: the cases, the
+    rows that belong to them now (records_about), the duplicates merged into them, and
+    the rows that belonged to any of those when they were made, since deleted or moved
+    (found from the entries that created them: a merged duplicate's household members,
+    say)."""
+    case_ids = [case.id for case in cases]
+    about: dict[str, set[int]] = {"Case": set(case_ids)}
+    for case in cases:
+        for rows in records_about(case).values():
+            for row in rows:
+                about.setdefault(type(row).__name__, set()).add(row.id)
+    about["Case"] |= about.get("MergedCase", set())  # a merged duplicate kept its case id
+    for model, column in linked_tables(Case):
+        made_for = AuditEvent.changes[(column.key, 1)].as_integer()
+        for chunk in _chunks(sorted(about["Case"])):
+            about.setdefault(model.__name__, set()).update(
+                int(entity_id)
+                for entity_id in db.session.scalars(
+                    sa.select(AuditEvent.entity_id).where(
+                        AuditEvent.entity_type == model.__name__,
+                        AuditEvent.action == AuditAction.CREATED,
+                        made_for.in_(chunk),
+                    )
+                )
+            )
+    for entity_type, ids in about.items():
+        for chunk in _chunks(sorted(ids)):
+            erase_personal_data(entity_type, chunk)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def kept_until(case: Case, settings: Settings) -> date | None:
@@ -271,7 +300,7 @@ def erase_case(
     if refusal:
         raise ErasureRefused(refusal)
     reference = case.reference
-    _scrub_case_audit(case)
+    _scrub_case_audit([case])
     # Rows about the case the case does not own (no cascade from it): its flags, the
     # messages to staff naming its people, and its merged duplicates' old addresses.
     for model in (Flag, Notification):
@@ -300,9 +329,16 @@ def _clear_free_text(row: db.Model) -> None:
 
 def anonymise_case(case: Case) -> None:
     """Strip a case of everything that identifies anyone, keeping its dates, source and
-    outcome for the statistics: every typed text of the case and of every row that
-    belongs to it (records_about: members, notes, checks, flags, messages to staff...),
-    and dates of birth. Does not commit."""
+    outcome for the statistics (`_anonymised`), and its audit entries of the data they
+    held. Does not commit."""
+    _anonymised(case)
+    _scrub_case_audit([case])
+
+
+def _anonymised(case: Case) -> None:
+    """Clear every typed text of the case and of every row that belongs to it
+    (records_about: members, notes, checks, flags, messages to staff...), and dates of
+    birth; the audit trail is left to `_scrub_case_audit`."""
     with audit.suspended():
         for row in [case, *(row for rows in records_about(case).values() for row in rows)]:
             _clear_free_text(row)
@@ -310,7 +346,6 @@ def anonymise_case(case: Case) -> None:
         for member in case.members:
             member.birth_date = None
         db.session.flush()
-    _scrub_case_audit(case)
     audit.record(AuditAction.CHANGED, "Case", case.id, "anonymised under the retention policy")
 
 
@@ -359,17 +394,19 @@ def apply_retention(
 ) -> dict:
     """Anonymise old enquiries; flag carer records due for a retention review."""
     settings = settings or load_settings()
-    anonymised = applications = 0
-    for case in db.session.scalars(enquiries_past_retention(as_of, settings)).all():
-        if _still_kept(case, as_of, settings):
-            continue
-        anonymise_case(case)
-        anonymised += 1
-    for case in db.session.scalars(applications_past_retention(as_of, settings)).all():
-        if _still_kept(case, as_of, settings):
-            continue
-        anonymise_case(case)
-        applications += 1
+    enquiries = [
+        case
+        for case in db.session.scalars(enquiries_past_retention(as_of, settings)).all()
+        if not _still_kept(case, as_of, settings)
+    ]
+    applications = [
+        case
+        for case in db.session.scalars(applications_past_retention(as_of, settings)).all()
+        if not _still_kept(case, as_of, settings)
+    ]
+    for case in enquiries + applications:
+        _anonymised(case)
+    _scrub_case_audit(enquiries + applications)  # one search of the trail for them all
     already = set(
         db.session.scalars(
             sa.select(Flag.household_id).where(
@@ -396,8 +433,8 @@ def apply_retention(
     if progress:
         progress(1, 1)
     return {
-        "anonymised": anonymised,
-        "applications_anonymised": applications,
+        "anonymised": len(enquiries),
+        "applications_anonymised": len(applications),
         "flagged_for_review": flagged,
         "form_tokens_forgotten": once.forget_before(utcnow() - once.KEPT_FOR),
     }
