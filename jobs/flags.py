@@ -141,6 +141,8 @@ def flag_work(as_of: date, progress: Callable[[int, int], None] | None = None) -
             db.session.add(
                 Notification(
                     user_id=want.owner_id,
+                    case_id=case_id,
+                    household_id=household_id,
                     link=want.link,
                     message=f"{kind.label}: {want.subject} - {want.reason}"[:500],
                 )

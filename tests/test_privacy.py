@@ -14,6 +14,7 @@ from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Placement
 from crm.privacy.services import apply_retention
+from jobs.flags import flag_work
 from tests.factories import CaseFactory, HouseholdFactory, advance
 
 LATER = date(2030, 1, 1)
@@ -242,3 +243,30 @@ def test_an_enquiry_is_anonymised_counting_from_when_it_closed_not_when_it_came_
     )
     assert apply_retention(date(2026, 1, 1), Settings())["anonymised"] == 0
     assert late_closer.first_name == "Sam"
+
+
+def test_messages_to_staff_naming_an_applicant_are_in_their_export(admin_client, officer, db):
+    case = CaseFactory(
+        reference="SAR-N", first_name="Nell", last_name="Tamsin", owner=officer,
+        enquiry_date=date(2025, 1, 6),
+    )  # fmt: skip
+    flag_work(date(2025, 2, 3))  # no first contact four weeks on: her officer is told
+    db.session.commit()
+    bundle = json.loads(admin_client.get(f"/privacy/case/{case.id}.json").data)
+    assert [n["message"] for n in bundle["notifications"]] == [
+        "First contact overdue: SAR-N (Nell Tamsin) - no first contact 20 working days "
+        "after the enquiry (target 2)"
+    ]
+    page = admin_client.get(f"/privacy/case/{case.id}").get_data(as_text=True)
+    assert "Messages to staff about you" in page and "Olive Officer" in page
+
+
+def test_messages_to_staff_about_a_household_are_in_its_export(admin_client, ssw, db):
+    household = HouseholdFactory(
+        reference="SAR-HN", approval_date=date(2024, 1, 1), supervising_worker=ssw
+    )
+    flag_work(date(2025, 6, 2))  # never visited: its supervising worker is told
+    db.session.commit()
+    bundle = json.loads(admin_client.get(f"/privacy/household/{household.id}.json").data)
+    assert bundle["notifications"]
+    assert all("SAR-HN" in n["message"] for n in bundle["notifications"])

@@ -101,9 +101,6 @@ def child_placed(case_id: int):
             _refused(form, refused)
         else:
             db.session.commit()
-            flash(
-                f"{temporary.child_reference} moved in on {temporary.placed_on:%d/%m/%Y}.",
-                "success",
-            )
+            flash(f"The child moved in on {temporary.placed_on:%d/%m/%Y}.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/kinship.html", case=case, form=form, title="The child moved in")

@@ -114,6 +114,22 @@ def check_placed(temporary: Any, on: date, as_of: date) -> None:
         )
 
 
+def may_see_named_child(
+    user_id: int | None,
+    is_manager: bool,
+    assessing_worker_id: int | None,
+    supervising_worker_id: int | None,
+) -> bool:
+    """Who may read the named child's reference on a kinship case: the child is a third
+    party, known to the case only for the placement. Managers, the social worker assessing
+    the connected person, and the one supervising the household they became; not every
+    recruitment officer who can open the case (not its owner either: the enquiry is
+    theirs, the child's placement is not)."""
+    return is_manager or (
+        user_id is not None and user_id in (assessing_worker_id, supervising_worker_id)
+    )
+
+
 def recorded_dates(temporary: Any) -> list[date]:
     """The dates things happened under the temporary approval: activity on the case."""
     return [d for d in (temporary.approved_on, temporary.placed_on, temporary.extended_on) if d]

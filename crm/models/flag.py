@@ -63,13 +63,23 @@ class Flag(db.Model):
 
 class Notification(db.Model):
     """A message to a member of staff: shown in the app, and emailed when SMTP is
-    configured (otherwise it waits in the outbox an administrator can see)."""
+    configured (otherwise it waits in the outbox an administrator can see).
+
+    A message about a case or a household names the people in it, so it points at that
+    record by a foreign key: the subject access export includes it, and erasure and
+    anonymisation find it (and its audit entries) by the same walk of the schema."""
 
     __tablename__ = "notifications"
     __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    case_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    household_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
     message: Mapped[str] = mapped_column(sa.String(500))
     link: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -78,3 +88,5 @@ class Notification(db.Model):
     email_error: Mapped[str | None] = mapped_column(sa.String(255))
 
     user: Mapped[User] = relationship()
+    case: Mapped[Case | None] = relationship()
+    household: Mapped[Household | None] = relationship()

@@ -132,6 +132,9 @@ class Household(db.Model):
     )
 
     __audit_label__ = "reference"
+    #: The child named in a temporary approval is a third party: a subject access export
+    #: withholds who they are, as it does the children placed.
+    __export_withhold__ = frozenset({"temporary_approval_child"})
 
     def __repr__(self) -> str:
         return f"<Household {self.reference}>"

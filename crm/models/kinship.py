@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.domain import kinship as rules
 from crm.extensions import db
 from crm.models.case import Case
-from crm.models.user import User
+from crm.models.household import Household
+from crm.models.user import Role, User
 from crm.timeutil import utcnow
 
 
@@ -50,6 +51,15 @@ class TemporaryApproval(db.Model):
     @property
     def latest_extension(self) -> date:
         return rules.latest_extension(self.approved_on)
+
+    def child_visible_to(self, user: User) -> bool:
+        """Whether `user` may read the named child's reference (domain.kinship)."""
+        supervising = db.session.scalar(
+            sa.select(Household.supervising_worker_id).where(Household.case_id == self.case_id)
+        )
+        return rules.may_see_named_child(
+            user.id, user.has_role(Role.MANAGER), self.case.assessing_worker_id, supervising
+        )
 
     def extend(self, until: date, officer: str, decided_on: date, as_of: date) -> None:
         """The one extension, by a nominated officer. Does not commit."""

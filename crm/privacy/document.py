@@ -32,6 +32,7 @@ SECTION_TITLES = {
     "flags": "Reminders the service set itself",
     "household_members": "People in your household",
     "merged_cases": "Enquiries of yours that were joined into this one",
+    "notifications": "Messages to staff about you",
     "stage_events": "Steps in your enquiry and application",
     "temporary_approvals": "Temporary approval",
     "approval_terms": "Terms of your approval",
@@ -51,6 +52,7 @@ LABELS = {
     "assessing_worker_id": "Assessing social worker",
     "supervising_worker_id": "Supervising social worker",
     "recorded_by_id": "Recorded by",
+    "user_id": "Sent to",
     "created_by_id": "Recorded by",
     "dbs_issued_on": "Latest DBS certificate issued on",
     "tsd": "TSD standards",
@@ -74,7 +76,14 @@ IN_WORDS = {
 }
 
 #: Never shown: the system's own keys and bookkeeping.
-HIDDEN = INTERNAL | {"id", "reference_number", "model_id", "chain_hash", "personal_digest"}
+HIDDEN = INTERNAL | {
+    "id",
+    "reference_number",
+    "model_id",
+    "chain_hash",
+    "personal_digest",
+    "link",  # a notification's page in Hearth: an address only staff can open
+}
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """What Hearth holds about a case or a household: every table that points at it,
 found from the models' foreign keys.
 
-A table added later is in the subject access export and in the erasure scrub of
-the audit trail without anyone remembering to add it; a link that is not the
-person's own data must be opted out here, with the reason.
+A table added later is in the subject access export, in anonymisation and in the
+erasure scrub of the audit trail without anyone remembering to add it; a link that
+is not the person's own data must be opted out here, with the reason, and so must a
+text column anonymisation keeps.
 """
 
 from __future__ import annotations
@@ -24,6 +25,37 @@ NOT_THEIRS: dict[tuple[str, str], str] = {
         "the approved household is exported on its own, with this application inside"
     ),
 }
+
+
+#: Text a case keeps when it is anonymised: codes and references the service made,
+#: which the statistics read. Every other text column of the case and of each row that
+#: belongs to it is cleared, a new one included.
+KEPT_WHEN_ANONYMISED: dict[tuple[str, str], str] = {
+    ("cases", "reference"): "the service's own reference, which the statistics count by",
+    ("cases", "source"): "a code from the list of enquiry sources",
+    ("cases", "campaign"): "the name of the service's campaign, from its list",
+    ("cases", "outcome_reason"): "a withdrawal or refusal reason's code",
+    ("cases", "panel_recommendation"): "the panel's recommendation, a code",
+    ("cases", "intended_categories"): "codes for the kinds of care hoped to be offered",
+    ("stage_events", "reason"): "a withdrawal or refusal reason's code",
+    ("merged_cases", "reference"): "the service's reference of a duplicate enquiry",
+    ("notifications", "link"): "the path of the page the message opened, an id",
+}
+
+
+def free_text(model: type[db.Model]) -> list[str]:
+    """The attributes of `model` that hold text someone typed (or that was made from it):
+    strings and JSON that are neither codes from a list (enums), keys, nor kept."""
+    table = model.__table__.name
+    return [
+        attr.key
+        for attr in sa.inspect(model).column_attrs
+        for column in attr.columns[:1]
+        if isinstance(column.type, sa.String | sa.Text | sa.JSON)
+        and not isinstance(column.type, sa.Enum)
+        and not column.primary_key
+        and (table, column.name) not in KEPT_WHEN_ANONYMISED
+    ]
 
 
 def linked_tables(root: type[db.Model]) -> Iterator[tuple[type[db.Model], sa.Column]]:

@@ -4,11 +4,15 @@
   placed with carers are third parties: their references are withheld.
 - Erasure on request: an applicant's case can be erased; an approved household's
   records must be kept (Fostering Services (England) Regulations 2011, reg. 32:
-  at least ten years after approval ends), so erasure is refused until then.
+  at least ten years after approval ends), so erasure is refused until then. That
+  includes a connected person approved only temporarily for a named child (Care
+  Planning, Placement and Case Review (England) Regulations 2010, reg. 24): ten years
+  from the end of the temporary approval.
 - Retention: enquiries that never became applications are anonymised a configurable
   period after they closed (default 2 years); applications withdrawn or refused are
   kept 3 years from closing (reg. 32), erasure refused until then, and anonymised
-  after; carer records past their statutory retention are flagged for review.
+  after (never a temporarily approved connected person's within ten years of the
+  approval's end); carer records past their statutory retention are flagged for review.
 
 Erasure and anonymising also strip the old values from the audit trail's entries
 about those records (the trail keeps who did what and when, not the data).
@@ -31,16 +35,26 @@ from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
 from crm.extensions import db
 from crm.formatting import uk_date
-from crm.models import AuditAction, AuditEvent, Case, Flag, FlagKind, Household
+from crm.models import (
+    AuditAction,
+    AuditEvent,
+    Case,
+    Flag,
+    FlagKind,
+    Household,
+    MergedCase,
+    Notification,
+)
 from crm.models.setting import load_settings
 from crm.privacy.document import Document, case_document, household_document
-from crm.privacy.records import records_about
+from crm.privacy.records import free_text, linked_tables, records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
 from crm.spreadsheets import inert_row
 from crm.timeutil import today, utcnow
 
 WITHHELD = "[withheld: third party]"
+ANONYMISED = "Anonymised"
 
 
 class ErasureRefused(ValueError):
@@ -172,19 +186,75 @@ def _flattened(section: str, value: Any) -> Iterator[list]:
         yield [section, 1, "", value]
 
 
-def _scrub_case_audit(case: Case) -> None:
-    erase_personal_data("Case", [case.id])
-    for rows in records_about(case).values():
-        if rows:
-            erase_personal_data(type(rows[0]).__name__, [row.id for row in rows])
+def _scrub_case_audit(cases: list[Case]) -> None:
+    """Strip the personal data from every audit entry about these cases: the cases, the
+    rows that belong to them now (records_about), the duplicates merged into them, and
+    the rows that belonged to any of those when they were made, since deleted or moved
+    (found from the entries that created them: a merged duplicate's household members,
+    say)."""
+    case_ids = [case.id for case in cases]
+    about: dict[str, set[int]] = {"Case": set(case_ids)}
+    for case in cases:
+        for rows in records_about(case).values():
+            for row in rows:
+                about.setdefault(type(row).__name__, set()).add(row.id)
+    about["Case"] |= about.get("MergedCase", set())  # a merged duplicate kept its case id
+    for model, column in linked_tables(Case):
+        made_for = AuditEvent.changes[(column.key, 1)].as_integer()
+        for chunk in _chunks(sorted(about["Case"])):
+            about.setdefault(model.__name__, set()).update(
+                int(entity_id)
+                for entity_id in db.session.scalars(
+                    sa.select(AuditEvent.entity_id).where(
+                        AuditEvent.entity_type == model.__name__,
+                        AuditEvent.action == AuditAction.CREATED,
+                        made_for.in_(chunk),
+                    )
+                )
+            )
+    for entity_type, ids in about.items():
+        for chunk in _chunks(sorted(ids)):
+            erase_personal_data(entity_type, chunk)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def kept_until(case: Case, settings: Settings) -> date | None:
-    """When a withdrawn or refused application's statutory retention ends: 3 years from
-    its closure (reg. 32); None while it is open, or when it never was an application."""
-    if case.application_date is None or case.outcome_date is None:
+    """When the law lets this case's records go, or None when nothing keeps them (an
+    enquiry that never applied; or an open application, which `_refusal` answers).
+
+    - An application withdrawn or refused: 3 years from its closure (Fostering Services
+      (England) Regulations 2011, reg. 32).
+    - A connected person approved temporarily for a named child (Care Planning, Placement
+      and Case Review (England) Regulations 2010, reg. 24) was approved as a local
+      authority foster parent, for that child: their records are a foster carer's, kept
+      for at least ten years after the approval ended (reg. 32 of the 2011 Regulations),
+      whether or not the child moved in and whatever became of the full assessment.
+    """
+    dates = []
+    if case.application_date is not None and case.outcome_date is not None:
+        dates.append(
+            case.outcome_date + relativedelta(years=settings.applicant_record_retention_years)
+        )
+    ended = temporary_approval_ended(case)
+    if ended is not None:
+        dates.append(ended + relativedelta(years=settings.carer_record_retention_years))
+    return max(dates, default=None)
+
+
+def temporary_approval_ended(case: Case) -> date | None:
+    """When a temporary approval (reg. 24) ended: when it lapsed (with its one extension,
+    reg. 25), or sooner if the case closed first; None when there was none. One that
+    still runs ends no sooner than its expiry, which is what is returned then."""
+    temporary = case.temporary_approval
+    if temporary is None:
         return None
-    return case.outcome_date + relativedelta(years=settings.applicant_record_retention_years)
+    if case.outcome_date is not None:
+        return min(temporary.expires_on, case.outcome_date)
+    return temporary.expires_on
 
 
 def _refusal(case: Case, on: date, settings: Settings) -> str | None:
@@ -196,6 +266,15 @@ def _refusal(case: Case, on: date, settings: Settings) -> str | None:
             f"for at least ten years after approval ends {reg}. Record the request and "
             "review it then."
         )
+    until = kept_until(case, settings)
+    if case.temporary_approval is not None and until > on:
+        return (
+            "This person was approved temporarily as a foster carer for a named child on "
+            f"{uk_date(case.temporary_approval.approved_on)} (Care Planning, Placement and "
+            "Case Review (England) Regulations 2010, reg. 24); a foster carer's records must "
+            f"be kept for at least ten years after approval ends {reg}: until "
+            f"{uk_date(until)}. Record the request; it can be met then."
+        )
     if case.application_date is not None and case.is_open:
         return (
             f"This person applied to foster on {uk_date(case.application_date)}; an "
@@ -203,7 +282,6 @@ def _refusal(case: Case, on: date, settings: Settings) -> str | None:
             f"years after it is withdrawn or refused {reg}. Record the request; it can be "
             "met once the application has closed and that time has passed."
         )
-    until = kept_until(case, settings)
     if until is not None and until > on:
         return (
             f"This application closed on {uk_date(case.outcome_date)}; its records must be "
@@ -222,8 +300,12 @@ def erase_case(
     if refusal:
         raise ErasureRefused(refusal)
     reference = case.reference
-    _scrub_case_audit(case)
-    db.session.execute(sa.delete(Flag).where(Flag.case_id == case.id))
+    _scrub_case_audit([case])
+    # Rows about the case the case does not own (no cascade from it): its flags, the
+    # messages to staff naming its people, and its merged duplicates' old addresses.
+    for model in (Flag, Notification):
+        db.session.execute(sa.delete(model).where(model.case_id == case.id))
+    db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
     for link in (Case.possible_duplicate_of_id, Case.previous_case_id):
         db.session.execute(sa.update(Case).where(link == case.id).values({link: None}))
     with audit.suspended():  # the per-row trail would copy the data we are erasing
@@ -237,24 +319,33 @@ def erase_case(
     )
 
 
+def _clear_free_text(row: db.Model) -> None:
+    """Clear every column of `row` that holds typed text (records.free_text): emptied,
+    or "Anonymised" where the column needs a value."""
+    for key in free_text(type(row)):
+        column = sa.inspect(type(row)).column_attrs[key].columns[0]
+        setattr(row, key, None if column.nullable else ANONYMISED)
+
+
 def anonymise_case(case: Case) -> None:
     """Strip a case of everything that identifies anyone, keeping its dates, source and
-    outcome for the statistics. Does not commit."""
+    outcome for the statistics (`_anonymised`), and its audit entries of the data they
+    held. Does not commit."""
+    _anonymised(case)
+    _scrub_case_audit([case])
+
+
+def _anonymised(case: Case) -> None:
+    """Clear every typed text of the case and of every row that belongs to it
+    (records_about: members, notes, checks, flags, messages to staff...), and dates of
+    birth; the audit trail is left to `_scrub_case_audit`."""
     with audit.suspended():
-        case.first_name, case.last_name = "Anonymised", f"#{case.id}"
-        case.email = case.phone = case.phone_key = case.address = case.postcode = None
-        case.message = None
+        for row in [case, *(row for rows in records_about(case).values() for row in rows)]:
+            _clear_free_text(row)
+        case.first_name, case.last_name = ANONYMISED, f"#{case.id}"
         for member in case.members:
-            member.full_name, member.birth_date = "Anonymised", None
-            member.relationship_to_applicant = None
-        for activity in case.activities:
-            activity.note = None
-        for event in case.events:
-            event.note = None
-        for check in case.checks:
-            check.subject = check.note = None
+            member.birth_date = None
         db.session.flush()
-    _scrub_case_audit(case)
     audit.record(AuditAction.CHANGED, "Case", case.id, "anonymised under the retention policy")
 
 
@@ -289,6 +380,13 @@ def households_past_retention(as_of: date, settings: Settings) -> sa.Select:
     return sa.select(Household).where(Household.deregistration_date < cutoff)
 
 
+def _still_kept(case: Case, as_of: date, settings: Settings) -> bool:
+    """A closed case the queries above found, that the law still keeps: a temporarily
+    approved connected person's (reg. 24), ten years from the approval's end."""
+    until = kept_until(case, settings)
+    return until is not None and until > as_of
+
+
 def apply_retention(
     as_of: date,
     settings: Settings | None = None,
@@ -296,14 +394,19 @@ def apply_retention(
 ) -> dict:
     """Anonymise old enquiries; flag carer records due for a retention review."""
     settings = settings or load_settings()
-    anonymised = 0
-    for case in db.session.scalars(enquiries_past_retention(as_of, settings)).all():
-        anonymise_case(case)
-        anonymised += 1
-    applications = 0
-    for case in db.session.scalars(applications_past_retention(as_of, settings)).all():
-        anonymise_case(case)
-        applications += 1
+    enquiries = [
+        case
+        for case in db.session.scalars(enquiries_past_retention(as_of, settings)).all()
+        if not _still_kept(case, as_of, settings)
+    ]
+    applications = [
+        case
+        for case in db.session.scalars(applications_past_retention(as_of, settings)).all()
+        if not _still_kept(case, as_of, settings)
+    ]
+    for case in enquiries + applications:
+        _anonymised(case)
+    _scrub_case_audit(enquiries + applications)  # one search of the trail for them all
     already = set(
         db.session.scalars(
             sa.select(Flag.household_id).where(
@@ -330,8 +433,8 @@ def apply_retention(
     if progress:
         progress(1, 1)
     return {
-        "anonymised": anonymised,
-        "applications_anonymised": applications,
+        "anonymised": len(enquiries),
+        "applications_anonymised": len(applications),
         "flagged_for_review": flagged,
         "form_tokens_forgotten": once.forget_before(utcnow() - once.KEPT_FOR),
     }
