@@ -83,7 +83,7 @@ def signed_in(user, next_page: str | None, method: str = "password"):
 @limiter.limit("10 per minute", methods=["POST"])
 @public
 def second_factor():
-    """The second step of a password sign-in: a code from the authenticator app."""
+    """The second step of a sign-in: a code from the authenticator app."""
     user = pending.user()
     if user is None:
         flash("Sign in again: that sign-in waited too long for its code.", "info")
@@ -105,7 +105,8 @@ def second_factor():
                 "That code is not right, or was used already. Wait for the next one."
             )
             return render_template("auth/code.html", form=form)
-        complete_sign_in(user, f"password and {how}", address)
+        first = pending.how()
+        complete_sign_in(user, f"{first} and {how}", address)
         db.session.commit()
         if how == "recovery code":
             flash(
