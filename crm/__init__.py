@@ -174,8 +174,9 @@ def register_extensions(app: Flask) -> None:
         permissions_policy=PERMISSIONS_POLICY,
     )
     from crm import models  # noqa: F401  (register every table with the metadata)
-    from crm.auth import sso
+    from crm.auth import passwords, sso
 
+    passwords.prepare(app)
     sso.configure(app)
     from crm.audit import register_audit_listeners
 

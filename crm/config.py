@@ -31,6 +31,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
     SESSION_REFRESH_EACH_REQUEST = True
+    # However busy, a session ends this long after sign-in (SESSION_MAX_HOURS): a
+    # working day and a bit, so a cookie copied from a shared desk does not last.
+    SESSION_MAX_LIFETIME = timedelta(hours=10)
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds the token
@@ -149,12 +152,17 @@ def _hops(value: str) -> int:
     return int(value)
 
 
+def _hours(value: str) -> timedelta:
+    return timedelta(hours=float(value))
+
+
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "AUDIT_CHAIN_KEY": ("AUDIT_CHAIN_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "SESSION_IDLE_MINUTES": ("PERMANENT_SESSION_LIFETIME", _minutes),
+    "SESSION_MAX_HOURS": ("SESSION_MAX_LIFETIME", _hours),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),

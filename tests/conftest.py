@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
@@ -80,6 +82,7 @@ def login(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session["signed_in_at"] = int(time.time())
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from crm import create_app
 from crm.auth.access import ALWAYS_OPEN
 from crm.models import Role
+from tests.conftest import login
 
 OFFICER = Role.RECRUITMENT_OFFICER
 SSW = Role.SUPERVISING_SOCIAL_WORKER
@@ -232,7 +233,6 @@ def test_a_view_without_declared_roles_is_refused_even_when_signed_in(app, as_ro
 
         user = UserFactory(roles=[Role.MANAGER, Role.ADMINISTRATOR])
         client = local.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+        login(client, user)
         assert client.get("/forgotten").status_code == 403
         db.drop_all()

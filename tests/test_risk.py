@@ -15,7 +15,7 @@ from crm.extensions import db as _db
 from crm.models import Household, HouseholdStatus, RiskModel, RiskScore, User
 from jobs.cli import risk_command
 from jobs.runner import run_job
-from tests.conftest import RequestScopedClient
+from tests.conftest import RequestScopedClient, login
 
 TODAY = date(2026, 3, 31)
 
@@ -41,8 +41,7 @@ def service():
 def client_for(app, email):
     client = app.test_client()
     user = _db.session.scalar(sa.select(User).where(User.email == email))
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+    login(client, user)
     return client
 
 

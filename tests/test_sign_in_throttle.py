@@ -8,9 +8,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
+from crm.auth.passwords import verify_password
 from crm.auth.throttle import wait_after
-from crm.models import Notification, Role, SignInThrottle
+from crm.models import Notification, Role, SignInThrottle, User
+from crm.timeutil import utcnow
 from tests.factories import PASSWORD
 
 ATTACKER, OFFICE = "203.0.113.9", "10.1.1.20"
@@ -123,3 +126,80 @@ def test_one_address_is_still_rate_limited_across_accounts(address):
         _db.drop_all()
     assert statuses == [200] * 10 + [429]
     assert "the limit is 10 a minute" in page
+
+
+# Changing one's own password checks the current one: the same slow hash (issue 29)
+
+NEW_PASSWORD = "plum kettle orbit sandal"
+
+
+def change_password(client, current, address=ATTACKER):
+    return client.post(
+        "/auth/password",
+        data={"current_password": current, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def password_is(db, user, password) -> bool:
+    db.session.expire_all()
+    with db.session.no_autoflush:
+        return verify_password(db.session.get(User, user.id).password_hash, password)
+
+
+def test_guessing_the_current_password_waits_like_signing_in(officer_client, officer, db):
+    for n in range(5):
+        change_password(officer_client, f"guess {n}")
+    page = change_password(officer_client, PASSWORD).get_data(as_text=True)
+    assert "Too many failed sign-ins for this email address from this network." in page
+    assert password_is(db, officer, PASSWORD)
+
+
+def test_guessing_the_current_password_elsewhere_does_not_stop_the_change(
+    officer_client, officer, db
+):
+    for n in range(6):
+        change_password(officer_client, f"guess {n}")
+    assert change_password(officer_client, PASSWORD, OFFICE).status_code == 302
+    assert password_is(db, officer, NEW_PASSWORD)
+
+
+@pytest.fixture
+def argon2_verifications(monkeypatch):
+    done = []
+    original = PasswordHasher.verify
+
+    def counted(self, *args, **kwargs):
+        done.append("verify")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return done
+
+
+def test_a_second_password_check_while_one_runs_is_refused_without_hashing(
+    officer_client, officer, db, argon2_verifications
+):
+    """One check at a time for each person: six threads posting at once held six
+    workers in Argon2 (64 MiB each). Another request is checking now:"""
+    officer.password_check_started_at = utcnow()
+    db.session.commit()
+    page = change_password(officer_client, PASSWORD, OFFICE).get_data(as_text=True)
+    assert "Your password is being checked already" in page
+    assert argon2_verifications == []
+    assert password_is(db, officer, PASSWORD)
+
+
+def test_a_check_left_by_a_worker_that_stopped_holds_its_place_thirty_seconds(
+    officer_client, officer, db
+):
+    officer.password_check_started_at = utcnow() - timedelta(seconds=31)
+    db.session.commit()
+    assert change_password(officer_client, PASSWORD, OFFICE).status_code == 302
+    assert password_is(db, officer, NEW_PASSWORD)
+
+
+def test_the_check_ends_with_the_request(officer_client, officer, db):
+    change_password(officer_client, "a wrong guess", OFFICE)
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).password_check_started_at is None

@@ -2,7 +2,17 @@ from dataclasses import asdict
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user
 
 from crm import audit
 from crm.admin import audit_entries, bp
@@ -32,7 +42,7 @@ from crm.admin.queries import (
     scheduler_heartbeats,
     users_by_name,
 )
-from crm.auth import mfa, throttle
+from crm.auth import mfa, sso, throttle
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
@@ -95,6 +105,8 @@ def edit_user(user_id: int):
         else:
             user.active = form.active.data
         db.session.commit()
+        if user.id == current_user.id and user.active:
+            login_user(user)  # new roles end their sessions, but not the one saving them
         flash(f"Saved {user.full_name}.", "success")
         return redirect(url_for("admin.users"))
     waits = throttle.waiting(user.email)
@@ -112,6 +124,23 @@ def clear_sign_in_waits(user_id: int):
     db.session.commit()
     flash(f"{user.full_name} can sign in again now.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/council-link", methods=["POST"])
+def link_council_account(user_id: int):
+    """An address for this user to open and sign in at the council through: the council
+    account they sign in with is then linked to this one. The only way an existing
+    account is linked (never by a matching email: crm.auth.sso)."""
+    user = get_user_or_404(user_id)
+    if not sso.enabled():
+        abort(404)
+    address = sso.link_address(user)
+    db.session.commit()
+    response = make_response(
+        render_template("admin/council_link.html", user=user, address=address, days=sso.LINK_DAYS)
+    )
+    response.headers["Cache-Control"] = "no-store"  # the address opens the account
+    return response
 
 
 @bp.route("/users/<int:user_id>/two-step/reset", methods=["POST"])

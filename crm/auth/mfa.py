@@ -1,9 +1,9 @@
-"""A second factor for password sign-in: an authenticator app's code (TOTP, RFC 6238,
-with pyotp) or, when the phone is lost, one of ten single-use recovery codes.
+"""A second factor for sign-in: an authenticator app's code (TOTP, RFC 6238, with
+pyotp) or, when the phone is lost, one of ten single-use recovery codes.
 
 Administrators and managers must enrol (MFA_REQUIRED_ROLES): they can see every
 person's records. Staff who sign in through the council's identity provider are
-not asked, because the provider applies the council's own second factor.
+asked too, unless the provider says it took two steps itself (crm.auth.sso).
 """
 
 from __future__ import annotations

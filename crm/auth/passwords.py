@@ -6,16 +6,17 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app
+from flask import Flask, current_app
 from zxcvbn import zxcvbn
 
-# A hash of a random password, verified against when the account does not
-# exist, so that a wrong email takes as long as a wrong password.
+# A hash of a random password, verified against when the account does not exist,
+# so that a wrong email takes as long as a wrong password: made once, at start-up.
 _DUMMY_PASSWORD = "not-a-real-password-hearth"
+_DUMMY_HASH = "hearth_dummy_password_hash"
 
 
-def _hasher() -> PasswordHasher:
-    config = current_app.config
+def _hasher(config=None) -> PasswordHasher:
+    config = config if config is not None else current_app.config
     return PasswordHasher(
         time_cost=config["PASSWORD_HASH_TIME_COST"],
         memory_cost=config["PASSWORD_HASH_MEMORY_COST"],
@@ -33,12 +34,20 @@ def unusable_password_hash() -> str:
     return hash_password(secrets.token_urlsafe(32))
 
 
+def prepare(app: Flask) -> None:
+    """Hash the dummy password once, at start-up, with the app's own parameters.
+
+    Hashing it at each sign-in for an unknown email made that sign-in cost a hash
+    and a verification, twice a known one's: the time told who has an account."""
+    app.extensions[_DUMMY_HASH] = _hasher(app.config).hash(_DUMMY_PASSWORD)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when `password` matches; a missing hash still costs one verification."""
+    """True when `password` matches; a missing hash costs the same one verification."""
     hasher = _hasher()
     try:
         return (
-            hasher.verify(password_hash or hasher.hash(_DUMMY_PASSWORD), password)
+            hasher.verify(password_hash or current_app.extensions[_DUMMY_HASH], password)
             and password_hash is not None
         )
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -7,10 +7,15 @@ says truthfully until when. Someone guessing from elsewhere never blocks the
 account's owner at their own desk; an unknown email is slowed exactly like a
 known one, so the wait says nothing about who has an account. The owner is told
 when their account starts being slowed, and an administrator can clear it.
+
+The email typed is kept only as a keyed digest: it may be the password typed
+into the wrong box, and such text is never stored (issue 29).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,10 +53,18 @@ class Refusal:
         )
 
 
+def _key(email: str) -> str:
+    """The digest a typed email is counted under: keyed with SECRET_KEY, so what was
+    typed cannot be read back from it."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    typed = email.strip().lower().encode()
+    return hmac.new(secret, b"sign-in-throttle:" + typed, hashlib.sha256).hexdigest()
+
+
 def _pair(email: str, address: str) -> SignInThrottle | None:
     return db.session.scalar(
         sa.select(SignInThrottle).where(
-            SignInThrottle.email == email, SignInThrottle.address == address
+            SignInThrottle.email == _key(email), SignInThrottle.address == address
         )
     )
 
@@ -71,7 +84,7 @@ def note_failure(email: str, address: str, user: User | None) -> None:
     config, now = current_app.config, utcnow()
     pair = _pair(email, address)
     if pair is None:
-        pair = SignInThrottle(email=email, address=address, failures=0, last_failed_at=now)
+        pair = SignInThrottle(email=_key(email), address=address, failures=0, last_failed_at=now)
         db.session.add(pair)
     elif now - pair.last_failed_at > MEMORY:
         pair.failures = 0
@@ -100,7 +113,7 @@ def note_failure(email: str, address: str, user: User | None) -> None:
 def forget(email: str, address: str | None = None) -> int:
     """Clear the waits for an email (from one address, or all): after a successful
     sign-in there, or when an administrator clears them. Does not commit."""
-    query = sa.delete(SignInThrottle).where(SignInThrottle.email == email)
+    query = sa.delete(SignInThrottle).where(SignInThrottle.email == _key(email))
     if address is not None:
         query = query.where(SignInThrottle.address == address)
     return db.session.execute(query).rowcount or 0
@@ -111,7 +124,7 @@ def waiting(email: str) -> list[SignInThrottle]:
     return list(
         db.session.scalars(
             sa.select(SignInThrottle)
-            .where(SignInThrottle.email == email, SignInThrottle.wait_until > utcnow())
+            .where(SignInThrottle.email == _key(email), SignInThrottle.wait_until > utcnow())
             .order_by(SignInThrottle.wait_until.desc())
         )
     )

@@ -20,11 +20,11 @@ OPEN_BEFORE_ENROLMENT = {"auth.two_factor", "auth.logout", "static", "bootstrap.
 @bp.before_app_request
 def second_factor_first():
     """Send an administrator or manager without a second factor to turn it on first
-    (not when they signed in through the council's identity provider, which has its own)."""
+    (not when the council's identity provider said it took two steps itself)."""
     if (
         current_user.is_authenticated
         and request.endpoint not in OPEN_BEFORE_ENROLMENT
-        and session.get(pending.METHOD_KEY) != "sso"
+        and session.get(pending.METHOD_KEY) != pending.SSO_WITH_MFA
         and mfa.must_enrol(current_user)
     ):
         flash("Your role needs two-step sign-in. Set it up to carry on.", "warning")

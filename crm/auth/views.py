@@ -1,4 +1,5 @@
 import re
+import time
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -8,11 +9,11 @@ from crm import audit
 from crm.auth import bp, mfa, pending
 from crm.auth.access import allow, public
 from crm.auth.forms import ChangePasswordForm, CodeForm, LoginForm
-from crm.auth.passwords import verify_password
 from crm.auth.services import (
+    SIGNED_IN_AT_KEY,
     SignInRefused,
     authenticate,
-    change_password,
+    change_own_password,
     complete_sign_in,
     refuse_while_waiting,
     second_factor_failed,
@@ -71,11 +72,15 @@ def login():
 
 
 def signed_in(user, next_page: str | None, method: str = "password"):
-    """Start the session: permanent, so the cookie is re-signed on every request and
-    the lifetime (SESSION_IDLE_MINUTES) counts from the last request, not sign-in."""
+    """Start the session afresh: nothing from before sign-in is carried into it (a
+    session someone planted in this browser brings nothing along). Permanent, so the
+    cookie is re-signed on every request and the idle limit (SESSION_IDLE_MINUTES)
+    counts from the last request; it ends SESSION_MAX_HOURS after sign-in whatever."""
+    session.clear()
     login_user(user)
     session.permanent = True
     session[pending.METHOD_KEY] = method
+    session[SIGNED_IN_AT_KEY] = int(time.time())
     return redirect(next_page or url_for("main.home"))
 
 
@@ -83,7 +88,7 @@ def signed_in(user, next_page: str | None, method: str = "password"):
 @limiter.limit("10 per minute", methods=["POST"])
 @public
 def second_factor():
-    """The second step of a password sign-in: a code from the authenticator app."""
+    """The second step of a sign-in: a code from the authenticator app."""
     user = pending.user()
     if user is None:
         flash("Sign in again: that sign-in waited too long for its code.", "info")
@@ -105,24 +110,32 @@ def second_factor():
                 "That code is not right, or was used already. Wait for the next one."
             )
             return render_template("auth/code.html", form=form)
-        complete_sign_in(user, f"password and {how}", address)
+        first = pending.how()
+        complete_sign_in(user, f"{first} and {how}", address)
         db.session.commit()
+        method = "sso" if first == "single sign-on" else "password"
+        response = signed_in(user, pending.finish(), method=method)
         if how == "recovery code":
             flash(
                 f"You used a recovery code; {mfa.unused_recovery_codes(user)} are left. "
                 "Make new ones from Two-step sign-in if you have lost your phone.",
                 "warning",
             )
-        return signed_in(user, pending.finish())
+        return response
     return render_template("auth/code.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @allow(*EVERY_ROLE)
 def logout():
-    audit.record(AuditAction.LOGGED_OUT, "User", current_user.id, current_user.email)
+    """Sign out here and end the session on the server too: the user's session token
+    changes, so a copy of this cookie (or any other session of theirs) opens nothing."""
+    user = current_user._get_current_object()
+    audit.record(AuditAction.LOGGED_OUT, "User", user.id, user.email)
+    user.end_other_sessions()
     db.session.commit()
     logout_user()
+    session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -130,14 +143,25 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @allow(*EVERY_ROLE)
 def password():
+    """Change one's own password: the current one is checked under the sign-in
+    throttle, one check at a time (each is a slow hash: guessing must not tie up
+    the workers)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        user = current_user._get_current_object()
+        try:
+            changed = change_own_password(
+                user, form.current_password.data, form.new_password.data, request.remote_addr or ""
+            )
+        except SignInRefused as refused:
+            db.session.commit()
+            flash(str(refused), "danger")
+            return render_template("auth/password.html", form=form)
+        db.session.commit()
+        if not changed:
             form.current_password.errors.append("That is not your current password.")
         else:
-            change_password(current_user, form.new_password.data)
-            db.session.commit()
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash("Your password has been changed.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

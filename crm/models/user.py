@@ -36,7 +36,8 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Rotated on password change or deactivation, which ends every other session.
+    # Rotated on signing out, a new password, new roles or deactivation: every session
+    # signed with the old one ends.
     session_token: Mapped[str] = mapped_column(
         sa.String(64), unique=True, default=new_session_token
     )
@@ -48,8 +49,12 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enrolled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
-    # The council identity provider's stable id for this person (OpenID Connect `sub`).
+    # The council identity provider's stable id for this person (crm.auth.sso.identity_of:
+    # Entra's tenant and object id, else the issuer and subject). Set only through an
+    # administrator's link or when single sign-on creates the account.
     sso_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    # When a request began checking this user's password (crm.auth.services): one at a time.
+    password_check_started_at: Mapped[datetime | None]
 
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -60,7 +65,7 @@ class User(UserMixin, db.Model):
 
     __audit_redact__ = frozenset({"password_hash", "session_token", "totp_secret"})
     # Sign-in bookkeeping: the sign-in events themselves are audited instead.
-    __audit_ignore__ = frozenset({"last_login_at", "totp_last_step"})
+    __audit_ignore__ = frozenset({"last_login_at", "totp_last_step", "password_check_started_at"})
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -80,7 +85,10 @@ class User(UserMixin, db.Model):
         return bool(self.roles.intersection(roles))
 
     def set_roles(self, roles: set[Role] | frozenset[Role]) -> None:
-        """Replace the user's roles, keeping grants that did not change."""
+        """Replace the user's roles, keeping grants that did not change. New roles end
+        the user's sessions: none carries on with what it was allowed before."""
+        if self.role_grants and frozenset(roles) != self.roles:
+            self.end_other_sessions()
         keep = [g for g in self.role_grants if g.role in roles]
         have = {g.role for g in keep}
         self.role_grants = keep + [UserRole(role=r) for r in sorted(roles) if r not in have]
@@ -125,7 +133,8 @@ class UserRole(db.Model):
 
 class SignInThrottle(db.Model):
     """Failed sign-ins for one email address from one network address, and until when
-    that pair must wait. Keyed by the email typed, not the account, so an unknown
+    that pair must wait. Keyed by the email typed (as a keyed digest: what was typed
+    may be a password, crm.auth.throttle), not the account, so an unknown
     address is slowed exactly like a known one; keyed by network address too, so
     someone guessing elsewhere never keeps the account's owner out (OWASP ASVS 2.2.1)."""
 
