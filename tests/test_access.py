@@ -135,6 +135,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "admin.new_user",
             "admin.edit_user",
             "admin.reset_two_factor",
+            "admin.link_council_account",
             "admin.clear_sign_in_waits",
             "admin.settings",
             "admin.sources",
