@@ -11,6 +11,7 @@ from datetime import date, datetime
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -27,17 +28,27 @@ FORMATS = {
 UK_DATE = "DD/MM/YYYY"
 
 
+def writable(value):
+    """Text without the control characters a workbook cannot hold (openpyxl refuses them
+    with IllegalCharacterError, a 500): forms and importers clean what comes in, but
+    older records may still have them. Tab and line breaks stay. The CSV of the same
+    list is cleaned alike, so both downloads hold the same text."""
+    if isinstance(value, str) and not value.isprintable():
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def _csv_value(value):
     """Dates the UK way (dd/mm/yyyy, which Excel in the UK reads as a date)."""
     if isinstance(value, datetime):
         value = value.date()
-    return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else writable(value)
 
 
 def _csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(inert_row(headers))
+    writer.writerow(inert_row(map(writable, headers)))
     writer.writerows(inert_row([_csv_value(v) for v in row]) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
@@ -75,6 +86,7 @@ def _cell(sheet, value) -> WriteOnlyCell:
     (openpyxl would otherwise store it as a live formula); anything else as it is."""
     if isinstance(value, datetime):
         value = value.date()
+    value = writable(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, date):
         cell.number_format = UK_DATE
