@@ -45,7 +45,7 @@ def test_a_carriage_return_in_a_name_holds_back_and_repeats_no_mail(mailbox, db,
 
 
 def test_every_header_is_one_line_whatever_control_characters_it_came_with(mailbox, db, officer):
-    waiting(officer, "Stalled:\x00 HF-1\n\tX-Injected: yes\x1b[31m\u2028end")
+    waiting(officer, "Stalled:\x07 HF-1\n\tX-Injected: yes\x1b[31m\u2028end")
     deliver()
     (message,) = mailbox.messages
     assert message["Subject"] == "Hearth: Stalled: HF-1  X-Injected: yes[31m end"
