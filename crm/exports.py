@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
@@ -17,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from crm import audit
 from crm.models import AuditAction
+from crm.plain_text import single_line
 from crm.spreadsheets import inert_row, risky
 
 FORMATS = {
@@ -95,6 +98,20 @@ def _cell(sheet, value) -> WriteOnlyCell:
     return cell
 
 
+def attachment(filename: str) -> str:
+    """A Content-Disposition header that downloads as `filename`, whatever the name was
+    made from: a record's reference with a line break in it made the header raise (a
+    500), and one outside Latin-1 cannot be sent as a header at all. ASCII in
+    `filename`, the name itself (UTF-8, RFC 6266) in `filename*`, as Flask's send_file."""
+    name = single_line(filename)
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    quoted = simple.replace("\\", "\\\\").replace('"', '\\"')
+    header = f'attachment; filename="{quoted}"'
+    if simple != name:
+        header += "; filename*=UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
+    return header
+
+
 def export(
     name: str, fmt: str, headers: Sequence[str], rows: list[Sequence], what: str
 ) -> Response:
@@ -104,5 +121,5 @@ def export(
     return Response(
         body,
         mimetype=FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+        headers={"Content-Disposition": attachment(f"{name}.{fmt}")},
     )

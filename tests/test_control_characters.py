@@ -140,3 +140,25 @@ def test_a_planted_control_character_is_left_out_of_the_csv_export(planted, as_r
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "SmithJones" in body and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", body)
+
+
+@pytest.mark.parametrize(
+    ("reference", "header"),
+    [
+        ("HF\r1", 'attachment; filename="subject-access-HF 1.json"'),
+        (
+            "HF-Ω",
+            'attachment; filename="subject-access-HF-.json"; '
+            "filename*=UTF-8''subject-access-HF-%CE%A9.json",
+        ),
+    ],
+)
+def test_a_download_named_from_a_reference_has_a_header_that_can_be_sent(
+    db, as_role, reference, header
+):
+    case = CaseFactory(enquiry_date=date(2025, 4, 1))
+    db.session.execute(sa.update(Case).where(Case.id == case.id).values(reference=reference))
+    db.session.commit()
+    response = as_role(Role.ADMINISTRATOR).get(f"/privacy/case/{case.id}.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == header  # one line, Latin-1 only
