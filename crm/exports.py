@@ -5,17 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crm import audit
 from crm.models import AuditAction
+from crm.plain_text import single_line
 from crm.spreadsheets import inert_row, risky
 
 FORMATS = {
@@ -27,17 +31,27 @@ FORMATS = {
 UK_DATE = "DD/MM/YYYY"
 
 
+def writable(value):
+    """Text without the control characters a workbook cannot hold (openpyxl refuses them
+    with IllegalCharacterError, a 500): forms and importers clean what comes in, but
+    older records may still have them. Tab and line breaks stay. The CSV of the same
+    list is cleaned alike, so both downloads hold the same text."""
+    if isinstance(value, str) and not value.isprintable():
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def _csv_value(value):
     """Dates the UK way (dd/mm/yyyy, which Excel in the UK reads as a date)."""
     if isinstance(value, datetime):
         value = value.date()
-    return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else writable(value)
 
 
 def _csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(inert_row(headers))
+    writer.writerow(inert_row(map(writable, headers)))
     writer.writerows(inert_row([_csv_value(v) for v in row]) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
@@ -75,12 +89,27 @@ def _cell(sheet, value) -> WriteOnlyCell:
     (openpyxl would otherwise store it as a live formula); anything else as it is."""
     if isinstance(value, datetime):
         value = value.date()
+    value = writable(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, date):
         cell.number_format = UK_DATE
     elif risky(value):
         cell.data_type = "s"
     return cell
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition header that downloads as `filename`, whatever the name was
+    made from: a record's reference with a line break in it made the header raise (a
+    500), and one outside Latin-1 cannot be sent as a header at all. ASCII in
+    `filename`, the name itself (UTF-8, RFC 6266) in `filename*`, as Flask's send_file."""
+    name = single_line(filename)
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    quoted = simple.replace("\\", "\\\\").replace('"', '\\"')
+    header = f'attachment; filename="{quoted}"'
+    if simple != name:
+        header += "; filename*=UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
+    return header
 
 
 def export(
@@ -92,5 +121,5 @@ def export(
     return Response(
         body,
         mimetype=FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+        headers={"Content-Disposition": attachment(f"{name}.{fmt}")},
     )

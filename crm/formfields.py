@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     HiddenField,
+    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -20,6 +21,7 @@ from wtforms.fields import SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from crm.audit import edits_since
+from crm.plain_text import multi_line, single_line
 from crm.timeutil import today
 
 # A UK postcode, loosely: outward code, space optional, inward code.
@@ -116,9 +118,18 @@ class NumberRange(validators.NumberRange):
 
 
 def _without_nul(value):
-    """Drop NUL characters: PostgreSQL cannot store them in text (a 500 otherwise), and
-    they are never part of anything a person meant to type."""
+    """A password keeps every character but NUL (PostgreSQL cannot store it): it is
+    compared, never shown, sent or exported, and one set before cleaning must still match."""
     return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _cleaning(field_class) -> Callable:
+    """The filter that takes control characters out of a field's text (crm.plain_text)."""
+    if issubclass(field_class, TextAreaField):
+        return multi_line
+    if issubclass(field_class, PasswordField):
+        return _without_nul
+    return single_line
 
 
 class QuickSelect(widgets.Select):
@@ -147,8 +158,8 @@ QUICK_SELECT = QuickSelect()
 
 class Form(FlaskForm):
     """The base of every form in Hearth: FlaskForm (CSRF) whose text input is cleaned
-    of NUL characters before any validator sees it, and whose single selects render
-    their options quickly."""
+    of control characters before any validator sees it (a note keeps its line breaks;
+    crm.plain_text), and whose single selects render their options quickly."""
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):
@@ -156,7 +167,8 @@ class Form(FlaskForm):
             # the filter is given to this binding only. (Written into the shared
             # kwargs, it was added again each time a form was made: after a day's
             # requests each text field ran thousands of copies of it.)
-            filters = (_without_nul, *unbound_field.kwargs.get("filters", ()))
+            cleaning = _cleaning(unbound_field.field_class)
+            filters = (cleaning, *unbound_field.kwargs.get("filters", ()))
             if unbound_field.field_class is SelectField and "widget" not in unbound_field.kwargs:
                 options = {**options, "widget": QUICK_SELECT}
             return unbound_field.bind(form=form, filters=filters, **options)

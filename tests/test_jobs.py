@@ -253,34 +253,17 @@ class TestDelivery:
         }
         assert b"Chase HF-1" in admin_client.get("/admin/outbox").data
 
-    def test_with_smtp_each_notification_is_emailed_once(self, app, db, officer, monkeypatch):
-        sent, bodies = [], []
-
-        class FakeSMTP:
-            def __init__(self, *args, **kwargs):
-                pass
-
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                return False
-
-            def starttls(self):
-                pass
-
-            def send_message(self, message):
-                sent.append((message["To"], message["Subject"]))
-                bodies.append(message.get_content())
-
-        monkeypatch.setattr("jobs.notifications.smtplib.SMTP", FakeSMTP)
-        monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.council.example")
+    def test_with_smtp_each_notification_is_emailed_once(self, mailbox, db, officer):
         _db.session.add(Notification(user_id=officer.id, message="Chase HF-1", link="/cases/1"))
         _db.session.commit()
+        first = run_job("deliver_notifications", date.today())
         run_job("deliver_notifications", date.today())
-        run_job("deliver_notifications", date.today())
-        assert sent == [(officer.email, "Hearth: Chase HF-1")]
-        assert "Open Hearth to see it: https://hearth.test/cases/1" in bodies[0]
+        assert first.status is RunStatus.SUCCEEDED
+        assert [(m["To"], m["Subject"]) for m in mailbox.messages] == [
+            (officer.email, "Hearth: Chase HF-1")
+        ]
+        body = mailbox.messages[0].get_content()
+        assert "Open Hearth to see it: https://hearth.test/cases/1" in body
 
 
 def test_a_user_sees_their_notifications_and_marks_them_read(officer_client, officer, db):

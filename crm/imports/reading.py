@@ -22,6 +22,7 @@ from crm.imports.files import (
     delimiter,
     formula_problem,
 )
+from crm.plain_text import multi_line, single_line
 from crm.spreadsheets import GUARD, inert_row, unguarded
 
 __all__ = ["FileRejected"]  # raised by every importer; defined with the file checks
@@ -153,16 +154,32 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+#: Columns that hold a note, which keeps its line breaks; every other cell is one line.
+MULTI_LINE_COLUMNS = frozenset({"note"})
+
+
+def _cleaned(cells: list[str], multi_line_at: frozenset[int]) -> list[str]:
+    """A row's cells without control characters (crm.plain_text), as the forms clean
+    what is typed: a council's file can hold a NUL or a line break in a name as well."""
+    return [
+        multi_line(cell) if place in multi_line_at else single_line(cell)
+        for place, cell in enumerate(cells)
+    ]
+
+
 def _table(rows: Iterator[list[str]]) -> Table:
     rows = iter(rows)
     try:
-        headers = [h.strip() for h in next(rows)]
+        headers = [single_line(h).strip() for h in next(rows)]
     except StopIteration as exc:
         raise FileRejected("The file is empty.") from exc
     while headers and headers[-1] == "":
         headers.pop()
     data, width = [], len(headers)
+    notes = frozenset(i for i, h in enumerate(headers) if h in MULTI_LINE_COLUMNS)
     for cells in rows:  # every cell is text: csv reads text, and _values makes it
+        if not "".join(cells).isprintable():  # one test a row, not one a cell
+            cells = _cleaned(cells, notes)
         cells = list(map(str.strip, cells))
         joined = "".join(cells)
         if GUARD in joined:  # one test a row (O'Brien's too), not one a cell

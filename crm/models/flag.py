@@ -86,7 +86,16 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None]
     email_error: Mapped[str | None] = mapped_column(sa.String(255))
+    #: Failed tries to email it (jobs/notifications.py); after EMAIL_ATTEMPTS it is
+    #: emailed no more, and stays in Hearth and the outbox with its last error.
+    email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    EMAIL_ATTEMPTS = 5
 
     user: Mapped[User] = relationship()
     case: Mapped[Case | None] = relationship()
     household: Mapped[Household | None] = relationship()
+
+    @property
+    def email_given_up(self) -> bool:
+        return self.emailed_at is None and self.email_attempts >= self.EMAIL_ATTEMPTS

@@ -2,6 +2,7 @@ import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
+from crm.exports import attachment
 from crm.extensions import db
 from crm.formfields import form_errors
 from crm.models import Case, Household
@@ -51,9 +52,7 @@ def export(kind: str, record_id: int, fmt: str):
     body = json.dumps(bundle, indent=2, default=str) if fmt == "json" else "\ufeff" + as_csv(bundle)
     mimetype = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
     name = f"subject-access-{record.reference}.{fmt}"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": attachment(name)})
 
 
 @bp.route("/case/<int:case_id>/erase", methods=["POST"])

@@ -4,6 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from crm import audit
+from crm.exports import attachment
 from crm.extensions import db
 from crm.imports import demand
 from crm.imports.outbound import EXPORTS, write_csv
@@ -156,7 +157,5 @@ def export(name: str):
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f"attachment; filename=hearth-{name}-{today().isoformat()}.csv"
-        },
+        headers={"Content-Disposition": attachment(f"hearth-{name}-{today().isoformat()}.csv")},
     )
