@@ -28,6 +28,12 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_PARTS = 2_000
 DELIMITERS = (",", ";", "\t")
+#: How far a sheet may reach: Excel's own last row, and far more columns than any
+#: importer reads (Excel allows 16,384). A row is read as wide as its last cell, so
+#: one cell far to the right, or a row numbered in the billions, would otherwise cost
+#: a small file hours of reading.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 1_000
 
 #: XML that declares a document type or entities. Excel and LibreOffice never write
 #: one into a workbook; it is how a file expands entities a billion times, reads the
@@ -124,6 +130,19 @@ def _declares(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
                 return True
             tail = text[-keep:]
     return False
+
+
+def too_far(row_number: int, columns: int) -> FileRejected:
+    if row_number > MAX_ROWS:
+        return FileRejected(
+            f"The sheet runs past row {MAX_ROWS:,}, further than Excel itself allows, so it "
+            "was not read. Open it in Excel, save it again as .xlsx (or as CSV), and upload that."
+        )
+    return FileRejected(
+        f"Row {row_number} has cells as far right as column {columns:,}; Hearth reads at most "
+        f"{MAX_COLUMNS:,} columns. Delete the columns after the last one with a header, "
+        "save the file and upload it again."
+    )
 
 
 def formula_problem(row_number: int, column: str, formula: str) -> FileRejected:

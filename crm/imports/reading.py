@@ -16,12 +16,15 @@ from typing import IO
 from email_validator import EmailNotValidError, validate_email
 
 from crm.imports.files import (
+    MAX_COLUMNS,
+    MAX_ROWS,
     UNREADABLE,
     FileRejected,
     check_workbook,
     csv_text,
     delimiter,
     formula_problem,
+    too_far,
 )
 from crm.spreadsheets import GUARD, inert_row, unguarded
 
@@ -162,9 +165,15 @@ def _read_xlsx(source: str | Path | IO[bytes]) -> Table:
 
 
 def _values(sheet) -> Iterator[list[str]]:
-    """Each row's cells as text; a formula refuses the file rather than be lost or run."""
+    """Each row's cells as text; a formula refuses the file rather than be lost or run.
+    The rows are those the sheet holds, not its stated size: openpyxl would cut off
+    the rows past a stated last row and pad every row to a stated last column (16,384
+    empty cells a row, from a file of a few kilobytes)."""
+    sheet.reset_dimensions()
     headers: list[str] = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
+        if number > MAX_ROWS or len(row) > MAX_COLUMNS:
+            raise too_far(number, len(row))
         cells = []
         for place, cell in enumerate(row):
             if getattr(cell, "data_type", None) == "f":
