@@ -4,13 +4,15 @@ Councils' files come from Excel, LibreOffice and older case systems: UTF-8 with 
 without a byte-order mark, sometimes semicolons between columns (a European
 Excel), sometimes UTF-16 or Windows-1252. Uploads are also a way in for anyone
 with an account: a workbook is a zip archive and can be a zip bomb (a few
-kilobytes that expand to gigabytes), and a cell can hold a formula. Each is
+kilobytes that expand to gigabytes), its XML can declare entities that expand
+without end or read the server's files, and a cell can hold a formula. Each is
 either read as meant or refused here, with a message saying what to do.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +28,38 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_PARTS = 2_000
 DELIMITERS = (",", ";", "\t")
+#: How far a sheet may reach: Excel's own last row, and far more columns than any
+#: importer reads (Excel allows 16,384). A row is read as wide as its last cell, so
+#: one cell far to the right, or a row numbered in the billions, would otherwise cost
+#: a small file hours of reading.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 1_000
+
+#: XML that declares a document type or entities. Excel and LibreOffice never write
+#: one into a workbook; it is how a file expands entities a billion times, reads the
+#: server's own files (XXE), or crashes expat's parser (CVE-2024-8176).
+DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+CHUNK = 1024 * 1024
+#: What zipfile raises for a damaged archive (RuntimeError: encrypted;
+#: NotImplementedError: compressed in a way it cannot read).
+UNZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
+UNREADABLE = (
+    "The file is not a readable .xlsx workbook: part of it is damaged or is not a "
+    "spreadsheet. Open it in Excel, save it again as .xlsx (or as CSV), and upload that."
+)
+DECLARES_XML = (
+    "The workbook holds XML declarations (<!DOCTYPE> or <!ENTITY>) that Excel never "
+    "writes and that can be used to attack the server, so it was not opened. Open it in "
+    "Excel, save it again as .xlsx (or as CSV), and upload that."
+)
 
 
 def csv_text(raw: bytes) -> str:
@@ -53,15 +87,24 @@ def delimiter(text: str) -> str:
 
 
 def check_workbook(source: str | Path | IO[bytes]) -> None:
-    """Refuse a file that is not a zip archive, or one that expands far too much."""
+    """Refuse a file that is not a zip archive, one that expands far too much, or one
+    with a part that declares a document type or entities; before any XML is parsed."""
     try:
         with zipfile.ZipFile(source) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRejected("The file is not a readable .xlsx workbook.") from exc
+            _check_sizes(parts)
+            if any(_declares(archive, part) for part in parts):
+                raise FileRejected(DECLARES_XML)
+    except FileRejected:
+        raise
+    except UNZIP_ERRORS as exc:
+        raise FileRejected(UNREADABLE) from exc
     finally:
         if hasattr(source, "seek"):
             source.seek(0)
+
+
+def _check_sizes(parts: list[zipfile.ZipInfo]) -> None:
     if len(parts) > MAX_PARTS:
         raise FileRejected("The workbook has too many parts to be a spreadsheet.")
     total = sum(part.file_size for part in parts)
@@ -71,6 +114,35 @@ def check_workbook(source: str | Path | IO[bytes]) -> None:
             "The workbook expands to far more than a spreadsheet of its size could hold, "
             "so it was not opened. Save it again from Excel, or as CSV, and upload that."
         )
+
+
+def _declares(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
+    """Whether the part holds a declaration, read a megabyte at a time (zipfile stops
+    at the part's stated size, checked above). Every part is read, whatever its name:
+    the workbook's own lists say which part is XML. NULs are dropped before looking,
+    so UTF-16 text (which expat reads too) is searched as well as UTF-8."""
+    keep = max(map(len, DECLARATIONS)) - 1
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            text = tail + chunk.replace(b"\0", b"")
+            if any(declaration in text for declaration in DECLARATIONS):
+                return True
+            tail = text[-keep:]
+    return False
+
+
+def too_far(row_number: int, columns: int) -> FileRejected:
+    if row_number > MAX_ROWS:
+        return FileRejected(
+            f"The sheet runs past row {MAX_ROWS:,}, further than Excel itself allows, so it "
+            "was not read. Open it in Excel, save it again as .xlsx (or as CSV), and upload that."
+        )
+    return FileRejected(
+        f"Row {row_number} has cells as far right as column {columns:,}; Hearth reads at most "
+        f"{MAX_COLUMNS:,} columns. Delete the columns after the last one with a header, "
+        "save the file and upload it again."
+    )
 
 
 def formula_problem(row_number: int, column: str, formula: str) -> FileRejected:

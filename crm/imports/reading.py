@@ -16,11 +16,15 @@ from typing import IO
 from email_validator import EmailNotValidError, validate_email
 
 from crm.imports.files import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    UNREADABLE,
     FileRejected,
     check_workbook,
     csv_text,
     delimiter,
     formula_problem,
+    too_far,
 )
 from crm.plain_text import multi_line, single_line
 from crm.spreadsheets import GUARD, inert_row, unguarded
@@ -102,7 +106,7 @@ def _read_csv(source: str | Path | IO[bytes]) -> Table:
     text = csv_text(raw)
     separator = delimiter(text)
     try:
-        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
+        return _table(_csv_rows(text, separator, strict=True))
     except csv.Error as exc:
         if "end of data" in str(exc):  # a quote never closed would swallow every row after
             raise FileRejected(
@@ -110,28 +114,67 @@ def _read_csv(source: str | Path | IO[bytes]) -> Table:
                 'everything after it would be one cell. Check the quotes (") and save again.'
             ) from exc
     # Other slips (a stray quote inside a cell) read as Excel reads them.
-    return _table(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    try:
+        return _table(_csv_rows(text, separator, strict=False))
+    except csv.Error as exc:
+        raise FileRejected(
+            f"The CSV file cannot be read as rows ({exc}). Save it again from Excel as "
+            "'CSV UTF-8 (Comma delimited)' and upload that."
+        ) from exc
+
+
+def _csv_rows(text: str, separator: str, strict: bool) -> Iterator[list[str]]:
+    """The rows; a cell longer than the csv module's limit (128 KB, far more than any
+    column an importer reads) refuses the file, saying where, rather than answer 500
+    or be cut short."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=strict)
+    ended = 0  # the line the last whole row ended on
+    try:
+        for row in reader:
+            ended = reader.line_num
+            yield row
+    except csv.Error as exc:
+        if "field larger than field limit" not in str(exc):
+            raise
+        raise FileRejected(
+            f"The row starting on line {ended + 1} of the CSV file has a cell longer than "
+            f"{csv.field_size_limit():,} characters, far more than any column holds: "
+            'usually a quote (") opened and never closed, so the rows after it run into '
+            "one cell. Check that row's quotes, save the file again and upload it."
+        ) from exc
 
 
 def _read_xlsx(source: str | Path | IO[bytes]) -> Table:
+    """The first sheet, read only after check_workbook has passed the file; anything
+    the XML parser or openpyxl then raises (a damaged part, a missing one, an entity
+    defusedxml forbids) refuses the file rather than answer 500."""
     from openpyxl import load_workbook
 
     check_workbook(source)
     try:
         workbook = load_workbook(source, read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileRejected("The file is not a readable .xlsx workbook.") from exc
+        raise FileRejected(UNREADABLE) from exc
     try:
-        return _table(_values(sheet))
+        return _table(_values(workbook.worksheets[0]))
+    except FileRejected:
+        raise
+    except Exception as exc:  # the sheet's XML is parsed only as its rows are read
+        raise FileRejected(UNREADABLE) from exc
     finally:
         workbook.close()
 
 
 def _values(sheet) -> Iterator[list[str]]:
-    """Each row's cells as text; a formula refuses the file rather than be lost or run."""
+    """Each row's cells as text; a formula refuses the file rather than be lost or run.
+    The rows are those the sheet holds, not its stated size: openpyxl would cut off
+    the rows past a stated last row and pad every row to a stated last column (16,384
+    empty cells a row, from a file of a few kilobytes)."""
+    sheet.reset_dimensions()
     headers: list[str] = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
+        if number > MAX_ROWS or len(row) > MAX_COLUMNS:
+            raise too_far(number, len(row))
         cells = []
         for place, cell in enumerate(row):
             if getattr(cell, "data_type", None) == "f":
