@@ -384,3 +384,32 @@ def test_a_good_workbook_still_reads_after_the_scan(tmp_path):
             "last_name": "Bloggs",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("route", "name", "staged_as"),
+    [
+        ("/imports/tracker", "tracker.csv", ".csv"),
+        ("/imports/demand", "demand.csv", ".csv"),
+    ],
+)
+def test_a_staged_file_the_reader_now_refuses_is_refused_on_its_preview(
+    manager_client, db, app, route, name, staged_as
+):
+    """A file staged before a stricter check was deployed, previewed within its two
+    hours: refused with the reader's message, never a 500, and let go."""
+    header = b"reference,enquiry_date\r\n" if "tracker" in route else b"month,age_band\r\n"
+    uploaded = manager_client.post(
+        route,
+        data={"file": (io.BytesIO(header + b"X1,2025-01-02\r\n"), name)},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302, uploaded.status_code
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    (staged,) = [p for p in folder.iterdir() if p.suffix == staged_as]
+    staged.write_bytes(header + b'"' + b"x" * (200 * 1024) + b'"\r\n')
+    preview = manager_client.get(uploaded.headers["Location"])
+    assert preview.status_code == 302
+    assert not staged.exists()
+    page = manager_client.get(preview.headers["Location"]).get_data(as_text=True)
+    assert "128" in page or "quote" in page

@@ -67,7 +67,10 @@ def demand_preview(token: str):
         flash("That upload is no longer kept (files wait two hours); upload it again.", "warning")
         return redirect(url_for("uploads.demand_profile"))
     form = ConfirmForm()
-    table = read_table(file.path, file.filename)
+    try:
+        table = read_table(file.path, file.filename)
+    except FileRejected as rejected:
+        return _refused(file, rejected, "uploads.demand_profile")
     with audit.acting_as("upload:demand", user_id=current_user.id):
         try:
             outcome = apply_import(
@@ -100,7 +103,10 @@ def tracker_preview(token: str):
     if file is None:
         flash("That upload is no longer kept (files wait two hours); upload it again.", "warning")
         return redirect(url_for("uploads.tracker"))
-    table = read_table(file.path, file.filename)
+    try:
+        table = read_table(file.path, file.filename)
+    except FileRejected as rejected:
+        return _refused(file, rejected, "uploads.tracker")
     posted = request.method == "POST"
     form = ImportDecisionsForm.for_values(
         sources_not_listed(table), request.form if posted else None
@@ -159,3 +165,11 @@ def export(name: str):
         mimetype="text/csv",
         headers={"Content-Disposition": attachment(f"hearth-{name}-{today().isoformat()}.csv")},
     )
+
+
+def _refused(file, rejected: FileRejected, back: str):
+    """A staged file the reader now refuses (staged before a stricter check was
+    deployed): said as at upload, and the file let go."""
+    discard(file)
+    flash(str(rejected), "danger")
+    return redirect(url_for(back))
