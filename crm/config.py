@@ -16,7 +16,8 @@ class Config:
 
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
-    AUDIT_CHAIN_KEY: str | None = None  # keys the audit trail's hash chain; else SECRET_KEY
+    # Keys the audit trail's hash chain (else SECRET_KEY, but production needs its own).
+    AUDIT_CHAIN_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
