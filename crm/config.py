@@ -18,6 +18,9 @@ class Config:
     SECRET_KEY: str | None = None
     # Keys the audit trail's hash chain (else SECRET_KEY, but production needs its own).
     AUDIT_CHAIN_KEY: str | None = None
+    # The file each seal and verification appends the chain's head to, outside the
+    # database (crm/audit_anchor.py); default: audit-anchor.jsonl in the instance folder.
+    AUDIT_ANCHOR_PATH: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
@@ -138,6 +141,7 @@ def _minutes(value: str) -> timedelta:
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "AUDIT_CHAIN_KEY": ("AUDIT_CHAIN_KEY", str),
+    "AUDIT_ANCHOR_PATH": ("AUDIT_ANCHOR_PATH", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "SESSION_IDLE_MINUTES": ("PERMANENT_SESSION_LIFETIME", _minutes),
