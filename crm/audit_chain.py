@@ -475,7 +475,13 @@ def check(
 
 # What the application's own database user may do to the audit trail on PostgreSQL:
 # add and read entries, seal them, and erase the personal data in them; never
-# rewrite the facts of an entry or delete one.
+# rewrite the facts of an entry or delete one. It adds an entry without its time
+# (the database's clock sets it) or its seal.
+_APP_MAY_INSERT = tuple(
+    c.name
+    for c in _table.c
+    if c.name not in ("at", "chain_position", "chain_hash", "personal_digest")
+)
 _APP_MAY_UPDATE = ("chain_position", "chain_hash", "personal_digest", "summary", "changes")
 
 
@@ -489,6 +495,7 @@ def app_role_grants(role: str, quote: Callable[[str], str]) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {who}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {who}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}",
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {who}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {who}",
+        f"GRANT INSERT ({', '.join(_APP_MAY_INSERT)}) ON {table} TO {who}",
         f"GRANT UPDATE ({', '.join(_APP_MAY_UPDATE)}) ON {table} TO {who}",
     ]

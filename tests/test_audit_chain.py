@@ -500,12 +500,17 @@ def refused(connection, statement):
 
 def test_the_app_user_may_add_seal_and_erase_entries(db, as_app_user):
     target = TABLE.c.id == entry_id(db)
-    new = TABLE.insert().values(
-        at=utcnow(), actor="app", action=AuditAction.VIEWED, entity_type="Case"
-    )
+    new = TABLE.insert().values(actor="app", action=AuditAction.VIEWED, entity_type="Case")
     assert not refused(as_app_user, new)
     assert not refused(as_app_user, TABLE.update().where(target).values(chain_hash="0" * 64))
     assert not refused(as_app_user, TABLE.update().where(target).values(summary=None))
+
+
+def test_the_app_user_cannot_choose_an_entrys_time(db, as_app_user):
+    backdated = TABLE.insert().values(
+        at=datetime(2026, 1, 14), actor="app", action=AuditAction.EXPORTED, entity_type="Case"
+    )
+    assert refused(as_app_user, backdated)
 
 
 def test_the_app_user_cannot_rewrite_an_entrys_facts(db, as_app_user):
