@@ -71,7 +71,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hearth-audit-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    anchor = folder / "audit-anchor.jsonl"  # not the instance folder's
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AUDIT_ANCHOR_PATH": str(anchor)})
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -87,6 +87,19 @@ def _check_roles(app: Flask) -> None:
         raise ConfigurationError("OIDC_ISSUER needs OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET)")
 
 
+def _check_audit_chain_key(app: Flask) -> None:
+    """The audit trail's key must be its own: with SECRET_KEY's, anyone who can sign
+    a session can also re-forge the trail after editing it."""
+    key = app.config.get("AUDIT_CHAIN_KEY")
+    if not key or key == app.config["SECRET_KEY"]:
+        raise ConfigurationError(
+            "Production needs AUDIT_CHAIN_KEY to be set, to a key other than SECRET_KEY "
+            "(it keys the audit trail's hash chain; generate one with "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'` and keep it "
+            "stable, as a new key fails every old link)"
+        )
+
+
 def _fill_instance_defaults(app: Flask) -> None:
     """Production refuses to guess; development keeps its state in instance/."""
     _check_roles(app)
@@ -104,6 +117,7 @@ def _fill_instance_defaults(app: Flask) -> None:
             raise ConfigurationError(
                 "Production needs " + " and ".join(names[m] for m in missing) + " to be set"
             )
+        _check_audit_chain_key(app)
         return
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -3,8 +3,9 @@
 Changes are captured in one place, a session `after_flush` listener, so no
 view, job or importer can forget to audit a write; the audit rows go into the
 same transaction, so a rolled-back change leaves no trail and a committed one
-always has one. Reads are recorded explicitly with `record_view`, because only
-the view knows that a person's record was shown to someone.
+always has one; each entry's time is the database's (`AuditEvent.at`). Reads are
+recorded explicitly with `record_view`, because only the view knows that a
+person's record was shown to someone.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from sqlalchemy.orm import Session
 from crm.extensions import db
 from crm.formatting import uk_datetime
 from crm.models.audit import AuditAction, AuditEvent
-from crm.timeutil import utcnow
 
 REDACTED = "[redacted]"
 
@@ -86,7 +86,6 @@ def record(
     """Add one audit entry to the session (committed with the caller's work)."""
     actor = current_actor()
     entry = AuditEvent(
-        at=utcnow(),
         user_id=user_id if user_id is not None else actor.user_id,
         actor=actor.name,
         action=action,
@@ -202,7 +201,6 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
 def _row(action: AuditAction, obj: Any, changes: dict | None) -> dict[str, Any]:
     actor = current_actor()
     return {
-        "at": utcnow(),
         "user_id": actor.user_id,
         "actor": actor.name,
         "action": action,

@@ -16,7 +16,11 @@ class Config:
 
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
-    AUDIT_CHAIN_KEY: str | None = None  # keys the audit trail's hash chain; else SECRET_KEY
+    # Keys the audit trail's hash chain (else SECRET_KEY, but production needs its own).
+    AUDIT_CHAIN_KEY: str | None = None
+    # The file each seal and verification appends the chain's head to, outside the
+    # database (crm/audit_anchor.py); default: audit-anchor.jsonl in the instance folder.
+    AUDIT_ANCHOR_PATH: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
@@ -159,6 +163,7 @@ def _hours(value: str) -> timedelta:
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "AUDIT_CHAIN_KEY": ("AUDIT_CHAIN_KEY", str),
+    "AUDIT_ANCHOR_PATH": ("AUDIT_ANCHOR_PATH", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "SESSION_IDLE_MINUTES": ("PERMANENT_SESSION_LIFETIME", _minutes),

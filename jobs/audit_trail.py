@@ -2,7 +2,9 @@
 
 A failed verification is not left in a log: every active administrator gets a
 notification (emailed when SMTP is configured) and the job run is recorded as
-failed, so the admin jobs page shows it too.
+failed, so the admin jobs page shows it too. So does a seal that finds the chain
+cut short of the head anchored outside the database, or an entry with a false
+time, each told to administrators once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm import audit_chain
+from crm.audit_anchor import AnchorUnreadable
 from crm.extensions import db
 from crm.models import JobRun, Notification, Role, RunStatus, User, UserRole
 
@@ -28,7 +31,16 @@ class AuditTrailBroken(Exception):
 
 def seal_audit_trail(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict:
     """Seal the entries written since the last run into the chain."""
-    return {"sealed": audit_chain.seal(progress)}
+    try:
+        sealed = audit_chain.seal(progress)
+    except (audit_chain.ChainBroken, AnchorUnreadable) as broken:
+        _alert_once(str(broken))
+        raise
+    backdated = audit_chain.first_backdated()
+    if backdated:
+        _alert_once(backdated.describe())
+        raise AuditTrailBroken(backdated.describe())
+    return {"sealed": sealed}
 
 
 def last_verified_head() -> audit_chain.Head | None:
@@ -45,19 +57,32 @@ def last_verified_head() -> audit_chain.Head | None:
 
 
 def verify_audit_trail(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Seal what is waiting, then walk the whole chain; alert administrators if it is broken."""
-    sealed = audit_chain.seal(progress)
-    verdict = audit_chain.verify(known=last_verified_head())
+    """Seal what is waiting, then walk the whole chain and compare it with the head
+    anchored outside the database; alert administrators if it is broken."""
+    try:
+        sealed, verdict = audit_chain.check(known=last_verified_head(), progress=progress)
+    except AnchorUnreadable as unreadable:
+        alert_administrators(str(unreadable))
+        raise
     if not verdict.intact:
         alert_administrators(verdict.describe())
         raise AuditTrailBroken(verdict.describe())
-    log.info("audit trail verified: head %s %s", verdict.head.position, verdict.head.hash)
     return {
         "sealed": sealed,
         "verified": verdict.checked,
         "head_position": verdict.head.position,
         "head_hash": verdict.head.hash,
     }
+
+
+def _alert_once(message: str) -> None:
+    """Alert administrators unless they were already told exactly this (the sealing job
+    runs every five minutes)."""
+    told = db.session.scalar(
+        sa.select(Notification.id).where(Notification.message == message[:500]).limit(1)
+    )
+    if told is None:
+        alert_administrators(message)
 
 
 def alert_administrators(message: str) -> int:

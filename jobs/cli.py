@@ -18,6 +18,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from crm import audit_chain
+from crm.audit_anchor import AnchorUnreadable
 from crm.cli import parse_date_option
 from crm.extensions import db
 from crm.models import JobRun, RunStatus
@@ -89,9 +90,12 @@ audit_group = AppGroup("audit", help="Check the audit trail has not been tampere
 
 @audit_group.command("verify")
 def audit_verify_command() -> None:
-    """Seal waiting entries, then walk the hash chain and report the first broken link."""
-    sealed = audit_chain.seal()
-    verdict = audit_chain.verify(known=last_verified_head())
+    """Seal waiting entries, then walk the hash chain and report the first broken link;
+    the chain must still reach the head anchored outside the database."""
+    try:
+        sealed, verdict = audit_chain.check(known=last_verified_head())
+    except AnchorUnreadable as error:
+        raise click.ClickException(str(error)) from error
     if sealed:
         click.echo(f"Sealed {sealed:,} new entries.")
     if not verdict.intact:
@@ -102,7 +106,14 @@ def audit_verify_command() -> None:
 @audit_group.command("seal")
 def audit_seal_command() -> None:
     """Seal the entries written since the last seal into the chain."""
-    click.echo(f"Sealed {audit_chain.seal():,} entries.")
+    try:
+        sealed = audit_chain.seal()
+    except (audit_chain.ChainBroken, AnchorUnreadable) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Sealed {sealed:,} entries.")
+    backdated = audit_chain.first_backdated()
+    if backdated:
+        raise click.ClickException(backdated.describe())
 
 
 @audit_group.command("grants")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
@@ -37,6 +38,7 @@ def app(tmp_path_factory):
     """One app and schema for the session (SQLite in memory, or TEST_DATABASE_URL)."""
     app = create_app("testing")
     app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("uploads"))
+    app.config["AUDIT_ANCHOR_PATH"] = str(tmp_path_factory.mktemp("audit") / "anchor.jsonl")
     app.test_client_class = RequestScopedClient
     with app.app_context():
         _db.drop_all()
@@ -61,10 +63,12 @@ def rate_limits_off():
 
 @pytest.fixture
 def db(app):
-    """The database inside an app context, emptied after each test."""
+    """The database inside an app context, emptied after each test (with the audit
+    trail's anchor, which describes what was in it)."""
     with app.app_context():
         yield _db
         empty_database()
+        Path(app.config["AUDIT_ANCHOR_PATH"]).unlink(missing_ok=True)
 
 
 @pytest.fixture

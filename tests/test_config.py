@@ -24,6 +24,7 @@ def test_production_refuses_to_start_without_a_database_url(monkeypatch, tmp_pat
 
 def test_production_with_email_refuses_to_start_without_its_public_address(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("AUDIT_CHAIN_KEY", "y" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://localhost/hearth")
     monkeypatch.setenv("MAIL_SERVER", "smtp.council.example")
     monkeypatch.delenv("HEARTH_PUBLIC_URL", raising=False)
@@ -31,6 +32,22 @@ def test_production_with_email_refuses_to_start_without_its_public_address(monke
         create_app("production", instance_path=str(tmp_path))
     monkeypatch.setenv("HEARTH_PUBLIC_URL", "https://hearth.council.example")
     assert create_app("production", instance_path=str(tmp_path)).config["PUBLIC_URL"]
+
+
+def test_production_refuses_to_start_without_an_audit_chain_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://localhost/hearth")
+    monkeypatch.delenv("AUDIT_CHAIN_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="AUDIT_CHAIN_KEY to be set"):
+        create_app("production", instance_path=str(tmp_path))
+
+
+def test_production_refuses_an_audit_chain_key_equal_to_the_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("AUDIT_CHAIN_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://localhost/hearth")
+    with pytest.raises(ConfigurationError, match="other than SECRET_KEY"):
+        create_app("production", instance_path=str(tmp_path))
 
 
 def test_development_generates_a_secret_key_once_in_the_instance_folder(monkeypatch, tmp_path):
@@ -69,6 +86,7 @@ def test_an_unknown_config_name_is_refused():
 
 def test_session_cookies_are_httponly_and_samesite_lax(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("AUDIT_CHAIN_KEY", "y" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/x.db")
     app = create_app("production", instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -130,6 +130,7 @@ def test_the_same_seed_gives_the_same_data():
 
 def test_demo_data_is_refused_under_the_production_config(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("AUDIT_CHAIN_KEY", "y" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     app = create_app("production", instance_path=str(tmp_path))
     with app.app_context(), pytest.raises(DemoRefused):

@@ -103,10 +103,9 @@ def audit_imported(action: AuditAction, entity_type: str, summaries: dict[int, s
 
 def audit_rows(action: AuditAction, entity_type: str, summaries: dict[int, str]) -> list[dict]:
     """The audit entries `audit_imported` writes, for an importer that writes them later."""
-    now, actor = utcnow(), current_actor()
+    actor = current_actor()  # the database times each entry (AuditEvent.at)
     return [
         {
-            "at": now,
             "user_id": actor.user_id,
             "actor": actor.name,
             "action": action,

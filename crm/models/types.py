@@ -47,3 +47,24 @@ def _day_number(element: day_number, compiler, **kw) -> str:
 @compiles(day_number, "postgresql")
 def _day_number_postgresql(element: day_number, compiler, **kw) -> str:
     return f"(({compiler.process(element.clauses, **kw)}) - DATE '0001-01-01' + 1)"
+
+
+class utc_now(FunctionElement):  # noqa: N801  (named as SQL functions are)
+    """The database's clock as naive UTC, the form every timestamp is stored in: a
+    column default the database fills in, so no application clock decides it."""
+
+    type = sa.DateTime()
+    inherit_cache = True
+    name = "utc_now"
+
+
+@compiles(utc_now)
+def _utc_now(element: utc_now, compiler, **kw) -> str:
+    # Six fractional digits, as SQLAlchemy writes a datetime to SQLite.
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+@compiles(utc_now, "postgresql")
+def _utc_now_postgresql(element: utc_now, compiler, **kw) -> str:
+    # The moment of the statement, not the transaction's start (now()).
+    return "timezone('utc', clock_timestamp())"
