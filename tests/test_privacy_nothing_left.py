@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from crm import audit_chain
 from crm.cases.services import merge_duplicate
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
@@ -166,3 +167,20 @@ def test_anonymisation_leaves_her_name_nowhere(case_full_of_her_name, db):
     assert apply_retention(RUN_ON, Settings())["anonymised"] == 1
     db.session.commit()
     assert NAME.lower() not in everything_in_the_database()
+
+
+@pytest.mark.parametrize("remove", ["erasure", "anonymisation"])
+def test_the_audit_chain_still_holds_after_her_name_is_removed(case_full_of_her_name, db, remove):
+    """Entries sealed before the removal read as erased afterwards: each must be covered
+    by a sealed erasure of its record, or verification would call it tampering."""
+    audit_chain.seal()
+    db.session.commit()
+    if remove == "erasure":
+        erase_case(case_full_of_her_name, "asked by email, identity checked", on=RUN_ON)
+    else:
+        assert apply_retention(RUN_ON, Settings())["anonymised"] == 1
+    db.session.commit()
+    audit_chain.seal()
+    db.session.commit()
+    verdict = audit_chain.verify()
+    assert verdict.broken_at is None, verdict.problem
