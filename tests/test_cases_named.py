@@ -20,7 +20,16 @@ import sqlalchemy as sa
 from crm.auth.access import allowed_roles
 from crm.domain.stages import EventKind, Stage
 from crm.extensions import db as _db
-from crm.models import ActivityKind, Case, Check, CheckKind, Notification, Referral, Role
+from crm.models import (
+    ActivityKind,
+    Case,
+    Check,
+    CheckKind,
+    MergedCase,
+    Notification,
+    Referral,
+    Role,
+)
 from crm.timeutil import today
 from jobs.flags import flag_work
 from tests.conftest import login
@@ -142,6 +151,23 @@ def test_nor_can_they_decide_the_duplicate(ssw_client, db, service, decision):
     assert response.status_code == 403
     duplicate = db.session.get(Case, service["case_id"])
     assert duplicate.possible_duplicate_of.reference == "HIDDEN-THEIRS"
+
+
+@pytest.mark.parametrize(("into", "status"), [("HIDDEN-THEIRS", 403), ("SEEN-RETURNING", 302)])
+def test_a_merged_cases_old_address_leads_on_only_to_a_case_they_may_open(
+    ssw_client, db, service, into, status
+):
+    """/cases/<old id> of a merged case sends its reader on, with the old reference:
+    not to (nor naming) a case they may not open."""
+    target = db.session.scalar(sa.select(Case).where(Case.reference == into))
+    db.session.add(
+        MergedCase(id=987_654, reference="OLD-MERGED", into_case_id=target.id, merged_on=today())
+    )
+    db.session.commit()
+    response = ssw_client.get("/cases/987654")
+    assert response.status_code == status
+    shown = ssw_client.get(f"/cases/{target.id}").get_data(as_text=True)
+    assert ("OLD-MERGED" in shown) is (status == 302)
 
 
 def test_the_officer_still_gets_the_merge_page(officer_client, service):
