@@ -8,13 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm.config import (
     Config,
     ConfigurationError,
     resolve_config,
+    secret_key_weakness,
     settings_from_environment,
 )
 from crm.extensions import (
@@ -40,6 +41,7 @@ def create_app(
     """
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     _load_config(app, config)
+    _warn_in_development(app)
     register_request_hooks(app)  # the access rule runs before CSRF and everything else
     register_proxy(app)
     register_extensions(app)
@@ -117,6 +119,7 @@ def _fill_instance_defaults(app: Flask) -> None:
             raise ConfigurationError(
                 "Production needs " + " and ".join(names[m] for m in missing) + " to be set"
             )
+        _refuse_a_weak_secret_key(app.config["SECRET_KEY"])
         _check_audit_chain_key(app)
         return
     instance = Path(app.instance_path)
@@ -169,6 +172,29 @@ def _warn_once_if_forwarded() -> None:
             "sign-in waits and rate limits). Set PROXY_HOPS=1 behind one proxy "
             "(docs/nginx.conf.example); ignore this if no proxy runs and a client sent it."
         )
+
+
+def _refuse_a_weak_secret_key(key: str) -> None:
+    weakness = secret_key_weakness(key)
+    if weakness:
+        raise ConfigurationError(
+            f"SECRET_KEY is too weak for production: {weakness}. It signs every session "
+            "cookie. Make one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
+#: Said at start-up and shown on every page while Hearth runs as development.
+DEVELOPMENT_WARNING = (
+    "Hearth is running in DEVELOPMENT mode (HEARTH_ENV is not 'production'): managers and "
+    "administrators sign in without two-step sign-in, cookies are not marked Secure and "
+    "demo data may be seeded. Not for real data: set HEARTH_ENV=production."
+)
+
+
+def _warn_in_development(app: Flask) -> None:
+    """Without HEARTH_ENV the app runs as development: say so loudly, unless under test."""
+    if app.config.get("ENV_NAME") == "development" and not app.testing:
+        logging.getLogger("crm").warning(DEVELOPMENT_WARNING)
 
 
 def register_extensions(app: Flask) -> None:
@@ -272,9 +298,24 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
+#: The app's own CSS, scripts and images, and the council's logo: the only responses a
+#: browser may keep.
+CACHEABLE_ENDPOINTS = frozenset({"static", "bootstrap.static", "public.logo"})
+
+
+def never_stored(response: Response) -> Response:
+    """Every page and download may hold someone's personal data: no browser or proxy
+    keeps a copy (Cache-Control: no-store), so the back button on a shared computer
+    shows nothing after sign-out; only CACHEABLE_ENDPOINTS may be cached."""
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register_request_hooks(app: Flask) -> None:
     from crm.auth.access import enforce_access
 
     app.before_request(enforce_access)
+    app.after_request(never_stored)
     if not app.debug and not app.testing:
         logging.getLogger("crm").setLevel(logging.INFO)

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from crm import audit
+from crm.dates import DateOutOfRange, parse_date
 from crm.extensions import db
 from crm.models import CarerType, Case, Role, User
 from crm.transfer_cli import EXPORT_COMMANDS, IMPORT_COMMANDS
@@ -21,7 +22,9 @@ def parse_date_option(_ctx, _param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_date(value, "date")
+    except DateOutOfRange as exc:
+        raise click.BadParameter(exc.description) from exc
     except ValueError as exc:
         raise click.BadParameter("use YYYY-MM-DD") from exc
 

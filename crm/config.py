@@ -7,7 +7,9 @@ where the instance folder is.
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from datetime import timedelta
 
 
@@ -218,6 +220,46 @@ CONFIGS: dict[str, type[Config]] = {
 
 class ConfigurationError(RuntimeError):
     """Raised when the app is asked to start with settings that are unsafe."""
+
+
+#: SECRET_KEY values seen in examples, documentation and this code: never for production.
+KNOWN_SECRET_KEYS = frozenset(
+    {
+        "testing-only-not-secret",
+        "hearth-demo-password",
+        "dev",
+        "development",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "changeme",
+        "change-me",
+        "change-this",
+        "please-change-me",
+        "your-secret-key",
+        "supersecret",
+        "password",
+    }
+)
+SECRET_KEY_MIN_LENGTH = 32
+#: The least a key's characters may carry, in bits (their Shannon entropy times their
+#: number): a 32-character key of random hex carries about 120 (never under 90 in 200,000
+#: tries); 40 x's carry none.
+SECRET_KEY_MIN_BITS = 80
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why `key` will not do as a production SECRET_KEY (None: it will). It signs the
+    session cookies, so a guessable one lets anyone sign in as anyone."""
+    if key.strip().lower() in KNOWN_SECRET_KEYS or "change" in key.lower():
+        return "it is a known example value"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it is {len(key)} characters long; it needs at least {SECRET_KEY_MIN_LENGTH}"
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    if bits < SECRET_KEY_MIN_BITS or key in (key + key)[1:-1]:  # or a pattern repeated
+        return "it repeats a short pattern or too few different characters to be hard to guess"
+    return None
 
 
 def resolve_config(config: str | type[Config] | dict | None) -> type[Config] | dict:

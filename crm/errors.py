@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from crm.dates import DateOutOfRange
 from crm.extensions import db
 
 MESSAGES = {
@@ -76,6 +77,10 @@ def register(app: Flask) -> None:
             f"Too many attempts from your network address: the limit is {limit}. "
             "Please wait a little and try again.",
         )
+
+    @app.errorhandler(DateOutOfRange)
+    def date_out_of_range(error: DateOutOfRange):
+        return _respond(400, str(error.description))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

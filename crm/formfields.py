@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from wtforms import DateField as WTFormsDateField
 from wtforms import (
     HiddenField,
     PasswordField,
@@ -21,6 +22,7 @@ from wtforms.fields import SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from crm.audit import edits_since
+from crm.dates import IN_RANGE, DateOutOfRange, in_range, parse_month
 from crm.plain_text import multi_line, single_line
 from crm.timeutil import today
 
@@ -41,6 +43,40 @@ def optional_choice(label: str, options: Iterable, blank: str) -> SelectField:
         choices=choices([(o.value, o.label) for o in options], blank=blank),
         validators=[Optional()],
     )
+
+
+class DateField(WTFormsDateField):
+    """WTForms' date box, with Hearth's one range of dates (crm.dates): a date outside it
+    is the field's error on a form that saves, and a 400 on a page's filters (FilterForm)."""
+
+    out_of_range: DateOutOfRange | None = None
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            try:
+                in_range(self.data, self.name)
+            except DateOutOfRange as refused:
+                # the date is kept, so that "required" does not hide why it is refused
+                self.out_of_range = refused
+                raise ValueError(f"Give a date {IN_RANGE}.") from None
+
+
+class MonthField(StringField):
+    """A month as YYYY-MM, kept as typed (its Regexp explains a malformed one); a month
+    outside Hearth's range of dates is refused as DateField refuses a date."""
+
+    out_of_range: DateOutOfRange | None = None
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        try:
+            parse_month(self.data or "", self.name)
+        except DateOutOfRange as refused:
+            self.out_of_range = refused
+            raise ValueError(f"Give a month {IN_RANGE}.") from None
+        except ValueError:
+            pass  # not a month at all: the field's own validator says so
 
 
 class CheckboxesField(SelectMultipleField):
@@ -194,6 +230,12 @@ class FilterForm(Form):
 
     class Meta:
         csrf = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        refused = next((f.out_of_range for f in self if getattr(f, "out_of_range", None)), None)
+        if refused is not None:  # no list or report of year 1: say so, as a 400
+            raise refused
 
     @classmethod
     def from_args(cls, args) -> FilterForm:

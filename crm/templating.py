@@ -99,9 +99,10 @@ def _unread_count() -> int:
 
     from crm.extensions import db
     from crm.models import Notification
+    from crm.queries.notifications import shown_to
 
     return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .where(shown_to(current_user), Notification.read_at.is_(None))
     )

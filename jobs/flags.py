@@ -24,8 +24,9 @@ from crm.metrics.cases import (
     timescale_warnings,
 )
 from crm.metrics.supervision import obligations_for
-from crm.models import Case, Flag, FlagKind, Household, Notification
+from crm.models import Case, Flag, FlagKind, Household, Notification, User
 from crm.models.setting import load_settings
+from crm.queries.cases import may_open_case
 
 DUTY_FLAGS = {
     Duty.SUPERVISION_VISIT: FlagKind.SUPERVISION_VISIT_OVERDUE,
@@ -107,6 +108,14 @@ def _household_flags(as_of: date, settings: Settings) -> dict[Key, Wanted]:
     return wanted
 
 
+def _may_be_told(user_id: int, case_id: int | None) -> bool:
+    """A notification names its case: only to someone who may open it (a supervising
+    social worker who owns an enquiry they do not assess is not told its applicant)."""
+    if case_id is None:
+        return True
+    return may_open_case(db.session.get(User, user_id), db.session.get(Case, case_id))
+
+
 def flag_work(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict:
     """Raise, update and clear flags so that they match the rules on `as_of`. Does not commit."""
     settings = load_settings()
@@ -137,7 +146,7 @@ def flag_work(as_of: date, progress: Callable[[int, int], None] | None = None) -
                 raised_on=as_of,
             )
         )
-        if want.owner_id:
+        if want.owner_id and _may_be_told(want.owner_id, case_id):
             db.session.add(
                 Notification(
                     user_id=want.owner_id,

@@ -129,7 +129,9 @@ def test_the_same_seed_gives_the_same_data():
 
 
 def test_demo_data_is_refused_under_the_production_config(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv(
+        "SECRET_KEY", "5f0c8e2a9b7d4c1e3a6f8b0d2c4e6a8f1b3d5e7c9a0b2d4f6e8a1c3b5d7f9e0a"
+    )
     monkeypatch.setenv("AUDIT_CHAIN_KEY", "y" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     app = create_app("production", instance_path=str(tmp_path))

@@ -30,6 +30,10 @@ ODD = [
     "2025-13-45",
     "31/02/2025",
     "0000-00-00",
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01",
+    "9999-12",
     "\u202etxt.exe",
     "٣٤",
     "🏠" * 50,
@@ -180,6 +184,11 @@ def test_the_metrics_api_answers_bad_parameters_with_a_4xx(world, params):
                 "year",
                 "sort",
                 "band",
+                "on",
+                "current_on",
+                "approved_from",
+                "deregistered_to",
+                "age",
             )
         },
     ),
@@ -196,12 +205,49 @@ def test_the_metrics_api_answers_bad_parameters_with_a_4xx(world, params):
             "/admin/audit",
             "/privacy/",
             "/cases/export.csv",
+            "/dashboard/compliance",
+            "/dashboard/forecast",
+            "/dashboard/download/summary.csv",
+            "/matching/",
+            "/sufficiency/",
         ]
     ),
 )
 def test_no_list_or_report_page_answers_a_500(world, params, path):
     client, _ = world
     assert client.get(path, query_string=params).status_code < 500
+
+
+#: Every name a page or the API reads a date, month or period from.
+DATE_PARAMETERS = (
+    "from",
+    "to",
+    "as_of",
+    "date_from",
+    "date_to",
+    "month",
+    "on",
+    "current_on",
+    "approved_from",
+    "approved_to",
+    "deregistered_from",
+    "deregistered_to",
+)
+GET_ENDPOINTS = sorted(
+    rule.endpoint
+    for rule in create_app("testing").url_map.iter_rules()
+    if "GET" in rule.methods and rule.endpoint not in {"static", "bootstrap.static"}
+)
+
+
+@pytest.mark.parametrize("far_off", [("0001-01-01", "0001-01"), ("9999-12-31", "9999-12")])
+@pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
+def test_no_page_answers_a_500_for_a_date_at_the_end_of_time(app, world, endpoint, far_off):
+    """Year 1 and year 9999 in every date parameter of every page at once."""
+    client, ids = world
+    day, month = far_off
+    params = {name: month if name == "month" else day for name in DATE_PARAMETERS}
+    assert client.get(_url(app, endpoint, ids), query_string=params).status_code < 500
 
 
 @pytest.mark.parametrize("page", ["9" * 40, "-5", "x", "1e9"])

@@ -1,7 +1,6 @@
 import sqlalchemy as sa
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     EmailField,
     IntegerField,
@@ -30,7 +29,15 @@ from crm.domain.settings import (
 )
 from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.extensions import db
-from crm.formfields import CheckboxesField, FilterForm, Form, NumberRange, choices, note_field
+from crm.formfields import (
+    CheckboxesField,
+    DateField,
+    FilterForm,
+    Form,
+    NumberRange,
+    choices,
+    note_field,
+)
 from crm.imports.reading import plain
 from crm.models import AuditAction, Campaign, EnquirySource, Role, User
 

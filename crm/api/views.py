@@ -5,6 +5,7 @@ from datetime import date
 from flask import jsonify, request
 
 from crm.api import bp
+from crm.dates import DateOutOfRange, parse_date
 from crm.metrics.engine import PeriodError, compute_metrics
 from crm.models import CarerType
 
@@ -22,9 +23,11 @@ def _date(name: str, required: bool = True) -> date | None:
             raise BadRequest(f"'{name}' is required (YYYY-MM-DD).")
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(f"'{name}' must be a date as YYYY-MM-DD, not {raw[:40]!r}.") from None
+        return parse_date(raw, name)  # out of range: DateOutOfRange, a JSON 400 saying so
+    except DateOutOfRange:
+        raise
+    except ValueError as malformed:
+        raise BadRequest(str(malformed)) from None
 
 
 def _carer_type() -> CarerType | None:

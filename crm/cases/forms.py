@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -25,6 +24,7 @@ from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.formfields import (
     CheckboxesField,
+    DateField,
     EmailOrPhone,
     FilterForm,
     Form,

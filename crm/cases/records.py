@@ -1,6 +1,5 @@
 """The case page, and what an officer or assessing worker records on it."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -43,7 +42,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
-from crm.queries.cases import cases_visible_to, sees_only_own_cases
+from crm.queries.cases import may_open_case
 from crm.timeutil import today
 
 STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}
@@ -61,13 +60,30 @@ def get_case_or_404(case_id: int) -> Case:
         merge = merged_into(case_id)
         if merge is None or request.method != "GET":
             abort(404)
+        if not may_open_case(current_user, db.session.get(Case, merge.into_case_id)):
+            abort(403)
         flash(f"{merge.reference} was merged into this case on {uk_date(merge.merged_on)}.", "info")
         abort(redirect(url_for("cases.show", case_id=merge.into_case_id)))
-    if sees_only_own_cases(current_user) and not db.session.scalar(
-        sa.select(sa.literal(True)).where(Case.id == case.id, cases_visible_to(current_user))
-    ):
+    if not may_open_case(current_user, case):
         abort(403)
     return case
+
+
+def other_case(case: Case | None) -> Case | None:
+    """Another case this one names (its possible duplicate, its earlier case), when the
+    current user may open it; None otherwise, so a page never shows what is behind a 403."""
+    return case if may_open_case(current_user, case) else None
+
+
+def duplicate_to_resolve(case: Case) -> Case:
+    """The case this one may duplicate: 404 when there is none, 403 when the current
+    user may not open it (deciding a merge means seeing both)."""
+    original = case.possible_duplicate_of
+    if original is None:
+        abort(404)
+    if not may_open_case(current_user, original):
+        abort(403)
+    return original
 
 
 @bp.route("/<int:case_id>")
@@ -93,6 +109,8 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
     page = render_template(
         "cases/show.html",
         case=case,
+        duplicate_of=other_case(case.possible_duplicate_of),
+        earlier=other_case(case.previous_case),
         state=state,
         stalled=reasons,
         response_days=response_working_days(case),
@@ -287,8 +305,7 @@ def assessment(case_id: int):
 @bp.route("/<int:case_id>/duplicate", methods=["POST"])
 def resolve_duplicate(case_id: int):
     case = get_case_or_404(case_id)
-    if case.possible_duplicate_of is None:
-        abort(404)
+    duplicate_to_resolve(case)
     decision = request.form.get("decision")
     try:
         if decision == "merge":  # merging removes this case: first, both side by side
@@ -312,9 +329,7 @@ def resolve_duplicate(case_id: int):
 def merge(case_id: int):
     """Both cases side by side, and Merge only when the person has seen them."""
     case = get_case_or_404(case_id)
-    original = case.possible_duplicate_of
-    if original is None:
-        abort(404)
+    original = duplicate_to_resolve(case)
     if request.method == "POST":
         try:
             merge_duplicate(case, current_user, today())

@@ -25,7 +25,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
-from crm.queries.cases import mine
+from crm.queries.cases import cases_visible_to, mine, names_visible_case
 
 
 @dataclass
@@ -201,11 +201,13 @@ def approve_case(
 
 
 def tasks_due(user: User, on: date) -> sa.Select:
-    """Follow-up tasks assigned to the user, not done, due on or before `on`."""
+    """Follow-up tasks assigned to the user, not done, due on or before `on`, on cases
+    the user may open."""
     return (
         sa.select(Activity)
         .where(
             Activity.user_id == user.id,
+            names_visible_case(user, Activity.case_id),
             Activity.kind == ActivityKind.TASK,
             Activity.done_on.is_(None),
             Activity.due_on <= on,
@@ -226,16 +228,18 @@ class WorkQueue:
 
 def work_queue(user: User, on: date, shown: int = 10) -> WorkQueue:
     """First contacts past their target, new enquiries nobody has taken, and stalled
-    assessments, each by the same rules the dashboard and the nightly flags use."""
-    overdue_ids = overdue_first_contacts(on, among=mine(user))
-    stalled = stalled_cases(on, among=mine(user))
+    assessments, each by the same rules the dashboard and the nightly flags use; only
+    cases the user may open."""
+    theirs = sa.and_(mine(user), cases_visible_to(user))
+    overdue_ids = overdue_first_contacts(on, among=theirs)
+    stalled = stalled_cases(on, among=theirs)
     by_id = {
         case.id: case
         for case in db.session.scalars(
             sa.select(Case).where(Case.id.in_(overdue_ids + [s.case_id for s in stalled]))
         )
     }
-    unassigned = (Case.owner_id.is_(None), Case.stage == Stage.ENQUIRY)
+    unassigned = (Case.owner_id.is_(None), Case.stage == Stage.ENQUIRY, cases_visible_to(user))
     waiting = sa.select(Case).where(*unassigned).order_by(Case.enquiry_date, Case.id)
     return WorkQueue(
         overdue_contacts=sorted((by_id[i] for i in overdue_ids), key=lambda c: c.enquiry_date),

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import Optional, Regexp, ValidationError
 
+from crm.dates import parse_month
 from crm.domain.periods import financial_year
-from crm.formfields import FilterForm, NumberRange, choices
+from crm.formfields import DateField, FilterForm, MonthField, NumberRange, choices
 from crm.metrics.engine import Period, make_period
 from crm.models import CarerType
 from crm.timeutil import today
@@ -43,7 +44,7 @@ class PeriodForm(FilterForm):
 class SummaryMonthForm(FilterForm):
     """Which month the printable summary covers (default: the last complete month)."""
 
-    month = StringField(
+    month = MonthField(
         "Month",
         render_kw={"placeholder": "YYYY-MM"},
         validators=[
@@ -54,8 +55,7 @@ class SummaryMonthForm(FilterForm):
 
     def chosen_month(self) -> date:
         if self.validate() and self.month.data:
-            year, month = (int(p) for p in self.month.data.split("-"))
-            return date(year, month, 1)
+            return parse_month(self.month.data, "month")
         last_month = today().replace(day=1) - timedelta(days=1)
         self.month.data = self.month.data if self.errors else f"{last_month:%Y-%m}"
         return last_month.replace(day=1)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -22,6 +21,7 @@ from crm.domain.matching import ChildSex
 from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.formfields import (
     CheckboxesField,
+    DateField,
     FilterForm,
     Form,
     NumberRange,

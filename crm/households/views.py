@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
+from crm.dates import parse_date
 from crm.extensions import db
 from crm.formatting import uk_date
 from crm.households import bp
@@ -72,7 +73,7 @@ def index():
 def capacity():
     """Places approved, filled, vacant and not available, by kind of care and age."""
     try:
-        on = date.fromisoformat(request.args.get("on", "")) if request.args.get("on") else today()
+        on = parse_date(request.args["on"], "on") if request.args.get("on") else today()
     except ValueError:
         flash("Give the date as YYYY-MM-DD; showing today.", "warning")
         on = today()

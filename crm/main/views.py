@@ -7,6 +7,7 @@ from crm.extensions import db
 from crm.main import bp
 from crm.models import Notification, Role
 from crm.pagination import paginate
+from crm.queries.notifications import shown_to
 from crm.timeutil import utcnow
 
 # Where each role starts its day, most specific first for users with several roles.
@@ -32,7 +33,7 @@ def home():
 def notifications():
     query = (
         sa.select(Notification)
-        .where(Notification.user_id == current_user.id)
+        .where(shown_to(current_user))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return render_template("main/notifications.html", pagination=paginate(query))

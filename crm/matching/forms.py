@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from crm.domain.household_terms import CareCategory
@@ -8,6 +8,7 @@ from crm.domain.matching import Child, ChildSex, DeclineReason
 from crm.domain.sufficiency import Need
 from crm.formfields import (
     CheckboxesField,
+    DateField,
     FilterForm,
     Form,
     NumberRange,

@@ -30,11 +30,11 @@ class Matches:
     approved_soon: list[Upcoming]
 
 
-def find_carers(child: Child) -> Matches:
+def find_carers(child: Child, seen_by: User | None = None) -> Matches:
     """Households with a place free on the child's day, ranked, and those that will
-    have one soon."""
+    have one soon (the applicants among them only those `seen_by` may open)."""
     free = [h for h in households_on(child.on) if h.vacant > 0]
-    return Matches(rank(child, free), coming_back(child.on), approved_soon(child.on))
+    return Matches(rank(child, free), coming_back(child.on), approved_soon(child.on, seen_by))
 
 
 def record_offer(

@@ -23,7 +23,7 @@ def find():
     what fits and what does not, and those that will have one soon."""
     form = ChildForm.from_args(request.args)
     described = "age" in request.args and form.validate()
-    matches = find_carers(form.child()) if described else None
+    matches = find_carers(form.child(), seen_by=current_user) if described else None
     return render_template(
         "matching/find.html", form=form, matches=matches, child_args=_child_args()
     )

@@ -121,6 +121,38 @@ def cases_visible_to(user: User) -> sa.ColumnElement[bool]:
     return sa.or_(Case.assessing_worker_id == user.id, Case.id.in_(supervised))
 
 
+def names_visible_case(user: User, case_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """`case_id` (another table's column holding a case's id) names a case `user` may open."""
+    if not sees_only_own_cases(user):
+        return sa.true()
+    return case_id.in_(sa.select(Case.id).where(cases_visible_to(user)))
+
+
+def links_to_visible_case(user: User, link: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """`link` (a path in the app, as a notification keeps it) is not a case's page, or is
+    the page of a case `user` may open."""
+    if not sees_only_own_cases(user):
+        return sa.true()
+    pages = sa.select(sa.literal("/cases/") + sa.cast(Case.id, sa.String)).where(
+        cases_visible_to(user)
+    )
+    return sa.or_(~sa.func.coalesce(link, "").like("/cases/%"), link.in_(pages))
+
+
+def may_open_case(user: User, case: Case | None) -> bool:
+    """Whether `user` may open `case`'s page: the one test for a single case, so a page
+    that names another case (a duplicate, an earlier case) names only those it may."""
+    if case is None:
+        return False
+    if not sees_only_own_cases(user):
+        return True
+    return bool(
+        db.session.scalar(
+            sa.select(sa.literal(True)).where(Case.id == case.id, cases_visible_to(user))
+        )
+    )
+
+
 #: Which step the date range applies to: the steps the metrics engine counts.
 DATED_STEPS = {kind.value: kind for kind in COUNTED_STEPS.values()}
 
@@ -223,10 +255,11 @@ def mine(user: User) -> sa.ColumnElement[bool]:
 
 
 def my_open_cases(user: User) -> sa.Select:
-    """Open cases the user owns or is assessing, those waiting longest first."""
+    """Open cases the user owns or is assessing (and may open), those waiting longest
+    first."""
     return (
         sa.select(Case)
-        .where(mine(user))
+        .where(mine(user), cases_visible_to(user))
         .where(Case.stage.in_(OPEN_STAGES))
         .order_by(Case.last_activity_date.asc().nulls_first(), Case.id)
     )

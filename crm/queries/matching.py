@@ -12,8 +12,9 @@ from crm.domain import matching
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.metrics.places import places_by_household
-from crm.models import ApprovalTerms, Case, Household, HouseholdBreak
+from crm.models import ApprovalTerms, Case, Household, HouseholdBreak, User
 from crm.models.spans import in_force_on
+from crm.queries.cases import cases_visible_to
 
 #: How far ahead a break's end or a panel date counts as "soon".
 SOON = timedelta(days=28)
@@ -80,15 +81,17 @@ def coming_back(day: date) -> list[Upcoming]:
     ]
 
 
-def approved_soon(day: date) -> list[Upcoming]:
+def approved_soon(day: date, seen_by: User | None = None) -> list[Upcoming]:
     """Applicants waiting for the decision after panel, or whose panel is booked within
-    four weeks of `day`."""
+    four weeks of `day`; only those `seen_by` may open, when given (applicants are named
+    only to those who may open their case)."""
     booked_soon = sa.and_(
         Case.stage == Stage.STAGE2, Case.panel_booked_for.between(day, day + SOON)
     )
     rows = db.session.scalars(
         sa.select(Case)
         .where(sa.or_(Case.stage == Stage.PANEL, booked_soon))
+        .where(sa.true() if seen_by is None else cases_visible_to(seen_by))
         .order_by(Case.panel_date, Case.panel_booked_for, Case.id)
     )
     return [
