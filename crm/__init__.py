@@ -221,6 +221,9 @@ def register_extensions(app: Flask) -> None:
     from crm.audit import register_audit_listeners
 
     register_audit_listeners()
+    from crm.clocks import judge_on_write
+
+    judge_on_write()
     if not sa.event.contains(sa.Engine, "connect", _sqlite_pragmas):
         sa.event.listen(sa.Engine, "connect", _sqlite_pragmas)
 

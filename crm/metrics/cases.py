@@ -112,9 +112,14 @@ def stalled_by_group(
     return {group: [s.reference for s in found] for group, found in split.items()}
 
 
-def timescale_warnings(as_of: date, settings: Settings | None = None) -> dict[tuple[str, int], str]:
+def timescale_warnings(
+    as_of: date,
+    settings: Settings | None = None,
+    among: sa.ColumnElement[bool] | None = None,
+) -> dict[tuple[str, int], str]:
     """Open assessments near or past NMS 14.4's 8 months to panel, and cases waiting too
-    long for the agency decision after panel: {("panel" | "decision", case id): why}."""
+    long for the agency decision after panel: {("panel" | "decision", case id): why}
+    (only cases matching `among`, when given)."""
     settings = settings or load_settings()
     ids = list(
         db.session.scalars(
@@ -122,6 +127,7 @@ def timescale_warnings(as_of: date, settings: Settings | None = None) -> dict[tu
                 _open_at(as_of),
                 Case.application_date.isnot(None),
                 Case.application_date <= as_of,
+                sa.true() if among is None else among,
             )
         )
     )
@@ -142,11 +148,16 @@ def temporary_approvals(case_ids: list[int]) -> dict[int, TemporaryApproval]:
     return {t.case_id: t for t in found}
 
 
-def temporary_approval_flags(as_of: date) -> dict[tuple[str, int], str]:
+def temporary_approval_flags(
+    as_of: date, among: sa.ColumnElement[bool] | None = None
+) -> dict[tuple[str, int], str]:
     """Temporary approvals expiring within two weeks, expired without a decision, or
-    already extended (so they cannot be again): {("expiring" | ..., case id): why}."""
+    already extended (so they cannot be again): {("expiring" | ..., case id): why}
+    (only cases matching `among`, when given)."""
     running = db.session.scalars(
-        sa.select(TemporaryApproval.case_id).where(TemporaryApproval.approved_on <= as_of)
+        sa.select(TemporaryApproval.case_id)
+        .join(Case, Case.id == TemporaryApproval.case_id)
+        .where(TemporaryApproval.approved_on <= as_of, sa.true() if among is None else among)
     ).all()
     temporary = temporary_approvals(list(running))
     found = {}

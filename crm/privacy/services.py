@@ -31,6 +31,7 @@ from dateutil.relativedelta import relativedelta
 
 from crm import audit, once
 from crm.audit_chain import erase_personal_data
+from crm.clocks import clocks_of, sync_flags
 from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
 from crm.extensions import db
@@ -40,7 +41,6 @@ from crm.models import (
     AuditEvent,
     Case,
     Flag,
-    FlagKind,
     Household,
     MergedCase,
     Notification,
@@ -374,12 +374,6 @@ def applications_past_retention(as_of: date, settings: Settings) -> sa.Select:
     )
 
 
-def households_past_retention(as_of: date, settings: Settings) -> sa.Select:
-    """Deregistered households whose statutory retention period has ended."""
-    cutoff = as_of - relativedelta(years=settings.carer_record_retention_years)
-    return sa.select(Household).where(Household.deregistration_date < cutoff)
-
-
 def _still_kept(case: Case, as_of: date, settings: Settings) -> bool:
     """A closed case the queries above found, that the law still keeps: a temporarily
     approved connected person's (reg. 24), ten years from the approval's end."""
@@ -407,29 +401,7 @@ def apply_retention(
     for case in enquiries + applications:
         _anonymised(case)
     _scrub_case_audit(enquiries + applications)  # one search of the trail for them all
-    already = set(
-        db.session.scalars(
-            sa.select(Flag.household_id).where(
-                Flag.kind == FlagKind.RETENTION_REVIEW, Flag.cleared_on.is_(None)
-            )
-        )
-    )
-    flagged = 0
-    for household in db.session.scalars(households_past_retention(as_of, settings)):
-        if household.id not in already:
-            db.session.add(
-                Flag(
-                    kind=FlagKind.RETENTION_REVIEW,
-                    household_id=household.id,
-                    reason=(
-                        f"Deregistered {household.deregistration_date:%d %B %Y}: past the "
-                        f"{settings.carer_record_retention_years}-year retention period; "
-                        "review whether to keep or delete the record."
-                    ),
-                    raised_on=as_of,
-                )
-            )
-            flagged += 1
+    flagged = sync_flags(as_of, clocks_of("data_retention"), settings)["raised"]
     if progress:
         progress(1, 1)
     return {
