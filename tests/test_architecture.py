@@ -4,7 +4,9 @@ import-linter's contracts in pyproject.toml rather than by good intentions."""
 from __future__ import annotations
 
 import ast
+import logging
 import uuid
+from logging import Logger
 from pathlib import Path
 
 from importlinter.cli import lint_imports
@@ -13,12 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def lint(*contracts: str) -> int:
-    return lint_imports(
-        config_filename=str(ROOT / "pyproject.toml"),
-        limit_to_contracts=contracts,
-        no_cache=True,
-        no_logo=True,
-    )
+    # import-linter configures logging with every existing logger disabled, which would
+    # silence Hearth's loggers for the tests that run after this module: put them back.
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, Logger)]
+    enabled = [lg for lg in loggers if not lg.disabled]
+    try:
+        return lint_imports(
+            config_filename=str(ROOT / "pyproject.toml"),
+            limit_to_contracts=contracts,
+            no_cache=True,
+            no_logo=True,
+        )
+    finally:
+        for logger in enabled:
+            logger.disabled = False
 
 
 def test_every_import_contract_is_kept():

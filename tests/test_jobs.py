@@ -23,43 +23,61 @@ from crm.models import (
     Notification,
     RunStatus,
 )
-from crm.timeutil import UK
+from crm.timeutil import UK, today
 from jobs import schedule
 from jobs.cli import jobs_group
 from jobs.flags import flag_work
 from jobs.runner import run_job
 from jobs.scheduler import fire, latest_fire_time, trigger_for
-from tests.factories import CaseFactory, advance
+from tests.factories import CaseFactory, HouseholdFactory, advance
 
 K = EventKind
-APPLIED = date(2025, 1, 6)
+NOW = today()
+#: Applied yesterday: not stalled on the day its record is written, so these tests see
+#: what the nightly run does when only the calendar moves (60 quiet days later).
+APPLIED = NOW - timedelta(days=1)
 
 
-def stalled_case(owner=None, assessor=None):
+def stalled_case(owner=None, assessor=None, applied=APPLIED):
     case = advance(
-        CaseFactory(enquiry_date=date(2024, 12, 1), owner=owner, assessing_worker=assessor),
-        (K.FIRST_CONTACT, date(2024, 12, 2)),
-        (K.INITIAL_VISIT, date(2024, 12, 10)),
-        (K.APPLICATION, APPLIED),
+        CaseFactory(
+            enquiry_date=applied - timedelta(days=36), owner=owner, assessing_worker=assessor
+        ),
+        (K.FIRST_CONTACT, applied - timedelta(days=35)),
+        (K.INITIAL_VISIT, applied - timedelta(days=27)),
+        (K.APPLICATION, applied),
     )
     return case
 
 
+def open_flags(kind: FlagKind | None = None) -> list[Flag]:
+    query = sa.select(Flag).where(Flag.cleared_on.is_(None))
+    return _db.session.scalars(query if kind is None else query.where(Flag.kind == kind)).all()
+
+
+def told(about: str) -> list[Notification]:
+    return _db.session.scalars(
+        sa.select(Notification).where(Notification.message.startswith(about))
+    ).all()
+
+
 class TestFlagWork:
+    """The nightly run: the safety net for clocks that only the calendar moves."""
+
     def test_a_stalled_case_is_flagged_and_its_officer_told(self, db, officer):
         case = stalled_case(owner=officer)
         counts = flag_work(APPLIED + timedelta(days=61))
         db.session.commit()
-        flag = db.session.scalar(sa.select(Flag))
+        [flag] = open_flags()
         assert (flag.kind, flag.case_id, flag.owner_id) == (FlagKind.STALLED, case.id, officer.id)
-        note = db.session.scalar(sa.select(Notification))
+        [note] = told("Assessment stalled")
         assert note.user_id == officer.id and case.reference in note.message
         assert counts == {"raised": 1, "cleared": 0, "open": 1, "notified": 1}
 
     def test_a_stalled_assessment_goes_to_its_assessing_worker(self, db, officer, ssw):
         stalled_case(owner=officer, assessor=ssw)
         flag_work(APPLIED + timedelta(days=61))
-        assert db.session.scalar(sa.select(Flag.owner_id)) == ssw.id
+        assert [f.owner_id for f in open_flags(FlagKind.STALLED)] == [ssw.id]
 
     def test_running_again_raises_nothing_new(self, db, officer):
         stalled_case(owner=officer)
@@ -67,17 +85,17 @@ class TestFlagWork:
         db.session.commit()
         again = flag_work(APPLIED + timedelta(days=62))
         assert again["raised"] == 0
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 1
+        assert len(told("Assessment stalled")) == 1
 
-    def test_a_flag_clears_itself_when_the_cause_goes(self, db, officer):
-        case = stalled_case(owner=officer)
+    def test_a_flag_whose_cause_has_gone_by_the_day_is_cleared(self, db, officer):
+        stalled_case(owner=officer)
         flag_work(APPLIED + timedelta(days=61))
         db.session.commit()
-        advance(case, (K.WITHDRAWN_BY_APPLICANT, APPLIED + timedelta(days=62), "AW3"))
-        counts = flag_work(APPLIED + timedelta(days=63))
+        counts = flag_work(APPLIED + timedelta(days=2))  # judged again on a quieter day
         db.session.commit()
         assert counts["cleared"] == 1
-        assert db.session.scalar(sa.select(Flag.cleared_on)) == APPLIED + timedelta(days=63)
+        stalled = db.session.scalar(sa.select(Flag).where(Flag.kind == FlagKind.STALLED))
+        assert stalled.cleared_on == APPLIED + timedelta(days=2)
 
     def test_an_overdue_first_contact_is_flagged(self, db, officer):
         case = CaseFactory(enquiry_date=date(2025, 3, 3), owner=officer)
@@ -86,26 +104,52 @@ class TestFlagWork:
         assert (flag.kind, flag.case_id) == (FlagKind.FIRST_CONTACT_OVERDUE, case.id)
         assert "3 working days" in flag.reason
 
-    def test_activity_can_clear_an_inactivity_flag(self, db, officer):
-        case = stalled_case(owner=officer)
-        flag_work(APPLIED + timedelta(days=30))  # quiet for 30 days: stalled
+
+class TestFlagsKeptCurrentOnWrite:
+    """Recording anything on a case or household judges its clocks again before the
+    commit, so a flag (and every count read from the flags) is true all day."""
+
+    def test_a_case_stalled_when_its_record_is_written_is_flagged_at_once(self, db, officer):
+        case = stalled_case(owner=officer, applied=NOW - timedelta(days=61))
+        [flag] = open_flags(FlagKind.STALLED)
+        assert (flag.case_id, flag.owner_id, flag.raised_on) == (case.id, officer.id, NOW)
+        [note] = told("Assessment stalled")
+        assert note.user_id == officer.id and case.reference in note.message
+
+    def test_a_flag_clears_itself_when_the_cause_goes(self, db, officer):
+        case = stalled_case(owner=officer, applied=NOW - timedelta(days=61))
+        advance(case, (K.WITHDRAWN_BY_APPLICANT, NOW, "AW3"))
+        assert open_flags(FlagKind.STALLED) == []
+        stalled = db.session.scalar(sa.select(Flag).where(Flag.kind == FlagKind.STALLED))
+        assert stalled.cleared_on == NOW
+
+    def test_activity_clears_an_inactivity_flag(self, db, officer):
+        case = stalled_case(owner=officer, applied=NOW - timedelta(days=30))
+        assert len(open_flags(FlagKind.STALLED)) == 1  # quiet for 30 days: stalled
+        case.log_activity(ActivityKind.CALL, NOW, officer)
         db.session.commit()
-        case.log_activity(ActivityKind.CALL, APPLIED + timedelta(days=31), officer)
+        assert open_flags(FlagKind.STALLED) == []
+
+    def test_the_nightly_run_leaves_the_retention_jobs_flags_alone(self, db):
+        household = HouseholdFactory(approval_date=date(2005, 1, 1))
+        household.deregistration_date = date(2014, 6, 1)
         db.session.commit()
-        assert flag_work(APPLIED + timedelta(days=32))["cleared"] == 1
+        [review] = open_flags(FlagKind.RETENTION_REVIEW)
+        flag_work(NOW)
+        db.session.commit()
+        assert open_flags(FlagKind.RETENTION_REVIEW) == [review]
 
 
 class TestTimescaleFlags:
     def test_an_assessment_four_weeks_from_8_months_is_flagged_for_its_assessor(self, db, ssw):
-        case = stalled_case(assessor=ssw)  # applied 6 Jan 2025: panel due by 6 Sep 2025
+        case = stalled_case(assessor=ssw, applied=date(2025, 1, 6))  # panel due by 6 Sep 2025
         flag_work(date(2025, 8, 9))
-        flags = db.session.scalars(sa.select(Flag).where(Flag.kind == FlagKind.PANEL_TIMESCALE))
-        [flag] = flags.all()
+        [flag] = open_flags(FlagKind.PANEL_TIMESCALE)
         assert (flag.case_id, flag.owner_id) == (case.id, ssw.id)
         assert "panel due by 6 Sep 2025" in flag.reason
 
     def test_an_assessment_past_8_months_says_so(self, db):
-        stalled_case()
+        stalled_case(applied=date(2025, 1, 6))
         flag_work(date(2025, 9, 8))
         reason = db.session.scalar(
             sa.select(Flag.reason).where(Flag.kind == FlagKind.PANEL_TIMESCALE)
@@ -114,14 +158,14 @@ class TestTimescaleFlags:
 
     def test_no_agency_decision_8_working_days_after_panel_is_flagged(self, db, officer):
         case = advance(
-            stalled_case(owner=officer),
+            stalled_case(owner=officer, applied=date(2025, 1, 6)),
             (K.STAGE2_START, date(2025, 2, 3)),
             (K.PANEL, date(2025, 6, 2)),  # a Monday
         )
         flag_work(date(2025, 6, 11))  # 7 working days: not yet
-        assert not db.session.scalar(sa.select(Flag).where(Flag.kind == FlagKind.DECISION_OVERDUE))
+        assert open_flags(FlagKind.DECISION_OVERDUE) == []
         flag_work(date(2025, 6, 12))  # 8 working days
-        flag = db.session.scalar(sa.select(Flag).where(Flag.kind == FlagKind.DECISION_OVERDUE))
+        [flag] = open_flags(FlagKind.DECISION_OVERDUE)
         assert flag.case_id == case.id and "8 working days after panel" in flag.reason
 
 
@@ -157,8 +201,9 @@ class TestRunner:
         monkeypatch.setitem(
             schedule.JOBS, "flag_work", schedule.Job("flag_work", half_then_fail, "", {})
         )
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Flag))
         run_job("flag_work", APPLIED + timedelta(days=61))
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == before
 
     def test_a_claimed_run_is_not_run_again(self, db):
         first = run_job("snapshot_metrics", date(2025, 6, 30), "scheduler", "2025-06-30T02:30")
@@ -234,7 +279,8 @@ class TestCommandLine:
 
     def test_jobs_run_runs_the_job_now(self, runner, db, officer):
         stalled_case(owner=officer)
-        result = runner.invoke(jobs_group, ["run", "flag_work", "--as-of", "2025-03-08"])
+        later = (APPLIED + timedelta(days=61)).isoformat()
+        result = runner.invoke(jobs_group, ["run", "flag_work", "--as-of", later])
         assert result.exit_code == 0, result.output
         assert "flag_work: succeeded" in result.output and "'raised': 1" in result.output
 
@@ -286,29 +332,22 @@ def test_administrators_see_job_runs(admin_client, db):
 
 class TestHouseholdFlags:
     def test_an_overdue_visit_is_flagged_for_the_supervising_worker(self, db, ssw):
-        from tests.factories import HouseholdFactory
-
-        household = HouseholdFactory(approval_date=date(2025, 1, 1), supervising_worker=ssw)
-        flag_work(date(2025, 2, 13))  # six weeks after approval was 12 Feb
+        approved = NOW - timedelta(days=1)
+        household = HouseholdFactory(approval_date=approved, supervising_worker=ssw)
+        due = approved + timedelta(days=42)  # six weeks after approval
+        flag_work(due + timedelta(days=1))
         flag = db.session.scalar(sa.select(Flag).where(Flag.household_id == household.id))
         assert (flag.kind, flag.owner_id) == (FlagKind.SUPERVISION_VISIT_OVERDUE, ssw.id)
-        assert "was due on 12/02/2025" in flag.reason
+        assert f"was due on {due:%d/%m/%Y}" in flag.reason
 
     def test_the_flag_clears_once_the_visit_is_logged(self, db, ssw):
         from crm.models import CarerEventKind
-        from tests.factories import HouseholdFactory
 
-        household = HouseholdFactory(approval_date=date(2025, 1, 1), supervising_worker=ssw)
-        flag_work(date(2025, 2, 13))
+        household = HouseholdFactory(approval_date=NOW - timedelta(days=43), supervising_worker=ssw)
+        assert [f.kind for f in open_flags()] == [FlagKind.SUPERVISION_VISIT_OVERDUE]
+        household.log_record(CarerEventKind.SUPERVISION_VISIT, NOW, ssw, as_of=NOW)
         db.session.commit()
-        household.log_record(
-            CarerEventKind.SUPERVISION_VISIT,
-            date(2025, 2, 14),
-            ssw,
-            as_of=date(2025, 2, 14),
-        )
-        db.session.commit()
-        assert flag_work(date(2025, 2, 15))["cleared"] == 1
+        assert open_flags() == []
 
 
 def test_catch_up_runs_each_job_that_never_succeeded_once(runner, db):

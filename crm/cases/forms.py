@@ -20,6 +20,7 @@ from wtforms.validators import (
 )
 
 from crm.auth.services import staff_choices
+from crm.clocks import CASE_FLAGS
 from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.formfields import (
@@ -39,7 +40,7 @@ from crm.formfields import (
 )
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
-from crm.models.flag import CASE_FLAG_FILTERS
+from crm.models.flag import FlagKind
 from crm.once import OnceForm
 from crm.queries.sources import source_choices, source_labels
 from crm.timeutil import today
@@ -68,7 +69,11 @@ class CaseFilterForm(FilterForm):
                 ("stalled", "Stalled assessments"),
                 ("overdue_contact", "First contact overdue"),
                 ("duplicate", "Possible duplicates"),
-                *((kind.value, kind.label) for kind in CASE_FLAG_FILTERS),
+                *(
+                    (kind.value, kind.label)
+                    for kind in CASE_FLAGS
+                    if kind not in (FlagKind.STALLED, FlagKind.FIRST_CONTACT_OVERDUE)
+                ),
             ],
             blank="Any",
         ),

@@ -42,7 +42,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
-from crm.queries.cases import may_open_case
+from crm.queries.visibility import may_open_case
 from crm.timeutil import today
 
 STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}

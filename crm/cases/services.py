@@ -9,23 +9,25 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from crm.clocks import flagged_case_list
 from crm.domain.contact import normalise_postcode
 from crm.domain.stages import EventKind, Stage, merge_refusal
 from crm.extensions import db
-from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.models import (
     Activity,
     ActivityKind,
     ApprovalTerms,
     CarerType,
     Case,
+    FlagKind,
     Household,
     HouseholdMember,
     MergedCase,
     User,
 )
 from crm.models.setting import load_settings
-from crm.queries.cases import cases_visible_to, mine, names_visible_case
+from crm.queries.cases import mine
+from crm.queries.visibility import cases_visible_to, names_visible_case
 
 
 @dataclass
@@ -226,27 +228,21 @@ class WorkQueue:
     stalled: list[tuple[Case, list[str]]]
 
 
-def work_queue(user: User, on: date, shown: int = 10) -> WorkQueue:
+def work_queue(user: User, shown: int = 10) -> WorkQueue:
     """First contacts past their target, new enquiries nobody has taken, and stalled
-    assessments, each by the same rules the dashboard and the nightly flags use; only
-    cases the user may open."""
+    assessments: the open flags the dashboard counts (kept current on every write,
+    crm/clocks.py), only the user's own cases they may open."""
     theirs = sa.and_(mine(user), cases_visible_to(user))
-    overdue_ids = overdue_first_contacts(on, among=theirs)
-    stalled = stalled_cases(on, among=theirs)
-    by_id = {
-        case.id: case
-        for case in db.session.scalars(
-            sa.select(Case).where(Case.id.in_(overdue_ids + [s.case_id for s in stalled]))
-        )
-    }
+    late = flagged_case_list(FlagKind.FIRST_CONTACT_OVERDUE, theirs)
+    stalled = flagged_case_list(FlagKind.STALLED, theirs)
     unassigned = (Case.owner_id.is_(None), Case.stage == Stage.ENQUIRY, cases_visible_to(user))
     waiting = sa.select(Case).where(*unassigned).order_by(Case.enquiry_date, Case.id)
     return WorkQueue(
-        overdue_contacts=sorted((by_id[i] for i in overdue_ids), key=lambda c: c.enquiry_date),
+        overdue_contacts=sorted((case for case, _ in late), key=lambda c: c.enquiry_date),
         waiting_for_an_officer=db.session.scalars(waiting.limit(shown)).all(),
         # count(*), not count(id): PostgreSQL counts from the (stage, owner) index alone
         waiting_count=db.session.scalar(
             sa.select(sa.func.count()).select_from(Case).where(*unassigned)
         ),
-        stalled=[(by_id[s.case_id], s.reasons) for s in stalled],
+        stalled=[(case, [reason]) for case, reason in stalled],
     )

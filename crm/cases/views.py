@@ -45,7 +45,7 @@ def my_cases():
     return render_template(
         "cases/my_cases.html",
         tasks=db.session.scalars(tasks_due(current_user, today())).all(),
-        queue=work_queue(current_user, today()),
+        queue=work_queue(current_user),
         target=load_settings().first_contact_target_working_days,
         pagination=paginate(my_open_cases(current_user)),
     )

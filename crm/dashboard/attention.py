@@ -2,9 +2,9 @@
 enquiries nobody has taken, households nobody supervises, carers at high risk. Each
 count is a link to the list of exactly what it counted.
 
-Late work is counted from the open flags the checks raise (the same rules as every
-list and figure), not worked out again here, so the dashboard stays as quick at a
-national service's scale as at a small one's."""
+Late work is counted from the open flags (crm/clocks.py), which every write keeps
+current for the records it touches and the nightly run for the calendar; the lists
+the counts open read the same flags, so a count and its list always agree."""
 
 from __future__ import annotations
 
@@ -14,20 +14,20 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import url_for
 
+from crm.clocks import DUTY_FLAGS
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.models import Case, Flag, FlagKind, Household, RiskScore
-from crm.models.flag import CASE_FLAG_FILTERS
 from crm.models.job import JobRun, RunStatus
 from crm.models.risk import latest_risk_model
 from crm.timeutil import today
 
-#: Late supervision duties: a household with any of these open has overdue work.
-HOUSEHOLD_DUTY_FLAGS = (
-    FlagKind.SUPERVISION_VISIT_OVERDUE,
-    FlagKind.UNANNOUNCED_VISIT_OVERDUE,
-    FlagKind.ANNUAL_REVIEW_OVERDUE,
-    FlagKind.TSD_OVERDUE,
+#: Late work on cases the strip counts, beside stalled assessments and late first contacts.
+CASE_KINDS = (
+    FlagKind.PANEL_TIMESCALE,
+    FlagKind.DECISION_OVERDUE,
+    FlagKind.TEMPORARY_APPROVAL_EXPIRING,
+    FlagKind.TEMPORARY_APPROVAL_EXPIRED,
 )
 
 
@@ -64,7 +64,7 @@ def _open_flags() -> dict[FlagKind, int]:
 def _households_with_late_duties() -> int:
     return db.session.scalar(
         sa.select(sa.func.count(sa.distinct(Flag.household_id))).where(
-            Flag.cleared_on.is_(None), Flag.kind.in_(HOUSEHOLD_DUTY_FLAGS)
+            Flag.cleared_on.is_(None), Flag.kind.in_(DUTY_FLAGS)
         )
     )
 
@@ -100,7 +100,7 @@ def needs_attention() -> Attention:
         ),
         *(
             Item(kind.label, flags.get(kind, 0), url_for("cases.index", flag=kind.value), True)
-            for kind in CASE_FLAG_FILTERS
+            for kind in CASE_KINDS
         ),
         Item(
             "First contact late",

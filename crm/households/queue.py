@@ -4,14 +4,10 @@ the model would talk to first, and their stalled assessments, before the caseloa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-import sqlalchemy as sa
-
+from crm.clocks import flagged_case_list
 from crm.domain.supervision import Obligation
-from crm.extensions import db
-from crm.metrics.cases import stalled_cases
-from crm.models import Case, Household, RiskScore, User
+from crm.models import Case, FlagKind, Household, RiskScore, User
 from crm.models.risk import latest_risk_model
 from crm.queries import risk as risk_scores
 from crm.queries.cases import assessed_by
@@ -37,23 +33,20 @@ class CaseloadQueue:
 
 
 def caseload_queue(
-    worker: User, households: list[Household], owed: dict[int, list[Obligation]], on: date
+    worker: User, households: list[Household], owed: dict[int, list[Obligation]]
 ) -> CaseloadQueue:
     """The worker's duties in the order they are late, by the same rules as the
-    compliance figures, with the high-risk carers and stalled assessments that are theirs."""
+    compliance figures, with the high-risk carers and the stalled assessments that are
+    theirs (the open flags, as the manager's count reads them)."""
     duties = [Duty(h, o) for h in households for o in owed[h.id] if o.needs_attention]
     duties.sort(key=lambda d: (d.obligation.due_on, d.household.reference))
     model = latest_risk_model()
     high = risk_scores.latest_scores(model, worker.id, "high") if model else []
-    stalled = stalled_cases(on, among=assessed_by(worker))
-    cases = {
-        c.id: c
-        for c in db.session.scalars(sa.select(Case).where(Case.id.in_(s.case_id for s in stalled)))
-    }
+    stalled = flagged_case_list(FlagKind.STALLED, assessed_by(worker))
     return CaseloadQueue(
         overdue=[d for d in duties if d.obligation.overdue],
         due_soon=[d for d in duties if not d.obligation.overdue],
         high_risk=high,
         risk_is_age_only=bool(model and model.is_age_only),
-        stalled=[(cases[s.case_id], s.reasons) for s in stalled],
+        stalled=[(case, [reason]) for case, reason in stalled],
     )

@@ -56,7 +56,7 @@ def caseload():
         owed=owed,
         sort=sort,
         today=today(),
-        queue=caseload_queue(current_user, households, owed, today()),
+        queue=caseload_queue(current_user, households, owed),
     )
 
 

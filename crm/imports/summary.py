@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.clocks import clocks_of, sync_flags
 from crm.domain.stages import OPEN_STAGES
 from crm.extensions import db
 from crm.imports.bulk import refresh_statistics
@@ -70,6 +71,9 @@ def apply_import(
     if kept:
         db.session.commit()
         refresh_statistics()
+        # A bulk write passes the session's write hook by: judge every clock now, as
+        # the nightly run would, so the counts and lists are true straight away.
+        sync_flags(today(), clocks_of("flag_work"))
         db.session.commit()
     else:
         db.session.rollback()

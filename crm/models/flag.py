@@ -31,16 +31,6 @@ class FlagKind(LabelledEnum):
     TEMPORARY_APPROVAL_EXTENDED = "temporary_approval_extended", "Temporary approval extended"
 
 
-#: Flags on cases the case list filters by directly (stalled and late first contacts
-#: have live rules of their own there): what the nightly checks found still open.
-CASE_FLAG_FILTERS = (
-    FlagKind.PANEL_TIMESCALE,
-    FlagKind.DECISION_OVERDUE,
-    FlagKind.TEMPORARY_APPROVAL_EXPIRING,
-    FlagKind.TEMPORARY_APPROVAL_EXPIRED,
-)
-
-
 class Flag(db.Model):
     """Something that needs chasing, raised by a job and cleared when its cause goes."""
 

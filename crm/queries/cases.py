@@ -9,18 +9,17 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from crm.clocks import CASE_FLAGS, flagged_cases
 from crm.domain.contact import folded, phone_search_digits
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
 from crm.extensions import db
-from crm.metrics.cases import overdue_first_contacts, stalled_cases
 from crm.metrics.engine import COUNTED_STEPS
-from crm.models import Case, Flag, FlagKind, Household, HouseholdMember, Role, User
+from crm.models import Case, FlagKind, HouseholdMember, User
 from crm.models.case import step_date
-from crm.models.flag import CASE_FLAG_FILTERS
 from crm.models.search import fts_query, matching_case_ids
 from crm.pagination import counted_as
 from crm.queries.sources import source_label
-from crm.timeutil import today
+from crm.queries.visibility import cases_visible_to
 
 
 def case_list(
@@ -102,57 +101,6 @@ def _dated(query: sa.Select, step: str | None, date_from: date | None, date_to: 
     return query
 
 
-def sees_only_own_cases(user: User) -> bool:
-    """Need to know: a supervising social worker who is not also an officer or manager
-    sees the cases they assess and those of the households they supervise, no other
-    applicant's."""
-    return user.has_role(Role.SUPERVISING_SOCIAL_WORKER) and not user.has_role(
-        Role.RECRUITMENT_OFFICER, Role.MANAGER
-    )
-
-
-def cases_visible_to(user: User) -> sa.ColumnElement[bool]:
-    """The cases `user` may open, as a SQL condition (every case, for most roles)."""
-    if not sees_only_own_cases(user):
-        return sa.true()
-    supervised = sa.select(Household.case_id).where(
-        Household.supervising_worker_id == user.id, Household.case_id.isnot(None)
-    )
-    return sa.or_(Case.assessing_worker_id == user.id, Case.id.in_(supervised))
-
-
-def names_visible_case(user: User, case_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
-    """`case_id` (another table's column holding a case's id) names a case `user` may open."""
-    if not sees_only_own_cases(user):
-        return sa.true()
-    return case_id.in_(sa.select(Case.id).where(cases_visible_to(user)))
-
-
-def links_to_visible_case(user: User, link: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-    """`link` (a path in the app, as a notification keeps it) is not a case's page, or is
-    the page of a case `user` may open."""
-    if not sees_only_own_cases(user):
-        return sa.true()
-    pages = sa.select(sa.literal("/cases/") + sa.cast(Case.id, sa.String)).where(
-        cases_visible_to(user)
-    )
-    return sa.or_(~sa.func.coalesce(link, "").like("/cases/%"), link.in_(pages))
-
-
-def may_open_case(user: User, case: Case | None) -> bool:
-    """Whether `user` may open `case`'s page: the one test for a single case, so a page
-    that names another case (a duplicate, an earlier case) names only those it may."""
-    if case is None:
-        return False
-    if not sees_only_own_cases(user):
-        return True
-    return bool(
-        db.session.scalar(
-            sa.select(sa.literal(True)).where(Case.id == case.id, cases_visible_to(user))
-        )
-    )
-
-
 #: Which step the date range applies to: the steps the metrics engine counts.
 DATED_STEPS = {kind.value: kind for kind in COUNTED_STEPS.values()}
 
@@ -224,20 +172,19 @@ def _closeness(needle: str, name: str) -> sa.ColumnElement[float]:
     )
 
 
+#: The list's `flag=` values: each case clock's kind, and the older names of two.
+FLAG_FILTERS = {
+    **{kind.value: kind for kind in CASE_FLAGS},
+    "overdue_contact": FlagKind.FIRST_CONTACT_OVERDUE,
+}
+
+
 def _flagged(query: sa.Select, flag: str) -> sa.Select:
-    """Cases that need chasing today, by the same rules the metrics use."""
-    if flag == "stalled":
-        ids = [s.case_id for s in stalled_cases(today())]
-    elif flag == "overdue_contact":
-        ids = overdue_first_contacts(today())
-    elif flag in {kind.value for kind in CASE_FLAG_FILTERS}:
-        open_flags = sa.select(Flag.case_id).where(
-            Flag.kind == FlagKind(flag), Flag.cleared_on.is_(None)
-        )
-        return query.where(Case.id.in_(open_flags))
-    else:
-        return query.where(Case.possible_duplicate_of_id.isnot(None))
-    return query.where(Case.id.in_(ids))
+    """Cases with an open flag of that kind: the flags the counts read (crm/clocks.py),
+    so a count and the list it opens agree; any other value lists possible duplicates."""
+    if flag in FLAG_FILTERS:
+        return query.where(Case.id.in_(flagged_cases([FLAG_FILTERS[flag]])))
+    return query.where(Case.possible_duplicate_of_id.isnot(None))
 
 
 def assessed_by(user: User) -> sa.ColumnElement[bool]:

@@ -7,10 +7,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from crm.clocks import DUTY_FLAGS, flagged_households
 from crm.domain.sufficiency import AIMS_BY_KEY
-from crm.extensions import db
 from crm.metrics.places import offers_on
-from crm.metrics.supervision import obligations_for
 from crm.models import (
     ApprovalTerms,
     Carer,
@@ -59,7 +58,7 @@ def household_list(
         .where(*(condition for condition in wanted if condition is not None))
         .order_by(Household.reference)
     )
-    return with_overdue_work(query, today()) if overdue else query
+    return with_overdue_work(query) if overdue else query
 
 
 def _taking(aim_key: str, day: date) -> sa.ColumnElement[bool]:
@@ -112,12 +111,10 @@ def _supervised_by(worker: str) -> sa.ColumnElement[bool]:
     return Household.supervising_worker_id == int(worker)
 
 
-def with_overdue_work(query: sa.Select, on: date) -> sa.Select:
-    """Narrow a household query to those with overdue work on `on` (same rules as pages)."""
-    households = db.session.scalars(query.order_by(None)).all()
-    owed = obligations_for(households, on)
-    overdue = [h_id for h_id, duties in owed.items() if any(d.overdue for d in duties)]
-    return query.where(Household.id.in_(overdue))
+def with_overdue_work(query: sa.Select) -> sa.Select:
+    """Narrow a household query to those with a supervision duty overdue: the open
+    flags the manager's count reads (crm/clocks.py), so the two agree."""
+    return query.where(Household.id.in_(flagged_households(DUTY_FLAGS)))
 
 
 def caseload(user: User) -> sa.Select:
