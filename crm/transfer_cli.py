@@ -26,7 +26,10 @@ def _run_import(
 ) -> None:
     """Read FILE, import it all or nothing (or its good rows), and report every bad row
     and every assumed value; with dry_run, say what would happen and keep nothing.
-    `decisions` pass on what the council decided for values not on its lists."""
+    `decisions` pass on what the council decided for values not on its lists. The
+    command is a process of its own, so the cycle collector runs seldom meanwhile
+    (`collector_paused`), which a web request may not do."""
+    from crm.imports.bulk import collector_paused
     from crm.imports.reading import FileRejected, read_table
     from crm.imports.summary import apply_import
     from crm.timeutil import today
@@ -36,6 +39,7 @@ def _run_import(
     except FileRejected as exc:
         raise click.ClickException(str(exc)) from exc
     with (
+        collector_paused(),
         audit.acting_as(actor),
         click.progressbar(length=len(table.rows), label="Checking", file=sys.stderr) as bar,
     ):
@@ -55,6 +59,8 @@ def _run_import(
 def _report(file, table, result, skip_invalid, errors_file, dry_run) -> None:
     from crm.imports.reading import write_error_rows
 
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     for error in result.errors[:50]:
         click.echo(str(error), err=True)
     if len(result.errors) > 50:
@@ -185,9 +191,10 @@ def import_tracker_command(
         sources = SourceMatcher.load(_parse_mapping(map_source), add_unknown=add_sources)
     except UnknownSourceMapping as exc:
         raise click.BadParameter(str(exc), param_hint="--map-source") from exc
+    # the bulk path (a first load's indexes set aside) changes the schema: never in a dry run
     _run_import(
         file, import_tracker, skip_invalid, errors_file, "cli:import-tracker", dry_run,
-        sources=sources,
+        sources=sources, bulk=not dry_run,
     )  # fmt: skip
 
 

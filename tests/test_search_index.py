@@ -126,21 +126,26 @@ def test_the_closest_match_comes_first(officer_client, db):
     assert page.index("IDX-B") < page.index("IDX-A")
 
 
-def test_cases_and_people_from_an_imported_tracker_are_found(officer_client, db, tmp_path):
+@pytest.mark.parametrize("bulk", [False, True], ids=["as-uploaded", "bulk-load"])
+def test_cases_and_people_from_an_imported_tracker_are_found(officer_client, db, tmp_path, bulk):
     from tests.tracker_files import APPROVED, OPEN, run, write_csv
 
-    run(write_csv(tmp_path / "t.csv", APPROVED, dict(OPEN, first_name="Tamsin", last_name="Vell")))
+    tracker = write_csv(
+        tmp_path / "t.csv", APPROVED, dict(OPEN, first_name="Tamsin", last_name="Vell")
+    )
+    run(tracker, bulk=bulk)
     db.session.commit()
     assert "T-2" in found(officer_client, "tamsin vell")
     assert "T-1" in found(officer_client, "T-1")
 
 
 @pytest.mark.usefixtures("sqlite")
-def test_an_import_leaves_the_index_updating_itself_afterwards(db, tmp_path):
+@pytest.mark.parametrize("bulk", [False, True], ids=["as-uploaded", "bulk-load"])
+def test_an_import_leaves_the_index_updating_itself_afterwards(db, tmp_path, bulk):
     from tests.factories import CaseFactory
     from tests.tracker_files import OPEN, run, write_csv
 
-    run(write_csv(tmp_path / "t.csv", OPEN))
+    run(write_csv(tmp_path / "t.csv", OPEN), bulk=bulk)
     db.session.commit()
     case = CaseFactory(reference="IDX-AFTER")
     assert indexed(db, "idx-after") == [case.id]

@@ -48,8 +48,9 @@ def write_csv(path, *rows, headers=COLUMNS):
     return path
 
 
-def run(path, skip_invalid=False):
-    return import_tracker(read_table(path), TODAY, skip_invalid=skip_invalid)
+def run(path, skip_invalid=False, bulk=False):
+    """Import a tracker file as the upload page does (or, with bulk, as the command line)."""
+    return import_tracker(read_table(path), TODAY, skip_invalid=skip_invalid, bulk=bulk)
 
 
 def cases(db):

@@ -33,7 +33,6 @@ from decimal import Decimal, InvalidOperation
 
 from crm.domain import households as rules
 from crm.domain.households import HouseholdRuleError
-from crm.imports.bulk import collector_paused
 from crm.imports.households import Warn, care_categories, whole_number
 from crm.imports.ledger import Ledger, Span, TermsFrom, load_ledgers, write_ledgers
 from crm.imports.reading import (
@@ -185,7 +184,6 @@ def _end(span: Span, on: date) -> None:
     span.ended_here = span.id is not None
 
 
-@collector_paused
 def import_carer_events(
     table: Table,
     today: date,

@@ -25,6 +25,13 @@ import commits (seconds, on a first load into a service with little in it yet).
 The definitions rebuilt are read from the database itself, so whatever a migration
 or an administrator made (partial, expression and trigram indexes too) comes back
 exactly as it was.
+
+Setting aside is a schema change, so it is the command line's choice alone (`bulk`),
+and only where its database user may make it: on PostgreSQL, the owner of the tables
+(who runs the migrations). A web request never changes the schema: the application's
+own database user (`flask audit grants`) may not, and a preview that dropped indexes
+would lock the tables against readers until it rolled back. Without it an import
+writes the plain way, each index kept in step row by row (`bulk_load`).
 """
 
 from __future__ import annotations
@@ -56,6 +63,10 @@ _POSTGRES_INDEXES = (
     "AND tablename = :table AND indexdef NOT LIKE 'CREATE UNIQUE%' "
     "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
 )
+_POSTGRES_NOT_OWNED = (
+    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+    "AND tablename = ANY(:tables) AND NOT pg_has_role(tableowner, 'MEMBER')"
+)
 _POSTGRES_FOREIGN_KEYS = (
     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
     "WHERE contype = 'f' AND conrelid = CAST(:table AS regclass)"
@@ -83,6 +94,17 @@ def tables_to_set_aside(connection: sa.Connection, adding: Mapping[str, int]) ->
         if held <= rows:
             chosen.append(table)
     return chosen
+
+
+def not_owned(connection: sa.Connection, tables: Iterable[str]) -> list[str]:
+    """The tables whose indexes and keys this connection's database user may not drop and
+    build again: on PostgreSQL, those it does not own (nor a role it belongs to does).
+    None on SQLite, whose file is the schema's and the writer's alike."""
+    tables = list(tables)
+    if connection.dialect.name != "postgresql" or not tables:
+        return []
+    refused = set(connection.execute(sa.text(_POSTGRES_NOT_OWNED), {"tables": tables}).scalars())
+    return [table for table in tables if table in refused]
 
 
 class SetAside:
@@ -160,11 +182,42 @@ def built_afterwards(connection: sa.Connection, adding: Mapping[str, int]) -> It
     built again from their own definitions, in the same transaction (a table may be
     restored sooner through the `SetAside` yielded). If the body raises, nothing is
     rebuilt: the caller rolls back."""
-    tables = tables_to_set_aside(connection, adding)
+    with _set_aside(connection, tables_to_set_aside(connection, adding)) as aside:
+        yield aside
+
+
+@contextmanager
+def _set_aside(connection: sa.Connection, tables: list[str]) -> Iterator[SetAside]:
     begin_for_schema_changes(connection)
     aside = SetAside(connection, tables)
     yield aside
     aside.restore()
+
+
+@contextmanager
+def bulk_load(
+    connection: sa.Connection, adding: Mapping[str, int], bulk: bool, notes: list[str]
+) -> Iterator[tuple[SearchIndexCatchUp, SetAside]]:
+    """Where an import's new rows are indexed. With `bulk` (the command line's choice)
+    and a database user who may change the schema: SQLite's search index brought up to
+    date afterwards (`indexed_afterwards`) and the tables the load at least doubles
+    set aside (`built_afterwards`). Otherwise, or when `bulk` was asked for by a user
+    who does not own the tables (said in `notes`), the plain way: no schema change,
+    every index kept in step as the rows go in; the catch-up and the set-aside yielded
+    then hold nothing to do."""
+    tables = tables_to_set_aside(connection, adding) if bulk else []
+    refused = not_owned(connection, tables)
+    if refused:
+        notes.append(
+            "Indexes kept in place while writing (the plain, slower way): the database "
+            f"user does not own {', '.join(refused)}. Run the import as the tables' owner "
+            "(who runs the migrations) to build them once, afterwards."
+        )
+    if not bulk or refused:
+        yield SearchIndexCatchUp(), SetAside(connection, [])
+        return
+    with indexed_afterwards(connection) as search, _set_aside(connection, tables) as aside:
+        yield search, aside
 
 
 class SearchIndexCatchUp:

@@ -18,6 +18,8 @@ class ImportResult:
     bad_rows: set[int] = field(default_factory=set)
     #: Values on none of the council's lists (enquiry sources), with how many rows each.
     unknown_sources: dict[str, int] = field(default_factory=dict)
+    #: How the import ran, where the person running it should know (not about any row).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> int:

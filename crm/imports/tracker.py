@@ -28,7 +28,7 @@ from crm.domain.stages import (
     TransitionRefused,
     replay,
 )
-from crm.imports.bulk import collector_paused, refresh_statistics
+from crm.imports.bulk import refresh_statistics
 from crm.imports.council_lists import CouncilLists
 from crm.imports.reading import (
     CellProblem,
@@ -342,20 +342,22 @@ def sources_not_listed(table: Table) -> dict[str, int]:
     return unknown
 
 
-@collector_paused
 def import_tracker(
     table: Table,
     today: date,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
     sources: SourceMatcher | None = None,
+    bulk: bool = False,
 ) -> ImportResult:
     """Validate the whole file, then import it all, or (with skip_invalid) its good rows.
 
     Without skip_invalid, one bad row means nothing is written and every bad
     row is reported. `sources` says what to do with sources not on the council's
     list (map them, or add them); by default they are refused, each with its
-    count of rows in `unknown_sources`. Does not commit: the caller commits or
+    count of rows in `unknown_sources`. `bulk` (the command line's choice, never a
+    web request's) sets a first load's indexes aside while it writes, where the database
+    user may (`crm.imports.indexes.bulk_load`). Does not commit: the caller commits or
     rolls back.
     """
     warnings: list[RowWarning] = []
@@ -372,7 +374,7 @@ def import_tracker(
     used = {r.source for r in rows}
     sources.to_add = {k: v for k, v in sources.to_add.items() if v[1] in used}
     sources.add_new_sources()
-    result = import_rows(rows, recorded, today, progress)
+    result = import_rows(rows, recorded, today, progress, bulk)
     result.errors, result.bad_rows = errors, {e.row for e in errors}
     result.warnings, result.unknown_sources = sorted(warnings), unknown
     return result

@@ -21,7 +21,7 @@ from crm.imports.bulk import (
     insert_rows,
     insert_with_ids,
 )
-from crm.imports.indexes import built_afterwards, indexed_afterwards
+from crm.imports.indexes import bulk_load
 from crm.imports.recorded import Recorded, households_held
 from crm.imports.result import ImportResult
 from crm.models import (
@@ -67,8 +67,11 @@ def import_rows(
     recorded: dict[str, Recorded],
     today: date,
     progress: Callable[[int], None] | None = None,
+    bulk: bool = False,
 ) -> ImportResult:
-    """Write validated rows: update existing cases, bulk-create new ones. Does not commit."""
+    """Write validated rows: update existing cases, bulk-create new ones (with `bulk`,
+    the command line's choice, a first load's indexes set aside: `bulk_load`). Does not
+    commit."""
     result = ImportResult()
     new_rows = [r for r in rows if r.reference not in recorded]
     changed = [
@@ -83,7 +86,7 @@ def import_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-    _create(new_rows, progress)
+    _create(new_rows, progress, bulk, result.notes)
     result.created = len(new_rows)
     if progress and len(rows) > len(new_rows):
         progress(len(rows) - len(new_rows))
@@ -217,16 +220,20 @@ def _case_values(row: TrackerRow) -> dict:
     }
 
 
-def _create(rows: list[TrackerRow], progress: Callable[[int], None] | None) -> None:
+def _create(
+    rows: list[TrackerRow],
+    progress: Callable[[int], None] | None,
+    bulk: bool,
+    notes: list[str],
+) -> None:
     """Insert new cases a batch at a time, with the households of those already
     approved; then what each case brings with it (its steps, its applicant, its last
-    contact), made ready while the cases' indexes are built; then its audit entry,
-    made ready while those are."""
+    contact), made ready while the cases' indexes are built (on the bulk path); then
+    its audit entry, made ready while those are."""
     connection = db.session.connection()
     with (
         import_page_cache(connection),
-        indexed_afterwards(connection) as search,
-        built_afterwards(connection, _rows_added(rows)) as aside,
+        bulk_load(connection, _rows_added(rows), bulk, notes) as (search, aside),
     ):
         ids: dict[str, int] = {}
         for start in range(0, len(rows), WRITE_CHUNK):
