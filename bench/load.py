@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench.national import TODAY  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.auth.services import change_password, create_user  # noqa: E402
+from crm.clocks import sync_flags  # noqa: E402
 from crm.domain.stages import OPEN_STAGES  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.metrics.dashboard import store_snapshot  # noqa: E402
@@ -100,8 +101,15 @@ def prepare(url: str, as_of: str | None = None) -> list[int]:
             .where(Household.id.in_(household_ids))
             .values(supervising_worker_id=users["ssw"].id)
         )
-        store_snapshot(date.fromisoformat(as_of) if as_of else TODAY)
+        day = date.fromisoformat(as_of) if as_of else TODAY
+        store_snapshot(day)
+        started = time.perf_counter()
+        judged = sync_flags(day)  # the flags every write and the nightly run keep
         db.session.commit()
+        print(
+            f"  flags judged for the whole service in {time.perf_counter() - started:.1f} s: "
+            f"{judged['open']} open"
+        )
         return list(db.session.scalars(sa.select(Case.id).order_by(sa.func.random()).limit(2000)))
 
 
