@@ -30,10 +30,10 @@ from bench.national import build  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.auth.services import create_user  # noqa: E402
 from crm.demo import seed_demo  # noqa: E402
+from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.metrics.dashboard import store_snapshot  # noqa: E402
 from crm.models import Role, User  # noqa: E402
-from crm.queries.sources import ensure_default_sources  # noqa: E402
 from crm.timeutil import today  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"

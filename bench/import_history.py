@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crm import create_app  # noqa: E402
+from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.imports.bulk import collector_paused  # noqa: E402
 from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS  # noqa: E402
@@ -30,7 +31,6 @@ from crm.imports.carer_events import import_carer_events  # noqa: E402
 from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS  # noqa: E402
 from crm.imports.households import import_households  # noqa: E402
 from crm.imports.reading import read_table  # noqa: E402
-from crm.queries.sources import ensure_default_sources  # noqa: E402
 from tests.messy_data import TODAY, generate  # noqa: E402
 
 

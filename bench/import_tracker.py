@@ -30,11 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crm import create_app  # noqa: E402
+from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.imports.bulk import collector_paused  # noqa: E402
 from crm.imports.reading import read_table  # noqa: E402
 from crm.imports.tracker import COLUMNS, import_tracker, refresh_statistics  # noqa: E402
-from crm.queries.sources import ensure_default_sources  # noqa: E402
 
 TODAY = date(2026, 3, 31)
 

@@ -26,6 +26,7 @@ from bench.national_names import AREAS, FIRST_NAMES, SURNAMES  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.domain.contact import folded  # noqa: E402
 from crm.domain.stages import EventKind, Stage  # noqa: E402
+from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.imports.bulk import insert_rows  # noqa: E402
 from crm.models import (  # noqa: E402
@@ -38,7 +39,6 @@ from crm.models import (  # noqa: E402
     Placement,
     StageEvent,
 )
-from crm.queries.sources import ensure_default_sources  # noqa: E402
 
 TODAY = date(2026, 3, 31)
 BATCH = 20_000

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.national import TODAY, build  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.demo import seed_demo  # noqa: E402
+from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
-from crm.queries.sources import ensure_default_sources  # noqa: E402
 from jobs.retention.data import load_history  # noqa: E402
 from jobs.retention.features import features_at  # noqa: E402
 from jobs.retention.model import train  # noqa: E402

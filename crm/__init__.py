@@ -214,10 +214,10 @@ def register_extensions(app: Flask) -> None:
         permissions_policy=PERMISSIONS_POLICY,
     )
     from crm import models  # noqa: F401  (register every table with the metadata)
-    from crm.auth import passwords, sso
+    from crm.auth import oidc, passwords
 
     passwords.prepare(app)
-    sso.configure(app)
+    oidc.configure(app)
     from crm.audit import register_audit_listeners
 
     register_audit_listeners()

@@ -41,8 +41,8 @@ from crm.metrics.cases import (
 from crm.metrics.supervision import obligations_for
 from crm.models import Case, Flag, FlagKind, Household, Notification, User
 from crm.models.setting import load_settings
-from crm.queries.visibility import may_open_case
 from crm.timeutil import today
+from crm.visibility import may_open_case
 
 Record = Literal["case", "household"]
 #: {(kind, record id): why}: what a judge finds on a day.

@@ -58,7 +58,7 @@ class Config:
     SIGN_IN_FIRST_WAIT_MINUTES = 1
     SIGN_IN_LONGEST_WAIT_MINUTES = 60
     # Roles that must use a second factor when signing in with a password
-    # (crm/auth/mfa.py); MFA_REQUIRED_ROLES=none in the environment turns it off.
+    # (crm/auth/one_time_codes.py); MFA_REQUIRED_ROLES=none in the environment turns it off.
     MFA_REQUIRED_ROLES: tuple[str, ...] = ("administrator", "manager")
     # The council whose service this is: its name on every page (the public form's header
     # shows it rather than Hearth), its logo (an image file on the server) and the web
@@ -66,7 +66,7 @@ class Config:
     COUNCIL_NAME: str | None = None
     COUNCIL_LOGO: str | None = None
     COUNCIL_PRIVACY_NOTICE_URL: str | None = None
-    # Single sign-on through the council's OpenID Connect provider (crm/auth/sso.py);
+    # Single sign-on through the council's OpenID Connect provider (crm/auth/oidc.py);
     # off while OIDC_ISSUER is unset.
     OIDC_ISSUER: str | None = None
     OIDC_CLIENT_ID: str | None = None

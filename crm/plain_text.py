@@ -15,6 +15,7 @@ a tab becomes a space. Every other control character (C0, DEL, C1) is dropped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _TAB_OR_BREAK = re.compile("\r\n|[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -35,3 +36,10 @@ def multi_line(value):
     if not isinstance(value, str) or value.isprintable():
         return value
     return _CONTROL_BUT_NEWLINE.sub("", _LINE_BREAK.sub("\n", value).replace("\t", " "))
+
+
+@lru_cache(maxsize=4096)
+def plain(text: str) -> str:
+    """Case, spacing and underscores ignored: 'Social_media ' matches 'social media'.
+    Remembered: a column's few values (sources, outcomes) come back row after row."""
+    return " ".join(text.replace("_", " ").lower().split())

@@ -11,9 +11,9 @@ from flask_login import current_user
 from crm.auth.access import allowed_roles
 from crm.domain.household_terms import care_label
 from crm.domain.stages import reason_label
+from crm.enquiry_sources import source_label
 from crm.formatting import percent, uk_date, uk_datetime, whole_days
 from crm.models import Role
-from crm.queries.sources import source_label
 
 
 @dataclass(frozen=True)

@@ -184,8 +184,8 @@ def import_tracker_command(
     add_sources: bool,
 ) -> None:
     """Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid."""
+    from crm.enquiry_sources import SourceMatcher, UnknownSourceMapping
     from crm.imports.tracker import import_tracker
-    from crm.queries.sources import SourceMatcher, UnknownSourceMapping
 
     try:
         sources = SourceMatcher.load(_parse_mapping(map_source), add_unknown=add_sources)

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 from crm import create_app  # noqa: E402
 from crm.demo import seed_demo  # noqa: E402
 from crm.demo.staff import DEMO_PASSWORD  # noqa: E402
+from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
-from crm.queries.sources import ensure_default_sources  # noqa: E402
 
 SHOTS = [
     ("manager@demo.hearth", "/dashboard/", "dashboard.png"),

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
+from crm.enquiry_sources import ensure_default_sources
 from crm.extensions import db as _db
-from crm.queries.sources import ensure_default_sources
 
 
 def empty_database() -> None:

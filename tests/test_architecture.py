@@ -78,3 +78,13 @@ def test_an_import_of_a_test_module_is_found():
     assert imports_of_test_modules("from tests.test_public_form import GOOD\n") == [
         "tests.test_public_form"
     ]
+
+
+def test_the_contract_fails_when_a_figure_reads_a_list_query():
+    probe = ROOT / "crm" / "metrics" / f"_probe_{uuid.uuid4().hex}.py"
+    probe.write_text("from crm.queries import cases  # noqa: F401\n")
+    try:
+        assert lint("lists-sit-on-top") == 1
+    finally:
+        probe.unlink()
+    assert lint("lists-sit-on-top") == 0

@@ -146,9 +146,7 @@ def test_a_flag_raised_by_a_write_is_dated_and_owned(db, officer):
     )
 
 
-def test_an_imported_enquiry_past_its_first_contact_target_is_flagged_at_once(
-    db, runner, tmp_path
-):
+def test_an_imported_enquiry_past_its_first_contact_target_is_flagged_at_once(db, runner, tmp_path):
     enquired = NOW - timedelta(days=14)
     tracker = tmp_path / "tracker.csv"
     tracker.write_text(f"reference,enquiry_date\nIMP-1,{enquired.isoformat()}\n")

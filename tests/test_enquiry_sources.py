@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from crm.enquiry_sources import SourceMatcher, UnknownSourceMapping, source_choices
 from crm.imports.reading import read_table
 from crm.imports.tracker import import_tracker
 from crm.models import Campaign, EnquirySource
-from crm.queries.sources import SourceMatcher, UnknownSourceMapping, source_choices
 from tests.conftest import login
 from tests.factories import CaseFactory
 from tests.tracker_files import TODAY, cases, write_csv

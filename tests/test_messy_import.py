@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from crm.enquiry_sources import SourceMatcher, ensure_default_sources
 from crm.extensions import db as _db
 from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
 from crm.imports.carer_events import import_carer_events
@@ -22,7 +23,6 @@ from crm.imports.tracker import COLUMNS as TRACKER_COLUMNS
 from crm.imports.tracker import import_tracker
 from crm.metrics.engine import compute_metrics
 from crm.models import CarerType, Household
-from crm.queries.sources import SourceMatcher, ensure_default_sources
 from tests.database import empty_database
 from tests.messy_data import SOURCE_MAPPING, TODAY, generate
 

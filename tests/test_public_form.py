@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from crm import create_app
 from crm.domain.stages import Stage
+from crm.enquiry_sources import ensure_default_sources
 from crm.extensions import db as _db
 from crm.models import AuditAction, AuditEvent, Case
-from crm.queries.sources import ensure_default_sources
 from tests.samples import PUBLIC_ENQUIRY as GOOD
 
 

@@ -9,7 +9,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from crm.auth import mfa
+from crm.auth import one_time_codes
 from crm.models import AuditAction, AuditEvent, Role, User
 from tests.conftest import login
 from tests.factories import PASSWORD, TOTP_SECRET
@@ -85,7 +85,7 @@ def test_wrong_codes_count_towards_the_sign_in_wait(client, enrolled_officer, ap
 
 
 def test_a_recovery_code_signs_in_once(app, db, enrolled_officer):
-    codes = mfa.new_recovery_codes(enrolled_officer)
+    codes = one_time_codes.new_recovery_codes(enrolled_officer)
     db.session.commit()
     first, second = app.test_client(), app.test_client()
     password_step(first, enrolled_officer)
@@ -129,7 +129,7 @@ def test_setting_up_shows_a_qr_code_and_key_and_turns_on_with_a_right_code(clien
     secret = setup_key(page)
     response = client.post("/auth/two-step", data={"code": now_code(secret)})
     codes = re.findall(rb"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", response.data)
-    assert len(codes) == mfa.RECOVERY_CODES
+    assert len(codes) == one_time_codes.RECOVERY_CODES
     assert response.headers["Cache-Control"] == "no-store"
     db.session.expire_all()
     assert db.session.get(User, manager.id).has_second_factor
@@ -149,7 +149,7 @@ def test_setting_up_with_a_wrong_code_keeps_it_off(client, make_user, db):
 
 
 def test_recovery_codes_are_kept_only_as_hashes(db, enrolled_officer):
-    codes = mfa.new_recovery_codes(enrolled_officer)
+    codes = one_time_codes.new_recovery_codes(enrolled_officer)
     db.session.commit()
     stored = [saved.code_hash for saved in enrolled_officer.recovery_codes]
     assert not set(codes) & set(stored)

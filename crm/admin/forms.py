@@ -38,8 +38,8 @@ from crm.formfields import (
     choices,
     note_field,
 )
-from crm.imports.reading import plain
 from crm.models import AuditAction, Campaign, EnquirySource, Role, User
+from crm.plain_text import plain
 
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
 

@@ -42,11 +42,12 @@ from crm.admin.queries import (
     scheduler_heartbeats,
     users_by_name,
 )
-from crm.auth import mfa, sso, throttle
+from crm.auth import oidc, one_time_codes, throttle
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.domain.sufficiency import AIMS_BY_KEY
+from crm.enquiry_sources import add_source, all_sources, tidy_label
 from crm.extensions import db
 from crm.models import (
     AuditAction,
@@ -60,7 +61,6 @@ from crm.models import (
 )
 from crm.models.setting import load_settings, save_settings
 from crm.pagination import paginate
-from crm.queries.sources import add_source, all_sources, tidy_label
 from crm.timeutil import UK, today, utcnow
 
 
@@ -130,14 +130,14 @@ def clear_sign_in_waits(user_id: int):
 def link_council_account(user_id: int):
     """An address for this user to open and sign in at the council through: the council
     account they sign in with is then linked to this one. The only way an existing
-    account is linked (never by a matching email: crm.auth.sso)."""
+    account is linked (never by a matching email: crm.auth.oidc)."""
     user = get_user_or_404(user_id)
-    if not sso.enabled():
+    if not oidc.enabled():
         abort(404)
-    address = sso.link_address(user)
+    address = oidc.link_address(user)
     db.session.commit()
     response = make_response(
-        render_template("admin/council_link.html", user=user, address=address, days=sso.LINK_DAYS)
+        render_template("admin/council_link.html", user=user, address=address, days=oidc.LINK_DAYS)
     )
     response.headers["Cache-Control"] = "no-store"  # the address opens the account
     return response
@@ -147,7 +147,7 @@ def link_council_account(user_id: int):
 def reset_two_factor(user_id: int):
     """Turn off a lost second factor; the user sets it up again at their next sign-in."""
     user = get_user_or_404(user_id)
-    mfa.reset(user)
+    one_time_codes.reset(user)
     db.session.commit()
     flash(
         f"Two-step sign-in reset for {user.full_name}; they set it up again when they next "

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from crm import audit
-from crm.auth import bp, mfa, pending
+from crm.auth import bp, one_time_codes, pending
 from crm.auth.access import allow, public
 from crm.auth.forms import ChangePasswordForm, CodeForm, LoginForm
 from crm.auth.services import (
@@ -98,7 +98,7 @@ def second_factor():
         address = request.remote_addr or ""
         try:
             refuse_while_waiting(user.email, address)
-            how = mfa.check_code(user, form.code.data)
+            how = one_time_codes.check_code(user, form.code.data)
         except SignInRefused as refused:
             db.session.commit()
             flash(str(refused), "danger")
@@ -117,7 +117,7 @@ def second_factor():
         response = signed_in(user, pending.finish(), method=method)
         if how == "recovery code":
             flash(
-                f"You used a recovery code; {mfa.unused_recovery_codes(user)} are left. "
+                f"You used a recovery code; {one_time_codes.unused_recovery_codes(user)} are left. "
                 "Make new ones from Two-step sign-in if you have lost your phone.",
                 "warning",
             )

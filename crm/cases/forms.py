@@ -21,8 +21,10 @@ from wtforms.validators import (
 
 from crm.auth.services import staff_choices
 from crm.clocks import CASE_FLAGS
+from crm.create_once import OnceForm
 from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
+from crm.enquiry_sources import source_choices, source_labels
 from crm.formfields import (
     CheckboxesField,
     DateField,
@@ -41,8 +43,6 @@ from crm.formfields import (
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
 from crm.models.flag import FlagKind
-from crm.once import OnceForm
-from crm.queries.sources import source_choices, source_labels
 from crm.timeutil import today
 
 

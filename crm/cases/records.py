@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crm import audit, once
+from crm import audit, create_once
 from crm.auth.services import staff_choices
 from crm.cases import bp
 from crm.cases.forms import (
@@ -42,8 +42,8 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
-from crm.queries.visibility import may_open_case
 from crm.timeutil import today
+from crm.visibility import may_open_case
 
 STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}
 
@@ -183,7 +183,7 @@ def add_activity(case_id: int):
     case = get_case_or_404(case_id)
     form = ActivityForm()
     if form.validate_on_submit():
-        if sent := once.already_sent(form):
+        if sent := create_once.already_sent(form):
             return sent
         case.log_activity(
             ActivityKind(form.kind.data),
@@ -192,7 +192,7 @@ def add_activity(case_id: int):
             note=form.note.data or None,
             due_on=form.due_on.data,
         )
-        once.done(form, url_for("cases.show", case_id=case.id))
+        create_once.done(form, url_for("cases.show", case_id=case.id))
         db.session.commit()
         flash("Added to the activity log.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -250,7 +250,7 @@ def add_member(case_id: int):
     case = get_case_or_404(case_id)
     form = MemberForm()
     if form.validate_on_submit():
-        if sent := once.already_sent(form):
+        if sent := create_once.already_sent(form):
             return sent
         member = HouseholdMember(
             full_name=form.full_name.data.strip(),
@@ -259,7 +259,7 @@ def add_member(case_id: int):
             is_applicant=form.is_applicant.data,
         )
         case.members.append(member)
-        once.done(form, url_for("cases.show", case_id=case.id))
+        create_once.done(form, url_for("cases.show", case_id=case.id))
         db.session.commit()
         flash(f"{member.full_name} added to the household.", "success")
         return redirect(url_for("cases.show", case_id=case.id))

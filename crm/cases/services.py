@@ -27,7 +27,7 @@ from crm.models import (
 )
 from crm.models.setting import load_settings
 from crm.queries.cases import mine
-from crm.queries.visibility import cases_visible_to, names_visible_case
+from crm.visibility import cases_visible_to, names_visible_case
 
 
 @dataclass

@@ -1,7 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crm import once
+from crm import create_once
 from crm.auth.access import allow
 from crm.cases import bp
 from crm.cases.forms import (
@@ -79,7 +79,7 @@ def export(fmt: str):
 def new():
     form = EnquiryForm()
     if form.validate_on_submit():
-        if sent := once.already_sent(form):
+        if sent := create_once.already_sent(form):
             return sent
         data = {k: v for k, v in form.data.items() if k in NewEnquiry.__dataclass_fields__}
         data["carer_type"] = CarerType(data["carer_type"])
@@ -88,7 +88,7 @@ def new():
         except TransitionRefused as refused:
             form.enquiry_date.errors.append(str(refused))
         else:
-            once.done(form, url_for("cases.show", case_id=case.id))
+            create_once.done(form, url_for("cases.show", case_id=case.id))
             db.session.commit()
             flash(f"Enquiry {case.reference} saved.", "success")
             return redirect(url_for("cases.show", case_id=case.id))

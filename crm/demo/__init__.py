@@ -20,9 +20,9 @@ from crm.demo.characteristics import describe_carers
 from crm.demo.demand import generate_demand
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
+from crm.enquiry_sources import ensure_default_sources
 from crm.extensions import db
 from crm.models.setting import mark_demo_service
-from crm.queries.sources import ensure_default_sources
 
 
 @dataclass(frozen=True)

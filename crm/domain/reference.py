@@ -1,7 +1,7 @@
 """Reference lists used across forms, importers and reports."""
 
 #: The enquiry sources a new service starts with (migration 0012 seeds them); the
-#: council then keeps its own list (crm.queries.sources, Admin > Enquiry sources).
+#: council then keeps its own list (crm.enquiry_sources, Admin > Enquiry sources).
 DEFAULT_ENQUIRY_SOURCES = {
     "website": "Council website form",
     "phone": "Phone call",

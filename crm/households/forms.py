@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.auth.services import staff_choices
+from crm.create_once import OnceForm
 from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.household_terms import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
 from crm.domain.matching import ChildSex
@@ -41,7 +42,6 @@ from crm.models import (
     Role,
     UnavailableBecause,
 )
-from crm.once import OnceForm
 from crm.timeutil import today
 
 #: The one field each kind of record has of its own, beside date and note. A kind not

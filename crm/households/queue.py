@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crm import risk_scores
 from crm.clocks import flagged_case_list
 from crm.domain.supervision import Obligation
 from crm.models import Case, FlagKind, Household, RiskScore, User
 from crm.models.risk import latest_risk_model
-from crm.queries import risk as risk_scores
 from crm.queries.cases import assessed_by
 
 

@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from crm import audit, once
+from crm import audit, create_once, risk_scores
 from crm.domain.households import HouseholdRuleError, open_break
 from crm.extensions import db
 from crm.formfields import choices, form_errors, stale_refusal
@@ -33,7 +33,6 @@ from crm.models import (
     UnavailableBecause,
 )
 from crm.pagination import paginate_list
-from crm.queries import risk as risk_scores
 from crm.timeutil import today
 
 #: Timeline entries a page: a year or so of a busy household's records.
@@ -87,7 +86,7 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
 def _done(household: Household, message: str, form=None):
     page = url_for("households.show", household_id=household.id)
     if form is not None:
-        once.done(form, page)
+        create_once.done(form, page)
     db.session.commit()
     flash(message, "success")
     return redirect(page)
@@ -98,7 +97,7 @@ def add_record(household_id: int):
     household = editable_household_or_403(household_id)
     form = RecordForm()
     if form.validate_on_submit():
-        if sent := once.already_sent(form):
+        if sent := create_once.already_sent(form):
             return sent
         kind = CarerEventKind(form.kind.data)
         try:
@@ -137,7 +136,7 @@ def _change_placements(household: Household, form, message: str, change):
     """Validate, apply the change through the rules, and say what happened either way."""
     if not form.validate_on_submit():
         flash(form_errors(form), "danger")
-    elif sent := once.already_sent(form):
+    elif sent := create_once.already_sent(form):
         return sent
     else:
         try:
@@ -214,7 +213,7 @@ def add_resident(household_id: int):
     household = editable_household_or_403(household_id)
     form = ResidentForm()
     if form.validate_on_submit():
-        if sent := once.already_sent(form):
+        if sent := create_once.already_sent(form):
             return sent
         household.residents.append(
             Resident(

@@ -3,6 +3,7 @@ from datetime import date
 from flask import flash, render_template, request
 from flask_login import current_user
 
+from crm import risk_scores
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
 from crm.dates import parse_date
@@ -21,7 +22,6 @@ from crm.models import (
 from crm.models.risk import latest_risk_model
 from crm.models.setting import is_demo_service
 from crm.pagination import paginate
-from crm.queries import risk as risk_scores
 from crm.queries.households import caseload as caseload_query
 from crm.queries.households import household_list
 from crm.timeutil import today

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from crm.imports.reading import CellProblem, RowWarning, plain
-from crm.queries.sources import SourceMatcher, campaign_names
+from crm.enquiry_sources import SourceMatcher, campaign_names
+from crm.imports.reading import CellProblem, RowWarning
+from crm.plain_text import plain
 
 
 class CouncilLists:

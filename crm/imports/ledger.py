@@ -28,8 +28,8 @@ from crm.models import (
     PlacementEnding,
 )
 from crm.models.availability import HouseholdBreak
+from crm.models.sets import among
 from crm.models.spans import in_force_on, running_on
-from crm.queries.sets import among
 from crm.timeutil import utcnow
 
 

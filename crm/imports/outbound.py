@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from crm.domain.households import open_break
 from crm.domain.stages import Stage
 from crm.domain.sufficiency import Need
+from crm.enquiry_sources import source_labels
 from crm.extensions import db
 from crm.imports.carer_events import COLUMNS as EVENT_COLUMNS
 from crm.imports.demand import COLUMNS as DEMAND_COLUMNS
@@ -28,7 +29,6 @@ from crm.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from crm.imports.tracker import COLUMNS as TRACKER_COLUMNS
 from crm.models import Activity, Case, DemandCount, Household, PlacementEnding
 from crm.models.case import MILESTONE_DATE
-from crm.queries.sources import source_labels
 from crm.spreadsheets import inert
 
 #: What a case's closing stage is called in the tracker's outcome column.

@@ -26,7 +26,7 @@ from crm.imports.files import (
     formula_problem,
     too_far,
 )
-from crm.plain_text import multi_line, single_line
+from crm.plain_text import multi_line, plain, single_line
 from crm.spreadsheets import GUARD, inert_row, unguarded
 
 __all__ = ["FileRejected"]  # raised by every importer; defined with the file checks
@@ -62,13 +62,6 @@ class CellProblem(Exception):
     def __init__(self, column: str, reason: str):
         super().__init__(reason)
         self.column, self.reason = column, reason
-
-
-@lru_cache(maxsize=4096)
-def plain(text: str) -> str:
-    """Case, spacing and underscores ignored: 'Social_media ' matches 'social media'.
-    Remembered: a column's few values (sources, outcomes) come back row after row."""
-    return " ".join(text.replace("_", " ").lower().split())
 
 
 def by_name(

@@ -15,7 +15,7 @@ from crm.domain.stages import Step
 from crm.extensions import db
 from crm.imports.reading import RowError
 from crm.models import Activity, Case, Household, StageEvent
-from crm.queries.sets import among
+from crm.models.sets import among
 
 if TYPE_CHECKING:
     from crm.imports.tracker import TrackerRow

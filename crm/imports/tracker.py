@@ -28,6 +28,7 @@ from crm.domain.stages import (
     TransitionRefused,
     replay,
 )
+from crm.enquiry_sources import SourceMatcher
 from crm.imports.bulk import refresh_statistics
 from crm.imports.council_lists import CouncilLists
 from crm.imports.reading import (
@@ -40,7 +41,6 @@ from crm.imports.reading import (
     email_problem,
     parse_date,
 )
-from crm.imports.reading import plain as _plain
 from crm.imports.recorded import (
     Recorded,
     conflicts_with_hearth,
@@ -51,7 +51,7 @@ from crm.imports.result import ImportResult
 from crm.imports.tracker_write import import_rows
 from crm.models import CarerType
 from crm.models.case import MILESTONE_DATE
-from crm.queries.sources import SourceMatcher
+from crm.plain_text import plain as _plain
 
 COLUMNS = [
     "reference",

@@ -37,7 +37,7 @@ from crm.models import (
     StageEvent,
 )
 from crm.models.case import cached_columns, search_name_for
-from crm.queries.sets import among
+from crm.models.sets import among
 from crm.timeutil import utcnow
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.domain.stages import EventKind
+from crm.enquiry_sources import source_labels
 from crm.extensions import db
 from crm.metrics.engine import (
     MILESTONE_COUNTS,
@@ -35,7 +36,6 @@ from crm.models import (
 )
 from crm.models.case import MILESTONE_DATE
 from crm.models.types import day_number
-from crm.queries.sources import source_labels
 
 #: What conversion can be broken down by, and the case column behind each.
 DIMENSIONS: dict[str, tuple[str, sa.ColumnElement]] = {

@@ -18,7 +18,7 @@ from crm.metrics.forecast import load_history, year_forecasts
 from crm.metrics.pipeline import oldest_by_stage
 from crm.models import CarerType, MetricsSnapshot
 from crm.models.risk import latest_risk_model
-from crm.queries.risk import high_risk_by_worker
+from crm.risk_scores import high_risk_by_worker
 from crm.timeutil import utcnow
 
 #: Figures that depend only on the day, not on the period.

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.domain.settings import Settings
 from crm.extensions import db
-from crm.read_once import read_once
+from crm.request_cache import read_once
 
 
 class Setting(db.Model):

@@ -43,13 +43,13 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    # Second factor for password sign-in (crm.auth.mfa): an authenticator app's
+    # Second factor for password sign-in (crm.auth.one_time_codes): an authenticator app's
     # shared secret, when it was confirmed, and the last 30-second step used, so
     # a code seen over someone's shoulder cannot be used again.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enrolled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
-    # The council identity provider's stable id for this person (crm.auth.sso.identity_of:
+    # The council identity provider's stable id for this person (crm.auth.oidc.identity_of:
     # Entra's tenant and object id, else the issuer and subject). Set only through an
     # administrator's link or when single sign-on creates the account.
     sso_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from crm.admin.audit_entries import INTERNAL, words
 from crm.domain.household_terms import outcome_label
 from crm.domain.stages import reason_label
+from crm.enquiry_sources import source_label
 from crm.extensions import db
 from crm.formatting import uk_date, uk_datetime
 from crm.models import AuditEvent, CareCategory, Case, Household, User
 from crm.privacy.records import records_about
-from crm.queries.sources import source_label
 
 WITHHELD = "Withheld: this is about someone else"
 

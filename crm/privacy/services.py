@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from crm import audit, once
+from crm import audit, create_once
 from crm.audit_chain import erase_personal_data
 from crm.clocks import clocks_of, sync_flags
 from crm.domain.settings import Settings
@@ -408,5 +408,5 @@ def apply_retention(
         "anonymised": len(enquiries),
         "applications_anonymised": len(applications),
         "flagged_for_review": flagged,
-        "form_tokens_forgotten": once.forget_before(utcnow() - once.KEPT_FOR),
+        "form_tokens_forgotten": create_once.forget_before(utcnow() - create_once.KEPT_FOR),
     }

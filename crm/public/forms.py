@@ -8,9 +8,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from crm.create_once import OnceForm
+from crm.enquiry_sources import source_choices
 from crm.formfields import EmailOrPhone, choices, phone_field, postcode_field
-from crm.once import OnceForm
-from crm.queries.sources import source_choices
 
 #: Ways of getting in touch, not of hearing about fostering: someone filling in the web
 #: form did not reach us by phone, and "the website form" is where they are.

@@ -4,7 +4,7 @@ import os
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 
-from crm import audit, once
+from crm import audit, create_once
 from crm.auth.access import public
 from crm.cases.services import NewEnquiry, create_enquiry
 from crm.extensions import db, limiter
@@ -21,7 +21,7 @@ def register_interest():
     if request.method == "GET":
         form.campaign.data = request.args.get("campaign", "")[:120]
     if form.validate_on_submit():
-        if sent := once.already_sent(form, say=False):
+        if sent := create_once.already_sent(form, say=False):
             return sent
         if not form.website.data:  # a filled honeypot is thanked and ignored
             with audit.acting_as("public form"):
@@ -39,7 +39,7 @@ def register_interest():
                     ),
                     by=None,
                 )
-        once.done(form, url_for("public.thank_you"))
+        create_once.done(form, url_for("public.thank_you"))
         db.session.commit()
         return redirect(url_for("public.thank_you"))
     return render_template("public/register.html", form=form)

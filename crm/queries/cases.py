@@ -12,14 +12,14 @@ from sqlalchemy.orm import joinedload
 from crm.clocks import CASE_FLAGS, flagged_cases
 from crm.domain.contact import folded, phone_search_digits
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
+from crm.enquiry_sources import source_label
 from crm.extensions import db
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import Case, FlagKind, HouseholdMember, User
 from crm.models.case import step_date
 from crm.models.search import fts_query, matching_case_ids
 from crm.pagination import counted_as
-from crm.queries.sources import source_label
-from crm.queries.visibility import cases_visible_to
+from crm.visibility import cases_visible_to
 
 
 def case_list(

@@ -14,7 +14,7 @@ from crm.extensions import db
 from crm.metrics.places import places_by_household
 from crm.models import ApprovalTerms, Case, Household, HouseholdBreak, User
 from crm.models.spans import in_force_on
-from crm.queries.visibility import cases_visible_to
+from crm.visibility import cases_visible_to
 
 #: How far ahead a break's end or a panel date counts as "soon".
 SOON = timedelta(days=28)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from crm.models import Notification, User
-from crm.queries.visibility import links_to_visible_case
+from crm.visibility import links_to_visible_case
 
 
 def shown_to(user: User) -> sa.ColumnElement[bool]:

@@ -2,8 +2,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
+from crm.enquiry_sources import source_choices
 from crm.formfields import Form, choices
-from crm.queries.sources import source_choices
 
 #: The choice that adds a value to the council's list rather than mapping it.
 ADD_AS_NEW = "__new__"

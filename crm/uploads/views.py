@@ -4,6 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from crm import audit
+from crm.enquiry_sources import SourceMatcher
 from crm.exports import attachment
 from crm.extensions import db
 from crm.imports import demand
@@ -12,7 +13,6 @@ from crm.imports.reading import FileRejected, read_table
 from crm.imports.summary import apply_import
 from crm.imports.tracker import COLUMNS, REQUIRED, import_tracker, sources_not_listed
 from crm.models import AuditAction
-from crm.queries.sources import SourceMatcher
 from crm.timeutil import today
 from crm.uploads import bp
 from crm.uploads.forms import ConfirmForm, DemandUploadForm, ImportDecisionsForm, UploadForm

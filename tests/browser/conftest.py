@@ -21,9 +21,9 @@ from werkzeug.serving import make_server
 from crm import create_app
 from crm.dashboard.views import SECTIONS
 from crm.demo import seed_demo
+from crm.enquiry_sources import ensure_default_sources
 from crm.extensions import db
 from crm.models import Case, Household, HouseholdMember, Role
-from crm.queries.sources import ensure_default_sources
 from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
 
 CHROMIUM = Path(os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium"))

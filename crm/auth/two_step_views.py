@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from crm.auth import bp, mfa, pending
+from crm.auth import bp, one_time_codes, pending
 from crm.auth.access import allow
 from crm.auth.forms import EnrolForm, NewRecoveryCodesForm
 from crm.extensions import db
@@ -25,7 +25,7 @@ def second_factor_first():
         current_user.is_authenticated
         and request.endpoint not in OPEN_BEFORE_ENROLMENT
         and session.get(pending.METHOD_KEY) != pending.SSO_WITH_MFA
-        and mfa.must_enrol(current_user)
+        and one_time_codes.must_enrol(current_user)
     ):
         flash("Your role needs two-step sign-in. Set it up to carry on.", "warning")
         return redirect(url_for("auth.two_factor"))
@@ -47,13 +47,13 @@ def two_factor():
         return render_template(
             "auth/two_factor.html",
             form=NewRecoveryCodesForm(),
-            left=mfa.unused_recovery_codes(user),
+            left=one_time_codes.unused_recovery_codes(user),
         )
-    secret = session.get(SECRET_KEY) or mfa.new_secret()
+    secret = session.get(SECRET_KEY) or one_time_codes.new_secret()
     session[SECRET_KEY] = secret
     form = EnrolForm()
     if form.validate_on_submit():
-        codes = mfa.enrol(user, secret, form.code.data)
+        codes = one_time_codes.enrol(user, secret, form.code.data)
         if codes is not None:
             db.session.commit()
             session.pop(SECRET_KEY, None)
@@ -62,9 +62,9 @@ def two_factor():
             "That is not the code the app shows. Check the app added Hearth, then try the "
             "newest code."
         )
-    uri = mfa.setup_uri(user, secret)
+    uri = one_time_codes.setup_uri(user, secret)
     return render_template(
-        "auth/enrol.html", form=form, secret=secret, qr=mfa.qr_code(uri), uri=uri
+        "auth/enrol.html", form=form, secret=secret, qr=one_time_codes.qr_code(uri), uri=uri
     )
 
 
@@ -74,8 +74,8 @@ def new_recovery_codes():
     user = current_user._get_current_object()
     form = NewRecoveryCodesForm()
     if form.validate_on_submit() and user.has_second_factor:
-        if mfa.check_code(user, form.code.data) == "authenticator":
-            codes = mfa.new_recovery_codes(user)
+        if one_time_codes.check_code(user, form.code.data) == "authenticator":
+            codes = one_time_codes.new_recovery_codes(user)
             db.session.commit()
             return _codes_page(codes)
         db.session.commit()

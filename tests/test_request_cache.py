@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm.enquiry_sources import source_label
 from crm.models import EnquirySource
 from crm.models.setting import load_settings, save_settings
-from crm.queries.sources import source_label
 from tests.database import counted
 
 

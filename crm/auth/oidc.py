@@ -41,7 +41,7 @@ from flask import Flask, current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from crm import audit
-from crm.auth import mfa
+from crm.auth import one_time_codes
 from crm.auth.passwords import unusable_password_hash
 from crm.auth.services import normalise_email
 from crm.extensions import db
@@ -225,7 +225,7 @@ def user_for(claims: Claims, link: str | None = None) -> User:
 def needs_own_code(user: User, claims: Claims) -> bool:
     """True when Hearth must ask for its own second step: the user's roles need two
     steps and the provider did not say it took more than one."""
-    return not claims.used_mfa and user.has_role(*mfa.required_roles())
+    return not claims.used_mfa and user.has_role(*one_time_codes.required_roles())
 
 
 def _create(claims: Claims) -> User:

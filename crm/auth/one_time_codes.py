@@ -3,7 +3,7 @@ pyotp) or, when the phone is lost, one of ten single-use recovery codes.
 
 Administrators and managers must enrol (MFA_REQUIRED_ROLES): they can see every
 person's records. Staff who sign in through the council's identity provider are
-asked too, unless the provider says it took two steps itself (crm.auth.sso).
+asked too, unless the provider says it took two steps itself (crm.auth.oidc).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from crm.domain.reference import DEFAULT_ENQUIRY_SOURCES
 from crm.extensions import db
-from crm.imports.reading import plain
 from crm.models import Campaign, EnquirySource
-from crm.read_once import read_once
+from crm.plain_text import plain
+from crm.request_cache import read_once
 
 
 def all_sources() -> list[EnquirySource]:
