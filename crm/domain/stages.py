@@ -41,18 +41,6 @@ class EventKind(LabelledEnum):
     RESUMED = "resumed"
 
 
-#: Milestones in the order a case must reach them; none may be skipped.
-MILESTONES: tuple[EventKind, ...] = (
-    EventKind.ENQUIRY,
-    EventKind.FIRST_CONTACT,
-    EventKind.INITIAL_VISIT,
-    EventKind.APPLICATION,
-    EventKind.STAGE2_START,
-    EventKind.PANEL,
-    EventKind.APPROVAL,
-)
-
-
 class Stage(LabelledEnum):
     """Where a case is: the stage its latest milestone or exit put it in."""
 
@@ -68,6 +56,10 @@ class Stage(LabelledEnum):
     REJECTED = "rejected"
 
     @property
+    def facts(self) -> StageFacts:
+        return FACTS_OF_STAGE[self]
+
+    @property
     def is_closed(self) -> bool:
         return self in CLOSED_STAGES
 
@@ -77,25 +69,147 @@ class Stage(LabelledEnum):
         return self in ASSESSMENT_STAGES
 
 
-STAGE_AFTER_MILESTONE = {
-    EventKind.ENQUIRY: Stage.ENQUIRY,
-    EventKind.FIRST_CONTACT: Stage.CONTACTED,
-    EventKind.INITIAL_VISIT: Stage.INITIAL_VISIT,
-    EventKind.APPLICATION: Stage.STAGE1,
-    EventKind.STAGE2_START: Stage.STAGE2,
-    EventKind.PANEL: Stage.PANEL,
-    EventKind.APPROVAL: Stage.APPROVED,
-}
-MILESTONE_OF_STAGE = {stage: kind for kind, stage in STAGE_AFTER_MILESTONE.items()}
+@dataclass(frozen=True, kw_only=True)
+class StageFacts:
+    """What the rest of Hearth reads about a stage. Every field is required, so a new
+    stage answers each question here, where it is defined; the rules, the metrics and
+    the tracker's columns read the answers instead of naming stages themselves (and
+    tests/test_stage_facts.py walks every stage through each of them)."""
 
-EXITS = {
-    EventKind.WITHDRAWN_BY_APPLICANT: Stage.WITHDRAWN_BY_APPLICANT,
-    EventKind.WITHDRAWN_BY_SERVICE: Stage.WITHDRAWN_BY_SERVICE,
-    EventKind.REJECTED: Stage.REJECTED,
-}
-CLOSED_STAGES = frozenset({Stage.APPROVED, *EXITS.values()})
-OPEN_STAGES = tuple(s for s in Stage if s not in CLOSED_STAGES)
-ASSESSMENT_STAGES = frozenset({Stage.STAGE1, Stage.STAGE2, Stage.PANEL})
+    stage: Stage
+    #: The step that puts a case in this stage.
+    entered_by: EventKind
+    #: Reached in order, none skipped (False: an exit, open to any open case).
+    milestone: bool
+    #: The case can still move on (False: approved, withdrawn or rejected).
+    is_open: bool
+    #: The period figure that counts the steps into it ("applications"); None: not counted.
+    counted_as: str | None
+    #: The Settings field holding the days a case may spend here before it stalls
+    #: (domain.md, "Stalled"); None: it never stalls.
+    stall_limit: str | None
+    #: Applied for and not yet at panel: held to NMS 14.4's 8 months to panel.
+    panel_timescale: bool
+    #: Its row in "time spent in each stage", which runs from the step into it to the
+    #: step into the next stage that has a row or closes the case; None: its days count
+    #: in the row of the stage before it.
+    time_in_stage: str | None
+
+
+#: Every stage, in the order a case moves through them (the exits last).
+STAGE_FACTS: tuple[StageFacts, ...] = (
+    StageFacts(
+        stage=Stage.ENQUIRY,
+        entered_by=EventKind.ENQUIRY,
+        milestone=True,
+        is_open=True,
+        counted_as="enquiries",
+        stall_limit=None,
+        panel_timescale=False,
+        time_in_stage="Enquiry to initial visit",
+    ),
+    StageFacts(
+        stage=Stage.CONTACTED,
+        entered_by=EventKind.FIRST_CONTACT,
+        milestone=True,
+        is_open=True,
+        counted_as="first_contacts",
+        stall_limit=None,
+        panel_timescale=False,
+        time_in_stage=None,
+    ),
+    StageFacts(
+        stage=Stage.INITIAL_VISIT,
+        entered_by=EventKind.INITIAL_VISIT,
+        milestone=True,
+        is_open=True,
+        counted_as="initial_visits",
+        stall_limit=None,
+        panel_timescale=False,
+        time_in_stage="Initial visit to application",
+    ),
+    StageFacts(
+        stage=Stage.STAGE1,
+        entered_by=EventKind.APPLICATION,
+        milestone=True,
+        is_open=True,
+        counted_as="applications",
+        stall_limit="stage1_limit_days",
+        panel_timescale=True,
+        time_in_stage="Stage 1 (application to Stage 2)",
+    ),
+    StageFacts(
+        stage=Stage.STAGE2,
+        entered_by=EventKind.STAGE2_START,
+        milestone=True,
+        is_open=True,
+        counted_as=None,
+        stall_limit="stage2_limit_days",
+        panel_timescale=True,
+        time_in_stage="Stage 2 (to panel)",
+    ),
+    StageFacts(
+        stage=Stage.PANEL,
+        entered_by=EventKind.PANEL,
+        milestone=True,
+        is_open=True,
+        counted_as=None,
+        stall_limit="panel_limit_days",
+        panel_timescale=False,
+        time_in_stage="Panel to decision (approvals)",
+    ),
+    StageFacts(
+        stage=Stage.APPROVED,
+        entered_by=EventKind.APPROVAL,
+        milestone=True,
+        is_open=False,
+        counted_as="approvals",
+        stall_limit=None,
+        panel_timescale=False,
+        time_in_stage=None,
+    ),
+    StageFacts(
+        stage=Stage.WITHDRAWN_BY_APPLICANT,
+        entered_by=EventKind.WITHDRAWN_BY_APPLICANT,
+        milestone=False,
+        is_open=False,
+        counted_as="withdrawn_by_applicant",
+        stall_limit=None,
+        panel_timescale=False,
+        time_in_stage=None,
+    ),
+    StageFacts(
+        stage=Stage.WITHDRAWN_BY_SERVICE,
+        entered_by=EventKind.WITHDRAWN_BY_SERVICE,
+        milestone=False,
+        is_open=False,
+        counted_as="withdrawn_by_service",
+        stall_limit=None,
+        panel_timescale=False,
+        time_in_stage=None,
+    ),
+    StageFacts(
+        stage=Stage.REJECTED,
+        entered_by=EventKind.REJECTED,
+        milestone=False,
+        is_open=False,
+        counted_as="rejected",
+        stall_limit=None,
+        panel_timescale=False,
+        time_in_stage=None,
+    ),
+)
+FACTS_OF_STAGE = {facts.stage: facts for facts in STAGE_FACTS}
+
+#: Milestones in the order a case must reach them; none may be skipped.
+MILESTONES: tuple[EventKind, ...] = tuple(f.entered_by for f in STAGE_FACTS if f.milestone)
+STAGE_AFTER_MILESTONE = {f.entered_by: f.stage for f in STAGE_FACTS if f.milestone}
+MILESTONE_OF_STAGE = {stage: kind for kind, stage in STAGE_AFTER_MILESTONE.items()}
+EXITS = {f.entered_by: f.stage for f in STAGE_FACTS if not f.milestone}
+CLOSED_STAGES = frozenset(f.stage for f in STAGE_FACTS if not f.is_open)
+OPEN_STAGES = tuple(f.stage for f in STAGE_FACTS if f.is_open)
+ASSESSMENT_STAGES = frozenset(f.stage for f in STAGE_FACTS if f.stall_limit is not None)
+PANEL_TIMESCALE_STAGES = frozenset(f.stage for f in STAGE_FACTS if f.panel_timescale)
 
 #: Ofsted's codes for applicant withdrawals before panel (2023-24 onward).
 APPLICANT_WITHDRAWAL_REASONS = {

@@ -24,11 +24,8 @@ from crm.domain.stages import CaseState, EventKind, Stage
 
 
 def stage_limit(stage: Stage, settings: Settings) -> int:
-    return {
-        Stage.STAGE1: settings.stage1_limit_days,
-        Stage.STAGE2: settings.stage2_limit_days,
-        Stage.PANEL: settings.panel_limit_days,
-    }[stage]
+    """The days a case may spend in `stage` before it stalls: the setting its facts name."""
+    return getattr(settings, stage.facts.stall_limit)
 
 
 def stalled_reasons(

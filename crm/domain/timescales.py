@@ -17,7 +17,7 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from crm.domain.settings import Settings
-from crm.domain.stages import CaseState, EventKind, Stage
+from crm.domain.stages import PANEL_TIMESCALE_STAGES, CaseState, EventKind, Stage
 from crm.domain.working_days import working_days_between
 from crm.formatting import uk_date
 
@@ -37,8 +37,9 @@ def panel_within_timescale(applied: date, panel: date) -> bool:
 
 
 def panel_timescale_warning(state: CaseState, as_of: date, settings: Settings) -> str | None:
-    """A case still being assessed (not yet at panel) that is near or past 8 months."""
-    if not state.is_open or state.stage not in (Stage.STAGE1, Stage.STAGE2):
+    """A case still being assessed (not yet at panel) that is near or past 8 months:
+    one in a stage whose facts say NMS 14.4's clock is running (crm.domain.stages)."""
+    if not state.is_open or state.stage not in PANEL_TIMESCALE_STAGES:
         return None
     due = panel_due_by(state.milestones[EventKind.APPLICATION])
     if as_of > due:

@@ -5,6 +5,8 @@ Columns (exact names; only reference and enquiry_date are required):
     phone, postcode, first_contact_date, initial_visit_date, application_date,
     stage2_start_date, panel_date, approval_date, outcome, outcome_date,
     withdrawal_reason, last_contact_date, campaign
+(a date column for each milestone after the enquiry, named as on the case row, in
+the order a case reaches them: `COLUMNS` derives them from crm.domain.stages).
 
 Each row becomes the same dated steps an officer would record, checked by the
 same rules (crm.domain.stages), so an import can never hold a case the screens
@@ -53,6 +55,8 @@ from crm.models import CarerType
 from crm.models.case import MILESTONE_DATE
 from crm.plain_text import plain as _plain
 
+#: A milestone's column in the file is named as on the case row (`application_date`).
+MILESTONE_COLUMNS = [(kind, column.key) for kind, column in MILESTONE_DATE.items()]
 COLUMNS = [
     "reference",
     "enquiry_date",
@@ -63,12 +67,7 @@ COLUMNS = [
     "email",
     "phone",
     "postcode",
-    "first_contact_date",
-    "initial_visit_date",
-    "application_date",
-    "stage2_start_date",
-    "panel_date",
-    "approval_date",
+    *(column for kind, column in MILESTONE_COLUMNS if kind is not EventKind.ENQUIRY),
     "outcome",
     "outcome_date",
     "withdrawal_reason",
@@ -76,8 +75,6 @@ COLUMNS = [
     "campaign",
 ]
 REQUIRED = ["reference", "enquiry_date"]
-#: A milestone's column in the file is named as on the case row (`application_date`).
-MILESTONE_COLUMNS = [(kind, column.key) for kind, column in MILESTONE_DATE.items()]
 COLUMN_OF_STEP = dict(MILESTONE_COLUMNS)
 DATE_COLUMNS = [c for _, c in MILESTONE_COLUMNS] + ["outcome_date", "last_contact_date"]
 OUTCOME_STEPS = {

@@ -10,7 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.stages import EventKind
+from crm.domain.stages import STAGE_FACTS
 from crm.enquiry_sources import source_labels
 from crm.extensions import db
 from crm.metrics.engine import (
@@ -155,27 +155,22 @@ class StageSpan:
     ends: sa.ColumnElement
 
 
-def _span(key: str, label: str, starts: EventKind, ends: EventKind) -> StageSpan:
-    return StageSpan(key, label, MILESTONE_DATE[starts], MILESTONE_DATE[ends])
+def _stage_spans() -> tuple[StageSpan, ...]:
+    """A span for each stage whose facts give it a row in "time spent in each stage",
+    from the step into it to the step into the next milestone stage that has a row or
+    closes the case (a stage without a row counts in the one before it)."""
+    milestones = [f for f in STAGE_FACTS if f.milestone]
+    spans = []
+    for index, facts in enumerate(milestones):
+        if facts.time_in_stage is None:
+            continue
+        ends = next(f for f in milestones[index + 1 :] if f.time_in_stage or not f.is_open)
+        starts, stops = MILESTONE_DATE[facts.entered_by], MILESTONE_DATE[ends.entered_by]
+        spans.append(StageSpan(facts.stage.value, facts.time_in_stage, starts, stops))
+    return tuple(spans)
 
 
-STAGE_SPANS = (
-    _span("enquiry", "Enquiry to initial visit", EventKind.ENQUIRY, EventKind.INITIAL_VISIT),
-    _span(
-        "initial_visit",
-        "Initial visit to application",
-        EventKind.INITIAL_VISIT,
-        EventKind.APPLICATION,
-    ),
-    _span(
-        "stage1",
-        "Stage 1 (application to Stage 2)",
-        EventKind.APPLICATION,
-        EventKind.STAGE2_START,
-    ),
-    _span("stage2", "Stage 2 (to panel)", EventKind.STAGE2_START, EventKind.PANEL),
-    _span("panel", "Panel to decision (approvals)", EventKind.PANEL, EventKind.APPROVAL),
-)
+STAGE_SPANS = _stage_spans()
 
 
 def stage_durations(period: Period) -> list[dict]:

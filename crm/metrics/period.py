@@ -12,7 +12,7 @@ from typing import TypeVar
 import numpy as np
 import sqlalchemy as sa
 
-from crm.domain.stages import MILESTONES, EventKind
+from crm.domain.stages import MILESTONES, STAGE_FACTS, EventKind
 from crm.models import CarerType, Case, Household
 from crm.models.case import step_date
 from crm.timeutil import today
@@ -113,17 +113,11 @@ def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-#: The dated steps a period counts, by the name the figures use. Each is dated by the
-#: case column `step_date` gives, so a count and the list it opens are the same rule.
+#: The dated steps a period counts, by the name the figures use (each stage's
+#: `counted_as`, in pipeline order). Each is dated by the case column `step_date`
+#: gives, so a count and the list it opens are the same rule.
 COUNTED_STEPS: dict[str, EventKind] = {
-    "enquiries": EventKind.ENQUIRY,
-    "first_contacts": EventKind.FIRST_CONTACT,
-    "initial_visits": EventKind.INITIAL_VISIT,
-    "applications": EventKind.APPLICATION,
-    "approvals": EventKind.APPROVAL,
-    "withdrawn_by_applicant": EventKind.WITHDRAWN_BY_APPLICANT,
-    "withdrawn_by_service": EventKind.WITHDRAWN_BY_SERVICE,
-    "rejected": EventKind.REJECTED,
+    f.counted_as: f.entered_by for f in STAGE_FACTS if f.counted_as is not None
 }
 #: The milestones among them, each with a date column of its own.
 MILESTONE_COUNTS = {name: kind for name, kind in COUNTED_STEPS.items() if kind in MILESTONES}

@@ -254,10 +254,20 @@ class Case(db.Model):
             self.last_activity_date = on
 
 
+def _milestone_column(kind: EventKind) -> sa.orm.InstrumentedAttribute:
+    name = f"{kind.value}_date"
+    if not hasattr(Case, name):
+        raise AttributeError(
+            f"{kind!r} is a milestone (crm.domain.stages), so Case needs a column "
+            f"`{name}: Mapped[date | None]` and a migration adding it"
+        )
+    return getattr(Case, name)
+
+
 #: The one place a milestone's date lives on the case row: `<milestone>_date`.
 #: Metrics, lists, the tracker's columns and the stage clocks all derive from it.
 MILESTONE_DATE: dict[EventKind, sa.orm.InstrumentedAttribute] = {
-    kind: getattr(Case, f"{kind.value}_date") for kind in MILESTONES
+    kind: _milestone_column(kind) for kind in MILESTONES
 }
 
 _MILESTONE_KEYS = [(kind, column.key) for kind, column in MILESTONE_DATE.items()]
