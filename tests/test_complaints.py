@@ -29,6 +29,8 @@ from crm.models.carer_event import Complaint
 from crm.privacy.records import free_text
 from crm.timeutil import today
 from jobs.flags import flag_work
+from jobs.retention.data import load_history
+from jobs.retention.features import features_at
 from tests.factories import HouseholdFactory
 
 NOW = today()
@@ -231,6 +233,13 @@ def test_a_complaint_counts_as_the_complaint_event_the_history_already_counts(db
     write_csv("carer-events", out)
     rows = [line for line in out.getvalue().splitlines() if line.startswith("HC-EVENTS,")]
     assert rows == [f"HC-EVENTS,{(NOW - timedelta(days=10)).isoformat()},complaint,,,,,,"]
+
+
+def test_the_retention_models_complaints_feature_counts_a_recorded_complaint(db, manager_client):
+    household = HouseholdFactory()
+    received(manager_client, household, days_ago=10)
+    features = features_at(load_history(), NOW)
+    assert features.loc[household.id, "complaints_12m"] == 1
 
 
 def test_an_older_complaint_event_stays_as_history_without_a_clock(db, manager_client):
