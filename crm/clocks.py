@@ -28,6 +28,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from crm.domain.complaints import response_due_on, response_late
 from crm.domain.settings import Settings
 from crm.domain.supervision import Duty
 from crm.domain.working_days import working_days_between
@@ -40,6 +41,7 @@ from crm.metrics.cases import (
 )
 from crm.metrics.supervision import obligations_for
 from crm.models import Case, Flag, FlagKind, Household, Notification, User
+from crm.models.carer_event import Complaint
 from crm.models.setting import load_settings
 from crm.timeutil import today
 from crm.visibility import may_open_case
@@ -168,6 +170,36 @@ def _retention_review(day: date, settings: Settings, among: list[int] | None) ->
     }
 
 
+def _complaint_responses(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/complaints.py: a carer's complaint not answered in writing within the
+    service's own timescale of receiving it (`complaint_response_days`, 28 days by
+    default). The Fostering Services (England) Regulations 2011, reg 18, require a written
+    complaints procedure (a local authority's is under the Children Act 1989, s 26(3)) but
+    set no number of days: the 28 days is the service's standard, not the law's."""
+    query = sa.select(Complaint.household_id, Complaint.received_on).where(
+        Complaint.responded_on.is_(None)  # few at a time: the rule is judged here
+    )
+    if among is not None:
+        query = query.where(Complaint.household_id.in_(among))
+    late: dict[int, list[date]] = {}
+    for household_id, received_on in db.session.execute(query):
+        if response_late(received_on, None, day, settings):
+            late.setdefault(household_id, []).append(received_on)
+    days = settings.complaint_response_days
+    return {
+        (FlagKind.COMPLAINT_RESPONSE_OVERDUE, household_id): (
+            f"{_complaints(len(received))} unanswered after {days} days (the service's "
+            f"standard): the oldest received {min(received):%d/%m/%Y}, response due "
+            f"{response_due_on(min(received), settings):%d/%m/%Y}"
+        )
+        for household_id, received in late.items()
+    }
+
+
+def _complaints(n: int) -> str:
+    return "a complaint" if n == 1 else f"{n} complaints"
+
+
 # --- the registry ------------------------------------------------------------------
 
 CLOCKS: tuple[Clock, ...] = (
@@ -183,10 +215,13 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.ANNUAL_REVIEW_OVERDUE, "household", _duties, "worker"),
     Clock(FlagKind.TSD_OVERDUE, "household", _duties, "worker"),
     Clock(FlagKind.RETENTION_REVIEW, "household", _retention_review, None, job="data_retention"),
+    Clock(FlagKind.COMPLAINT_RESPONSE_OVERDUE, "household", _complaint_responses, "worker"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).
 CASE_FLAGS: tuple[FlagKind, ...] = tuple(c.kind for c in CLOCKS if c.record == "case")
+#: The kinds of flag raised on households (the household list filters by each).
+HOUSEHOLD_FLAGS: tuple[FlagKind, ...] = tuple(c.kind for c in CLOCKS if c.record == "household")
 #: The supervision duties a household can have overdue (the manager's strip and the
 #: household list's "overdue work" filter read these flags).
 DUTY_FLAGS: tuple[FlagKind, ...] = tuple(DUTY_KINDS.values())
@@ -347,6 +382,20 @@ def flagged_case_list(kind: FlagKind, *where: sa.ColumnElement[bool]) -> list[tu
         .order_by(Case.reference)
     )
     return [(case, reason) for case, reason in rows]
+
+
+def flagged_household_list(
+    kind: FlagKind, *where: sa.ColumnElement[bool]
+) -> list[tuple[Household, str]]:
+    """The households with an open flag of `kind` (and matching `where`), each with the
+    flag's reason, by reference: a queue's list, read from the flags its count reads."""
+    rows = db.session.execute(
+        sa.select(Household, Flag.reason)
+        .join(Flag, Flag.household_id == Household.id)
+        .where(Flag.cleared_on.is_(None), Flag.kind == kind, *where)
+        .order_by(Household.reference)
+    )
+    return [(household, reason) for household, reason in rows]
 
 
 def flagged_households(kinds: Iterable[FlagKind]) -> sa.Select:

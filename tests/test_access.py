@@ -80,6 +80,8 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "households.index",
             "households.show",
             "households.add_record",
+            "households.add_complaint",
+            "households.respond_to_complaint",
             "households.add_placement",
             "households.end_placement",
             "households.add_resident",

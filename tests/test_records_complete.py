@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from crm.formfields import NOTE_LENGTH
 from crm.models import Activity, CarerEvent
+from crm.models.carer_event import Complaint
 from tests.factories import CaseFactory, HouseholdFactory
 
 
@@ -66,8 +67,21 @@ def test_training_is_saved_with_its_hours(manager_client, db):
 
 
 def test_a_complaint_may_be_saved_before_its_outcome_is_known(manager_client, db):
-    record(manager_client, HouseholdFactory(), kind="complaint", note="About contact")
-    assert count(db, CarerEvent) == 1
+    household = HouseholdFactory()
+    manager_client.post(
+        f"/households/{household.id}/complaints",
+        data={"received_on": "2025-06-02", "complainant": "Both carers", "summary": "Contact"},
+    )
+    assert count(db, Complaint) == 1
+    assert db.session.scalar(sa.select(Complaint.outcome)) is None
+
+
+def test_a_complaint_is_not_taken_by_the_records_form_which_has_no_response_clock(
+    manager_client, db
+):
+    page = record(manager_client, HouseholdFactory(), kind="complaint", note="About contact")
+    assert "Not a valid choice" in field_error(page, "kind")
+    assert count(db, CarerEvent) == 0
 
 
 def test_a_second_annual_review_on_the_same_day_is_refused(manager_client, db):

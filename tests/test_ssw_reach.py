@@ -22,6 +22,7 @@ from crm.models import (
     Referral,
     Role,
 )
+from crm.models.carer_event import Complaint
 from tests.conftest import login
 from tests.factories import CaseFactory, HouseholdFactory
 
@@ -41,7 +42,8 @@ def _routes(app):
 
 @pytest.fixture
 def theirs(db, make_user):
-    """Another worker's household, its case, and a check, a task and a carer on them."""
+    """Another worker's household, its case, and a check, a task, a carer and a
+    complaint on them."""
     other = make_user(Role.SUPERVISING_SOCIAL_WORKER)
     case = CaseFactory(assessing_worker=other)
     household = HouseholdFactory(case=case, supervising_worker=other)
@@ -51,6 +53,7 @@ def theirs(db, make_user):
     )
     offered = Referral(household=household, offered_on=date(2025, 5, 1), child_age=9)
     db.session.add_all([check, task, offered])
+    complaint = Complaint.receive(household, date(2025, 5, 1), "The carers", "Support", None)
     db.session.commit()
     return {
         "case_id": case.id,
@@ -58,6 +61,7 @@ def theirs(db, make_user):
         "check_id": check.id,
         "activity_id": task.id,
         "referral_id": offered.id,
+        "complaint_id": complaint.id,
         "person_id": household.carers[0].id,
         "carer_id": household.carers[0].id,
         "member_id": case.members[0].id,

@@ -29,6 +29,11 @@ CASE_KINDS = (
     FlagKind.TEMPORARY_APPROVAL_EXPIRING,
     FlagKind.TEMPORARY_APPROVAL_EXPIRED,
 )
+#: Late work on households the strip counts, beside the supervision duties, each with
+#: the words for households that have it.
+HOUSEHOLD_KINDS = {
+    FlagKind.COMPLAINT_RESPONSE_OVERDUE: "Households with a complaint not answered in time",
+}
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,10 @@ def needs_attention() -> Attention:
             _households_with_late_duties(),
             url_for("households.index", status="current", overdue="y"),
             urgent=True,
+        ),
+        *(
+            Item(label, flags.get(kind, 0), url_for("households.index", flag=kind.value), True)
+            for kind, label in HOUSEHOLD_KINDS.items()
         ),
         Item(
             "New enquiries waiting for an officer",

@@ -35,6 +35,9 @@ class Settings:
     # carer a medical, at least this often.
     dbs_renewal_years: int = 3
     medical_renewal_years: int = 3
+    # A carer's complaint is answered in writing within this many days of receipt: the
+    # service's own standard (the law asks for a procedure, not a timescale).
+    complaint_response_days: int = 28
     # Retention risk model.
     risk_high_percent: int = 30
     risk_medium_percent: int = 15
@@ -88,6 +91,10 @@ SETTING_LABELS = {
     "due_soon_days": "Show work as due soon this many days ahead",
     "dbs_renewal_years": "Every adult in a household needs a DBS check at most this many years old",
     "medical_renewal_years": "Every carer needs a medical at most this many years old",
+    "complaint_response_days": (
+        "Answer a carer's complaint in writing within this many days of receiving it "
+        "(the service's own standard, not a legal timescale)"
+    ),
     "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
     "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",
     "risk_min_departures": "Show risk scores only when at least this many carers have left",

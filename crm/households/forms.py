@@ -15,8 +15,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.auth.services import staff_choices
+from crm.clocks import HOUSEHOLD_FLAGS
 from crm.create_once import OnceForm
 from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
+from crm.domain.complaints import ComplaintOutcome
 from crm.domain.household_terms import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
 from crm.domain.matching import ChildSex
 from crm.domain.sufficiency import AIMS_BY_KEY
@@ -51,8 +53,11 @@ DETAIL_FIELD = {
     CarerEventKind.SURVEY.value: "score",
     CarerEventKind.ANNUAL_REVIEW.value: "review_outcome",
     CarerEventKind.ALLEGATION.value: "allegation_outcome",
-    CarerEventKind.COMPLAINT.value: "allegation_outcome",
 }
+
+#: Kinds of record the records form offers: a complaint has its own form, with its
+#: response clock (the complaint event it adds is what the history counts).
+RECORDED_KINDS = [k for k in CarerEventKind if k is not CarerEventKind.COMPLAINT]
 
 #: Kinds whose own field must be filled in, and what to say when it is not.
 DETAIL_REQUIRED = {
@@ -97,6 +102,12 @@ class HouseholdFilterForm(FilterForm):
         validators=[Optional()],
     )
     overdue = BooleanField("Only with overdue work")
+    flag = SelectField(
+        "Flagged",
+        choices=choices(((k.value, k.label) for k in HOUSEHOLD_FLAGS), blank="Any"),
+        default="",
+        validators=[Optional()],
+    )
 
     def fill_choices(self) -> None:
         self.worker.choices = choices(
@@ -124,7 +135,7 @@ class RecordForm(OnceForm):
     """One record of a household's life. Each kind shows only its own field (the page hides
     the others); whatever is sent in a field of another kind is refused, not dropped."""
 
-    kind = SelectField("What", choices=choices((k.value, k.label) for k in CarerEventKind))
+    kind = SelectField("What", choices=choices((k.value, k.label) for k in RECORDED_KINDS))
     on = DateField("Date", default=today, validators=[DataRequired(), not_in_future])
     hours = DecimalField(
         "Training hours", places=2, validators=[Optional(), NumberRange(min=0, max=1000)]
@@ -175,6 +186,31 @@ class RecordForm(OnceForm):
         if field is None or field.name not in ("review_outcome", "allegation_outcome"):
             return None
         return field.data or None
+
+
+class ComplaintForm(OnceForm):
+    """A carer's complaint, as received: the response clock starts from its date."""
+
+    received_on = DateField(
+        "Received on", default=today, validators=[DataRequired(), not_in_future]
+    )
+    complainant = StringField("Who complained", validators=[DataRequired(), Length(max=120)])
+    summary = note_field("What the complaint is about", required="Say what it is about.")
+    submit = SubmitField("Record the complaint")
+
+
+class ComplaintResponseForm(Form):
+    """The written response sent, and what it found."""
+
+    outcome = SelectField(
+        "Outcome",
+        choices=choices(((o.value, o.label) for o in ComplaintOutcome), blank="—"),
+        validators=[DataRequired(message="Choose the outcome.")],
+    )
+    responded_on = DateField(
+        "Response sent on", default=today, validators=[DataRequired(), not_in_future]
+    )
+    submit = SubmitField("Record the response")
 
 
 class PlacementForm(OnceForm):

@@ -1,12 +1,13 @@
-"""A supervising social worker's morning: what is overdue, what is due this week, whom
-the model would talk to first, and their stalled assessments, before the caseload."""
+"""A supervising social worker's morning: what is overdue, what is due this week,
+complaints not answered in time, whom the model would talk to first, and their stalled
+assessments, before the caseload."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from crm import risk_scores
-from crm.clocks import flagged_case_list
+from crm.clocks import flagged_case_list, flagged_household_list
 from crm.domain.supervision import Obligation
 from crm.models import Case, FlagKind, Household, RiskScore, User
 from crm.models.risk import latest_risk_model
@@ -26,10 +27,14 @@ class CaseloadQueue:
     high_risk: list[RiskScore]
     risk_is_age_only: bool
     stalled: list[tuple[Case, list[str]]]
+    #: Their households with a complaint not answered in time, and why (the open flags).
+    complaints: list[tuple[Household, str]]
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.due_soon or self.high_risk or self.stalled)
+        return not (
+            self.overdue or self.due_soon or self.high_risk or self.stalled or self.complaints
+        )
 
 
 def caseload_queue(
@@ -49,4 +54,7 @@ def caseload_queue(
         high_risk=high,
         risk_is_age_only=bool(model and model.is_age_only),
         stalled=[(case, [reason]) for case, reason in stalled],
+        complaints=flagged_household_list(
+            FlagKind.COMPLAINT_RESPONSE_OVERDUE, Household.supervising_worker_id == worker.id
+        ),
     )

@@ -4,13 +4,17 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from crm import audit, create_once, risk_scores
+from crm.domain.complaints import ComplaintOutcome, response_late
 from crm.domain.households import HouseholdRuleError, open_break
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.formfields import choices, form_errors, stale_refusal
 from crm.households import bp
 from crm.households.forms import (
     BreakForm,
     CertificatesForm,
+    ComplaintForm,
+    ComplaintResponseForm,
     DeregisterForm,
     EndPlacementForm,
     PlacementForm,
@@ -32,7 +36,10 @@ from crm.models import (
     Resident,
     UnavailableBecause,
 )
+from crm.models.carer_event import Complaint
+from crm.models.setting import load_settings
 from crm.pagination import paginate_list
+from crm.queries.households import complaints_of
 from crm.timeutil import today
 
 #: Timeline entries a page: a year or so of a busy household's records.
@@ -60,8 +67,19 @@ def show(household_id: int):
     return page
 
 
-def _household_page(household: Household, record_form: RecordForm, status: int = 200):
+def _household_page(
+    household: Household,
+    record_form: RecordForm,
+    status: int = 200,
+    complaint_form: ComplaintForm | None = None,
+):
     on = today()
+    settings = load_settings()
+    complaints = db.session.scalars(complaints_of(household.id)).all()
+
+    def late(complaint: Complaint) -> bool:
+        return response_late(complaint.received_on, complaint.responded_on, on, settings)
+
     end_form = EndPlacementForm()
     end_form.child_reference.choices = choices(
         (p.child_reference, p.child_reference) for p in household.placements if p.end_date is None
@@ -74,6 +92,10 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
         timeline=paginate_list(timeline(household), TIMELINE_PAGE),
         risk_history=risk_scores.score_history(household),
         record_form=record_form,
+        complaints=complaints,
+        late_complaints={c.id for c in complaints if late(c)},
+        complaint_form=complaint_form or ComplaintForm(),
+        settings=settings,
         placement_form=PlacementForm(),
         end_form=end_form,
         break_form=BreakForm(),
@@ -83,13 +105,13 @@ def _household_page(household: Household, record_form: RecordForm, status: int =
     return page, status
 
 
-def _done(household: Household, message: str, form=None):
+def _done(household: Household, message: str, form=None, anchor: str = ""):
     page = url_for("households.show", household_id=household.id)
     if form is not None:
         create_once.done(form, page)
     db.session.commit()
     flash(message, "success")
-    return redirect(page)
+    return redirect(page + anchor)
 
 
 @bp.route("/<int:household_id>/records", methods=["POST"])
@@ -116,6 +138,53 @@ def add_record(household_id: int):
         else:
             return _done(household, f"{kind.label} recorded.", form)
     return _household_page(household, form, status=400)
+
+
+@bp.route("/<int:household_id>/complaints", methods=["POST"])
+def add_complaint(household_id: int):
+    """A carer's complaint received: its response clock starts (crm/clocks.py), and a
+    complaint already past the service's timescale is flagged on saving."""
+    household = editable_household_or_403(household_id)
+    form = ComplaintForm()
+    if form.validate_on_submit():
+        if sent := create_once.already_sent(form):
+            return sent
+        try:
+            Complaint.receive(
+                household,
+                form.received_on.data,
+                form.complainant.data.strip(),
+                form.summary.data.strip(),
+                current_user,
+            )
+        except HouseholdRuleError as refused:
+            form.received_on.errors.append(str(refused))
+        else:
+            return _done(household, "Complaint recorded.", form, "#complaints")
+    return _household_page(household, RecordForm(), status=400, complaint_form=form)
+
+
+@bp.route("/<int:household_id>/complaints/<int:complaint_id>/response", methods=["GET", "POST"])
+def respond_to_complaint(household_id: int, complaint_id: int):
+    """The written response sent, with its outcome: the complaint's flag clears on saving."""
+    household = editable_household_or_403(household_id)
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None or complaint.household_id != household.id:
+        abort(404)
+    form = ComplaintResponseForm()
+    if form.validate_on_submit():
+        try:
+            complaint.respond(ComplaintOutcome(form.outcome.data), form.responded_on.data)
+        except HouseholdRuleError as refused:
+            form.responded_on.errors.append(str(refused))
+        else:
+            return _done(household, "Response to the complaint recorded.", anchor="#complaints")
+    return render_template(
+        "households/form.html",
+        household=household,
+        form=form,
+        heading=f"Response to the complaint received on {uk_date(complaint.received_on)}",
+    )
 
 
 @bp.route("/<int:household_id>/placements", methods=["POST"])

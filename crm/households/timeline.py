@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from crm.domain.household_terms import outcome_label
+from crm.extensions import db
 from crm.models import Household
+from crm.models.carer_event import CarerEvent, Complaint
+from crm.queries.households import complaints_of
 
 
 @dataclass(frozen=True)
@@ -17,20 +20,37 @@ class Entry:
     by: str = ""
 
 
+def _event(event: CarerEvent) -> Entry:
+    detail = " · ".join(
+        part
+        for part in (
+            outcome_label(event.outcome) if event.outcome else "",
+            f"{event.value.normalize()}" if event.value is not None else "",
+            event.note or "",
+        )
+        if part
+    )
+    by = event.recorded_by.full_name if event.recorded_by else ""
+    return Entry(event.occurred_on, event.kind.label, detail, by)
+
+
+def _complaint(complaint: Complaint) -> list[Entry]:
+    """A complaint received, and answered once it is."""
+    by = complaint.recorded_by.full_name if complaint.recorded_by else ""
+    about = f"from {complaint.complainant}: {complaint.summary}"
+    entries = [Entry(complaint.received_on, "Complaint received", about, by)]
+    if complaint.responded_on:
+        outcome = complaint.outcome.label if complaint.outcome else ""
+        entries.append(Entry(complaint.responded_on, "Complaint answered", outcome))
+    return entries
+
+
 def timeline(household: Household) -> list[Entry]:
     entries = [Entry(household.approval_date, "Approved")]
-    for event in household.events:
-        detail = " · ".join(
-            part
-            for part in (
-                outcome_label(event.outcome) if event.outcome else "",
-                f"{event.value.normalize()}" if event.value is not None else "",
-                event.note or "",
-            )
-            if part
-        )
-        by = event.recorded_by.full_name if event.recorded_by else ""
-        entries.append(Entry(event.occurred_on, event.kind.label, detail, by))
+    complaints = db.session.scalars(complaints_of(household.id)).all()
+    entries += [entry for complaint in complaints for entry in _complaint(complaint)]
+    counted = {complaint.event_id for complaint in complaints}  # shown as the complaint
+    entries += [_event(event) for event in household.events if event.id not in counted]
     for placement in household.placements:
         entries.append(Entry(placement.start_date, "Placement started", placement.child_reference))
         if placement.end_date:

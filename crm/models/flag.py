@@ -24,6 +24,7 @@ class FlagKind(LabelledEnum):
     ANNUAL_REVIEW_OVERDUE = "annual_review_overdue"
     TSD_OVERDUE = "tsd_overdue", "TSD standards overdue"
     RETENTION_REVIEW = "retention_review", "Past statutory retention: review the record"
+    COMPLAINT_RESPONSE_OVERDUE = "complaint_response_overdue", "Complaint not answered in time"
     PANEL_TIMESCALE = "panel_timescale", "Near or past 8 months to panel (NMS 14.4)"
     DECISION_OVERDUE = "decision_overdue", "Agency decision overdue after panel"
     TEMPORARY_APPROVAL_EXPIRING = "temporary_approval_expiring", "Temporary approval expiring"

@@ -14,11 +14,13 @@ from crm.models import (
     ApprovalTerms,
     Carer,
     DeregistrationReason,
+    FlagKind,
     Household,
     HouseholdStatus,
     Resident,
     User,
 )
+from crm.models.carer_event import Complaint
 from crm.models.spans import in_force_on
 from crm.timeutil import today
 
@@ -29,6 +31,7 @@ def household_list(
     worker: str | None = None,
     category: str | None = None,
     overdue: bool = False,
+    flag: str | None = None,
     current_on: date | None = None,
     approved_from: date | None = None,
     approved_to: date | None = None,
@@ -38,7 +41,9 @@ def household_list(
     takes: str | None = None,
 ) -> sa.Select:
     """Households matching every filter given, by reference. `current_on` is the
-    metrics' own rule, so a household figure's link lists exactly what it counted."""
+    metrics' own rule, so a household figure's link lists exactly what it counted; a
+    `flag` lists the households with that kind of flag open, as the manager's strip
+    counts them (crm/clocks.py)."""
     wanted = [
         _matches(q) if q else None,
         _with_status(status) if status else None,
@@ -51,6 +56,7 @@ def household_list(
         Household.deregistration_date <= deregistered_to if deregistered_to else None,
         _left_because(reason) if reason else None,
         _taking(takes, current_on or today()) if takes else None,
+        Household.id.in_(flagged_households([FlagKind(flag)])) if flag else None,
     ]
     query = (
         sa.select(Household)
@@ -120,3 +126,12 @@ def with_overdue_work(query: sa.Select) -> sa.Select:
 def caseload(user: User) -> sa.Select:
     """The current households a supervising social worker supports."""
     return household_list(status="current", worker=str(user.id))
+
+
+def complaints_of(household_id: int) -> sa.Select:
+    """A household's complaints, newest first (its page and its timeline)."""
+    return (
+        sa.select(Complaint)
+        .where(Complaint.household_id == household_id)
+        .order_by(Complaint.received_on.desc(), Complaint.id.desc())
+    )

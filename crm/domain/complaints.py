@@ -1,0 +1,65 @@
+"""A carer's complaint to the service, and the service's answer: the words and the rules.
+
+The law asks for a procedure, not a number of days. The Fostering Services (England)
+Regulations 2011, reg 18, require an independent fostering agency to keep a written
+procedure for representations and complaints; a local authority's is the one it keeps
+under section 26(3) of the Children Act 1989 (reg 3(3) of the 2011 Regulations). Neither
+says how soon a foster carer's complaint must be answered: the 28 days is this
+service's own standard (`Settings.complaint_response_days`), which an administrator can
+change, and which a panel adviser should read as local practice, not law.
+
+A complaint is answered when its outcome and the day of the written response are
+recorded; it is late when a day passes after it was due unanswered.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from crm.domain.households import HouseholdRuleError, check_dated
+from crm.domain.labelled import LabelledEnum
+from crm.domain.settings import Settings
+from crm.formatting import uk_date
+
+
+class ComplaintOutcome(LabelledEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+    WITHDRAWN = "withdrawn", "Withdrawn by the complainant"
+
+
+def response_due_on(received_on: date, settings: Settings) -> date:
+    """The day the written response is due: the service's timescale from receipt."""
+    return received_on + timedelta(days=settings.complaint_response_days)
+
+
+def response_late(
+    received_on: date, responded_on: date | None, day: date, settings: Settings
+) -> bool:
+    """Unanswered on `day`, which is after the day the response was due."""
+    return responded_on is None and day > response_due_on(received_on, settings)
+
+
+def check_received(household: Any, received_on: date, as_of: date) -> None:
+    """A complaint is dated within the approval, as any record on a household is."""
+    check_dated(household, received_on, "complaint", as_of)
+
+
+def check_response(complaint: Any, responded_on: date, as_of: date) -> None:
+    """A complaint is answered once, on or after it was received and not in the future."""
+    if complaint.responded_on is not None:
+        raise HouseholdRuleError(
+            f"This complaint was answered on {uk_date(complaint.responded_on)}.", "date"
+        )
+    if responded_on > as_of:
+        raise HouseholdRuleError(
+            f"The response date {uk_date(responded_on)} is in the future.", "date"
+        )
+    if responded_on < complaint.received_on:
+        raise HouseholdRuleError(
+            f"The response date {uk_date(responded_on)} is before the complaint was "
+            f"received ({uk_date(complaint.received_on)}).",
+            "date",
+        )
