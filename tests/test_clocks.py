@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm.clocks import BY_KIND, CLOCKS, clocks_of
+from crm.domain.periods import add_months
 from crm.domain.stages import EventKind as K
 from crm.extensions import db as _db
 from crm.models import ActivityKind, CarerEventKind, CarerType, Flag, FlagKind, TemporaryApproval
@@ -156,3 +157,36 @@ def test_an_imported_enquiry_past_its_first_contact_target_is_flagged_at_once(db
         sa.select(Flag.kind).where(Flag.cleared_on.is_(None), Flag.case_id.isnot(None))
     )
     assert list(flags) == [FlagKind.FIRST_CONTACT_OVERDUE]
+
+
+def test_a_household_never_reviewed_owes_its_first_review_to_panel(db, ssw):
+    approved = NOW - timedelta(days=400)  # more than 12 months: the first review is late
+    HouseholdFactory(approval_date=approved, supervising_worker=ssw)
+    kinds = {f.kind for f in _db.session.scalars(sa.select(Flag).where(Flag.cleared_on.is_(None)))}
+    assert FlagKind.FIRST_REVIEW_OVERDUE in kinds
+    assert FlagKind.ANNUAL_REVIEW_OVERDUE not in kinds
+
+
+def test_a_carer_with_no_dbs_check_or_medical_recorded_is_flagged_to_renew(db, ssw):
+    household = HouseholdFactory(approval_date=NOW - timedelta(days=10), supervising_worker=ssw)
+    flags = {
+        f.kind: f.reason
+        for f in _db.session.scalars(sa.select(Flag).where(Flag.household_id == household.id))
+    }
+    assert "Pat Example (none recorded)" in flags[FlagKind.DBS_RENEWAL_OVERDUE]
+    assert "Pat Example (none recorded)" in flags[FlagKind.MEDICAL_RENEWAL_OVERDUE]
+
+
+def test_a_dbs_check_three_years_old_is_due_the_day_after(db, ssw):
+    household = HouseholdFactory(approval_date=NOW - timedelta(days=10), supervising_worker=ssw)
+    carer = household.carers[0]
+    carer.medical_on = NOW
+    carer.dbs_issued_on = add_months(NOW, -36)  # three years old today: due, not yet late
+    _db.session.commit()
+    open_dbs = sa.select(Flag).where(
+        Flag.kind == FlagKind.DBS_RENEWAL_OVERDUE, Flag.cleared_on.is_(None)
+    )
+    assert _db.session.scalar(open_dbs) is None
+    flag_work(NOW + timedelta(days=1))
+    [late] = _db.session.scalars(open_dbs).all()
+    assert f"Pat Example (due {NOW:%d/%m/%Y})" in late.reason

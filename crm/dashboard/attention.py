@@ -33,6 +33,8 @@ CASE_KINDS = (
 #: the words for households that have it.
 HOUSEHOLD_KINDS = {
     FlagKind.COMPLAINT_RESPONSE_OVERDUE: "Households with a complaint not answered in time",
+    FlagKind.DBS_RENEWAL_OVERDUE: "Households with a DBS check to renew",
+    FlagKind.MEDICAL_RENEWAL_OVERDUE: "Households with a carer's medical to renew",
 }
 
 

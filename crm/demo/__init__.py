@@ -16,6 +16,7 @@ from faker import Faker
 
 from crm import audit
 from crm.demo.carers import generate_households
+from crm.demo.certificates import record_certificates
 from crm.demo.characteristics import describe_carers
 from crm.demo.demand import generate_demand
 from crm.demo.pipeline import generate_cases
@@ -76,6 +77,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         db.session.flush()
         generate_demand(rng, today)
         describe_carers()
+        record_certificates(today)
         mark_demo_service()
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)

@@ -53,6 +53,35 @@ def _renewed(dates: list[date | None], as_of: date, years: int) -> bool | None:
     return all(d is not None and d >= oldest_allowed for d in dates)
 
 
+def renewals_overdue(people: list[Person], as_of: date, settings: Settings) -> dict[str, str]:
+    """Who in a household needs a certificate renewed on `as_of`: {"dbs" | "medical": why}.
+
+    Every adult member of a fostering household needs an enhanced DBS check (Fostering
+    Services (England) Regulations 2011, reg 26 and Schedule 3), and every carer a
+    medical for the assessment; renewing them every `dbs_renewal_years` and
+    `medical_renewal_years` (three years by default) is the service's own standard, a
+    setting. A certificate is due on the day that many years after it was issued; one
+    never recorded is due now. Only each person's latest certificate is held."""
+    found = {}
+    for measure, years, people_needing, dated in (
+        ("dbs", settings.dbs_renewal_years, [p for p in people if p.adult_on(as_of)],
+         lambda p: p.dbs_issued_on),
+        ("medical", settings.medical_renewal_years, [p for p in people if p.carer],
+         lambda p: p.medical_on),
+    ):  # fmt: skip
+        late = []
+        for person in people_needing:
+            issued = dated(person)
+            if issued is None:
+                late.append(f"{person.name} (none recorded)")
+            elif add_months(issued, 12 * years) < as_of:
+                late.append(f"{person.name} (due {add_months(issued, 12 * years):%d/%m/%Y})")
+        if late:
+            label = "DBS check" if measure == "dbs" else "Medical"
+            found[measure] = f"{label} to renew every {years} years: " + ", ".join(late)
+    return found
+
+
 #: The duty behind each measure that is simply "not overdue on the day".
 NOT_OVERDUE = {
     Measure.SUPERVISION: Duty.SUPERVISION_VISIT,
