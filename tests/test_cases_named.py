@@ -30,6 +30,7 @@ from crm.models import (
     Referral,
     Role,
 )
+from crm.models.carer_event import Complaint
 from crm.timeutil import today
 from jobs.flags import flag_work
 from tests.conftest import login
@@ -81,6 +82,7 @@ def service(db, ssw, officer, make_user):
     check = Check(case=duplicate, kind=CheckKind.DBS)
     offered = Referral(household=household, offered_on=date(2025, 5, 1), child_age=9)
     db.session.add_all([check, offered])
+    complaint = Complaint.receive(household, date(2025, 5, 1), "The carers", "Support", None)
     db.session.add_all(
         Notification(user_id=ssw.id, message=f"Stalled: {c.reference}", link=f"/cases/{c.id}")
         for c in (theirs, assessed)
@@ -95,6 +97,7 @@ def service(db, ssw, officer, make_user):
         "referral_id": offered.id,
         "person_id": household.carers[0].id,
         "carer_id": household.carers[0].id,
+        "complaint_id": complaint.id,
     }
 
 

@@ -195,7 +195,7 @@ class ComplaintForm(OnceForm):
         "Received on", default=today, validators=[DataRequired(), not_in_future]
     )
     complainant = StringField("Who complained", validators=[DataRequired(), Length(max=120)])
-    summary = note_field("What the complaint is about", required="Say what it is about.")
+    summary = note_field("Summary of the complaint", required="Say what it is about.")
     submit = SubmitField("Record the complaint")
 
 
