@@ -1,4 +1,4 @@
-"""Nightly: judge every clock in the registry (crm/clocks.py) on the day, tell each new
+"""Nightly: judge every clock in the registry (crm/clocks/) on the day, tell each new
 flag's owner, and clear the flags whose cause has gone.
 
 The same judging runs on every write, for the records written (crm.clocks.judge_on_write);

@@ -1,4 +1,4 @@
-"""One registry of clocks (crm/clocks.py): every kind of flag has an entry, flags are kept
+"""One registry of clocks (crm/clocks/): every kind of flag has an entry, flags are kept
 current on every write, and every count and the list it opens read the same flags."""
 
 from __future__ import annotations

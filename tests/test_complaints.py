@@ -1,4 +1,4 @@
-"""A carer's complaint is its own record with a response clock (crm/clocks.py): recorded
+"""A carer's complaint is its own record with a response clock (crm/clocks/): recorded
 and answered on the household's page, flagged to the household's worker once the
 service's 28 days pass unanswered (at once on the write if it is already late, else by
 the nightly run), cleared at once when answered, counted on the manager's strip and the

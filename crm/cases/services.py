@@ -231,7 +231,7 @@ class WorkQueue:
 def work_queue(user: User, shown: int = 10) -> WorkQueue:
     """First contacts past their target, new enquiries nobody has taken, and stalled
     assessments: the open flags the dashboard counts (kept current on every write,
-    crm/clocks.py), only the user's own cases they may open."""
+    crm/clocks/), only the user's own cases they may open."""
     theirs = sa.and_(mine(user), cases_visible_to(user))
     late = flagged_case_list(FlagKind.FIRST_CONTACT_OVERDUE, theirs)
     stalled = flagged_case_list(FlagKind.STALLED, theirs)

@@ -2,7 +2,7 @@
 enquiries nobody has taken, households nobody supervises, carers at high risk. Each
 count is a link to the list of exactly what it counted.
 
-Late work is counted from the open flags (crm/clocks.py), which every write keeps
+Late work is counted from the open flags (crm/clocks/), which every write keeps
 current for the records it touches and the nightly run for the calendar; the lists
 the counts open read the same flags, so a count and its list always agree."""
 

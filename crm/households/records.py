@@ -142,7 +142,7 @@ def add_record(household_id: int):
 
 @bp.route("/<int:household_id>/complaints", methods=["POST"])
 def add_complaint(household_id: int):
-    """A carer's complaint received: its response clock starts (crm/clocks.py), and a
+    """A carer's complaint received: its response clock starts (crm/clocks/), and a
     complaint already past the service's timescale is flagged on saving."""
     household = editable_household_or_403(household_id)
     form = ComplaintForm()

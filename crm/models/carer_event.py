@@ -53,7 +53,7 @@ class Complaint(db.Model):
 
     Its own record, for what a complaint has that other records do not: who made it,
     what it is about, an outcome from its own list and the day it was answered, which
-    the response clock (crm/clocks.py) reads. Receiving one also records the dated
+    the response clock (crm/clocks/) reads. Receiving one also records the dated
     complaint event every reader of a household's history already counts (the
     retention model's `complaints_12m`, the carer-events export and its import), so
     those go on unchanged; events recorded or imported before this record existed stay

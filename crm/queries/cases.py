@@ -180,7 +180,7 @@ FLAG_FILTERS = {
 
 
 def _flagged(query: sa.Select, flag: str) -> sa.Select:
-    """Cases with an open flag of that kind: the flags the counts read (crm/clocks.py),
+    """Cases with an open flag of that kind: the flags the counts read (crm/clocks/),
     so a count and the list it opens agree; any other value lists possible duplicates."""
     if flag in FLAG_FILTERS:
         return query.where(Case.id.in_(flagged_cases([FLAG_FILTERS[flag]])))

@@ -43,7 +43,7 @@ def household_list(
     """Households matching every filter given, by reference. `current_on` is the
     metrics' own rule, so a household figure's link lists exactly what it counted; a
     `flag` lists the households with that kind of flag open, as the manager's strip
-    counts them (crm/clocks.py)."""
+    counts them (crm/clocks/)."""
     wanted = [
         _matches(q) if q else None,
         _with_status(status) if status else None,
@@ -119,7 +119,7 @@ def _supervised_by(worker: str) -> sa.ColumnElement[bool]:
 
 def with_overdue_work(query: sa.Select) -> sa.Select:
     """Narrow a household query to those with a supervision duty overdue: the open
-    flags the manager's count reads (crm/clocks.py), so the two agree."""
+    flags the manager's count reads (crm/clocks/), so the two agree."""
     return query.where(Household.id.in_(flagged_households(DUTY_FLAGS)))
 
 
