@@ -13,7 +13,15 @@ from crm.clocks import BY_KIND, CLOCKS, clocks_of
 from crm.domain.periods import add_months
 from crm.domain.stages import EventKind as K
 from crm.extensions import db as _db
-from crm.models import ActivityKind, CarerEventKind, CarerType, Flag, FlagKind, TemporaryApproval
+from crm.models import (
+    ActivityKind,
+    CarerEventKind,
+    CarerType,
+    Flag,
+    FlagKind,
+    Resident,
+    TemporaryApproval,
+)
 from crm.timeutil import today
 from jobs.flags import flag_work
 from tests.factories import CaseFactory, HouseholdFactory, advance
@@ -190,3 +198,16 @@ def test_a_dbs_check_three_years_old_is_due_the_day_after(db, ssw):
     flag_work(NOW + timedelta(days=1))
     [late] = _db.session.scalars(open_dbs).all()
     assert f"Pat Example (due {NOW:%d/%m/%Y})" in late.reason
+
+
+def test_a_reason_as_long_as_the_rule_needs_is_kept_whole(db, ssw):
+    """A large household's DBS checks name every adult: never cut short (PostgreSQL
+    refused a reason over 255 characters before migration 0040)."""
+    household = HouseholdFactory(approval_date=NOW - timedelta(days=10), supervising_worker=ssw)
+    names = [f"Adult Member Of The Household Number {n}" for n in range(10)]
+    household.residents.extend(Resident(full_name=name) for name in names)
+    _db.session.commit()
+    reason = _db.session.scalar(
+        sa.select(Flag.reason).where(Flag.kind == FlagKind.DBS_RENEWAL_OVERDUE)
+    )
+    assert len(reason) > 255 and all(name in reason for name in names)

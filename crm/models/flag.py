@@ -46,7 +46,9 @@ class Flag(db.Model):
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"))
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(sa.String(255))
+    #: Why, in the rule's words; as long as the rule needs (a household's DBS checks
+    #: name every adult), never cut short.
+    reason: Mapped[str] = mapped_column(sa.Text)
     raised_on: Mapped[date]
     cleared_on: Mapped[date | None]
 
@@ -74,7 +76,7 @@ class Notification(db.Model):
     household_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("households.id", ondelete="CASCADE"), index=True
     )
-    message: Mapped[str] = mapped_column(sa.String(500))
+    message: Mapped[str] = mapped_column(sa.Text)
     link: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
