@@ -9,7 +9,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from crm.auth.access import allowed_roles
-from crm.domain.household_terms import care_label
+from crm.domain.household_vocabulary import care_label
 from crm.domain.stages import reason_label
 from crm.enquiry_sources import source_label
 from crm.formatting import percent, uk_date, uk_datetime, whole_days

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from crm.cases.services import approve_case
 from crm.domain.kinship import KinshipRuleError, check_temporary_approval
 from crm.domain.stages import EventKind as K
-from crm.metrics.cases import stalled_cases, temporary_approval_flags
+from crm.metrics.chasing import stalled_cases, temporary_approval_flags
 from crm.models import ActivityKind, CarerType, Case, Flag, FlagKind, Household
 from crm.models.setting import load_settings
 from jobs.flags import flag_work

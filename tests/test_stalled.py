@@ -9,7 +9,7 @@ import pytest
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind, Step, replay
 from crm.domain.stalled import stalled_reasons
-from crm.metrics.cases import overdue_first_contacts, stalled_cases
+from crm.metrics.chasing import overdue_first_contacts, stalled_cases
 from crm.models import ActivityKind
 from crm.models.setting import save_settings
 from tests.factories import CaseFactory, advance

@@ -30,7 +30,7 @@ from crm.domain.stalled import stalled_reasons
 from crm.extensions import db
 from crm.formatting import uk_date
 from crm.formfields import choices, stale_refusal
-from crm.metrics.cases import last_activity, response_working_days
+from crm.metrics.chasing import last_activity, response_working_days
 from crm.models import (
     Activity,
     ActivityKind,

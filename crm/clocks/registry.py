@@ -18,7 +18,7 @@ from crm.domain.settings import Settings
 from crm.domain.supervision import Duty, obligations
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
-from crm.metrics.cases import (
+from crm.metrics.chasing import (
     overdue_first_contacts,
     stalled_cases,
     temporary_approval_flags,

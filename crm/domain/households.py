@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from crm.domain.household_terms import CarerEventKind, HouseholdStatus
+from crm.domain.household_vocabulary import CarerEventKind, HouseholdStatus
 from crm.formatting import uk_date
 
 #: A change of terms takes effect no sooner than 28 days after it is decided, unless

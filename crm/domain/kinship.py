@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from crm.domain.case_terms import CarerType
+from crm.domain.case_vocabulary import CarerType
 from crm.domain.stages import CaseState, Stage
 from crm.formatting import uk_date
 

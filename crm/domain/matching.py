@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from crm.domain.household_terms import CareCategory
+from crm.domain.household_vocabulary import CareCategory
 from crm.domain.labelled import LabelledEnum
 from crm.domain.sufficiency import AIMS_BY_KEY, Need
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.domain.household_terms import CareCategory
+from crm.domain.household_vocabulary import CareCategory
 from crm.domain.labelled import LabelledEnum
 
 

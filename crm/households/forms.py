@@ -19,7 +19,7 @@ from crm.clocks import HOUSEHOLD_FLAGS
 from crm.create_once import OnceForm
 from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.complaints import ComplaintOutcome
-from crm.domain.household_terms import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
+from crm.domain.household_vocabulary import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
 from crm.domain.matching import ChildSex
 from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.formfields import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from crm.domain.household_terms import outcome_label
+from crm.domain.household_vocabulary import outcome_label
 from crm.extensions import db
 from crm.models import Household
 from crm.models.carer_event import CarerEvent, Complaint

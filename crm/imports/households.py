@@ -31,7 +31,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from crm.domain.case_terms import CARER_TYPE_WORDS
+from crm.domain.case_vocabulary import CARER_TYPE_WORDS
 from crm.domain.households import HouseholdRuleError, status_on
 from crm.domain.stages import Stage
 from crm.extensions import db

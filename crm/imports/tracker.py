@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from crm.domain.case_terms import CARER_TYPE_WORDS
+from crm.domain.case_vocabulary import CARER_TYPE_WORDS
 from crm.domain.contact import normalise_postcode
 from crm.domain.stages import (
     REASONS_REQUIRED,

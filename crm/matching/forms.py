@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from crm.domain.household_terms import CareCategory
+from crm.domain.household_vocabulary import CareCategory
 from crm.domain.matching import Child, ChildSex, DeclineReason
 from crm.domain.sufficiency import Need
 from crm.formfields import (

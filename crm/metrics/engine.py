@@ -18,12 +18,12 @@ from datetime import date
 import numpy as np
 import sqlalchemy as sa
 
-from crm.domain.household_terms import GOOD_OUTCOME_EXITS
+from crm.domain.household_vocabulary import GOOD_OUTCOME_EXITS
 from crm.domain.settings import Settings
 from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.assessments import timescales, withdrawal_columns, withdrawals_from
-from crm.metrics.cases import stalled_by_group
+from crm.metrics.chasing import stalled_by_group
 from crm.metrics.period import (  # noqa: F401  (the engine's public names)
     COUNTED_STEPS,
     GROUPS,

@@ -3,8 +3,8 @@ aggregate."""
 
 import sqlalchemy as sa
 
-from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
-from crm.domain.household_terms import (
+from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind
+from crm.domain.household_vocabulary import (
     CareCategory,
     CarerEventKind,
     DeregistrationReason,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.domain.household_terms import UnavailableBecause
+from crm.domain.household_vocabulary import UnavailableBecause
 from crm.extensions import db
 from crm.models.household import Household
 from crm.models.spans import running_on

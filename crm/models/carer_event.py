@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain import complaints
 from crm.domain.complaints import ComplaintOutcome
-from crm.domain.household_terms import CarerEventKind
+from crm.domain.household_vocabulary import CarerEventKind
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.models.household import Household

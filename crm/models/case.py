@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.domain.case_terms import ActivityKind, CarerType, CheckKind
+from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind
 from crm.domain.contact import folded, phone_key
 from crm.domain.matching import ChildSex
 from crm.domain.stages import (

@@ -11,8 +11,8 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain import households as rules
-from crm.domain.case_terms import CarerType
-from crm.domain.household_terms import (
+from crm.domain.case_vocabulary import CarerType
+from crm.domain.household_vocabulary import (
     CarerEventKind,
     DeregistrationReason,
     HouseholdStatus,

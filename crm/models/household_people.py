@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.domain.household_terms import PlacementEnding
+from crm.domain.household_vocabulary import PlacementEnding
 from crm.extensions import db
 from crm.models.characteristics import Characteristics
 from crm.models.spans import running_on

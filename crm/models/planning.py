@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.domain.case_terms import CarerType
+from crm.domain.case_vocabulary import CarerType
 from crm.extensions import db
 from crm.models.types import enum_column
 from crm.timeutil import utcnow

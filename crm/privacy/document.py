@@ -15,7 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from crm.admin.audit_entries import INTERNAL, words
-from crm.domain.household_terms import outcome_label
+from crm.domain.household_vocabulary import outcome_label
 from crm.domain.stages import reason_label
 from crm.enquiry_sources import source_label
 from crm.extensions import db

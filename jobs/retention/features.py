@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crm.domain.household_terms import GOOD_OUTCOME_EXITS
+from crm.domain.household_vocabulary import GOOD_OUTCOME_EXITS
 from crm.models.spans import in_force_on, running_on
 
 YEAR = pd.Timedelta(days=365)
