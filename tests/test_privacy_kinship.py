@@ -1,14 +1,16 @@
-"""A connected person approved temporarily for a named child (Care Planning, Placement and
-Case Review (England) Regulations 2010, reg 24) was approved as a foster carer: their
-records are kept ten years after the approval ended (Fostering Services (England)
-Regulations 2011, reg 32), whatever became of the full assessment.
+"""A person with whom a child was placed under reg 24 of the Care Planning, Placement and
+Case Review (England) Regulations 2010 (a connected person approved temporarily for a
+named child): their records are kept ten years from the day the placement ended
+(Fostering Services (England) Regulations 2011, reg 32(2)), whatever became of the full
+assessment. Where no child moved in, reg 32(2) does not apply.
 
 The worked example: Margaret Okafor, a grandmother, was approved temporarily on
 3 Mar 2025 for her grandson (child reference GS-4471), who moved in that day. Sixteen
 weeks on, the approval lapsed on 23 Jun 2025 without an extension; she withdrew from
-the full assessment on 14 Jul 2025 (her grandson had gone home). The approval ended on
-23 Jun 2025, so her records are kept until 23 Jun 2035 - not the two years of an
-enquiry that never applied (14 Jul 2027), nor three of a withdrawn application.
+the full assessment on 14 Jul 2025 (her grandson had gone home). Hearth does not hold the
+day he left, only that the placement had ended by the day her case closed, so her
+records are kept until 14 Jul 2035 - not ten years from the approval's lapse (the child
+can stay on past it), nor the two years of an enquiry that never applied (14 Jul 2027).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def grandmother(db) -> Case:
     return advance(case, (K.WITHDRAWN_BY_APPLICANT, date(2025, 7, 14), "AW3"), today=LATER)
 
 
-def test_her_request_to_be_erased_is_refused_until_ten_years_after_the_approval_ended(
+def test_her_request_to_be_erased_is_refused_until_ten_years_after_the_placement_ended(
     admin_client, grandmother, db
 ):
     response = admin_client.post(
@@ -60,14 +62,14 @@ def test_her_request_to_be_erased_is_refused_until_ten_years_after_the_approval_
     )
     page = response.get_data(as_text=True)
     assert "approved temporarily as a foster carer for a named child on 3 Mar 2025" in page
-    assert "reg. 24" in page and "until 23 Jun 2035" in page
+    assert "reg. 24" in page and "reg. 32(2)" in page and "until 14 Jul 2035" in page
     assert db.session.get(Case, grandmother.id) is not None
 
 
 def test_she_can_be_erased_once_the_ten_years_are_up(grandmother, db):
     with pytest.raises(ErasureRefused):
-        erase_case(grandmother, "asked", on=date(2035, 6, 22), settings=Settings())
-    erase_case(grandmother, "asked", on=date(2035, 6, 23), settings=Settings())
+        erase_case(grandmother, "asked", on=date(2035, 7, 13), settings=Settings())
+    erase_case(grandmother, "asked", on=date(2035, 7, 14), settings=Settings())
     db.session.commit()
     assert db.session.get(Case, grandmother.id) is None
 
@@ -76,11 +78,12 @@ def test_she_can_be_erased_once_the_ten_years_are_up(grandmother, db):
     ("run_on", "anonymised"),
     [
         (date(2027, 7, 15), False),  # an enquiry's two years from closing are up
-        (date(2035, 6, 22), False),  # a day short of ten years from the approval's end
-        (date(2035, 6, 23), True),
+        (date(2035, 6, 23), False),  # ten years from the approval's lapse: she is still kept
+        (date(2035, 7, 13), False),  # a day short of ten years from the placement's end
+        (date(2035, 7, 14), True),
     ],
 )
-def test_the_retention_job_keeps_her_case_for_ten_years_after_the_approval_ended(
+def test_the_retention_job_keeps_her_case_for_ten_years_after_the_placement_ended(
     grandmother, db, run_on, anonymised
 ):
     counts = apply_retention(run_on, Settings())
@@ -89,7 +92,7 @@ def test_the_retention_job_keeps_her_case_for_ten_years_after_the_approval_ended
     assert (grandmother.first_name == "Anonymised") is anonymised
 
 
-def test_a_temporary_approval_that_still_runs_keeps_the_case(admin_client, db):
+def test_a_child_still_placed_keeps_the_case(admin_client, db):
     case = advance(
         CaseFactory(
             reference="KIN-RUN", carer_type=CarerType.KINSHIP, enquiry_date=date(2026, 11, 2)
@@ -98,11 +101,25 @@ def test_a_temporary_approval_that_still_runs_keeps_the_case(admin_client, db):
         today=LATER,
     )
     case.temporary_approval = TemporaryApproval(
-        child_reference="GS-9", approved_on=date(2026, 11, 2)
+        child_reference="GS-9", approved_on=date(2026, 11, 2), placed_on=date(2026, 11, 2)
     )
     db.session.commit()
-    with pytest.raises(ErasureRefused, match="until 22 Feb 2037"):  # 16 weeks on, + 10 years
+    with pytest.raises(ErasureRefused, match="the child may still live there"):
         erase_case(case, "asked", on=date(2026, 12, 1), settings=Settings())
+
+
+def test_with_no_child_placed_the_applicants_rule_applies(db):
+    """Approved temporarily, but the child never moved in: reg 32(2) does not apply, so
+    the enquiry is kept no longer than any other (here two years from closing)."""
+    case = advance(
+        CaseFactory(reference="KIN-NONE", carer_type=CarerType.KINSHIP, enquiry_date=D(2025, 3, 3)),
+        (K.FIRST_CONTACT, D(2025, 3, 3)),
+        today=LATER,
+    )
+    case.temporary_approval = TemporaryApproval(child_reference="GS-1", approved_on=D(2025, 3, 3))
+    db.session.commit()
+    advance(case, (K.WITHDRAWN_BY_APPLICANT, D(2025, 7, 14), "AW3"), today=LATER)
+    assert apply_retention(D(2027, 7, 15), Settings())["anonymised"] == 1
 
 
 # Every column that can hold a child's reference, as the schema names them: the test

@@ -123,8 +123,9 @@ def _current_households(day: date, among: list[int] | None) -> list[Household]:
 def _duties(day: date, settings: Settings, among: list[int] | None) -> Found:
     """domain/supervision.py: visits, the unannounced visit (NMS 21.8), the annual
     review (reg 28) and the TSD standards, each from approval. A household never yet
-    reviewed owes its first review, which goes back to the fostering panel (reg
-    28(3)): flagged as a kind of its own, since it needs a panel date, not a visit."""
+    reviewed owes its first review, due within a year of approval (reg 28(2)), whose
+    report goes to the fostering panel (reg 28(5)): flagged as a kind of its own, since
+    it needs a panel date, not a visit."""
     found: Found = {}
     for household_id, record in records_on(_current_households(day, among), day).items():
         for duty in obligations(record, day, settings):
@@ -142,8 +143,9 @@ RENEWAL_KINDS = {"dbs": FlagKind.DBS_RENEWAL_OVERDUE, "medical": FlagKind.MEDICA
 
 def _renewals(day: date, settings: Settings, among: list[int] | None) -> Found:
     """domain/compliance.py: every adult's DBS check and every carer's medical renewed
-    within the service's interval (reg 26 and Schedule 3 require the checks; three
-    years is the service's own standard, a setting)."""
+    within the service's interval (reg 26 and Schedule 3 require the checks at the
+    assessment; the review's enquiries, reg 28(3)(a), keep them current; three years is
+    the service's own standard, a setting)."""
     households = _current_households(day, among)
     held = certificates([h.id for h in households])
     return {
@@ -158,7 +160,7 @@ def _renewals(day: date, settings: Settings, among: list[int] | None) -> Found:
 def households_past_retention(day: date, settings: Settings) -> sa.Select:
     """Deregistered households whose statutory retention period has ended: records of
     approved carers are kept at least 10 years after approval ends (Fostering Services
-    (England) Regulations 2011, reg 32(3))."""
+    (England) Regulations 2011, reg 32(1))."""
     cutoff = day - relativedelta(years=settings.carer_record_retention_years)
     return sa.select(Household).where(Household.deregistration_date < cutoff)
 
@@ -179,10 +181,10 @@ def _retention_review(day: date, settings: Settings, among: list[int] | None) ->
 
 def _complaint_responses(day: date, settings: Settings, among: list[int] | None) -> Found:
     """domain/complaints.py: a carer's complaint not answered in writing within the
-    service's own timescale of receiving it (`complaint_response_days`, 28 days by
-    default). The Fostering Services (England) Regulations 2011, reg 18, require a written
-    complaints procedure (a local authority's is under the Children Act 1989, s 26(3)) but
-    set no number of days: the 28 days is the service's standard, not the law's."""
+    service's timescale of receiving it (`complaint_response_days`, 28 calendar days by
+    default). An agency's procedure (reg 18 of the 2011 Regulations) sets no number of
+    days; a council's follows the Children Act 1989 Representations Procedure (England)
+    Regulations 2006, stage 1 within 10 working days, extendable to 20."""
     query = sa.select(Complaint.household_id, Complaint.received_on).where(
         Complaint.responded_on.is_(None)  # few at a time: the rule is judged here
     )

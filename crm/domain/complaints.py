@@ -1,12 +1,16 @@
 """A carer's complaint to the service, and the service's answer: the words and the rules.
 
-The law asks for a procedure, not a number of days. The Fostering Services (England)
-Regulations 2011, reg 18, require an independent fostering agency to keep a written
-procedure for representations and complaints; a local authority's is the one it keeps
-under section 26(3) of the Children Act 1989 (reg 3(3) of the 2011 Regulations). Neither
-says how soon a foster carer's complaint must be answered: the 28 days is this
-service's own standard (`Settings.complaint_response_days`), which an administrator can
-change, and which a panel adviser should read as local practice, not law.
+An independent fostering agency keeps a written procedure for representations and
+complaints (Fostering Services (England) Regulations 2011, reg 18), which sets no number
+of days. A local authority's fostering service answers a foster carer's representations
+under section 26(3)(d) of the Children Act 1989, and the Children Act 1989
+Representations Procedure (England) Regulations 2006 set its timescales: stage 1 (local
+resolution) within 10 working days, extendable to 20 (reg 14), stage 2 (investigation)
+within 25 working days, extendable to 65 (reg 17). Complaints outside section 26 (a
+council's corporate procedure) have local timescales. `Settings.complaint_response_days`
+counts calendar days: its default, 28, is about the 20 working days of an extended
+stage 1; a council answering at stage 1 within 10 working days sets 14. Hearth does not
+yet count this clock in working days.
 
 A complaint is answered when its outcome and the day of the written response are
 recorded; it is late when a day passes after it was due unanswered.

@@ -56,9 +56,10 @@ def _renewed(dates: list[date | None], as_of: date, years: int) -> bool | None:
 def renewals_overdue(people: list[Person], as_of: date, settings: Settings) -> dict[str, str]:
     """Who in a household needs a certificate renewed on `as_of`: {"dbs" | "medical": why}.
 
-    Every adult member of a fostering household needs an enhanced DBS check (Fostering
-    Services (England) Regulations 2011, reg 26 and Schedule 3), and every carer a
-    medical for the assessment; renewing them every `dbs_renewal_years` and
+    Every adult member of a fostering household needs an enhanced DBS check, and every
+    carer a medical, for the assessment (Fostering Services (England) Regulations 2011,
+    reg 26 and Schedule 3); the annual review's enquiries keep them current (reg
+    28(3)(a)), and renewing them every `dbs_renewal_years` and
     `medical_renewal_years` (three years by default) is the service's own standard, a
     setting. A certificate is due on the day that many years after it was issued; one
     never recorded is due now. Only each person's latest certificate is held."""

@@ -92,8 +92,9 @@ SETTING_LABELS = {
     "dbs_renewal_years": "Every adult in a household needs a DBS check at most this many years old",
     "medical_renewal_years": "Every carer needs a medical at most this many years old",
     "complaint_response_days": (
-        "Answer a carer's complaint in writing within this many days of receiving it "
-        "(the service's own standard, not a legal timescale)"
+        "Answer a carer's complaint in writing within this many calendar days of receiving "
+        "it (a council's stage 1 under the 2006 Representations Regulations: 10 working "
+        "days, about 14, extendable to 20, about 28; an agency's own standard)"
     ),
     "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
     "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",

@@ -37,9 +37,11 @@ def in_force_on(
     replaces the one before (terms of approval above all).
 
     Terms of approval are given in writing at approval and changed only through a
-    review (Fostering Services (England) Regulations 2011, regs 27 and 28); a change
-    the carers have not agreed takes effect 28 days after they are told, so terms are
-    often recorded today to apply from a later day, and until then the old terms stand.
+    review (Fostering Services (England) Regulations 2011, regs 27 and 28). A change the
+    carers agreed can apply at once; one they have not agreed applies no sooner than 28
+    days after notice of the proposal, and not until the decision if they make
+    representations or apply to the independent review mechanism; so terms are often
+    recorded today to apply from a later day, and until then the old terms stand.
 
     Speaks three forms, as `running_on` does:
     - loaded rows (one owner's changes, in the order recorded) -> the row, or None;

@@ -227,34 +227,37 @@ def kept_until(case: Case, settings: Settings) -> date | None:
     enquiry that never applied; or an open application, which `_refusal` answers).
 
     - An application withdrawn or refused: 3 years from its closure (Fostering Services
-      (England) Regulations 2011, reg. 32).
-    - A connected person approved temporarily for a named child (Care Planning, Placement
-      and Case Review (England) Regulations 2010, reg. 24) was approved as a local
-      authority foster parent, for that child: their records are a foster carer's, kept
-      for at least ten years after the approval ended (reg. 32 of the 2011 Regulations),
-      whether or not the child moved in and whatever became of the full assessment.
+      (England) Regulations 2011, reg 32(3)).
+    - A person with whom a child was placed under reg 24 of the Care Planning, Placement
+      and Case Review (England) Regulations 2010 (a connected person approved
+      temporarily for a named child): 10 years from the day the placement ended (reg
+      32(2)). Where no child moved in, reg 32(2) does not apply and the applicant rule
+      above does.
     """
     dates = []
     if case.application_date is not None and case.outcome_date is not None:
         dates.append(
             case.outcome_date + relativedelta(years=settings.applicant_record_retention_years)
         )
-    ended = temporary_approval_ended(case)
+    ended = reg24_placement_ended(case)
     if ended is not None:
         dates.append(ended + relativedelta(years=settings.carer_record_retention_years))
     return max(dates, default=None)
 
 
-def temporary_approval_ended(case: Case) -> date | None:
-    """When a temporary approval (reg. 24) ended: when it lapsed (with its one extension,
-    reg. 25), or sooner if the case closed first; None when there was none. One that
-    still runs ends no sooner than its expiry, which is what is returned then."""
+def reg24_placement_ended(case: Case) -> date | None:
+    """When a child placed under reg 24 stopped being placed with this person, or None
+    when no child was placed or the case is still open (the child may still live there).
+
+    Hearth records the day the child moved in, not a separate end of the reg 24
+    placement; the placement ends at the latest when the assessment closes without
+    approval (an approval makes the household's own placement, kept as a carer's
+    record), so the case's closing date is used: the record is kept at least as long as
+    reg 32(2) asks."""
     temporary = case.temporary_approval
-    if temporary is None:
+    if temporary is None or temporary.placed_on is None:
         return None
-    if case.outcome_date is not None:
-        return min(temporary.expires_on, case.outcome_date)
-    return temporary.expires_on
+    return case.outcome_date
 
 
 def _refusal(case: Case, on: date, settings: Settings) -> str | None:
@@ -266,15 +269,24 @@ def _refusal(case: Case, on: date, settings: Settings) -> str | None:
             f"for at least ten years after approval ends {reg}. Record the request and "
             "review it then."
         )
-    until = kept_until(case, settings)
-    if case.temporary_approval is not None and until > on:
-        return (
+    temporary = case.temporary_approval
+    if temporary is not None and temporary.placed_on is not None:
+        placed = (
             "This person was approved temporarily as a foster carer for a named child on "
-            f"{uk_date(case.temporary_approval.approved_on)} (Care Planning, Placement and "
-            "Case Review (England) Regulations 2010, reg. 24); a foster carer's records must "
-            f"be kept for at least ten years after approval ends {reg}: until "
-            f"{uk_date(until)}. Record the request; it can be met then."
+            f"{uk_date(temporary.approved_on)} (Care Planning, Placement and Case Review "
+            "(England) Regulations 2010, reg. 24), and the child moved in on "
+            f"{uk_date(temporary.placed_on)}; the records of a person with whom a child was "
+            "placed under reg. 24 must be kept for ten years from the day the placement "
+            "ended (Fostering Services (England) Regulations 2011, reg. 32(2))"
         )
+        if case.outcome_date is None:
+            return (
+                f"{placed}: the assessment is still open, so the child may still live there. "
+                "Record the request and review it when the placement ends."
+            )
+        until = kept_until(case, settings)
+        if until is not None and until > on:
+            return f"{placed}: until {uk_date(until)}. Record the request; it can be met then."
     if case.application_date is not None and case.is_open:
         return (
             f"This person applied to foster on {uk_date(case.application_date)}; an "
@@ -282,6 +294,7 @@ def _refusal(case: Case, on: date, settings: Settings) -> str | None:
             f"years after it is withdrawn or refused {reg}. Record the request; it can be "
             "met once the application has closed and that time has passed."
         )
+    until = kept_until(case, settings)
     if until is not None and until > on:
         return (
             f"This application closed on {uk_date(case.outcome_date)}; its records must be "
@@ -375,8 +388,8 @@ def applications_past_retention(as_of: date, settings: Settings) -> sa.Select:
 
 
 def _still_kept(case: Case, as_of: date, settings: Settings) -> bool:
-    """A closed case the queries above found, that the law still keeps: a temporarily
-    approved connected person's (reg. 24), ten years from the approval's end."""
+    """A closed case the queries above found, that the law still keeps: one with whom a
+    child was placed under reg. 24, ten years from the placement's end (reg. 32(2))."""
     until = kept_until(case, settings)
     return until is not None and until > as_of
 
