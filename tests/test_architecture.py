@@ -35,23 +35,26 @@ def test_every_import_contract_is_kept():
     assert lint() == 0
 
 
-def test_the_contract_fails_when_the_core_imports_a_blueprint():
-    probe = ROOT / "crm" / "metrics" / f"_probe_{uuid.uuid4().hex}.py"
-    probe.write_text("from crm.households import views  # noqa: F401\n")
+def lint_with_probe(package: str, source: str, contract: str) -> int:
+    """Lint `contract` with a module of `source` dropped into `package` for the run."""
+    probe = ROOT / "crm" / package / f"_probe_{uuid.uuid4().hex}.py"
+    probe.write_text(source)
     try:
-        assert lint("core-points-inward") == 1
+        return lint(contract)
     finally:
         probe.unlink()
+
+
+def test_the_contract_fails_when_the_core_imports_a_blueprint():
+    found = lint_with_probe(
+        "metrics", "from crm.households import views  # noqa: F401\n", "core-points-inward"
+    )
+    assert found == 1
     assert lint("core-points-inward") == 0
 
 
 def test_the_contract_fails_when_the_domain_reaches_for_the_database():
-    probe = ROOT / "crm" / "domain" / f"_probe_{uuid.uuid4().hex}.py"
-    probe.write_text("import sqlalchemy  # noqa: F401\n")
-    try:
-        assert lint("domain-is-pure") == 1
-    finally:
-        probe.unlink()
+    assert lint_with_probe("domain", "import sqlalchemy  # noqa: F401\n", "domain-is-pure") == 1
 
 
 def imports_of_test_modules(source: str) -> list[str]:
@@ -81,10 +84,8 @@ def test_an_import_of_a_test_module_is_found():
 
 
 def test_the_contract_fails_when_a_figure_reads_a_list_query():
-    probe = ROOT / "crm" / "metrics" / f"_probe_{uuid.uuid4().hex}.py"
-    probe.write_text("from crm.queries import cases  # noqa: F401\n")
-    try:
-        assert lint("lists-sit-on-top") == 1
-    finally:
-        probe.unlink()
+    found = lint_with_probe(
+        "metrics", "from crm.queries import cases  # noqa: F401\n", "lists-sit-on-top"
+    )
+    assert found == 1
     assert lint("lists-sit-on-top") == 0
