@@ -66,6 +66,10 @@ class Config:
     COUNCIL_NAME: str | None = None
     COUNCIL_LOGO: str | None = None
     COUNCIL_PRIVACY_NOTICE_URL: str | None = None
+    # How the public reaches the fostering team, given on the public form's thank-you
+    # page (left out when unset rather than asking people to call an unknown number).
+    FOSTERING_TEAM_PHONE: str | None = None
+    FOSTERING_TEAM_EMAIL: str | None = None
     # Single sign-on through the council's OpenID Connect provider (crm/auth/oidc.py);
     # off while OIDC_ISSUER is unset.
     OIDC_ISSUER: str | None = None
@@ -183,6 +187,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "MFA_REQUIRED_ROLES": ("MFA_REQUIRED_ROLES", _names),
     "COUNCIL_NAME": ("COUNCIL_NAME", str),
     "COUNCIL_LOGO": ("COUNCIL_LOGO", str),
+    "FOSTERING_TEAM_PHONE": ("FOSTERING_TEAM_PHONE", str),
+    "FOSTERING_TEAM_EMAIL": ("FOSTERING_TEAM_EMAIL", str),
     "COUNCIL_PRIVACY_NOTICE_URL": ("COUNCIL_PRIVACY_NOTICE_URL", str),
     "OIDC_ISSUER": ("OIDC_ISSUER", str),
     "OIDC_CLIENT_ID": ("OIDC_CLIENT_ID", str),

@@ -62,15 +62,23 @@ def sheet_title(what: str) -> str:
     return (cleaned[:1].upper() + cleaned[1:])[:31] or "Export"
 
 
-def _xlsx(headers: Sequence[str], rows: list[Sequence], title: str) -> bytes:
+def _xlsx(
+    headers: Sequence[str], rows: list[Sequence], title: str, caption: str | None = None
+) -> bytes:
     """A sheet named for what it holds, its header row bold and frozen, columns wide
-    enough to read, dates as Excel dates shown dd/mm/yyyy and numbers as numbers."""
+    enough to read, dates as Excel dates shown dd/mm/yyyy and numbers as numbers. A
+    `caption` (what the figures are and which period they cover) is the first row, so a
+    sheet passed on by email still says what it is."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title(title))
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3" if caption else "A2"
     for index, header in enumerate(headers, start=1):
         longest = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 60)
+    if caption:
+        first = _cell(sheet, single_line(caption))
+        first.font = Font(bold=True)
+        sheet.append([first])
     header_cells = []
     for header in headers:
         cell = _cell(sheet, header)
@@ -113,10 +121,17 @@ def attachment(filename: str) -> str:
 
 
 def export(
-    name: str, fmt: str, headers: Sequence[str], rows: list[Sequence], what: str
+    name: str,
+    fmt: str,
+    headers: Sequence[str],
+    rows: list[Sequence],
+    what: str,
+    caption: str | None = None,
 ) -> Response:
-    """A download of `rows`, with an audit entry saying who exported what."""
-    body = _csv(headers, rows) if fmt == "csv" else _xlsx(headers, rows, what)
+    """A download of `rows`, with an audit entry saying who exported what. The Excel
+    sheet opens with `caption` (what and which period); the CSV stays one header row
+    and its rows, for programs that read it."""
+    body = _csv(headers, rows) if fmt == "csv" else _xlsx(headers, rows, what, caption)
     audit.record(AuditAction.EXPORTED, what, summary=f"{len(rows)} rows as {fmt.upper()}")
     return Response(
         body,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from markupsafe import Markup
+
 from crm.timeutil import to_uk
 
 
@@ -40,3 +42,37 @@ def percent(value: float | None, missing: str = "–") -> str:
     if value is None:
         return missing
     return f"{value * 100:.1f}%"
+
+
+def phone_href(number: str | None) -> str | None:
+    """The `tel:` address of a number as typed ("0116 496 0123" -> "tel:+441164960123"),
+    so a phone dials it with a tap; None when what was typed holds no number to dial."""
+    if not number:
+        return None
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if number.strip().startswith("+"):
+        dialled = "+" + digits
+    elif digits.startswith("00"):
+        dialled = "+" + digits[2:]
+    elif digits.startswith("0") and len(digits) >= 10:
+        dialled = "+44" + digits[1:]
+    else:
+        dialled = digits
+    return f"tel:{dialled}" if len(digits) >= 6 else None
+
+
+def address_line(*parts: str | None, missing: str = "—") -> str:
+    """The parts of an address that are recorded, joined by commas: a postcode alone reads
+    "LE2 3AB", never "—, LE2 3AB"; nothing recorded reads as `missing`."""
+    given = [p.strip() for p in parts if p and p.strip()]
+    return ", ".join(given) if given else missing
+
+
+def phone_link(number: str | None, missing: str = "—") -> Markup:
+    """A number shown as typed, as a link a phone dials with a tap when it holds one."""
+    if not number:
+        return Markup.escape(missing)
+    href = phone_href(number)
+    if href is None:
+        return Markup.escape(number)
+    return Markup('<a href="{}">{}</a>').format(href, number)

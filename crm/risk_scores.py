@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -78,3 +80,20 @@ def why_no_model() -> str:
     if run and run.counts and run.counts.get("message"):
         return run.counts["message"]
     return "The risk model has not been trained yet (the monthly retrain job trains it)."
+
+
+def recorded_since(household: Household, scores: list[RiskScore]) -> list[str]:
+    """What has been recorded for the household since its latest score, in words ("2
+    supervision visits"): a score's reasons describe the record on the day it was scored,
+    and a worker who has just logged visits must not read "only 5 visits" as today's."""
+    if not scores:
+        return []
+    scored_on = scores[0].as_of
+    kinds = Counter(e.kind for e in household.events if e.occurred_on > scored_on)
+    return [
+        f"{count} × {kind.label.lower()}" for kind, count in sorted(kinds.items(), key=_by_label)
+    ]
+
+
+def _by_label(item) -> str:
+    return item[0].label

@@ -12,7 +12,15 @@ from crm.auth.access import allowed_roles
 from crm.domain.household_vocabulary import care_label
 from crm.domain.stages import reason_label
 from crm.enquiry_sources import source_label
-from crm.formatting import percent, uk_date, uk_datetime, whole_days
+from crm.formatting import (
+    address_line,
+    percent,
+    phone_href,
+    phone_link,
+    uk_date,
+    uk_datetime,
+    whole_days,
+)
 from crm.models import Role
 
 
@@ -78,6 +86,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["reason_label"] = reason_label
     app.jinja_env.filters["care_label"] = care_label
     app.jinja_env.filters["isodate"] = date.fromisoformat
+    app.jinja_env.filters["tel"] = phone_href
+    app.jinja_env.globals["address_line"] = address_line
+    app.jinja_env.globals["phone_link"] = phone_link
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["may_open"] = may_open

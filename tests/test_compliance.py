@@ -138,7 +138,7 @@ class TestPage:
         self, manager_client, service
     ):
         page = manager_client.get(f"/dashboard/compliance?as_of={AS_OF}").get_data(as_text=True)
-        assert "Compliance on 30/06/2025" in page
+        assert "Compliance on 30 Jun 2025" in page
         assert "66.7%" in page
         assert "/dashboard/compliance/households/supervision?as_of=2025-06-30" in page
         assert "/dashboard/compliance/compliance_by_month.csv" in page

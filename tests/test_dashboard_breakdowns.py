@@ -195,8 +195,22 @@ def test_any_dashboard_table_downloads_as_excel(manager_client):
     response = manager_client.get(f"/dashboard/download/monthly.xlsx?{QUERY}")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
-    assert rows[0][0] == "Month" and len(rows) == 13
-    assert rows[1][1] == 1  # April 2024: one enquiry
+    assert rows[1][0] == "Month" and len(rows) == 14
+    assert rows[2][1] == 1  # April 2024: one enquiry
+
+
+@uses_service
+def test_an_excel_download_says_inside_the_sheet_which_period_it_covers(manager_client):
+    response = manager_client.get(f"/dashboard/download/monthly.xlsx?{QUERY}")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    caption = next(iter(sheet.values))[0]
+    assert caption.endswith(": 1 Apr 2024 to 31 Mar 2025")
+    assert sheet.freeze_panes == "A3"  # the caption and the header row stay in view
+
+
+def test_a_csv_download_keeps_one_header_row_for_programs_that_read_it(manager_client):
+    response = manager_client.get(f"/dashboard/download/monthly.csv?{QUERY}")
+    assert response.get_data(as_text=True).lstrip("\ufeff").startswith("Month,")
 
 
 def test_an_unknown_table_is_not_found(manager_client):

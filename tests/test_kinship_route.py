@@ -116,7 +116,7 @@ class TestOnTheCasePage:
             data={"child_reference": "C77", "approved_on": "2025-03-03", "placed_on": "2025-03-04"},
             follow_redirects=True,
         ).get_data(as_text=True)
-        assert "it expires on 23/06/2025" in page
+        assert "it expires on 23 Jun 2025" in page
         assert "Temporary approval (reg 24)" in page
         # The child is named only to managers and the social workers (test_need_to_know).
         assert "C77" not in page

@@ -9,6 +9,7 @@ from crm.cases.forms import ExtensionForm, PlacedForm, TemporaryApprovalForm
 from crm.cases.records import get_case_or_404
 from crm.domain.kinship import KinshipRuleError, check_placed, check_temporary_approval
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.models import TemporaryApproval
 from crm.timeutil import today
 
@@ -31,7 +32,7 @@ def temporary_approval(case_id: int):
         else:
             db.session.commit()
             expires = case.temporary_approval.expires_on
-            flash(f"Temporary approval recorded; it expires on {expires:%d/%m/%Y}.", "success")
+            flash(f"Temporary approval recorded; it expires on {uk_date(expires)}.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/kinship.html", case=case, form=form, title="Temporary approval")
 
@@ -79,7 +80,7 @@ def extend_temporary_approval(case_id: int):
             _refused(form, refused)
         else:
             db.session.commit()
-            flash(f"Extended to {temporary.extended_until:%d/%m/%Y}.", "success")
+            flash(f"Extended to {uk_date(temporary.extended_until)}.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template(
         "cases/kinship.html", case=case, form=form, title="Extend the temporary approval"
@@ -101,6 +102,6 @@ def child_placed(case_id: int):
             _refused(form, refused)
         else:
             db.session.commit()
-            flash(f"The child moved in on {temporary.placed_on:%d/%m/%Y}.", "success")
+            flash(f"The child moved in on {uk_date(temporary.placed_on)}.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/kinship.html", case=case, form=form, title="The child moved in")

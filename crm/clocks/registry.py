@@ -18,6 +18,7 @@ from crm.domain.settings import Settings
 from crm.domain.supervision import Duty, obligations
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.metrics.chasing import (
     overdue_first_contacts,
     stalled_cases,
@@ -134,7 +135,7 @@ def _duties(day: date, settings: Settings, among: list[int] | None) -> Found:
             kind = DUTY_KINDS[duty.duty]
             if duty.duty is Duty.ANNUAL_REVIEW and record.reviews == 0:
                 kind = FlagKind.FIRST_REVIEW_OVERDUE
-            found[(kind, household_id)] = f"{duty.duty.label} was due on {duty.due_on:%d/%m/%Y}"
+            found[(kind, household_id)] = f"{duty.duty.label} was due on {uk_date(duty.due_on)}"
     return found
 
 
@@ -198,8 +199,8 @@ def _complaint_responses(day: date, settings: Settings, among: list[int] | None)
     return {
         (FlagKind.COMPLAINT_RESPONSE_OVERDUE, household_id): (
             f"{_complaints(len(received))} unanswered after {days} days (the service's "
-            f"standard): the oldest received {min(received):%d/%m/%Y}, response due "
-            f"{response_due_on(min(received), settings):%d/%m/%Y}"
+            f"standard): the oldest received {uk_date(min(received))}, response due "
+            f"{uk_date(response_due_on(min(received), settings))}"
         )
         for household_id, received in late.items()
     }

@@ -11,6 +11,7 @@ from crm.dashboard.tables import Column, Table
 from crm.domain.compliance import Measure
 from crm.exports import FORMATS, export
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.metrics.compliance import caseloads, compliance_by_month, compliance_on
 from crm.metrics.supervision import obligations_for
 from crm.models import Household
@@ -28,7 +29,7 @@ def tables_for(as_of, carer_type) -> dict[str, Table]:
     args = _args(as_of, carer_type)
     measures = Table(
         "compliance",
-        f"Compliance on {as_of:%d/%m/%Y}",
+        f"Compliance on {uk_date(as_of)}",
         [
             Column("Measure", TEXT),
             Column("Households in scope"),
@@ -53,7 +54,7 @@ def tables_for(as_of, carer_type) -> dict[str, Table]:
     loads = caseloads(as_of)
     caseload = Table(
         "caseloads",
-        f"Supervising social workers' caseloads on {as_of:%d/%m/%Y}",
+        f"Supervising social workers' caseloads on {uk_date(as_of)}",
         [Column("Supervising social worker", TEXT), Column("Mainstream"), Column("Kinship"),
          Column("Households")],
         [[c.worker, c.mainstream, c.kinship, c.total] for c in loads],
@@ -98,7 +99,15 @@ def compliance_download(key: str, fmt: str):
         abort(404)
     table = tables[key]
     name = f"{key}-{as_of.isoformat()}"
-    return export(name, fmt, table.export_headers(), table.export_rows(), f"dashboard:{key}")
+    kind = f", {carer_type.label.lower()} carers" if carer_type else ""
+    return export(
+        name,
+        fmt,
+        table.export_headers(),
+        table.export_rows(),
+        f"dashboard:{key}",
+        caption=f"{table.title}{kind} (as recorded on {uk_date(as_of)})",
+    )
 
 
 @bp.route("/compliance/households/<measure>")

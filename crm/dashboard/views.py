@@ -11,6 +11,7 @@ from crm.dashboard.services import (
     tables_for,
 )
 from crm.exports import FORMATS, export
+from crm.formatting import uk_date
 from crm.metrics.engine import COUNTED_STEPS, household_filters
 from crm.metrics.forecast import back_test
 from crm.metrics.ofsted import TYPES, ofsted_return
@@ -55,6 +56,13 @@ def index():
     )
 
 
+def _caption(title: str, period) -> str:
+    """What a downloaded table is and which period it covers, as the page says it."""
+    kind = f", {period.carer_type.label.lower()} carers" if period.carer_type else ""
+    known = f", as recorded on {uk_date(period.as_of)}" if period.as_of < period.end else ""
+    return f"{title}{kind}: {uk_date(period.start)} to {uk_date(period.end)}{known}"
+
+
 @bp.route("/download/<key>.<fmt>")
 def download(key: str, fmt: str):
     """Any dashboard table as CSV or Excel, for the same period as the page."""
@@ -64,7 +72,14 @@ def download(key: str, fmt: str):
         abort(404)
     table = tables[key]
     name = f"{key}-{period.start.isoformat()}-to-{period.last_day.isoformat()}"
-    return export(name, fmt, table.export_headers(), table.export_rows(), f"dashboard:{key}")
+    return export(
+        name,
+        fmt,
+        table.export_headers(),
+        table.export_rows(),
+        f"dashboard:{key}",
+        caption=_caption(table.title, period),
+    )
 
 
 @bp.route("/summary")
@@ -116,4 +131,8 @@ def ofsted_download(fmt: str):
     headers = ["Section", "Measure", *(t.label for t in TYPES), "Total"]
     rows = [row.cells() for row in ofsted_return(year)]
     name = f"ofsted-return-{year}-{str(year + 1)[2:]}"
-    return export(name, fmt, headers, rows, "dashboard:ofsted_return")
+    caption = (
+        f"Ofsted fostering data collection, {year}-{str(year + 1)[2:]}: "
+        f"1 Apr {year} to 31 Mar {year + 1}"
+    )
+    return export(name, fmt, headers, rows, "dashboard:ofsted_return", caption=caption)

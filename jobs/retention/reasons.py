@@ -40,7 +40,11 @@ REASONS: dict[str, ReasonRule] = {
         lambda v: f"no supervision visit for {int(v)} days", "Book a supervision visit this week."
     ),
     "visits_12m": ReasonRule(
-        lambda v: f"only {_n(v, 'visit', 'visits')} in the last 12 months",
+        lambda v: (
+            f"only {_n(v, 'supervision visit', 'supervision visits')} in the last 12 months"
+            if round(v)
+            else "no supervision visit in the last 12 months"
+        ),
         "Agree a regular visiting pattern with the carers.",
         worse_when_higher=False,
     ),
