@@ -116,6 +116,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "dashboard.compliance_households",
             "dashboard.ofsted",
             "dashboard.ofsted_download",
+            "dashboard.ofsted_submitted",
             "households.capacity",
             "households.model_card",
             "sufficiency.index",

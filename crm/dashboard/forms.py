@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from wtforms import IntegerField, SelectField
-from wtforms.validators import Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from crm.dates import parse_month
 from crm.domain.periods import financial_year
-from crm.formfields import DateField, FilterForm, MonthField, NumberRange, choices
+from crm.formfields import DateField, FilterForm, Form, MonthField, NumberRange, choices
 from crm.metrics.engine import Period, make_period
 from crm.models import CarerType
 from crm.timeutil import today
@@ -107,3 +107,11 @@ class ComplianceForm(FilterForm):
             return today(), None
         kind = CarerType(self.carer_type.data) if self.carer_type.data else None
         return min(self.as_of.data or today(), today()), kind
+
+
+class SubmittedReturnForm(Form):
+    """The day a year's Ofsted return was sent."""
+
+    submitted_on = DateField(
+        "Submitted to Ofsted on", validators=[InputRequired("Give the day it was sent.")]
+    )

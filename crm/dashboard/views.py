@@ -1,8 +1,10 @@
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from crm.dashboard import bp
 from crm.dashboard.attention import needs_attention
-from crm.dashboard.forms import OfstedYearForm, SummaryMonthForm
+from crm.dashboard.forms import OfstedYearForm, SubmittedReturnForm, SummaryMonthForm
 from crm.dashboard.services import (
     charts_for,
     chosen_period,
@@ -11,11 +13,18 @@ from crm.dashboard.services import (
     tables_for,
 )
 from crm.exports import FORMATS, export
+from crm.extensions import db
 from crm.formatting import uk_date
 from crm.metrics.engine import COUNTED_STEPS, household_filters
 from crm.metrics.forecast import back_test
 from crm.metrics.ofsted import TYPES, ofsted_return
 from crm.metrics.pipeline import pipeline_now
+from crm.metrics.submitted_return import (
+    SubmissionRefused,
+    changes_since,
+    mark_submitted,
+    submitted_return,
+)
 from crm.timeutil import today
 
 #: The dashboard's sections, one shown at a time under the summary (a page, not a scroll).
@@ -115,12 +124,46 @@ def forecast():
 
 @bp.route("/ofsted")
 def ofsted():
-    """The figures for Ofsted's annual fostering data collection, for one financial year."""
+    """The figures for Ofsted's annual fostering data collection, for one financial year,
+    and, once it was submitted, every figure that has changed since."""
     form = OfstedYearForm(request.args)
-    year = form.chosen_year()
+    return _ofsted_page(form, form.chosen_year(), SubmittedReturnForm())
+
+
+def _ofsted_page(form: OfstedYearForm, year: int, submit_form: SubmittedReturnForm):
+    rows = ofsted_return(year)
+    kept = submitted_return(year)
     return render_template(
-        "dashboard/ofsted.html", form=form, year=year, rows=ofsted_return(year), types=TYPES
+        "dashboard/ofsted.html",
+        form=form,
+        year=year,
+        rows=rows,
+        types=TYPES,
+        kept=kept,
+        changed=changes_since(kept, rows) if kept else [],
+        submit_form=submit_form,
     )
+
+
+@bp.route("/ofsted/<int:year>/submitted", methods=["POST"])
+def ofsted_submitted(year: int):
+    """Mark the year's return as sent: its figures are kept as they were sent."""
+    submit_form = SubmittedReturnForm()
+    year_form = OfstedYearForm(MultiDict({"year": str(year)}))
+    if not 2000 <= year <= 2100:
+        abort(404)
+    if submit_form.validate_on_submit():
+        try:
+            mark_submitted(
+                year, ofsted_return(year), submit_form.submitted_on.data, current_user, today()
+            )
+        except SubmissionRefused as refused:
+            submit_form.submitted_on.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"The {year}-{str(year + 1)[2:]} return is marked as submitted.", "success")
+            return redirect(url_for("dashboard.ofsted", year=year))
+    return _ofsted_page(year_form, year, submit_form), 400
 
 
 @bp.route("/ofsted.<fmt>")

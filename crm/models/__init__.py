@@ -36,6 +36,7 @@ from crm.models.household import (
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbeat
 from crm.models.kinship import TemporaryApproval
 from crm.models.merge import MergedCase
+from crm.models.ofsted_return import SubmittedReturn
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
 from crm.models.referral import Referral
 from crm.models.risk import RiskModel, RiskScore
@@ -92,6 +93,7 @@ __all__ = [
     "UnavailableBecause",
     "UnavailablePlaces",
     "StageEvent",
+    "SubmittedReturn",
     "User",
     "UserRole",
 ]
