@@ -1,8 +1,11 @@
 """Bar charts as server-drawn SVG: no script, no CDN, nothing the CSP has to allow.
 
 Only geometry is worked out here; `templates/_macros/charts.html` draws it. Each
-series is told apart by pattern as well as colour, every bar carries its number,
-and every chart sits beside a table of the same numbers for screen readers.
+series is told apart by pattern as well as colour, every bar carries its number where
+the number fits above it (always in the bar's title), and every chart sits beside a
+table of the same numbers for screen readers. Text is never drawn over text: month
+labels are thinned to every second or third when they would run together, and the
+legend's entries are laid out by their length, on a second line when needed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class Bar:
     height: float
     value: float
     series: int
+    #: Whether the number fits above the bar without touching its neighbour's.
+    labelled: bool = True
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class BarChart:
     categories: list[tuple[float, str]]  # (centre x, label)
     series: list[tuple[str, str, str | None]]  # (name, colour, pattern)
     ticks: list[tuple[float, str]]  # (y, label)
+    legend: list[tuple[float, float, int]] = ()  # (x, baseline y, series index)
 
     @property
     def empty(self) -> bool:
@@ -50,6 +56,41 @@ def _nice_ceiling(value: float) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
+#: Roughly how wide a character of the charts' sans-serif text is, per point of size.
+_CHARACTER_WIDTH = 0.62
+
+
+def text_width(text: str, size: float) -> float:
+    """An upper estimate of how wide `text` is drawn at `size`, to keep labels apart."""
+    return len(text) * size * _CHARACTER_WIDTH
+
+
+def value_label(value: float) -> str:
+    """A bar's number as drawn: one decimal place, without a trailing .0."""
+    return f"{round(value, 1):g}"
+
+
+def _thinned(labels: list[str], group: float, size: float = 10) -> list[str]:
+    """Every label when they fit side by side; otherwise every second, third ...
+    (the first always shown), so month names never run together."""
+    widest = max((text_width(label, size) for label in labels), default=0)
+    step = max(1, math.ceil((widest + 4) / group)) if group else 1
+    return [label if i % step == 0 else "" for i, label in enumerate(labels)]
+
+
+def _legend(names: list[str], width: int, first_y: float) -> tuple[list, float]:
+    """Entries placed by their length, wrapping to a new line rather than overlapping:
+    [(x, baseline y, series)], and the lowest baseline."""
+    placed, x, y = [], 40.0, first_y
+    for index, name in enumerate(names):
+        needed = 14 + text_width(name, 10) + 16
+        if x > 40 and x + needed > width - 8:
+            x, y = 40.0, y + 14
+        placed.append((round(x, 1), y, index))
+        x += needed
+    return placed, y
+
+
 def bar_chart(
     chart_id: str,
     title: str,
@@ -60,6 +101,8 @@ def bar_chart(
 ) -> BarChart:
     """Grouped bars: one group per category, one bar per series."""
     left, top, bottom = 36, 22, height - 34
+    legend, lowest = _legend(list(series), width, first_y=height - 3)
+    height = int(lowest) + 3  # a legend on two lines makes the chart taller, not tighter
     plot_width = width - left - 8
     top_value = _nice_ceiling(
         max((v or 0 for values in series.values() for v in values), default=0)
@@ -79,6 +122,7 @@ def bar_chart(
                     height=round(bar_height, 1),
                     value=value,
                     series=s,
+                    labelled=text_width(value_label(value), 9) <= bar_width + 2,
                 )
             )
     ticks = [(round(bottom - (bottom - top) * f, 1), f"{top_value * f:g}") for f in (0, 0.5, 1)]
@@ -90,7 +134,11 @@ def bar_chart(
         plot_top=top,
         plot_bottom=bottom,
         bars=bars,
-        categories=[(round(left + (i + 0.5) * group, 1), c) for i, c in enumerate(categories)],
+        categories=[
+            (round(left + (i + 0.5) * group, 1), c)
+            for i, c in enumerate(_thinned(categories, group))
+        ],
         series=[(name, *SERIES_STYLES[i % len(SERIES_STYLES)]) for i, name in enumerate(series)],
         ticks=ticks,
+        legend=legend,
     )

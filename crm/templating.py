@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from crm.auth.access import allowed_roles
+from crm.charts import value_label
 from crm.domain.household_vocabulary import care_label
 from crm.domain.stages import reason_label
 from crm.enquiry_sources import source_label
@@ -89,6 +90,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["tel"] = phone_href
     app.jinja_env.globals["address_line"] = address_line
     app.jinja_env.globals["phone_link"] = phone_link
+    app.jinja_env.globals["value_label"] = value_label
     app.jinja_env.globals["navigation_for_user"] = navigation_for_user
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["may_open"] = may_open
