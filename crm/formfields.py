@@ -86,7 +86,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def phone_field(label: str = "Phone") -> TelField:
+def phone_field(label: str = "Phone", **kwargs) -> TelField:
     return TelField(
         label,
         validators=[
@@ -94,10 +94,11 @@ def phone_field(label: str = "Phone") -> TelField:
             Length(max=40),
             Regexp(r"^[\d\s()+-]{7,}$", message="Enter a phone number."),
         ],
+        **kwargs,
     )
 
 
-def postcode_field(required: bool = False) -> StringField:
+def postcode_field(required: bool = False, **kwargs) -> StringField:
     presence = DataRequired() if required else Optional()
     return StringField(
         "Postcode",
@@ -106,6 +107,7 @@ def postcode_field(required: bool = False) -> StringField:
             Length(max=10),
             Regexp(POSTCODE, message="Enter a UK postcode, like LE1 6ZG."),
         ],
+        **kwargs,
     )
 
 

@@ -22,7 +22,10 @@ def _extents(chart, size=10):
 def test_twenty_four_month_labels_do_not_run_together():
     chart = bar_chart("c", "Fostered", MONTHS, {"In-house": [1] * 24, "Agency": [2] * 24})
     shown = _extents(chart)
-    assert all(left_end < right_start for (_, left_end), (right_start, _) in zip(shown, shown[1:]))
+    assert all(
+        left_end < right_start
+        for (_, left_end), (right_start, _) in zip(shown, shown[1:], strict=False)
+    )
     assert chart.categories[0][1] == "Jan 2025"  # the first month is always named
     assert 6 <= len(shown) < 24
 
@@ -58,6 +61,6 @@ def test_long_legend_entries_do_not_overlap():
     for x, y, index in chart.legend:
         by_line.setdefault(y, []).append((x, x + 14 + text_width(names[index], 10)))
     for entries in by_line.values():
-        assert all(end < start for (_, end), (start, _) in zip(entries, entries[1:]))
+        assert all(end < start for (_, end), (start, _) in zip(entries, entries[1:], strict=False))
         assert all(end <= chart.width for _, end in entries)
     assert len(by_line) == 2 and chart.height > 220  # wrapped, and the chart grew to fit

@@ -107,3 +107,15 @@ def test_visits_recorded_after_the_score_are_shown_beside_its_reasons(ssw_client
 def test_no_visits_reads_as_none_not_only_none():
     assert REASONS["visits_12m"].words(0.0) == "no supervision visit in the last 12 months"
     assert REASONS["visits_12m"].words(5.0) == "only 5 supervision visits in the last 12 months"
+
+
+def test_the_public_form_says_what_each_field_is_for(client):
+    """WCAG 2.2 1.3.5: a browser can fill in the enquirer's own details."""
+    page = client.get("/foster-with-us/").get_data(as_text=True)
+    for purpose in ("given-name", "family-name", "email", "tel", "postal-code"):
+        assert f'autocomplete="{purpose}"' in page
+
+
+def test_staff_forms_do_not_offer_the_officers_own_details(officer_client):
+    page = officer_client.get("/cases/new").get_data(as_text=True)
+    assert 'autocomplete="tel"' not in page and 'autocomplete="given-name"' not in page

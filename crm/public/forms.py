@@ -17,12 +17,25 @@ from crm.formfields import EmailOrPhone, choices, phone_field, postcode_field
 NOT_ON_THE_WEB_FORM = {"phone", "website"}
 
 
+def _fills(purpose: str) -> dict:
+    """What a browser may fill the field with, from what it knows of the person
+    (WCAG 2.2 1.3.5, Identify Input Purpose). Only here: on staff forms the person is
+    somebody else, and the browser would offer the officer's own details."""
+    return {"render_kw": {"autocomplete": purpose}}
+
+
 class RegisterInterestForm(EmailOrPhone, OnceForm):
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
-    last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email address", validators=[Optional(), Email(), Length(max=254)])
-    phone = phone_field("Phone number")
-    postcode = postcode_field(required=True)
+    first_name = StringField(
+        "First name", validators=[DataRequired(), Length(max=80)], **_fills("given-name")
+    )
+    last_name = StringField(
+        "Last name", validators=[DataRequired(), Length(max=80)], **_fills("family-name")
+    )
+    email = EmailField(
+        "Email address", validators=[Optional(), Email(), Length(max=254)], **_fills("email")
+    )
+    phone = phone_field("Phone number", **_fills("tel"))
+    postcode = postcode_field(required=True, **_fills("postal-code"))
     source = SelectField(
         "How did you hear about fostering with us?",
         validators=[DataRequired(message="Tell us how you heard about us.")],
@@ -33,7 +46,9 @@ class RegisterInterestForm(EmailOrPhone, OnceForm):
     )
     campaign = HiddenField(validators=[Optional(), Length(max=120)])
     # A field people never see; bots that fill every field give themselves away.
-    website = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
+    website = StringField(
+        "Leave this empty", validators=[Optional(), Length(max=200)], **_fills("off")
+    )
     submit = SubmitField("Send")
 
     def __init__(self, *args, **kwargs):

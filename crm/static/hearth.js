@@ -20,4 +20,42 @@
     kind.addEventListener("change", show);
     show();
   });
+
+  // On a phone, a table wider than the screen is read row by row: each cell is labelled
+  // with its column's heading (hearth.css lays such a table out as one block per row), so
+  // the last column (a sufficiency gap, a household's vacancies) is never off-screen.
+  function stackWideTables() {
+    document.querySelectorAll("main table.table").forEach(function (table) {
+      var headings = Array.prototype.map.call(
+        table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      if (!headings.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (headings[index] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", headings[index]);
+          }
+        });
+      });
+      table.classList.remove("table-stacked");
+      var room = (table.closest(".table-responsive") || table.parentElement).clientWidth;
+      if (window.matchMedia("(max-width: 575.98px)").matches && table.scrollWidth > room + 1) {
+        table.classList.add("table-stacked");
+      }
+    });
+  }
+  stackWideTables();
+
+  // After a form is refused, focus goes to the summary of what to put right, so a screen
+  // reader reads it and a keyboard user starts from its links (GOV.UK's error summary).
+  // On a page of several forms, the refused one is the section the address points at.
+  function focusSummary() {
+    var section = null;
+    try { section = location.hash && document.querySelector(location.hash); } catch (e) {}
+    var summary = (section && section.querySelector(".error-summary")) ||
+      document.querySelector(".error-summary");
+    if (summary) summary.focus();
+  }
+  focusSummary();
+  window.addEventListener("load", focusSummary);  // after the browser's own jump to #section
+  window.addEventListener("resize", stackWideTables);
 })();

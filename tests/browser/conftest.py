@@ -133,8 +133,11 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/auth/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # Wait for the answer to the sign-in itself: wait_for_load_state alone returned at
+    # once on a loaded machine (the login page had loaded), and the next goto cancelled
+    # the sign-in, leaving the test signed out.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     if page.url.startswith(f"{live_server.url}/auth/code"):
         page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
         page.get_by_role("button", name="Continue").click()
