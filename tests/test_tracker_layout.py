@@ -367,3 +367,21 @@ def test_the_web_skips_bad_rows_as_the_command_line_does_and_lists_them(manager_
     assert "1 row with problems was skipped" in page
     assert "<td>9</td><td>Status</td>" in page
     assert sorted(cases(db)) == ["OAK/001", "OAK/002", "OAK/003", "OAK/004", "OAK/005", "OAK/006"]
+
+
+def test_a_remembered_layout_asks_only_about_words_it_has_not_met(manager_client, db, tmp_path):
+    """Next month's file has the same headers and one new status word: it comes back to
+    the mapping step with last month's choices kept and only the new word to decide."""
+    mapped(OAKSHIRE, OAKSHIRE_DECISIONS)
+    db.session.commit()
+    later = tmp_path / "oakshire-may.csv"
+    later.write_text(OAKSHIRE.read_text().replace(",New,", ",Awaiting call,"))
+    preview = upload(manager_client, later).headers["Location"]
+    columns = manager_client.get(preview).headers["Location"]
+    assert columns.endswith("/columns")
+    page = manager_client.get(columns).get_data(as_text=True)
+    field = _value_field("outcome", "Awaiting call")
+    assert f'<select class="form-select" id="{field}" name="{field}" required>' in page
+    assert '<option selected value="">Choose…</option>' in page.split(f'id="{field}"')[1]
+    withdrawn = _value_field("outcome", "Withdrawn")
+    assert 'selected value="withdrawn_by_applicant"' in page.split(f'id="{withdrawn}"')[1]
