@@ -98,10 +98,18 @@ class SourceMatcher:
     labels: dict[str, str] = field(default_factory=dict)
     #: Values to add as new sources, by their plain form: (label, code).
     to_add: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Values (plain) the council decided one by one to add as new sources.
+    add: set[str] = field(default_factory=set)
 
     @classmethod
-    def load(cls, mapping: dict[str, str] | None = None, add_unknown: bool = False):
-        """The list as it stands; each mapping's target must be on it (code or label)."""
+    def load(
+        cls,
+        mapping: dict[str, str] | None = None,
+        add_unknown: bool = False,
+        add: set[str] | None = None,
+    ):
+        """The list as it stands; each mapping's target must be on it (code or label);
+        `add`: values to add as new sources (the others as `add_unknown` says)."""
         sources = all_sources()
         known = {plain(s.code): s.code for s in sources} | {plain(s.label): s.code for s in sources}
         resolved = {}
@@ -113,7 +121,8 @@ class SourceMatcher:
                     f"{target!r} (for {text!r}) is not an enquiry source; use one of {choices}"
                 )
             resolved[plain(text)] = code
-        return cls(resolved, add_unknown, known, {s.code: s.label for s in sources})
+        labels = {s.code: s.label for s in sources}
+        return cls(resolved, add_unknown, known, labels, add={plain(v) for v in add or ()})
 
     def match(self, text: str) -> tuple[str | None, str | None]:
         """(code, how it was matched: None when on the list, else words for a warning),
@@ -124,7 +133,7 @@ class SourceMatcher:
         if key in self.mapping:
             code = self.mapping[key]
             return code, f"{text!r} counted as {self.labels[code]} (as mapped)"
-        if not self.add_unknown:
+        if not self.add_unknown and key not in self.add:
             return None, None
         if key not in self.to_add:
             taken = set(self.labels) | {code for _, code in self.to_add.values()}

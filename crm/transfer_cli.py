@@ -22,11 +22,13 @@ def _run_import(
     errors_file: str | None,
     actor: str,
     dry_run: bool = False,
+    reader=None,
     **decisions,
 ) -> None:
     """Read FILE, import it all or nothing (or its good rows), and report every bad row
     and every assumed value; with dry_run, say what would happen and keep nothing.
-    `decisions` pass on what the council decided for values not on its lists. The
+    `decisions` pass on what the council decided for values not on its lists; `reader`
+    reads FILE (by default as it is: `read_table`). The
     command is a process of its own, so the cycle collector runs seldom meanwhile
     (`collector_paused`), which a web request may not do."""
     from crm.imports.bulk import collector_paused
@@ -35,7 +37,7 @@ def _run_import(
     from crm.timeutil import today
 
     try:
-        table = read_table(file)
+        table = (reader or read_table)(file)
     except FileRejected as exc:
         raise click.ClickException(str(exc)) from exc
     with (
@@ -184,17 +186,27 @@ def import_tracker_command(
     add_sources: bool,
 ) -> None:
     """Import a recruitment tracker (CSV or XLSX): all or nothing unless --skip-invalid."""
-    from crm.enquiry_sources import SourceMatcher, UnknownSourceMapping
+    from crm.enquiry_sources import UnknownSourceMapping
+    from crm.imports.reading import FileRejected
     from crm.imports.tracker import import_tracker
+    from crm.imports.tracker_layout import LayoutNeeded, prepare
 
+    # A council's own layout is read as mapped on the upload page (remembered by its headers).
     try:
-        sources = SourceMatcher.load(_parse_mapping(map_source), add_unknown=add_sources)
+        prepared = prepare(file, mapping=_parse_mapping(map_source), add_unknown=add_sources)
     except UnknownSourceMapping as exc:
         raise click.BadParameter(str(exc), param_hint="--map-source") from exc
+    except LayoutNeeded as exc:
+        raise click.ClickException(
+            f"{exc} Upload it once under Imports > Tracker to match its columns to Hearth's; "
+            "this command then reads every file with the same headers the same way."
+        ) from exc
+    except FileRejected as exc:
+        raise click.ClickException(str(exc)) from exc
     # the bulk path (a first load's indexes set aside) changes the schema: never in a dry run
     _run_import(
         file, import_tracker, skip_invalid, errors_file, "cli:import-tracker", dry_run,
-        sources=sources, bulk=not dry_run,
+        reader=lambda _: prepared.table, sources=prepared.sources, bulk=not dry_run,
     )  # fmt: skip
 
 

@@ -124,6 +124,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "sufficiency.statement",
             "uploads.tracker",
             "uploads.tracker_preview",
+            "uploads.tracker_columns",
             "uploads.demand_profile",
             "uploads.demand_preview",
             "uploads.discard_upload",

@@ -82,24 +82,62 @@ def by_name(
 class Table:
     headers: list[str]
     rows: list[dict[str, str]]  # each row's cells as stripped text, by header
+    #: The number a problem in the first row names: 2 when the headers are on row 1,
+    #: later when a council's title rows come first (crm.imports.tracker_layout).
+    first_row: int = 2
+    #: Each row's own number in the file, where blank rows or title rows fall between
+    #: (a council's tracker read through its layout); otherwise counted from first_row.
+    numbers: list[int] | None = None
+
+    def numbered(self) -> Iterable[tuple[int, dict[str, str]]]:
+        """Each row with the number a problem in it names."""
+        if self.numbers is not None:
+            return zip(self.numbers, self.rows, strict=True)
+        return enumerate(self.rows, start=self.first_row)
 
 
-def read_table(source: str | Path | IO[bytes], filename: str | None = None) -> Table:
-    """Read a .csv (UTF-8, with or without BOM) or .xlsx file's first sheet."""
+def read_table(
+    source: str | Path | IO[bytes], filename: str | None = None, header_row: int = 1
+) -> Table:
+    """Read a .csv (UTF-8, with or without BOM) or .xlsx file's first sheet, its headers
+    on `header_row` (the rows above it, a council's title, are passed over)."""
+    return read_rows(source, filename, lambda rows: _table(rows, header_row))
+
+
+def first_rows(
+    source: str | Path | IO[bytes], filename: str | None = None, count: int = 30
+) -> list[list[str]]:
+    """The first `count` rows as text, blank ones included (as empty lists of cells), with
+    the same checks as a whole read: where a council's header row may be."""
+
+    def top(rows: Iterator[list[str]]) -> list[list[str]]:
+        found = []
+        for cells in rows:
+            found.append([single_line(c).strip() for c in cells])
+            if len(found) == count:
+                break
+        return found
+
+    return read_rows(source, filename, top)
+
+
+def read_rows(source: str | Path | IO[bytes], filename: str | None, reader):
+    """`reader` (a function of the file's rows of text) applied to a .csv or .xlsx file."""
     name = (filename or str(source)).lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(source)
+        return _read_xlsx(source, reader)
     if name.endswith(".csv"):
-        return _read_csv(source)
+        return _read_csv(source, reader)
     raise FileRejected("Upload a .csv or .xlsx file.")
 
 
-def _read_csv(source: str | Path | IO[bytes]) -> Table:
+def _read_csv(source: str | Path | IO[bytes], reader=None) -> Table:
+    build = reader or _table
     raw = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     text = csv_text(raw)
     separator = delimiter(text)
     try:
-        return _table(_csv_rows(text, separator, strict=True))
+        return build(_csv_rows(text, separator, strict=True))
     except csv.Error as exc:
         if "end of data" in str(exc):  # a quote never closed would swallow every row after
             raise FileRejected(
@@ -108,7 +146,7 @@ def _read_csv(source: str | Path | IO[bytes]) -> Table:
             ) from exc
     # Other slips (a stray quote inside a cell) read as Excel reads them.
     try:
-        return _table(_csv_rows(text, separator, strict=False))
+        return build(_csv_rows(text, separator, strict=False))
     except csv.Error as exc:
         raise FileRejected(
             f"The CSV file cannot be read as rows ({exc}). Save it again from Excel as "
@@ -137,7 +175,7 @@ def _csv_rows(text: str, separator: str, strict: bool) -> Iterator[list[str]]:
         ) from exc
 
 
-def _read_xlsx(source: str | Path | IO[bytes]) -> Table:
+def _read_xlsx(source: str | Path | IO[bytes], reader=None) -> Table:
     """The first sheet, read only after check_workbook has passed the file; anything
     the XML parser or openpyxl then raises (a damaged part, a missing one, an entity
     defusedxml forbids) refuses the file rather than answer 500."""
@@ -149,7 +187,7 @@ def _read_xlsx(source: str | Path | IO[bytes]) -> Table:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FileRejected(UNREADABLE) from exc
     try:
-        return _table(_values(workbook.worksheets[0]))
+        return (reader or _table)(_values(workbook.worksheets[0]))
     except FileRejected:
         raise
     except Exception as exc:  # the sheet's XML is parsed only as its rows are read
@@ -203,9 +241,11 @@ def _cleaned(cells: list[str], multi_line_at: frozenset[int]) -> list[str]:
     ]
 
 
-def _table(rows: Iterator[list[str]]) -> Table:
+def _table(rows: Iterator[list[str]], header_row: int = 1) -> Table:
     rows = iter(rows)
     try:
+        for _ in range(header_row - 1):  # a council's title rows, above the headers
+            next(rows)
         headers = [single_line(h).strip() for h in next(rows)]
     except StopIteration as exc:
         raise FileRejected("The file is empty.") from exc
@@ -224,11 +264,13 @@ def _table(rows: Iterator[list[str]]) -> Table:
         if not joined:
             continue  # blank lines and trailing empty rows
         if len(cells) > width and any(cells[width:]):
-            raise FileRejected(f"Row {len(data) + 2} has more cells than there are headers.")
+            raise FileRejected(
+                f"Row {len(data) + header_row + 1} has more cells than there are headers."
+            )
         if len(cells) < width:
             cells += [""] * (width - len(cells))
         data.append(dict(zip(headers, cells, strict=False)))  # extra cells are blank
-    return Table(headers, data)
+    return Table(headers, data, header_row + 1)
 
 
 def check_headers(headers: list[str], allowed: list[str], required: list[str]) -> None:
@@ -262,6 +304,48 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{text!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY") from exc
 
 
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
+_WORDED_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ -]([a-z]+)\.?,?[ -](\d{2}|\d{4})")
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?")
+
+
+@lru_cache(maxsize=32_768)
+def parse_uk_date(text: str) -> date:
+    """A date as English councils write it, always day first: 2025-04-12, 12/04/2025,
+    12/4/25, 12.4.2025, 12-04-25, 12 April 2025, 12 Apr 25, 12-Apr-2025 (a spreadsheet's
+    midnight timestamp too). A two-digit year is this century's: a recruitment tracker
+    holds no date before 2000."""
+    cleaned = " ".join(text.lower().split())
+    if stamp := _TIMESTAMP.fullmatch(cleaned):
+        cleaned = stamp.group(1)
+    try:
+        if numeric := _NUMERIC_DATE.fullmatch(cleaned):
+            day, month, year = (int(part) for part in numeric.groups())
+        elif worded := _WORDED_DATE.fullmatch(cleaned):
+            day, year = int(worded.group(1)), int(worded.group(3))
+            month = MONTHS[worded.group(2)]
+        else:
+            return date.fromisoformat(cleaned)
+        return date(year + 2000 if year < 100 else year, month, day)
+    except (ValueError, KeyError) as exc:
+        raise ValueError(
+            f"{text!r} is not a date; use 12/04/2025 or 12 April 2025 (day first) or 2025-04-12"
+        ) from exc
+
+
 def write_error_rows(path: str | Path, table: Table, errors: list[RowError]) -> int:
     """Write each bad row as it was, with its reasons in an `errors` column."""
     reasons: dict[int, list[str]] = {}
@@ -270,7 +354,7 @@ def write_error_rows(path: str | Path, table: Table, errors: list[RowError]) -> 
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(inert_row(["row", *table.headers, "errors"]))
-        for number, cells in enumerate(table.rows, start=2):
+        for number, cells in table.numbered():
             if number in reasons:
                 writer.writerow(
                     inert_row(

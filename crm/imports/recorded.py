@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from crm.imports.tracker import TrackerRow
 
 CHUNK = 1000
+#: How an imported note begins (crm.imports.tracker_write.imported_note).
+IMPORTED_NOTE = "From the council's tracker:"
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Recorded:
     fields: dict[str, object]
     steps: list[Step] = field(default_factory=list)
     contact_dates: set[date] = field(default_factory=set)
+    #: The notes its activities hold (an imported note is added once).
+    notes: set[str] = field(default_factory=set)
 
 
 COMPARED = (
@@ -56,11 +60,13 @@ def read_recorded(references: list[str]) -> dict[str, Recorded]:
             steps.order_by(StageEvent.case_id, StageEvent.occurred_on, StageEvent.id)
         ):
             by_id[case_id].steps.append(Step(kind, on, reason))
-        contacts = sa.select(Activity.case_id, Activity.occurred_on).where(
+        contacts = sa.select(Activity.case_id, Activity.occurred_on, Activity.note).where(
             among(Activity.case_id, ids)
         )
-        for case_id, on in db.session.execute(contacts):
+        for case_id, on, note in db.session.execute(contacts):
             by_id[case_id].contact_dates.add(on)
+            if note:
+                by_id[case_id].notes.add(note)
     return found
 
 
@@ -105,6 +111,8 @@ def unchanged(row: TrackerRow, held: Recorded) -> bool:
     if len(row.steps) > len(held.steps):
         return False
     if row.last_contact and row.last_contact not in held.contact_dates:
+        return False
+    if row.note and f"{IMPORTED_NOTE}\n{row.note}" not in held.notes:
         return False
     return all(
         not getattr(row, name) or getattr(row, name) == held.fields[name] for name in COMPARED

@@ -22,6 +22,8 @@ from datetime import date
 from crm.domain.case_vocabulary import CARER_TYPE_WORDS
 from crm.domain.contact import normalise_postcode
 from crm.domain.stages import (
+    MILESTONE_OF_STAGE,
+    OPEN_STAGES,
     REASONS_REQUIRED,
     CaseState,
     EventKind,
@@ -41,7 +43,7 @@ from crm.imports.reading import (
     by_name,
     check_headers,
     email_problem,
-    parse_date,
+    parse_uk_date,
 )
 from crm.imports.recorded import (
     Recorded,
@@ -75,6 +77,9 @@ COLUMNS = [
     "campaign",
 ]
 REQUIRED = ["reference", "enquiry_date"]
+#: Columns read besides: `stage`, the stage the council's tracker says the case is in
+#: (its dates must reach it), and `note`, what its other columns say, kept on the case.
+ACCEPTED = [*COLUMNS, "stage", "note"]
 COLUMN_OF_STEP = dict(MILESTONE_COLUMNS)
 DATE_COLUMNS = [c for _, c in MILESTONE_COLUMNS] + ["outcome_date", "last_contact_date"]
 OUTCOME_STEPS = {
@@ -124,6 +129,9 @@ class TrackerRow:
     state: CaseState
     last_contact: date | None
     campaign: str | None = None
+    #: The council's columns Hearth has no place for ("Notes: ...; Worker: ..."), kept
+    #: as a note on the case.
+    note: str | None = None
 
 
 def _check_lengths(cells: dict[str, str]) -> None:
@@ -139,7 +147,7 @@ def _dates(cells: dict[str, str]) -> dict[str, date]:
     for column in DATE_COLUMNS:
         if text := cells.get(column):
             try:
-                found[column] = parse_date(text)
+                found[column] = parse_uk_date(text)
             except ValueError as exc:
                 raise CellProblem(column, str(exc)) from None
     return found
@@ -244,6 +252,7 @@ def _parse_row(
         bad = next((s for s in steps if s.on > today), None) or _first_out_of_order(steps)
         column = COLUMN_OF_STEP.get(bad.kind, "outcome_date") if bad else "outcome"
         raise CellProblem(column, str(refused)) from None
+    _check_stage(cells.get("stage", ""), state, warn)
     last_contact = dates.get("last_contact_date")
     if last_contact and not dates["enquiry_date"] <= last_contact <= today:
         raise CellProblem("last_contact_date", "must be between the enquiry date and today")
@@ -262,7 +271,35 @@ def _parse_row(
         state,
         last_contact,
         campaign,
+        cells.get("note") or None,
     )
+
+
+def _check_stage(given: str, state: CaseState, warn: Callable[[str, str], None]) -> None:
+    """The stage the council's tracker says an open case is in must be one its dates
+    reach: a stage is recorded with the date it was reached, never without (the
+    screens' rule, crm.domain.stages). Dates reaching further are trusted, and said."""
+    if not given:
+        return
+    said = by_name(Stage, given)
+    if said is None or said not in OPEN_STAGES:
+        allowed = ", ".join(s.value for s in OPEN_STAGES)
+        raise CellProblem("stage", f"unknown open stage {given!r}; use one of {allowed}")
+    if state.stage not in OPEN_STAGES:
+        return
+    reached = OPEN_STAGES.index(state.stage)
+    if OPEN_STAGES.index(said) > reached:
+        missing = [
+            COLUMN_OF_STEP[MILESTONE_OF_STAGE[stage]].replace("_", " ")
+            for stage in OPEN_STAGES[reached + 1 : OPEN_STAGES.index(said) + 1]
+        ]
+        raise CellProblem(
+            "stage",
+            f"says {said.label} but the dates reach only {state.stage.label}: "
+            f"give the {' and the '.join(missing)}",
+        )
+    if OPEN_STAGES.index(said) < reached:
+        warn("stage", f"says {said.label}; the dates reach {state.stage.label}: counted as that")
 
 
 def _first_out_of_order(steps: list[Step]) -> Step | None:
@@ -300,10 +337,10 @@ def validate(
     Values assumed for blanks or free text are added to `warnings`; sources on no
     list, with their rows, to `unknown_sources`."""
     warnings = warnings if warnings is not None else []
-    check_headers(table.headers, COLUMNS, REQUIRED)
+    check_headers(table.headers, ACCEPTED, REQUIRED)
     matching = CouncilLists(sources or SourceMatcher.load())
     rows, errors, seen = [], [], {}
-    for number, cells in enumerate(table.rows, start=2):
+    for number, cells in table.numbered():
         row_warnings: list[RowWarning] = []
         try:
             row = _parse_row(number, cells, today, row_warnings, matching)
@@ -326,10 +363,11 @@ def validate(
     return good, sorted(errors), recorded
 
 
-def sources_not_listed(table: Table) -> dict[str, int]:
-    """The file's source values on none of the council's list, each as first spelt, with
-    its count of rows: what the council must map or add before the file imports."""
-    matcher, unknown = SourceMatcher.load(), {}
+def sources_not_listed(table: Table, matcher: SourceMatcher | None = None) -> dict[str, int]:
+    """The file's source values on none of the council's list (nor decided in `matcher`),
+    each as first spelt, with its count of rows: what the council must map or add before
+    the file imports."""
+    matcher, unknown = matcher or SourceMatcher.load(), {}
     spelt: dict[str, str] = {}
     for cells in table.rows:
         given = cells.get("source", "")
@@ -378,6 +416,7 @@ def import_tracker(
 
 
 __all__ = [
+    "ACCEPTED",
     "COLUMNS",
     "REQUIRED",
     "ImportResult",

@@ -103,7 +103,8 @@ def _rows_added(rows: list[TrackerRow]) -> dict[str, int]:
         Case.__tablename__: len(rows),
         StageEvent.__tablename__: sum(len(r.steps) for r in rows),
         HouseholdMember.__tablename__: len(rows),
-        Activity.__tablename__: sum(1 for r in rows if r.last_contact),
+        Activity.__tablename__: sum(1 for r in rows if r.last_contact)
+        + sum(1 for r in rows if r.note),
         Household.__tablename__: approved,
         Carer.__tablename__: approved,
         AuditEvent.__tablename__: len(rows) + approved,
@@ -194,10 +195,21 @@ def _update(case: Case, row: TrackerRow, today: date) -> bool:
         case.record_step(step.kind, step.on, None, reason=step.reason, as_of=today)
     if row.last_contact and not any(a.occurred_on == row.last_contact for a in case.activities):
         case.log_activity(ActivityKind.CALL, row.last_contact, None, note=IMPORTED_CONTACT)
+    noted = imported_note(row.note)
+    if noted and not any(a.note == noted for a in case.activities):
+        case.log_activity(ActivityKind.NOTE, case.enquiry_date, None, note=noted)
+        return True
     return _fingerprint(case) != before
 
 
 IMPORTED_CONTACT = "Last recorded contact (imported from tracker)"
+IMPORTED_NOTE = history.IMPORTED_NOTE
+
+
+def imported_note(note: str | None) -> str | None:
+    """What a row's other columns say, as the case's note records it. Dated on the
+    enquiry, so it moves no clock: a note is not contact with the household."""
+    return f"{IMPORTED_NOTE}\n{note}" if note else None
 
 
 def _case_values(row: TrackerRow) -> dict:
@@ -308,4 +320,15 @@ def _following(rows: list[TrackerRow], ids: dict[str, int]) -> list[tuple[type, 
         for r in rows
         if r.last_contact
     ]
-    return [(StageEvent, events), (HouseholdMember, members), (Activity, contacts)]
+    notes = [
+        {
+            "case_id": ids[r.reference],
+            "kind": ActivityKind.NOTE,
+            "occurred_on": r.steps[0].on,
+            "note": imported_note(r.note),
+            "recorded_at": now,
+        }
+        for r in rows
+        if r.note
+    ]
+    return [(StageEvent, events), (HouseholdMember, members), (Activity, contacts + notes)]

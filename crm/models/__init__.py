@@ -43,6 +43,7 @@ from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
 from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
+from crm.models.tracker_layout import TrackerLayout
 from crm.models.user import RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "Placement",
     "PlacementEnding",
     "Referral",
+    "TrackerLayout",
     "Resident",
     "RiskModel",
     "RiskScore",
