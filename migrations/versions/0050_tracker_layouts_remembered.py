@@ -4,8 +4,8 @@ The mapping step (issue 32, item 4) says which of a council's columns is which o
 Hearth's and what its words mean; the next upload of the same layout goes straight to
 its preview, and `flask import-tracker` reads it the same way.
 
-Revision ID: 0046
-Revises: 0040
+Revision ID: 0050
+Revises: 0049
 Create Date: 2026-12-07 16:30:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0046'
-down_revision = '0040'
+revision = '0050'
+down_revision = '0049'
 branch_labels = None
 depends_on = None
 
