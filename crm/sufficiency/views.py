@@ -72,13 +72,14 @@ def _download_rows(found) -> list[list]:
         for by, group in (("Age band", table.by_band), ("Need", table.by_need)):
             rows.extend(
                 [found.month, supply.label, by, r.label, r.fostered, r.in_house, r.agency,
-                 r.filled, r.vacant, "", "", r.gap, r.pipeline]
+                 r.filled, r.vacant, "", "", r.gap if table.has_demand else "", r.pipeline]
                 for r in group
             )  # fmt: skip
         s = table.service
         rows.append(
             [found.month, supply.label, "Service", s.label, s.fostered, s.in_house, s.agency,
-             s.filled, s.vacant, s.not_available, s.places, s.gap, ""]
+             s.filled, s.vacant, s.not_available, s.places,
+             s.gap if table.has_demand else "", ""]
         )  # fmt: skip
     return rows
 
