@@ -203,8 +203,10 @@ def test_the_page_shows_each_band_short_and_the_service_row_once(manager_client,
 
 
 def test_the_statement_names_the_shortfall_and_never_a_surplus(manager_client, service):
+    """Today's statement reads "No age band or need has fewer in-house places than
+    fostered children" for this service, 5 short overall."""
     page = manager_client.get("/sufficiency/statement?month=2026-05").get_data(as_text=True)
-    assert "surplus" not in page.lower()
+    assert "surplus" not in page.lower() and "No age band or need has fewer" not in page
     assert "fostered <strong>10 more children than its mainstream carers had places" in page
     assert (
         "1 to 4: 4 fostered children, 0 filled by children of these ages, 1 vacant place"
