@@ -120,6 +120,11 @@ class Table:
     households: int
 
     @property
+    def is_mainstream(self) -> bool:
+        """Mainstream places: the only table with agency children, needs and a pipeline."""
+        return self.supply is Supply.MAINSTREAM
+
+    @property
     def has_demand(self) -> bool:
         """Whether the demand profile counts children these places are for."""
         return bool(DEMAND_OF[self.supply])
