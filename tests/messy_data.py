@@ -71,11 +71,20 @@ AGE_BANDS = ["Under 1", "1-4", " 5 to 9", "10-15", "16+"]
 PLACEMENT_TYPES = ["In-house", "IFA", "Kinship", "residential", "Other placement"]
 NEEDS = ["Sibling Group", "disabled", "parent and child", "UASC"]
 MONTH_FORMATS = ["%Y-%m", "%m/%Y", "%B %Y", "%b %Y", "%d/%m/%Y"]
+#: The ages households are approved for (a blank is 0 to 17).
+AGE_RANGES = [("", ""), ("0", "17"), ("0", "4"), ("5", "17"), ("10", "17"), ("0", "10")]
 
 
 def fmt(day: date, rng: random.Random) -> str:
     """UK or ISO, as whoever typed that row liked."""
     return day.strftime("%d/%m/%Y") if rng.random() < 0.5 else day.isoformat()
+
+
+def _day(text: str) -> date:
+    if "/" in text:
+        day, month, year = text.split("/")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(text)
 
 
 def maybe(value: str, rng: random.Random, blank: float = 0.25) -> str:
@@ -94,11 +103,19 @@ class MessyFiles:
     breaks: dict[str, list[tuple[date, date | None]]] = field(default_factory=dict)
     #: Households first approved for more places: (the day the terms changed, places before).
     earlier_terms: dict[str, tuple[date, int]] = field(default_factory=dict)
+    #: Each placement: household, child, start, end (None: still placed), the child's
+    #: date of birth and age at the start as the file gives them (None: not given).
+    placements: list[tuple[str, str, date, date | None, date | None, int | None]] = field(
+        default_factory=list
+    )
+    #: Children's ages and households' age ranges come from a stream of their own, so
+    #: adding them changed nothing else the generator makes.
+    ages: random.Random = field(default_factory=random.Random)
 
 
 def generate(seed: int = 7, cases: int = 300, legacy: int = 60) -> MessyFiles:
     rng = random.Random(seed)
-    files = MessyFiles()
+    files = MessyFiles(ages=random.Random(seed * 7919 + 1))
     for n in range(cases):
         _tracker_row(files, rng, f"TR-{n:04d}")
     if cases:
@@ -215,6 +232,7 @@ def _household(files, rng, reference, approved, carer_type) -> None:
         "categories": rng.choice(CATEGORIES),
         "status": rng.choice(["", "Active", "active"]),
     }
+    row["min_age"], row["max_age"] = files.ages.choice(AGE_RANGES)
     years = (TODAY - approved).days / 365
     left = None
     if rng.random() < min(0.12 * years, 0.6) and (TODAY - approved).days > 202:
@@ -237,7 +255,7 @@ def _household(files, rng, reference, approved, carer_type) -> None:
         files.breaks.setdefault(reference, []).append((started, None))
     _earlier_terms(files, rng, row, approved, left)
     files.households.append(row)
-    _history(files, rng, reference, approved, left)
+    _history(files, rng, reference, approved, left, _ages_of(row))
     _past_break(files, rng, reference, approved, left)
 
 
@@ -284,7 +302,28 @@ def _past_break(files, rng, reference, approved, left) -> None:
     files.breaks.setdefault(reference, []).append((start, end))
 
 
-def _history(files, rng, reference, approved, left) -> None:
+def _ages_of(row: dict) -> tuple[int, int]:
+    return int(row["min_age"] or 0), int(row["max_age"] or 17)
+
+
+def _child(files: MessyFiles, start: date, ages: tuple[int, int]) -> dict[str, str]:
+    """A placed child of an age the household is approved for: their date of birth
+    (UK or ISO), or only their age at the start, or neither, as records are."""
+    pick = files.ages
+    age = pick.randint(*ages)
+    leap_day = (start.month, start.day) == (2, 29)
+    anniversary = date(start.year - age, start.month, 28 if leap_day else start.day)
+    born = anniversary - timedelta(days=pick.randint(0, 364))
+    given = pick.random()
+    if given < 0.6:
+        text = born.strftime("%d/%m/%Y") if pick.random() < 0.5 else born.isoformat()
+        return {"child_birth_date": text}
+    if given < 0.85:
+        return {"child_age": str(age)}
+    return {}
+
+
+def _history(files, rng, reference, approved, left, ages=(0, 17)) -> None:
     """Visits, reviews, training, surveys and one placement at a time, all within
     the approval (a placement still running when the household left ends that day)."""
     end = left or TODAY
@@ -308,9 +347,23 @@ def _history(files, rng, reference, approved, left) -> None:
     while start < end:
         child += 1
         ref = f"{reference}-C{child}"
-        add(start, "placement_start", child_reference=ref)
+        told = _child(files, start, ages)
+        add(start, "placement_start", child_reference=ref, **told)
+        born = told.get("child_birth_date")
+        aged = told.get("child_age")
         finish = start + timedelta(days=rng.randint(30, 900))
-        if finish >= end and left is None:
+        running = finish >= end and left is None
+        files.placements.append(
+            (
+                reference,
+                ref,
+                start,
+                None if running else min(finish, end),
+                _day(born) if born else None,
+                int(aged) if aged else None,
+            )
+        )
+        if running:
             return  # still placed today
         finish = min(finish, end)
         add(finish, rng.choice(["placement_end", "disruption"]), child_reference=ref)

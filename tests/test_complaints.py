@@ -232,7 +232,7 @@ def test_a_complaint_counts_as_the_complaint_event_the_history_already_counts(db
     out = io.StringIO()
     write_csv("carer-events", out)
     rows = [line for line in out.getvalue().splitlines() if line.startswith("HC-EVENTS,")]
-    assert rows == [f"HC-EVENTS,{(NOW - timedelta(days=10)).isoformat()},complaint,,,,,,"]
+    assert rows == [f"HC-EVENTS,{(NOW - timedelta(days=10)).isoformat()},complaint,,,,,,,,"]
 
 
 def test_the_retention_models_complaints_feature_counts_a_recorded_complaint(db, manager_client):

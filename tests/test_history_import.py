@@ -147,3 +147,93 @@ class TestTemporaryApproval:
         )
         assert [e.column for e in result.errors] == ["child_reference"]
         assert "only C-NAMED, named in the temporary approval" in result.errors[0].reason
+
+
+class TestPlacedChildsAge:
+    """A placement records its child's date of birth (or, where it is not held, their
+    age at the start): the sufficiency table counts each filled place in the band of the
+    child in it (issue 31, item 5). HH-1, approved 15 Jan 2020."""
+
+    @pytest.fixture
+    def approved(self, db, ssw, households_file):
+        run_households(households_file(smiths(ssw)))
+        db.session.commit()
+
+    def placements(self, db):
+        return {p.child_reference: p for p in households(db)["HH-1"].placements}
+
+    @pytest.mark.usefixtures("approved")
+    def test_a_placement_start_gives_the_childs_birth_date_or_age_at_the_start(
+        self, db, events_file
+    ):
+        result = run_events(
+            events_file(
+                event(
+                    "2021-03-01",
+                    "placement_start",
+                    child_reference="C-1",
+                    child_birth_date="02/03/2013",
+                ),
+                event("2022-01-10", "placement_start", child_reference="C-2", child_age="9"),
+                event("2022-04-30", "placement_end", child_reference="C-1"),
+                event("2022-05-01", "placement_start", child_reference="C-3"),
+            )
+        )
+        assert result.errors == []
+        db.session.commit()
+        placed = self.placements(db)
+        # Born 2 Mar 2013, the child was 7 on 1 Mar 2021 (a day short of 8).
+        assert (placed["C-1"].child_birth_date, placed["C-1"].child_age) == (date(2013, 3, 2), 7)
+        assert (placed["C-2"].child_birth_date, placed["C-2"].child_age) == (None, 9)
+        assert (placed["C-3"].child_birth_date, placed["C-3"].child_age) == (None, None)
+
+    @pytest.mark.usefixtures("approved")
+    def test_a_birth_after_the_start_or_an_age_that_disagrees_is_refused(self, events_file):
+        result = run_events(
+            events_file(
+                event(
+                    "2021-03-01",
+                    "placement_start",
+                    child_reference="C-1",
+                    child_birth_date="2021-04-01",
+                ),
+                event(
+                    "2021-03-01",
+                    "placement_start",
+                    child_reference="C-2",
+                    child_birth_date="2013-03-02",
+                    child_age="8",
+                ),
+                event("2021-03-02", "supervision_visit", child_age="8"),
+            )
+        )
+        assert [(e.row, e.column) for e in result.errors] == [
+            (2, "child_birth_date"),
+            (3, "child_age"),
+            (4, "child_age"),
+        ]
+        assert "was 7 when the placement started on 1 Mar 2021, not 8" in result.errors[1].reason
+
+    @pytest.mark.usefixtures("approved")
+    def test_a_placement_imported_without_the_childs_age_gains_it_from_a_later_file(
+        self, db, events_file
+    ):
+        """A council that imported its history before the column existed imports the
+        same file again with birth dates: each placement gains its child's, once."""
+        run_events(events_file(event("2021-03-01", "placement_start", child_reference="C-1")))
+        db.session.commit()
+        again = events_file(
+            event(
+                "2021-03-01",
+                "placement_start",
+                child_reference="C-1",
+                child_birth_date="2013-03-02",
+            ),
+        )
+        result = run_events(again)
+        assert (result.errors, result.created) == ([], 1)
+        db.session.commit()
+        placed = self.placements(db)
+        assert len(placed) == 1
+        assert (placed["C-1"].child_birth_date, placed["C-1"].child_age) == (date(2013, 3, 2), 7)
+        assert run_events(again).unchanged == 1

@@ -308,6 +308,34 @@ def test_a_placement_is_started_and_ended_from_the_household_page(ssw_client, ho
     ]
 
 
+def test_a_placement_records_the_childs_date_of_birth_from_the_page(ssw_client, household, db):
+    """The birth date places the child in an age band of the sufficiency table; the age
+    at the start follows from it."""
+    ssw_client.post(
+        f"/households/{household.id}/placements",
+        data={"child_reference": "CH1", "on": "2025-03-01", "child_birth_date": "2013-03-02"},
+    )
+    db.session.refresh(household)
+    (placed,) = household.placements
+    assert (placed.child_birth_date, placed.child_age) == (date(2013, 3, 2), 11)
+
+
+def test_a_birth_date_and_age_that_disagree_are_refused_on_the_page(ssw_client, household, db):
+    response = ssw_client.post(
+        f"/households/{household.id}/placements",
+        data={
+            "child_reference": "CH1",
+            "on": "2025-03-01",
+            "child_birth_date": "2013-03-02",
+            "child_age": "12",
+        },
+        follow_redirects=True,
+    )
+    assert b"the child was 11 when the placement started on 1 Mar 2025, not 12" in response.data
+    db.session.refresh(household)
+    assert household.placements == []
+
+
 def test_an_overfilling_placement_is_refused_on_the_page(ssw_client, household, db):
     on = today().isoformat()
     for child in ("CH1", "CH2", "CH3"):

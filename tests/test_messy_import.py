@@ -203,3 +203,114 @@ def test_export_import_export_gives_byte_identical_files(messy, tmp_path):
         _db.drop_all()
     for name in first:
         assert first[name] == second[name], name
+
+
+def _when(text: str) -> date:
+    """A file's date, UK or ISO, as the generator wrote it."""
+    if "/" in text:
+        day, month, year = text.split("/")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(text)
+
+
+def _years(since: date, day: date) -> int:
+    return day.year - since.year - ((day.month, day.day) < (since.month, since.day))
+
+
+#: The DfE bands, youngest first, as the demand file's AGE_BANDS lists them.
+BANDS = [(0, 0), (1, 4), (5, 9), (10, 15), (16, 17)]
+KINSHIP_WORDS = {"family and friends", "kinship", "connected person"}
+
+
+def _expected_places(files, day: date) -> dict[str, dict]:
+    """Each current household's places on `day`, worked from what the generator meant
+    (not Hearth's code): its kind of place, ages, filled, vacant, not available and the
+    ages of the children in it."""
+    tracker = {row["reference"]: row for row in files.tracker}
+    found = {}
+    for row in files.households:
+        ref = row["reference"]
+        left = files.deregistered.get(ref)
+        if _when(row["approval_date"]) > day or (left is not None and left <= day):
+            continue
+        earlier = files.earlier_terms.get(ref)
+        if earlier and day < earlier[0]:
+            places, ages = earlier[1], (0, 17)  # the terms_change row: 0 to 17
+        else:
+            places = int(row["approved_places"])
+            ages = (int(row["min_age"] or 0), int(row["max_age"] or 17))
+        words = (row["carer_type"] or tracker.get(ref, {}).get("carer_type", "")).strip()
+        respite = row["categories"] == "Respite / short breaks"
+        kind = "kinship" if words.lower() in KINSHIP_WORDS else "breaks" if respite else "main"
+        children = [
+            _years(born, day) if born else aged + _years(start, day) if aged is not None else None
+            for (home, _, start, end, born, aged) in files.placements
+            if home == ref and start <= day and (end is None or end > day)
+        ]
+        resting = any(s <= day and (e is None or e > day) for s, e in files.breaks.get(ref, []))
+        spare = max(places - len(children), 0)
+        found[ref] = {
+            "kind": kind,
+            "ages": ages,
+            "filled": len(children),
+            "vacant": 0 if resting else spare,
+            "not_available": spare if resting else 0,
+            "children": children,
+        }
+    return found
+
+
+def _expected_demand(files, month: date) -> dict[tuple[int, str], int]:
+    """The month's children by band (index) and placement type word, need "all"."""
+    from datetime import datetime
+
+    from tests.messy_data import AGE_BANDS, MONTH_FORMATS
+
+    def month_of(text: str) -> date | None:
+        for pattern in MONTH_FORMATS:
+            try:
+                return datetime.strptime(text, pattern).date().replace(day=1)
+            except ValueError:
+                continue
+        return None
+
+    return {
+        (AGE_BANDS.index(row["age_band"]), row["placement_type"]): int(row["children"])
+        for row in files.demand
+        if row["need"] in ("", "Total") and month_of(row["month"]) == month
+    }
+
+
+def test_the_sufficiency_table_adds_up_on_a_service_hearth_did_not_shape(messy):
+    """Issue 31, item 5, on the generated service: each kind of place's service row
+    counts each place once (filled + vacant + not available, as worked from the files),
+    and every band's gap is its children less the places filled by children of its ages
+    less the vacant places whose terms could take them."""
+    from crm.metrics.places import places_on
+    from crm.metrics.sufficiency import sufficiency_for
+
+    files, _ = messy
+    month, day = date(2026, 5, 1), date(2026, 5, 31)
+    places = _expected_places(files, day)
+    demand = _expected_demand(files, month)
+    found = sufficiency_for(month)
+    assert any(p["children"] for p in places.values()), "the generator should place children"
+    demand_of = {"main": ("In-house", "IFA"), "kinship": ("Kinship",), "breaks": ()}
+    for kind, table in zip(("main", "kinship", "breaks"), found.tables.values(), strict=True):
+        mine = [p for p in places.values() if p["kind"] == kind]
+        filled, vacant, unavailable = (
+            sum(p[k] for p in mine) for k in ("filled", "vacant", "not_available")
+        )
+        s = table.service
+        assert (s.filled, s.vacant, s.not_available) == (filled, vacant, unavailable), kind
+        assert s.places == filled + vacant + unavailable, kind
+        for band, ((low, high), row) in enumerate(zip(BANDS, table.by_band, strict=True)):
+            children = sum(demand.get((band, word), 0) for word in demand_of[kind])
+            by_age = sum(
+                low <= age <= high for p in mine for age in p["children"] if age is not None
+            )
+            could = sum(p["vacant"] for p in mine if p["ages"][0] <= high and p["ages"][1] >= low)
+            assert (row.fostered, row.filled, row.vacant) == (children, by_age, could), (kind, band)
+            assert row.gap == children - by_age - could
+    every = places_on(day)
+    assert found.places == every.filled + every.vacant + every.not_available

@@ -56,6 +56,21 @@ def test_a_carers_export_withholds_the_childrens_references(admin_client, db):
     assert "withheld: third party" in text
 
 
+def test_a_carers_export_withholds_a_placed_childs_date_of_birth(admin_client, db):
+    household = HouseholdFactory(reference="HSAR-B")
+    household.placements.append(
+        Placement(
+            child_reference="CHILD-43",
+            start_date=date(2024, 1, 1),
+            child_birth_date=date(2017, 8, 19),
+        )
+    )
+    db.session.commit()
+    for fmt in ("json", "csv"):
+        text = admin_client.get(f"/privacy/household/{household.id}.{fmt}").get_data(as_text=True)
+        assert "2017-08-19" not in text and "19 Aug 2017" not in text
+
+
 def test_every_subject_access_export_is_audited(admin_client, db):
     case = CaseFactory(reference="SAR-3")
     admin_client.get(f"/privacy/case/{case.id}.json")

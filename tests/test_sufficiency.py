@@ -2,7 +2,7 @@
 profile) beside the places two households offer on 31 May.
 
 - Teen household: 2 places for ages 10-17, sibling groups and long-term; one child
-  placed, so 1 vacant.
+  placed (born 1 Mar 2011: 14 on 31 May, so 10 to 15), so 1 vacant.
 - Little ones household: 1 place for ages 0-4, parent and child; vacant.
 - Fostered children: 10 to 15, 1 in-house and 4 with agencies (2 of those in a sibling
   group); 16 and over, 1 with an agency; 1 to 4, 2 with agencies.
@@ -35,7 +35,7 @@ def demand(db, month, band, kind, children, need=Need.ALL):
 @pytest.fixture
 def service(db):
     teens = HouseholdFactory(terms_history=terms(2, 10, 17, "sibling_group", "long_term"))
-    teens.start_placement("C-1", date(2025, 1, 6), as_of=TODAY)
+    teens.start_placement("C-1", date(2025, 1, 6), as_of=TODAY, child_birth_date=date(2011, 3, 1))
     HouseholdFactory(terms_history=terms(1, 0, 4, "parent_and_child"))
     in_house, agency = PlacementType.IN_HOUSE_FOSTER, PlacementType.AGENCY_FOSTER
     demand(db, MAY, AgeBand.AGED_10_TO_15, in_house, 1)
@@ -52,14 +52,16 @@ def row(rows, label):
     return next(r for r in rows if r.label == label)
 
 
-def test_a_bands_gap_is_its_fostered_children_less_the_places_that_take_its_ages(service):
+def test_a_bands_gap_is_its_children_less_filled_by_its_ages_less_vacant_that_could_take_them(
+    service,
+):
     teens = row(service.by_band, "10 to 15")
-    assert (teens.in_house, teens.agency, teens.places.approved, teens.gap) == (1, 4, 2, 3)
+    assert (teens.in_house, teens.agency, teens.filled, teens.vacant, teens.gap) == (1, 4, 1, 1, 3)
 
 
-def test_a_household_approved_for_several_bands_counts_in_each(service):
-    assert row(service.by_band, "16 and over").gap == 1 - 2
-    assert row(service.by_band, "Under 1").gap == 0 - 1
+def test_a_vacant_place_counts_in_each_band_its_terms_could_take(service):
+    assert row(service.by_band, "16 and over").gap == 1 - 0 - 1
+    assert row(service.by_band, "Under 1").gap == 0 - 0 - 1
 
 
 def test_children_in_residential_care_are_not_fostered_children(service):
@@ -68,12 +70,12 @@ def test_children_in_residential_care_are_not_fostered_children(service):
 
 def test_a_needs_places_are_those_of_households_approved_for_its_kind_of_care(service):
     siblings = row(service.by_need, "In a sibling group")
-    assert (siblings.fostered, siblings.places.approved, siblings.gap) == (2, 2, 0)
+    assert (siblings.fostered, siblings.filled, siblings.vacant, siblings.gap) == (2, 1, 1, 0)
     assert row(service.by_need, "Parent and child").gap == -1
 
 
 def test_agency_placements_vacant_in_house_places_could_take_and_their_cost(service):
-    assert (service.service.agency, service.service.places.vacant) == (7, 2)
+    assert (service.service.agency, service.service.vacant) == (7, 2)
     assert service.could_take == 2
     assert service.agency_weekly_cost == 2 * 900
     assert service.weekly_saving == 2 * (900 - 450)
@@ -163,16 +165,22 @@ def test_the_pipeline_counts_open_applications_by_what_they_hope_to_offer(db, se
 def test_the_tables_download_as_csv_a_row_a_band_or_need(manager_client, service):
     response = manager_client.get("/sufficiency/download.csv?month=2025-05")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:3] == ["Month", "By", "Row"]
-    teens = next(r for r in rows if r[2] == "10 to 15")
-    assert teens[3:7] == ["5", "1", "4", "2"] and teens[10] == "3"
-    assert len(rows) == 1 + len(AgeBand) + 4
+    assert rows[0][:4] == ["Month", "Places", "By", "Row"]
+    teens = next(r for r in rows if r[1].startswith("Mainstream") and r[3] == "10 to 15")
+    assert teens[4:9] == ["5", "1", "4", "1", "1"] and teens[11] == "3"
+    service = next(r for r in rows if r[1].startswith("Mainstream") and r[2] == "Service")
+    assert service[7:12] == ["1", "2", "0", "3", "5"]  # filled, vacant, not available, places
+    # three tables (mainstream, kinship, short breaks), each its bands and service row
+    assert len(rows) == 1 + 3 * (len(AgeBand) + 1) + 4
 
 
 def test_the_statement_sets_out_where_the_service_falls_short(manager_client, service):
     page = manager_client.get("/sufficiency/statement?month=2025-05").get_data(as_text=True)
     assert "The council looked after <strong>11</strong> children" in page
-    assert "10 to 15: 5 fostered children, 2 in-house places: <strong>3 short</strong>" in page
+    assert (
+        "10 to 15: 5 fostered children, 1 filled by children of these ages, 1 vacant place"
+        " that could take them: <strong>3 short</strong>"
+    ) in page
     assert "£93,600 a year" in page  # 2 agency placements at £900 a week
 
 
@@ -199,13 +207,13 @@ def test_targets_by_need_count_this_years_approvals_whose_terms_meet_them(
     assert "Not at this rate" in page
 
 
-def test_a_rows_places_open_the_households_behind_them(manager_client, db, service):
+def test_a_rows_vacant_places_open_the_households_behind_them(manager_client, db, service):
     from crm.models import Household
 
     page = manager_client.get("/sufficiency/").get_data(as_text=True)
-    assert "/households/?takes=need:sibling_group&amp;current_on=2025-05-31" in page
+    assert "/households/?vacant_for=need:sibling_group&amp;current_on=2025-05-31" in page
     listed = manager_client.get(
-        "/households/", query_string={"takes": "band:16_plus", "current_on": "2025-05-31"}
+        "/households/", query_string={"vacant_for": "band:16_plus", "current_on": "2025-05-31"}
     ).get_data(as_text=True)
     held = {
         h.terms_history[0].max_age: h.reference for h in db.session.scalars(sa.select(Household))

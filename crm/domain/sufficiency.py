@@ -6,9 +6,13 @@ children's system as counts")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from crm.domain.case_vocabulary import CarerType
 from crm.domain.household_vocabulary import CareCategory
+from crm.domain.households import HouseholdRuleError
 from crm.domain.labelled import LabelledEnum
+from crm.formatting import uk_date
 
 
 class AgeBand(LabelledEnum):
@@ -24,6 +28,12 @@ class AgeBand(LabelledEnum):
     def ages(self) -> tuple[int, int]:
         """The youngest and oldest age in the band (17: a child looked after is under 18)."""
         return _AGES[self]
+
+    @classmethod
+    def of(cls, age: int) -> AgeBand | None:
+        """The band of a child of `age`; None from 18 (a young person staying put, or
+        in supported lodgings, is no longer a child looked after, so in no band)."""
+        return next((band for band in cls if band.ages[0] <= age <= band.ages[1]), None)
 
 
 _AGES = {
@@ -67,6 +77,96 @@ NEED_CATEGORIES: dict[Need, frozenset[CareCategory]] = {
     Need.PARENT_AND_CHILD: frozenset({CareCategory.PARENT_AND_CHILD}),
     Need.UASC: frozenset({CareCategory.UASC}),
 }
+
+
+def age_on(
+    day: date,
+    birth_date: date | None = None,
+    age_at_start: int | None = None,
+    start: date | None = None,
+) -> int | None:
+    """A placed child's age on `day` in completed years: from their date of birth where
+    held; else from their age when the placement started plus the whole years since (a
+    child aged 4 on 1 June 2025 is taken as 4 until 1 June 2026, then 5: at worst a
+    year young, never older than they are); None where neither is held."""
+    if birth_date is not None:
+        return _whole_years(birth_date, day)
+    if age_at_start is not None and start is not None:
+        return age_at_start + _whole_years(start, day)
+    return None
+
+
+def age_at_start(start: date, birth_date: date | None, age: int | None) -> int | None:
+    """The age a placement records for its child at its start: from the date of birth
+    where given (a birth after the start, or an age that disagrees with it, is refused,
+    so the record can be trusted in the sufficiency table), else the age given."""
+    if birth_date is None:
+        return age
+    if birth_date > start:
+        raise HouseholdRuleError(
+            f"The child's date of birth ({uk_date(birth_date)}) is after the placement "
+            f"started ({uk_date(start)}).",
+            "child_birth_date",
+        )
+    years = _whole_years(birth_date, start)
+    if age is not None and age != years:
+        raise HouseholdRuleError(
+            f"Born on {uk_date(birth_date)}, the child was {years} when the placement "
+            f"started on {uk_date(start)}, not {age}.",
+            "child_age",
+        )
+    return years
+
+
+def _whole_years(since: date, day: date) -> int:
+    years = day.year - since.year
+    return years - 1 if (day.month, day.day) < (since.month, since.day) else years
+
+
+class Supply(LabelledEnum):
+    """The three kinds of in-house places a sufficiency statement keeps apart
+    (domain.md, "Sufficiency"): each place is in exactly one.
+
+    - mainstream full-time places meet the demand of fostered children (in-house and
+      agency foster care);
+    - kinship (connected persons) places, approved for a named child (Care Planning,
+      Placement and Case Review (England) Regulations 2010, regs 24-25), meet the
+      demand of children in kinship care and no other;
+    - short breaks: a household approved only for respite offers short breaks, not a
+      home, so its places are no supply for a child who needs full-time care.
+    """
+
+    MAINSTREAM = "mainstream", "Mainstream foster care (full-time)"
+    KINSHIP = "kinship", "Kinship (connected persons) care"
+    SHORT_BREAKS = "short_breaks", "Short breaks only (respite)"
+
+
+#: The children each kind of place is for, from the demand profile (short breaks: none
+#: of the children it counts, who are in full-time care).
+DEMAND_OF: dict[Supply, tuple[PlacementType, ...]] = {
+    Supply.MAINSTREAM: FOSTERED,
+    Supply.KINSHIP: (PlacementType.KINSHIP,),
+    Supply.SHORT_BREAKS: (),
+}
+
+
+def respite_only(kinds: frozenset[str]) -> bool:
+    """Terms of approval for respite (short breaks) and nothing else."""
+    return kinds == {CareCategory.RESPITE.value}
+
+
+def supply_of(carer_type: CarerType, kinds: frozenset[str]) -> Supply:
+    """Which kind of place a household's places are, by its carer type and the kinds of
+    care in its terms of approval in force."""
+    if carer_type is CarerType.KINSHIP:
+        return Supply.KINSHIP
+    return Supply.SHORT_BREAKS if respite_only(kinds) else Supply.MAINSTREAM
+
+
+def full_time_kinds(kinds: frozenset[str]) -> frozenset[str]:
+    """The kinds of care that meet a need for full-time care: short breaks meet no one's
+    need for a home, so respite in a household's terms counts for no need there."""
+    return kinds - {CareCategory.RESPITE.value}
 
 
 def covers(low: int, high: int, band: AgeBand) -> bool:

@@ -101,6 +101,12 @@ class HouseholdFilterForm(FilterForm):
         default="",
         validators=[Optional()],
     )
+    vacant_for = SelectField(
+        "With a vacant mainstream place for",
+        choices=choices(((a.key, a.label) for a in AIMS_BY_KEY.values()), blank="Any"),
+        default="",
+        validators=[Optional()],
+    )
     overdue = BooleanField("Only with overdue work")
     flag = SelectField(
         "Flagged",
@@ -218,7 +224,16 @@ class PlacementForm(OnceForm):
         "Child's reference (from the children's system)",
         validators=[DataRequired(), Length(max=40)],
     )
-    child_age = IntegerField("Age", validators=[Optional(), NumberRange(min=0, max=25)])
+    child_age = IntegerField(
+        "Age at the start",
+        validators=[Optional(), NumberRange(min=0, max=25)],
+        description="Only where the date of birth is not held.",
+    )
+    child_birth_date = DateField(
+        "Date of birth",
+        validators=[Optional(), not_in_future],
+        description="Counts the place in the child's age band in the sufficiency table.",
+    )
     on = DateField("Start date", default=today, validators=[DataRequired(), not_in_future])
     submit = SubmitField("Start placement")
 

@@ -197,7 +197,10 @@ def add_placement(household_id: int):
         form,
         "Placement started.",
         lambda: household.start_placement(
-            form.child_reference.data.strip(), form.on.data, form.child_age.data
+            form.child_reference.data.strip(),
+            form.on.data,
+            form.child_age.data,
+            child_birth_date=form.child_birth_date.data,
         ),
     )
 

@@ -2,7 +2,7 @@
 
 Columns (exact; household_reference, date and type are required):
     household_reference, date, type, child_reference, value, note,
-    min_age, max_age, categories
+    min_age, max_age, categories, child_birth_date, child_age
 
 `type` is one of supervision_visit, unannounced_visit, annual_review,
 training, tsd_completed, allegation, complaint, placement_start,
@@ -12,7 +12,10 @@ types (a disruption is an unplanned placement end); value is the hours for
 training, the 1-5 score for a survey and the approved places for a
 terms_change, whose min_age, max_age and categories (separated by ';') are
 the terms of approval in force from its date (the households file holds the
-terms in force now).
+terms in force now). A placement_start gives the child's child_birth_date, or
+where that is not held child_age, their age when it started: the sufficiency
+table counts each filled place in the child's age band by them. A placement
+already in Hearth without either gains them from a file that has them.
 
 Rows are applied in date order to each household's history held in memory (a
 `Ledger`), through the same rules as the screens (crm.domain.households), so
@@ -33,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from crm.domain import households as rules
 from crm.domain.households import HouseholdRuleError
+from crm.domain.sufficiency import age_at_start
 from crm.imports.households import Warn, care_categories, whole_number
 from crm.imports.ledger import Ledger, Span, TermsFrom, load_ledgers, write_ledgers
 from crm.imports.reading import (
@@ -52,7 +56,7 @@ from crm.models import (
 
 COLUMNS = [
     "household_reference", "date", "type", "child_reference", "value", "note",
-    "min_age", "max_age", "categories",
+    "min_age", "max_age", "categories", "child_birth_date", "child_age",
 ]  # fmt: skip
 REQUIRED = ["household_reference", "date", "type"]
 PLACEMENT_TYPES = {"placement_start", "placement_end", "disruption"}
@@ -80,6 +84,8 @@ class _Row:
     value: Decimal | None
     note: str | None
     terms: TermsFrom | None = None
+    birth_date: date | None = None
+    age: int | None = None
 
 
 def _parse(number: int, cells: dict[str, str], ledgers: dict[str, Ledger], warn: Warn) -> _Row:
@@ -111,7 +117,26 @@ def _parse(number: int, cells: dict[str, str], ledgers: dict[str, Ledger], warn:
         if not value.is_finite() or abs(value) >= 10**6:
             raise CellProblem("value", f"{cells['value']!r} is out of range")
     terms = _terms(cells, on, value, warn) if kind == TERMS else None
-    return _Row(number, ledger, on, kind, child, value, note, terms)
+    birth_date, age = _childs_age(cells, kind)
+    return _Row(number, ledger, on, kind, child, value, note, terms, birth_date, age)
+
+
+def _childs_age(cells: dict[str, str], kind: str) -> tuple[date | None, int | None]:
+    """A placement_start's child's date of birth and age at the start, where given."""
+    born, aged = cells.get("child_birth_date") or "", cells.get("child_age") or ""
+    if not (born or aged):
+        return None, None
+    if kind not in PLACEMENT_TYPES:
+        column = "child_birth_date" if born else "child_age"
+        raise CellProblem(column, "only for a placement_start")
+    birth_date = None
+    if born:
+        try:
+            birth_date = parse_date(born)
+        except ValueError as exc:
+            raise CellProblem("child_birth_date", str(exc)) from None
+    age = whole_number(cells, "child_age", None, 0, 25) if aged else None
+    return birth_date, age
 
 
 def _terms(cells: dict[str, str], on: date, places: Decimal | None, warn: Warn) -> TermsFrom:
@@ -126,7 +151,8 @@ def _terms(cells: dict[str, str], on: date, places: Decimal | None, warn: Warn) 
 def _already_there(row: _Row) -> bool:
     ledger, on, kind = row.ledger, row.on, row.kind
     if kind == "placement_start":
-        return any(p.child_reference == row.child and p.start_date == on for p in ledger.placements)
+        held = _placement_started(row)
+        return held is not None and not (_age_given(row) and _age_missing(held))
     if kind in ("placement_end", "disruption"):
         return any(p.child_reference == row.child and p.end_date == on for p in ledger.placements)
     if kind == "break_start":
@@ -136,6 +162,26 @@ def _already_there(row: _Row) -> bool:
     if kind == "break_end":
         return any(b.end_date == on for b in ledger.breaks)
     return (kind, on, row.note, row.value) in ledger.records
+
+
+def _placement_started(row: _Row) -> Span | None:
+    """The placement this placement_start row records, if the ledger holds it."""
+    return next(
+        (
+            p
+            for p in row.ledger.placements
+            if p.child_reference == row.child and p.start_date == row.on
+        ),
+        None,
+    )
+
+
+def _age_given(row: _Row) -> bool:
+    return row.birth_date is not None or row.age is not None
+
+
+def _age_missing(placement: Span) -> bool:
+    return placement.child_birth_date is None and placement.child_age is None
 
 
 def _same_terms(held, given: TermsFrom) -> bool:
@@ -162,8 +208,7 @@ def _apply(row: _Row, today: date) -> None:
     elif kind == "break_end":
         _end(rules.check_break_end(ledger, on, today), on)
     elif kind == "placement_start":
-        rules.check_placement_start(ledger, row.child, on, today)
-        ledger.placements.append(Span(on, child_reference=row.child))
+        _start(row, today)
     elif kind in ("placement_end", "disruption"):
         placement = rules.open_placement(ledger, row.child)
         rules.check_placement_end(ledger, placement, on, today)
@@ -177,6 +222,21 @@ def _apply(row: _Row, today: date) -> None:
         ledger.new_records.append(
             {"kind": CarerEventKind(kind), "on": on, "value": row.value, "note": row.note}
         )
+
+
+def _start(row: _Row, today: date) -> None:
+    """A placement starts, with its child's age; one already held without the child's
+    age gains it from the file."""
+    age = age_at_start(row.on, row.birth_date, row.age)
+    held = _placement_started(row)
+    if held is not None:
+        held.child_birth_date, held.child_age = row.birth_date, age
+        held.aged_here = held.id is not None
+        return
+    rules.check_placement_start(row.ledger, row.child, row.on, today)
+    row.ledger.placements.append(
+        Span(row.on, child_reference=row.child, child_birth_date=row.birth_date, child_age=age)
+    )
 
 
 def _end(span: Span, on: date) -> None:

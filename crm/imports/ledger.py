@@ -44,6 +44,9 @@ class Span:
     reason: str | None = None
     ending: PlacementEnding | None = None
     ended_here: bool = False  # an existing row this import ends
+    child_birth_date: date | None = None
+    child_age: int | None = None  # when the placement started
+    aged_here: bool = False  # an existing placement whose child's age this import gives
 
     def running_on(self, day: date) -> bool:
         return running_on(self.start_date, self.end_date, day)
@@ -82,7 +85,7 @@ class Ledger:
 
     def touched(self) -> bool:
         return bool(self.new_records) or any(
-            s.id is None or getattr(s, "ended_here", False)
+            s.id is None or getattr(s, "ended_here", False) or getattr(s, "aged_here", False)
             for s in [*self.placements, *self.breaks, *self.terms_history]
         )
 
@@ -126,7 +129,15 @@ def load_ledgers(references: Iterable[str]) -> dict[str, Ledger]:
             sa.select(Placement).where(among(Placement.household_id, ids)).order_by(Placement.id)
         ).scalars():
             found[p.household_id].placements.append(
-                Span(p.start_date, p.end_date, p.id, p.child_reference, ending=p.ending)
+                Span(
+                    p.start_date,
+                    p.end_date,
+                    p.id,
+                    p.child_reference,
+                    ending=p.ending,
+                    child_birth_date=p.child_birth_date,
+                    child_age=p.child_age,
+                )
             )
         for b in db.session.scalars(
             sa.select(HouseholdBreak)
@@ -171,7 +182,8 @@ def write_ledgers(ledgers: list[Ledger], today: date) -> None:
         {
             "household_id": ledger.id,
             "child_reference": p.child_reference,
-            "child_age": None,
+            "child_age": p.child_age,
+            "child_birth_date": p.child_birth_date,
             "start_date": p.start_date,
             "end_date": p.end_date,
             "ending": p.ending,
@@ -218,6 +230,15 @@ def write_ledgers(ledgers: list[Ledger], today: date) -> None:
         ],
     )
     update_rows(
+        Placement,
+        [
+            {"id": p.id, "child_birth_date": p.child_birth_date, "child_age": p.child_age}
+            for ledger in ledgers
+            for p in ledger.placements
+            if p.aged_here
+        ],
+    )
+    update_rows(
         HouseholdBreak,
         [
             {"id": b.id, "end_date": b.end_date}
@@ -243,6 +264,8 @@ def _described(ledger: Ledger) -> str:
     for p in ledger.placements:
         if p.id is None or p.ended_here:
             counts["placement" if p.id is None else "placement ended"] += 1
+        if p.aged_here:
+            counts["placed child's age"] += 1
     for b in ledger.breaks:
         if b.id is None or b.ended_here:
             counts["break" if b.id is None else "break ended"] += 1

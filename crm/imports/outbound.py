@@ -163,6 +163,8 @@ def _history(household: Household) -> Iterable[dict[str, str]]:
             "min_age": terms.get("min_age", ""),
             "max_age": terms.get("max_age", ""),
             "categories": terms.get("categories", ""),
+            "child_birth_date": terms.get("child_birth_date", ""),
+            "child_age": terms.get("child_age", ""),
         }
 
     for terms in household.terms_history[:-1]:  # those in force now travel with the household
@@ -178,7 +180,14 @@ def _history(household: Household) -> Iterable[dict[str, str]]:
         value = "" if event.value is None else f"{event.value.normalize():f}"
         yield row(event.occurred_on, event.kind.value, value=value, note=event.note or "")
     for placement in household.placements:
-        yield row(placement.start_date, "placement_start", placement.child_reference)
+        born, aged = placement.child_birth_date, placement.child_age
+        yield row(
+            placement.start_date,
+            "placement_start",
+            placement.child_reference,
+            child_birth_date=born.isoformat() if born else "",
+            child_age="" if born or aged is None else str(aged),
+        )
         if placement.end_date:
             unplanned = placement.ending is PlacementEnding.DISRUPTION
             kind = "disruption" if unplanned else "placement_end"

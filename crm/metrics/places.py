@@ -157,21 +157,27 @@ class Offer:
     min_age: int
     max_age: int
     household_id: int = 0
+    carer_type: CarerType = CarerType.MAINSTREAM
 
 
 def offers_on(day: date) -> list[Offer]:
-    """Every current household's offer on `day` (six queries, whatever the size)."""
-    per_household = places_by_household(day)
-    terms = in_force_on(
-        ApprovalTerms, day, where=[ApprovalTerms.household_id.in_(list(per_household))]
+    """Every current household's offer on `day` (one query, whatever the size): the
+    places of `places_on_day` beside the terms in force they came from."""
+    found = places_on_day(day)
+    terms = in_force_on(ApprovalTerms, day)
+    rows = db.session.execute(
+        sa.select(
+            found.c.household_id,
+            found.c.carer_type,
+            terms.c.categories,
+            terms.c.min_age,
+            terms.c.max_age,
+            *(found.c[name] for name in PLACE_FIELDS),
+        ).join(terms, terms.c.household_id == found.c.household_id)
     )
-    terms_rows = db.session.execute(
-        sa.select(terms.c.household_id, terms.c.categories, terms.c.min_age, terms.c.max_age)
-    )
-    latest = {household_id: (cats, low, high) for household_id, cats, low, high in terms_rows}
     return [
-        Offer(places, frozenset(latest[h][0] or ()), latest[h][1], latest[h][2], h)
-        for h, places in per_household.items()
+        Offer(Places(*(int(n) for n in places)), frozenset(cats or ()), low, high, h, kind)
+        for h, kind, cats, low, high, *places in rows
     ]
 
 

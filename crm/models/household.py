@@ -21,6 +21,7 @@ from crm.domain.household_vocabulary import (
     UnavailableBecause,
 )
 from crm.domain.matching import ChildSex
+from crm.domain.sufficiency import age_at_start
 from crm.extensions import db
 from crm.models.case import Case
 from crm.models.characteristics import Characteristics
@@ -236,9 +237,15 @@ class Household(db.Model):
         on: date,
         child_age: int | None = None,
         as_of: date | None = None,
+        child_birth_date: date | None = None,
     ) -> Placement:
         rules.check_placement_start(self, child_reference, on, as_of or today())
-        placement = Placement(child_reference=child_reference, start_date=on, child_age=child_age)
+        placement = Placement(
+            child_reference=child_reference,
+            start_date=on,
+            child_age=age_at_start(on, child_birth_date, child_age),
+            child_birth_date=child_birth_date,
+        )
         self.placements.append(placement)
         return placement
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain.household_vocabulary import PlacementEnding
+from crm.domain.sufficiency import age_on
 from crm.extensions import db
 from crm.models.characteristics import Characteristics
 from crm.models.spans import running_on
@@ -78,15 +79,22 @@ class Placement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
     child_reference: Mapped[str] = mapped_column(sa.String(40))
-    child_age: Mapped[int | None]
+    child_age: Mapped[int | None]  # when the placement started
+    #: The child's date of birth (or, where not held, `child_age`): which age band of the
+    #: sufficiency table the place is filled in on a day (crm.domain.sufficiency.age_on).
+    child_birth_date: Mapped[date | None]
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     ending: Mapped[PlacementEnding | None] = mapped_column(enum_column(PlacementEnding, 20))
 
     #: The child is a third party: a subject access export withholds who they are.
-    __export_withhold__ = frozenset({"child_reference"})
+    __export_withhold__ = frozenset({"child_reference", "child_birth_date"})
 
     household: Mapped[Household] = relationship(back_populates="placements")
+
+    def age_on(self, day: date) -> int | None:
+        """The child's age on `day`, from the birth date or else the age at the start."""
+        return age_on(day, self.child_birth_date, self.child_age, self.start_date)
 
     @hybrid_method
     def running_on(self, day: date) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from crm.clocks import DUTY_FLAGS, flagged_households
 from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.metrics.places import offers_on
+from crm.metrics.sufficiency import vacant_taking
 from crm.models import (
     ApprovalTerms,
     Carer,
@@ -39,6 +40,7 @@ def household_list(
     deregistered_to: date | None = None,
     reason: str | None = None,
     takes: str | None = None,
+    vacant_for: str | None = None,
 ) -> sa.Select:
     """Households matching every filter given, by reference. `current_on` is the
     metrics' own rule, so a household figure's link lists exactly what it counted; a
@@ -56,6 +58,7 @@ def household_list(
         Household.deregistration_date <= deregistered_to if deregistered_to else None,
         _left_because(reason) if reason else None,
         _taking(takes, current_on or today()) if takes else None,
+        _vacant_for(vacant_for, current_on or today()) if vacant_for else None,
         Household.id.in_(flagged_households([FlagKind(flag)])) if flag else None,
     ]
     query = (
@@ -74,6 +77,12 @@ def _taking(aim_key: str, day: date) -> sa.ColumnElement[bool]:
     return Household.id.in_(
         [o.household_id for o in offers_on(day) if aim.met_by(o.min_age, o.max_age, o.categories)]
     )
+
+
+def _vacant_for(aim_key: str, day: date) -> sa.ColumnElement[bool]:
+    """Mainstream households with a vacant place on `day` that could take an age band or
+    need: the sufficiency table's own rule, so its count of vacant places opens them."""
+    return Household.id.in_(vacant_taking(AIMS_BY_KEY[aim_key], day))
 
 
 def _matches(q: str) -> sa.ColumnElement[bool]:

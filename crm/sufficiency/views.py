@@ -46,47 +46,53 @@ def index():
     )
 
 
-#: The columns of the page's two tables, as a download gives them.
+#: The columns of the page's tables, as a download gives them.
 HEADERS = [
     "Month",
+    "Places",
     "By",
     "Row",
-    "Fostered children",
-    "In-house",
+    "Children",
+    "In-house (or kinship)",
     "Agency (IFA)",
-    "In-house places",
-    "Filled",
-    "Vacant",
+    "Filled by children of these ages",
+    "Vacant places that could take them (overlapping between rows)",
     "Not available",
-    "Gap (children less places)",
+    "Places (filled + vacant + not available)",
+    "Gap (children less filled less vacant)",
     "Applications hoping to offer it",
 ]
 
 
+def _download_rows(found) -> list[list]:
+    """Each table's bands and needs, then its service row (the only one with places
+    not available, each place counted once)."""
+    rows = []
+    for supply, table in found.tables.items():
+        for by, group in (("Age band", table.by_band), ("Need", table.by_need)):
+            rows.extend(
+                [found.month, supply.label, by, r.label, r.fostered, r.in_house, r.agency,
+                 r.filled, r.vacant, "", "", r.gap if table.has_demand else "", r.pipeline]
+                for r in group
+            )  # fmt: skip
+        s = table.service
+        rows.append(
+            [found.month, supply.label, "Service", s.label, s.fostered, s.in_house, s.agency,
+             s.filled, s.vacant, s.not_available, s.places,
+             s.gap if table.has_demand else "", ""]
+        )  # fmt: skip
+    return rows
+
+
 @bp.route("/download.<fmt>")
 def download(fmt: str):
-    """The month's tables as CSV or Excel, one row a band or need (audited)."""
+    """The month's tables as CSV or Excel, one row a band, need or service (audited)."""
     form = MonthForm.from_args(request.args)
     month = form.chosen()
     if fmt not in FORMATS or month is None:
         abort(404)
     found = sufficiency_for(month)
-    rows = [
-        [
-            month,
-            by,
-            r.label,
-            r.fostered,
-            r.in_house,
-            r.agency,
-            *r.places.as_dict().values(),
-            r.gap,
-            r.pipeline,
-        ]
-        for by, table in (("Age band", found.by_band), ("Need", found.by_need))
-        for r in table
-    ]
-    return export(f"sufficiency-{month:%Y-%m}", fmt, HEADERS, rows, "sufficiency")
+    return export(f"sufficiency-{month:%Y-%m}", fmt, HEADERS, _download_rows(found), "sufficiency")
 
 
 @bp.route("/statement")
