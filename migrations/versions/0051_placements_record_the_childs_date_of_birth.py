@@ -3,8 +3,8 @@
 A placement's child is counted in the sufficiency table's age band by their age on the
 day: from their date of birth where held, else from their age when it started.
 
-Revision ID: 0043
-Revises: 0040
+Revision ID: 0051
+Revises: 0050
 Create Date: 2026-12-07 16:10:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0043'
-down_revision = '0040'
+revision = '0051'
+down_revision = '0050'
 branch_labels = None
 depends_on = None
 
