@@ -16,12 +16,14 @@ terms in force now).
 
 Rows are applied in date order to each household's history held in memory (a
 `Ledger`), through the same rules as the screens (crm.domain.households), so
-a visit before approval, an overfilled placement or a placement end with no
-start is refused exactly as it would be on screen, judged on the row's own
-date. Every row is checked before anything is written; what passes is then
-written in a few batched statements (COPY on PostgreSQL), which is what makes
-a council's 150,000-row history import in seconds. A row already in Hearth is
-recognised and not added twice.
+a visit before approval or a placement end with no start is refused exactly
+as it would be on screen, judged on the row's own date. A placement outside
+the terms of approval or the usual fostering limit is history, not a mistake:
+it is kept, marked, and named in the preview's warnings. Every row is checked
+before anything is written; what passes is then written in a few batched
+statements (COPY on PostgreSQL), which is what makes a council's 150,000-row
+history import in seconds. A row already in Hearth is recognised and not added
+twice.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from decimal import Decimal, InvalidOperation
 
 from crm.domain import households as rules
 from crm.domain.households import HouseholdRuleError
+from crm.domain.placements import Fit, PlacementBasis, judge_fit
 from crm.imports.households import Warn, care_categories, whole_number
 from crm.imports.ledger import Ledger, Span, TermsFrom, load_ledgers, write_ledgers
 from crm.imports.reading import (
@@ -148,8 +151,23 @@ def _same_terms(held, given: TermsFrom) -> bool:
     )
 
 
-def _apply(row: _Row, today: date) -> None:
-    """Check the row by the screens' rules on its own date, then add it to the ledger."""
+def _placed(ledger: Ledger, child: str, on: date) -> str | None:
+    """A placement from the council's history, judged against the terms in force and
+    the usual limit (crm/domain/placements.py) as far as the file tells (it has no age
+    or kind of care): history is never refused for being outside them, it is kept and
+    marked, and the preview says so (the words returned)."""
+    fit = judge_fit(ledger, on) if on >= ledger.approval_date else Fit()
+    span = Span(on, child_reference=child, basis=PlacementBasis.WITHIN_TERMS)
+    ledger.placements.append(span)
+    if fit.within:
+        return None
+    span.basis, span.outside_terms = PlacementBasis.IMPORTED_OUTSIDE_TERMS, fit.described()
+    return f"kept, marked outside the terms of approval: {span.outside_terms}"
+
+
+def _apply(row: _Row, today: date) -> str | None:
+    """Check the row by the screens' rules on its own date, then add it to the ledger;
+    the words of a warning, when the row is kept but marked."""
     ledger, on, kind = row.ledger, row.on, row.kind
     if kind == TERMS:
         terms = row.terms
@@ -163,7 +181,7 @@ def _apply(row: _Row, today: date) -> None:
         _end(rules.check_break_end(ledger, on, today), on)
     elif kind == "placement_start":
         rules.check_placement_start(ledger, row.child, on, today)
-        ledger.placements.append(Span(on, child_reference=row.child))
+        return _placed(ledger, row.child, on)
     elif kind in ("placement_end", "disruption"):
         placement = rules.open_placement(ledger, row.child)
         rules.check_placement_end(ledger, placement, on, today)
@@ -177,6 +195,21 @@ def _apply(row: _Row, today: date) -> None:
         ledger.new_records.append(
             {"kind": CarerEventKind(kind), "on": on, "value": row.value, "note": row.note}
         )
+
+
+def _judge(row: _Row, today: date, result: ImportResult) -> None:
+    """One row counted as unchanged, created (with a warning when kept but marked) or
+    refused with its reason."""
+    try:
+        if _already_there(row):
+            result.unchanged += 1
+            return
+        if marked := _apply(row, today):
+            result.warnings.append(RowWarning(row.number, "child_reference", marked))
+        result.created += 1
+    except HouseholdRuleError as refused:
+        column = refused.field or ("child_reference" if row.kind in PLACEMENT_TYPES else "date")
+        result.errors.append(RowError(row.number, column, str(refused)))
 
 
 def _end(span: Span, on: date) -> None:
@@ -207,15 +240,7 @@ def import_carer_events(
             result.errors.append(RowError(number, problem.column, problem.reason))
     parsed.sort(key=lambda r: (r.on, SAME_DAY_ORDER.get(r.kind, OTHERS_SAME_DAY), r.number))
     for index, row in enumerate(parsed, start=1):
-        try:
-            if _already_there(row):
-                result.unchanged += 1
-            else:
-                _apply(row, today)
-                result.created += 1
-        except HouseholdRuleError as refused:
-            column = refused.field or ("child_reference" if row.kind in PLACEMENT_TYPES else "date")
-            result.errors.append(RowError(row.number, column, str(refused)))
+        _judge(row, today, result)
         if progress and index % 5000 == 0:
             progress(5000)
     if progress:

@@ -16,6 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.domain import households as rules
+from crm.domain.placements import PlacementBasis
 from crm.extensions import db
 from crm.imports.bulk import audit_imported, insert_rows, update_rows
 from crm.imports.recorded import CHUNK
@@ -44,6 +45,9 @@ class Span:
     reason: str | None = None
     ending: PlacementEnding | None = None
     ended_here: bool = False  # an existing row this import ends
+    sibling_group: str | None = None
+    basis: PlacementBasis | None = None
+    outside_terms: str | None = None  # why a placement was outside the terms, kept and marked
 
     def running_on(self, day: date) -> bool:
         return running_on(self.start_date, self.end_date, day)
@@ -126,7 +130,14 @@ def load_ledgers(references: Iterable[str]) -> dict[str, Ledger]:
             sa.select(Placement).where(among(Placement.household_id, ids)).order_by(Placement.id)
         ).scalars():
             found[p.household_id].placements.append(
-                Span(p.start_date, p.end_date, p.id, p.child_reference, ending=p.ending)
+                Span(
+                    p.start_date,
+                    p.end_date,
+                    p.id,
+                    p.child_reference,
+                    ending=p.ending,
+                    sibling_group=p.sibling_group,
+                )
             )
         for b in db.session.scalars(
             sa.select(HouseholdBreak)
@@ -175,6 +186,8 @@ def write_ledgers(ledgers: list[Ledger], today: date) -> None:
             "start_date": p.start_date,
             "end_date": p.end_date,
             "ending": p.ending,
+            "basis": p.basis,
+            "outside_terms": p.outside_terms,
         }
         for ledger in ledgers
         for p in ledger.placements
