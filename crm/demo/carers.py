@@ -251,15 +251,21 @@ def _placements(life: Life, month_start: date, month_end: date, today: date) -> 
 def _place(life: Life, child: str, age: int, on: date, today: date) -> None:
     """A child placed through the rules (crm/domain/placements.py), so never past the
     approved places: a child leaving at the month's end still shares the home with one
-    who arrives earlier in the month, and that start is refused and not made. Now and
-    then (P_EMERGENCY) the child is older than the terms allow and placed in an
+    who would arrive earlier in the month, so the new child comes the day the place is
+    free (or not at all). Now and then (P_EMERGENCY) the child is older than the terms allow and placed in an
     emergency under reg 23; they move on within its six working days (a placement still
     running today is left for the worker's clock)."""
     rng, household = life.rng, life.household
     terms = household.terms_on(on)
     kind = rng.choice(terms.categories) if terms.categories else None
-    if not judge_fit(household, on, age, kind).within:
-        return  # no place free that day: the demo never over-fills, even in an emergency
+    # A child leaving at the month's end frees the place that day, not before: the next
+    # child arrives then (the demo never over-fills, even in an emergency).
+    leaving = {p.end_date for p in household.placements if p.end_date and on < p.end_date <= today}
+    on = next(
+        (d for d in [on, *sorted(leaving)] if judge_fit(household, d, age, kind).within), None
+    )
+    if on is None:
+        return
     emergency = None
     if terms.max_age < 17 and rng.random() < P_EMERGENCY:
         age, emergency = (
