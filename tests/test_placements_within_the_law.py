@@ -212,6 +212,9 @@ def test_the_form_refuses_outside_the_terms_keeps_what_was_typed_then_takes_an_e
         PlacementBasis.EMERGENCY,
         date(2026, 3, 16),
     )
+    page = ssw_client.get(f"/households/{under_elevens.id}").get_data(as_text=True)
+    assert "Agreed by Jo Duty on 6 Mar 2026, until 16 Mar 2026" in page
+    assert "C-TWELVE · Emergency placement outside the terms (reg 23)" in page  # timeline
 
 
 # --- imported history: kept and marked, never refused -------------------------------

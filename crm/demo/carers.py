@@ -252,9 +252,9 @@ def _place(life: Life, child: str, age: int, on: date, today: date) -> None:
     """A child placed through the rules (crm/domain/placements.py), so never past the
     approved places: a child leaving at the month's end still shares the home with one
     who would arrive earlier in the month, so the new child comes the day the place is
-    free (or not at all). Now and then (P_EMERGENCY) the child is older than the terms allow and placed in an
-    emergency under reg 23; they move on within its six working days (a placement still
-    running today is left for the worker's clock)."""
+    free (or not at all). Now and then (P_EMERGENCY) the child is older than the terms
+    allow and placed in an emergency under reg 23; they move on within its six working
+    days (a placement still running today is left for the worker's clock)."""
     rng, household = life.rng, life.household
     terms = household.terms_on(on)
     kind = rng.choice(terms.categories) if terms.categories else None
