@@ -103,15 +103,15 @@ def emergency_ends_on(start: date) -> date:
     return add_working_days(start, EMERGENCY_WORKING_DAYS)
 
 
-def _days_shared(household: Any, on: date, exclude: Any = None) -> list[date]:
+def _days_shared(household: Any, on: date) -> list[date]:
     """The start day, and each later day another child arrives: the days on which the
     number of children placed can rise while the new child is there."""
-    later = {p.start_date for p in household.placements if p is not exclude and p.start_date > on}
+    later = {p.start_date for p in household.placements if p.start_date > on}
     return [on, *sorted(later)]
 
 
-def _placed_on(household: Any, day: date, exclude: Any = None) -> list[Any]:
-    return [p for p in household.placements if p is not exclude and p.running_on(day)]
+def _placed_on(household: Any, day: date) -> list[Any]:
+    return [p for p in household.placements if p.running_on(day)]
 
 
 def judge_fit(
@@ -120,7 +120,6 @@ def judge_fit(
     child_age: int | None = None,
     care_kind: str | None = None,
     sibling_group: str | None = None,
-    exclude: Any = None,
 ) -> Fit:
     """A new child placed from `on` against the terms in force and the usual limit.
 
@@ -139,10 +138,10 @@ def judge_fit(
         allowed = ", ".join(care_label(k).lower() for k in kinds)
         reasons.append(f"{care_label(care_kind).lower()} care, where the terms allow {allowed}")
     over_places = over_limit = None
-    for day in _days_shared(household, on, exclude):
+    for day in _days_shared(household, on):
         day_terms = household.terms_on(day)
         places = day_terms.places if day_terms else 0
-        others = _placed_on(household, day, exclude)
+        others = _placed_on(household, day)
         if over_places is None and len(others) + 1 > places:
             over_places = _filled(places, day)
             reasons.append(over_places)
