@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -110,6 +111,48 @@ def test_there_is_one_demo_login_per_role(demo_app):
         "Manager",
         "Administrator",
     ]
+
+
+def test_approved_places_are_filled_vacant_or_not_available_on_every_day_a_child_arrives(
+    demo_app,
+):
+    """Ofsted's identity, approved = filled + vacant + not available, held on 31 March
+    2026 (where one household once had 3 children in 2 places), at every month's end and
+    on every day a child arrived (the only days a household can go past its places: the
+    demo changes no terms). A household past its places breaks it, since a filled place
+    is never vacant."""
+    from crm.metrics.places import places_on
+    from crm.models import Placement
+
+    starts = set(_db.session.scalars(sa.select(Placement.start_date).distinct()))
+    month_ends = {
+        date(y, m, 1) - timedelta(days=1) for y in range(2021, 2027) for m in (1, 4, 7, 10)
+    }
+    days = sorted({TODAY, *starts, *(d for d in month_ends if d <= TODAY)})
+    assert len(days) > 300
+    broken = [
+        day
+        for day in days
+        if (p := places_on(day)).approved != p.filled + p.vacant + p.not_available
+    ]
+    assert broken == []
+
+
+def test_a_few_demo_placements_are_emergencies_outside_the_terms_and_none_lack_a_basis(demo_app):
+    """Reg 23 at a realistic low rate: a child older than the terms allow, agreed by a
+    named manager, moved on within six working days (or still there today, for the
+    worker's clock)."""
+    from crm.domain.placements import PlacementBasis
+    from crm.models import Placement
+
+    placements = _db.session.scalars(sa.select(Placement)).all()
+    bases = Counter(p.basis for p in placements)
+    assert set(bases) <= {PlacementBasis.WITHIN_TERMS, PlacementBasis.EMERGENCY}
+    assert 0 < bases[PlacementBasis.EMERGENCY] <= 0.03 * len(placements)
+    for p in placements:
+        if p.basis is PlacementBasis.EMERGENCY:
+            assert p.emergency_agreed_by and p.outside_terms.startswith("Aged ")
+            assert p.end_date is None or p.end_date <= p.emergency_until + timedelta(days=1)
 
 
 def test_the_same_seed_gives_the_same_data():

@@ -170,12 +170,6 @@ class TestCarerEvents:
         assert [(e.row, e.column) for e in result.errors] == [(2, column)]
         assert reason in result.errors[0].reason
 
-    def test_a_placement_that_overfills_the_places_is_refused(self, db, imported, events_file):
-        rows = [event("2024-01-01", "placement_start", child_reference=f"C{n}") for n in range(3)]
-        result = run_events(events_file(*rows))
-        assert [(e.row, e.column) for e in result.errors] == [(4, "child_reference")]
-        assert "All 2 approved places are filled" in result.errors[0].reason
-
     def test_each_household_whose_history_was_imported_is_audited_once(
         self, db, imported, events_file
     ):

@@ -295,7 +295,8 @@ def test_someone_else_living_in_the_household_is_recorded(ssw_client, household,
 def test_a_placement_is_started_and_ended_from_the_household_page(ssw_client, household, db):
     on = today().isoformat()
     response = ssw_client.post(
-        f"/households/{household.id}/placements", data={"child_reference": "CH1", "on": on}
+        f"/households/{household.id}/placements",
+        data={"child_reference": "CH1", "on": on, "child_age": "7", "care_kind": "short_term"},
     )
     assert response.status_code == 302
     ssw_client.post(
@@ -313,7 +314,12 @@ def test_a_placement_records_the_childs_date_of_birth_from_the_page(ssw_client, 
     at the start follows from it."""
     ssw_client.post(
         f"/households/{household.id}/placements",
-        data={"child_reference": "CH1", "on": "2025-03-01", "child_birth_date": "2013-03-02"},
+        data={
+            "child_reference": "CH1",
+            "on": "2025-03-01",
+            "child_birth_date": "2013-03-02",
+            "care_kind": "short_term",
+        },
     )
     db.session.refresh(household)
     (placed,) = household.placements
@@ -328,6 +334,7 @@ def test_a_birth_date_and_age_that_disagree_are_refused_on_the_page(ssw_client, 
             "on": "2025-03-01",
             "child_birth_date": "2013-03-02",
             "child_age": "12",
+            "care_kind": "short_term",
         },
         follow_redirects=True,
     )
@@ -341,10 +348,11 @@ def test_an_overfilling_placement_is_refused_on_the_page(ssw_client, household, 
     for child in ("CH1", "CH2", "CH3"):
         response = ssw_client.post(
             f"/households/{household.id}/placements",
-            data={"child_reference": child, "on": on},
+            data={"child_reference": child, "on": on, "child_age": "7", "care_kind": "short_term"},
             follow_redirects=True,
         )
     assert b"All 2 approved places are filled" in response.data
+    assert response.status_code == 400 and b'value="CH3"' in response.data  # kept what was typed
     db.session.refresh(household)
     assert len(household.placements) == 2
 

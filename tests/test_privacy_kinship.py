@@ -127,6 +127,7 @@ def test_with_no_child_placed_the_applicants_rule_applies(db):
 CHILD_COLUMNS = {
     ("households", "temporary_approval_child"),
     ("placements", "child_reference"),
+    ("placements", "exemption_children"),  # the children an exemption names (Sch. 7)
     ("referrals", "child_reference"),
     ("temporary_approvals", "child_reference"),
 }

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from crm.domain.complaints import response_due_on, response_late
 from crm.domain.compliance import renewals_overdue
+from crm.domain.placements import PlacementBasis, covered_now
 from crm.domain.settings import Settings
 from crm.domain.supervision import Duty, obligations
 from crm.domain.working_days import working_days_between
@@ -27,7 +28,7 @@ from crm.metrics.chasing import (
 )
 from crm.metrics.compliance import certificates
 from crm.metrics.supervision import records_on
-from crm.models import Case, FlagKind, Household
+from crm.models import Case, FlagKind, Household, Placement
 from crm.models.carer_event import Complaint
 
 Record = Literal["case", "household"]
@@ -206,6 +207,39 @@ def _complaint_responses(day: date, settings: Settings, among: list[int] | None)
     }
 
 
+def _emergency_placements(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/placements.py: an emergency placement outside the terms of approval runs
+    for no longer than six working days; then "the responsible authority must terminate
+    the placement unless the terms of that person's approval have been amended to be
+    consistent with the placement" (Care Planning Regulations 2010, reg 23(2)). Flagged
+    from its last day while the child is still there and the terms in force do not fit."""
+    query = (
+        sa.select(Placement)
+        .where(
+            Placement.basis == PlacementBasis.EMERGENCY,
+            Placement.emergency_until <= day,
+            Placement.running_on(day),
+        )
+        .order_by(Placement.emergency_until, Placement.id)
+    )
+    if among is not None:
+        query = query.where(Placement.household_id.in_(among))
+    found: Found = {}
+    for placement in db.session.scalars(query):
+        household = placement.household
+        if not household.current_on(day) or covered_now(household, placement, day):
+            continue
+        key = (FlagKind.EMERGENCY_PLACEMENT_ENDS, household.id)
+        why = (
+            f"{placement.child_reference}'s emergency placement outside the terms of approval "
+            f"(agreed by {placement.emergency_agreed_by}) ends on "
+            f"{placement.emergency_until:%d/%m/%Y}: end it, or amend the terms to fit "
+            "(reg 23(2))"
+        )
+        found[key] = f"{found[key]}; {why}" if key in found else why
+    return found
+
+
 def _complaints(n: int) -> str:
     return "a complaint" if n == 1 else f"{n} complaints"
 
@@ -229,6 +263,7 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.MEDICAL_RENEWAL_OVERDUE, "household", _renewals, "worker"),
     Clock(FlagKind.RETENTION_REVIEW, "household", _retention_review, None, job="data_retention"),
     Clock(FlagKind.COMPLAINT_RESPONSE_OVERDUE, "household", _complaint_responses, "worker"),
+    Clock(FlagKind.EMERGENCY_PLACEMENT_ENDS, "household", _emergency_placements, "worker"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).

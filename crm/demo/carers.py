@@ -31,6 +31,8 @@ from faker import Faker
 from crm.demo.leaving import Life
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
+from crm.domain.households import HouseholdRuleError
+from crm.domain.placements import Emergency, judge_fit
 from crm.extensions import db
 from crm.models import (
     ApprovalTerms,
@@ -42,13 +44,15 @@ from crm.models import (
     Household,
     HouseholdBreak,
     HouseholdStatus,
-    Placement,
     PlacementEnding,
 )
 
 LEGACY_HOUSEHOLDS = 145
 P_ALLEGATION_PER_MONTH = 0.035 / 12
 P_ON_BREAK = 0.05
+#: Placement starts made in an emergency outside the terms (Care Planning Regulations
+#: 2010, reg 23): a child a year or two older than the terms allow, for a few days.
+P_EMERGENCY = 0.03
 
 EXIT_INTERVIEWS = {
     DeregistrationReason.RETIREMENT: "We have loved it but it is time to stop.",
@@ -212,7 +216,7 @@ def _simulate_month(life: Life, month_start: date, today: date) -> bool:
     if month_start.month == 10 and rng.random() < 0.6:
         score = rng.choice([2, 3, 3, 4] if life.neglected or life.unsupported else [3, 4, 4, 5, 5])
         _event(household, CarerEventKind.SURVEY, day(3), worker, value=score)
-    _placements(life, month_start, month_end)
+    _placements(life, month_start, month_end, today)
     if rng.random() < life.hazard(month_start):
         reason, initiated = life.reason(month_start)
         on = day(rng.randint(0, 27))
@@ -222,7 +226,7 @@ def _simulate_month(life: Life, month_start: date, today: date) -> bool:
     return False
 
 
-def _placements(life: Life, month_start: date, month_end: date) -> None:
+def _placements(life: Life, month_start: date, month_end: date, today: date) -> None:
     rng, household = life.rng, life.household
     terms = household.terms_on(month_start)
     open_placements = [p for p in household.placements if p.end_date is None]
@@ -235,13 +239,48 @@ def _placements(life: Life, month_start: date, month_end: date) -> None:
                 life.last_disruption = placement.end_date
     filled = sum(1 for p in household.placements if p.end_date is None)
     if terms and filled < terms.places and rng.random() < 0.18:
-        household.placements.append(
-            Placement(
-                child_reference=f"CH{rng.randint(100000, 999999)}",
-                child_age=rng.randint(terms.min_age, min(terms.max_age, 17)),
-                start_date=min(month_start + timedelta(days=rng.randint(0, 27)), month_end),
-            )
+        _place(
+            life,
+            f"CH{rng.randint(100000, 999999)}",
+            rng.randint(terms.min_age, min(terms.max_age, 17)),
+            min(month_start + timedelta(days=rng.randint(0, 27)), month_end),
+            today,
         )
+
+
+def _place(life: Life, child: str, age: int, on: date, today: date) -> None:
+    """A child placed through the rules (crm/domain/placements.py), so never past the
+    approved places: a child leaving at the month's end still shares the home with one
+    who would arrive earlier in the month, so the new child comes the day the place is
+    free (or not at all). Now and then (P_EMERGENCY) the child is older than the terms
+    allow and placed in an emergency under reg 23; they move on within its six working
+    days (a placement still running today is left for the worker's clock)."""
+    rng, household = life.rng, life.household
+    terms = household.terms_on(on)
+    kind = rng.choice(terms.categories) if terms.categories else None
+    # A child leaving at the month's end frees the place that day, not before: the next
+    # child arrives then (the demo never over-fills, even in an emergency).
+    leaving = {p.end_date for p in household.placements if p.end_date and on < p.end_date <= today}
+    on = next(
+        (d for d in [on, *sorted(leaving)] if judge_fit(household, d, age, kind).within), None
+    )
+    if on is None:
+        return
+    emergency = None
+    if terms.max_age < 17 and rng.random() < P_EMERGENCY:
+        age, emergency = (
+            min(terms.max_age + rng.randint(1, 2), 17),
+            Emergency(rng.choice(["Duty team manager", "Out-of-hours service manager"]), on),
+        )
+    try:
+        placement = household.start_placement(
+            child, on, age, as_of=today, care_kind=kind, emergency=emergency
+        )
+    except HouseholdRuleError:
+        return
+    moved_on = placement.emergency_until and placement.emergency_until + timedelta(days=1)
+    if moved_on and moved_on <= today:
+        placement.end_date, placement.ending = moved_on, PlacementEnding.PLANNED
 
 
 def _end_placements(household: Household, on: date) -> None:

@@ -105,7 +105,10 @@ ONCE_A_DAY = frozenset(
 
 
 def check_placement_start(household: Any, child_reference: str, on: date, as_of: date) -> None:
-    """A child comes to live with the household: never beyond its approved places that day."""
+    """A child comes to live with the household: only while it is approved, and before
+    its full approval only the child its temporary approval names (reg 24). The terms
+    of approval and the usual fostering limit are crm/domain/placements.py's, which
+    allow a placement outside them on a recorded footing (and keep imported history)."""
     if status_on(household, on) is HouseholdStatus.DEREGISTERED:
         raise HouseholdRuleError(
             f"The household was deregistered on {uk_date(household.deregistration_date)}; "
@@ -114,23 +117,13 @@ def check_placement_start(household: Any, child_reference: str, on: date, as_of:
         )
     temporary = getattr(household, "temporary_approval_date", None)
     check_dated(household, on, "placement start", as_of, earliest=temporary)
-    if on < household.approval_date:
-        # Before full approval only the child named in the temporary approval (reg 24).
-        if child_reference != household.temporary_approval_child:
-            raise HouseholdRuleError(
-                f"Before its full approval ({uk_date(household.approval_date)}) only "
-                f"{household.temporary_approval_child}, named in the temporary approval, "
-                "can be placed here.",
-                "child_reference",
-            )
-        places = 1
-    else:
-        terms = household.terms_on(on)
-        places = terms.places if terms else 0
-    if filled_on(household, on) + 1 > places:
+    # Before full approval only the child named in the temporary approval (reg 24).
+    if on < household.approval_date and child_reference != household.temporary_approval_child:
         raise HouseholdRuleError(
-            f"All {places} approved place{'s' if places != 1 else ''} are filled on "
-            f"{uk_date(on)}; change the terms of approval first."
+            f"Before its full approval ({uk_date(household.approval_date)}) only "
+            f"{household.temporary_approval_child}, named in the temporary approval, "
+            "can be placed here.",
+            "child_reference",
         )
     if any(
         p.child_reference == child_reference and (p.end_date is None or p.running_on(on))

@@ -39,6 +39,16 @@ def working_days_between(start: date, end: date) -> int:
     )
 
 
+def add_working_days(start: date, days: int) -> date:
+    """The day `days` working days after `start`: the inverse of working_days_between
+    (a Saturday counts from the Friday before it, so six working days after Saturday
+    7 March 2026 is Monday 16 March, as after Friday 6 March)."""
+    last = np.busday_offset(
+        np.datetime64(start, "D"), days, roll="backward", holidays=_bank_holidays()
+    )
+    return last.astype(date)
+
+
 def working_days_vector(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """working_days_between for arrays of datetime64[D] dates, element by element."""
     starts = starts.astype("datetime64[D]") + np.timedelta64(1, "D")

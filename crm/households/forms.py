@@ -20,7 +20,9 @@ from crm.create_once import OnceForm
 from crm.domain.characteristics import Disability, Ethnicity, Religion, Sex
 from crm.domain.complaints import ComplaintOutcome
 from crm.domain.household_vocabulary import ALLEGATION_OUTCOMES, REVIEW_OUTCOMES
+from crm.domain.households import HouseholdRuleError
 from crm.domain.matching import ChildSex
+from crm.domain.placements import Emergency, Exemption
 from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.formfields import (
     CheckboxesField,
@@ -235,7 +237,99 @@ class PlacementForm(OnceForm):
         description="Counts the place in the child's age band in the sufficiency table.",
     )
     on = DateField("Start date", default=today, validators=[DataRequired(), not_in_future])
+    # Judged against the terms of approval and the usual limit (crm/domain/placements.py).
+    care_kind = SelectField(
+        "Kind of care",
+        choices=choices(((c.value, c.label) for c in CareCategory), blank="—"),
+        validators=[DataRequired(message="Choose the kind of care.")],
+    )
+    sibling_group = StringField(
+        "Sibling group (the family's reference, the same for each sibling)",
+        validators=[Optional(), Length(max=40)],
+    )
+    # Outside the terms: an emergency placement (reg 23); over the limit: an exemption.
+    emergency_agreed_by = StringField(
+        "Emergency agreed by", validators=[Optional(), Length(max=120)]
+    )
+    emergency_agreed_on = DateField("Agreed on", validators=[Optional(), not_in_future])
+    emergency_until = DateField("Until (at most 6 working days)", validators=[Optional()])
+    exemption_granted_by = StringField(
+        "Exemption granted by", validators=[Optional(), Length(max=120)]
+    )
+    exemption_granted_on = DateField("Granted on", validators=[Optional(), not_in_future])
+    exemption_children = StringField(
+        "Children the exemption names", validators=[Optional(), Length(max=255)]
+    )
     submit = SubmitField("Start placement")
+
+    #: What an emergency needs (reg 23) and what an exemption needs (Sch. 7 para 4),
+    #: each with what to say when it is missing; the page opens them when used.
+    EMERGENCY_NEEDS = {
+        "emergency_agreed_by": "Say who agreed the emergency placement.",
+        "emergency_agreed_on": "Give the day the emergency placement was agreed.",
+        "emergency_until": None,
+    }
+    EXEMPTION_NEEDS = {
+        "exemption_granted_by": "Say who granted the exemption.",
+        "exemption_granted_on": "Give the day the exemption was granted.",
+        "exemption_children": "Name the children the exemption covers.",
+    }
+
+    def validate(self, extra_validators=None) -> bool:
+        """The age (or the date of birth) is needed to judge the terms' age range; an
+        emergency, once begun, needs who agreed it and when; an exemption who granted it,
+        when and for whom."""
+        valid = super().validate(extra_validators)
+        needed = {}
+        if not self.child_birth_date.data:
+            needed["child_age"] = (
+                "Give the child's date of birth or age: the terms of approval are judged on it."
+            )
+        for needs in (self.EMERGENCY_NEEDS, self.EXEMPTION_NEEDS):
+            if any(self[name].data for name in needs):
+                needed |= {name: why for name, why in needs.items() if why}
+        for name, message in needed.items():
+            field = self[name]
+            if field.data in (None, "") and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    #: Why the rules refused the placement, shown at the head of the form.
+    refusal: str | None = None
+    #: Which field a refusal of the rules belongs to (others are the form's as a whole).
+    REFUSED_FIELDS = {"date": "on", "child_reference": "child_reference"}
+
+    def refuse(self, refused: HouseholdRuleError) -> None:
+        name = self.REFUSED_FIELDS.get(refused.field or "")
+        if name is None:
+            self.refusal = str(refused)
+        else:
+            field = getattr(self, name)
+            field.errors = [*field.errors, str(refused)]
+
+    @property
+    def basis_used(self) -> bool:
+        names = [*self.EMERGENCY_NEEDS, *self.EXEMPTION_NEEDS]
+        return any(self[name].data or self[name].errors for name in names)
+
+    def emergency(self) -> Emergency | None:
+        if not self.emergency_agreed_by.data:
+            return None
+        return Emergency(
+            self.emergency_agreed_by.data.strip(),
+            self.emergency_agreed_on.data,
+            self.emergency_until.data,
+        )
+
+    def exemption(self) -> Exemption | None:
+        if not self.exemption_granted_by.data:
+            return None
+        return Exemption(
+            self.exemption_granted_by.data.strip(),
+            self.exemption_granted_on.data,
+            self.exemption_children.data.strip(),
+        )
 
 
 class EndPlacementForm(Form):

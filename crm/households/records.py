@@ -72,6 +72,7 @@ def _household_page(
     record_form: RecordForm,
     status: int = 200,
     complaint_form: ComplaintForm | None = None,
+    placement_form: PlacementForm | None = None,
 ):
     on = today()
     settings = load_settings()
@@ -97,7 +98,7 @@ def _household_page(
         late_complaints={c.id for c in complaints if late(c)},
         complaint_form=complaint_form or ComplaintForm(),
         settings=settings,
-        placement_form=PlacementForm(),
+        placement_form=placement_form or PlacementForm(formdata=None),
         end_form=end_form,
         break_form=BreakForm(),
         unavailable_form=UnavailableForm(),
@@ -190,19 +191,30 @@ def respond_to_complaint(household_id: int, complaint_id: int):
 
 @bp.route("/<int:household_id>/placements", methods=["POST"])
 def add_placement(household_id: int):
+    """A child placed: within the terms of approval and the usual limit, or as an
+    emergency (reg 23) or under an exemption (Sch. 7); refused on the form otherwise,
+    keeping what was typed."""
     household = editable_household_or_403(household_id)
     form = PlacementForm()
-    return _change_placements(
-        household,
-        form,
-        "Placement started.",
-        lambda: household.start_placement(
-            form.child_reference.data.strip(),
-            form.on.data,
-            form.child_age.data,
-            child_birth_date=form.child_birth_date.data,
-        ),
-    )
+    if form.validate_on_submit():
+        if sent := create_once.already_sent(form):
+            return sent
+        try:
+            placement = household.start_placement(
+                form.child_reference.data.strip(),
+                form.on.data,
+                form.child_age.data,
+                child_birth_date=form.child_birth_date.data,
+                care_kind=form.care_kind.data,
+                sibling_group=(form.sibling_group.data or "").strip() or None,
+                emergency=form.emergency(),
+                exemption=form.exemption(),
+            )
+        except HouseholdRuleError as refused:
+            form.refuse(refused)
+        else:
+            return _done(household, f"Placement started: {placement.basis.label.lower()}.", form)
+    return _household_page(household, RecordForm(), status=400, placement_form=form)
 
 
 def _change_placements(household: Household, form, message: str, change):

@@ -52,7 +52,10 @@ def timeline(household: Household) -> list[Entry]:
     counted = {complaint.event_id for complaint in complaints}  # shown as the complaint
     entries += [_event(event) for event in household.events if event.id not in counted]
     for placement in household.placements:
-        entries.append(Entry(placement.start_date, "Placement started", placement.child_reference))
+        started = placement.child_reference
+        if placement.outside_terms and placement.basis:  # an emergency, exemption, import
+            started += f" · {placement.basis.label}"
+        entries.append(Entry(placement.start_date, "Placement started", started))
         if placement.end_date:
             how = (
                 "disruption"

@@ -19,12 +19,14 @@ already in Hearth without either gains them from a file that has them.
 
 Rows are applied in date order to each household's history held in memory (a
 `Ledger`), through the same rules as the screens (crm.domain.households), so
-a visit before approval, an overfilled placement or a placement end with no
-start is refused exactly as it would be on screen, judged on the row's own
-date. Every row is checked before anything is written; what passes is then
-written in a few batched statements (COPY on PostgreSQL), which is what makes
-a council's 150,000-row history import in seconds. A row already in Hearth is
-recognised and not added twice.
+a visit before approval or a placement end with no start is refused exactly
+as it would be on screen, judged on the row's own date. A placement outside
+the terms of approval or the usual fostering limit is history, not a mistake:
+it is kept, marked, and named in the preview's warnings. Every row is checked
+before anything is written; what passes is then written in a few batched
+statements (COPY on PostgreSQL), which is what makes a council's 150,000-row
+history import in seconds. A row already in Hearth is recognised and not added
+twice.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 
 from crm.domain import households as rules
 from crm.domain.households import HouseholdRuleError
+from crm.domain.placements import Fit, PlacementBasis, judge_fit
 from crm.domain.sufficiency import age_at_start
 from crm.imports.households import Warn, care_categories, whole_number
 from crm.imports.ledger import Ledger, Span, TermsFrom, load_ledgers, write_ledgers
@@ -194,8 +197,31 @@ def _same_terms(held, given: TermsFrom) -> bool:
     )
 
 
-def _apply(row: _Row, today: date) -> None:
-    """Check the row by the screens' rules on its own date, then add it to the ledger."""
+def _placed(
+    ledger: Ledger, child: str, on: date, birth_date: date | None, age: int | None
+) -> str | None:
+    """A placement from the council's history, judged against the terms in force and
+    the usual limit (crm/domain/placements.py) as far as the file tells (the child's age
+    when it gives one; it has no kind of care): history is never refused for being
+    outside them, it is kept and marked, and the preview says so (the words returned)."""
+    fit = judge_fit(ledger, on, age) if on >= ledger.approval_date else Fit()
+    span = Span(
+        on,
+        child_reference=child,
+        child_birth_date=birth_date,
+        child_age=age,
+        basis=PlacementBasis.WITHIN_TERMS,
+    )
+    ledger.placements.append(span)
+    if fit.within:
+        return None
+    span.basis, span.outside_terms = PlacementBasis.IMPORTED_OUTSIDE_TERMS, fit.described()
+    return f"kept, marked outside the terms of approval: {span.outside_terms}"
+
+
+def _apply(row: _Row, today: date) -> str | None:
+    """Check the row by the screens' rules on its own date, then add it to the ledger;
+    the words of a warning, when the row is kept but marked."""
     ledger, on, kind = row.ledger, row.on, row.kind
     if kind == TERMS:
         terms = row.terms
@@ -208,7 +234,7 @@ def _apply(row: _Row, today: date) -> None:
     elif kind == "break_end":
         _end(rules.check_break_end(ledger, on, today), on)
     elif kind == "placement_start":
-        _start(row, today)
+        return _start(row, today)
     elif kind in ("placement_end", "disruption"):
         placement = rules.open_placement(ledger, row.child)
         rules.check_placement_end(ledger, placement, on, today)
@@ -224,19 +250,32 @@ def _apply(row: _Row, today: date) -> None:
         )
 
 
-def _start(row: _Row, today: date) -> None:
+def _start(row: _Row, today: date) -> str | None:
     """A placement starts, with its child's age; one already held without the child's
-    age gains it from the file."""
+    age gains it from the file. The words of a warning when it is kept but marked."""
     age = age_at_start(row.on, row.birth_date, row.age)
     held = _placement_started(row)
     if held is not None:
         held.child_birth_date, held.child_age = row.birth_date, age
         held.aged_here = held.id is not None
-        return
+        return None
     rules.check_placement_start(row.ledger, row.child, row.on, today)
-    row.ledger.placements.append(
-        Span(row.on, child_reference=row.child, child_birth_date=row.birth_date, child_age=age)
-    )
+    return _placed(row.ledger, row.child, row.on, row.birth_date, age)
+
+
+def _judge(row: _Row, today: date, result: ImportResult) -> None:
+    """One row counted as unchanged, created (with a warning when kept but marked) or
+    refused with its reason."""
+    try:
+        if _already_there(row):
+            result.unchanged += 1
+            return
+        if marked := _apply(row, today):
+            result.warnings.append(RowWarning(row.number, "child_reference", marked))
+        result.created += 1
+    except HouseholdRuleError as refused:
+        column = refused.field or ("child_reference" if row.kind in PLACEMENT_TYPES else "date")
+        result.errors.append(RowError(row.number, column, str(refused)))
 
 
 def _end(span: Span, on: date) -> None:
@@ -267,15 +306,7 @@ def import_carer_events(
             result.errors.append(RowError(number, problem.column, problem.reason))
     parsed.sort(key=lambda r: (r.on, SAME_DAY_ORDER.get(r.kind, OTHERS_SAME_DAY), r.number))
     for index, row in enumerate(parsed, start=1):
-        try:
-            if _already_there(row):
-                result.unchanged += 1
-            else:
-                _apply(row, today)
-                result.created += 1
-        except HouseholdRuleError as refused:
-            column = refused.field or ("child_reference" if row.kind in PLACEMENT_TYPES else "date")
-            result.errors.append(RowError(row.number, column, str(refused)))
+        _judge(row, today, result)
         if progress and index % 5000 == 0:
             progress(5000)
     if progress:

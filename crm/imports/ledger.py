@@ -16,6 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.domain import households as rules
+from crm.domain.placements import PlacementBasis
 from crm.extensions import db
 from crm.imports.bulk import audit_imported, insert_rows, update_rows
 from crm.imports.recorded import CHUNK
@@ -47,6 +48,9 @@ class Span:
     child_birth_date: date | None = None
     child_age: int | None = None  # when the placement started
     aged_here: bool = False  # an existing placement whose child's age this import gives
+    sibling_group: str | None = None
+    basis: PlacementBasis | None = None
+    outside_terms: str | None = None  # why a placement was outside the terms, kept and marked
 
     def running_on(self, day: date) -> bool:
         return running_on(self.start_date, self.end_date, day)
@@ -137,6 +141,7 @@ def load_ledgers(references: Iterable[str]) -> dict[str, Ledger]:
                     ending=p.ending,
                     child_birth_date=p.child_birth_date,
                     child_age=p.child_age,
+                    sibling_group=p.sibling_group,
                 )
             )
         for b in db.session.scalars(
@@ -187,6 +192,8 @@ def write_ledgers(ledgers: list[Ledger], today: date) -> None:
             "start_date": p.start_date,
             "end_date": p.end_date,
             "ending": p.ending,
+            "basis": p.basis,
+            "outside_terms": p.outside_terms,
         }
         for ledger in ledgers
         for p in ledger.placements

@@ -33,6 +33,7 @@ class FlagKind(LabelledEnum):
     TEMPORARY_APPROVAL_EXPIRING = "temporary_approval_expiring", "Temporary approval expiring"
     TEMPORARY_APPROVAL_EXPIRED = "temporary_approval_expired", "Temporary approval expired"
     TEMPORARY_APPROVAL_EXTENDED = "temporary_approval_extended", "Temporary approval extended"
+    EMERGENCY_PLACEMENT_ENDS = "emergency_placement_ends", "Emergency placement ends (reg 23)"
 
 
 class Flag(db.Model):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain import households as rules
+from crm.domain import placements as placement_rules
 from crm.domain.case_vocabulary import CarerType
 from crm.domain.household_vocabulary import (
     CarerEventKind,
@@ -238,14 +239,43 @@ class Household(db.Model):
         child_age: int | None = None,
         as_of: date | None = None,
         child_birth_date: date | None = None,
+        *,
+        care_kind: str | None = None,
+        sibling_group: str | None = None,
+        emergency: placement_rules.Emergency | None = None,
+        exemption: placement_rules.Exemption | None = None,
     ) -> Placement:
-        rules.check_placement_start(self, child_reference, on, as_of or today())
+        """A child comes to live here: within the terms of approval in force and the
+        usual fostering limit, or on a recorded footing that allows it (an emergency
+        under reg 23, an exemption under Sch. 7); refused otherwise. The child's age is
+        judged from the birth date where it is held. Does not commit."""
+        as_of = as_of or today()
+        rules.check_placement_start(self, child_reference, on, as_of)
+        child_age = age_at_start(on, child_birth_date, child_age)
+        fit = placement_rules.Fit()  # before full approval: the named child (reg 24)
+        if on >= self.approval_date:
+            fit = placement_rules.judge_fit(self, on, child_age, care_kind, sibling_group)
+        basis, emergency, exemption = placement_rules.basis_for(
+            fit, child_reference, on, as_of, emergency, exemption
+        )
         placement = Placement(
             child_reference=child_reference,
             start_date=on,
-            child_age=age_at_start(on, child_birth_date, child_age),
+            child_age=child_age,
             child_birth_date=child_birth_date,
+            care_kind=care_kind or None,
+            sibling_group=sibling_group or None,
+            basis=basis,
+            outside_terms=None if fit.within else fit.described(),
         )
+        if emergency is not None:
+            placement.emergency_agreed_by = emergency.agreed_by
+            placement.emergency_agreed_on = emergency.agreed_on
+            placement.emergency_until = emergency.until
+        if exemption is not None:
+            placement.exemption_granted_by = exemption.granted_by
+            placement.exemption_granted_on = exemption.granted_on
+            placement.exemption_children = exemption.children
         self.placements.append(placement)
         return placement
 

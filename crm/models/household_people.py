@@ -12,6 +12,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.domain.household_vocabulary import PlacementEnding
+from crm.domain.placements import PlacementBasis
 from crm.domain.sufficiency import age_on
 from crm.extensions import db
 from crm.models.characteristics import Characteristics
@@ -86,9 +87,31 @@ class Placement(db.Model):
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     ending: Mapped[PlacementEnding | None] = mapped_column(enum_column(PlacementEnding, 20))
+    # What made the placement lawful (crm/domain/placements.py); None on placements
+    # recorded before Hearth kept it.
+    #: The kind of care (a CareCategory value), judged against the terms' kinds.
+    care_kind: Mapped[str | None] = mapped_column(sa.String(30))
+    #: Siblings placed together share this (the family's reference in the children's
+    #: system): more than three children are within the usual limit when all siblings.
+    sibling_group: Mapped[str | None] = mapped_column(sa.String(40))
+    basis: Mapped[PlacementBasis | None] = mapped_column(
+        enum_column(PlacementBasis, 30), default=PlacementBasis.WITHIN_TERMS
+    )
+    #: Why it was outside the terms or the usual limit on its start day, in the rule's words.
+    outside_terms: Mapped[str | None] = mapped_column(sa.Text)
+    #: An emergency placement outside the terms (reg 23): who agreed, when, its last day.
+    emergency_agreed_by: Mapped[str | None] = mapped_column(sa.String(120))
+    emergency_agreed_on: Mapped[date | None]
+    emergency_until: Mapped[date | None]
+    #: The local authority's exemption from the usual limit (Sch. 7 para 4).
+    exemption_granted_by: Mapped[str | None] = mapped_column(sa.String(120))
+    exemption_granted_on: Mapped[date | None]
+    exemption_children: Mapped[str | None] = mapped_column(sa.String(255))
 
     #: The child is a third party: a subject access export withholds who they are.
     __export_withhold__ = frozenset({"child_reference", "child_birth_date"})
+    #: Which family the child belongs to, and the children an exemption names, likewise.
+    __export_withhold__ |= {"sibling_group", "exemption_children"}
 
     household: Mapped[Household] = relationship(back_populates="placements")
 
