@@ -30,7 +30,6 @@ from crm.domain.matching import (
     ReferralOutcome,
     ReferralRefused,
 )
-from crm.domain.sufficiency import Need
 from crm.matching.services import declines_by_reason, find_carers, record_answer, record_offer
 from crm.models import Household, HouseholdBreak, Referral
 from tests.factories import HouseholdFactory, terms
@@ -38,7 +37,13 @@ from tests.factories import HouseholdFactory, terms
 ON = date(2025, 6, 2)
 TODAY = date(2025, 6, 30)
 CHILD = Group((Child(13), Child(10, ChildSex.BOY)), on=ON, district="LE2")
-SEARCH = {"age": 13, "others-0-age": 10, "others-0-sex": "boy", "district": "le2", "on": "2025-06-02"}
+SEARCH = {
+    "age": 13,
+    "others-0-age": 10,
+    "others-0-sex": "boy",
+    "district": "le2",
+    "on": "2025-06-02",
+}
 
 
 def household(name, places, low, high, postcode, *categories, placed=0):
