@@ -21,7 +21,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from crm.domain.geography import district
 from crm.domain.matching import (
     Child,
     ChildSex,
@@ -113,13 +112,6 @@ def test_a_child_outside_the_terms_needs_a_change_of_terms_and_says_so(service):
 def test_a_household_on_a_break_is_coming_back_not_free(service):
     assert "RESTING" not in by_reference(service)
     assert [(u.reference, u.on) for u in service.coming_back] == [("RESTING", date(2025, 6, 16))]
-
-
-@pytest.mark.parametrize(
-    ("postcode", "found"), [("LE2 7AB", "LE2"), ("le27ab", "LE2"), ("SW1A 1AA", "SW1A"), ("", None)]
-)
-def test_a_postcode_district_is_its_outward_code(postcode, found):
-    assert district(postcode) == found
 
 
 def test_the_page_lists_the_ranked_households_for_a_described_child(manager_client, service):
