@@ -200,8 +200,9 @@ def test_what_carers_prefer_counts_against_a_match_but_never_bars_it(db):
 def test_a_worker_records_what_their_carers_prefer(ssw_client, ssw, db):
     theirs = HouseholdFactory(supervising_worker=ssw)
     response = ssw_client.post(
-        f"/households/{theirs.id}/preferences", data={"prefers": "girl", "siblings_up_to": "3"}
+        f"/households/{theirs.id}/preferences",
+        data={"prefers": "girl", "siblings_up_to": "3", "bedrooms": "2"},
     )
     assert response.status_code == 302
     page = ssw_client.get(f"/households/{theirs.id}").get_data(as_text=True)
-    assert "girls; sibling groups of up to 3" in page
+    assert "girls; sibling groups of up to 3; 2 bedrooms for fostered children" in page
