@@ -2,31 +2,37 @@
 households may take them, in the order the law and practice weigh it, each saying why
 it sits where it does, in words a placement officer can act on.
 
+The council "must place C in the placement which is, in their opinion, the most
+appropriate placement available" (Children Act 1989 s.22C(5)), preferring a relative,
+friend or other connected person who is a foster parent (s.22C(6)(a), (7)(a)).
+
 The order (domain.md, "Matching"), each tier weighed only when the ones above it are
 equal:
 
-0. Never offered. A household approved for a named child (a connected person, kinship:
-   Care Planning Regulations 2010 regs 24-25, Fostering Services (England) Regulations
-   2011 reg 27) is not offered for an unrelated child. A household approved only for
-   short breaks (respite) is not offered for full-time care, nor counted as meeting a
-   disabled child's full-time needs. A household on a break, or under a hold on new
-   placements (an allegation still open: its investigation has no outcome yet), is not
-   offered until it ends (NMS 22; Working Together 2023 on allegations).
+0. Never offered. A household approved for a named child (connected persons, kinship:
+   terms "in respect of a particular named child", Fostering Services (England)
+   Regulations 2011 reg 27(5)(b); Care Planning Regulations 2010 reg 24) is not offered
+   for an unrelated child. A household approved only for short breaks (respite) is not
+   offered for full-time care, nor counted as meeting a disabled child's full-time
+   needs. A household on a break, or under a hold on new placements (an allegation
+   still open: its investigation has no outcome yet; NMS 22), is not offered until it
+   ends.
 1. Legal bars, which need something done first and are shown, never hidden: the terms
    of approval in force on the day (ages, kind of care, places: reg 27(5)(b)); and the
    usual fostering limit: "a person may not foster more than three children" unless
    they are all siblings with respect to each other, or the local authority exempts
    them (Children Act 1989 Sch. 7 paras 2 and 4).
-2. What the law asks the council to weigh, never a bar. Section 22C(7)-(8): the
-   placement should allow the child to live near their home and not disrupt their
-   education (s.22C(8)(a),(b)), and a child with a looked-after brother or sister
-   should live with them (s.22C(8)(c)); s.22(5)(c): due consideration to the child's
-   religious persuasion, racial origin and cultural and linguistic background, against
-   what the carers recorded of themselves.
+2. What the law asks the council to weigh, never a bar. The placement should, so far
+   as reasonably practicable (s.22C(7)(b)), allow the child to live near their home
+   and not disrupt their education (s.22C(8)(a), (b)), and let a child live with a
+   looked-after brother or sister (s.22C(8)(c)); and "due consideration ... to the
+   child's religious persuasion, racial origin and cultural and linguistic background"
+   (s.22(5)(c)), against what the carers recorded of themselves.
 3. The household as it is: places free on the day, the ages of the children already
    placed and of the carers' own children, bedrooms (each child over three should have
    their own bedroom, or sharing is agreed by each child's authority: Fostering Services
-   NMS 2011, 10.6), and the carers' skills (kinds of care that meet the needs).
+   NMS 2011, 10.6), and the carers' skills (kinds of care that meet the needs; a
+   disabled child's accommodation suitable to their needs: s.22C(8)(d)).
 4. The carers' preferences (not terms: no panel decides them).
 5. Distance from the child's home district, nearest first.
 
