@@ -178,6 +178,33 @@ def restore_command(source: Path, yes: bool) -> None:
     click.echo(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables from {source}.")
 
 
+places_cli = click.Group("places", help="Where people live: postcode district centroids.")
+
+
+@places_cli.command("load-districts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def load_districts_command(file: str) -> None:
+    """Load postcode district centroids (district, latitude, longitude) from the ONS's
+    open data, all or nothing, so matching can say how far a household lives from a
+    child's home and school."""
+    from crm.imports.districts import load_districts
+    from crm.imports.reading import FileRejected, read_table
+
+    try:
+        with audit.acting_as("cli:places load-districts"):
+            loaded, errors = load_districts(read_table(file))
+    except FileRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    if errors:
+        for error in errors[:50]:
+            click.echo(str(error), err=True)
+        more = f" (and {len(errors) - 50} more)" if len(errors) > 50 else ""
+        raise click.ClickException(f"{len(errors)} bad row(s){more} in {file}: nothing was loaded.")
+    db.session.commit()
+    click.echo(f"Loaded the centroids of {loaded:,} postcode districts from {file}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(backup_command)
@@ -186,3 +213,4 @@ def register(app: Flask) -> None:
     for command in IMPORT_COMMANDS + EXPORT_COMMANDS:
         app.cli.add_command(command)
     app.cli.add_command(metrics_command)
+    app.cli.add_command(places_cli)

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField as WTFormsDateField
 from wtforms import (
+    FieldList,
+    FormField,
     HiddenField,
     PasswordField,
     SelectChoice,
@@ -205,6 +207,9 @@ class Form(FlaskForm):
             # the filter is given to this binding only. (Written into the shared
             # kwargs, it was added again each time a form was made: after a day's
             # requests each text field ran thousands of copies of it.)
+            if issubclass(unbound_field.field_class, FieldList | FormField):
+                # Rows of fields: their own fields are cleaned, the list takes no filter.
+                return unbound_field.bind(form=form, **options)
             cleaning = _cleaning(unbound_field.field_class)
             filters = (cleaning, *unbound_field.kwargs.get("filters", ()))
             if unbound_field.field_class is SelectField and "widget" not in unbound_field.kwargs:

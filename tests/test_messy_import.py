@@ -314,3 +314,35 @@ def test_the_sufficiency_table_adds_up_on_a_service_hearth_did_not_shape(messy):
             assert row.gap == children - by_age - could
     every = places_on(day)
     assert found.places == every.filled + every.vacant + every.not_available
+
+
+#: How the council's files write a household approved only for short breaks (the
+#: generator's own words, read without Hearth's code); KINSHIP_WORDS above, a connected
+#: person's household.
+RESPITE_ONLY_WORDS = {"respite / short breaks"}
+
+
+@pytest.mark.parametrize("age", [0, 4, 8, 13, 16])
+def test_no_kinship_or_respite_only_household_is_offered_for_a_full_time_unrelated_child(
+    messy, age
+):
+    """Issue 31: on a service Hearth did not shape, a search for one unrelated child in
+    full-time care (disabled, so respite would once have counted) offers no household
+    approved for a named child and none approved only for short breaks; each such
+    household with a place free is listed as not offered, with the reason."""
+    from crm.domain.matching import Child, Group
+    from crm.domain.sufficiency import Need
+    from crm.matching.services import find_carers
+
+    files, _ = messy
+    rows = {row["reference"]: row for row in files.households}
+    kinship = {r for r, row in rows.items() if row["carer_type"].strip().lower() in KINSHIP_WORDS}
+    respite_only = {
+        r for r, row in rows.items() if row["categories"].strip().lower() in RESPITE_ONLY_WORDS
+    }
+    found = find_carers(Group((Child(age, needs=frozenset({Need.DISABILITY})),), on=TODAY))
+    offered = {fit.household.reference for fit in found.free}
+    assert not offered & (kinship | respite_only)
+    barred = {fit.household.reference for fit in found.not_offered}
+    assert barred & kinship and barred & respite_only  # the check is not vacuous
+    assert offered  # and mainstream households are still offered

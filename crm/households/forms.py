@@ -447,4 +447,9 @@ class PreferencesForm(Form):
         description="Blank if they have not said.",
         validators=[Optional(), NumberRange(min=2, max=8)],
     )
+    bedrooms = IntegerField(
+        "Bedrooms for fostered children",
+        description="Each child over three should have their own (NMS 10.6). Blank if not known.",
+        validators=[Optional(), NumberRange(min=0, max=12)],
+    )
     submit = SubmitField("Save")

@@ -5,8 +5,13 @@ blank approved_places leaves the terms of approval as Hearth holds them):
     reference, carer_type, approval_date, carer1_name, carer1_birth_date,
     carer2_name, carer2_birth_date, approved_places, min_age, max_age,
     categories, supervising_worker_email, status, deregistration_date,
-    deregistration_reason, deregistration_initiated_by, break_start_date
+    deregistration_reason, deregistration_initiated_by, break_start_date,
+    terms_from, temporary_approval_date, temporary_approval_child, postcode, bedrooms
 
+`postcode` (where the household lives: matching judges how near a child's home and
+school it is) and `bedrooms` (bedrooms for fostered children: NMS 10.6) are optional;
+a blank leaves what Hearth holds. A household with no postcode is "where they live is
+not recorded" to matching, never "outside the area".
 A household on a break has its break start from break_start_date (blank: today,
 said as a warning); past breaks are in the carer events file (break_start,
 break_end), so places in past years are right. The terms of approval in the
@@ -32,6 +37,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.domain.case_vocabulary import CARER_TYPE_WORDS
+from crm.domain.contact import normalise_postcode
+from crm.domain.geography import district
 from crm.domain.households import HouseholdRuleError, status_on
 from crm.domain.stages import Stage
 from crm.extensions import db
@@ -64,7 +71,7 @@ COLUMNS = [
     "carer2_name", "carer2_birth_date", "approved_places", "min_age", "max_age", "categories",
     "supervising_worker_email", "status", "deregistration_date", "deregistration_reason",
     "deregistration_initiated_by", "break_start_date", "terms_from",
-    "temporary_approval_date", "temporary_approval_child",
+    "temporary_approval_date", "temporary_approval_child", "postcode", "bedrooms",
 ]  # fmt: skip
 REQUIRED = ["reference", "approval_date", "carer1_name"]
 
@@ -88,6 +95,19 @@ class HouseholdRow:
     break_start: date | None = None
     terms_from: date | None = None
     temporary: tuple[date, str] | None = None
+    postcode: str | None = None
+    bedrooms: int | None = None
+
+
+def _postcode(cells: dict[str, str]) -> str | None:
+    """A full postcode, or its district alone ("LE2"): either gives the district."""
+    given = cells.get("postcode", "")
+    found = normalise_postcode(given)
+    if found is None:
+        return None
+    if district(found) is None or len(found) > 8:
+        raise CellProblem("postcode", f"not a UK postcode (such as LE1 6ZG): {given!r}")
+    return found
 
 
 def _date(cells: dict[str, str], column: str, required: bool = False) -> date | None:
@@ -217,6 +237,8 @@ def _parse(cells: dict[str, str], workers: dict[str, User], warn: Warn) -> House
         _break_start(cells, status, warn),
         _date(cells, "terms_from"),
         _temporary(cells),
+        _postcode(cells),
+        whole_number(cells, "bedrooms", None, 0, 12) if cells.get("bedrooms") else None,
     )
 
 
@@ -264,6 +286,10 @@ def _apply(row: HouseholdRow, household: Household | None, today: date) -> tuple
     if row.temporary:
         household.temporary_approval_date, household.temporary_approval_child = row.temporary
     household.supervising_worker = row.worker
+    if row.postcode is not None:
+        household.postcode = row.postcode
+    if row.bedrooms is not None:
+        household.bedrooms = row.bedrooms
     _set_carers(household, row.carers)
     _set_terms(household, row, today)
     resting = row.status is HouseholdStatus.ON_BREAK
@@ -286,6 +312,8 @@ def _fingerprint(household: Household) -> tuple:
         household.deregistration_date,
         household.temporary_approval_date,
         household.temporary_approval_child,
+        household.postcode,
+        household.bedrooms,
     )
 
 

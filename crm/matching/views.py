@@ -9,12 +9,19 @@ from crm.matching.services import find_carers, record_answer, record_offer, wait
 from crm.models import Household, Referral
 from crm.timeutil import today
 
-#: The child's description, carried from the search to the offer in the query string.
-CHILD_ARGS = ("age", "siblings", "needs", "care", "district", "on", "sex")
+#: The children's description, carried from the search to the offer in the query string.
+CHILD_ARGS = (
+    "age", "sex", "needs", "care", "district", "school_district", "on",
+    "religion", "ethnicity", "language",
+)  # fmt: skip
 
 
 def _child_args() -> dict:
-    return {k: request.args.getlist(k) for k in CHILD_ARGS if k in request.args}
+    return {
+        k: request.args.getlist(k)
+        for k in request.args
+        if k in CHILD_ARGS or k.startswith("others-")
+    }
 
 
 @bp.route("/")
@@ -24,6 +31,8 @@ def find():
     form = ChildForm.from_args(request.args)
     described = "age" in request.args and form.validate()
     matches = find_carers(form.child(), seen_by=current_user) if described else None
+    if matches is not None:
+        db.session.commit()  # the audit log's entries for identity weighed, if any
     return render_template(
         "matching/find.html", form=form, matches=matches, child_args=_child_args()
     )

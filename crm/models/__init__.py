@@ -26,6 +26,7 @@ from crm.models.case import (
     StageEvent,
 )
 from crm.models.flag import Flag, FlagKind, Notification
+from crm.models.geography import PostcodeDistrict
 from crm.models.household import (
     ApprovalTerms,
     Carer,
@@ -78,6 +79,7 @@ __all__ = [
     "MetricsSnapshot",
     "Notification",
     "Placement",
+    "PostcodeDistrict",
     "PlacementEnding",
     "Referral",
     "TrackerLayout",

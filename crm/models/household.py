@@ -66,6 +66,9 @@ class Household(db.Model):
     )
     address: Mapped[str | None] = mapped_column(sa.String(255))
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
+    #: Bedrooms the household has for fostered children (NMS 10.6: each child over
+    #: three their own, unless sharing is agreed); matching weighs it.
+    bedrooms: Mapped[int | None]
     approval_date: Mapped[date] = mapped_column(index=True)
     #: A connected person approved temporarily for a named child first (reg 24): the
     #: child may have been placed from this date, before the full approval.

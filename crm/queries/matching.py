@@ -3,19 +3,37 @@ and terms the capacity and sufficiency pages count."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from crm.domain import matching
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.metrics.places import places_by_household
-from crm.models import ApprovalTerms, Case, Household, HouseholdBreak, User
+from crm.models import (
+    ApprovalTerms,
+    Carer,
+    CarerEvent,
+    CarerEventKind,
+    CarerType,
+    Case,
+    Household,
+    HouseholdBreak,
+    Placement,
+    PostcodeDistrict,
+    Resident,
+    User,
+)
 from crm.models.spans import in_force_on
 from crm.visibility import cases_visible_to
 
+#: An allegation's outcome while it is investigated (ALLEGATION_OUTCOMES).
+OPEN_ALLEGATION = "ongoing"
 #: How far ahead a break's end or a panel date counts as "soon".
 SOON = timedelta(days=28)
 
@@ -28,11 +46,79 @@ def _terms_in_force(ids: list[int], day: date) -> dict[int, ApprovalTerms]:
     return {terms.household_id: terms for terms in rows}
 
 
-def households_on(day: date) -> list[matching.Household]:
-    """Every current household as matching sees it on `day`."""
-    places = places_by_household(day)
-    terms = _terms_in_force(list(places), day)
-    found = db.session.scalars(sa.select(Household).where(Household.id.in_(list(places))))
+def _years(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _placed_ages(ids: list[int], day: date) -> dict[int, list[int | None]]:
+    """The ages on `day` of the children placed there (from the age at the start)."""
+    found: dict[int, list[int | None]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(Placement.household_id, Placement.child_age, Placement.start_date).where(
+            Placement.household_id.in_(ids), Placement.running_on(day)
+        )
+    )
+    for household_id, age, started in rows:
+        found[household_id].append(None if age is None else age + _years(started, day))
+    return found
+
+
+def _own_children(ids: list[int], day: date) -> dict[int, list[int]]:
+    """The ages on `day` of the others living there who are children (under 18)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(Resident.household_id, Resident.birth_date).where(
+            Resident.household_id.in_(ids), Resident.birth_date.is_not(None)
+        )
+    )
+    for household_id, born in rows:
+        if born <= day and _years(born, day) < 18:
+            found[household_id].append(_years(born, day))
+    return found
+
+
+def allegations_open(ids: list[int], day: date) -> dict[int, date]:
+    """Households under a hold on new placements on `day`: their latest allegation on or
+    before it has no outcome yet (or "ongoing"); the day it was made. An allegation's
+    outcome is recorded on it, or on a later allegation record, so the latest one
+    decides (domain.md: "no new placements while one is open")."""
+    rows = db.session.execute(
+        sa.select(CarerEvent.household_id, CarerEvent.occurred_on, CarerEvent.outcome)
+        .where(
+            CarerEvent.household_id.in_(ids),
+            CarerEvent.kind == CarerEventKind.ALLEGATION,
+            CarerEvent.occurred_on <= day,
+        )
+        .order_by(CarerEvent.household_id, CarerEvent.occurred_on, CarerEvent.id)
+    )
+    latest = {household_id: (made, outcome) for household_id, made, outcome in rows}
+    return {
+        household_id: made
+        for household_id, (made, outcome) in latest.items()
+        if not outcome or outcome.strip().lower() == OPEN_ALLEGATION
+    }
+
+
+def _identity(carers: list[Carer]) -> matching.Identity:
+    return matching.Identity(
+        religions=frozenset(c.religion for c in carers if c.religion is not None),
+        ethnicities=frozenset(c.ethnicity for c in carers if c.ethnicity is not None),
+        languages=frozenset().union(*(matching.split_languages(c.languages) for c in carers)),
+    )
+
+
+def households_on(
+    day: date, with_identity: Callable[[Household], bool] = lambda h: False
+) -> list[matching.Household]:
+    """Every current household with a place free on `day`, as matching sees it; the
+    carers' recorded identity only where `with_identity` says the reader may see it."""
+    places = {h: p for h, p in places_by_household(day).items() if p.vacant > 0}
+    ids = list(places)
+    terms = _terms_in_force(ids, day)
+    placed, own, held = _placed_ages(ids, day), _own_children(ids, day), allegations_open(ids, day)
+    found = db.session.scalars(
+        sa.select(Household).where(Household.id.in_(ids)).options(selectinload(Household.carers))
+    )
     return [
         matching.Household(
             id=h.id,
@@ -47,10 +133,20 @@ def households_on(day: date) -> list[matching.Household]:
             categories=frozenset(terms[h.id].categories or ()),
             prefers=h.prefers,
             siblings_up_to=h.siblings_up_to,
+            kinship=h.carer_type is CarerType.KINSHIP,
+            allegation_open_since=held.get(h.id),
+            bedrooms=h.bedrooms,
+            placed_ages=tuple(placed.get(h.id, ())),
+            own_children_ages=tuple(own.get(h.id, ())),
+            identity=_identity(h.carers) if with_identity(h) else None,
         )
         for h in found
         if h.id in terms
     ]
+
+
+def centroids_for(districts: set[str]) -> dict[str, tuple[float, float]]:
+    return PostcodeDistrict.centroids({d for d in districts if d})
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,7 @@ def every_page(app):
             for section in list(SECTIONS)[1:]:  # the dashboard's other sections
                 yield app.url_for("dashboard.index", section=section)
             # Matching's results, not only its empty form.
-            yield app.url_for("matching.find", age=13, siblings=2, needs="sibling_group")
+            yield app.url_for("matching.find", age=13, **{"others-0-age": 10}, district="LE2")
 
 
 def pages_for(app, role: Role):

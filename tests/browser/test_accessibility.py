@@ -9,21 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from crm.models import Role
+from tests.browser.axe_checks import serious_violations
 from tests.browser.conftest import every_page, pages_for, sign_in
-
-SERIOUS = {"serious", "critical"}
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
-
-
-def serious_violations(axe: Axe, page) -> list[str]:
-    results = axe.run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -10,8 +10,8 @@ import csv
 from axe_playwright_python.sync_playwright import Axe
 
 from crm.models import Role
+from tests.browser.axe_checks import serious_violations
 from tests.browser.conftest import every_page, sign_in
-from tests.browser.test_accessibility import serious_violations
 
 #: Forms whose sending does something that blanking a field does not stop.
 NOT_SENT = ("logout", "sign-out", "erase", "delete", "run", "seal", "revoke")
