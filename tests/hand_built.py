@@ -209,6 +209,6 @@ def build_kinship(db) -> None:
     lk = legacy("LK", D(2022, 1, 1), 1)
     lk.carer_type = CarerType.KINSHIP
     lk.deregister(
-        D(2024, 9, 1), DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
+        D(2024, 9, 1), DeregistrationReason.CHILD_STAYS_WITH_CARERS, InitiatedBy.CARER
     )
     db.session.commit()

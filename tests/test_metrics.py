@@ -176,7 +176,7 @@ def test_leaving_for_an_sgo_is_counted_apart_and_kept_out_of_turnover(db):
         legacy(ref, D(2020, 1, 1), 1)
     sgo = legacy("K5", D(2020, 1, 1), 1)
     sgo.deregister(
-        D(2024, 9, 1), DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
+        D(2024, 9, 1), DeregistrationReason.CHILD_STAYS_WITH_CARERS, InitiatedBy.CARER
     )
     lost = legacy("K6", D(2020, 1, 1), 1)
     lost.deregister(D(2024, 10, 1), DeregistrationReason.RETIREMENT, InitiatedBy.CARER)
