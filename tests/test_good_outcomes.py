@@ -85,7 +85,7 @@ def test_the_old_words_and_codes_import_as_the_one_good_outcome(service, db):
 
 
 def test_one_reason_is_the_good_outcome_and_the_old_codes_still_mean_it():
-    assert GOOD_OUTCOME_EXITS == {DeregistrationReason.CHILD_STAYS_WITH_CARERS}
+    assert {DeregistrationReason.CHILD_STAYS_WITH_CARERS} == GOOD_OUTCOME_EXITS
     for former in ("child_sgo_adoption_staying_put", "sgo_or_child_arrangements_order"):
         assert deregistration_reason(former) is DeregistrationReason.CHILD_STAYS_WITH_CARERS
     assert deregistration_reason("retirement") is DeregistrationReason.RETIREMENT

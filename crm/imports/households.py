@@ -119,9 +119,7 @@ def whole_number(
     return int(text)
 
 
-def _choice(
-    cells: dict[str, str], column: str, options, warn: Warn, default=None, words=None
-):
+def _choice(cells: dict[str, str], column: str, options, warn: Warn, default=None, words=None):
     """A code or its label (or other `words` for one), whatever its case and spacing; a
     blank is the default (or None, "not recorded"), said as a warning."""
     text = cells.get(column) or ""
