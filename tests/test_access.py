@@ -117,6 +117,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "dashboard.ofsted",
             "dashboard.ofsted_download",
             "households.capacity",
+            "households.placements_ended",
             "households.model_card",
             "sufficiency.index",
             "sufficiency.download",

@@ -63,7 +63,7 @@ def service(db, tmp_path):
 def test_turnover_leaves_out_every_child_who_stays_with_their_carers(service):
     # By hand: 20 households on 31 Mar 2024; 12 left in 2024-25; L10, L11 and L12 left
     # because the child stays with them (an order, or staying put): 9 carers lost, and
-    # turnover is 9 / 20 = 45%. Today's code counted L10 as lost: 10 / 20 = 50%.
+    # turnover is 9 / 20 = 45%. Today's code counted L10 as lost (and refused L12's code).
     found = compute_metrics(date(2024, 4, 1), date(2025, 3, 31), date(2025, 6, 30))
     assert found["households"] == {
         "at_start": 20,
