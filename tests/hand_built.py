@@ -208,7 +208,5 @@ def build_kinship(db) -> None:
     ha.mark_places_unavailable(1, UnavailableBecause.CHILD_NEEDS, D(2025, 2, 1), as_of=LATER)
     lk = legacy("LK", D(2022, 1, 1), 1)
     lk.carer_type = CarerType.KINSHIP
-    lk.deregister(
-        D(2024, 9, 1), DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
-    )
+    lk.deregister(D(2024, 9, 1), DeregistrationReason.CHILD_STAYS_WITH_CARERS, InitiatedBy.CARER)
     db.session.commit()

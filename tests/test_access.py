@@ -118,6 +118,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "dashboard.ofsted_download",
             "dashboard.ofsted_submitted",
             "households.capacity",
+            "households.placements_ended",
             "households.model_card",
             "sufficiency.index",
             "sufficiency.download",

@@ -175,9 +175,7 @@ def test_leaving_for_an_sgo_is_counted_apart_and_kept_out_of_turnover(db):
     for ref in ("K1", "K2", "K3", "K4"):
         legacy(ref, D(2020, 1, 1), 1)
     sgo = legacy("K5", D(2020, 1, 1), 1)
-    sgo.deregister(
-        D(2024, 9, 1), DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
-    )
+    sgo.deregister(D(2024, 9, 1), DeregistrationReason.CHILD_STAYS_WITH_CARERS, InitiatedBy.CARER)
     lost = legacy("K6", D(2020, 1, 1), 1)
     lost.deregister(D(2024, 10, 1), DeregistrationReason.RETIREMENT, InitiatedBy.CARER)
     households = compute_metrics(start, end, LATER)["households"]

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from crm.domain.household_vocabulary import DeregistrationReason
 from crm.domain.settings import Settings
 from jobs.retention.features import FEATURES, features_at, labels_at
 from jobs.retention.model import TooLittleHistory, train
@@ -155,9 +156,27 @@ def test_a_carer_who_left_because_an_sgo_was_made_is_not_a_loss_to_learn_from():
             ]
         }
     )
-    history.households["deregistration_reason"] = ["retirement", "sgo_or_child_arrangements_order"]
+    history.households["deregistration_reason"] = ["retirement", "child_stays_with_carers"]
     labels = labels_at(history, date(2024, 1, 1))
     assert labels.to_dict() == {1: 1, 2: 0}
+
+
+def test_a_young_person_staying_put_is_not_a_loss_to_learn_from_either():
+    # R1 retired; R2's young person turned 18 and stayed put with them (s.23CZA), which
+    # was recorded as "child moved to SGO, adoption or staying put" and learnt as a loss.
+    history = make_history(
+        {
+            "households": [
+                (1, "R1", date(2020, 1, 1), date(2024, 6, 1), "mainstream", None),
+                (2, "R2", date(2020, 1, 1), date(2024, 7, 1), "mainstream", None),
+            ]
+        }
+    )
+    history.households["deregistration_reason"] = [
+        "retirement",
+        DeregistrationReason.CHILD_STAYS_WITH_CARERS.value,
+    ]
+    assert labels_at(history, date(2024, 1, 1)).to_dict() == {1: 1, 2: 0}
 
 
 def test_a_model_scoring_too_well_to_be_true_is_not_kept_and_says_why(monkeypatch):

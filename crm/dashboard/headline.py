@@ -72,7 +72,7 @@ def headline_rows(figures: dict) -> list[tuple[str, Callable[[dict], object], st
             NUMBER,
         ),
         (
-            "Left for a good outcome (SGO or child arrangements order)",
+            "Left for a good outcome (the child stays with them: an order made, or staying put)",
             at("households", "left_for_a_good_outcome"),
             NUMBER,
         ),

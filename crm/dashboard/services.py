@@ -70,7 +70,13 @@ def tables_for(figures: dict, period: Period) -> dict[str, Table]:
     def high_risk(worker_id: int | None) -> str:
         return url_for("households.at_risk", worker=worker_id, band="high")
 
-    return dashboard_tables(figures, deregistrations, high_risk)
+    def placements(ended_from: str, ended_to: str, ending: str) -> str:
+        last = min(date.fromisoformat(ended_to), period.as_of).isoformat()
+        return url_for(
+            "households.placements_ended", ended_from=ended_from, ended_to=last, ending=ending
+        )
+
+    return dashboard_tables(figures, deregistrations, high_risk, placements)
 
 
 def charts_for(figures: dict) -> dict[str, BarChart]:

@@ -191,6 +191,43 @@ def _deregistrations(figures: dict, link: Callable[[str], str]) -> Table:
     )
 
 
+def _stability(figures: dict, link: Callable[[str, str, str], str] | None) -> Table:
+    """Placements started and ended in each financial year, planned or unplanned: each
+    ending count opens the placements it counts."""
+    rows = figures.get("stability_by_year", [])  # absent from a bundle stored before
+    counted = ["started", "ended", "planned", "disruptions", "ending_not_recorded"]
+    return Table(
+        "stability_by_year",
+        "Placement stability by financial year",
+        [
+            Column("Year", TEXT),
+            Column("Placements started"),
+            Column("Ended"),
+            Column("Planned endings"),
+            Column("Disruptions (unplanned)"),
+            Column("Ending not recorded"),
+            Column("Unplanned share of endings", PERCENT),
+        ],
+        [[r["year"], *(r[name] for name in counted), r["unplanned_share"]] for r in rows],
+        links=[
+            {
+                column: link(r["from"], r["to"], ending)
+                for column, ending in (
+                    (2, ""),
+                    (3, "planned"),
+                    (4, "disruptions"),
+                    (5, "ending_not_recorded"),
+                )
+            }
+            if link
+            else {}
+            for r in rows
+        ],
+        note="A disruption is a placement that ended unplanned. The current year is so far.",
+        empty="No placements recorded.",
+    )
+
+
 def _high_risk(figures: dict, link: Callable[[int | None], str]) -> Table:
     rows = figures["high_risk_by_worker"]
     return Table(
@@ -256,6 +293,7 @@ def dashboard_tables(
     figures: dict,
     deregistration_link: Callable[[str], str],
     worker_link: Callable[[int | None], str],
+    placements_link: Callable[[str, str, str], str] | None = None,
 ) -> dict[str, Table]:
     """Every table on the dashboard, by key (the key names its download)."""
     tables = [
@@ -268,6 +306,7 @@ def dashboard_tables(
         _trend(figures, "quarterly", "By quarter of the financial year", "Quarter"),
         _deregistrations(figures, deregistration_link),
         _high_risk(figures, worker_link),
+        _stability(figures, placements_link),
         _forecast(figures),
     ]
     return {t.key: t for t in tables}

@@ -65,7 +65,7 @@ class Life:
         # so the service's other histories stay as the seed has always made them.
         own = random.Random(f"sgo:{self.household.reference}")
         if self.household.carer_type is CarerType.KINSHIP and own.random() < 0.5:
-            return DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER, InitiatedBy.CARER
+            return DeregistrationReason.CHILD_STAYS_WITH_CARERS, InitiatedBy.CARER
         return usual
 
     def _usual_reason(self, on: date) -> tuple[DeregistrationReason, InitiatedBy]:
@@ -82,7 +82,7 @@ class Life:
             [
                 DeregistrationReason.HEALTH_OR_PERSONAL,
                 DeregistrationReason.HEALTH_OR_PERSONAL,
-                DeregistrationReason.CHILD_SGO_ADOPTION_STAYING_PUT,
+                DeregistrationReason.CHILD_STAYS_WITH_CARERS,
                 DeregistrationReason.FINANCIAL,
                 DeregistrationReason.TRANSFER_TO_OTHER_LA,
                 DeregistrationReason.OTHER,

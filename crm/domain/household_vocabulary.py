@@ -35,14 +35,12 @@ def care_label(value: str) -> str:
 class DeregistrationReason(LabelledEnum):
     RETIREMENT = "retirement"
     HEALTH_OR_PERSONAL = "health_or_personal", "Health or personal circumstances"
-    CHILD_SGO_ADOPTION_STAYING_PUT = (
-        "child_sgo_adoption_staying_put",
-        "Child moved to SGO, adoption or staying put",
-    )
-    #: The carers became the child's legal carers: a good outcome, not a carer lost.
-    SGO_OR_CHILD_ARRANGEMENTS_ORDER = (
-        "sgo_or_child_arrangements_order",
-        "Special guardianship or child arrangements order made for the child",
+    #: The child stays with the carers outside fostering: a good outcome, not a carer
+    #: lost (see GOOD_OUTCOME_EXITS).
+    CHILD_STAYS_WITH_CARERS = (
+        "child_stays_with_carers",
+        "Child stays with them (special guardianship, child arrangements or adoption "
+        "order, or staying put)",
     )
     TRANSFER_TO_IFA = "transfer_to_ifa", "Transfer to an IFA"
     TRANSFER_TO_OTHER_LA = "transfer_to_other_la", "Transfer to another local authority"
@@ -54,7 +52,35 @@ class DeregistrationReason(LabelledEnum):
 
 #: Exits that are a good outcome for a child, not a carer lost (domain.md "Kinship
 #: apart"): counted apart, kept out of turnover and out of the retention model's label.
-GOOD_OUTCOME_EXITS = frozenset({DeregistrationReason.SGO_OR_CHILD_ARRANGEMENTS_ORDER})
+#:
+#: One reason covers both ways a child stays with the carers for good: an order made to
+#: them (special guardianship, Children Act 1989 s.14A; a child arrangements order, s.8;
+#: an adoption order, Adoption and Children Act 2002 s.46), or a young person who turns
+#: 18 staying put with them (s.23CZA, which the council supports as a staying put
+#: arrangement, no longer as fostering). Either way the child stops being fostered
+#: there because they stay, and every figure Hearth keeps treats them alike; the
+#: reason recorded before this one ("child moved to SGO, adoption or staying put")
+#: named them together, so two reasons could not be told apart in the records already
+#: held without guessing. Which of them it was belongs in the exit interview.
+GOOD_OUTCOME_EXITS = frozenset({DeregistrationReason.CHILD_STAYS_WITH_CARERS})
+
+#: The codes and words of the two reasons this one replaced (migration 0044), which
+#: old spreadsheets and bookmarks still carry: each still means the good outcome.
+FORMER_GOOD_OUTCOME_REASONS: dict[str, DeregistrationReason] = {
+    former: DeregistrationReason.CHILD_STAYS_WITH_CARERS
+    for former in (
+        "child_sgo_adoption_staying_put",
+        "Child moved to SGO, adoption or staying put",
+        "sgo_or_child_arrangements_order",
+        "Special guardianship or child arrangements order made for the child",
+    )
+}
+
+
+def deregistration_reason(text: str) -> DeregistrationReason:
+    """A stored or former reason code as today's reason (ValueError when it is neither)."""
+    found = FORMER_GOOD_OUTCOME_REASONS.get(text)
+    return found if found is not None else DeregistrationReason(text)
 
 
 class UnavailableBecause(LabelledEnum):

@@ -6,6 +6,7 @@ from flask_login import current_user
 from crm import audit, create_once, risk_scores
 from crm.domain.complaints import ComplaintOutcome, response_late
 from crm.domain.households import HouseholdRuleError, open_break
+from crm.domain.stability import stability_on
 from crm.extensions import db
 from crm.formatting import uk_date
 from crm.formfields import choices, form_errors, stale_refusal
@@ -90,6 +91,7 @@ def _household_page(
         household=household,
         owed=obligations_for([household], on)[household.id],
         places=places_by_household(on, only=[household.id]).get(household.id),
+        stability=stability_on(household.placements, on),
         timeline=paginate_list(timeline(household), TIMELINE_PAGE),
         risk_history=(history := risk_scores.score_history(household)),
         recorded_since=risk_scores.recorded_since(household, history),

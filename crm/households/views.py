@@ -7,6 +7,7 @@ from crm import risk_scores
 from crm.auth.access import allow
 from crm.auth.services import staff_choices
 from crm.dates import parse_date
+from crm.domain.periods import financial_year
 from crm.extensions import db
 from crm.formatting import uk_date
 from crm.households import bp
@@ -14,9 +15,13 @@ from crm.households.forms import (
     HouseholdFilterForm,
 )
 from crm.households.queue import caseload_queue
+from crm.metrics.period import make_period
 from crm.metrics.places import capacity_on, places_on
+from crm.metrics.stability import ENDING_WORDS, ENDINGS
+from crm.metrics.stability import placements_ended as placements_ended_query
 from crm.metrics.supervision import obligations_for
 from crm.models import (
+    CarerType,
     Role,
 )
 from crm.models.risk import latest_risk_model
@@ -129,4 +134,41 @@ def model_card():
         demo=is_demo_service(),
         model=model,
         message=None if model else risk_scores.why_no_model(),
+    )
+
+
+@bp.route("/placements-ended")
+@allow(Role.MANAGER)
+def placements_ended():
+    """The placements a stability figure counts: ended from..to, planned, unplanned
+    (disruptions) or with the ending not recorded; the dashboard's counts open it."""
+    args = request.args
+    ending = args.get("ending", "")
+    if ending not in ENDINGS:
+        ending = ""
+    carer_type = args.get("carer_type", "")
+    if carer_type not in {t.value for t in CarerType}:
+        carer_type = ""
+    start, end = financial_year(today())
+    try:
+        if args.get("ended_from"):
+            start = parse_date(args["ended_from"], "ended_from")
+        if args.get("ended_to"):
+            end = parse_date(args["ended_to"], "ended_to")
+    except ValueError:
+        flash("Give the dates as YYYY-MM-DD; showing this financial year.", "warning")
+        start, end = financial_year(today())
+    if end < start:
+        flash("The end comes before the start; showing this financial year.", "warning")
+        start, end = financial_year(today())
+    period = make_period(start, end, end, CarerType(carer_type) if carer_type else None)
+    pagination = paginate(placements_ended_query(period, ending or None), exact=True)
+    return render_template(
+        "households/placements_ended.html",
+        pagination=pagination,
+        period=period,
+        ending=ending,
+        carer_type=carer_type,
+        endings=ENDING_WORDS,
+        carer_types=list(CarerType),
     )

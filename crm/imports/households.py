@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from crm.domain.case_vocabulary import CARER_TYPE_WORDS
 from crm.domain.contact import normalise_postcode
 from crm.domain.geography import district
+from crm.domain.household_vocabulary import FORMER_GOOD_OUTCOME_REASONS
 from crm.domain.households import HouseholdRuleError, status_on
 from crm.domain.stages import Stage
 from crm.extensions import db
@@ -65,6 +66,7 @@ from crm.models import (
     InitiatedBy,
     User,
 )
+from crm.plain_text import plain
 
 COLUMNS = [
     "reference", "carer_type", "approval_date", "carer1_name", "carer1_birth_date",
@@ -74,6 +76,9 @@ COLUMNS = [
     "temporary_approval_date", "temporary_approval_child", "postcode", "bedrooms",
 ]  # fmt: skip
 REQUIRED = ["reference", "approval_date", "carer1_name"]
+#: The two reasons that became "child stays with them" (migration 0044), by their old
+#: codes and words: a council's older files still carry them, and they still mean it.
+FORMER_REASON_WORDS = {plain(text): reason for text, reason in FORMER_GOOD_OUTCOME_REASONS.items()}
 
 
 Warn = Callable[[str, str], None]
@@ -134,15 +139,15 @@ def whole_number(
     return int(text)
 
 
-def _choice(cells: dict[str, str], column: str, options, warn: Warn, default=None):
-    """A code or its label, whatever its case and spacing; a blank is the default (or
-    None, "not recorded"), said as a warning."""
+def _choice(cells: dict[str, str], column: str, options, warn: Warn, default=None, words=None):
+    """A code or its label (or other `words` for one), whatever its case and spacing; a
+    blank is the default (or None, "not recorded"), said as a warning."""
     text = cells.get(column) or ""
     if not text:
         shown = default.label.lower() if default is not None else "not recorded"
         warn(column, f"not recorded: counted as {shown}" if default else "not recorded")
         return default
-    found = by_name(options, text)
+    found = by_name(options, text, words)
     if found is None:
         allowed = ", ".join(o.value for o in options)
         raise CellProblem(column, f"unknown value {text!r}; use {allowed}")
@@ -201,7 +206,9 @@ def _deregistration(cells: dict[str, str], status: HouseholdStatus, warn: Warn):
         return None
     if on is None:
         raise CellProblem("deregistration_date", "required when the status is deregistered")
-    reason = _choice(cells, "deregistration_reason", DeregistrationReason, warn)
+    reason = _choice(
+        cells, "deregistration_reason", DeregistrationReason, warn, words=FORMER_REASON_WORDS
+    )
     initiated = _choice(cells, "deregistration_initiated_by", InitiatedBy, warn)
     return on, reason, initiated
 

@@ -16,6 +16,7 @@ from crm.metrics import breakdowns
 from crm.metrics.engine import Period, case_count_rows, case_counts, metrics_by_carer_type
 from crm.metrics.forecast import load_history, year_forecasts
 from crm.metrics.pipeline import oldest_by_stage
+from crm.metrics.stability import stability_by_year
 from crm.models import CarerType, MetricsSnapshot
 from crm.models.risk import latest_risk_model
 from crm.risk_scores import high_risk_by_worker
@@ -60,6 +61,7 @@ def dashboard_figures(
         "monthly": monthly,
         "quarterly": breakdowns.quarterly_trend(monthly),
         "deregistrations_by_reason": breakdowns.deregistrations_by_reason(period),
+        "stability_by_year": stability_by_year(period.as_of, period.carer_type),
         **{name: as_of_figures[name] for name in AS_OF_FIGURES},
     }
 

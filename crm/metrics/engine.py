@@ -40,6 +40,7 @@ from crm.metrics.period import (  # noqa: F401  (the engine's public names)
     touched_in,
 )
 from crm.metrics.places import places_by_group
+from crm.metrics.stability import stability
 from crm.models import CarerType, Case, Household
 from crm.models.setting import load_settings
 
@@ -292,6 +293,7 @@ def metrics_by_carer_type(
     if stalled is None:
         stalled = stalled_by_group(period.as_of, settings)
     places = places_by_group(period.last_day)
+    endings = stability(period)
     shown = {
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
@@ -317,5 +319,6 @@ def metrics_by_carer_type(
                 **places[group].as_dict(),
                 "utilisation": ratio(places[group].filled, places[group].approved),
             },
+            "placements": endings[group],
         }
     return figures

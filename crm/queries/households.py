@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.clocks import DUTY_FLAGS, flagged_households
+from crm.domain.household_vocabulary import deregistration_reason
 from crm.domain.sufficiency import AIMS_BY_KEY
 from crm.metrics.places import offers_on
 from crm.metrics.sufficiency import vacant_taking
 from crm.models import (
     ApprovalTerms,
     Carer,
-    DeregistrationReason,
     FlagKind,
     Household,
     HouseholdStatus,
@@ -107,7 +107,7 @@ def _left_because(reason: str) -> sa.ColumnElement[bool]:
         return sa.and_(
             Household.deregistration_date.isnot(None), Household.deregistration_reason.is_(None)
         )
-    return Household.deregistration_reason == DeregistrationReason(reason)
+    return Household.deregistration_reason == deregistration_reason(reason)
 
 
 def _terms_on_with(category: str, day: date) -> sa.Select:

@@ -31,6 +31,8 @@ FEATURE_WORDS: dict[str, str] = {
     "utilisation": "utilisation",
     "placements_started_12m": "placements started in the last 12 months",
     "disruptions_12m": "placement disruptions in the last 12 months",
+    "planned_endings_12m": "placements ended as planned in the last 12 months",
+    "disruptions_ever": "placement disruptions since approval",
     "days_without_child": "days without a child placed",
     "days_since_visit": "days since the last supervision visit",
     "visits_12m": "supervision visits in the last 12 months",
@@ -135,13 +137,19 @@ def _placement_features(history: History, active: pd.DataFrame, on: pd.Timestamp
     places = terms["places"].reindex(index, fill_value=0)
     b = history.breaks
     on_break = b[b["household_id"].isin(index) & running_on(b["start_date"], b["end_date"], on)]
-    disruptions = ended[(ended["ending"] == "disruption") & (ended["end_date"] > on - YEAR)]
+    # Stability, as crm.domain.stability counts it: ended on or before `on`, "in the last
+    # 12 months" after `on` less 365 days.
+    recent = ended["end_date"] > on - YEAR
+    disrupted = ended["ending"] == "disruption"
+    disruptions = ended[disrupted & recent]
     return {
         "approved_places": places.astype(float),
         "filled_places": filled.astype(float),
         "utilisation": (filled / places.replace(0, np.nan)).fillna(0.0),
         "placements_started_12m": _count(p[p["start_date"] > on - YEAR], index),
         "disruptions_12m": _count(disruptions, index),
+        "planned_endings_12m": _count(ended[(ended["ending"] == "planned") & recent], index),
+        "disruptions_ever": _count(ended[disrupted], index),
         "days_without_child": ((on - idle_since).dt.days.astype(float)).where(filled == 0, 0.0),
         "on_break": index.isin(on_break["household_id"]).astype(float),
     }

@@ -82,7 +82,10 @@ class TrainedModel:
     counts: dict = field(default_factory=dict)
 
     def predict(self, features: pd.DataFrame) -> np.ndarray:
-        return self.estimator.predict_proba(features[FEATURES])[:, 1]
+        # The columns it was fitted on: a model kept before a feature was added still
+        # scores until the monthly retrain replaces it.
+        fitted = getattr(self.estimator, "feature_names_in_", FEATURES)
+        return self.estimator.predict_proba(features[list(fitted)])[:, 1]
 
     @property
     def uses(self) -> list[str]:
