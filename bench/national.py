@@ -25,6 +25,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench.national_names import AREAS, FIRST_NAMES, SURNAMES  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.domain.contact import folded  # noqa: E402
+from crm.domain.names import name_sounds  # noqa: E402
 from crm.domain.stages import EventKind, Stage  # noqa: E402
 from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
@@ -101,6 +102,7 @@ def _case(rng: random.Random, case_id: int, years: int) -> tuple[dict, list[tupl
         "first_name": first,
         "last_name": last,
         "search_name": folded(f"{first} {last}"),
+        "name_sounds": name_sounds(first, last),
         "email": f"{folded(first)}.{folded(last)}{case_id}@example.org",
         "phone": mobile,
         "phone_key": "+44" + mobile[1:].replace(" ", ""),

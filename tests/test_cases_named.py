@@ -117,6 +117,15 @@ def test_the_case_list_and_its_search_name_only_their_cases(ssw_client, service)
     assert named(ssw_client.get("/cases/?q=Unseenworth")) == set()
 
 
+def test_did_you_mean_names_only_their_cases(ssw_client, service):
+    """A misspelling of a name they may not see offers nothing (issue 32, item 5)."""
+    assert named(ssw_client.get("/cases/?q=Unsenwerth")) == set()
+
+
+def test_did_you_mean_offers_an_officer_every_case(officer_client, service):
+    assert "HIDDEN-THEIRS" in named(officer_client.get("/cases/?q=Unsenwerth"))
+
+
 def test_the_duplicate_banner_does_not_show_a_case_they_may_not_open(ssw_client, service):
     page = ssw_client.get(f"/cases/{service['case_id']}")
     assert named(page) == {"SEEN-DUPLICATE"}

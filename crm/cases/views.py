@@ -32,6 +32,7 @@ from crm.queries.cases import (
     case_list,
     dated_by,
     my_open_cases,
+    similar_cases,
 )
 from crm.timeutil import today
 
@@ -58,7 +59,13 @@ def index():
     query = case_list(**filters, visible_to=current_user)
     dated = dated_by(filters.get("step"), filters.get("date_from"), filters.get("date_to"))
     pagination = paginate(query, exact=dated is not None)
-    return render_template("cases/index.html", form=form, pagination=pagination, dated=dated)
+    similar = []
+    if filters.get("q") and pagination.page == 1:
+        unsearched = {**filters, "q": None}
+        similar = similar_cases(filters["q"], case_list(**unsearched, visible_to=current_user))
+    return render_template(
+        "cases/index.html", form=form, pagination=pagination, dated=dated, similar=similar
+    )
 
 
 @bp.route("/export.<fmt>")
