@@ -119,6 +119,16 @@ def drop_sounds_statements(dialect: str) -> list[str]:
     ]
 
 
+def compact_sounds(connection) -> None:
+    """SQLite: merge the index of names' sounds into one segment. FTS5 marks a deleted
+    or changed row's words as gone but keeps them in its tables until segments merge;
+    after an erasure or anonymisation the codes of the person's name must be gone
+    outright (UK GDPR art. 17). The index is small (a few codes a case): 600,000 cases
+    compact in well under a second."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"INSERT INTO {SOUNDS_FTS}({SOUNDS_FTS}) VALUES ('optimize')")
+
+
 def _create(target, connection, **kw) -> None:
     """A schema made by create_all (tests, benchmarks) gets what migrations make."""
     if connection.dialect.name == "postgresql":
