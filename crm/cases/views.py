@@ -26,6 +26,7 @@ from crm.models import (
 )
 from crm.models.setting import load_settings
 from crm.pagination import paginate
+from crm.queries.bookings import bookings_of
 from crm.queries.cases import (
     CASE_EXPORT_HEADERS,
     case_export_rows,
@@ -49,6 +50,7 @@ def my_cases():
         queue=work_queue(current_user),
         target=load_settings().first_contact_target_working_days,
         pagination=paginate(my_open_cases(current_user)),
+        bookings=db.session.scalars(bookings_of(current_user)).unique().all(),
     )
 
 
