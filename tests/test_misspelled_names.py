@@ -82,6 +82,17 @@ def test_an_exact_match_is_listed_and_the_sound_alike_offered_beside_it(officer_
     assert suggested(officer_client, "Geraldine Brooks") == ["MS-GERB"]
 
 
+def test_a_name_with_a_page_of_exact_matches_offers_none(
+    officer_client, applicants, app, monkeypatch
+):
+    from tests.factories import CaseFactory
+
+    CaseFactory(reference="MS-EXACT", first_name="Geraldine", last_name="Brooks")
+    CaseFactory(reference="MS-EXACTER", first_name="Geraldine", last_name="Brooks")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    assert suggested(officer_client, "Geraldine Brooks") == []
+
+
 def test_a_renamed_applicant_sounds_like_the_new_name(officer_client, applicants, db):
     case = db.session.query(Case).filter_by(reference="MS-SUSAN").one()
     case.last_name = "Fotheringham"

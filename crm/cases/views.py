@@ -62,7 +62,10 @@ def index():
     dated = dated_by(filters.get("step"), filters.get("date_from"), filters.get("date_to"))
     pagination = paginate(query, exact=dated is not None)
     similar = []
-    if filters.get("q") and pagination.page == 1:
+    # What was typed found less than a page: offer names that sound like it. (A name
+    # with a page of exact matches is spelt as the service spells it; and "smith" among
+    # 600,000 cases is spared the lookup's 40 ms.)
+    if filters.get("q") and pagination.page == 1 and len(pagination.items) < pagination.per_page:
         unsearched = {**filters, "q": None}
         similar = similar_cases(filters["q"], case_list(**unsearched, visible_to=current_user))
     return render_template(

