@@ -235,3 +235,26 @@ def test_an_officer_may_not_book_on_a_household(officer_client, db):
     household = HouseholdFactory()
     db.session.commit()
     assert officer_client.get(f"/bookings/household/{household.id}/new").status_code == 403
+
+
+def test_another_worker_sees_a_households_booking_but_may_not_change_it(
+    ssw_client, ssw, make_user, db
+):
+    from crm.models import Role
+    from tests.factories import HouseholdFactory
+
+    theirs = make_user(Role.SUPERVISING_SOCIAL_WORKER, full_name="Tess Other")
+    household = HouseholdFactory(supervising_worker=theirs)
+    booking = Booking(
+        household=household,
+        kind=BookingKind.SUPERVISION_VISIT,
+        visit_date=next_tuesday(today()),
+        start_time=time(9, 0),
+        worker=theirs,
+    )
+    db.session.add(booking)
+    db.session.commit()
+    page = ssw_client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert "Tess Other" in page and "Cancel booking" not in page
+    assert ssw_client.get(f"/bookings/{booking.id}/invitation.ics").status_code == 200
+    assert ssw_client.post(f"/bookings/{booking.id}/cancel").status_code == 403

@@ -37,21 +37,23 @@ def _case_or_403(case_id: int) -> Case:
     return case
 
 
-def _household_or_403(household_id: int) -> Household:
+def _household_or_403(household_id: int, change: bool = True) -> Household:
+    """A household's bookings are read by whoever may open households (its page lists
+    them) and made or changed by its worker and managers (as its records are)."""
     household = db.get_or_404(Household, household_id)
     if not current_user.has_role(Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER):
         abort(403)
-    if not household.may_be_edited_by(current_user):
+    if change and not household.may_be_edited_by(current_user):
         abort(403)
     return household
 
 
-def _booking_or_403(booking_id: int) -> Booking:
+def _booking_or_403(booking_id: int, change: bool = True) -> Booking:
     booking = db.get_or_404(Booking, booking_id)
     if booking.case_id is not None:
         _case_or_403(booking.case_id)
     else:
-        _household_or_403(booking.household_id)
+        _household_or_403(booking.household_id, change)
     return booking
 
 
@@ -168,7 +170,7 @@ def cancel(booking_id: int):
 
 @bp.route("/<int:booking_id>/invitation.ics")
 def calendar_invitation(booking_id: int):
-    booking = _booking_or_403(booking_id)
+    booking = _booking_or_403(booking_id, change=False)
     return Response(
         invitation(booking, request.host.split(":")[0] or "hearth"),
         mimetype="text/calendar",
