@@ -26,7 +26,7 @@ _CODE = re.compile(r"[A-Z0-9]+")
 def word_sounds(word: str) -> tuple[str, ...]:
     """The Double Metaphone codes of one folded word (one or two; none for a word with
     nothing to say, such as a lone vowel sign). Remembered: a service's names are a few
-    thousand words used over and over (filling in 600,000 cases' codes: 72 s -> 9 s)."""
+    thousand words used over and over (600,000 national names: 52 s -> 13 s)."""
     codes = []
     for code in doublemetaphone(word):
         if code and _CODE.fullmatch(code) and code not in codes:
