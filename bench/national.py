@@ -15,7 +15,7 @@ import argparse
 import random
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,6 +42,8 @@ from crm.models import (  # noqa: E402
 )
 
 TODAY = date(2026, 3, 31)
+#: When the rows were written (a timestamp: PostgreSQL's COPY refuses a date there).
+RECORDED_AT = datetime(2026, 3, 31, 18, 0)
 BATCH = 20_000
 K = EventKind
 MILESTONE_COLUMNS = {
@@ -179,7 +181,13 @@ def build(
             row, steps = _case(rng, case_id, years)
             cases.append(row)
             events.extend(
-                {"case_id": c, "kind": k, "occurred_on": on, "reason": r, "recorded_at": TODAY}
+                {
+                    "case_id": c,
+                    "kind": k,
+                    "occurred_on": on,
+                    "reason": r,
+                    "recorded_at": RECORDED_AT,
+                }
                 for c, k, on, r in steps
             )
             if len(cases) >= BATCH:
@@ -230,7 +238,7 @@ def _carer_events(rng: random.Random, household: dict, years: int) -> list[dict]
             "kind": kind,
             "occurred_on": on,
             "value": value,
-            "recorded_at": TODAY,
+            "recorded_at": RECORDED_AT,
         }
         for kind, on, value in events
         if on <= end
