@@ -15,7 +15,7 @@ import argparse
 import random
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,6 +25,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench.national_names import AREAS, FIRST_NAMES, SURNAMES  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.domain.contact import folded  # noqa: E402
+from crm.domain.names import name_sounds  # noqa: E402
 from crm.domain.stages import EventKind, Stage  # noqa: E402
 from crm.enquiry_sources import ensure_default_sources  # noqa: E402
 from crm.extensions import db  # noqa: E402
@@ -41,6 +42,8 @@ from crm.models import (  # noqa: E402
 )
 
 TODAY = date(2026, 3, 31)
+#: When the rows were written (a timestamp: PostgreSQL's COPY refuses a date there).
+RECORDED_AT = datetime(2026, 3, 31, 18, 0)
 BATCH = 20_000
 K = EventKind
 MILESTONE_COLUMNS = {
@@ -101,6 +104,7 @@ def _case(rng: random.Random, case_id: int, years: int) -> tuple[dict, list[tupl
         "first_name": first,
         "last_name": last,
         "search_name": folded(f"{first} {last}"),
+        "name_sounds": name_sounds(first, last),
         "email": f"{folded(first)}.{folded(last)}{case_id}@example.org",
         "phone": mobile,
         "phone_key": "+44" + mobile[1:].replace(" ", ""),
@@ -177,7 +181,13 @@ def build(
             row, steps = _case(rng, case_id, years)
             cases.append(row)
             events.extend(
-                {"case_id": c, "kind": k, "occurred_on": on, "reason": r, "recorded_at": TODAY}
+                {
+                    "case_id": c,
+                    "kind": k,
+                    "occurred_on": on,
+                    "reason": r,
+                    "recorded_at": RECORDED_AT,
+                }
                 for c, k, on, r in steps
             )
             if len(cases) >= BATCH:
@@ -228,7 +238,7 @@ def _carer_events(rng: random.Random, household: dict, years: int) -> list[dict]
             "kind": kind,
             "occurred_on": on,
             "value": value,
-            "recorded_at": TODAY,
+            "recorded_at": RECORDED_AT,
         }
         for kind, on, value in events
         if on <= end

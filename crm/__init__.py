@@ -255,6 +255,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.admin import bp as admin_bp
     from crm.api import bp as api_bp
     from crm.auth import bp as auth_bp
+    from crm.bookings import bp as bookings_bp
     from crm.cases import bp as cases_bp
     from crm.dashboard import bp as dashboard_bp
     from crm.households import bp as households_bp
@@ -278,6 +279,7 @@ def register_blueprints(app: Flask) -> None:
         privacy_bp,
         sufficiency_bp,
         matching_bp,
+        bookings_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -15,7 +15,7 @@ import enum
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -130,7 +130,7 @@ def plain(value: Any) -> Any:
     """A JSON-safe rendering of a column value."""
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):  # a booking's time of day too
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -101,7 +101,7 @@ def run_migrations_online():
         indexes, are made by crm.models.search's statements, not from the models."""
         if type_ == "table" and name and name.startswith("case_search_fts"):
             return False
-        return not (type_ == "index" and name and name.startswith("ix_trgm_"))
+        return not (type_ == "index" and name and name.startswith(("ix_trgm_", "ix_sounds_")))
 
     with connectable.connect() as connection:
         context.configure(

@@ -74,6 +74,17 @@ POLICY: dict[str, frozenset[Role] | None] = {
         frozenset({OFFICER, SSW, MANAGER}),
     ),
     "cases.my_cases": frozenset({OFFICER, SSW}),
+    # Bookings: on a case, whoever may open it; on a household, its worker and managers
+    **dict.fromkeys(
+        [
+            "bookings.book_for_case",
+            "bookings.record_done",
+            "bookings.cancel",
+            "bookings.calendar_invitation",
+        ],
+        frozenset({OFFICER, SSW, MANAGER}),
+    ),
+    "bookings.book_for_household": frozenset({SSW, MANAGER}),
     # Households, matching and carers at risk: SSWs and managers
     **dict.fromkeys(
         [

@@ -12,16 +12,18 @@ with the set each should show."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from crm.auth.access import allowed_roles
+from crm.domain.bookings import BookingKind
 from crm.domain.stages import EventKind, Stage
 from crm.extensions import db as _db
 from crm.models import (
     ActivityKind,
+    Booking,
     Case,
     Check,
     CheckKind,
@@ -65,7 +67,7 @@ def service(db, ssw, officer, make_user):
         (EventKind.WITHDRAWN_BY_APPLICANT, date(2025, 4, 2), "AW3"),
     )
     _case("HIDDEN-WAITING", enquiry_date=today())  # nobody's yet: waiting for an officer
-    _case("HIDDEN-OWNED", owner=ssw)  # they took it, but do not assess it
+    owned = _case("HIDDEN-OWNED", owner=ssw)  # they took it, but do not assess it
     _panel_booked(_case("HIDDEN-PANEL", assessing_worker=other, owner=officer))
     tasked = _case("HIDDEN-TASKED", owner=officer)
 
@@ -80,6 +82,18 @@ def service(db, ssw, officer, make_user):
     for case in (tasked, assessed):
         case.log_activity(ActivityKind.TASK, date(2025, 4, 2), ssw, note="call", due_on=today())
     check = Check(case=duplicate, kind=CheckKind.DBS)
+    # a visit booked for them on a case of theirs, and one on a case they may not open
+    visits = [
+        Booking(
+            case=case,
+            kind=BookingKind.ASSESSMENT_VISIT,
+            visit_date=today() + timedelta(days=3),
+            start_time=time(10, 0),
+            worker=ssw,
+        )
+        for case in (assessed, owned)
+    ]
+    db.session.add_all(visits)
     offered = Referral(household=household, offered_on=date(2025, 5, 1), child_age=9)
     db.session.add_all([check, offered])
     complaint = Complaint.receive(household, date(2025, 5, 1), "The carers", "Support", None)
@@ -98,6 +112,7 @@ def service(db, ssw, officer, make_user):
         "person_id": household.carers[0].id,
         "carer_id": household.carers[0].id,
         "complaint_id": complaint.id,
+        "booking_id": visits[0].id,
     }
 
 
@@ -115,6 +130,15 @@ def test_the_case_list_and_its_search_name_only_their_cases(ssw_client, service)
         "SEEN-PANEL",
     }
     assert named(ssw_client.get("/cases/?q=Unseenworth")) == set()
+
+
+def test_did_you_mean_names_only_their_cases(ssw_client, service):
+    """A misspelling of a name they may not see offers nothing (issue 32, item 5)."""
+    assert named(ssw_client.get("/cases/?q=Unsenwerth")) == set()
+
+
+def test_did_you_mean_offers_an_officer_every_case(officer_client, service):
+    assert "HIDDEN-THEIRS" in named(officer_client.get("/cases/?q=Unsenwerth"))
 
 
 def test_the_duplicate_banner_does_not_show_a_case_they_may_not_open(ssw_client, service):

@@ -6,18 +6,20 @@ trail included."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
 
 from crm import audit_chain
 from crm.cases.services import merge_duplicate
+from crm.domain.bookings import BookingKind
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
 from crm.models import (
     ActivityKind,
+    Booking,
     Case,
     Check,
     CheckKind,
@@ -136,6 +138,15 @@ def case_full_of_her_name(db, make_user) -> Case:
     case.checks.append(Check(kind=CheckKind.DBS, member=partner, subject="x", note="x"))
     case.temporary_approval = TemporaryApproval(
         child_reference="C1", approved_on=date(2012, 2, 2), nominated_officer="x"
+    )
+    db.session.add(  # a visit booked with her, named in who attends
+        Booking(
+            case=case,
+            kind=BookingKind.INITIAL_VISIT,
+            visit_date=date(2012, 2, 9),
+            start_time=time(10, 0),
+            worker=officer,
+        )
     )
     duplicate = CaseFactory(
         reference="ALL-0",

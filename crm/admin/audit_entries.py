@@ -20,6 +20,7 @@ INTERNAL = frozenset(
         "version",
         "phone_key",
         "search_name",
+        "name_sounds",
         "created_at",
         "updated_at",
         "recorded_at",

@@ -42,6 +42,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
+from crm.queries.bookings import bookings_on
 from crm.timeutil import today
 from crm.visibility import may_open_case
 
@@ -116,6 +117,7 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         response_days=response_working_days(case),
         activity_form=activity_form,
         target=settings.first_contact_target_working_days,
+        bookings=db.session.scalars(bookings_on(case_id=case.id)).unique().all(),
     )
     return page, status
 

@@ -40,6 +40,7 @@ from crm.models import (
 from crm.models.carer_event import Complaint
 from crm.models.setting import load_settings
 from crm.pagination import paginate_list
+from crm.queries.bookings import bookings_on
 from crm.queries.households import complaints_of
 from crm.timeutil import today
 
@@ -105,6 +106,7 @@ def _household_page(
         break_form=BreakForm(),
         unavailable_form=UnavailableForm(),
         can_edit=household.may_be_edited_by(current_user),
+        bookings=db.session.scalars(bookings_on(household_id=household.id)).unique().all(),
     )
     return page, status
 

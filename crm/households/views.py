@@ -27,6 +27,7 @@ from crm.models import (
 from crm.models.risk import latest_risk_model
 from crm.models.setting import is_demo_service
 from crm.pagination import paginate
+from crm.queries.bookings import bookings_of
 from crm.queries.households import caseload as caseload_query
 from crm.queries.households import household_list
 from crm.timeutil import today
@@ -62,6 +63,7 @@ def caseload():
         sort=sort,
         today=today(),
         queue=caseload_queue(current_user, households, owed),
+        bookings=db.session.scalars(bookings_of(current_user)).unique().all(),
     )
 
 

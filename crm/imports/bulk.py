@@ -226,6 +226,7 @@ BINARY_COPY_TYPES = {
     "JSON": "text",
     "NUMERIC": "numeric",
     "TEXT": "text",
+    "TIME WITHOUT TIME ZONE": "time",
     "TIMESTAMP WITHOUT TIME ZONE": "timestamp",
     "VARCHAR": "text",
 }

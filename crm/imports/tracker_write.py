@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from crm.domain.names import name_sounds
 from crm.domain.stages import Stage
 from crm.extensions import db
 from crm.imports import recorded as history
@@ -226,6 +227,7 @@ def _case_values(row: TrackerRow) -> dict:
         "phone": row.phone,
         "phone_key": Case.phone_key_for(row.phone),
         "search_name": search_name_for(row.first_name, row.last_name),
+        "name_sounds": name_sounds(row.first_name, row.last_name),
         "postcode": row.postcode,
         "campaign": row.campaign,
         "last_activity_date": max(filter(None, [state.last_event_on, row.last_contact])),

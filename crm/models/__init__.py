@@ -17,6 +17,7 @@ from crm.extensions import db
 from crm.models import search as _search  # noqa: F401  (the SQLite search index's DDL)
 from crm.models.audit import AuditAction, AuditEvent
 from crm.models.availability import HouseholdBreak, UnavailablePlaces
+from crm.models.booking import Booking
 from crm.models.carer_event import CarerEvent
 from crm.models.case import (
     Activity,
@@ -54,6 +55,7 @@ __all__ = [
     "ApprovalTerms",
     "AuditAction",
     "AuditEvent",
+    "Booking",
     "CareCategory",
     "Campaign",
     "EnquirySource",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind
 from crm.domain.contact import folded, phone_key
 from crm.domain.matching import ChildSex
+from crm.domain.names import name_sounds
 from crm.domain.stages import (
     EXITS,
     MILESTONES,
@@ -70,6 +71,10 @@ class Case(db.Model):
     # "first last" without accents, apostrophes or hyphens, kept in step with the names
     # (see _fold_name below), so search finds "Siobhán O'Brien" by "siobhan obrien".
     search_name: Mapped[str | None] = mapped_column(sa.String(170), index=True)
+    # The name's Double Metaphone codes (crm.domain.names), kept in step with the names
+    # like search_name, so search finds "Jacqueline Brown" by "Jaqueline Brown" from an
+    # index (crm/models/search.py: SQLite's full-text, PostgreSQL's GIN).
+    name_sounds: Mapped[str | None] = mapped_column(sa.String(200))
     address: Mapped[str | None] = mapped_column(sa.String(255))
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
     source: Mapped[str] = mapped_column(sa.String(40))
@@ -152,7 +157,8 @@ class Case(db.Model):
     )
 
     __audit_label__ = "reference"
-    __audit_ignore__ = frozenset({"search_name"})  # derived from the names, audited there
+    # derived from the names, audited there
+    __audit_ignore__ = frozenset({"search_name", "name_sounds"})
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.stage}>"
@@ -398,8 +404,10 @@ def search_name_for(first_name: str | None, last_name: str | None) -> str:
 @sa.event.listens_for(Case.first_name, "set")
 def _fold_first_name(case: Case, value: str | None, _old, _initiator) -> None:
     case.search_name = search_name_for(value, case.last_name)
+    case.name_sounds = name_sounds(value, case.last_name)
 
 
 @sa.event.listens_for(Case.last_name, "set")
 def _fold_last_name(case: Case, value: str | None, _old, _initiator) -> None:
     case.search_name = search_name_for(case.first_name, value)
+    case.name_sounds = name_sounds(case.first_name, value)

@@ -45,6 +45,7 @@ from crm.models import (
     MergedCase,
     Notification,
 )
+from crm.models.search import compact_sounds
 from crm.models.setting import load_settings
 from crm.privacy.document import Document, case_document, household_document
 from crm.privacy.records import free_text, linked_tables, records_about
@@ -324,6 +325,7 @@ def erase_case(
     with audit.suspended():  # the per-row trail would copy the data we are erasing
         db.session.delete(case)
         db.session.flush()
+    compact_sounds(db.session.connection())
     audit.record(
         AuditAction.DELETED,
         "Case",
@@ -345,6 +347,7 @@ def anonymise_case(case: Case) -> None:
     outcome for the statistics (`_anonymised`), and its audit entries of the data they
     held. Does not commit."""
     _anonymised(case)
+    compact_sounds(db.session.connection())
     _scrub_case_audit([case])
 
 
@@ -413,6 +416,8 @@ def apply_retention(
     ]
     for case in enquiries + applications:
         _anonymised(case)
+    if enquiries or applications:
+        compact_sounds(db.session.connection())
     _scrub_case_audit(enquiries + applications)  # one search of the trail for them all
     flagged = sync_flags(as_of, clocks_of("data_retention"), settings)["raised"]
     if progress:

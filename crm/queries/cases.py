@@ -11,13 +11,14 @@ from sqlalchemy.orm import joinedload
 
 from crm.clocks import CASE_FLAGS, flagged_cases
 from crm.domain.contact import folded, phone_search_digits
+from crm.domain.names import likeness, typed_sounds
 from crm.domain.stages import OPEN_STAGES, EventKind, Stage
 from crm.enquiry_sources import source_label
 from crm.extensions import db
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import Case, FlagKind, HouseholdMember, User
 from crm.models.case import step_date
-from crm.models.search import fts_query, matching_case_ids
+from crm.models.search import fts_query, matching_case_ids, sounding_like
 from crm.pagination import counted_as
 from crm.visibility import cases_visible_to
 
@@ -155,6 +156,39 @@ def _searched(query: sa.Select, q: str) -> sa.Select:
             .order_by(_closeness(needle, name).desc(), Case.enquiry_date.desc(), Case.id.desc())
         )
     return query.where(sa.or_(*on_case, Case.id.in_(members)))
+
+
+#: How many names that sound alike are put in order (in Python, by `likeness`) at most:
+#: a full name finds a handful; a common surname alone ("Smyth") thousands, of which
+#: these are ranked.
+SIMILAR_CANDIDATES = 300
+
+
+def similar_cases(q: str, query: sa.Select, limit: int = 8) -> list[tuple[Case, float]]:
+    """Cases from `query` (the list as filtered, the searcher's visibility included)
+    whose name sounds like what was typed or, on PostgreSQL, is spelt nearly so
+    (pg_trgm's word similarity), but does not hold it as typed (those the list shows):
+    what a misspelled name meant ("did you mean"), best first (`likeness`), with how
+    well each fits. Nothing for a search that is not a name (digits, an email)."""
+    name = folded(q.strip())
+    if not name or "@" in name or any(ch.isdigit() for ch in name):
+        return []
+    alike = [c for c in [sounding_like(typed_sounds(name))] if c is not None]
+    if db.engine.dialect.name == "postgresql":
+        alike.append(sa.literal(name).op("<%")(Case.search_name))
+    if not alike:
+        return []
+    rows = db.session.execute(
+        query.with_only_columns(Case.id, Case.search_name, Case.enquiry_date)
+        .where(sa.or_(*alike), ~Case.search_name.contains(name, autoescape=True))
+        .order_by(None)
+        .limit(SIMILAR_CANDIDATES)
+    ).all()
+    scored = ((likeness(name, r.search_name), r.enquiry_date, r.id) for r in rows)
+    ranked = sorted((s for s in scored if s[0] > 0), reverse=True)[:limit]
+    chosen = sa.select(Case).where(Case.id.in_([case_id for _, _, case_id in ranked]))
+    cases = {case.id: case for case in db.session.scalars(chosen)}
+    return [(cases[case_id], score) for score, _, case_id in ranked]
 
 
 def _closeness(needle: str, name: str) -> sa.ColumnElement[float]:
