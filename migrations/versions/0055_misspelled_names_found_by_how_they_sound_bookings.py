@@ -5,8 +5,8 @@ already held, and indexed: SQLite's full-text table of words, kept by triggers;
 PostgreSQL's GIN over the codes (crm.models.search). Bookings: a visit or meeting on a
 case or a household, for a day and time, with who attends.
 
-Revision ID: 0048
-Revises: 0040
+Revision ID: 0055
+Revises: 0054
 Create Date: 2026-12-07 16:07:56.665301
 
 """
@@ -18,8 +18,8 @@ from crm.models.search import drop_sounds_statements, sounds_statements
 
 
 # revision identifiers, used by Alembic.
-revision = '0048'
-down_revision = '0040'
+revision = '0055'
+down_revision = '0054'
 branch_labels = None
 depends_on = None
 
