@@ -248,6 +248,9 @@ class AssessmentForm(VersionedForm):
     panel_booked_for = DateField("Panel date booked", validators=[Optional()])
     submit = SubmitField("Save assessment details")
 
+    def fill(self, case) -> None:
+        self.assessing_worker.data = str(case.assessing_worker_id or "")
+
 
 class ContactForm(EmailOrPhone, VersionedForm):
     """Who the applicant is and how to reach them, corrected after the enquiry."""

@@ -281,8 +281,6 @@ def assessment(case_id: int):
     form.assessing_worker.choices = choices(
         staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Not yet allocated"
     )
-    if request.method == "GET":
-        form.assessing_worker.data = str(case.assessing_worker_id or "")
     clashes = form.stale_edits(case, ASSESSMENT_FIELDS)
     if clashes:
         flash(stale_refusal(clashes), "warning")
@@ -295,7 +293,7 @@ def assessment(case_id: int):
         case.form_f_completed_on = form.form_f_completed_on.data
         case.panel_booked_for = form.panel_booked_for.data
         db.session.commit()
-        flash("Assessment details saved.", "success")
+        flash(" ".join(filter(None, ["Assessment details saved.", form.merge_note()])), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template(
         "cases/case_form.html", case=case, form=form, heading="Assessment details"
@@ -371,6 +369,6 @@ def contact(case_id: int):
         case.address = form.address.data or None
         case.postcode = normalise_postcode(form.postcode.data)
         db.session.commit()
-        flash("Contact details saved.", "success")
+        flash(" ".join(filter(None, ["Contact details saved.", form.merge_note()])), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/case_form.html", case=case, form=form, heading=heading)

@@ -252,6 +252,10 @@ class TermsForm(VersionedForm):
     )
     submit = SubmitField("Record new terms")
 
+    def filled_from(self, household):
+        """The terms in force are what the form opens with (the household is versioned)."""
+        return household.terms_history[-1] if household.terms_history else None
+
 
 class UnavailableForm(Form):
     places = IntegerField("Places", default=1, validators=[InputRequired(), NumberRange(1, 6)])

@@ -1,0 +1,155 @@
+"""Two tabs never lose data (issue 32, item 2): a form opened before someone else saved
+keeps their changes and applies only what this person changed; where both changed the
+same field differently, the page shows both and asks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from crm.formfields import three_way_merge
+from crm.models import Case, Role
+from tests.conftest import login
+from tests.factories import CaseFactory, UserFactory
+
+CONTACT = {
+    "first_name": "Amira",
+    "last_name": "Haddad",
+    "email": "amira@example.com",
+    "phone": "07700 900456",
+    "address": "1 High St",
+    "postcode": "LE2 7AB",
+}
+
+
+def opened(client, url: str) -> dict[str, str]:
+    """The hidden fields a page was opened with (its version and signed values)."""
+    page = client.get(url).get_data(as_text=True)
+    return dict(re.findall(r'name="(version|opened_with)" type="hidden" value="([^"]*)"', page))
+
+
+def a_case(**kwargs) -> Case:
+    return CaseFactory(**{f: v for f, v in CONTACT.items() if f != "phone"}, **kwargs)
+
+
+def test_the_two_tab_case_keeps_both_changes(officer_client, db):
+    case = a_case()
+    url = f"/cases/{case.id}/contact"
+    tab_a, tab_b = opened(officer_client, url), opened(officer_client, url)
+    officer_client.post(url, data={**CONTACT, **tab_a, "address": "22 New Road"})
+
+    response = officer_client.post(url, data={**CONTACT, **tab_b, "email": "a.h@example.com"})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Case, case.id)
+    assert (saved.address, saved.email) == ("22 New Road", "a.h@example.com")
+
+
+def test_the_save_says_whose_changes_were_kept(officer_client, db):
+    case = a_case()
+    url = f"/cases/{case.id}/contact"
+    tab_a, tab_b = opened(officer_client, url), opened(officer_client, url)
+    officer_client.post(url, data={**CONTACT, **tab_a, "address": "22 New Road"})
+    officer_client.post(url, data={**CONTACT, **tab_b, "email": "a.h@example.com"})
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Their changes are kept with yours" in page and "changed the address" in page
+
+
+def test_the_same_field_changed_twice_shows_both_and_saves_nothing(officer_client, db):
+    case = a_case()
+    url = f"/cases/{case.id}/contact"
+    tab_a, tab_b = opened(officer_client, url), opened(officer_client, url)
+    officer_client.post(url, data={**CONTACT, **tab_a, "address": "22 New Road"})
+
+    response = officer_client.post(url, data={**CONTACT, **tab_b, "address": "9 Elm Close"})
+
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Changed meanwhile to “22 New Road”; yours is “9 Elm Close”" in page
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).address == "22 New Road"
+
+
+def test_choosing_after_both_were_shown_saves_the_choice(officer_client, db):
+    case = a_case()
+    url = f"/cases/{case.id}/contact"
+    tab_a, tab_b = opened(officer_client, url), opened(officer_client, url)
+    officer_client.post(url, data={**CONTACT, **tab_a, "address": "22 New Road"})
+    page = officer_client.post(url, data={**CONTACT, **tab_b, "address": "9 Elm Close"})
+    again = dict(
+        re.findall(
+            r'name="(version|opened_with)" type="hidden" value="([^"]*)"',
+            page.get_data(as_text=True),
+        )
+    )
+
+    response = officer_client.post(url, data={**CONTACT, **again, "address": "9 Elm Close"})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).address == "9 Elm Close"
+
+
+def test_a_stale_form_does_not_put_back_the_old_value_of_a_field_it_left_alone(
+    client, make_user, db
+):
+    """The issue's report: the refusal page re-filled B's form with the old address and
+    'save again' put it back over A's. The form B sends again must not."""
+    case = a_case()
+    login(client, make_user(Role.RECRUITMENT_OFFICER))
+    url = f"/cases/{case.id}/contact"
+    tab_a, tab_b = opened(client, url), opened(client, url)
+    client.post(url, data={**CONTACT, **tab_a, "address": "22 New Road"})
+    client.post(url, data={**CONTACT, **tab_b, "email": "a.h@example.com"})
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).address == "22 New Road"
+
+
+def test_the_assessment_form_merges_a_worker_and_a_panel_date(client, make_user, db):
+    manager = make_user(Role.MANAGER)
+    worker = UserFactory(roles=[Role.SUPERVISING_SOCIAL_WORKER], full_name="Sam Social")
+    case = CaseFactory()
+    login(client, manager)
+    url = f"/cases/{case.id}/assessment"
+    tab_a, tab_b = opened(client, url), opened(client, url)
+    client.post(url, data={**tab_a, "assessing_worker": str(worker.id)})
+
+    response = client.post(
+        url, data={**tab_b, "assessing_worker": "", "panel_booked_for": "2026-03-12"}
+    )
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Case, case.id)
+    assert (saved.assessing_worker_id, saved.panel_booked_for) == (worker.id, date(2026, 3, 12))
+
+
+def test_a_worker_chosen_twice_is_shown_by_name(client, make_user, db):
+    manager = make_user(Role.MANAGER)
+    sam = UserFactory(roles=[Role.SUPERVISING_SOCIAL_WORKER], full_name="Sam Social")
+    pat = UserFactory(roles=[Role.SUPERVISING_SOCIAL_WORKER], full_name="Pat Worker")
+    case = CaseFactory()
+    login(client, manager)
+    url = f"/cases/{case.id}/assessment"
+    tab_a, tab_b = opened(client, url), opened(client, url)
+    client.post(url, data={**tab_a, "assessing_worker": str(sam.id)})
+    response = client.post(url, data={**tab_b, "assessing_worker": str(pat.id)})
+    assert response.status_code == 409
+    assert "Changed meanwhile to “Sam Social”; yours is “Pat Worker”" in response.get_data(
+        as_text=True
+    )
+
+
+def test_the_merge_field_by_field():
+    opened_with = {"address": ["1 High St"], "email": ["a@x.org"], "phone": ["0116"]}
+    theirs = {"address": ["22 New Road"], "email": ["a@x.org"], "phone": ["0117"]}
+    mine = {"address": ["1 High St"], "email": ["b@x.org"], "phone": ["0118"]}
+    merged, both = three_way_merge(opened_with, mine, theirs)
+    assert merged == {"address": ["22 New Road"], "email": ["b@x.org"], "phone": ["0118"]}
+    assert both == ["phone"]
+
+
+def test_without_the_opened_values_every_difference_is_asked_about():
+    merged, both = three_way_merge(None, {"address": ["1 High St"]}, {"address": ["2 Low St"]})
+    assert both == ["address"] and merged == {"address": ["1 High St"]}
