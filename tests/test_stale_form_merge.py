@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from crm.formfields import three_way_merge
 from crm.models import Case, Role
 from tests.conftest import login
 from tests.factories import CaseFactory, UserFactory
@@ -91,17 +90,18 @@ def test_choosing_after_both_were_shown_saves_the_choice(officer_client, db):
     assert db.session.get(Case, case.id).address == "9 Elm Close"
 
 
-def test_a_stale_form_does_not_put_back_the_old_value_of_a_field_it_left_alone(
-    client, make_user, db
-):
-    """The issue's report: the refusal page re-filled B's form with the old address and
-    'save again' put it back over A's. The form B sends again must not."""
+def test_saving_what_the_page_shows_never_puts_back_the_old_value(officer_client, db):
+    """The issue's report: the refusal page re-filled B's form with the old address, and
+    "save again" put it back over A's. Whatever page B is shown, sending it keeps A's."""
     case = a_case()
-    login(client, make_user(Role.RECRUITMENT_OFFICER))
     url = f"/cases/{case.id}/contact"
-    tab_a, tab_b = opened(client, url), opened(client, url)
-    client.post(url, data={**CONTACT, **tab_a, "address": "22 New Road"})
-    client.post(url, data={**CONTACT, **tab_b, "email": "a.h@example.com"})
+    tab_a, tab_b = opened(officer_client, url), opened(officer_client, url)
+    officer_client.post(url, data={**CONTACT, **tab_a, "address": "22 New Road"})
+    response = officer_client.post(url, data={**CONTACT, **tab_b, "email": "a.h@example.com"})
+    if response.status_code == 409:  # save again what the page shows
+        page = response.get_data(as_text=True)
+        shown = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', page))
+        officer_client.post(url, data={**CONTACT, **shown})
     db.session.expire_all()
     assert db.session.get(Case, case.id).address == "22 New Road"
 
@@ -142,6 +142,8 @@ def test_a_worker_chosen_twice_is_shown_by_name(client, make_user, db):
 
 
 def test_the_merge_field_by_field():
+    from crm.formfields import three_way_merge
+
     opened_with = {"address": ["1 High St"], "email": ["a@x.org"], "phone": ["0116"]}
     theirs = {"address": ["22 New Road"], "email": ["a@x.org"], "phone": ["0117"]}
     mine = {"address": ["1 High St"], "email": ["b@x.org"], "phone": ["0118"]}
@@ -151,5 +153,7 @@ def test_the_merge_field_by_field():
 
 
 def test_without_the_opened_values_every_difference_is_asked_about():
+    from crm.formfields import three_way_merge
+
     merged, both = three_way_merge(None, {"address": ["1 High St"]}, {"address": ["2 Low St"]})
     assert both == ["address"] and merged == {"address": ["1 High St"]}
