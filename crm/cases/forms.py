@@ -24,7 +24,7 @@ from crm.clocks import CASE_FLAGS
 from crm.create_once import OnceForm
 from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
-from crm.enquiry_sources import source_choices, source_labels
+from crm.enquiry_sources import heard_choices, source_labels
 from crm.formfields import (
     CheckboxesField,
     DateField,
@@ -41,7 +41,7 @@ from crm.formfields import (
     postcode_field,
 )
 from crm.metrics.engine import COUNTED_STEPS
-from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
+from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, EnquiryChannel, Role
 from crm.models.flag import FlagKind
 from crm.timeutil import today
 
@@ -130,7 +130,15 @@ class EnquiryForm(EmailOrPhone, OnceForm):
         choices=choices((c.value, c.label) for c in CarerType),
         default=CarerType.MAINSTREAM.value,
     )
-    source = SelectField("How they heard about us", validators=[DataRequired()])
+    channel = SelectField(
+        "How they got in touch",
+        choices=choices(((c.value, c.label) for c in EnquiryChannel), blank="Choose one"),
+        validators=[DataRequired(message="Say how they got in touch.")],
+    )
+    source = SelectField(
+        "How they heard about us",
+        validators=[DataRequired(message="Ask how they heard about us, and choose it.")],
+    )
     campaign = StringField("Campaign", validators=[Optional(), Length(max=120)])
     enquiry_date = DateField(
         "Enquiry date", default=today, validators=[DataRequired(), not_in_future]
@@ -140,7 +148,7 @@ class EnquiryForm(EmailOrPhone, OnceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source.choices = choices(source_choices())
+        self.source.choices = choices(heard_choices(), blank="Choose one")
 
 
 class StepForm(Form):

@@ -185,6 +185,7 @@ def add_activity(case_id: int):
     if form.validate_on_submit():
         if sent := create_once.already_sent(form):
             return sent
+        contacted = case.first_contact_date
         case.log_activity(
             ActivityKind(form.kind.data),
             form.on.data,
@@ -194,7 +195,12 @@ def add_activity(case_id: int):
         )
         create_once.done(form, url_for("cases.show", case_id=case.id))
         db.session.commit()
-        flash("Added to the activity log.", "success")
+        first = contacted is None and case.first_contact_date is not None
+        flash(
+            "Added to the activity log"
+            + (", and recorded as the first contact with them." if first else "."),
+            "success",
+        )
         return redirect(url_for("cases.show", case_id=case.id))
     return _case_page(case, form, status=400)
 
