@@ -157,3 +157,32 @@ def test_without_the_opened_values_every_difference_is_asked_about():
 
     merged, both = three_way_merge(None, {"address": ["1 High St"]}, {"address": ["2 Low St"]})
     assert both == ["address"] and merged == {"address": ["1 High St"]}
+
+
+def test_the_carers_preferences_merge_too(manager_client, db):
+    from tests.factories import HouseholdFactory
+
+    household = HouseholdFactory(approval_date=date(2023, 6, 1))
+    db.session.commit()
+    url = f"/households/{household.id}/preferences"
+    tab_a, tab_b = opened(manager_client, url), opened(manager_client, url)
+    manager_client.post(url, data={**tab_a, "prefers": "girl", "siblings_up_to": ""})
+
+    response = manager_client.post(url, data={**tab_b, "prefers": "", "siblings_up_to": "3"})
+
+    assert response.status_code == 302
+    db.session.refresh(household)
+    assert (household.prefers.value, household.siblings_up_to) == ("girl", 3)
+
+
+def test_what_they_hope_to_offer_merges_too(officer_client, db):
+    case = CaseFactory()
+    url = f"/cases/{case.id}/offer"
+    tab_a, tab_b = opened(officer_client, url), opened(officer_client, url)
+    officer_client.post(url, data={**tab_a, "categories": ["short_term"]})
+
+    response = officer_client.post(url, data={**tab_b, "places": "2"})
+
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert (case.intended_categories, case.intended_places) == (["short_term"], 2)

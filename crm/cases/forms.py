@@ -312,8 +312,15 @@ class PlacedForm(Form):
     submit = SubmitField("Record the move")
 
 
-class IntendedOfferForm(Form):
+class IntendedOfferForm(VersionedForm):
     """What the applicants hope to offer: the pipeline counted by the care it will add."""
+
+    def fill(self, case) -> None:
+        self.categories.data = case.intended_categories or []
+        self.min_age.data, self.max_age.data = case.intended_min_age, case.intended_max_age
+        self.places.data = case.intended_places
+        self.siblings_up_to.data = case.intended_siblings_up_to
+        self.prefers.data = case.intended_prefers.value if case.intended_prefers else ""
 
     categories = CheckboxesField(
         "Kinds of care", choices=choices([(c.value, c.label) for c in CareCategory])

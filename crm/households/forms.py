@@ -327,8 +327,12 @@ class CharacteristicsForm(Form):
         person.languages = self.languages.data or None
 
 
-class PreferencesForm(Form):
+class PreferencesForm(VersionedForm):
     """What the carers prefer, beside their terms of approval (matching weighs it)."""
+
+    def fill(self, household) -> None:
+        self.prefers.data = household.prefers.value if household.prefers else ""
+        self.siblings_up_to.data = household.siblings_up_to
 
     prefers = SelectField(
         "They prefer to care for",
