@@ -88,7 +88,7 @@ def test_logging_the_call_clears_the_late_flag_at_once(officer_client, officer, 
         follow_redirects=True,
     )
 
-    assert b"recorded as the first contact" in page.data
+    assert b"It is their first contact" in page.data
     assert db.session.scalar(late) is None
 
 

@@ -197,8 +197,8 @@ def add_activity(case_id: int):
         db.session.commit()
         first = contacted is None and case.first_contact_date is not None
         flash(
-            "Added to the activity log"
-            + (", and recorded as the first contact with them." if first else "."),
+            "Added to the activity log."
+            + (" It is their first contact, so it is recorded as that step too." if first else ""),
             "success",
         )
         return redirect(url_for("cases.show", case_id=case.id))
