@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable
 
 from flask import current_app, request
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField as WTFormsDateField
 from wtforms import (
     HiddenField,
@@ -330,15 +332,11 @@ class VersionedForm(Form):
 _NOT_MERGED = frozenset({"version", "opened_with", "csrf_token", "submit", "once"})
 
 
-def _signer():
-    from itsdangerous import URLSafeSerializer
-
+def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="hearth-form-opened-with")
 
 
 def _opened_values(token: str | None) -> dict[str, list[str]] | None:
-    from itsdangerous import BadSignature
-
     try:
         values = _signer().loads(token or "")
     except BadSignature:
@@ -387,9 +385,7 @@ def three_way_merge(
     return merged, both
 
 
-def _with_values(formdata, values: dict[str, list[str]]):
-    from werkzeug.datastructures import MultiDict
-
+def _with_values(formdata, values: dict[str, list[str]]) -> MultiDict:
     merged = MultiDict(formdata)
     for name, sent in values.items():
         merged.setlist(name, sent)
