@@ -153,7 +153,7 @@ def test_an_administrator_can_add_a_user_and_the_form_keeps_input_on_error(admin
             "active": "y",
         },
     )
-    assert good.status_code == 200 and b'id="invitation-link"' in good.data
+    assert good.status_code == 201 and b'id="invitation-link"' in good.data
 
 
 def test_two_users_cannot_share_an_email(admin_client, officer):

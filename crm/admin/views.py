@@ -111,6 +111,9 @@ def _invitation_page(user: User, address: str, created: bool):
         )
     )
     response.headers["Cache-Control"] = "no-store"  # the address opens the account
+    # 201: the invitation was made, and this page is the only place its address is shown
+    # (a redirect would have to carry it in a URL or a cookie).
+    response.status_code = 201
     return response
 
 
