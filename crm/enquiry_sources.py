@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from crm.domain.case_vocabulary import EnquiryChannel
 from crm.domain.reference import DEFAULT_ENQUIRY_SOURCES
 from crm.extensions import db
 from crm.models import Campaign, EnquirySource
@@ -28,6 +29,24 @@ def all_sources() -> list[EnquirySource]:
 def source_choices() -> list[tuple[str, str]]:
     """(code, label) of the sources a new enquiry may name: the retired ones are left out."""
     return [(s.code, s.label) for s in all_sources() if not s.retired]
+
+
+#: Hearth's first default "sources" that are ways of getting in touch, not of hearing
+#: about fostering: a new enquiry records them as its channel (Case.channel) instead, and
+#: migration 0047 moved them there on older enquiries (their source: NOT_RECORDED).
+CHANNELS_NOT_SOURCES = {"website": EnquiryChannel.WEB_FORM, "phone": EnquiryChannel.PHONE}
+#: An older enquiry's source when all it held was its channel.
+NOT_RECORDED = "not_recorded"
+
+
+def heard_choices() -> list[tuple[str, str]]:
+    """(code, label) of the answers to "how did they hear about us?": the live sources
+    without the channels and without "not recorded" (for older enquiries only)."""
+    return [
+        (code, label)
+        for code, label in source_choices()
+        if code not in CHANNELS_NOT_SOURCES and code != NOT_RECORDED
+    ]
 
 
 def source_labels() -> dict[str, str]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from flask import current_app, request
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField as WTFormsDateField
 from wtforms import (
     FieldList,
@@ -259,28 +262,174 @@ class FilterForm(Form):
 
 
 class VersionedForm(Form):
-    """A form that edits a versioned record: it carries the version it was opened on,
-    so a save over someone else's change is refused instead of silently undoing it."""
+    """A form that edits a versioned record. It carries the version it was opened on and,
+    signed, the values it was opened with, so a save over someone else's change merges
+    instead of silently undoing it (a three-way merge, field by field):
+
+    - a field only this person changed takes what they typed;
+    - a field only the other person changed keeps theirs (what this form still shows
+      is the old value: sending it back is not a change);
+    - a field both changed, differently, is shown with both values to choose between.
+
+    Subclasses whose fields are not the record's own attributes say how to fill them:
+    `filled_from` (the object `obj=` reads) and `fill` (what `obj=` cannot, such as a
+    select holding an id)."""
 
     version = HiddenField()
+    opened_with = HiddenField()
+
+    #: Set by `stale_edits` when others' changes were kept alongside this person's.
+    merged: list[str]
+
+    def filled_from(self, record):
+        """The object whose attributes fill the form: the record itself, by default."""
+        return record
+
+    def fill(self, record) -> None:
+        """Set what `obj=` cannot from the record, on opening and when merging."""
 
     def stale_edits(self, record, fields) -> list[str]:
-        """On opening, remember the record's version. On saving, what others changed
-        in `fields` since then, in words (empty: save); unrelated changes never block."""
+        """On opening, remember the record's version and the values shown. On saving,
+        merge with what others changed in `fields` since then (the audit trail says
+        who and when): the clashes in words, empty when the form may be saved (the
+        form's data is then the merge; `merged` says whose changes were kept)."""
+        self.merged = []
         if not self.is_submitted():
-            self.version.data = record.version
+            self.fill(record)
+            self._opened_on(record, self._sent())
             return []
         clashes = edits_since(record, self.version.data, fields)
-        if clashes:
-            self.version.data = record.version
-        return clashes
+        if not clashes:
+            return []
+        theirs_form = type(self)(formdata=None, obj=self.filled_from(record))
+        theirs_form.fill(record)
+        for name, field in theirs_form._fields.items():
+            if hasattr(field, "choices"):
+                field.choices = self[name].choices  # set by the view, for labels
+        theirs = theirs_form._sent()
+        opened = _opened_values(self.opened_with.data)
+        mine = {name: list(self[name].raw_data or []) for name in theirs}
+        merged, both = three_way_merge(opened, mine, theirs)
+        if opened is not None:
+            self.process(_with_values(request.form, merged))
+        self._opened_on(record, theirs)
+        if both:
+            for name in both:
+                self[name].errors = [_both_values(self[name], theirs_form[name])]
+            return clashes
+        self.merged = clashes
+        return []
+
+    def merge_note(self) -> str | None:
+        """What a save that was merged kept of others' changes, for its flash."""
+        if not getattr(self, "merged", None):
+            return None
+        return "Their changes are kept with yours: " + "; ".join(self.merged) + "."
+
+    def _opened_on(self, record, values: dict[str, list[str]]) -> None:
+        self.version.data = record.version
+        self.opened_with.data = _signer().dumps(values)
+
+    def _sent(self) -> dict[str, list[str]]:
+        """What the browser sends back for each merged field when nobody touches it."""
+        return {f.name: sent_values(f) for f in self if f.name not in _NOT_MERGED}
+
+
+#: A versioned form's own bookkeeping, never merged.
+_NOT_MERGED = frozenset({"version", "opened_with", "csrf_token", "submit", "once"})
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="hearth-form-opened-with")
+
+
+def _opened_values(token: str | None) -> dict[str, list[str]] | None:
+    try:
+        values = _signer().loads(token or "")
+    except BadSignature:
+        return None
+    return values if isinstance(values, dict) else None
+
+
+def sent_values(field) -> list[str]:
+    """The values a browser sends for `field` as the page shows it, unchanged."""
+    if field.type == "BooleanField":
+        return ["y"] if field.data else []
+    if isinstance(field, SelectMultipleField):
+        return [str(v) for v in field.data or []]
+    if isinstance(field, SelectField):
+        return ["" if field.data is None else str(field.data)]
+    return [field._value()]
+
+
+def _same(values: list[str] | None) -> tuple[str, ...]:
+    """Values compared the way a person reads them: spacing and order aside."""
+    return tuple(sorted(v.strip() for v in values or [] if v and v.strip()))
+
+
+def three_way_merge(
+    opened: dict[str, list[str]] | None,
+    mine: dict[str, list[str]],
+    theirs: dict[str, list[str]],
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Field by field, the values to save, and the fields both sides changed differently.
+
+    `opened`: what the form was opened with; `mine`: what was sent; `theirs`: the
+    record now. Without `opened` (a page from before it was sent) every field that
+    differs is shown with both values, as nothing says who changed it."""
+    merged, both = {}, []
+    for name, now in theirs.items():
+        sent = mine.get(name, [])
+        if _same(sent) == _same(now):
+            merged[name] = sent
+        elif opened is not None and _same(sent) == _same(opened.get(name)):
+            merged[name] = now  # only they changed it: keep theirs
+        elif opened is not None and _same(now) == _same(opened.get(name)):
+            merged[name] = sent  # only this person changed it
+        else:
+            merged[name] = sent
+            both.append(name)
+    return merged, both
+
+
+def _with_values(formdata, values: dict[str, list[str]]) -> MultiDict:
+    merged = MultiDict(formdata)
+    for name, sent in values.items():
+        merged.setlist(name, sent)
+    return merged
+
+
+def shown(field) -> str:
+    """A field's value in words, as the page shows it ("10 Jan 2026", a choice's label)."""
+    from crm.formatting import uk_date
+
+    data = field.data
+    if field.type == "BooleanField":
+        return "yes" if data else "no"
+    if isinstance(field, SelectField | SelectMultipleField):
+        labels = {str(value): str(label) for value, label, *_ in field.iter_choices()}
+        picked = data if isinstance(data, list | tuple) else [data]
+        words = [labels.get(str(v), str(v)) for v in picked if v not in (None, "")]
+        return ", ".join(words) or "blank"
+    if hasattr(data, "isoformat"):
+        return uk_date(data)
+    text = field._value() if hasattr(field, "_value") else str(data or "")
+    return text.strip() or "blank"
+
+
+def _both_values(mine, theirs) -> str:
+    return (
+        f"Changed meanwhile to “{shown(theirs)}”; yours is “{shown(mine)}”. "
+        "Keep yours, or put theirs, and save."
+    )
 
 
 def stale_refusal(clashes: list[str]) -> str:
-    """The one message for a refused stale form."""
+    """The one message for a stale form whose fields were changed on both sides."""
     return (
-        "Not saved: " + "; ".join(clashes) + " after you opened this page. Your entries "
-        "are below; check them against the record and save again."
+        "Not saved: " + "; ".join(clashes) + " after you opened this page. Where you both "
+        "changed a field, both values are shown below: choose, then save. Their other "
+        "changes are kept."
     )
 
 

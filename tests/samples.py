@@ -22,7 +22,8 @@ OFFICER_ENQUIRY = {
     "email": "amara@example.com",
     "phone": "07700 900555",
     "postcode": "le1 6zg",
-    "source": "website",
+    "channel": "phone",
+    "source": "word_of_mouth",
     "carer_type": "mainstream",
     "enquiry_date": "2025-06-02",
 }

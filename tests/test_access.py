@@ -26,6 +26,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
         [
             "auth.login",
             "auth.second_factor",
+            "auth.accept_invitation",
             "auth.sso_start",
             "auth.sso_callback",
             "public.accessibility",
@@ -149,6 +150,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
         [
             "admin.users",
             "admin.new_user",
+            "admin.invite_user",
             "admin.edit_user",
             "admin.reset_two_factor",
             "admin.link_council_account",

@@ -24,7 +24,8 @@ def test_the_new_enquiry_form_sent_twice_creates_one_case(officer_client, db):
         "last_name": "Lee",
         "email": "ann@example.com",
         "enquiry_date": "2025-05-01",
-        "source": "website",
+        "channel": "phone",
+        "source": "event",
         "carer_type": "mainstream",
         "once": TOKEN,
     }
@@ -53,7 +54,8 @@ def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(officer_cl
         "first_name": "",
         "last_name": "Lee",
         "enquiry_date": "2025-05-01",
-        "source": "website",
+        "channel": "phone",
+        "source": "event",
         "carer_type": "mainstream",
         "once": TOKEN,
     }
@@ -110,3 +112,54 @@ def test_old_tokens_are_forgotten_by_the_retention_job(client, db):
     db.session.execute(sa.update(FormSubmission).values(at=utcnow().replace(year=2020)))
     db.session.commit()
     assert apply_retention(today())["form_tokens_forgotten"] == 1
+
+
+def test_back_and_send_again_with_a_fresh_token_creates_one_case(officer_client, db):
+    """Every page is sent no-store, so Back fetches the form again with a new token and
+    the browser puts back what was typed: the same details are the same sending."""
+    data = {
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "email": "ann@example.com",
+        "enquiry_date": "2025-05-01",
+        "channel": "phone",
+        "source": "event",
+        "carer_type": "mainstream",
+    }
+    first = officer_client.post("/cases/new", data=dict(data, once=TOKEN))
+    second = officer_client.post(
+        "/cases/new", data=dict(data, once=TOKEN + "-after-back"), follow_redirects=True
+    )
+    assert count(db, Case) == 1
+    assert second.request.path == first.headers["Location"]
+    assert b"already sent with these same details" in second.data
+
+
+def test_the_public_form_sent_again_with_a_fresh_token_creates_one_enquiry(client, db):
+    client.post("/foster-with-us/", data=dict(GOOD, once=TOKEN))
+    response = client.post("/foster-with-us/", data=dict(GOOD, once=TOKEN + "-after-back"))
+    assert count(db, Case) == 1
+    assert response.headers["Location"].endswith("/thank-you")
+
+
+def test_the_same_details_from_someone_else_are_theirs_to_add(client, make_user, db):
+    from crm.models import Role
+    from tests.conftest import login
+
+    case = CaseFactory()
+    data = {"kind": "note", "on": "2025-05-01", "note": "Pack posted"}
+    login(client, make_user(Role.RECRUITMENT_OFFICER))
+    client.post(f"/cases/{case.id}/activities", data=dict(data, once=TOKEN))
+    login(client, make_user(Role.RECRUITMENT_OFFICER))
+    client.post(f"/cases/{case.id}/activities", data=dict(data, once=TOKEN + "b"))
+    assert count(db, Activity) == 2
+
+
+def test_changed_details_under_a_fresh_token_are_a_new_record(officer_client, db):
+    case = CaseFactory()
+    data = {"kind": "call", "on": "2025-05-01", "note": "No answer", "once": TOKEN}
+    officer_client.post(f"/cases/{case.id}/activities", data=data)
+    officer_client.post(
+        f"/cases/{case.id}/activities", data=dict(data, note="No answer again", once=TOKEN + "b")
+    )
+    assert count(db, Activity) == 2

@@ -127,7 +127,7 @@ class TestAdmin:
     def test_a_source_an_import_could_not_tell_apart_is_refused(self, admin_client, db):
         page = admin_client.post("/admin/sources", data={"label": "SOCIAL media"})
         assert "“Social media” is already on the list." in page.get_data(as_text=True)
-        assert len(source_choices()) == 8
+        assert len(source_choices()) == 9  # the eight defaults and "Not recorded"
 
     def test_retiring_keeps_the_label_on_older_enquiries(self, admin_client, db, officer):
         case = CaseFactory(source="event")

@@ -156,9 +156,8 @@ def case_full_of_her_name(db, make_user) -> Case:
         possible_duplicate_of=case,
     )
     merge_duplicate(duplicate, officer, on=date(2012, 1, 25))  # its members' rows go
-    advance(
+    advance(  # the call on 2 Feb was her first contact (a logged call records it)
         case,
-        (K.FIRST_CONTACT, date(2012, 2, 2)),
         (K.WITHDRAWN_BY_APPLICANT, date(2012, 3, 1), "AW3"),
         today=LATER,
     )

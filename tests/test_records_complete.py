@@ -87,7 +87,10 @@ def test_a_complaint_is_not_taken_by_the_records_form_which_has_no_response_cloc
 def test_a_second_annual_review_on_the_same_day_is_refused(manager_client, db):
     household = HouseholdFactory(approval_date=date(2023, 6, 1))
     record(manager_client, household, kind="annual_review", review_outcome="continue")
-    page = record(manager_client, household, kind="annual_review", review_outcome="continue")
+    # Another review, not the same form sent again (that leads to the first: create_once).
+    page = record(
+        manager_client, household, kind="annual_review", review_outcome="continue", note="2nd"
+    )
     assert "already recorded" in field_error(page, "on")
     assert count(db, CarerEvent) == 1
 

@@ -4,7 +4,6 @@ from wtforms import (
     DecimalField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     StringField,
     SubmitField,
@@ -18,7 +17,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from crm.auth.forms import strong_password
 from crm.auth.services import normalise_email
 from crm.domain.settings import (
     DEFAULT_MAXIMUM,
@@ -69,9 +67,7 @@ class UserForm(Form):
 
 
 class NewUserForm(UserForm):
-    password = PasswordField(
-        "Temporary password", validators=[DataRequired(), Length(max=200), strong_password]
-    )
+    """No password: the new member of staff sets their own by a one-time link."""
 
 
 class AuditSearchForm(FilterForm):

@@ -42,7 +42,7 @@ from crm.admin.queries import (
     scheduler_heartbeats,
     users_by_name,
 )
-from crm.auth import oidc, one_time_codes, throttle
+from crm.auth import invitations, oidc, one_time_codes, throttle
 from crm.auth.services import create_user, normalise_email
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
@@ -75,19 +75,46 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
+    """Add a member of staff: they set their own password by a one-time link (nobody
+    else ever knows it), and a second factor too where their role needs one."""
     form = NewUserForm()
     if form.validate_on_submit():
-        user = create_user(
-            form.email.data,
-            form.full_name.data,
-            form.password.data,
-            {Role(r) for r in form.roles.data},
-        )
+        roles = {Role(r) for r in form.roles.data}
+        user = create_user(form.email.data, form.full_name.data, None, roles)
         user.active = form.active.data
+        db.session.flush()
+        address = invitations.invite(user, current_user)
         db.session.commit()
-        flash(f"Account created for {user.full_name}.", "success")
-        return redirect(url_for("admin.users"))
+        return _invitation_page(user, address, created=True)
     return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+def invite_user(user_id: int):
+    """A new one-time link for someone to set their own password (a lost first link,
+    or a forgotten password); any older link stops working."""
+    user = get_user_or_404(user_id)
+    address = invitations.invite(user, current_user)
+    db.session.commit()
+    return _invitation_page(user, address, created=False)
+
+
+def _invitation_page(user: User, address: str, created: bool):
+    response = make_response(
+        render_template(
+            "admin/invitation.html",
+            user=user,
+            address=address,
+            days=invitations.INVITATION_DAYS,
+            created=created,
+            second_factor=user.has_role(*one_time_codes.required_roles()),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # the address opens the account
+    # 201: the invitation was made, and this page is the only place its address is shown
+    # (a redirect would have to carry it in a URL or a cookie).
+    response.status_code = 201
+    return response
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -63,3 +63,19 @@ class EnrolForm(Form):
 class NewRecoveryCodesForm(Form):
     code = code_field("Code from your authenticator app", "Enter the code the app shows.")
     submit = SubmitField("Make new recovery codes")
+
+
+class InvitationForm(Form):
+    """A new member of staff choosing their own password, from their invitation link."""
+
+    new_password = PasswordField(
+        "Choose a password",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "The password again",
+        render_kw={"autocomplete": "new-password"},
+        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
+    )
+    submit = SubmitField("Set my password")

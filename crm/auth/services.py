@@ -13,7 +13,12 @@ from sqlalchemy.orm import joinedload
 
 from crm import audit
 from crm.auth import throttle
-from crm.auth.passwords import hash_password, needs_rehash, verify_password
+from crm.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    unusable_password_hash,
+    verify_password,
+)
 from crm.extensions import db, login_manager
 from crm.models import AuditAction, Role, User, UserRole
 from crm.timeutil import utcnow
@@ -152,11 +157,13 @@ def change_own_password(user: User, current: str, new: str, address: str) -> boo
     return True
 
 
-def create_user(email: str, full_name: str, password: str, roles) -> User:
+def create_user(email: str, full_name: str, password: str | None, roles) -> User:
+    """A new account; with no password, nobody can sign in to it until its owner sets
+    one (crm.auth.invitations)."""
     user = User(
         email=normalise_email(email),
         full_name=full_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password else unusable_password_hash(),
     )
     user.set_roles(set(roles))
     db.session.add(user)

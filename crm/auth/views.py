@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from crm import audit
-from crm.auth import bp, one_time_codes, pending
+from crm.auth import bp, invitations, one_time_codes, pending
 from crm.auth.access import allow, public
-from crm.auth.forms import ChangePasswordForm, CodeForm, LoginForm
+from crm.auth.forms import ChangePasswordForm, CodeForm, InvitationForm, LoginForm
+from crm.auth.passwords import password_problem
 from crm.auth.services import (
     SIGNED_IN_AT_KEY,
     SignInRefused,
@@ -165,3 +166,33 @@ def password():
             flash("Your password has been changed.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@public
+def accept_invitation(token: str):
+    """A new member of staff sets their own password from their one-time link, and is
+    signed in (then asked for a second factor where their role needs one)."""
+    invitation = invitations.open_invitation(token)
+    if invitation is None:
+        return render_template(
+            "errors/error.html",
+            code=410,
+            message="That invitation link has expired or was used already. Ask a Hearth "
+            "administrator for a new one.",
+        ), 410
+    user = invitation.user
+    form = InvitationForm()
+    if form.validate_on_submit():
+        problem = password_problem(form.new_password.data, [user.email, user.full_name])
+        if problem:
+            form.new_password.errors.append(problem)
+        else:
+            invitations.accept(invitation, form.new_password.data)
+            complete_sign_in(user, "invitation link", request.remote_addr or "")
+            db.session.commit()
+            response = signed_in(user, None)
+            flash(f"Welcome, {user.full_name}: your password is set.", "success")
+            return response
+    return render_template("auth/invitation.html", form=form, user=user)

@@ -24,7 +24,7 @@ from crm.clocks import CASE_FLAGS
 from crm.create_once import OnceForm
 from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
-from crm.enquiry_sources import source_choices, source_labels
+from crm.enquiry_sources import heard_choices, source_labels
 from crm.formfields import (
     CheckboxesField,
     DateField,
@@ -41,7 +41,7 @@ from crm.formfields import (
     postcode_field,
 )
 from crm.metrics.engine import COUNTED_STEPS
-from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, Role
+from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, EnquiryChannel, Role
 from crm.models.flag import FlagKind
 from crm.timeutil import today
 
@@ -130,7 +130,15 @@ class EnquiryForm(EmailOrPhone, OnceForm):
         choices=choices((c.value, c.label) for c in CarerType),
         default=CarerType.MAINSTREAM.value,
     )
-    source = SelectField("How they heard about us", validators=[DataRequired()])
+    channel = SelectField(
+        "How they got in touch",
+        choices=choices(((c.value, c.label) for c in EnquiryChannel), blank="Choose one"),
+        validators=[DataRequired(message="Say how they got in touch.")],
+    )
+    source = SelectField(
+        "How they heard about us",
+        validators=[DataRequired(message="Ask how they heard about us, and choose it.")],
+    )
     campaign = StringField("Campaign", validators=[Optional(), Length(max=120)])
     enquiry_date = DateField(
         "Enquiry date", default=today, validators=[DataRequired(), not_in_future]
@@ -140,7 +148,7 @@ class EnquiryForm(EmailOrPhone, OnceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source.choices = choices(source_choices())
+        self.source.choices = choices(heard_choices(), blank="Choose one")
 
 
 class StepForm(Form):
@@ -248,6 +256,9 @@ class AssessmentForm(VersionedForm):
     panel_booked_for = DateField("Panel date booked", validators=[Optional()])
     submit = SubmitField("Save assessment details")
 
+    def fill(self, case) -> None:
+        self.assessing_worker.data = str(case.assessing_worker_id or "")
+
 
 class ContactForm(EmailOrPhone, VersionedForm):
     """Who the applicant is and how to reach them, corrected after the enquiry."""
@@ -301,8 +312,15 @@ class PlacedForm(Form):
     submit = SubmitField("Record the move")
 
 
-class IntendedOfferForm(Form):
+class IntendedOfferForm(VersionedForm):
     """What the applicants hope to offer: the pipeline counted by the care it will add."""
+
+    def fill(self, case) -> None:
+        self.categories.data = case.intended_categories or []
+        self.min_age.data, self.max_age.data = case.intended_min_age, case.intended_max_age
+        self.places.data = case.intended_places
+        self.siblings_up_to.data = case.intended_siblings_up_to
+        self.prefers.data = case.intended_prefers.value if case.intended_prefers else ""
 
     categories = CheckboxesField(
         "Kinds of care", choices=choices([(c.value, c.label) for c in CareCategory])

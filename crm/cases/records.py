@@ -187,6 +187,7 @@ def add_activity(case_id: int):
     if form.validate_on_submit():
         if sent := create_once.already_sent(form):
             return sent
+        contacted = case.first_contact_date
         case.log_activity(
             ActivityKind(form.kind.data),
             form.on.data,
@@ -196,7 +197,12 @@ def add_activity(case_id: int):
         )
         create_once.done(form, url_for("cases.show", case_id=case.id))
         db.session.commit()
-        flash("Added to the activity log.", "success")
+        first = contacted is None and case.first_contact_date is not None
+        flash(
+            "Added to the activity log."
+            + (" It is their first contact, so it is recorded as that step too." if first else ""),
+            "success",
+        )
         return redirect(url_for("cases.show", case_id=case.id))
     return _case_page(case, form, status=400)
 
@@ -283,8 +289,6 @@ def assessment(case_id: int):
     form.assessing_worker.choices = choices(
         staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Not yet allocated"
     )
-    if request.method == "GET":
-        form.assessing_worker.data = str(case.assessing_worker_id or "")
     clashes = form.stale_edits(case, ASSESSMENT_FIELDS)
     if clashes:
         flash(stale_refusal(clashes), "warning")
@@ -297,7 +301,7 @@ def assessment(case_id: int):
         case.form_f_completed_on = form.form_f_completed_on.data
         case.panel_booked_for = form.panel_booked_for.data
         db.session.commit()
-        flash("Assessment details saved.", "success")
+        flash(" ".join(filter(None, ["Assessment details saved.", form.merge_note()])), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template(
         "cases/case_form.html", case=case, form=form, heading="Assessment details"
@@ -373,6 +377,6 @@ def contact(case_id: int):
         case.address = form.address.data or None
         case.postcode = normalise_postcode(form.postcode.data)
         db.session.commit()
-        flash("Contact details saved.", "success")
+        flash(" ".join(filter(None, ["Contact details saved.", form.merge_note()])), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/case_form.html", case=case, form=form, heading=heading)

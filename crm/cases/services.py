@@ -19,6 +19,7 @@ from crm.models import (
     ApprovalTerms,
     CarerType,
     Case,
+    EnquiryChannel,
     FlagKind,
     Household,
     HouseholdMember,
@@ -46,6 +47,7 @@ class NewEnquiry:
     campaign: str | None = None
     message: str | None = None
     second_applicant: str | None = None
+    channel: EnquiryChannel | None = None
 
 
 def create_enquiry(
@@ -59,6 +61,7 @@ def create_enquiry(
         postcode=normalise_postcode(details.postcode),
         address=details.address,
         source=details.source,
+        channel=details.channel,
         campaign=details.campaign or None,
         carer_type=details.carer_type,
         message=details.message or None,

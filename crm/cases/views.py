@@ -22,6 +22,7 @@ from crm.exports import export as export_table
 from crm.extensions import db
 from crm.models import (
     CarerType,
+    EnquiryChannel,
     Role,
 )
 from crm.models.setting import load_settings
@@ -95,6 +96,7 @@ def new():
             return sent
         data = {k: v for k, v in form.data.items() if k in NewEnquiry.__dataclass_fields__}
         data["carer_type"] = CarerType(data["carer_type"])
+        data["channel"] = EnquiryChannel(data["channel"])
         try:
             case = create_enquiry(NewEnquiry(**data), by=current_user, owner=current_user)
         except TransitionRefused as refused:

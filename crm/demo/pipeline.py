@@ -24,8 +24,16 @@ from crm.cases.services import approve_case, case_reference
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
 from crm.domain.stages import EventKind
+from crm.enquiry_sources import CHANNELS_NOT_SOURCES
 from crm.extensions import db
-from crm.models import ActivityKind, CarerType, Case, Household, HouseholdMember
+from crm.models import (
+    ActivityKind,
+    CarerType,
+    Case,
+    EnquiryChannel,
+    Household,
+    HouseholdMember,
+)
 
 ENQUIRIES_PER_YEAR = 500
 SOURCE_WEIGHTS = {
@@ -38,6 +46,16 @@ SOURCE_WEIGHTS = {
     "word_of_mouth": 4,
     "other": 1,
 }
+#: How demo enquiries came in: the web form and the phone, mostly (the first draw's
+#: "website" and "phone" were once sources; they are channels: crm.enquiry_sources).
+CHANNEL_WEIGHTS = {
+    EnquiryChannel.WEB_FORM: 55,
+    EnquiryChannel.PHONE: 30,
+    EnquiryChannel.EMAIL: 10,
+    EnquiryChannel.IN_PERSON: 5,
+}
+HEARD_WEIGHTS = {k: v for k, v in SOURCE_WEIGHTS.items() if k not in CHANNELS_NOT_SOURCES}
+WITH_CAMPAIGNS = ("social_media", "advert", "event")
 CAMPAIGNS = [
     "Spring radio 2024",
     "Foster Care Fortnight",
@@ -129,11 +147,24 @@ def _assessment(rng: random.Random, application: date) -> list[tuple[EventKind, 
     ]
 
 
+def _weighted(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
 def _new_case(
     rng: random.Random, fake: Faker, staff: DemoStaff, number: int, enquiry: date
 ) -> Case:
     first, last = fake.first_name(), fake.last_name()
-    source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
+    drawn = source = _weighted(rng, SOURCE_WEIGHTS)
+    # Channel and source apart, from their own generator: the main one's draws (and so
+    # the rest of the demo service) stay as they were.
+    own = random.Random(number * 7919)
+    channel = CHANNELS_NOT_SOURCES.get(drawn) or _weighted(own, CHANNEL_WEIGHTS)
+    if drawn in CHANNELS_NOT_SOURCES:
+        source = _weighted(own, HEARD_WEIGHTS)
+    campaign = rng.choice(CAMPAIGNS) if drawn in WITH_CAMPAIGNS else None
+    if source in WITH_CAMPAIGNS and drawn not in WITH_CAMPAIGNS:
+        campaign = own.choice(CAMPAIGNS)
     case = Case(
         reference=f"pending-demo-{number}",
         carer_type=CarerType.KINSHIP if rng.random() < P_KINSHIP else CarerType.MAINSTREAM,
@@ -142,7 +173,8 @@ def _new_case(
         address=fake.street_address(),
         postcode=fake.postcode(),
         source=source,
-        campaign=rng.choice(CAMPAIGNS) if source in ("social_media", "advert", "event") else None,
+        channel=channel,
+        campaign=campaign,
         owner=rng.choice(staff.officers + [staff.officer]),
         enquiry_date=enquiry,
     )

@@ -21,6 +21,18 @@ CARER_TYPE_WORDS = {
 }
 
 
+class EnquiryChannel(LabelledEnum):
+    """How an enquiry reached the service (the channel), kept apart from how the person
+    heard about fostering (the source, on the council's own list): someone who saw a
+    radio advert and then rang came by phone, and heard by radio."""
+
+    WEB_FORM = "web_form", "Council website form"
+    PHONE = "phone", "Phone call"
+    EMAIL = "email"
+    IN_PERSON = "in_person", "In person (an event or a drop-in)"
+    OTHER = "other"
+
+
 class ActivityKind(LabelledEnum):
     CALL = "call"
     EMAIL = "email"

@@ -8,6 +8,8 @@ import unicodedata
 
 import phonenumbers
 
+from crm.domain.case_vocabulary import ActivityKind
+
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
 # A UK number written nationally (0 and ten digits, perhaps spaced or hyphenated), the
 # commonest form by far: its E.164 form is plain, and phonenumbers' parse cost an
@@ -67,3 +69,18 @@ def phone_search_digits(text: str) -> str:
             digits = digits[len(prefix) :]
             break
     return digits.lstrip("0")
+
+
+#: What is a contact with the enquirer: a call, an email or a meeting (a visit).
+#: A note or a task is the service's own record, not a contact.
+CONTACT_ACTIVITIES = frozenset({ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.VISIT})
+
+
+def is_first_contact(kind: ActivityKind, first_contact_recorded: bool) -> bool:
+    """A call, email or meeting logged with the enquirer is their first contact when none
+    is recorded yet: response time is "working days from enquiry to first contact" (the
+    councils' KPI, e.g. Leicester City's sufficiency plan, action 10: "shorter response
+    times"), and the person has been answered once someone spoke or wrote to them. The
+    late-first-contact clock and the response-time figure both read the first contact
+    step this records, so they cannot disagree."""
+    return kind in CONTACT_ACTIVITIES and not first_contact_recorded

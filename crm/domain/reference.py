@@ -11,4 +11,5 @@ DEFAULT_ENQUIRY_SOURCES = {
     "advert": "Advert or leaflet",
     "word_of_mouth": "Word of mouth",
     "other": "Other",
+    "not_recorded": "Not recorded",
 }

@@ -361,6 +361,10 @@ class TermsForm(VersionedForm):
     )
     submit = SubmitField("Record new terms")
 
+    def filled_from(self, household):
+        """The terms in force are what the form opens with (the household is versioned)."""
+        return household.terms_history[-1] if household.terms_history else None
+
 
 class UnavailableForm(Form):
     places = IntegerField("Places", default=1, validators=[InputRequired(), NumberRange(1, 6)])
@@ -432,8 +436,13 @@ class CharacteristicsForm(Form):
         person.languages = self.languages.data or None
 
 
-class PreferencesForm(Form):
+class PreferencesForm(VersionedForm):
     """What the carers prefer, beside their terms of approval (matching weighs it)."""
+
+    def fill(self, household) -> None:
+        self.prefers.data = household.prefers.value if household.prefers else ""
+        self.siblings_up_to.data = household.siblings_up_to
+        self.bedrooms.data = household.bedrooms
 
     prefers = SelectField(
         "They prefer to care for",

@@ -287,7 +287,8 @@ def terms(household_id: int):
         except HouseholdRuleError as refused:
             form.effective_from.errors.append(str(refused))
         else:
-            return _done(household, "New terms of approval recorded.")
+            saved = ["New terms of approval recorded.", form.merge_note()]
+            return _done(household, " ".join(filter(None, saved)))
     return render_template(
         "households/form.html",
         household=household,

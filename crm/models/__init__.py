@@ -3,7 +3,7 @@ aggregate."""
 
 import sqlalchemy as sa
 
-from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind
+from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind, EnquiryChannel
 from crm.domain.household_vocabulary import (
     CareCategory,
     CarerEventKind,
@@ -46,7 +46,7 @@ from crm.models.setting import Setting
 from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
-from crm.models.user import RecoveryCode, Role, SignInThrottle, User, UserRole
+from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
     "Activity",
@@ -63,6 +63,7 @@ __all__ = [
     "CarerEvent",
     "CarerEventKind",
     "CarerType",
+    "EnquiryChannel",
     "Case",
     "Check",
     "CheckKind",
@@ -93,6 +94,7 @@ __all__ = [
     "SchedulerHeartbeat",
     "RunStatus",
     "Setting",
+    "Invitation",
     "RecoveryCode",
     "SignInThrottle",
     "TemporaryApproval",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind
-from crm.domain.contact import folded, phone_key
+from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind, EnquiryChannel
+from crm.domain.contact import folded, is_first_contact, phone_key
 from crm.domain.matching import ChildSex
 from crm.domain.names import name_sounds
 from crm.domain.stages import (
@@ -20,6 +21,7 @@ from crm.domain.stages import (
     EventKind,
     Stage,
     Step,
+    TransitionRefused,
     apply_step,
     check_step,
     state_at,
@@ -78,6 +80,9 @@ class Case(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(255))
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
     source: Mapped[str] = mapped_column(sa.String(40))
+    #: How the enquiry reached the service (None: not recorded), apart from `source`,
+    #: how they heard about fostering.
+    channel: Mapped[EnquiryChannel | None] = mapped_column(enum_column(EnquiryChannel, 20))
     campaign: Mapped[str | None] = mapped_column(sa.String(120))
     message: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -248,10 +253,18 @@ class Case(db.Model):
         note: str | None = None,
         due_on: date | None = None,
     ) -> Activity:
-        """Record a call, email, visit, note or follow-up task against the case."""
+        """Record a call, email, visit, note or follow-up task against the case. A call,
+        email or meeting with an enquirer nobody has contacted yet is their first contact
+        (crm.domain.contact.is_first_contact), recorded as that step when the rules allow."""
         activity = Activity(kind=kind, occurred_on=on, user=by, note=note, due_on=due_on)
         self.activities.append(activity)
         self.touch(on)
+        if is_first_contact(kind, self.first_contact_date is not None) and (
+            self.stage is Stage.ENQUIRY
+        ):
+            # Dated before the enquiry, or on hold: the step is left for a person.
+            with contextlib.suppress(TransitionRefused):
+                self.record_step(EventKind.FIRST_CONTACT, on, by, note=f"{kind.label} logged")
         return activity
 
     def touch(self, on: date | None) -> None:

@@ -21,3 +21,6 @@ class FormSubmission(db.Model):
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     result: Mapped[str | None] = mapped_column(sa.String(255))
+    #: A digest of who sent what to which page (crm.create_once.fingerprint): the same
+    #: details sent again under a new token (Back re-fetched the form) are the same sending.
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(64), index=True)

@@ -149,3 +149,23 @@ class SignInThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime]
     wait_until: Mapped[datetime | None]
+
+
+class Invitation(db.Model):
+    """A one-time link for a member of staff to set their own password (issue 32, item 8):
+    the administrator who adds them never knows it. Only the link's hash is kept; the
+    link works once, until `expires_at`, and a newer one for the same person replaces it."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    __audit_redact__ = frozenset({"token_hash"})

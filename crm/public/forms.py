@@ -9,12 +9,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm.create_once import OnceForm
-from crm.enquiry_sources import source_choices
+from crm.enquiry_sources import heard_choices
 from crm.formfields import EmailOrPhone, choices, phone_field, postcode_field
-
-#: Ways of getting in touch, not of hearing about fostering: someone filling in the web
-#: form did not reach us by phone, and "the website form" is where they are.
-NOT_ON_THE_WEB_FORM = {"phone", "website"}
 
 
 def _fills(purpose: str) -> dict:
@@ -53,5 +49,4 @@ class RegisterInterestForm(EmailOrPhone, OnceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        heard = [(c, label) for c, label in source_choices() if c not in NOT_ON_THE_WEB_FORM]
-        self.source.choices = choices(heard, blank="Choose one")
+        self.source.choices = choices(heard_choices(), blank="Choose one")

@@ -8,6 +8,7 @@ from crm import audit, create_once
 from crm.auth.access import public
 from crm.cases.services import NewEnquiry, create_enquiry
 from crm.extensions import db, limiter
+from crm.models import EnquiryChannel
 from crm.public import bp
 from crm.public.forms import RegisterInterestForm
 from crm.timeutil import today
@@ -33,6 +34,7 @@ def register_interest():
                         phone=form.phone.data,
                         postcode=form.postcode.data,
                         source=form.source.data,
+                        channel=EnquiryChannel.WEB_FORM,
                         campaign=form.campaign.data or None,
                         message=form.message.data,
                         enquiry_date=today(),
