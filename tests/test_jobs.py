@@ -14,6 +14,7 @@ from apscheduler.triggers.date import DateTrigger
 from crm import create_app
 from crm.domain.stages import EventKind
 from crm.extensions import db as _db
+from crm.formatting import uk_date
 from crm.models import (
     ActivityKind,
     Flag,
@@ -338,7 +339,7 @@ class TestHouseholdFlags:
         flag_work(due + timedelta(days=1))
         [flag] = open_flags(FlagKind.SUPERVISION_VISIT_OVERDUE)
         assert (flag.household_id, flag.owner_id) == (household.id, ssw.id)
-        assert f"was due on {due:%d/%m/%Y}" in flag.reason
+        assert f"was due on {uk_date(due)}" in flag.reason
 
     def test_the_flag_clears_once_the_visit_is_logged(self, db, ssw):
         from crm.models import CarerEventKind
