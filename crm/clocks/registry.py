@@ -232,8 +232,8 @@ def _emergency_placements(day: date, settings: Settings, among: list[int] | None
         key = (FlagKind.EMERGENCY_PLACEMENT_ENDS, household.id)
         why = (
             f"{placement.child_reference}'s emergency placement outside the terms of approval "
-            f"(agreed by {placement.emergency_agreed_by}) ends on "
-            f"{placement.emergency_until:%d/%m/%Y}: end it, or amend the terms to fit "
+            f"(agreed by {placement.emergency_agreed_by}) may run until "
+            f"{uk_date(placement.emergency_until)}: end it, or amend the terms to fit "
             "(reg 23(2))"
         )
         found[key] = f"{found[key]}; {why}" if key in found else why

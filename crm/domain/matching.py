@@ -10,18 +10,21 @@ The order (domain.md, "Matching"), each tier weighed only when the ones above it
 equal:
 
 0. Never offered. A household approved for a named child (connected persons, kinship:
-   terms "in respect of a particular named child", Fostering Services (England)
-   Regulations 2011 reg 27(5)(b); Care Planning Regulations 2010 reg 24) is not offered
+   the written notice "specifying any terms on which the approval is given" names the
+   child, Fostering Services (England) Regulations 2011 reg 27(5)(a); or a temporary
+   approval for that child alone, Care Planning Regulations 2010 reg 24) is not offered
    for an unrelated child. A household approved only for short breaks (respite) is not
    offered for full-time care, nor counted as meeting a disabled child's full-time
    needs. A household on a break, or under a hold on new placements (an allegation
    still open: its investigation has no outcome yet; NMS 22), is not offered until it
    ends.
 1. Legal bars, which need something done first and are shown, never hidden: the terms
-   of approval in force on the day (ages, kind of care, places: reg 27(5)(b)); and the
-   usual fostering limit: "a person may not foster more than three children" unless
-   they are all siblings with respect to each other, or the local authority exempts
-   them (Children Act 1989 Sch. 7 paras 2 and 4).
+   of approval in force on the day (ages, kind of care, places: reg 27(5)(a); a child
+   is placed only where the terms of the carers' approval "are consistent with the
+   proposed placement", Care Planning Regulations 2010 reg 22(1)); and the usual fostering
+   limit: "a person may not foster more than three children" unless they are all
+   siblings with respect to each other, or the local authority exempts them (Children
+   Act 1989 Sch. 7 paras 2, 3 and 4).
 2. What the law asks the council to weigh, never a bar. The placement should, so far
    as reasonably practicable (s.22C(7)(b)), allow the child to live near their home
    and not disrupt their education (s.22C(8)(a), (b)), and let a child live with a
@@ -377,6 +380,11 @@ def _considerations(group: Group, h: Household, fit: Fit, centroids: Centroids) 
 
 
 def _identity(group: Group, h: Household, fit: Fit) -> None:
+    """s.22(5)(c): "the child's religious persuasion, racial origin and cultural and
+    linguistic background". A carer shares a child's heritage when they recorded the
+    same one; the census's broad group is not a shared background (a Pakistani child
+    and Indian carers are both "Asian", a Gypsy child and White British carers both
+    "White"), so it is said, never counted as a match."""
     if h.identity is None:
         fit.unknown.append("religion, heritage and language: ask their supervising social worker")
         return
@@ -387,13 +395,17 @@ def _identity(group: Group, h: Household, fit: Fit) -> None:
             group.religion in mine.religions, any(_said(r) for r in mine.religions),
         )  # fmt: skip
     if _said(group.ethnicity):
-        shared = group.ethnicity in mine.ethnicities or any(
-            e.group == group.ethnicity.group for e in mine.ethnicities if _said(e)
-        )
         _compare(
             fit, "heritage", group.ethnicity.label,
-            shared, any(_said(e) for e in mine.ethnicities),
+            group.ethnicity in mine.ethnicities, any(_said(e) for e in mine.ethnicities),
         )  # fmt: skip
+        if group.ethnicity not in mine.ethnicities and any(
+            _said(e) and e.group == group.ethnicity.group for e in mine.ethnicities
+        ):
+            fit.unknown.append(
+                f"a carer is of the same broad group ({group.ethnicity.group}), "
+                "not the child's heritage: weigh what they share"
+            )
     if group.language:
         wanted = group.language.strip().lower()
         _compare(fit, "language", group.language.strip(), wanted in mine.languages,

@@ -4,13 +4,15 @@ them. Pure rules over anything shaped like a household (crm.domain.households sa
 which attributes), so the screens, the carer events import and the demo judge alike.
 
 The terms of approval (Fostering Services (England) Regulations 2011, reg 27(5)(a)):
-a child may be placed with approved foster carers only where "the terms of [their]
-approval are consistent with the placement" (Care Planning, Placement and Case Review
-(England) Regulations 2010, reg 22(1)). Hearth checks the three terms it holds: the
-child's age against the age range, the kind of care against the kinds approved, and
-the number of children against the approved places, on every day the new child would
-share the home with children already placed (a child who leaves later this month is
-still there when the new one arrives).
+a child may be placed with approved foster carers only where the terms of their
+approval "are consistent with the proposed placement" (Care Planning, Placement and
+Case Review (England) Regulations 2010, reg 22(1), "Conditions to be complied with
+before placing C with a local authority foster parent"; reg 23 is the emergency
+exception, reg 24 the temporary approval of a connected person). Hearth checks the
+three terms it holds: the child's age against the age range, the kind of care against
+the kinds approved, and the number of children against the approved places, on every
+day the new child would share the home with children already placed (a child who
+leaves later this month is still there when the new one arrives).
 
 The usual fostering limit (Children Act 1989, Schedule 7): "a person may not foster
 more than three children" (para 2) unless "the children concerned are all siblings

@@ -129,9 +129,11 @@ class Supply(LabelledEnum):
 
     - mainstream full-time places meet the demand of fostered children (in-house and
       agency foster care);
-    - kinship (connected persons) places, approved for a named child (Care Planning,
-      Placement and Case Review (England) Regulations 2010, regs 24-25), meet the
-      demand of children in kinship care and no other;
+    - kinship (connected persons) places, approved for a named child (the terms of a
+      full approval name the child, Fostering Services (England) Regulations 2011 reg
+      27(5)(a); a temporary approval is for that child alone, Care Planning, Placement
+      and Case Review (England) Regulations 2010, regs 24-25), meet the demand of
+      children in kinship care and no other; a vacant one is kept for its named child;
     - short breaks: a household approved only for respite offers short breaks, not a
       home, so its places are no supply for a child who needs full-time care.
     """

@@ -14,7 +14,10 @@ which meet no full-time demand, on their own. In each:
   who are in no band) to the table's filled places;
 - a band's vacant places are those whose terms of approval could take a child of
   some age in it: a place vacant for ages 0-17 could take each band, so vacant places
-  overlap between bands and are never summed across them;
+  overlap between bands and are never summed across them. A kinship carer's vacant
+  place could take no band's children: their approval names the child it is for
+  (Fostering Services (England) Regulations 2011 reg 27(5)(a)), so it is in the
+  kinship service row only;
 - places not available (a break, places kept back) take no child of any age: counted
   apart, in the table's service row only;
 - a band's gap is its children less its filled places less the vacant places that
@@ -283,7 +286,9 @@ def _table(supply: Supply, offers: list[Offer], ages: dict, counts: dict, hopes)
             aim.band.label,
             *_children(counts, kinds, Need.ALL, (aim.band,)),
             by_band[aim.band],
-            sum(o.places.vacant for o in _vacant_taking(aim, offers)),
+            0
+            if supply is Supply.KINSHIP
+            else sum(o.places.vacant for o in _vacant_taking(aim, offers)),
             None,
             *hopes(aim),
             aim.key,
