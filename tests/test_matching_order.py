@@ -246,3 +246,23 @@ def test_a_legal_bar_outweighs_every_consideration(db):
     ranked = sorted([assess(group, barred, centroids), assess(group, far, centroids)],
                     key=lambda f: f.rank_key)  # fmt: skip
     assert [f.household.reference for f in ranked] == ["FAR", "BARRED"]
+
+
+def test_a_placed_childs_age_comes_from_their_birth_date_where_held(db):
+    """Born 10 June 2015, placed on 1 June 2024 aged 8: on 15 June 2024 they are 9 (the
+    age at the start plus whole years since would say 8)."""
+    from crm.models import Placement
+    from crm.queries.matching import households_on
+
+    household = HouseholdFactory(terms_history=terms(3, 0, 17, "short_term"))
+    household.placements.append(
+        Placement(
+            child_reference="C-BIRTHDAY",
+            start_date=date(2024, 6, 1),
+            child_age=8,
+            child_birth_date=date(2015, 6, 10),
+        )
+    )
+    db.session.commit()
+    (seen,) = [h for h in households_on(date(2024, 6, 15)) if h.id == household.id]
+    assert seen.placed_ages == (9,)

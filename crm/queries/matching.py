@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.domain import matching
 from crm.domain.stages import Stage
+from crm.domain.sufficiency import age_on
 from crm.extensions import db
 from crm.metrics.places import places_by_household
 from crm.models import (
@@ -51,15 +52,19 @@ def _years(born: date, day: date) -> int:
 
 
 def _placed_ages(ids: list[int], day: date) -> dict[int, list[int | None]]:
-    """The ages on `day` of the children placed there (from the age at the start)."""
+    """The ages on `day` of the children placed there: from the birth date where the
+    placement holds it, else from the age at the start (the sufficiency table's rule)."""
     found: dict[int, list[int | None]] = defaultdict(list)
     rows = db.session.execute(
-        sa.select(Placement.household_id, Placement.child_age, Placement.start_date).where(
-            Placement.household_id.in_(ids), Placement.running_on(day)
-        )
+        sa.select(
+            Placement.household_id,
+            Placement.child_birth_date,
+            Placement.child_age,
+            Placement.start_date,
+        ).where(Placement.household_id.in_(ids), Placement.running_on(day))
     )
-    for household_id, age, started in rows:
-        found[household_id].append(None if age is None else age + _years(started, day))
+    for household_id, born, age, started in rows:
+        found[household_id].append(age_on(day, born, age, started))
     return found
 
 
