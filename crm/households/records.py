@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from crm import audit, create_once, risk_scores
+from crm.corrections import recorded
 from crm.domain.complaints import ComplaintOutcome, response_late
 from crm.domain.households import HouseholdRuleError, open_break
 from crm.extensions import db
@@ -32,6 +33,7 @@ from crm.models import (
     DeregistrationReason,
     Household,
     InitiatedBy,
+    Placement,
     PlacementEnding,
     Resident,
     UnavailableBecause,
@@ -101,6 +103,10 @@ def _household_page(
         break_form=BreakForm(),
         unavailable_form=UnavailableForm(),
         can_edit=household.may_be_edited_by(current_user),
+        # voided ones too, struck through (crm/corrections.py)
+        placements=recorded(
+            Placement, Placement.household_id, household.id, Placement.start_date, Placement.id
+        ),
     )
     return page, status
 

@@ -14,13 +14,14 @@ from crm.domain.complaints import ComplaintOutcome
 from crm.domain.household_vocabulary import CarerEventKind
 from crm.domain.settings import Settings
 from crm.extensions import db
+from crm.models.corrections import Correctable
 from crm.models.household import Household
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import today, utcnow
 
 
-class CarerEvent(db.Model):
+class CarerEvent(Correctable, db.Model):
     """One dated record on a household: a visit, review, training, allegation, support...
 
     One table rather than one per kind: they share date, author and note, and
@@ -45,7 +46,7 @@ class CarerEvent(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="events")
-    recorded_by: Mapped[User | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
 
 class Complaint(db.Model):

@@ -47,6 +47,7 @@ from crm.models import (
 )
 from crm.models.setting import load_settings
 from crm.privacy.document import Document, case_document, household_document
+from crm.models.corrections import delete_voided
 from crm.privacy.records import free_text, linked_tables, records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
@@ -319,6 +320,7 @@ def erase_case(
     for model in (Flag, Notification):
         db.session.execute(sa.delete(model).where(model.case_id == case.id))
     db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
+    delete_voided(case)  # the case's collections leave them out, so no cascade reaches them
     for link in (Case.possible_duplicate_of_id, Case.previous_case_id):
         db.session.execute(sa.update(Case).where(link == case.id).values({link: None}))
     with audit.suspended():  # the per-row trail would copy the data we are erasing
