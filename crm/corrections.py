@@ -33,9 +33,9 @@ from crm.extensions import db
 from crm.formatting import uk_date
 from crm.models import (
     Activity,
+    ActivityKind,
     AuditAction,
     AuditEvent,
-    ActivityKind,
     CarerEvent,
     CarerEventKind,
     Case,

@@ -91,7 +91,9 @@ def test_a_correction_cannot_put_the_application_before_the_initial_visit(db):
 def test_a_correction_says_why(db):
     case = _applied_case()
     with pytest.raises(CorrectionRefused, match="Say why"):
-        corrections.correct_step(case, _step(case, K.APPLICATION), date(2025, 4, 20), None, None, " ")
+        corrections.correct_step(
+            case, _step(case, K.APPLICATION), date(2025, 4, 20), None, None, " "
+        )
 
 
 def test_voiding_the_latest_step_takes_the_case_back_to_the_initial_visit(db, officer):
@@ -338,3 +340,86 @@ def test_placement_is_among_the_correctable_records():
     assert all(
         hasattr(model, "voided_at") for model in (StageEvent, Activity, CarerEvent, Placement)
     )
+
+
+# --- every figure leaves a voided record out ----------------------------------------------
+
+
+def _figures(case_id: int, household_id: int) -> dict:
+    """Each figure a voided record of some kind must leave: the metrics engine and the
+    Ofsted return (steps, allegations, places), places today, the duties, the exports
+    and the retention model's features."""
+    from crm.imports.outbound import carer_event_rows, tracker_rows
+    from crm.metrics.chasing import last_activity
+    from crm.metrics.compliance import compliance_on
+    from crm.metrics.engine import compute_metrics
+    from crm.metrics.ofsted import ofsted_return
+    from crm.metrics.places import places_by_household
+    from jobs.retention.data import load_history
+    from jobs.retention.features import features_at
+
+    _db.session.expire_all()
+    ofsted = {row.measure: row.total for row in ofsted_return(2025, as_of=date(2026, 4, 1))}
+    features = features_at(load_history(), date(2026, 3, 31)).loc[household_id]
+    [tracker] = [r for r in tracker_rows() if r["reference"] == "FIG-1"]
+    compliance = compliance_on(date(2025, 7, 10))
+    return {
+        "applications": compute_metrics(date(2025, 4, 1), date(2026, 3, 31))["counts"][
+            "applications"
+        ],
+        "ofsted applications": ofsted["Applications received"],
+        "ofsted allegations": ofsted["Allegations made against foster carers"],
+        "filled places": places_by_household(date(2025, 7, 10))[household_id].filled,
+        "supervision compliant": {m.value: t.compliant for m, t in compliance.items()},
+        "last activity": last_activity([case_id], date(2026, 3, 31)).get(case_id),
+        "tracker application": tracker["application_date"],
+        "tracker last contact": tracker["last_contact_date"],
+        "exported events": sorted(r["type"] for r in carer_event_rows()),
+        "allegations ever": int(features["allegations_ever"]),
+    }
+
+
+@pytest.fixture
+def recorded_service(db, officer, ssw):
+    """One case applied on 1 May 2025 with calls on 2 and 20 May; one household approved
+    1 Jun 2023 for 2 places, visited 1 Jul 2025, an allegation 2 Jul 2025, a child placed
+    from 1 Jul 2025."""
+    case = _applied_case()
+    case.reference = "FIG-1"
+    case.log_activity(ActivityKind.CALL, date(2025, 5, 2), officer)
+    case.log_activity(ActivityKind.CALL, date(2025, 5, 20), officer)
+    household = HouseholdFactory(supervising_worker=ssw)
+    household.log_record(CarerEventKind.SUPERVISION_VISIT, date(2025, 7, 1), ssw)
+    household.log_record(CarerEventKind.ALLEGATION, date(2025, 7, 2), ssw, outcome="ongoing")
+    household.start_placement("CH-1", date(2025, 7, 1))
+    db.session.commit()
+    return case, household
+
+
+def test_a_voided_record_of_each_kind_leaves_every_figure(recorded_service, officer, ssw):
+    case, household = recorded_service
+    before = _figures(case.id, household.id)
+    assert before["applications"] == before["ofsted applications"] == 1
+    assert before["ofsted allegations"] == before["allegations ever"] == 1
+    assert before["filled places"] == 1
+    assert before["last activity"] == date(2025, 5, 20)
+
+    corrections.void_step(case, _step(case, K.APPLICATION), "Wrong case", officer)
+    latest_call = next(a for a in case.activities if a.occurred_on == date(2025, 5, 20))
+    corrections.void_activity(case, latest_call, "Wrong case", officer)
+    visit, allegation = household.events
+    corrections.void_record(household, visit, "Cancelled", ssw)
+    corrections.void_record(household, allegation, "Entered twice", ssw)
+    corrections.void_placement(household, household.placements[0], "Other household", ssw)
+    _db.session.commit()
+    after = _figures(case.id, household.id)
+
+    assert after["applications"] == after["ofsted applications"] == 0
+    assert after["ofsted allegations"] == after["allegations ever"] == 0
+    assert after["filled places"] == 0
+    assert after["last activity"] == date(2025, 5, 2)
+    assert (before["tracker application"], after["tracker application"]) == ("2025-05-01", "")
+    assert after["tracker last contact"] == "2025-05-02"
+    assert before["exported events"] == ["allegation", "placement_start", "supervision_visit"]
+    assert after["exported events"] == []
+    assert before["supervision compliant"] != after["supervision compliant"]

@@ -57,7 +57,9 @@ def _complaint(complaint: Complaint) -> list[Entry]:
     by = complaint.recorded_by.full_name if complaint.recorded_by else ""
     about = f"from {complaint.complainant}: {complaint.summary}"
     entries = [
-        Entry(complaint.received_on, "Complaint received", about, by, ("records", complaint.event_id))
+        Entry(
+            complaint.received_on, "Complaint received", about, by, ("records", complaint.event_id)
+        )
     ]
     if complaint.responded_on:
         outcome = complaint.outcome.label if complaint.outcome else ""

@@ -45,9 +45,9 @@ from crm.models import (
     MergedCase,
     Notification,
 )
+from crm.models.corrections import delete_voided
 from crm.models.setting import load_settings
 from crm.privacy.document import Document, case_document, household_document
-from crm.models.corrections import delete_voided
 from crm.privacy.records import free_text, linked_tables, records_about
 from crm.queries.cases import case_list
 from crm.queries.households import household_list
