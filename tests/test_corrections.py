@@ -423,3 +423,43 @@ def test_a_voided_record_of_each_kind_leaves_every_figure(recorded_service, offi
     assert before["exported events"] == ["allegation", "placement_start", "supervision_visit"]
     assert after["exported events"] == []
     assert before["supervision compliant"] != after["supervision compliant"]
+
+
+def _approved_case():
+    """Applied 1 May 2025, Stage 2 from 1 Jun, panel 15 Sep, approved 1 Oct 2025 for 2."""
+    from crm.cases.services import approve_case
+
+    case = advance(
+        _applied_case(),
+        (K.STAGE2_START, date(2025, 6, 1)),
+        (K.PANEL, date(2025, 9, 15)),
+    )
+    household = approve_case(case, date(2025, 10, 1), None, places=2)
+    _db.session.commit()
+    return case, household
+
+
+def test_a_corrected_approval_date_moves_the_household_and_its_first_terms(db):
+    case, household = _approved_case()
+    corrections.correct_step(
+        case, _step(case, K.APPROVAL), date(2025, 9, 25), None, None, "ADM signed on 25 Sep"
+    )
+    db.session.commit()
+    assert case.approval_date == household.approval_date == date(2025, 9, 25)
+    assert household.terms_history[0].effective_from == date(2025, 9, 25)
+
+
+def test_an_approval_is_not_moved_after_what_the_household_has_recorded(db):
+    case, household = _approved_case()
+    household.log_record(CarerEventKind.SUPERVISION_VISIT, date(2025, 10, 5), None)
+    db.session.commit()
+    with pytest.raises(CorrectionRefused, match="records from 5 Oct 2025"):
+        corrections.correct_step(
+            case, _step(case, K.APPROVAL), date(2025, 10, 10), None, None, "Later"
+        )
+
+
+def test_an_approval_that_made_a_household_is_not_voided(db, manager):
+    case, _ = _approved_case()
+    with pytest.raises(CorrectionRefused, match="correct the approval's date instead"):
+        corrections.void_step(case, _step(case, K.APPROVAL), "Wrong", manager)
