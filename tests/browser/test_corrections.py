@@ -15,6 +15,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from crm.domain.stages import EventKind as K
@@ -29,6 +30,17 @@ def _total(page, measure: str):
     """The total column of the Ofsted return's row for `measure`."""
     header = page.get_by_role("rowheader", name=measure, exact=True)
     return page.locator("tr", has=header).locator("td").last
+
+
+def _serious(page) -> list[str]:
+    """axe-core's serious or critical WCAG 2.2 AA violations on the page."""
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    return [
+        v["id"]
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
 
 
 def _open(page, link: str) -> None:
@@ -72,6 +84,13 @@ def test_a_cases_step_and_activity_corrected_and_voided(page, live_server, user_
 
     page.goto(f"{live_server.url}/cases/{case_id}")
     _open(page, "Correct or void application received")
+    assert _serious(page) == []
+    page.get_by_label("Date it happened").fill("2025-04-05")  # before the initial visit
+    page.get_by_label("Why", exact=True).fill("Typed it wrong")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_role("alert")).to_contain_text("the next step is initial home visit")
+    expect(page.get_by_label("Date it happened")).to_have_value("2025-04-05")
+    # (axe is not asked here: the shared error summary's contrast is issue 32, item 9)
     _correct(page, "The form was dated 20 April", **{"Date it happened": "2025-04-20"})
     expect(page.get_by_test_id("steps")).to_contain_text("20 Apr 2025 — Application received")
 
@@ -87,6 +106,7 @@ def test_a_cases_step_and_activity_corrected_and_voided(page, live_server, user_
 
     _open(page, "Correct or void application received")
     expect(page.get_by_test_id("changes")).to_contain_text("1 May 2025 → 20 Apr 2025")
+    assert _serious(page) == []
     _void(page, "Entered on the wrong case")
     expect(page.get_by_text("Initial visit done", exact=True)).to_be_visible()
     expect(page.get_by_test_id("steps").locator("del")).to_contain_text("Application received")
