@@ -332,7 +332,7 @@ class StepCorrectionForm(Form):
     why = reason_field()
     submit = SubmitField("Save the correction")
 
-    def __init__(self, kind: EventKind, *args, **kwargs):
+    def __init__(self, kind: EventKind | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         reasons = REASONS_REQUIRED.get(kind)
         if reasons:

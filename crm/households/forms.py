@@ -357,9 +357,9 @@ class RecordCorrectionForm(Form):
     why = reason_field()
     submit = SubmitField("Save the correction")
 
-    def __init__(self, kind: CarerEventKind, *args, **kwargs):
+    def __init__(self, kind: CarerEventKind | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        own = DETAIL_FIELD.get(kind.value)
+        own = DETAIL_FIELD.get(kind.value) if kind else None
         for name in set(DETAIL_FIELD.values()) - {own}:
             delattr(self, name)
         self.own = self[own] if own else None
