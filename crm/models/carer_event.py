@@ -32,7 +32,11 @@ class CarerEvent(Correctable, db.Model):
 
     __tablename__ = "carer_events"
     __table_args__ = (
-        sa.Index("ix_carer_events_household_kind", "household_id", "kind", "occurred_on"),
+        # voided_at last: the duties read a household's live visits and reviews from the
+        # index alone (without it, 1.9 million events were read row by row: +20%).
+        sa.Index(
+            "ix_carer_events_household_kind", "household_id", "kind", "occurred_on", "voided_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

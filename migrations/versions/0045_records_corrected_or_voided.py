@@ -2,7 +2,8 @@
 
 A record entered wrongly is corrected (the reason kept on the row, so the audit entry of
 the change holds old value, new value and why) or voided (kept, with who voided it, when
-and why; out of every figure).
+and why; out of every figure). The household's duties read its live events from
+ix_carer_events_household_kind alone, so voided_at joins that index.
 
 Revision ID: 0045
 Revises: 0040
@@ -32,9 +33,21 @@ def upgrade():
             batch_op.create_foreign_key(
                 batch_op.f(f'fk_{table}_voided_by_id_users'), 'users', ['voided_by_id'], ['id']
             )
+    with op.batch_alter_table('carer_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_carer_events_household_kind')
+        batch_op.create_index(
+            'ix_carer_events_household_kind',
+            ['household_id', 'kind', 'occurred_on', 'voided_at'],
+            unique=False,
+        )
 
 
 def downgrade():
+    with op.batch_alter_table('carer_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_carer_events_household_kind')
+        batch_op.create_index(
+            'ix_carer_events_household_kind', ['household_id', 'kind', 'occurred_on'], unique=False
+        )
     for table in reversed(TABLES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'fk_{table}_voided_by_id_users'), type_='foreignkey')
