@@ -149,7 +149,7 @@ def test_a_households_records_and_placement_corrected_and_voided(
     expect(supervision).to_contain_text("overdue since")
     _open(page, "Correct or void supervision visit")
     _void(page, "The visit was cancelled")
-    timeline = page.get_by_test_id("timeline")
+    timeline = page.get_by_test_id("household-timeline")
     expect(timeline).to_contain_text("(voided: The visit was cancelled)")
     expect(supervision).to_contain_text("overdue since")
 
