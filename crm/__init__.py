@@ -224,6 +224,9 @@ def register_extensions(app: Flask) -> None:
     from crm.clocks import judge_on_write
 
     judge_on_write()
+    from crm.models.corrections import leave_out_voided
+
+    leave_out_voided()
     if not sa.event.contains(sa.Engine, "connect", _sqlite_pragmas):
         sa.event.listen(sa.Engine, "connect", _sqlite_pragmas)
 

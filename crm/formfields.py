@@ -18,6 +18,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    SubmitField,
     TelField,
     TextAreaField,
     validators,
@@ -436,3 +437,21 @@ def stale_refusal(clashes: list[str]) -> str:
 def form_errors(form: FlaskForm) -> str:
     """Every error on a form as one sentence, for a flash message."""
     return " ".join(e for errors in form.errors.values() for e in errors)
+
+
+def reason_field(label: str = "Why", what: str = "correction") -> TextAreaField:
+    """Why a record is corrected or voided: kept on the record and in its audit trail."""
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(message=f"Say why: a {what} keeps its reason on the record."),
+            NoteLength(500),
+        ],
+    )
+
+
+class VoidForm(Form):
+    """Void a record entered by mistake: it is kept, struck through, out of every figure."""
+
+    why = reason_field("Why it is voided", "void")
+    submit = SubmitField("Void this record")

@@ -113,6 +113,9 @@ def service(db, ssw, officer, make_user):
         "carer_id": household.carers[0].id,
         "complaint_id": complaint.id,
         "booking_id": visits[0].id,
+        # the correction pages: the case's enquiry step, the household's complaint event
+        "step_id": duplicate.events[0].id,
+        "event_id": complaint.event_id,
     }
 
 
@@ -265,6 +268,11 @@ def _pages_a_worker_may_open(app, ids):
             args = {name: ids.get(name, "initial_visit") for name in rule.arguments}
             if rule.endpoint == "households.certificates":
                 args["kind"] = "carer"
+            if rule.endpoint == "cases.correct":
+                args.update(kind="steps", record_id=ids["step_id"])
+            if rule.endpoint in ("households.correct", "households.allegation_outcome"):
+                args.update(record_id=ids["event_id"])
+                args.update({"kind": "records"} if "kind" in rule.arguments else {})
             yield app.url_for(rule.endpoint, **args)
 
 

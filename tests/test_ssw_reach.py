@@ -66,6 +66,9 @@ def theirs(db, make_user):
         "carer_id": household.carers[0].id,
         "member_id": case.members[0].id,
         "kind": "carer",
+        # the correction pages: the case's enquiry step, the household's complaint event
+        "step_id": case.events[0].id,
+        "event_id": complaint.event_id,
     }
 
 
@@ -74,6 +77,11 @@ def _url(app, rule, ids):
         args = {name: ids.get(name, "initial_visit") for name in rule.arguments}
         if rule.endpoint == "cases.step":
             args["kind"] = "initial_visit"
+        if rule.endpoint in ("cases.correct", "cases.void"):
+            args.update(kind="steps", record_id=ids["step_id"])
+        if rule.endpoint.startswith("households.") and "record_id" in args:
+            args["record_id"] = ids["event_id"]
+            args.update({"kind": "records"} if "kind" in rule.arguments else {})
         return app.url_for(rule.endpoint, **args)
 
 

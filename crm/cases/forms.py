@@ -39,6 +39,7 @@ from crm.formfields import (
     optional_choice,
     phone_field,
     postcode_field,
+    reason_field,
 )
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import ActivityKind, CareCategory, CarerType, CheckKind, EnquiryChannel, Role
@@ -338,3 +339,33 @@ class IntendedOfferForm(VersionedForm):
         youngest = self.min_age.data
         if field.data is not None and youngest is not None and field.data < youngest:
             raise ValidationError("The oldest age is below the youngest.")
+
+
+class StepCorrectionForm(Form):
+    """A recorded step put right: its date, a withdrawal's reason, its note, and why."""
+
+    on = DateField("Date it happened", validators=[DataRequired(), not_in_future])
+    reason = SelectField("Reason", choices=[], validate_choice=True, validators=[Optional()])
+    note = note_field()
+    why = reason_field()
+    submit = SubmitField("Save the correction")
+
+    def __init__(self, kind: EventKind | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = REASONS_REQUIRED.get(kind)
+        if reasons:
+            self.reason.choices = choices(reasons.items(), blank="Choose a reason")
+            self.reason.validators = [DataRequired(message="Choose a reason.")]
+        else:
+            del self.reason
+
+
+class ActivityCorrectionForm(Form):
+    """A logged call, email, meeting, note or task put right, and why."""
+
+    kind = SelectField("Type", choices=choices((k.value, k.label) for k in ActivityKind))
+    on = DateField("Date", validators=[DataRequired(), not_in_future])
+    due_on = DateField("Due (for a follow-up task)", validators=[Optional()])
+    note = note_field(required="Say what happened or what is to be done (a line is enough).")
+    why = reason_field()
+    submit = SubmitField("Save the correction")

@@ -24,6 +24,7 @@ from crm.cases.services import (
     merge_duplicate,
     merged_into,
 )
+from crm.corrections import recorded
 from crm.domain.contact import normalise_postcode
 from crm.domain.stages import EventKind, TransitionRefused
 from crm.domain.stalled import stalled_reasons
@@ -39,6 +40,7 @@ from crm.models import (
     CheckKind,
     HouseholdMember,
     Role,
+    StageEvent,
     User,
 )
 from crm.models.setting import load_settings
@@ -47,6 +49,9 @@ from crm.timeutil import today
 from crm.visibility import may_open_case
 
 STEP_FORMS = {EventKind.PANEL: PanelForm, EventKind.APPROVAL: ApprovalForm}
+#: The case page's timeline newest first, and its activity log newest first.
+STEP_ORDER = (StageEvent.occurred_on.desc(), StageEvent.id.desc())
+ACTIVITY_ORDER = (Activity.occurred_on.desc(), Activity.id.desc())
 
 
 def _user_or_none(user_id: str | None) -> User | None:
@@ -118,6 +123,9 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         activity_form=activity_form,
         target=settings.first_contact_target_working_days,
         bookings=db.session.scalars(bookings_on(case_id=case.id)).unique().all(),
+        # voided ones too, struck through (crm/corrections.py)
+        steps=recorded(StageEvent, StageEvent.case_id, case.id, *STEP_ORDER),
+        activities=recorded(Activity, Activity.case_id, case.id, *ACTIVITY_ORDER),
     )
     return page, status
 

@@ -26,6 +26,7 @@ from crm.models import (
     MergedCase,
     User,
 )
+from crm.models.corrections import delete_voided
 from crm.models.setting import load_settings
 from crm.queries.cases import mine
 from crm.visibility import cases_visible_to, names_visible_case
@@ -139,6 +140,7 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
             merged_by_id=by.id if by else None,
         )
     )
+    delete_voided(duplicate)  # its collections leave them out, so no cascade reaches them
     db.session.delete(duplicate)
     return original
 

@@ -187,8 +187,10 @@ def _complaint_responses(day: date, settings: Settings, among: list[int] | None)
     default). An agency's procedure (reg 18 of the 2011 Regulations) sets no number of
     days; a council's follows the Children Act 1989 Representations Procedure (England)
     Regulations 2006, stage 1 within 10 working days, extendable to 20."""
-    query = sa.select(Complaint.household_id, Complaint.received_on).where(
-        Complaint.responded_on.is_(None)  # few at a time: the rule is judged here
+    query = (
+        sa.select(Complaint.household_id, Complaint.received_on)
+        .join(Complaint.event)  # a complaint whose event was voided was never made
+        .where(Complaint.responded_on.is_(None))  # few at a time: the rule is judged here
     )
     if among is not None:
         query = query.where(Complaint.household_id.in_(among))

@@ -6,4 +6,10 @@ from crm.models import Role
 bp = Blueprint("households", __name__, url_prefix="/households")
 restrict_blueprint(bp, Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER)
 
-from crm.households import characteristics, preferences, records, views  # noqa: E402,F401
+from crm.households import (  # noqa: E402,F401
+    characteristics,
+    corrections,
+    preferences,
+    records,
+    views,
+)

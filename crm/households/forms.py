@@ -35,6 +35,7 @@ from crm.formfields import (
     not_in_future,
     note_field,
     optional_choice,
+    reason_field,
 )
 from crm.models import (
     CareCategory,
@@ -462,3 +463,72 @@ class PreferencesForm(VersionedForm):
         validators=[Optional(), NumberRange(min=0, max=12)],
     )
     submit = SubmitField("Save")
+
+
+class RecordCorrectionForm(Form):
+    """A household's record put right: its date, its own detail (hours, score or outcome,
+    as RecordForm asks for it), its note, and why."""
+
+    on = DateField("Date", validators=[DataRequired(), not_in_future])
+    hours = DecimalField(
+        "Training hours", places=2, validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
+    score = IntegerField("Survey score (1 to 5)", validators=[Optional()])
+    review_outcome = SelectField("Review outcome", choices=choices(REVIEW_OUTCOMES.items()))
+    allegation_outcome = SelectField("Outcome", choices=choices(ALLEGATION_OUTCOMES.items()))
+    note = note_field()
+    why = reason_field()
+    submit = SubmitField("Save the correction")
+
+    def __init__(self, kind: CarerEventKind | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = DETAIL_FIELD.get(kind.value) if kind else None
+        for name in set(DETAIL_FIELD.values()) - {own}:
+            delattr(self, name)
+        self.own = self[own] if own else None
+
+    @property
+    def value(self) -> Decimal | None:
+        if self.own is None or self.own.name not in ("hours", "score") or self.own.data is None:
+            return None
+        return Decimal(self.own.data)
+
+    @property
+    def outcome(self) -> str | None:
+        if self.own is None or self.own.name not in ("review_outcome", "allegation_outcome"):
+            return None
+        return self.own.data or None
+
+
+class AllegationOutcomeForm(Form):
+    """The outcome of an allegation recorded while it was investigated."""
+
+    outcome = SelectField(
+        "Outcome of the investigation",
+        choices=choices(
+            ((k, v) for k, v in ALLEGATION_OUTCOMES.items() if k != "ongoing"),
+            blank="Choose the outcome",
+        ),
+        validators=[DataRequired(message="Choose the outcome the investigation reached.")],
+    )
+    note = note_field("Note (how it was concluded)")
+    submit = SubmitField("Record the outcome")
+
+
+class PlacementCorrectionForm(Form):
+    """A placement put right: the child, the dates, how it ended, and why."""
+
+    child_reference = StringField(
+        "Child's reference (from the children's system)",
+        validators=[DataRequired(), Length(max=40)],
+    )
+    child_age = IntegerField("Age", validators=[Optional(), NumberRange(min=0, max=25)])
+    start_date = DateField("Start date", validators=[DataRequired(), not_in_future])
+    end_date = DateField("End date (if it has ended)", validators=[Optional(), not_in_future])
+    ending = SelectField(
+        "How it ended",
+        choices=choices(((e.value, e.label) for e in PlacementEnding), blank="Not ended"),
+        validators=[Optional()],
+    )
+    why = reason_field()
+    submit = SubmitField("Save the correction")

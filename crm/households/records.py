@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from crm import audit, create_once, risk_scores
+from crm.corrections import recorded
 from crm.domain.complaints import ComplaintOutcome, response_late
 from crm.domain.households import HouseholdRuleError, open_break
 from crm.domain.stability import stability_on
@@ -33,6 +34,7 @@ from crm.models import (
     DeregistrationReason,
     Household,
     InitiatedBy,
+    Placement,
     PlacementEnding,
     Resident,
     UnavailableBecause,
@@ -107,6 +109,10 @@ def _household_page(
         unavailable_form=UnavailableForm(),
         can_edit=household.may_be_edited_by(current_user),
         bookings=db.session.scalars(bookings_on(household_id=household.id)).unique().all(),
+        # voided ones too, struck through (crm/corrections.py)
+        placements=recorded(
+            Placement, Placement.household_id, household.id, Placement.start_date, Placement.id
+        ),
     )
     return page, status
 

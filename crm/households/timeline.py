@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from crm.domain.household_vocabulary import outcome_label
+from crm.corrections import recorded
+from crm.domain.household_vocabulary import CarerEventKind, outcome_label
 from crm.extensions import db
 from crm.models import Household
 from crm.models.carer_event import CarerEvent, Complaint
 from crm.queries.households import complaints_of
+
+EVENT_ORDER = (CarerEvent.occurred_on, CarerEvent.id)
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,12 @@ class Entry:
     what: str
     detail: str = ""
     by: str = ""
+    #: ("records" or "placements", id): what the correction links open.
+    record: tuple[str, int] | None = None
+    #: Why it was voided (it is shown struck through), or None.
+    voided: str | None = None
+    #: An allegation still being investigated: its outcome can be recorded.
+    ongoing: bool = False
 
 
 def _event(event: CarerEvent) -> Entry:
@@ -31,14 +40,27 @@ def _event(event: CarerEvent) -> Entry:
         if part
     )
     by = event.recorded_by.full_name if event.recorded_by else ""
-    return Entry(event.occurred_on, event.kind.label, detail, by)
+    ongoing = event.kind is CarerEventKind.ALLEGATION and event.outcome in (None, "", "ongoing")
+    return Entry(
+        event.occurred_on,
+        event.kind.label,
+        detail,
+        by,
+        record=("records", event.id),
+        voided=event.void_reason if event.is_voided else None,
+        ongoing=ongoing and not event.is_voided,
+    )
 
 
 def _complaint(complaint: Complaint) -> list[Entry]:
     """A complaint received, and answered once it is."""
     by = complaint.recorded_by.full_name if complaint.recorded_by else ""
     about = f"from {complaint.complainant}: {complaint.summary}"
-    entries = [Entry(complaint.received_on, "Complaint received", about, by)]
+    entries = [
+        Entry(
+            complaint.received_on, "Complaint received", about, by, ("records", complaint.event_id)
+        )
+    ]
     if complaint.responded_on:
         outcome = complaint.outcome.label if complaint.outcome else ""
         entries.append(Entry(complaint.responded_on, "Complaint answered", outcome))
@@ -50,8 +72,10 @@ def timeline(household: Household) -> list[Entry]:
     complaints = db.session.scalars(complaints_of(household.id)).all()
     entries += [entry for complaint in complaints for entry in _complaint(complaint)]
     counted = {complaint.event_id for complaint in complaints}  # shown as the complaint
-    entries += [_event(event) for event in household.events if event.id not in counted]
-    for placement in household.placements:
+    # voided ones too, struck through (crm/corrections.py)
+    events = recorded(CarerEvent, CarerEvent.household_id, household.id, *EVENT_ORDER)
+    entries += [_event(event) for event in events if event.id not in counted]
+    for placement in household.placements:  # a voided one is listed under Placements
         started = placement.child_reference
         if placement.outside_terms and placement.basis:  # an emergency, exemption, import
             started += f" · {placement.basis.label}"

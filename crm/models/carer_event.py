@@ -14,13 +14,14 @@ from crm.domain.complaints import ComplaintOutcome
 from crm.domain.household_vocabulary import CarerEventKind
 from crm.domain.settings import Settings
 from crm.extensions import db
+from crm.models.corrections import Correctable
 from crm.models.household import Household
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import today, utcnow
 
 
-class CarerEvent(db.Model):
+class CarerEvent(Correctable, db.Model):
     """One dated record on a household: a visit, review, training, allegation, support...
 
     One table rather than one per kind: they share date, author and note, and
@@ -31,7 +32,11 @@ class CarerEvent(db.Model):
 
     __tablename__ = "carer_events"
     __table_args__ = (
-        sa.Index("ix_carer_events_household_kind", "household_id", "kind", "occurred_on"),
+        # voided_at last: the duties read a household's live visits and reviews from the
+        # index alone (without it, 1.9 million events were read row by row: +20%).
+        sa.Index(
+            "ix_carer_events_household_kind", "household_id", "kind", "occurred_on", "voided_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +50,7 @@ class CarerEvent(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="events")
-    recorded_by: Mapped[User | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
 
 class Complaint(db.Model):

@@ -28,6 +28,7 @@ from crm.domain.stages import (
 )
 from crm.extensions import db
 from crm.models.characteristics import Characteristics
+from crm.models.corrections import Correctable
 from crm.models.types import enum_column
 from crm.models.user import User
 from crm.timeutil import today, utcnow
@@ -212,7 +213,9 @@ class Case(db.Model):
         return next((a for a in self.activities if a.kind is ActivityKind.VIABILITY), None)
 
     def steps(self) -> list[Step]:
-        return [Step(e.kind, e.occurred_on, e.reason) for e in self.events]
+        """The steps that count (a step voided in this transaction is still in `events`
+        until it is read again; crm/models/corrections.py)."""
+        return [Step(e.kind, e.occurred_on, e.reason) for e in self.events if not e.is_voided]
 
     def state(self, as_of: date | None = None) -> CaseState:
         """The case as it stood on `as_of` (default: now), from its events."""
@@ -327,7 +330,7 @@ def cached_columns(state: CaseState, enquiry_date: date | None = None) -> dict[s
     return columns
 
 
-class StageEvent(db.Model):
+class StageEvent(Correctable, db.Model):
     """A dated step in a case, with who entered it and when (steps may be back-dated)."""
 
     __tablename__ = "stage_events"
@@ -342,7 +345,7 @@ class StageEvent(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="events")
-    recorded_by: Mapped[User | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
 
 class HouseholdMember(Characteristics, db.Model):
@@ -360,7 +363,7 @@ class HouseholdMember(Characteristics, db.Model):
     case: Mapped[Case] = relationship(back_populates="members")
 
 
-class Activity(db.Model):
+class Activity(Correctable, db.Model):
     """Contact with the household, a note, or a follow-up task with a due date."""
 
     __tablename__ = "activities"
@@ -377,7 +380,7 @@ class Activity(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="activities")
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
     @property
     def is_task(self) -> bool:

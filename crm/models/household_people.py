@@ -16,6 +16,7 @@ from crm.domain.placements import PlacementBasis
 from crm.domain.sufficiency import age_on
 from crm.extensions import db
 from crm.models.characteristics import Characteristics
+from crm.models.corrections import Correctable
 from crm.models.spans import running_on
 from crm.models.types import enum_column
 from crm.models.user import User
@@ -72,7 +73,7 @@ class ApprovalTerms(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
-class Placement(db.Model):
+class Placement(Correctable, db.Model):
     """A child living with the household. Only a reference: the child's record lives elsewhere."""
 
     __tablename__ = "placements"

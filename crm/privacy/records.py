@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from crm.extensions import db
+from crm.models.corrections import including_voided
 
 #: (table, column) links to a case or household that are not that person's data.
 NOT_THEIRS: dict[tuple[str, str], str] = {
@@ -73,7 +74,11 @@ def records_about(root: db.Model) -> dict[str, list[db.Model]]:
     found: dict[str, list[db.Model]] = {}
     for model, column in linked_tables(type(root)):
         rows = db.session.scalars(
-            sa.select(model).where(column == root.id).order_by(*model.__table__.primary_key)
+            sa.select(model)
+            .where(column == root.id)
+            .order_by(*model.__table__.primary_key)
+            # a voided record is still the person's data: exported, anonymised, erased
+            .execution_options(**including_voided())
         ).all()
         found.setdefault(model.__table__.name, []).extend(rows)
     return found

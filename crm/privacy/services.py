@@ -45,6 +45,7 @@ from crm.models import (
     MergedCase,
     Notification,
 )
+from crm.models.corrections import delete_voided
 from crm.models.search import compact_sounds
 from crm.models.setting import load_settings
 from crm.privacy.document import Document, case_document, household_document
@@ -320,6 +321,7 @@ def erase_case(
     for model in (Flag, Notification):
         db.session.execute(sa.delete(model).where(model.case_id == case.id))
     db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
+    delete_voided(case)  # the case's collections leave them out, so no cascade reaches them
     for link in (Case.possible_duplicate_of_id, Case.previous_case_id):
         db.session.execute(sa.update(Case).where(link == case.id).values({link: None}))
     with audit.suspended():  # the per-row trail would copy the data we are erasing

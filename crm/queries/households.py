@@ -141,6 +141,7 @@ def complaints_of(household_id: int) -> sa.Select:
     """A household's complaints, newest first (its page and its timeline)."""
     return (
         sa.select(Complaint)
+        .join(Complaint.event)  # a complaint whose event was voided was never made
         .where(Complaint.household_id == household_id)
         .order_by(Complaint.received_on.desc(), Complaint.id.desc())
     )

@@ -1,0 +1,177 @@
+"""Correcting and voiding what was recorded on a household: its visits, reviews,
+training, allegations and other events, and its placements; and an allegation's
+outcome once it is known. Who may record on the household may correct it (its
+supervising social worker, or a manager)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm import corrections
+from crm.corrections import CorrectionRefused
+from crm.extensions import db
+from crm.formatting import uk_date
+from crm.formfields import VoidForm
+from crm.households import bp
+from crm.households.forms import (
+    AllegationOutcomeForm,
+    PlacementCorrectionForm,
+    RecordCorrectionForm,
+)
+from crm.households.records import editable_household_or_403
+from crm.models import CarerEvent, CarerEventKind, Household, Placement, PlacementEnding
+
+#: What can be corrected on a household, and where its page shows it.
+KINDS = {"records": CarerEvent, "placements": Placement}
+ANCHORS = {"records": "#timeline", "placements": "#placements"}
+
+
+def _record_or_404(household: Household, kind: str, record_id: int):
+    model = KINDS.get(kind)
+    record = corrections.get_recorded(model, record_id) if model else None
+    if record is None or record.household_id != household.id:
+        abort(404)
+    return record
+
+
+def _describe(record) -> str:
+    if isinstance(record, Placement):
+        return f"placement of {record.child_reference} from {uk_date(record.start_date)}"
+    return f"{record.kind.label}, {uk_date(record.occurred_on)}"
+
+
+def _form(record, sent: bool):
+    """The correction form: as sent, or filled from the record when first opened."""
+    given = {} if sent else {"formdata": None}
+    if isinstance(record, Placement):
+        form = PlacementCorrectionForm(**given)
+        if not sent:
+            for name in ("child_reference", "child_age", "start_date", "end_date"):
+                form[name].data = getattr(record, name)
+            form.ending.data = record.ending.value if record.ending else ""
+        return form
+    form = RecordCorrectionForm(record.kind, **given)
+    if not sent:
+        form.on.data, form.note.data = record.occurred_on, record.note
+        if form.own is not None:
+            own = record.value if form.own.name in ("hours", "score") else record.outcome
+            form.own.data = int(own) if form.own.name == "score" and own is not None else own
+    return form
+
+
+def _apply(household: Household, record, form) -> dict:
+    if isinstance(record, Placement):
+        return corrections.correct_placement(
+            household,
+            record,
+            form.child_reference.data.strip(),
+            form.child_age.data,
+            form.start_date.data,
+            form.end_date.data,
+            PlacementEnding(form.ending.data) if form.ending.data else None,
+            form.why.data,
+        )
+    return corrections.correct_record(
+        household,
+        record,
+        form.on.data,
+        form.value,
+        form.outcome,
+        form.note.data or None,
+        form.why.data,
+    )
+
+
+def _page(household: Household, kind: str, record, form, void_form, status: int = 200):
+    return render_template(
+        "corrections/correct.html",
+        parent=household,
+        back=url_for("households.show", household_id=household.id) + ANCHORS[kind],
+        heading=f"Correct or void: {_describe(record)}",
+        record=record,
+        form=form,
+        void_form=void_form,
+        correct_url=url_for(
+            "households.correct", household_id=household.id, kind=kind, record_id=record.id
+        ),
+        void_url=url_for(
+            "households.void", household_id=household.id, kind=kind, record_id=record.id
+        ),
+        history=corrections.corrections_of(record),
+        change_lines=corrections.change_lines,
+    ), status
+
+
+def _back(household: Household, kind: str):
+    return redirect(url_for("households.show", household_id=household.id) + ANCHORS[kind])
+
+
+@bp.route("/<int:household_id>/<kind>/<int:record_id>/correct", methods=["GET", "POST"])
+def correct(household_id: int, kind: str, record_id: int):
+    """A record or placement put right, with the reason (the old values stay in the
+    audit trail); the household's duties and figures follow."""
+    household = editable_household_or_403(household_id)
+    record = _record_or_404(household, kind, record_id)
+    form = _form(record, sent=request.method == "POST")
+    void_form = VoidForm(formdata=None, prefix="void")
+    if not record.is_voided and form.validate_on_submit():
+        try:
+            changed = _apply(household, record, form)
+        except CorrectionRefused as refused:
+            db.session.rollback()
+            form.why.errors = [*form.why.errors, str(refused)]
+            return _page(household, kind, record, form, void_form, 400)
+        db.session.commit()
+        flash("Corrected." if changed else "Nothing was changed.", "success")
+        return _back(household, kind)
+    status = 400 if request.method == "POST" else 200
+    return _page(household, kind, record, form, void_form, status)
+
+
+@bp.route("/<int:household_id>/<kind>/<int:record_id>/void", methods=["POST"])
+def void(household_id: int, kind: str, record_id: int):
+    """A record or placement entered by mistake voided: kept, struck through, out of
+    every figure (the Ofsted return, the duties, places, the retention model)."""
+    household = editable_household_or_403(household_id)
+    record = _record_or_404(household, kind, record_id)
+    void_form = VoidForm(prefix="void")
+    if void_form.validate_on_submit():
+        try:
+            if isinstance(record, Placement):
+                corrections.void_placement(household, record, void_form.why.data, current_user)
+            else:
+                corrections.void_record(household, record, void_form.why.data, current_user)
+        except CorrectionRefused as refused:
+            db.session.rollback()
+            void_form.why.errors = [*void_form.why.errors, str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Voided: {_describe(record)}.", "success")
+            return _back(household, kind)
+    return _page(household, kind, record, _form(record, sent=False), void_form, 400)
+
+
+@bp.route("/<int:household_id>/records/<int:record_id>/outcome", methods=["GET", "POST"])
+def allegation_outcome(household_id: int, record_id: int):
+    """The outcome of an allegation recorded as ongoing, once the investigation ends: on
+    the same record, so the Ofsted return counts it once."""
+    household = editable_household_or_403(household_id)
+    record = _record_or_404(household, "records", record_id)
+    if record.kind is not CarerEventKind.ALLEGATION:
+        abort(404)
+    form = AllegationOutcomeForm()
+    if form.validate_on_submit():
+        try:
+            corrections.record_allegation_outcome(record, form.outcome.data, form.note.data)
+        except CorrectionRefused as refused:
+            db.session.rollback()
+            form.outcome.errors = [*form.outcome.errors, str(refused)]
+        else:
+            db.session.commit()
+            flash("The allegation's outcome is recorded.", "success")
+            return _back(household, "records")
+    return render_template(
+        "households/form.html",
+        household=household,
+        form=form,
+        heading=f"Outcome of the allegation of {uk_date(record.occurred_on)}",
+    ), (400 if request.method == "POST" else 200)
