@@ -173,7 +173,17 @@ def _cleaning(field_class) -> Callable:
         return multi_line
     if issubclass(field_class, PasswordField):
         return _without_nul
+    if issubclass(field_class, SelectField):
+        return _choice
     return single_line
+
+
+def _choice(value):
+    """A select's value without surrounding spaces: WTForms' Optional() takes " " for
+    an empty answer and clears the "not a valid choice" error, so " " reached the view
+    as a choice (ChildSex(" ") answered 500 to the fuzz test)."""
+    value = single_line(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 class QuickSelect(widgets.Select):

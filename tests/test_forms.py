@@ -60,3 +60,14 @@ def test_an_option_with_attributes_of_its_own_goes_wtforms_way(app):
 
     with app.test_request_context():
         assert WithAttributes().choice() == PlainWithAttributes().choice()
+
+
+def test_a_select_sent_as_spaces_is_no_choice_rather_than_a_bad_one(app):
+    """WTForms' Optional() takes " " for empty and clears the choice check, so " " was
+    passed on as a choice (the carers' preferences answered 500)."""
+    from crm.households.forms import PreferencesForm
+
+    with app.test_request_context(method="POST", data={"prefers": " "}):
+        form = PreferencesForm()
+        form.validate()
+        assert form.prefers.data == ""

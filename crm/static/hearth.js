@@ -37,7 +37,9 @@
         });
       });
       table.classList.remove("table-stacked");
-      var room = (table.closest(".table-responsive") || table.parentElement).clientWidth;
+      // A table in a scrolling box (the dashboard's) scrolls within it; the page does not.
+      if (table.closest(".table-responsive")) return;
+      var room = table.parentElement.clientWidth;
       if (window.matchMedia("(max-width: 575.98px)").matches && table.scrollWidth > room + 1) {
         table.classList.add("table-stacked");
       }

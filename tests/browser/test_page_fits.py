@@ -26,7 +26,7 @@ def test_a_stacked_table_labels_every_figure_with_its_column(page, demo_server):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, demo_server, demo_server.email)
     page.goto(f"{demo_server.url}/households/")
-    page.wait_for_selector("main table.table-stacked tbody td[data-label]")
+    page.wait_for_selector("main table.table-stacked tbody td[data-label]", state="attached")
     first = page.locator("main table.table-stacked tbody tr").first
     labels = first.locator("td").evaluate_all("cells => cells.map(c => c.dataset.label)")
     headings = page.locator("main table.table-stacked thead th").all_inner_texts()
