@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from crm.domain.case_vocabulary import CarerType
+from crm.domain.labelled import LabelledEnum
 from crm.domain.stages import CaseState, Stage
 from crm.formatting import uk_date
 
@@ -172,3 +173,114 @@ def kinship_clock_reasons(temporary: Any, as_of: date) -> list[str]:
         days = (as_of - lapses).days
         return [f"temporary approval (reg 24) lapsed {days} days ago ({uk_date(lapses)})"]
     return []
+
+
+# --- The referral and the viability assessment (issue 33, items 1 and 2) -------------
+
+
+class ReferralUrgency(LabelledEnum):
+    """How soon the child's social worker needs the connected person assessed."""
+
+    IMMEDIATE = "immediate", "Immediate: the child needs to move in now (reg 24)"
+    URGENT = "urgent", "Urgent: within days"
+    PLANNED = "planned", "Planned: as part of the child's plan"
+
+
+class ViabilityOutcome(LabelledEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    WITHDRAWN = "withdrawn", "Withdrawn (the connected person or the plan)"
+
+
+class ViabilityRoute(LabelledEnum):
+    """Where a positive viability assessment leads."""
+
+    TEMPORARY_APPROVAL = (
+        "temporary_approval",
+        "Temporary approval (reg 24) with the child placed, while the full assessment runs",
+    )
+    FULL_ASSESSMENT = "full_assessment", "Full fostering assessment, without a placement yet"
+    SPECIAL_GUARDIANSHIP = (
+        "special_guardianship",
+        "A special guardianship order assessed instead (Children Act 1989, s.14A)",
+    )
+    CHILD_ARRANGEMENTS = (
+        "child_arrangements",
+        "A child arrangements order assessed instead (Children Act 1989, s.8)",
+    )
+
+
+#: The routes that keep the connected person on the fostering route.
+FOSTERING_ROUTES = frozenset({ViabilityRoute.TEMPORARY_APPROVAL, ViabilityRoute.FULL_ASSESSMENT})
+#: The routes by which the child would live with them under another order instead.
+OTHER_ORDERS = frozenset({ViabilityRoute.SPECIAL_GUARDIANSHIP, ViabilityRoute.CHILD_ARRANGEMENTS})
+
+
+def check_referral(referred_on: date, as_of: date, child_reference: str, relationship: str) -> None:
+    """A referral names the child by reference only and says how the connected person is
+    related to them: reg 24(1) allows temporary approval only of a "connected person", a
+    relative, friend or other person connected with the child (reg 2(1)), so the
+    connection is what the assessment starts from."""
+    if referred_on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(referred_on)} is in the future.", "referred_on")
+    if not child_reference.strip():
+        raise KinshipRuleError("Give the child's reference.", "child_reference")
+    if not relationship.strip():
+        raise KinshipRuleError(
+            "Say how the connected person is related to or connected with the child.",
+            "relationship",
+        )
+
+
+def check_viability(
+    referred_on: date | None,
+    assessed_on: date,
+    outcome: ViabilityOutcome,
+    leads_to: ViabilityRoute | None,
+    as_of: date,
+) -> None:
+    """A viability assessment is the first step on a connected person's referral: an
+    initial assessment of whether the connected person could care for the child, which
+    Family and Friends Care: Statutory Guidance for Local Authorities (DfE 2011) expects
+    before a child is placed with them under a temporary approval (reg 24). A positive
+    one says where it leads (temporary approval with the child placed, a full assessment
+    without a placement, or another order assessed instead); a negative or withdrawn one
+    leads nowhere."""
+    if assessed_on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(assessed_on)} is in the future.", "assessed_on")
+    if referred_on is not None and assessed_on < referred_on:
+        raise KinshipRuleError(
+            f"The viability assessment is dated before the referral ({uk_date(referred_on)}).",
+            "assessed_on",
+        )
+    if outcome is ViabilityOutcome.POSITIVE and leads_to is None:
+        raise KinshipRuleError("Say where the positive assessment leads.", "leads_to")
+    if outcome is not ViabilityOutcome.POSITIVE and leads_to is not None:
+        raise KinshipRuleError(
+            f"A {outcome.label.lower()} viability assessment leads nowhere: leave the route "
+            "empty and close the case.",
+            "leads_to",
+        )
+
+
+def viability_refusal(viability: Any | None, referral: bool) -> str | None:
+    """Why a referred connected person cannot be temporarily approved yet, or None: the
+    viability assessment comes first (reg 24 and domain.md, "Connected persons"), and only
+    a positive one that leads to temporary approval with the child placed allows it. A case
+    that came as an enquiry (recorded before referrals were) is not held to it."""
+    if not referral:
+        return None
+    if viability is None:
+        return "Record the viability assessment first: temporary approval follows a positive one."
+    if viability.outcome is not ViabilityOutcome.POSITIVE:
+        return (
+            f"The viability assessment of {uk_date(viability.assessed_on)} was "
+            f"{viability.outcome.label.lower()}: no temporary approval follows it."
+        )
+    if viability.leads_to is not ViabilityRoute.TEMPORARY_APPROVAL:
+        return (
+            f"The viability assessment of {uk_date(viability.assessed_on)} leads to "
+            f"{viability.leads_to.label[0].lower() + viability.leads_to.label[1:]}, "
+            "not a temporary approval."
+        )
+    return None

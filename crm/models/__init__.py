@@ -36,7 +36,7 @@ from crm.models.household import (
     Resident,
 )
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbeat
-from crm.models.kinship import TemporaryApproval
+from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 from crm.models.merge import MergedCase
 from crm.models.ofsted_return import SubmittedReturn
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget

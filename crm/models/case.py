@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind, EnquiryChannel
+from crm.domain.case_vocabulary import (
+    ActivityKind,
+    CarerType,
+    CaseRoute,
+    CheckKind,
+    EnquiryChannel,
+)
 from crm.domain.contact import folded, is_first_contact, phone_key
 from crm.domain.matching import ChildSex
 from crm.domain.names import name_sounds
@@ -33,7 +39,7 @@ from crm.models.user import User
 from crm.timeutil import today, utcnow
 
 if TYPE_CHECKING:
-    from crm.models.kinship import TemporaryApproval
+    from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 
 
 class Case(db.Model):
@@ -84,6 +90,11 @@ class Case(db.Model):
     #: how they heard about fostering.
     channel: Mapped[EnquiryChannel | None] = mapped_column(enum_column(EnquiryChannel, 20))
     campaign: Mapped[str | None] = mapped_column(sa.String(120))
+    #: An enquiry, or a connected person's referral by the child's social worker (cached
+    #: from the case's first step): referrals are not counted as recruitment enquiries.
+    route: Mapped[CaseRoute] = mapped_column(
+        enum_column(CaseRoute, 20), default=CaseRoute.ENQUIRY, server_default="enquiry"
+    )
     message: Mapped[str | None] = mapped_column(sa.Text)
 
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -159,6 +170,14 @@ class Case(db.Model):
     )
     temporary_approval: Mapped[TemporaryApproval | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+    referral: Mapped[KinshipReferral | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+    viability_assessments: Mapped[list[ViabilityAssessment]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="(ViabilityAssessment.assessed_on, ViabilityAssessment.id)",
     )
 
     __audit_label__ = "reference"
@@ -323,6 +342,7 @@ def cached_columns(state: CaseState, enquiry_date: date | None = None) -> dict[s
         resumed_on=state.resumed_on,
         outcome_date=state.outcome_date,
         outcome_reason=state.outcome_reason,
+        route=CaseRoute.REFERRAL if state.referral else CaseRoute.ENQUIRY,
     )
     return columns
 
