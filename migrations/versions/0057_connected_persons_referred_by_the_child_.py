@@ -62,19 +62,8 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('route', sa.Enum('enquiry', 'referral', name='caseroute', native_enum=False, length=20), server_default='enquiry', nullable=False))
 
-        batch_op.alter_column('longitude',
-               existing_type=sa.FLOAT(),
-               type_=sa.Double(),
-               existing_nullable=False)
-
-
 
 def downgrade():
-        batch_op.alter_column('latitude',
-               existing_type=sa.Double(),
-               type_=sa.FLOAT(),
-               existing_nullable=False)
-
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('route')
 
