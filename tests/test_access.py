@@ -71,6 +71,8 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "cases.temporary_approval",
             "cases.extend_temporary_approval",
             "cases.child_placed",
+            "cases.new_referral",
+            "cases.viability",
         ],
         frozenset({OFFICER, SSW, MANAGER}),
     ),

@@ -13,7 +13,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from crm.domain.stages import MILESTONES, STAGE_FACTS, EventKind
-from crm.models import CarerType, Case, Household
+from crm.models import CarerType, Case, CaseRoute, Household
 from crm.models.case import step_date
 from crm.timeutil import today
 
@@ -123,12 +123,23 @@ COUNTED_STEPS: dict[str, EventKind] = {
 MILESTONE_COUNTS = {name: kind for name, kind in COUNTED_STEPS.items() if kind in MILESTONES}
 
 
+def recruitment_enquiry() -> sa.ColumnElement[bool]:
+    """A case that came as an enquiry: a connected person referred by the child's social
+    worker (Care Planning Regulations 2010, reg 24) is not a recruitment enquiry, so it
+    is not counted among enquiries, in conversion from them or in response times."""
+    return Case.route == CaseRoute.ENQUIRY
+
+
 def step_in_period(kind: EventKind, period: Period) -> sa.ColumnElement[bool]:
-    """A case whose `kind` step is dated in the period."""
+    """A case whose `kind` step is dated in the period (an enquiry: one that came as an
+    enquiry, not a connected person's referral dated the same way)."""
     column, closed_as = step_date(kind)
+    found = period.covers(column)
+    if kind is EventKind.ENQUIRY:
+        return sa.and_(recruitment_enquiry(), found)
     if closed_as is None:
-        return period.covers(column)
-    return sa.and_(Case.stage == closed_as, period.covers(column))
+        return found
+    return sa.and_(Case.stage == closed_as, found)
 
 
 def touched_in(period: Period) -> sa.ColumnElement[bool]:

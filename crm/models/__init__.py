@@ -3,7 +3,13 @@ aggregate."""
 
 import sqlalchemy as sa
 
-from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind, EnquiryChannel
+from crm.domain.case_vocabulary import (
+    ActivityKind,
+    CarerType,
+    CaseRoute,
+    CheckKind,
+    EnquiryChannel,
+)
 from crm.domain.household_vocabulary import (
     CareCategory,
     CarerEventKind,
@@ -63,6 +69,7 @@ __all__ = [
     "CarerEvent",
     "CarerEventKind",
     "CarerType",
+    "CaseRoute",
     "EnquiryChannel",
     "Case",
     "Check",
