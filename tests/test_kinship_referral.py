@@ -13,16 +13,18 @@ from crm.cases.services import NewReferral, create_referral, record_viability
 from crm.domain.kinship import (
     KinshipRuleError,
     ReferralUrgency,
+    Reg24Record,
     ViabilityOutcome,
     ViabilityRoute,
     check_viability,
+    reg24_missing,
     viability_refusal,
 )
 from crm.domain.stages import EventKind as K
 from crm.domain.stages import Stage, Step, TransitionRefused, check_step, replay
 from crm.metrics.engine import compute_metrics
 from crm.models import CarerType, Case, CaseRoute, KinshipReferral
-from tests.factories import CaseFactory, advance
+from tests.factories import CaseFactory, advance, ready_for_temporary_approval
 
 D = date
 TODAY = D(2025, 6, 30)
@@ -36,7 +38,7 @@ def referral(**changes) -> NewReferral:
         referred_on=D(2025, 5, 5),
         social_worker="Sunita Patel",
         child_reference="C-4411",
-        relationship_to_child="Grandmother",
+        connection="Grandmother",
         urgency=ReferralUrgency.IMMEDIATE,
         phone="07700 900555",
     )
@@ -87,7 +89,7 @@ def test_a_referral_makes_a_kinship_case_that_came_by_referral(db):
     assert case.enquiry_date == D(2025, 5, 5)
     assert [e.kind for e in case.events] == [K.REFERRAL]
     saved = db.session.scalar(sa.select(KinshipReferral))
-    assert (saved.child_reference, saved.relationship_to_child, saved.social_worker) == (
+    assert (saved.child_reference, saved.connection, saved.social_worker) == (
         "C-4411",
         "Grandmother",
         "Sunita Patel",
@@ -106,13 +108,25 @@ def test_a_referral_without_the_childs_reference_is_refused(db):
 def four_cases(db):
     """Two mainstream enquiries (one applies), a kinship enquiry, and a kinship referral
     that applies after a positive viability assessment, all in May 2025."""
-    advance(CaseFactory(enquiry_date=D(2025, 5, 1)), (K.FIRST_CONTACT, D(2025, 5, 2)),
-            (K.INITIAL_VISIT, D(2025, 5, 10)), (K.APPLICATION, D(2025, 6, 1)), today=TODAY)
+    advance(
+        CaseFactory(enquiry_date=D(2025, 5, 1)),
+        (K.FIRST_CONTACT, D(2025, 5, 2)),
+        (K.INITIAL_VISIT, D(2025, 5, 10)),
+        (K.APPLICATION, D(2025, 6, 1)),
+        today=TODAY,
+    )
     CaseFactory(enquiry_date=D(2025, 5, 2))
     CaseFactory(enquiry_date=D(2025, 5, 3), carer_type=CarerType.KINSHIP)
     referred = create_referral(referral(), by=None, as_of=TODAY)
-    record_viability(referred, D(2025, 5, 9), POSITIVE, ViabilityRoute.TEMPORARY_APPROVAL,
-                     None, None, as_of=TODAY)
+    record_viability(
+        referred,
+        D(2025, 5, 9),
+        POSITIVE,
+        ViabilityRoute.TEMPORARY_APPROVAL,
+        None,
+        None,
+        as_of=TODAY,
+    )
     advance(referred, (K.APPLICATION, D(2025, 5, 20)), today=TODAY)
 
 
@@ -203,9 +217,13 @@ def test_another_order_assessed_instead_is_a_positive_outcome(route):
     check_viability(D(2025, 5, 5), D(2025, 5, 9), POSITIVE, route, TODAY)
 
 
+SEEN = D(2025, 5, 9)
+
+
 class _Viability:
-    def __init__(self, outcome, leads_to=None):
+    def __init__(self, outcome, leads_to=None, seen=SEEN, welfare=True):
         self.outcome, self.leads_to, self.assessed_on = outcome, leads_to, D(2025, 5, 9)
+        self.accommodation_seen_on, self.welfare_considered = seen, welfare
 
 
 @pytest.mark.parametrize(
@@ -224,12 +242,12 @@ class _Viability:
     ],
 )
 def test_temporary_approval_of_a_referral_follows_a_positive_viability_only(viability, refused):
-    assert refused in viability_refusal(viability, referral=True)
+    assert refused in viability_refusal(viability)
 
 
 def test_temporary_approval_follows_a_viability_that_leads_to_it():
     positive = _Viability(POSITIVE, ViabilityRoute.TEMPORARY_APPROVAL)
-    assert viability_refusal(positive, referral=True) is None
+    assert viability_refusal(positive) is None
 
 
 # --- On the pages ------------------------------------------------------------------
@@ -241,7 +259,7 @@ def test_an_officer_records_a_referral_and_its_viability(officer_client, ssw, db
         data={
             "first_name": "Gwen",
             "last_name": "Hughes",
-            "relationship_to_child": "Grandmother",
+            "connection": "Grandmother",
             "phone": "07700 900555",
             "child_reference": "C-4411",
             "social_worker": "Sunita Patel",
@@ -286,3 +304,90 @@ def test_a_viability_assessment_with_no_outcome_is_refused_not_a_500(officer_cli
     )
     assert response.status_code == 200
     assert "Choose the outcome." in response.get_data(as_text=True)
+
+
+# --- Temporary approval only after reg 24(2)'s checks (item 3) ----------------------
+
+APPROVED_ON = D(2025, 5, 12)
+READY = _Viability(POSITIVE, ViabilityRoute.TEMPORARY_APPROVAL)
+GWEN = ("Gwen Hughes", D(1961, 3, 2), D(2025, 5, 8))
+RHYS = ("Rhys Hughes", D(1959, 11, 20), D(2025, 5, 8))
+
+
+def missing(viability=READY, members=(GWEN, RHYS), worker=True, on=APPROVED_ON):
+    return reg24_missing(Reg24Record(viability, list(members), worker), on)
+
+
+def test_with_every_check_recorded_nothing_is_missing():
+    assert missing() == []
+
+
+def test_a_referral_with_nothing_recorded_lists_what_is_missing():
+    assert missing(viability=None, members=[("Gwen Hughes", None, None)], worker=False) == [
+        "reg 24(2)(a): Record the viability assessment first: temporary approval follows "
+        "a positive one.",
+        "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received for Gwen Hughes",
+        "reg 24(2)(c): a social worker allocated to the full assessment",
+    ]
+
+
+def test_every_adult_in_the_household_needs_their_dbs_not_only_the_applicant():
+    assert missing(members=[GWEN, ("Rhys Hughes", D(1959, 11, 20), None)]) == [
+        "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received for Rhys Hughes"
+    ]
+
+
+def test_a_dbs_received_after_the_approval_does_not_count():
+    late = ("Rhys Hughes", D(1959, 11, 20), D(2025, 5, 13))
+    assert len(missing(members=[GWEN, late])) == 1
+
+
+@pytest.mark.parametrize(
+    ("born", "needs_dbs"),
+    [
+        (D(2007, 5, 12), True),  # 18 on 12 May 2025, the day of the approval
+        (D(2007, 5, 13), False),  # 18 the day after: a child of the household that day
+    ],
+)
+def test_a_member_is_an_adult_from_their_eighteenth_birthday(born, needs_dbs):
+    assert bool(missing(members=[GWEN, RHYS, ("Ceri Hughes", born, None)])) is needs_dbs
+
+
+def test_the_accommodation_must_have_been_seen():
+    assert missing(
+        viability=_Viability(POSITIVE, ViabilityRoute.TEMPORARY_APPROVAL, seen=None)
+    ) == ["reg 24(2)(a)(i): the proposed accommodation seen, with its date"]
+
+
+def test_the_childs_welfare_must_have_been_considered():
+    unconsidered = _Viability(POSITIVE, ViabilityRoute.TEMPORARY_APPROVAL, welfare=False)
+    assert missing(viability=unconsidered) == [
+        "reg 24(2)(b): that the arrangements will safeguard and promote the child's welfare "
+        "and meet the needs in their care plan, considered"
+    ]
+
+
+def test_a_viability_dated_after_the_approval_comes_too_late():
+    assert missing(on=D(2025, 5, 8))[0].startswith(
+        "reg 24(2)(a): The viability assessment (9 May 2025) is dated after"
+    )
+
+
+def test_the_page_says_what_is_missing_before_it_is_submitted(officer_client, db):
+    case = create_referral(referral(), by=None, as_of=TODAY)
+    db.session.commit()
+    page = officer_client.get(f"/cases/{case.id}/temporary-approval").get_data(as_text=True)
+    assert "an enhanced DBS check received for Gwen Hughes" in page
+
+
+def test_with_the_checks_recorded_the_page_records_the_temporary_approval(officer_client, db):
+    case = ready_for_temporary_approval(
+        create_referral(referral(), by=None, as_of=TODAY), D(2025, 5, 9)
+    )
+    page = officer_client.post(
+        f"/cases/{case.id}/temporary-approval",
+        data={"child_reference": "C-4411", "approved_on": "2025-05-12", "placed_on": "2025-05-12"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "it expires on 1 Sep 2025" in page  # 12 May 2025 + 16 weeks
+    assert db.session.get(Case, case.id).temporary_approval.placed_on == D(2025, 5, 12)

@@ -316,7 +316,7 @@ class ReferralForm(EmailOrPhone, OnceForm):
         "Connected person's first name", validators=[DataRequired(), Length(max=80)]
     )
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
-    relationship_to_child = StringField(
+    connection = StringField(
         "Relationship to the child (e.g. grandmother, family friend)",
         validators=[DataRequired(), Length(max=80)],
     )
@@ -361,6 +361,14 @@ class ViabilityForm(Form):
         "Where a positive assessment leads",
         choices=choices(((r.value, r.label) for r in ViabilityRoute), blank="Nowhere"),
         validators=[Optional()],
+    )
+    accommodation_seen_on = DateField(
+        "The proposed accommodation seen on (reg 24(2)(a)(i))",
+        validators=[Optional(), not_in_future],
+    )
+    welfare_considered = BooleanField(
+        "The arrangements will safeguard and promote the child's welfare and meet the "
+        "needs in their care plan (reg 24(2)(b))"
     )
     note = note_field("Note")
     submit = SubmitField("Record viability assessment")

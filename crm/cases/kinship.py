@@ -15,7 +15,7 @@ from crm.cases.forms import (
     ViabilityForm,
 )
 from crm.cases.records import get_case_or_404
-from crm.cases.services import NewReferral, create_referral, record_viability
+from crm.cases.services import NewReferral, create_referral, record_viability, reg24_record
 from crm.domain.kinship import (
     KinshipRuleError,
     ReferralUrgency,
@@ -23,12 +23,12 @@ from crm.domain.kinship import (
     ViabilityRoute,
     check_placed,
     check_temporary_approval,
-    viability_refusal,
+    reg24_missing,
 )
 from crm.domain.stages import TransitionRefused
 from crm.extensions import db
 from crm.formatting import uk_date
-from crm.models import CaseRoute, TemporaryApproval, User
+from crm.models import TemporaryApproval, User
 from crm.timeutil import today
 
 
@@ -78,6 +78,8 @@ def viability(case_id: int):
                 worker,
                 current_user,
                 form.note.data,
+                accommodation_seen_on=form.accommodation_seen_on.data,
+                welfare_considered=form.welfare_considered.data,
             )
         except KinshipRuleError as refused:
             _refused(form, refused)
@@ -85,9 +87,7 @@ def viability(case_id: int):
             db.session.commit()
             flash("Viability assessment recorded.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template(
-        "cases/kinship.html", case=case, form=form, title="Viability assessment"
-    )
+    return render_template("cases/kinship.html", case=case, form=form, title="Viability assessment")
 
 
 @bp.route("/<int:case_id>/temporary-approval", methods=["GET", "POST"])
@@ -104,16 +104,21 @@ def temporary_approval(case_id: int):
             expires = case.temporary_approval.expires_on
             flash(f"Temporary approval recorded; it expires on {uk_date(expires)}.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/kinship.html", case=case, form=form, title="Temporary approval")
+    missing = reg24_missing(reg24_record(case), form.approved_on.data or today())
+    return render_template(
+        "cases/kinship.html", case=case, form=form, title="Temporary approval", missing=missing
+    )
 
 
 def record_temporary_approval(case, form: TemporaryApprovalForm) -> TemporaryApproval:
     """Check by the reg 24 rules and add it to the case. Does not commit."""
     as_of = today()
-    latest = case.viability_assessments[-1] if case.viability_assessments else None
-    refusal = viability_refusal(latest, case.route is CaseRoute.REFERRAL)
-    if refusal:
-        raise KinshipRuleError(refusal, "approved_on")
+    missing = reg24_missing(reg24_record(case), form.approved_on.data)
+    if missing:
+        raise KinshipRuleError(
+            "Not yet: before a temporary approval the case must record " + "; ".join(missing) + ".",
+            "approved_on",
+        )
     check_temporary_approval(
         case.state(),
         case.carer_type,

@@ -14,6 +14,7 @@ from crm.domain.contact import normalise_postcode
 from crm.domain.kinship import (
     KinshipRuleError,
     ReferralUrgency,
+    Reg24Record,
     ViabilityOutcome,
     ViabilityRoute,
     check_referral,
@@ -21,12 +22,14 @@ from crm.domain.kinship import (
 )
 from crm.domain.stages import EventKind, Stage, merge_refusal
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.models import (
     Activity,
     ActivityKind,
     ApprovalTerms,
     CarerType,
     Case,
+    CheckKind,
     EnquiryChannel,
     FlagKind,
     Household,
@@ -272,7 +275,7 @@ class NewReferral:
     referred_on: date
     social_worker: str
     child_reference: str
-    relationship_to_child: str
+    connection: str
     urgency: ReferralUrgency
     social_worker_contact: str | None = None
     email: str | None = None
@@ -292,7 +295,7 @@ def create_referral(
     the referral, not an enquiry: crm.domain.stages). Does not commit."""
     as_of = as_of or today()
     check_referral(
-        details.referred_on, as_of, details.child_reference, details.relationship_to_child
+        details.referred_on, as_of, details.child_reference, details.connection
     )
     case = Case(
         reference=f"pending-{uuid.uuid4().hex}",
@@ -312,7 +315,7 @@ def create_referral(
         social_worker=details.social_worker.strip(),
         social_worker_contact=(details.social_worker_contact or "").strip() or None,
         child_reference=details.child_reference.strip(),
-        relationship_to_child=details.relationship_to_child.strip(),
+        connection=details.connection.strip(),
         urgency=details.urgency,
         recorded_by=by,
     )
@@ -333,6 +336,8 @@ def record_viability(
     by: User | None,
     note: str | None = None,
     as_of: date | None = None,
+    accommodation_seen_on: date | None = None,
+    welfare_considered: bool = False,
 ) -> ViabilityAssessment:
     """Add a kinship case's viability assessment, checked by crm.domain.kinship. Does
     not commit."""
@@ -343,9 +348,17 @@ def record_viability(
     if not case.is_open:
         raise KinshipRuleError("The case is closed.", "outcome")
     referred_on = case.referral.referred_on if case.referral else case.enquiry_date
-    check_viability(referred_on, assessed_on, outcome, leads_to, as_of or today())
+    as_of = as_of or today()
+    check_viability(referred_on, assessed_on, outcome, leads_to, as_of)
+    if accommodation_seen_on and accommodation_seen_on > as_of:
+        raise KinshipRuleError(
+            f"The date {uk_date(accommodation_seen_on)} is in the future.",
+            "accommodation_seen_on",
+        )
     viability = ViabilityAssessment(
         assessed_on=assessed_on,
+        accommodation_seen_on=accommodation_seen_on,
+        welfare_considered=welfare_considered,
         outcome=outcome,
         leads_to=leads_to,
         worker=worker,
@@ -355,3 +368,19 @@ def record_viability(
     case.viability_assessments.append(viability)
     case.touch(assessed_on)
     return viability
+
+
+def reg24_record(case: Case) -> Reg24Record:
+    """What the case holds of the checks reg 24(2) asks before a temporary approval: its
+    latest viability assessment, each household member with the day their enhanced DBS
+    check was received, and whether a worker is allocated to the full assessment."""
+    received: dict[int, date] = {}
+    for check in case.checks:
+        if check.kind is CheckKind.DBS and check.member_id and check.received_on:
+            earlier = received.get(check.member_id)
+            received[check.member_id] = min(check.received_on, earlier or check.received_on)
+    return Reg24Record(
+        viability=case.viability_assessments[-1] if case.viability_assessments else None,
+        members=[(m.full_name, m.birth_date, received.get(m.id)) for m in case.members],
+        assessing_worker=case.assessing_worker_id is not None,
+    )

@@ -105,6 +105,8 @@ __all__ = [
     "RecoveryCode",
     "SignInThrottle",
     "TemporaryApproval",
+    "KinshipReferral",
+    "ViabilityAssessment",
     "UnavailableBecause",
     "UnavailablePlaces",
     "StageEvent",

@@ -1,7 +1,7 @@
-"""A connected person's referral, viability assessment and temporary approval for a named child (Care Planning
-Regulations 2010, reg 24), with its one extension (reg 25). Part of the case
-aggregate: the full assessment runs alongside on the same case; the rules are
-in crm.domain.kinship."""
+"""A connected person's referral by the child's social worker, viability assessment and
+temporary approval for a named child (Care Planning Regulations 2010, reg 24), with its
+one extension (reg 25). Part of the case aggregate: the full assessment runs alongside
+on the same case; the rules are in crm.domain.kinship."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ class KinshipReferral(db.Model):
     #: The child, by reference only: their record lives in the children's system.
     child_reference: Mapped[str] = mapped_column(sa.String(80))
     #: How the connected person is related to or connected with the child ("grandmother").
-    relationship_to_child: Mapped[str] = mapped_column(sa.String(80))
+    connection: Mapped[str] = mapped_column(sa.String(80))
     urgency: Mapped[rules.ReferralUrgency] = mapped_column(enum_column(rules.ReferralUrgency, 20))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -112,13 +112,16 @@ class ViabilityAssessment(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     assessed_on: Mapped[date]
     worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    outcome: Mapped[rules.ViabilityOutcome] = mapped_column(
-        enum_column(rules.ViabilityOutcome, 20)
-    )
+    outcome: Mapped[rules.ViabilityOutcome] = mapped_column(enum_column(rules.ViabilityOutcome, 20))
     #: Where a positive assessment leads (None: negative or withdrawn, nowhere).
     leads_to: Mapped[rules.ViabilityRoute | None] = mapped_column(
         enum_column(rules.ViabilityRoute, 30)
     )
+    #: The proposed accommodation seen, and when (reg 24(2)(a)(i)).
+    accommodation_seen_on: Mapped[date | None]
+    #: Whether the arrangements were judged to safeguard and promote the child's welfare
+    #: and meet the needs in their care plan (reg 24(2)(b)).
+    welfare_considered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     note: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

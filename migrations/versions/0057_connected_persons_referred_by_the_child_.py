@@ -4,7 +4,9 @@ A kinship case now starts from the child's social worker's referral (kinship_ref
 the child by reference only, the connected person's relationship, the urgency) instead
 of an enquiry; cases.route caches which (existing cases were all enquiries). A referred
 connected person's viability assessment is recorded with its outcome, date, worker and
-the route it leads to (viability_assessments). Issue 33, items 1 and 2.
+the route it leads to, with the proposed accommodation seen and the child's welfare
+considered, two of the things reg 24(2) asks before a temporary approval
+(viability_assessments). Issue 33, items 1 to 3.
 
 Revision ID: 0057
 Revises: 0056
@@ -30,7 +32,7 @@ def upgrade():
     sa.Column('social_worker', sa.String(length=120), nullable=False),
     sa.Column('social_worker_contact', sa.String(length=254), nullable=True),
     sa.Column('child_reference', sa.String(length=80), nullable=False),
-    sa.Column('relationship_to_child', sa.String(length=80), nullable=False),
+    sa.Column('connection', sa.String(length=80), nullable=False),
     sa.Column('urgency', sa.Enum('immediate', 'urgent', 'planned', name='referralurgency', native_enum=False, length=20), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
@@ -47,6 +49,8 @@ def upgrade():
     sa.Column('worker_id', sa.Integer(), nullable=True),
     sa.Column('outcome', sa.Enum('positive', 'negative', 'withdrawn', name='viabilityoutcome', native_enum=False, length=20), nullable=False),
     sa.Column('leads_to', sa.Enum('temporary_approval', 'full_assessment', 'special_guardianship', 'child_arrangements', name='viabilityroute', native_enum=False, length=30), nullable=True),
+    sa.Column('accommodation_seen_on', sa.Date(), nullable=True),
+    sa.Column('welfare_considered', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
