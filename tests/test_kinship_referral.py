@@ -22,6 +22,7 @@ from crm.domain.kinship import (
 )
 from crm.domain.stages import EventKind as K
 from crm.domain.stages import Stage, Step, TransitionRefused, check_step, replay
+from crm.metrics.chasing import overdue_first_contacts
 from crm.metrics.engine import compute_metrics
 from crm.models import CarerType, Case, CaseRoute, KinshipReferral
 from tests.factories import CaseFactory, advance, ready_for_temporary_approval
@@ -163,6 +164,15 @@ class TestNotARecruitmentEnquiry:
         responses = figures()["response_time_working_days"]
         assert responses["count"] == 1
         assert responses["within_target_rate"] == round(1 / 3, 4)
+
+
+def test_a_referral_is_never_flagged_for_first_contact(db):
+    # Both opened 5 May 2025; by 30 Jun an enquiry is long past its first-contact target.
+    referred = create_referral(referral(), by=None, as_of=TODAY)
+    enquiry = CaseFactory(enquiry_date=D(2025, 5, 5))
+    db.session.commit()
+    assert overdue_first_contacts(TODAY) == [enquiry.id]
+    assert referred.id not in overdue_first_contacts(TODAY)
 
 
 def test_the_public_form_cannot_start_a_kinship_case(client, db):

@@ -294,9 +294,7 @@ def create_referral(
     """Open a kinship case from the child's social worker's referral (its first step is
     the referral, not an enquiry: crm.domain.stages). Does not commit."""
     as_of = as_of or today()
-    check_referral(
-        details.referred_on, as_of, details.child_reference, details.connection
-    )
+    check_referral(details.referred_on, as_of, details.child_reference, details.connection)
     case = Case(
         reference=f"pending-{uuid.uuid4().hex}",
         first_name=details.first_name.strip(),
