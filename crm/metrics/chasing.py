@@ -173,8 +173,9 @@ def overdue_first_contacts(
     among: sa.ColumnElement[bool] | None = None,
 ) -> list[int]:
     """Enquiries open at `as_of` with no first contact after the target working days
-    (only those matching `among`, when given; never a connected person's referral). First contact is the step, which a call,
-    email or meeting logged with the enquirer records when none is (one rule:
+    (only those matching `among`, when given; never a connected person's referral).
+    First contact is the step, which a call, email or meeting logged with the enquirer
+    records when none is (one rule:
     crm.domain.contact.is_first_contact); the clock (crm.clocks.registry) reads this."""
     settings = settings or load_settings()
     candidates = db.session.execute(
