@@ -159,6 +159,13 @@ class TestNotARecruitmentEnquiry:
         assert mainstream["counts"]["enquiries"] == 2
         assert mainstream["period_conversion"]["enquiry_to_application"] == 0.5
 
+    def test_the_list_the_enquiries_figure_opens_leaves_the_referral_out(self, manager_client):
+        page = manager_client.get(
+            "/cases/?step=enquiry&date_from=2025-04-01&date_to=2025-06-30"
+        ).get_data(as_text=True)
+        assert "Gwen Hughes" not in page
+        assert "Gwen Hughes" in manager_client.get("/cases/").get_data(as_text=True)
+
     def test_a_referral_waits_for_no_first_contact(self):
         # 3 enquiries, the 2 left uncontacted long past their target; the referral is not one.
         responses = figures()["response_time_working_days"]

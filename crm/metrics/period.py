@@ -13,7 +13,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from crm.domain.stages import MILESTONES, STAGE_FACTS, EventKind
-from crm.models import CarerType, Case, CaseRoute, Household
+from crm.models import CarerType, Case, Household
 from crm.models.case import step_date
 from crm.timeutil import today
 
@@ -124,10 +124,9 @@ MILESTONE_COUNTS = {name: kind for name, kind in COUNTED_STEPS.items() if kind i
 
 
 def recruitment_enquiry() -> sa.ColumnElement[bool]:
-    """A case that came as an enquiry: a connected person referred by the child's social
-    worker (Care Planning Regulations 2010, reg 24) is not a recruitment enquiry, so it
-    is not counted among enquiries, in conversion from them or in response times."""
-    return Case.route == CaseRoute.ENQUIRY
+    """A case that came as an enquiry, not a connected person's referral
+    (`Case.came_as_enquiry`)."""
+    return Case.came_as_enquiry()
 
 
 def step_in_period(kind: EventKind, period: Period) -> sa.ColumnElement[bool]:

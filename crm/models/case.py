@@ -216,6 +216,14 @@ class Case(db.Model):
             sa.or_(cls.outcome_date.is_(None), cls.outcome_date > day),
         )
 
+    @classmethod
+    def came_as_enquiry(cls) -> sa.ColumnElement[bool]:
+        """A case that came as an enquiry: a connected person referred by the child's
+        social worker (Care Planning Regulations 2010, reg 24) is not a recruitment
+        enquiry, so the enquiry counts, conversion from them, response times and the
+        lists those figures open leave it out."""
+        return cls.route == CaseRoute.ENQUIRY
+
     @property
     def is_bare_enquiry(self) -> bool:
         """Nothing done yet beyond the enquiry: the only kind of case a merge folds away."""
