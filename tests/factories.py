@@ -15,6 +15,8 @@ from crm.models import (
     Carer,
     CarerType,
     Case,
+    Check,
+    CheckKind,
     Household,
     HouseholdMember,
     Role,
@@ -138,3 +140,22 @@ def terms(places: int, low: int, high: int, *categories: str) -> list[ApprovalTe
             categories=list(categories),
         )
     ]
+
+
+def ready_for_temporary_approval(case: Case, on: date, worker: User | None = None) -> Case:
+    """Record on a kinship case what reg 24(2) asks before a temporary approval, all
+    dated `on`: a positive viability assessment leading to it (accommodation seen, the
+    child's welfare considered), an enhanced DBS received for every household member,
+    and a social worker allocated to the full assessment. Commits."""
+    from crm.cases.services import record_viability
+    from crm.domain.kinship import ViabilityOutcome, ViabilityRoute
+
+    record_viability(
+        case, on, ViabilityOutcome.POSITIVE, ViabilityRoute.TEMPORARY_APPROVAL, None, None,
+        as_of=date(2030, 1, 1), accommodation_seen_on=on, welfare_considered=True,
+    )  # fmt: skip
+    for member in case.members:
+        case.checks.append(Check(kind=CheckKind.DBS, member=member, received_on=on))
+    case.assessing_worker = worker or UserFactory(roles=[Role.SUPERVISING_SOCIAL_WORKER])
+    db.session.commit()
+    return case

@@ -73,6 +73,8 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "cases.child_placed",
             "cases.correct",
             "cases.void",
+            "cases.new_referral",
+            "cases.viability",
         ],
         frozenset({OFFICER, SSW, MANAGER}),
     ),

@@ -16,7 +16,7 @@ from crm.metrics.chasing import stalled_cases, temporary_approval_flags
 from crm.models import ActivityKind, CarerType, Case, Flag, FlagKind, Household
 from crm.models.setting import load_settings
 from jobs.flags import flag_work
-from tests.factories import CaseFactory, advance
+from tests.factories import CaseFactory, advance, ready_for_temporary_approval
 from tests.hand_built import AS_OF, LATER
 
 D = date
@@ -110,7 +110,7 @@ class TestOnTheCasePage:
             (K.FIRST_CONTACT, D(2025, 1, 7)),
             today=LATER,
         )
-        db.session.commit()
+        ready_for_temporary_approval(case, D(2025, 3, 1))  # reg 24(2)'s checks first
         page = officer_client.post(
             f"/cases/{case.id}/temporary-approval",
             data={"child_reference": "C77", "approved_on": "2025-03-03", "placed_on": "2025-03-04"},

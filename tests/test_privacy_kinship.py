@@ -126,6 +126,7 @@ def test_with_no_child_placed_the_applicants_rule_applies(db):
 # walks the schema for them and checks the walk still finds these.
 CHILD_COLUMNS = {
     ("households", "temporary_approval_child"),
+    ("kinship_referrals", "child_reference"),  # the child a connected person is referred for
     ("placements", "child_reference"),
     ("placements", "exemption_children"),  # the children an exemption names (Sch. 7)
     ("referrals", "child_reference"),

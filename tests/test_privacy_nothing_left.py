@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from crm import audit_chain
 from crm.cases.services import merge_duplicate
 from crm.domain.bookings import BookingKind
+from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
@@ -24,9 +25,11 @@ from crm.models import (
     Check,
     CheckKind,
     HouseholdMember,
+    KinshipReferral,
     Notification,
     Role,
     TemporaryApproval,
+    ViabilityAssessment,
 )
 from crm.privacy.services import apply_retention, erase_case
 from jobs.flags import flag_work
@@ -138,6 +141,21 @@ def case_full_of_her_name(db, make_user) -> Case:
     case.checks.append(Check(kind=CheckKind.DBS, member=partner, subject="x", note="x"))
     case.temporary_approval = TemporaryApproval(
         child_reference="C1", approved_on=date(2012, 2, 2), nominated_officer="x"
+    )
+    case.referral = KinshipReferral(  # a connected person's referral and viability
+        referred_on=date(2012, 1, 9),
+        social_worker="x",
+        child_reference="C1",
+        connection="x",
+        urgency=ReferralUrgency.PLANNED,
+    )
+    case.viability_assessments.append(
+        ViabilityAssessment(
+            assessed_on=date(2012, 2, 1),
+            outcome=ViabilityOutcome.POSITIVE,
+            leads_to=ViabilityRoute.TEMPORARY_APPROVAL,
+            note="x",
+        )
     )
     db.session.add(  # a visit booked with her, named in who attends
         Booking(

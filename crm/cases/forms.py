@@ -22,6 +22,7 @@ from wtforms.validators import (
 from crm.auth.services import staff_choices
 from crm.clocks import CASE_FLAGS
 from crm.create_once import OnceForm
+from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.enquiry_sources import heard_choices, source_labels
@@ -306,6 +307,77 @@ class ExtensionForm(Form):
     )
     decided_on = DateField("Decided on", validators=[DataRequired(), not_in_future])
     submit = SubmitField("Record extension")
+
+
+class ReferralForm(EmailOrPhone, OnceForm):
+    """A connected person referred by the child's social worker (Care Planning
+    Regulations 2010, reg 24): the case's first step, not an enquiry."""
+
+    first_name = StringField(
+        "Connected person's first name", validators=[DataRequired(), Length(max=80)]
+    )
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
+    connection = StringField(
+        "Relationship to the child (e.g. grandmother, family friend)",
+        validators=[DataRequired(), Length(max=80)],
+    )
+    email = EmailField("Email address", validators=[Optional(), Email(), Length(max=254)])
+    phone = phone_field("Phone")
+    address = StringField("Address", validators=[Optional(), Length(max=255)])
+    postcode = postcode_field(required=False)
+    child_reference = StringField(
+        "The child's reference (from the children's system)",
+        validators=[DataRequired(), Length(max=80)],
+    )
+    social_worker = StringField(
+        "The child's social worker who referred", validators=[DataRequired(), Length(max=120)]
+    )
+    social_worker_contact = StringField(
+        "Their email or phone", validators=[Optional(), Length(max=254)]
+    )
+    urgency = SelectField(
+        "Urgency",
+        choices=choices(((u.value, u.label) for u in ReferralUrgency), blank="Choose one"),
+        validators=[DataRequired(message="Say how urgent the referral is.")],
+    )
+    referred_on = DateField(
+        "Referred on", default=today, validators=[DataRequired(), not_in_future]
+    )
+    submit = SubmitField("Save referral")
+
+
+class ViabilityForm(Form):
+    """A referred connected person's viability assessment: outcome, date, worker, route."""
+
+    assessed_on = DateField(
+        "Assessed on", default=today, validators=[DataRequired(), not_in_future]
+    )
+    worker = SelectField("Social worker who assessed", validators=[Optional()])
+    outcome = SelectField(
+        "Outcome",
+        choices=choices(((o.value, o.label) for o in ViabilityOutcome), blank="Choose one"),
+        validators=[DataRequired(message="Choose the outcome.")],
+    )
+    leads_to = SelectField(
+        "Where a positive assessment leads",
+        choices=choices(((r.value, r.label) for r in ViabilityRoute), blank="Nowhere"),
+        validators=[Optional()],
+    )
+    accommodation_seen_on = DateField(
+        "The proposed accommodation seen on (reg 24(2)(a)(i))",
+        validators=[Optional(), not_in_future],
+    )
+    welfare_considered = BooleanField(
+        "The arrangements will safeguard and promote the child's welfare and meet the "
+        "needs in their care plan (reg 24(2)(b))"
+    )
+    note = note_field("Note")
+    submit = SubmitField("Record viability assessment")
+
+    def fill_choices(self) -> None:
+        self.worker.choices = choices(
+            staff_choices(Role.SUPERVISING_SOCIAL_WORKER), blank="Choose one"
+        )
 
 
 class PlacedForm(Form):

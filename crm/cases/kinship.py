@@ -1,16 +1,34 @@
-"""A connected person's temporary approval (reg 24) on the case page: record it, the
-named child's move, and its one extension by a nominated officer (reg 25)."""
+"""A connected person's case: the child's social worker's referral that opens it, the
+viability assessment, the temporary approval (reg 24), the named child's move, and its
+one extension by a nominated officer (reg 25)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from crm import create_once
 from crm.cases import bp
-from crm.cases.forms import ExtensionForm, PlacedForm, TemporaryApprovalForm
+from crm.cases.forms import (
+    ExtensionForm,
+    PlacedForm,
+    ReferralForm,
+    TemporaryApprovalForm,
+    ViabilityForm,
+)
 from crm.cases.records import get_case_or_404
-from crm.domain.kinship import KinshipRuleError, check_placed, check_temporary_approval
+from crm.cases.services import NewReferral, create_referral, record_viability, reg24_record
+from crm.domain.kinship import (
+    KinshipRuleError,
+    ReferralUrgency,
+    ViabilityOutcome,
+    ViabilityRoute,
+    check_placed,
+    check_temporary_approval,
+    reg24_missing,
+)
+from crm.domain.stages import TransitionRefused
 from crm.extensions import db
 from crm.formatting import uk_date
-from crm.models import TemporaryApproval
+from crm.models import TemporaryApproval, User
 from crm.timeutil import today
 
 
@@ -18,6 +36,58 @@ def _refused(form, refused: KinshipRuleError) -> None:
     """Put a refusal on the field it is about (or the form's first field)."""
     field = form[refused.field] if refused.field in form else next(iter(form))
     field.errors = [*field.errors, str(refused)]
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+def new_referral():
+    """A connected person referred by the child's social worker opens a kinship case."""
+    form = ReferralForm()
+    if form.validate_on_submit():
+        if sent := create_once.already_sent(form):
+            return sent
+        data = {k: v for k, v in form.data.items() if k in NewReferral.__dataclass_fields__}
+        data["urgency"] = ReferralUrgency(data["urgency"])
+        try:
+            case = create_referral(NewReferral(**data), by=current_user, owner=current_user)
+        except KinshipRuleError as refused:
+            _refused(form, refused)
+        except TransitionRefused as refused:
+            form.referred_on.errors.append(str(refused))
+        else:
+            create_once.done(form, url_for("cases.show", case_id=case.id))
+            db.session.commit()
+            flash(f"Referral {case.reference} saved.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/referral.html", form=form)
+
+
+@bp.route("/<int:case_id>/viability", methods=["GET", "POST"])
+def viability(case_id: int):
+    """Record a referred connected person's viability assessment and where it leads."""
+    case = get_case_or_404(case_id)
+    form = ViabilityForm()
+    form.fill_choices()
+    if form.validate_on_submit():
+        worker = db.session.get(User, int(form.worker.data)) if form.worker.data else None
+        try:
+            record_viability(
+                case,
+                form.assessed_on.data,
+                ViabilityOutcome(form.outcome.data),
+                ViabilityRoute(form.leads_to.data) if form.leads_to.data else None,
+                worker,
+                current_user,
+                form.note.data,
+                accommodation_seen_on=form.accommodation_seen_on.data,
+                welfare_considered=form.welfare_considered.data,
+            )
+        except KinshipRuleError as refused:
+            _refused(form, refused)
+        else:
+            db.session.commit()
+            flash("Viability assessment recorded.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/kinship.html", case=case, form=form, title="Viability assessment")
 
 
 @bp.route("/<int:case_id>/temporary-approval", methods=["GET", "POST"])
@@ -34,12 +104,21 @@ def temporary_approval(case_id: int):
             expires = case.temporary_approval.expires_on
             flash(f"Temporary approval recorded; it expires on {uk_date(expires)}.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/kinship.html", case=case, form=form, title="Temporary approval")
+    missing = reg24_missing(reg24_record(case), form.approved_on.data or today())
+    return render_template(
+        "cases/kinship.html", case=case, form=form, title="Temporary approval", missing=missing
+    )
 
 
 def record_temporary_approval(case, form: TemporaryApprovalForm) -> TemporaryApproval:
     """Check by the reg 24 rules and add it to the case. Does not commit."""
     as_of = today()
+    missing = reg24_missing(reg24_record(case), form.approved_on.data)
+    if missing:
+        raise KinshipRuleError(
+            "Not yet: before a temporary approval the case must record " + "; ".join(missing) + ".",
+            "approved_on",
+        )
     check_temporary_approval(
         case.state(),
         case.carer_type,

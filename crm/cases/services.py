@@ -11,24 +11,38 @@ import sqlalchemy as sa
 
 from crm.clocks import flagged_case_list
 from crm.domain.contact import normalise_postcode
+from crm.domain.kinship import (
+    KinshipRuleError,
+    ReferralUrgency,
+    Reg24Record,
+    ViabilityOutcome,
+    ViabilityRoute,
+    check_referral,
+    check_viability,
+)
 from crm.domain.stages import EventKind, Stage, merge_refusal
 from crm.extensions import db
+from crm.formatting import uk_date
 from crm.models import (
     Activity,
     ActivityKind,
     ApprovalTerms,
     CarerType,
     Case,
+    CheckKind,
     EnquiryChannel,
     FlagKind,
     Household,
     HouseholdMember,
+    KinshipReferral,
     MergedCase,
     User,
+    ViabilityAssessment,
 )
 from crm.models.corrections import delete_voided
 from crm.models.setting import load_settings
 from crm.queries.cases import mine
+from crm.timeutil import today
 from crm.visibility import cases_visible_to, names_visible_case
 
 
@@ -250,4 +264,123 @@ def work_queue(user: User, shown: int = 10) -> WorkQueue:
             sa.select(sa.func.count()).select_from(Case).where(*unassigned)
         ),
         stalled=[(case, [reason]) for case, reason in stalled],
+    )
+
+
+@dataclass
+class NewReferral:
+    """A connected person referred by the child's social worker: the child by reference
+    only, the connected person, how they are connected with the child, the urgency."""
+
+    first_name: str
+    last_name: str
+    referred_on: date
+    social_worker: str
+    child_reference: str
+    connection: str
+    urgency: ReferralUrgency
+    social_worker_contact: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    postcode: str | None = None
+    address: str | None = None
+
+
+#: A referral's "source": the child's social worker, not a recruitment channel.
+REFERRAL_SOURCE = "Child's social worker"
+
+
+def create_referral(
+    details: NewReferral, by: User | None, owner: User | None = None, as_of: date | None = None
+) -> Case:
+    """Open a kinship case from the child's social worker's referral (its first step is
+    the referral, not an enquiry: crm.domain.stages). Does not commit."""
+    as_of = as_of or today()
+    check_referral(details.referred_on, as_of, details.child_reference, details.connection)
+    case = Case(
+        reference=f"pending-{uuid.uuid4().hex}",
+        first_name=details.first_name.strip(),
+        last_name=details.last_name.strip(),
+        postcode=normalise_postcode(details.postcode),
+        address=details.address or None,
+        source=REFERRAL_SOURCE,
+        carer_type=CarerType.KINSHIP,
+        owner=owner,
+        enquiry_date=details.referred_on,
+    )
+    case.set_contact(details.email, details.phone)
+    case.members.append(HouseholdMember(full_name=case.display_name, is_applicant=True))
+    case.referral = KinshipReferral(
+        referred_on=details.referred_on,
+        social_worker=details.social_worker.strip(),
+        social_worker_contact=(details.social_worker_contact or "").strip() or None,
+        child_reference=details.child_reference.strip(),
+        connection=details.connection.strip(),
+        urgency=details.urgency,
+        recorded_by=by,
+    )
+    case.record_step(EventKind.REFERRAL, details.referred_on, by, as_of=as_of)
+    case.possible_duplicate_of = find_possible_duplicate(case)
+    db.session.add(case)
+    db.session.flush()
+    case.reference = case_reference(case.id)
+    return case
+
+
+def record_viability(
+    case: Case,
+    assessed_on: date,
+    outcome: ViabilityOutcome,
+    leads_to: ViabilityRoute | None,
+    worker: User | None,
+    by: User | None,
+    note: str | None = None,
+    as_of: date | None = None,
+    accommodation_seen_on: date | None = None,
+    welfare_considered: bool = False,
+) -> ViabilityAssessment:
+    """Add a kinship case's viability assessment, checked by crm.domain.kinship. Does
+    not commit."""
+    if not case.is_kinship:
+        raise KinshipRuleError(
+            "A viability assessment is for a connected person (kinship) case.", "outcome"
+        )
+    if not case.is_open:
+        raise KinshipRuleError("The case is closed.", "outcome")
+    referred_on = case.referral.referred_on if case.referral else case.enquiry_date
+    as_of = as_of or today()
+    check_viability(referred_on, assessed_on, outcome, leads_to, as_of)
+    if accommodation_seen_on and accommodation_seen_on > as_of:
+        raise KinshipRuleError(
+            f"The date {uk_date(accommodation_seen_on)} is in the future.",
+            "accommodation_seen_on",
+        )
+    viability = ViabilityAssessment(
+        assessed_on=assessed_on,
+        accommodation_seen_on=accommodation_seen_on,
+        welfare_considered=welfare_considered,
+        outcome=outcome,
+        leads_to=leads_to,
+        worker=worker,
+        note=note or None,
+        recorded_by=by,
+    )
+    case.viability_assessments.append(viability)
+    case.touch(assessed_on)
+    return viability
+
+
+def reg24_record(case: Case) -> Reg24Record:
+    """What the case holds of the checks reg 24(2) asks before a temporary approval: its
+    latest viability assessment, each household member with the day their enhanced DBS
+    check was received, and whether a worker is allocated to the full assessment."""
+    received: dict[int, date] = {}
+    for check in case.checks:
+        if check.kind is CheckKind.DBS and check.member_id and check.received_on:
+            earlier = received.get(check.member_id)
+            received[check.member_id] = min(check.received_on, earlier or check.received_on)
+    return Reg24Record(
+        viability=case.viability_assessments[-1] if case.viability_assessments else None,
+        members=[(m.full_name, m.birth_date, received.get(m.id)) for m in case.members],
+        assessing_worker=case.assessing_worker_id is not None,
     )

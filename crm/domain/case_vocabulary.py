@@ -21,6 +21,16 @@ CARER_TYPE_WORDS = {
 }
 
 
+class CaseRoute(LabelledEnum):
+    """How a case came to the service: someone asking about fostering (an enquiry, the
+    recruitment funnel), or a connected person referred by a child's social worker (Care
+    Planning, Placement and Case Review (England) Regulations 2010, reg 24): the second
+    is not a recruitment enquiry and is left out of enquiry counts and conversion."""
+
+    ENQUIRY = "enquiry"
+    REFERRAL = "referral", "Referral by the child's social worker"
+
+
 class EnquiryChannel(LabelledEnum):
     """How an enquiry reached the service (the channel), kept apart from how the person
     heard about fostering (the source, on the council's own list): someone who saw a

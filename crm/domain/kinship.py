@@ -10,10 +10,12 @@ assessment's clock is this one, not the mainstream stage limits (domain.md,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from crm.domain.case_vocabulary import CarerType
+from crm.domain.labelled import LabelledEnum
 from crm.domain.stages import CaseState, Stage
 from crm.formatting import uk_date
 
@@ -172,3 +174,184 @@ def kinship_clock_reasons(temporary: Any, as_of: date) -> list[str]:
         days = (as_of - lapses).days
         return [f"temporary approval (reg 24) lapsed {days} days ago ({uk_date(lapses)})"]
     return []
+
+
+# --- The referral and the viability assessment (issue 33, items 1 and 2) -------------
+
+
+class ReferralUrgency(LabelledEnum):
+    """How soon the child's social worker needs the connected person assessed."""
+
+    IMMEDIATE = "immediate", "Immediate: the child needs to move in now (reg 24)"
+    URGENT = "urgent", "Urgent: within days"
+    PLANNED = "planned", "Planned: as part of the child's plan"
+
+
+class ViabilityOutcome(LabelledEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    WITHDRAWN = "withdrawn", "Withdrawn (the connected person or the plan)"
+
+
+class ViabilityRoute(LabelledEnum):
+    """Where a positive viability assessment leads."""
+
+    TEMPORARY_APPROVAL = (
+        "temporary_approval",
+        "Temporary approval (reg 24) with the child placed, while the full assessment runs",
+    )
+    FULL_ASSESSMENT = "full_assessment", "Full fostering assessment, without a placement yet"
+    SPECIAL_GUARDIANSHIP = (
+        "special_guardianship",
+        "A special guardianship order assessed instead (Children Act 1989, s.14A)",
+    )
+    CHILD_ARRANGEMENTS = (
+        "child_arrangements",
+        "A child arrangements order assessed instead (Children Act 1989, s.8)",
+    )
+
+
+#: The routes that keep the connected person on the fostering route.
+FOSTERING_ROUTES = frozenset({ViabilityRoute.TEMPORARY_APPROVAL, ViabilityRoute.FULL_ASSESSMENT})
+#: The routes by which the child would live with them under another order instead.
+OTHER_ORDERS = frozenset({ViabilityRoute.SPECIAL_GUARDIANSHIP, ViabilityRoute.CHILD_ARRANGEMENTS})
+
+
+def check_referral(referred_on: date, as_of: date, child_reference: str, connection: str) -> None:
+    """A referral names the child by reference only and says how the connected person is
+    related to them: reg 24(1) allows temporary approval only of a "connected person", a
+    relative, friend or other person connected with the child (reg 2(1)), so the
+    connection is what the assessment starts from."""
+    if referred_on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(referred_on)} is in the future.", "referred_on")
+    if not child_reference.strip():
+        raise KinshipRuleError("Give the child's reference.", "child_reference")
+    if not connection.strip():
+        raise KinshipRuleError(
+            "Say how the connected person is related to or connected with the child.",
+            "connection",
+        )
+
+
+def check_viability(
+    referred_on: date | None,
+    assessed_on: date,
+    outcome: ViabilityOutcome,
+    leads_to: ViabilityRoute | None,
+    as_of: date,
+) -> None:
+    """A viability assessment is the first step on a connected person's referral: an
+    initial assessment of whether the connected person could care for the child, which
+    Family and Friends Care: Statutory Guidance for Local Authorities (DfE 2011) expects
+    before a child is placed with them under a temporary approval (reg 24). A positive
+    one says where it leads (temporary approval with the child placed, a full assessment
+    without a placement, or another order assessed instead); a negative or withdrawn one
+    leads nowhere."""
+    if assessed_on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(assessed_on)} is in the future.", "assessed_on")
+    if referred_on is not None and assessed_on < referred_on:
+        raise KinshipRuleError(
+            f"The viability assessment is dated before the referral ({uk_date(referred_on)}).",
+            "assessed_on",
+        )
+    if outcome is ViabilityOutcome.POSITIVE and leads_to is None:
+        raise KinshipRuleError("Say where the positive assessment leads.", "leads_to")
+    if outcome is not ViabilityOutcome.POSITIVE and leads_to is not None:
+        raise KinshipRuleError(
+            f"A {outcome.label.lower()} viability assessment leads nowhere: leave the route "
+            "empty and close the case.",
+            "leads_to",
+        )
+
+
+def viability_refusal(viability: Any | None) -> str | None:
+    """Why a connected person cannot be temporarily approved yet, or None: the viability
+    assessment comes first (reg 24(2)(a) and domain.md, "Connected persons"), and only a
+    positive one that leads to temporary approval with the child placed allows it."""
+    if viability is None:
+        return "Record the viability assessment first: temporary approval follows a positive one."
+    if viability.outcome is not ViabilityOutcome.POSITIVE:
+        return (
+            f"The viability assessment of {uk_date(viability.assessed_on)} was "
+            f"{viability.outcome.label.lower()}: no temporary approval follows it."
+        )
+    if viability.leads_to is not ViabilityRoute.TEMPORARY_APPROVAL:
+        return (
+            f"The viability assessment of {uk_date(viability.assessed_on)} leads to "
+            f"{viability.leads_to.label[0].lower() + viability.leads_to.label[1:]}, "
+            "not a temporary approval."
+        )
+    return None
+
+
+# --- Before a temporary approval: reg 24(2) (issue 33, item 3) -----------------------
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class Reg24Record:
+    """What the case holds of the things reg 24(2) asks before a temporary approval."""
+
+    #: The latest viability assessment (the assessment of the connected person's
+    #: suitability against the matters in Schedule 4), if any.
+    viability: Any | None
+    #: (name, birth date, the day their enhanced DBS check was received) of everyone
+    #: recorded in the household (None: not known, not received).
+    members: list[tuple[str, date | None, date | None]]
+    #: A worker allocated to the full assessment.
+    assessing_worker: bool
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def reg24_missing(record: Reg24Record, on: date) -> list[str]:
+    """What is missing before a connected person can be temporarily approved on `on`.
+
+    Care Planning, Placement and Case Review (England) Regulations 2010, reg 24(2):
+    before placing the child with a connected person under a temporary approval the
+    responsible authority must (a) assess the suitability of the connected person to care
+    for the child, including the suitability of (i) the proposed accommodation and (ii)
+    all other persons aged 18 and over who are members of the household, taking into
+    account all the matters in Schedule 4; (b) consider whether the arrangements will
+    safeguard and promote the child's welfare and meet the needs in their care plan; and
+    (c) make immediate arrangements for the full assessment under the Fostering Services
+    (England) Regulations 2011. Here: (a) a positive viability assessment leading to
+    temporary approval, dated by then, with the accommodation seen, and an enhanced DBS
+    check received for every adult in the household (Schedule 4 asks about the criminal
+    records of the connected person and the adults they live with); (b) the welfare
+    consideration recorded; (c) an assessing worker allocated to the full assessment. A
+    member recorded without a birth date is taken to be an adult (the household list
+    holds the adults who need a DBS)."""
+    missing = []
+    viability = record.viability
+    refusal = viability_refusal(viability)
+    if refusal is None and viability.assessed_on > on:
+        refusal = (
+            f"The viability assessment ({uk_date(viability.assessed_on)}) is dated after "
+            f"the temporary approval ({uk_date(on)})."
+        )
+    if refusal:
+        missing.append(f"reg 24(2)(a): {refusal}")
+    elif viability.accommodation_seen_on is None or viability.accommodation_seen_on > on:
+        missing.append("reg 24(2)(a)(i): the proposed accommodation seen, with its date")
+    unchecked = [
+        name
+        for name, born, dbs_on in record.members
+        if (born is None or age_on(born, on) >= ADULT_AGE) and (dbs_on is None or dbs_on > on)
+    ]
+    if unchecked:
+        missing.append(
+            "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received for "
+            + ", ".join(unchecked)
+        )
+    if refusal is None and not viability.welfare_considered:
+        missing.append(
+            "reg 24(2)(b): that the arrangements will safeguard and promote the child's "
+            "welfare and meet the needs in their care plan, considered"
+        )
+    if not record.assessing_worker:
+        missing.append("reg 24(2)(c): a social worker allocated to the full assessment")
+    return missing

@@ -28,6 +28,10 @@ from crm.formatting import uk_date
 
 class EventKind(LabelledEnum):
     ENQUIRY = "enquiry", "Enquiry received"
+    #: A connected person's case opens with the child's social worker's referral, not an
+    #: enquiry: it takes the enquiry's place as the case's first step (domain.md,
+    #: "Connected persons"), and the case goes from it to viability and the assessment.
+    REFERRAL = "referral", "Referral by the child's social worker (connected person)"
     FIRST_CONTACT = "first_contact"
     INITIAL_VISIT = "initial_visit", "Initial home visit"
     APPLICATION = "application", "Application received (Stage 1)"
@@ -272,10 +276,18 @@ class CaseState:
     last_event_on: date | None = None
     #: Days the case spent on hold (finished holds) since it entered its current stage.
     paused_days: int = 0
+    #: Opened by a referral from the child's social worker (a connected person), not an
+    #: enquiry: first contact and the initial visit are not its steps.
+    referral: bool = False
 
     @property
     def is_open(self) -> bool:
         return self.stage is not None and not self.stage.is_closed
+
+    @property
+    def opened_on(self) -> date | None:
+        """The case's first step: its enquiry, or a connected person's referral."""
+        return self.milestones.get(EventKind.ENQUIRY)
 
     @property
     def stage_entered_on(self) -> date | None:
@@ -307,25 +319,45 @@ _NEXT_MILESTONE: dict[Stage | None, EventKind | None] = {
 }
 
 
-def next_milestone(stage: Stage | None) -> EventKind | None:
-    return _NEXT_MILESTONE[stage]
+#: Steps of the recruitment funnel that a referred connected person does not take.
+RECRUITMENT_ONLY = (EventKind.FIRST_CONTACT, EventKind.INITIAL_VISIT)
+
+
+def next_milestone(stage: Stage | None, referral: bool = False) -> EventKind | None:
+    """The milestone a case in `stage` waits for. A connected person referred by the
+    child's social worker goes from the referral to the application (the full
+    assessment) after the viability assessment: the Care Planning, Placement and Case
+    Review (England) Regulations 2010, reg 24, have a local authority assess a connected
+    person the child's plan names, not recruit them, so first contact and the initial
+    visit of the recruitment funnel are not theirs."""
+    expected = _NEXT_MILESTONE[stage]
+    while referral and expected in RECRUITMENT_ONLY:
+        expected = _NEXT_MILESTONE[STAGE_AFTER_MILESTONE[expected]]
+    return expected
 
 
 def _refusal(state: CaseState, kind: EventKind, reason: str | None) -> str | None:
     """Why `kind` cannot follow `state` (ignoring dates), or None when it can."""
-    return _refusal_after(state.stage, state.on_hold, kind, reason)
+    return _refusal_after(state.stage, state.on_hold, kind, reason, state.referral)
 
 
 @lru_cache(maxsize=4096)
 def _refusal_after(
-    stage: Stage | None, on_hold: bool, kind: EventKind, reason: str | None
+    stage: Stage | None,
+    on_hold: bool,
+    kind: EventKind,
+    reason: str | None,
+    referral: bool = False,
 ) -> str | None:
     """The rules by what they read: the stage, whether on hold, the step and its reason
     (remembered: an import checks hundreds of thousands of steps of a few dozen kinds)."""
     if stage is None:
-        return None if kind is EventKind.ENQUIRY else "A case starts with its enquiry."
-    if kind is EventKind.ENQUIRY:
-        return "The enquiry is already recorded."
+        if kind in (EventKind.ENQUIRY, EventKind.REFERRAL):
+            return None
+        return "A case starts with its enquiry (or a connected person's referral)."
+    if kind in (EventKind.ENQUIRY, EventKind.REFERRAL):
+        opened = "referral" if referral else "enquiry"
+        return f"The case has started: its {opened} is already recorded."
     if stage.is_closed:
         label = stage.label.lower()
         return f"The case is closed ({label}); no further steps can be recorded."
@@ -336,7 +368,13 @@ def _refusal_after(
         return None if known else f"Unknown reason code {reason!r} for {kind.label.lower()}."
     if on_hold:
         return "The case is on hold; resume it first."
-    return _progress_refusal(stage, kind)
+    if referral and kind in RECRUITMENT_ONLY:
+        return (
+            f"{kind.label} is a step of recruitment; a connected person referred by the "
+            "child's social worker goes from the referral to the viability assessment "
+            "and the application."
+        )
+    return _progress_refusal(stage, kind, referral)
 
 
 def _hold_refusal(on_hold: bool, kind: EventKind) -> str | None:
@@ -345,7 +383,7 @@ def _hold_refusal(on_hold: bool, kind: EventKind) -> str | None:
     return "The case is already on hold." if on_hold else None
 
 
-def _progress_refusal(stage: Stage, kind: EventKind) -> str | None:
+def _progress_refusal(stage: Stage, kind: EventKind, referral: bool = False) -> str | None:
     """Rules for moving forward: rejection after panel, milestones in order."""
     if kind is EventKind.REJECTED:
         if stage is Stage.PANEL:
@@ -353,7 +391,7 @@ def _progress_refusal(stage: Stage, kind: EventKind) -> str | None:
         return "Only a case that has been to panel can be rejected."
     if kind is EventKind.PANEL and stage is Stage.PANEL:
         return None  # a deferred panel sits again; its clock follows the latest sitting
-    expected = next_milestone(stage)
+    expected = next_milestone(stage, referral)
     if kind is not expected:
         needed = expected.label.lower() if expected else "nothing further"
         return f"{kind.label} cannot be recorded yet: the next step is {needed}."
@@ -407,6 +445,11 @@ def _changed(state: CaseState, **changes: object) -> CaseState:
 def apply_step(state: CaseState, step: Step) -> CaseState:
     """The state after `step`, assuming it was checked. Never mutates `state`."""
     kind, on = step.kind, step.on
+    if kind is EventKind.REFERRAL:
+        # The referral opens the case as its enquiry would: the same first milestone
+        # (its date is the case's opening date), on a case marked as referred.
+        opened = apply_step(state, Step(EventKind.ENQUIRY, on))
+        return _changed(opened, referral=True)
     if kind in STAGE_AFTER_MILESTONE:
         milestones = {**state.milestones, kind: on}
         stage = STAGE_AFTER_MILESTONE[kind]

@@ -173,8 +173,9 @@ def overdue_first_contacts(
     among: sa.ColumnElement[bool] | None = None,
 ) -> list[int]:
     """Enquiries open at `as_of` with no first contact after the target working days
-    (only those matching `among`, when given). First contact is the step, which a call,
-    email or meeting logged with the enquirer records when none is (one rule:
+    (only those matching `among`, when given; never a connected person's referral).
+    First contact is the step, which a call, email or meeting logged with the enquirer
+    records when none is (one rule:
     crm.domain.contact.is_first_contact); the clock (crm.clocks.registry) reads this."""
     settings = settings or load_settings()
     candidates = db.session.execute(
@@ -190,7 +191,13 @@ def overdue_first_contacts(
         if working_days_between(enquired, as_of) > settings.first_contact_target_working_days
     ]
     states = states_at(late, as_of)
-    return [i for i in late if states[i].stage is Stage.ENQUIRY and not states[i].on_hold]
+    # A connected person's referral waits for no first contact: the child's social
+    # worker brought them, and first contact is not one of their steps (reg 24).
+    return [
+        i
+        for i in late
+        if states[i].stage is Stage.ENQUIRY and not states[i].on_hold and not states[i].referral
+    ]
 
 
 def response_working_days(case: Case) -> int | None:

@@ -34,6 +34,7 @@ from crm.metrics.period import (  # noqa: F401  (the engine's public names)
     day_stats,
     make_period,
     ratio,
+    recruitment_enquiry,
     repeated,
     split_by_group,
     step_in_period,
@@ -94,9 +95,11 @@ def case_counts(
 
 
 def period_conversion(found: dict[str, int]) -> dict[str, float | None]:
-    """Ofsted style: later-stage events in the period over earlier-stage events in it."""
+    """Ofsted style: later-stage events in the period over earlier-stage events in it.
+    Enquiries to applications counts the applications of cases that came as enquiries:
+    a referred connected person's application is not a converted enquiry."""
     return {
-        "enquiry_to_application": ratio(found["applications"], found["enquiries"]),
+        "enquiry_to_application": ratio(found["enquiry_applications"], found["enquiries"]),
         "application_to_approval": ratio(found["approvals"], found["applications"]),
     }
 
@@ -110,11 +113,19 @@ def cohort_columns(period: Period) -> list[sa.ColumnElement[int]]:
     def reached(cohort_column: sa.ColumnElement, column: sa.ColumnElement):
         return count_if(sa.and_(period.covers(cohort_column), column.isnot(None), column <= as_of))
 
+    enquired = sa.and_(recruitment_enquiry(), period.covers(Case.enquiry_date))
+
+    def enquired_and_reached(column: sa.ColumnElement):
+        return count_if(sa.and_(enquired, column.isnot(None), column <= as_of))
+
     return [
-        count_if(period.covers(Case.enquiry_date)).label("enquiry_cohort"),
-        reached(Case.enquiry_date, Case.initial_visit_date).label("cohort_initial_visits"),
-        reached(Case.enquiry_date, Case.application_date).label("cohort_applications"),
-        reached(Case.enquiry_date, Case.approval_date).label("cohort_approvals"),
+        count_if(sa.and_(recruitment_enquiry(), period.covers(Case.application_date))).label(
+            "enquiry_applications"
+        ),
+        count_if(enquired).label("enquiry_cohort"),
+        enquired_and_reached(Case.initial_visit_date).label("cohort_initial_visits"),
+        enquired_and_reached(Case.application_date).label("cohort_applications"),
+        enquired_and_reached(Case.approval_date).label("cohort_approvals"),
         count_if(period.covers(Case.application_date)).label("application_cohort"),
         reached(Case.application_date, Case.approval_date).label("application_cohort_approvals"),
     ]
@@ -181,7 +192,7 @@ def response_times(period: Period, settings: Settings) -> dict[CarerType | None,
     """
     rows = db.session.execute(
         sa.select(Case.carer_type, Case.enquiry_date, Case.first_contact_date, sa.func.count())
-        .where(period.covers(Case.enquiry_date))
+        .where(recruitment_enquiry(), period.covers(Case.enquiry_date))
         .group_by(Case.carer_type, Case.enquiry_date, Case.first_contact_date)
     ).all()
     return {
@@ -306,7 +317,7 @@ def metrics_by_carer_type(
         figures[group] = {
             "period": shown,
             "counts": counted,
-            "period_conversion": period_conversion(counted),
+            "period_conversion": period_conversion(found[group]),
             "cohort_conversion": cohort_ratios(found[group]),
             "time_to_approval_days": times[group][0],
             "enquiry_to_approval_days": times[group][1],

@@ -123,12 +123,22 @@ COUNTED_STEPS: dict[str, EventKind] = {
 MILESTONE_COUNTS = {name: kind for name, kind in COUNTED_STEPS.items() if kind in MILESTONES}
 
 
+def recruitment_enquiry() -> sa.ColumnElement[bool]:
+    """A case that came as an enquiry, not a connected person's referral
+    (`Case.came_as_enquiry`)."""
+    return Case.came_as_enquiry()
+
+
 def step_in_period(kind: EventKind, period: Period) -> sa.ColumnElement[bool]:
-    """A case whose `kind` step is dated in the period."""
+    """A case whose `kind` step is dated in the period (an enquiry: one that came as an
+    enquiry, not a connected person's referral dated the same way)."""
     column, closed_as = step_date(kind)
+    found = period.covers(column)
+    if kind is EventKind.ENQUIRY:
+        return sa.and_(recruitment_enquiry(), found)
     if closed_as is None:
-        return period.covers(column)
-    return sa.and_(Case.stage == closed_as, period.covers(column))
+        return found
+    return sa.and_(Case.stage == closed_as, found)
 
 
 def touched_in(period: Period) -> sa.ColumnElement[bool]:

@@ -3,7 +3,13 @@ aggregate."""
 
 import sqlalchemy as sa
 
-from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind, EnquiryChannel
+from crm.domain.case_vocabulary import (
+    ActivityKind,
+    CarerType,
+    CaseRoute,
+    CheckKind,
+    EnquiryChannel,
+)
 from crm.domain.household_vocabulary import (
     CareCategory,
     CarerEventKind,
@@ -36,7 +42,7 @@ from crm.models.household import (
     Resident,
 )
 from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbeat
-from crm.models.kinship import TemporaryApproval
+from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 from crm.models.merge import MergedCase
 from crm.models.ofsted_return import SubmittedReturn
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
@@ -63,6 +69,7 @@ __all__ = [
     "CarerEvent",
     "CarerEventKind",
     "CarerType",
+    "CaseRoute",
     "EnquiryChannel",
     "Case",
     "Check",
@@ -98,6 +105,8 @@ __all__ = [
     "RecoveryCode",
     "SignInThrottle",
     "TemporaryApproval",
+    "KinshipReferral",
+    "ViabilityAssessment",
     "UnavailableBecause",
     "UnavailablePlaces",
     "StageEvent",

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.domain.case_vocabulary import ActivityKind, CarerType, CheckKind, EnquiryChannel
+from crm.domain.case_vocabulary import (
+    ActivityKind,
+    CarerType,
+    CaseRoute,
+    CheckKind,
+    EnquiryChannel,
+)
 from crm.domain.contact import folded, is_first_contact, phone_key
 from crm.domain.matching import ChildSex
 from crm.domain.names import name_sounds
@@ -34,7 +40,7 @@ from crm.models.user import User
 from crm.timeutil import today, utcnow
 
 if TYPE_CHECKING:
-    from crm.models.kinship import TemporaryApproval
+    from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 
 
 class Case(db.Model):
@@ -85,6 +91,11 @@ class Case(db.Model):
     #: how they heard about fostering.
     channel: Mapped[EnquiryChannel | None] = mapped_column(enum_column(EnquiryChannel, 20))
     campaign: Mapped[str | None] = mapped_column(sa.String(120))
+    #: An enquiry, or a connected person's referral by the child's social worker (cached
+    #: from the case's first step): referrals are not counted as recruitment enquiries.
+    route: Mapped[CaseRoute] = mapped_column(
+        enum_column(CaseRoute, 20), default=CaseRoute.ENQUIRY, server_default="enquiry"
+    )
     message: Mapped[str | None] = mapped_column(sa.Text)
 
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -161,6 +172,14 @@ class Case(db.Model):
     temporary_approval: Mapped[TemporaryApproval | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False
     )
+    referral: Mapped[KinshipReferral | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+    viability_assessments: Mapped[list[ViabilityAssessment]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="(ViabilityAssessment.assessed_on, ViabilityAssessment.id)",
+    )
 
     __audit_label__ = "reference"
     # derived from the names, audited there
@@ -197,6 +216,14 @@ class Case(db.Model):
             sa.or_(cls.approval_date.is_(None), cls.approval_date > day),
             sa.or_(cls.outcome_date.is_(None), cls.outcome_date > day),
         )
+
+    @classmethod
+    def came_as_enquiry(cls) -> sa.ColumnElement[bool]:
+        """A case that came as an enquiry: a connected person referred by the child's
+        social worker (Care Planning Regulations 2010, reg 24) is not a recruitment
+        enquiry, so the enquiry counts, conversion from them, response times and the
+        lists those figures open leave it out."""
+        return cls.route == CaseRoute.ENQUIRY
 
     @property
     def is_bare_enquiry(self) -> bool:
@@ -326,6 +353,7 @@ def cached_columns(state: CaseState, enquiry_date: date | None = None) -> dict[s
         resumed_on=state.resumed_on,
         outcome_date=state.outcome_date,
         outcome_reason=state.outcome_reason,
+        route=CaseRoute.REFERRAL if state.referral else CaseRoute.ENQUIRY,
     )
     return columns
 

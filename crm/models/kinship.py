@@ -1,7 +1,7 @@
-"""A connected person's temporary approval for a named child (Care Planning
-Regulations 2010, reg 24), with its one extension (reg 25). Part of the case
-aggregate: the full assessment runs alongside on the same case; the rules are
-in crm.domain.kinship."""
+"""A connected person's referral by the child's social worker, viability assessment and
+temporary approval for a named child (Care Planning Regulations 2010, reg 24), with its
+one extension (reg 25). Part of the case aggregate: the full assessment runs alongside
+on the same case; the rules are in crm.domain.kinship."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from crm.domain import kinship as rules
 from crm.extensions import db
 from crm.models.case import Case
 from crm.models.household import Household
+from crm.models.types import enum_column
 from crm.models.user import Role, User
 from crm.timeutil import utcnow
 
@@ -71,3 +72,60 @@ class TemporaryApproval(db.Model):
         """The named child moves in under the temporary approval. Does not commit."""
         rules.check_placed(self, on, as_of)
         self.placed_on = on
+
+
+class KinshipReferral(db.Model):
+    """A connected person referred by the child's social worker: the case's first step
+    (crm.domain.stages, EventKind.REFERRAL), not a recruitment enquiry. (Not
+    crm.models.referral, which is matching's offer of a child to a carer.)"""
+
+    __tablename__ = "kinship_referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), unique=True)
+    referred_on: Mapped[date]
+    #: The child's social worker who referred, and how to reach them.
+    social_worker: Mapped[str] = mapped_column(sa.String(120))
+    social_worker_contact: Mapped[str | None] = mapped_column(sa.String(254))
+    #: The child, by reference only: their record lives in the children's system.
+    child_reference: Mapped[str] = mapped_column(sa.String(80))
+    #: How the connected person is related to or connected with the child ("grandmother").
+    connection: Mapped[str] = mapped_column(sa.String(80))
+    urgency: Mapped[rules.ReferralUrgency] = mapped_column(enum_column(rules.ReferralUrgency, 20))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    #: The child is a third party: a subject access export withholds who they are.
+    __export_withhold__ = frozenset({"child_reference"})
+
+    case: Mapped[Case] = relationship(back_populates="referral")
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+
+class ViabilityAssessment(db.Model):
+    """The first assessment of a referred connected person, with its outcome, date and
+    worker, and the route it leads to (crm.domain.kinship.check_viability)."""
+
+    __tablename__ = "viability_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    assessed_on: Mapped[date]
+    worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    outcome: Mapped[rules.ViabilityOutcome] = mapped_column(enum_column(rules.ViabilityOutcome, 20))
+    #: Where a positive assessment leads (None: negative or withdrawn, nowhere).
+    leads_to: Mapped[rules.ViabilityRoute | None] = mapped_column(
+        enum_column(rules.ViabilityRoute, 30)
+    )
+    #: The proposed accommodation seen, and when (reg 24(2)(a)(i)).
+    accommodation_seen_on: Mapped[date | None]
+    #: Whether the arrangements were judged to safeguard and promote the child's welfare
+    #: and meet the needs in their care plan (reg 24(2)(b)).
+    welfare_considered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="viability_assessments")
+    worker: Mapped[User | None] = relationship(foreign_keys=[worker_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])

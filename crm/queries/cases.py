@@ -91,8 +91,12 @@ def dated_by(step: str | None, date_from: date | None, date_to: date | None) -> 
 
 
 def _dated(query: sa.Select, step: str | None, date_from: date | None, date_to: date | None):
-    """Cases whose chosen step (default: the enquiry) falls between the dates."""
-    column, closed_as = step_date(DATED_STEPS.get(step or "", EventKind.ENQUIRY))
+    """Cases whose chosen step (default: the enquiry) falls between the dates: the
+    cases the dashboard counted (enquiries: not a connected person's referral)."""
+    kind = DATED_STEPS.get(step or "", EventKind.ENQUIRY)
+    column, closed_as = step_date(kind)
+    if kind is EventKind.ENQUIRY and (date_from or date_to):
+        query = query.where(Case.came_as_enquiry())
     if date_from:
         query = query.where(column >= date_from)
     if date_to:
