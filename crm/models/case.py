@@ -226,6 +226,12 @@ class Case(db.Model):
         return cls.route == CaseRoute.ENQUIRY
 
     @property
+    def came_by_referral(self) -> bool:
+        """Referred by the child's social worker (reg 24), not an enquiry: the case page
+        says who referred instead of how soon first contact was made."""
+        return self.route is CaseRoute.REFERRAL
+
+    @property
     def is_bare_enquiry(self) -> bool:
         """Nothing done yet beyond the enquiry: the only kind of case a merge folds away."""
         return self.stage is Stage.ENQUIRY
