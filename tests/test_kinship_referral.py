@@ -286,6 +286,7 @@ def test_an_officer_records_a_referral_and_its_viability(officer_client, ssw, db
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Referred on 5 May 2025 by Sunita Patel" in page
+    assert "Referral by the child's social worker" in page and "First contact</dt>" not in page
     case = db.session.scalar(sa.select(Case))
     assert case.route is CaseRoute.REFERRAL
     page = officer_client.post(
