@@ -26,6 +26,7 @@ from crm.metrics.chasing import overdue_first_contacts
 from crm.metrics.engine import compute_metrics
 from crm.models import CarerType, Case, CaseRoute, KinshipReferral
 from tests.factories import CaseFactory, advance, ready_for_temporary_approval
+from tests.samples import OFFICER_ENQUIRY
 
 D = date
 TODAY = D(2025, 6, 30)
@@ -202,6 +203,17 @@ def test_the_public_form_cannot_start_a_kinship_case(client, db):
         [],
         [(CarerType.MAINSTREAM, CaseRoute.ENQUIRY)],
     )
+
+
+def test_an_officer_logging_an_enquiry_cannot_make_it_a_kinship_case(officer_client, db):
+    # A grandmother who rings about her grandson is referred by his social worker; the
+    # enquiry form no longer offers "kinship", and a forged value is ignored.
+    page = officer_client.get("/cases/new").get_data(as_text=True)
+    assert "/cases/referrals/new" in page
+    assert 'name="carer_type"' not in page
+    officer_client.post("/cases/new", data=dict(OFFICER_ENQUIRY, carer_type="kinship"))
+    made = db.session.scalars(sa.select(Case)).one()
+    assert (made.carer_type, made.route) == (CarerType.MAINSTREAM, CaseRoute.ENQUIRY)
 
 
 # --- The viability assessment ------------------------------------------------------

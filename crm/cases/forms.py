@@ -127,11 +127,6 @@ class EnquiryForm(EmailOrPhone, OnceForm):
     phone = phone_field("Phone")
     address = StringField("Address", validators=[Optional(), Length(max=255)])
     postcode = postcode_field(required=False)
-    carer_type = SelectField(
-        "Carer type",
-        choices=choices((c.value, c.label) for c in CarerType),
-        default=CarerType.MAINSTREAM.value,
-    )
     channel = SelectField(
         "How they got in touch",
         choices=choices(((c.value, c.label) for c in EnquiryChannel), blank="Choose one"),

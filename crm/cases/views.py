@@ -95,7 +95,9 @@ def new():
         if sent := create_once.already_sent(form):
             return sent
         data = {k: v for k, v in form.data.items() if k in NewEnquiry.__dataclass_fields__}
-        data["carer_type"] = CarerType(data["carer_type"])
+        # A connected person is referred by the child's social worker (new_referral),
+        # never logged as a recruitment enquiry (domain.md, "Connected persons").
+        data["carer_type"] = CarerType.MAINSTREAM
         data["channel"] = EnquiryChannel(data["channel"])
         try:
             case = create_enquiry(NewEnquiry(**data), by=current_user, owner=current_user)
