@@ -314,6 +314,13 @@ def test_an_officer_records_a_referral_and_its_viability(officer_client, ssw, db
     assert "Viability assessment 9 May 2025 by Sam Social: positive, leading to temporary" in page
 
 
+def test_a_referral_not_yet_taken_further_is_shown_as_referred_not_a_new_enquiry(db):
+    case = create_referral(referral(), by=None, as_of=TODAY)
+    enquiry = CaseFactory()
+    assert case.stage_label == "Referred (connected person)"
+    assert enquiry.stage_label == "New enquiry"
+
+
 def test_temporary_approval_before_the_viability_is_refused_on_the_page(officer_client, db):
     case = create_referral(referral(), by=None, as_of=TODAY)
     db.session.commit()

@@ -232,6 +232,14 @@ class Case(db.Model):
         return self.route is CaseRoute.REFERRAL
 
     @property
+    def stage_label(self) -> str:
+        """The stage in words: a referral not yet taken further is "referred", not a
+        "new enquiry" (it never was one: domain.md, "Connected persons")."""
+        if self.stage is Stage.ENQUIRY and self.came_by_referral:
+            return "Referred (connected person)"
+        return self.stage.label
+
+    @property
     def is_bare_enquiry(self) -> bool:
         """Nothing done yet beyond the enquiry: the only kind of case a merge folds away."""
         return self.stage is Stage.ENQUIRY
