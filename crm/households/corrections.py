@@ -3,14 +3,13 @@ training, allegations and other events, and its placements; and an allegation's
 outcome once it is known. Who may record on the household may correct it (its
 supervising social worker, or a manager)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import abort, flash, render_template, request
 
 from crm import corrections
+from crm.correction_pages import CorrectionPages
 from crm.corrections import CorrectionRefused
 from crm.extensions import db
 from crm.formatting import uk_date
-from crm.formfields import VoidForm
 from crm.households import bp
 from crm.households.forms import (
     AllegationOutcomeForm,
@@ -19,18 +18,6 @@ from crm.households.forms import (
 )
 from crm.households.records import editable_household_or_403
 from crm.models import CarerEvent, CarerEventKind, Household, Placement, PlacementEnding
-
-#: What can be corrected on a household, and where its page shows it.
-KINDS = {"records": CarerEvent, "placements": Placement}
-ANCHORS = {"records": "#timeline", "placements": "#placements"}
-
-
-def _record_or_404(household: Household, kind: str, record_id: int):
-    model = KINDS.get(kind)
-    record = corrections.get_recorded(model, record_id) if model else None
-    if record is None or record.household_id != household.id:
-        abort(404)
-    return record
 
 
 def _describe(record) -> str:
@@ -81,73 +68,36 @@ def _apply(household: Household, record, form) -> dict:
     )
 
 
-def _page(household: Household, kind: str, record, form, void_form, status: int = 200):
-    return render_template(
-        "corrections/correct.html",
-        parent=household,
-        back=url_for("households.show", household_id=household.id) + ANCHORS[kind],
-        heading=f"Correct or void: {_describe(record)}",
-        record=record,
-        form=form,
-        void_form=void_form,
-        correct_url=url_for(
-            "households.correct", household_id=household.id, kind=kind, record_id=record.id
-        ),
-        void_url=url_for(
-            "households.void", household_id=household.id, kind=kind, record_id=record.id
-        ),
-        history=corrections.corrections_of(record),
-        change_lines=corrections.change_lines,
-    ), status
+def _void(household: Household, record, why: str, by) -> None:
+    if isinstance(record, Placement):
+        corrections.void_placement(household, record, why, by)
+    else:
+        corrections.void_record(household, record, why, by)
 
 
-def _back(household: Household, kind: str):
-    return redirect(url_for("households.show", household_id=household.id) + ANCHORS[kind])
+PAGES = CorrectionPages(
+    blueprint="households",
+    parent_arg="household_id",
+    kinds={"records": (CarerEvent, "#timeline"), "placements": (Placement, "#placements")},
+    describe=_describe,
+    form=_form,
+    apply=_apply,
+    void=_void,
+)
 
 
 @bp.route("/<int:household_id>/<kind>/<int:record_id>/correct", methods=["GET", "POST"])
 def correct(household_id: int, kind: str, record_id: int):
     """A record or placement put right, with the reason (the old values stay in the
     audit trail); the household's duties and figures follow."""
-    household = editable_household_or_403(household_id)
-    record = _record_or_404(household, kind, record_id)
-    form = _form(record, sent=request.method == "POST")
-    void_form = VoidForm(formdata=None, prefix="void")
-    if not record.is_voided and form.validate_on_submit():
-        try:
-            changed = _apply(household, record, form)
-        except CorrectionRefused as refused:
-            db.session.rollback()
-            form.why.errors = [*form.why.errors, str(refused)]
-            return _page(household, kind, record, form, void_form, 400)
-        db.session.commit()
-        flash("Corrected." if changed else "Nothing was changed.", "success")
-        return _back(household, kind)
-    status = 400 if request.method == "POST" else 200
-    return _page(household, kind, record, form, void_form, status)
+    return PAGES.correct(editable_household_or_403(household_id), kind, record_id)
 
 
 @bp.route("/<int:household_id>/<kind>/<int:record_id>/void", methods=["POST"])
 def void(household_id: int, kind: str, record_id: int):
     """A record or placement entered by mistake voided: kept, struck through, out of
     every figure (the Ofsted return, the duties, places, the retention model)."""
-    household = editable_household_or_403(household_id)
-    record = _record_or_404(household, kind, record_id)
-    void_form = VoidForm(prefix="void")
-    if void_form.validate_on_submit():
-        try:
-            if isinstance(record, Placement):
-                corrections.void_placement(household, record, void_form.why.data, current_user)
-            else:
-                corrections.void_record(household, record, void_form.why.data, current_user)
-        except CorrectionRefused as refused:
-            db.session.rollback()
-            void_form.why.errors = [*void_form.why.errors, str(refused)]
-        else:
-            db.session.commit()
-            flash(f"Voided: {_describe(record)}.", "success")
-            return _back(household, kind)
-    return _page(household, kind, record, _form(record, sent=False), void_form, 400)
+    return PAGES.void_record(editable_household_or_403(household_id), kind, record_id)
 
 
 @bp.route("/<int:household_id>/records/<int:record_id>/outcome", methods=["GET", "POST"])
@@ -155,7 +105,7 @@ def allegation_outcome(household_id: int, record_id: int):
     """The outcome of an allegation recorded as ongoing, once the investigation ends: on
     the same record, so the Ofsted return counts it once."""
     household = editable_household_or_403(household_id)
-    record = _record_or_404(household, "records", record_id)
+    record = PAGES.record_or_404(household, "records", record_id)
     if record.kind is not CarerEventKind.ALLEGATION:
         abort(404)
     form = AllegationOutcomeForm()
@@ -168,7 +118,7 @@ def allegation_outcome(household_id: int, record_id: int):
         else:
             db.session.commit()
             flash("The allegation's outcome is recorded.", "success")
-            return _back(household, "records")
+            return PAGES.back(household, "records")
     return render_template(
         "households/form.html",
         household=household,
