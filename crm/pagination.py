@@ -53,6 +53,22 @@ def counted_as(rows: Select) -> dict[str, Select]:
     return {COUNTED_AS: rows}
 
 
+#: The execution option naming the bound parameter that limits how many best-ranked
+#: matches a search scores (crm.models.search.SEARCH_TOP).
+RANKED_TOP = "hearth_ranked_top"
+#: A ranked search scores this many pages' worth of its best matches for the page asked
+#: for (every filter the list has then keeps most of them); a page that comes back short
+#: is asked again of every match.
+RANKED_PAGES = 4
+
+
+def ranked_top(parameter: str) -> dict[str, str]:
+    """Execution options telling the pager that `parameter` limits a search's ranking to
+    its best rows: set to a few pages' worth, and to every row (-1) if that was too few
+    to fill the page once the list's other filters had their say."""
+    return {RANKED_TOP: parameter}
+
+
 class CountedPages(SelectPagination):
     """Flask-SQLAlchemy's pages over a select(), counted no further than needed.
 
@@ -62,6 +78,21 @@ class CountedPages(SelectPagination):
     there is always a next page to go on to while rows remain."""
 
     more_than = False
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"]
+        parameter = select.get_execution_options().get(RANKED_TOP)
+        if parameter is None:
+            return super()._query_items()
+        top = (self._query_offset + self.per_page) * RANKED_PAGES
+        items = self._page_of(select.params({parameter: top}))
+        if len(items) < self.per_page:  # filtered out, or the last page: ask of all
+            items = self._page_of(select.params({parameter: -1}))
+        return items
+
+    def _page_of(self, select: Select) -> list:
+        paged = select.limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(paged).unique().scalars())
 
     def _query_count(self) -> int:
         if len(self.items) < self.per_page and (self.items or self.page == 1):

@@ -168,11 +168,22 @@ def fts_query(needles: list[str]) -> str | None:
     return " OR ".join('"' + n.replace('"', '""') + '"' for n in usable)
 
 
+#: The bound parameter holding how many of each FTS table's best matches a ranked search
+#: scores and keeps (SQLite's LIMIT -1, its default, keeps every one); the pager sets it
+#: to a few pages' worth (crm.pagination.RANKED_TOP).
+SEARCH_TOP = "search_top"
+
+
 def matching_case_ids(query: str, ranked: bool = True) -> sa.Select:
     """Case ids whose own text or any of whose household members' names match an
-    `fts_query`, each with its best rank (lower is better); without `ranked`, the ids
-    alone, which FTS5 gives without scoring each match (counting 5,343 cases matching
-    "smith" among 600,000: 20 ms ranked, 10 ms not)."""
+    `fts_query`, each with its best rank (lower is better, ties newest case first);
+    without `ranked`, the ids alone, which FTS5 gives without scoring each match
+    (counting 5,343 cases matching "smith" among 600,000: 20 ms ranked, 10 ms not).
+
+    Ranked, each table gives only its best `SEARCH_TOP` matches, ordered and cut inside
+    the full-text engine before anything is joined to the cases: the best N of the two
+    together are among the best N of each. "smith" at national scale: 29 ms for a page,
+    where joining all 5,343 ranked matches to their cases and sorting them took 85 ms."""
     cases = sa.table(CASE_FTS, sa.column("rowid"), sa.column("rank"))
     members = sa.table(MEMBER_FTS, sa.column("rowid"), sa.column("rank"))
     household_members = sa.table("household_members", sa.column("id"), sa.column("case_id"))
@@ -187,10 +198,17 @@ def matching_case_ids(query: str, ranked: bool = True) -> sa.Select:
     )
     if not ranked:
         return sa.union(case_match, member_match).params(fts_query=query)
-    found = sa.union_all(
-        case_match.add_columns(cases.c.rank.label("rank")),
-        member_match.add_columns(members.c.rank),
-    ).subquery()
+    top = sa.bindparam(SEARCH_TOP, -1, type_=sa.Integer)
+    best = [
+        sa.select(
+            match.add_columns(rank.label("rank"))
+            .order_by(rank, match.selected_columns.case_id.desc())
+            .limit(top)
+            .subquery()
+        )
+        for match, rank in ((case_match, cases.c.rank), (member_match, members.c.rank))
+    ]
+    found = sa.union_all(*best).subquery()
     return (
         sa.select(found.c.case_id, sa.func.min(found.c.rank).label("rank"))
         .group_by(found.c.case_id)

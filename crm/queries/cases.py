@@ -18,8 +18,8 @@ from crm.extensions import db
 from crm.metrics.engine import COUNTED_STEPS
 from crm.models import Case, FlagKind, HouseholdMember, User
 from crm.models.case import step_date
-from crm.models.search import fts_query, matching_case_ids, sounding_like
-from crm.pagination import counted_as
+from crm.models.search import SEARCH_TOP, fts_query, matching_case_ids, sounding_like
+from crm.pagination import counted_as, ranked_top
 from crm.visibility import cases_visible_to
 
 
@@ -133,11 +133,13 @@ def _searched(query: sa.Select, q: str) -> sa.Select:
     if fts is not None and db.engine.dialect.name == "sqlite":
         ranked = matching_case_ids(fts).subquery()
         found = query.where(Case.id.in_(matching_case_ids(fts, ranked=False)))
+        # Best first, then the newest case (as the full-text engine breaks ties, so a
+        # page of its best matches is the page of all of them: see matching_case_ids).
         return (
             query.join(ranked, ranked.c.case_id == Case.id)
             .order_by(None)
-            .order_by(ranked.c.rank, Case.enquiry_date.desc(), Case.id.desc())
-            .execution_options(**counted_as(found))
+            .order_by(ranked.c.rank, Case.id.desc())
+            .execution_options(**counted_as(found), **ranked_top(SEARCH_TOP))
         )
     like = f"%{needle}%"
     on_case = [
