@@ -1,7 +1,7 @@
 """A carer's complaint is its own record with a response clock (crm/clocks/): recorded
 and answered on the household's page, flagged to the household's worker once the
-service's 28 days pass unanswered (at once on the write if it is already late, else by
-the nightly run), cleared at once when answered, counted on the manager's strip and the
+service's working days pass unanswered (10 by default, a council's stage 1: at once on
+the write if it is already late, else by the nightly run), cleared at once when answered, counted on the manager's strip and the
 worker's queue from the same flags, and held in the household's exports."""
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from crm.domain.complaints import ComplaintOutcome
+from crm.domain.complaints import ComplaintOutcome, response_due_on
+from crm.domain.settings import Settings
+from crm.domain.working_days import add_working_days, is_working_day
 from crm.extensions import db as _db
 from crm.imports.outbound import write_csv
 from crm.models import (
@@ -38,11 +40,24 @@ LATE = FlagKind.COMPLAINT_RESPONSE_OVERDUE
 SUMMARY = "Respite cancelled twice without notice"
 
 
+def working_days_ago(days: int) -> date:
+    """The day a complaint is received for its response, `days` working days on, to fall
+    due on the first working day from today: due today, or next Monday at a weekend."""
+    due = NOW
+    while not is_working_day(due):
+        due += timedelta(days=1)
+    day = due
+    while add_working_days(day, days) > due:
+        day -= timedelta(days=1)
+    return day
+
+
 def received(client, household, days_ago: int, summary: str = SUMMARY):
+    """A complaint received `days_ago` working days ago."""
     return client.post(
         f"/households/{household.id}/complaints",
         data={
-            "received_on": (NOW - timedelta(days=days_ago)).isoformat(),
+            "received_on": working_days_ago(days_ago).isoformat(),
             "complainant": "Both carers",
             "summary": summary,
         },
@@ -69,35 +84,36 @@ def test_a_complaint_already_late_is_flagged_to_the_households_worker_on_saving(
     db, ssw_client, ssw
 ):
     household = HouseholdFactory(supervising_worker=ssw)
-    response = received(ssw_client, household, days_ago=29)
+    response = received(ssw_client, household, days_ago=11)
     assert response.status_code == 302
     [flag] = open_flags()
     assert (flag.household_id, flag.owner_id, flag.raised_on) == (household.id, ssw.id, NOW)
-    assert "unanswered after 28 days (the service's standard)" in flag.reason
+    assert "unanswered after 10 working days (the service's standard)" in flag.reason
     told = _db.session.scalars(
         sa.select(Notification.message).where(Notification.user_id == ssw.id)
     )
     assert any(household.reference in message for message in told)
 
 
-def test_a_complaint_within_its_28_days_is_not_flagged(db, ssw_client, ssw):
-    received(ssw_client, HouseholdFactory(supervising_worker=ssw), days_ago=28)
+def test_a_complaint_within_its_10_working_days_is_not_flagged(db, ssw_client, ssw):
+    received(ssw_client, HouseholdFactory(supervising_worker=ssw), days_ago=10)
     assert open_flags() == []
 
 
-def test_the_nightly_run_flags_a_complaint_the_day_its_28_days_pass(db, ssw_client, ssw):
+def test_the_nightly_run_flags_a_complaint_the_day_after_its_response_was_due(db, ssw_client, ssw):
     household = HouseholdFactory(supervising_worker=ssw)
-    received(ssw_client, household, days_ago=28)  # the response is due today
-    flag_work(NOW)
+    received(ssw_client, household, days_ago=10)  # due on the first working day from today
+    due = response_due_on(only_complaint().received_on, Settings())
+    flag_work(due)
     assert open_flags() == []
-    flag_work(NOW + timedelta(days=1))
+    flag_work(due + timedelta(days=1))
     _db.session.commit()
     assert [f.household_id for f in open_flags()] == [household.id]
 
 
 def test_answering_the_complaint_clears_its_flag_at_once(db, ssw_client, ssw):
     household = HouseholdFactory(supervising_worker=ssw)
-    received(ssw_client, household, days_ago=40)
+    received(ssw_client, household, days_ago=20)
     assert len(open_flags()) == 1
     response = answered(ssw_client, household, only_complaint().id)
     assert response.status_code == 302
@@ -107,20 +123,21 @@ def test_answering_the_complaint_clears_its_flag_at_once(db, ssw_client, ssw):
 
 
 def test_the_service_may_set_its_own_response_timescale(db, ssw_client, ssw):
-    _db.session.add(Setting(key="complaint_response_days", value="20"))
+    _db.session.add(Setting(key="complaint_response_working_days", value="20"))
     _db.session.commit()
     received(ssw_client, HouseholdFactory(supervising_worker=ssw), days_ago=21)
     [flag] = open_flags()
-    assert "unanswered after 20 days" in flag.reason
+    assert "unanswered after 20 working days" in flag.reason
 
 
 def test_a_complaint_is_answered_once_and_not_before_it_was_received(db, ssw_client, ssw):
     household = HouseholdFactory(supervising_worker=ssw)
     received(ssw_client, household, days_ago=3)
     complaint_id = only_complaint().id
+    the_day_before = only_complaint().received_on - timedelta(days=1)
     early = ssw_client.post(
         f"/households/{household.id}/complaints/{complaint_id}/response",
-        data={"outcome": "upheld", "responded_on": (NOW - timedelta(days=5)).isoformat()},
+        data={"outcome": "upheld", "responded_on": the_day_before.isoformat()},
     )
     assert early.status_code == 200
     assert "before the complaint was received" in early.get_data(as_text=True)
@@ -150,7 +167,7 @@ def test_only_the_households_worker_and_managers_record_its_complaints(db, ssw_c
 
 def test_a_manager_answers_a_complaint_on_any_household(db, manager_client, ssw):
     household = HouseholdFactory(supervising_worker=ssw)
-    received(manager_client, household, days_ago=35)
+    received(manager_client, household, days_ago=15)
     answered(manager_client, household, only_complaint().id, outcome="not_upheld")
     assert only_complaint().outcome.value == "not_upheld"
     assert open_flags() == []
@@ -164,10 +181,10 @@ def test_another_households_complaint_is_not_found_under_this_one(db, manager_cl
 
 def test_the_household_page_and_timeline_show_the_complaint_and_its_answer(db, ssw_client, ssw):
     household = HouseholdFactory(supervising_worker=ssw)
-    received(ssw_client, household, days_ago=30)
+    received(ssw_client, household, days_ago=15)
     page = ssw_client.get(f"/households/{household.id}").get_data(as_text=True)
     listed = page.split('data-testid="complaints">')[1].split("</ul>")[0]
-    due = NOW - timedelta(days=2)
+    due = response_due_on(only_complaint().received_on, Settings())
     due = f"{due.day} {due:%b %Y}"
     assert SUMMARY in listed and "Response overdue since" in listed and due in listed
     answered(ssw_client, household, only_complaint().id, outcome="upheld")
@@ -192,8 +209,8 @@ def strip(client) -> dict[str, tuple[int, str]]:
 def test_the_managers_count_of_late_complaints_is_the_length_of_its_list(db, manager_client, ssw):
     late = [HouseholdFactory(reference=f"HC-{n}", supervising_worker=ssw) for n in range(3)]
     for household in late:
-        received(manager_client, household, days_ago=45)
-    received(manager_client, late[0], days_ago=50)  # a second one: still one household
+        received(manager_client, household, days_ago=20)
+    received(manager_client, late[0], days_ago=25)  # a second one: still one household
     received(manager_client, HouseholdFactory(reference="HC-ONTIME"), days_ago=1)
     first = _db.session.scalars(
         sa.select(Complaint).where(Complaint.household_id == late[1].id)
@@ -211,7 +228,7 @@ def test_the_workers_queue_lists_their_households_late_complaints(db, ssw_client
     mine = HouseholdFactory(reference="HC-MINE", supervising_worker=ssw)
     other = make_user(Role.SUPERVISING_SOCIAL_WORKER)
     theirs = HouseholdFactory(reference="HC-THEIRS", supervising_worker=other)
-    received(ssw_client, mine, days_ago=31)
+    received(ssw_client, mine, days_ago=15)
     _db.session.add(
         Complaint.receive(theirs, NOW - timedelta(days=31), "A carer", "Late payment", None)
     )
@@ -227,12 +244,12 @@ def test_a_complaint_counts_as_the_complaint_event_the_history_already_counts(db
     received(manager_client, household, days_ago=10)
     events = _db.session.scalars(sa.select(CarerEvent).where(CarerEvent.kind == "complaint"))
     assert [(e.household_id, e.occurred_on) for e in events] == [
-        (household.id, NOW - timedelta(days=10))
+        (household.id, working_days_ago(10))
     ]
     out = io.StringIO()
     write_csv("carer-events", out)
     rows = [line for line in out.getvalue().splitlines() if line.startswith("HC-EVENTS,")]
-    assert rows == [f"HC-EVENTS,{(NOW - timedelta(days=10)).isoformat()},complaint,,,,,,,,"]
+    assert rows == [f"HC-EVENTS,{working_days_ago(10).isoformat()},complaint,,,,,,,,"]
 
 
 def test_the_retention_models_complaints_feature_counts_a_recorded_complaint(db, manager_client):
@@ -268,7 +285,7 @@ def test_subject_access_holds_the_complaint_and_its_answer(db, admin_client):
 
 
 def test_the_message_to_the_worker_does_not_repeat_what_the_complaint_says(db, ssw_client, ssw):
-    received(ssw_client, HouseholdFactory(supervising_worker=ssw), days_ago=40)
+    received(ssw_client, HouseholdFactory(supervising_worker=ssw), days_ago=20)
     texts = [f.reason for f in open_flags()] + list(
         _db.session.scalars(sa.select(Notification.message))
     )
@@ -279,3 +296,14 @@ def test_anonymisation_clears_who_complained_and_what_about():
     """The walk anonymisation and erasure use (crm/privacy/records.py) finds the typed
     text of a complaint; a household itself is kept under reg 32, never anonymised."""
     assert sorted(free_text(Complaint)) == ["complainant", "summary"]
+
+
+def test_a_councils_stage_1_runs_10_working_days_past_christmas_and_new_year():
+    # Received Friday 18 December 2026: Christmas Day, the Boxing Day holiday (Monday
+    # 28 December, Boxing Day being a Saturday) and New Year's Day are not counted.
+    assert response_due_on(date(2026, 12, 18), Settings()) == date(2027, 1, 6)
+
+
+def test_a_service_that_extends_stage_1_sets_20_working_days():
+    extended = Settings(complaint_response_working_days=20)
+    assert response_due_on(date(2026, 12, 18), extended) == date(2027, 1, 20)

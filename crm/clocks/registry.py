@@ -183,8 +183,8 @@ def _retention_review(day: date, settings: Settings, among: list[int] | None) ->
 
 def _complaint_responses(day: date, settings: Settings, among: list[int] | None) -> Found:
     """domain/complaints.py: a carer's complaint not answered in writing within the
-    service's timescale of receiving it (`complaint_response_days`, 28 calendar days by
-    default). An agency's procedure (reg 18 of the 2011 Regulations) sets no number of
+    service's timescale of receiving it (`complaint_response_working_days`, 10 working
+    days by default). An agency's procedure (reg 18 of the 2011 Regulations) sets no number of
     days; a council's follows the Children Act 1989 Representations Procedure (England)
     Regulations 2006, stage 1 within 10 working days, extendable to 20."""
     query = (
@@ -198,10 +198,10 @@ def _complaint_responses(day: date, settings: Settings, among: list[int] | None)
     for household_id, received_on in db.session.execute(query):
         if response_late(received_on, None, day, settings):
             late.setdefault(household_id, []).append(received_on)
-    days = settings.complaint_response_days
+    days = settings.complaint_response_working_days
     return {
         (FlagKind.COMPLAINT_RESPONSE_OVERDUE, household_id): (
-            f"{_complaints(len(received))} unanswered after {days} days (the service's "
+            f"{_complaints(len(received))} unanswered after {days} working days (the service's "
             f"standard): the oldest received {uk_date(min(received))}, response due "
             f"{uk_date(response_due_on(min(received), settings))}"
         )

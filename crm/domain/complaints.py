@@ -7,10 +7,10 @@ under section 26(3)(d) of the Children Act 1989, and the Children Act 1989
 Representations Procedure (England) Regulations 2006 set its timescales: stage 1 (local
 resolution) within 10 working days, extendable to 20 (reg 14), stage 2 (investigation)
 within 25 working days, extendable to 65 (reg 17). Complaints outside section 26 (a
-council's corporate procedure) have local timescales. `Settings.complaint_response_days`
-counts calendar days: its default, 28, is about the 20 working days of an extended
-stage 1; a council answering at stage 1 within 10 working days sets 14. Hearth does not
-yet count this clock in working days.
+council's corporate procedure) have local timescales. The clock counts working days
+(weekdays that are not bank holidays in England, crm.domain.working_days), as the
+regulations do: `Settings.complaint_response_working_days`, 10 by default (stage 1), 20
+for a service that extends every stage 1, an agency's own number otherwise.
 
 A complaint is answered when its outcome and the day of the written response are
 recorded; it is late when a day passes after it was due unanswered.
@@ -18,12 +18,13 @@ recorded; it is late when a day passes after it was due unanswered.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from crm.domain.households import HouseholdRuleError, check_dated
 from crm.domain.labelled import LabelledEnum
 from crm.domain.settings import Settings
+from crm.domain.working_days import add_working_days
 from crm.formatting import uk_date
 
 
@@ -35,8 +36,11 @@ class ComplaintOutcome(LabelledEnum):
 
 
 def response_due_on(received_on: date, settings: Settings) -> date:
-    """The day the written response is due: the service's timescale from receipt."""
-    return received_on + timedelta(days=settings.complaint_response_days)
+    """The day the written response is due: the service's number of working days after
+    receipt (received Friday 18 December 2026, 10 working days: Wednesday 6 January
+    2027, past Christmas Day, the Boxing Day holiday on Monday 28 December and New
+    Year's Day)."""
+    return add_working_days(received_on, settings.complaint_response_working_days)
 
 
 def response_late(

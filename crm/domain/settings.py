@@ -35,9 +35,10 @@ class Settings:
     # carer a medical, at least this often.
     dbs_renewal_years: int = 3
     medical_renewal_years: int = 3
-    # A carer's complaint is answered in writing within this many days of receipt: the
-    # service's own standard (the law asks for a procedure, not a timescale).
-    complaint_response_days: int = 28
+    # A carer's complaint is answered in writing within this many working days of
+    # receipt (crm.domain.complaints: a council's stage 1, reg 14 of the 2006
+    # Representations Regulations).
+    complaint_response_working_days: int = 10
     # Retention risk model.
     risk_high_percent: int = 30
     risk_medium_percent: int = 15
@@ -91,10 +92,10 @@ SETTING_LABELS = {
     "due_soon_days": "Show work as due soon this many days ahead",
     "dbs_renewal_years": "Every adult in a household needs a DBS check at most this many years old",
     "medical_renewal_years": "Every carer needs a medical at most this many years old",
-    "complaint_response_days": (
-        "Answer a carer's complaint in writing within this many calendar days of receiving "
-        "it (a council's stage 1 under the 2006 Representations Regulations: 10 working "
-        "days, about 14, extendable to 20, about 28; an agency's own standard)"
+    "complaint_response_working_days": (
+        "Answer a carer's complaint in writing within this many working days of receiving "
+        "it (a council's stage 1 under the 2006 Representations Regulations: 10, or 20 "
+        "where it was extended; an agency sets its own)"
     ),
     "risk_high_percent": "High risk: chance of leaving within 12 months at least (%)",
     "risk_medium_percent": "Medium risk: chance of leaving within 12 months at least (%)",
