@@ -42,6 +42,7 @@ def _service(first: date, last: date, carer_type: CarerType | None) -> dict[int,
         Household.deregistration_date,
         Household.carer_type,
         Household.supervising_worker_id,
+        Household.temporary_placed_on,
     ).where(
         Household.approval_date <= last,
         sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date > first),
@@ -50,7 +51,7 @@ def _service(first: date, last: date, carer_type: CarerType | None) -> dict[int,
         query = query.where(Household.carer_type == carer_type)
     rows = db.session.execute(query.order_by(Household.reference)).all()
     bare = [History(r.id, r.approval_date, r.deregistration_date, r.carer_type is CarerType.KINSHIP,
-                    r.supervising_worker_id) for r in rows]  # fmt: skip
+                    r.supervising_worker_id, r.temporary_placed_on) for r in rows]  # fmt: skip
     return histories(bare, last)
 
 
