@@ -229,3 +229,50 @@ def test_a_review_falls_due_if_the_approval_runs_a_year_past_the_move():
 
 def test_nothing_is_owed_before_the_child_moves_in():
     assert temporary_carer_record(Temporary(placed_on=None), STATE, {}, D(2026, 4, 1)) is None
+
+
+# --- on the case page ----------------------------------------------------------------
+
+
+class TestOnTheCasePage:
+    """Through the forms, on the hand-built service's KB (tests/hand_built.py):
+    temporarily approved 1 Feb 25, C10 placed that day."""
+
+    @pytest.fixture
+    def kb(self, service_with_kinship, db):
+        import sqlalchemy as sa
+
+        from crm.models import Case
+
+        return db.session.scalar(sa.select(Case).where(Case.reference == "KB"))
+
+    def test_an_extension_without_the_iro_is_refused_and_keeps_what_was_typed(
+        self, officer_client, db, kb
+    ):
+        kb.temporary_approval.extended_until = None  # as before its extension
+        kb.temporary_approval.extended_on = kb.temporary_approval.nominated_officer = None
+        db.session.commit()
+        page = officer_client.post(
+            f"/cases/{kb.id}/temporary-approval/extension",
+            data={"extended_until": "2025-07-19", "nominated_officer": "Pat Nominated",
+                  "decided_on": "2025-05-20", "panel_views_sought_on": "2025-05-14"},
+        ).get_data(as_text=True)  # fmt: skip
+        assert "reg 25(4)(c): the child&#39;s IRO informed" in page
+        assert 'value="Pat Nominated"' in page and 'value="2025-05-14"' in page
+        db.session.refresh(kb.temporary_approval)
+        assert kb.temporary_approval.extended_until is None
+
+    def test_an_irm_application_then_its_outcome(self, officer_client, db, kb):
+        for data in ({"irm_applied_on": "2025-07-01"}, {"irm_outcome_on": "2025-09-10"}):
+            response = officer_client.post(f"/cases/{kb.id}/temporary-approval/irm", data=data)
+            assert response.status_code == 302
+        db.session.refresh(kb.temporary_approval)
+        assert kb.temporary_approval.expires_on == D(2025, 9, 11)
+
+    def test_after_a_lapse_what_happened_is_recorded(self, officer_client, db, kb):
+        officer_client.post(
+            f"/cases/{kb.id}/temporary-approval/lapse",
+            data={"lapse_outcome": "special_guardianship", "lapse_outcome_on": "2025-07-21"},
+        )
+        page = officer_client.get(f"/cases/{kb.id}").get_data(as_text=True)
+        assert "Continued under a special guardianship order, 21 Jul 2025" in page
