@@ -227,6 +227,11 @@ def test_a_review_falls_due_if_the_approval_runs_a_year_past_the_move():
     assert owed(irm(), D(2027, 3, 3))[Duty.ANNUAL_REVIEW] == (D(2027, 3, 2), True)
 
 
+def test_a_review_of_the_temporary_approval_recorded_moves_the_next_a_year_on():
+    due = owed(irm(), D(2027, 3, 3), temporary_review=[D(2027, 2, 20)])
+    assert due[Duty.ANNUAL_REVIEW] == (D(2028, 2, 20), False)
+
+
 def test_nothing_is_owed_before_the_child_moves_in():
     assert temporary_carer_record(Temporary(placed_on=None), STATE, {}, D(2026, 4, 1)) is None
 

@@ -58,6 +58,9 @@ class ActivityKind(LabelledEnum):
     SUPERVISION_VISIT = "supervision_visit", "Supervision visit (child placed, reg 24)"
     UNANNOUNCED_VISIT = "unannounced_visit", "Unannounced visit (child placed, reg 24)"
     TSD_COMPLETED = "tsd_completed", "TSD standards completed (child placed, reg 24)"
+    #: A review of a temporary approval that runs past the usual review date (only an
+    #: IRM review keeps one going that long); not the household's first review to panel.
+    TEMPORARY_REVIEW = "temporary_review", "Review of the temporary approval (reg 24)"
 
 
 class CheckKind(LabelledEnum):

@@ -557,7 +557,8 @@ def temporary_carer_record(
     child is placed, and a review if the approval runs past the usual review date (reg
     28 of the Fostering Services Regulations 2011 counts a year; only an approval kept
     alive by an IRM review, reg 25(3), runs that long). `dates` holds the case's logged
-    "supervision_visit", "unannounced_visit" and "tsd_completed" days. None when nothing
+    "supervision_visit", "unannounced_visit", "tsd_completed" and "temporary_review"
+    days. None when nothing
     is owed on the case: no child placed by `as_of`, the assessment decided (an approved
     household's own record takes over), or the approval lapsed and what happened to
     the placement is recorded (reg 25(6))."""
@@ -569,11 +570,15 @@ def temporary_carer_record(
         return max((d for d in dates.get(kind, []) if placed <= d <= as_of), default=None)
 
     visits = [latest("supervision_visit"), latest("unannounced_visit")]
+    reviews = [d for d in dates.get("temporary_review", []) if placed <= d <= as_of]
     return HouseholdRecord(
         approval_date=placed,
         kinship=True,
         last_visit=max(filter(None, visits), default=None),
         last_unannounced=visits[1],
         tsd_completed=latest("tsd_completed"),
+        last_review=max(reviews, default=None),
+        first_review=min(reviews, default=None),
+        reviews=len(reviews),
         placed_from=placed,
     )

@@ -147,6 +147,7 @@ TEMPORARY_CARER_KINDS = (
     ActivityKind.SUPERVISION_VISIT,
     ActivityKind.UNANNOUNCED_VISIT,
     ActivityKind.TSD_COMPLETED,
+    ActivityKind.TEMPORARY_REVIEW,
 )
 
 
