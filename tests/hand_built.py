@@ -34,7 +34,8 @@ Kinship (family and friends) additions, used by `build_kinship` only:
   KB  case: enquiry 6 Jan 25 -> contact 7 Jan, visit 13 Jan, applied 20 Jan 25, still
       in Stage 1; temporarily approved (reg 24) 1 Feb 25 for child C10, who moved in
       that day; 16 weeks take it to 24 May 25; extended on 20 May 25 by Pat Nominated
-      to 19 Jul 25 (the 8-week maximum); a call on 20 Jun 25
+      to 19 Jul 25 (the 8-week maximum), the panel's views sought 14 May and the IRO
+      informed 15 May 25 (reg 25(4)); a call on 20 Jun 25
   and HA (mainstream) has 1 of its 2 places not available from 1 Feb 25: its child
       C1 needs to be the only child placed
 """
@@ -202,7 +203,10 @@ def build_kinship(db) -> None:
     kb.temporary_approval = TemporaryApproval(
         child_reference="C10", approved_on=D(2025, 2, 1), placed_on=D(2025, 2, 1)
     )
-    kb.temporary_approval.extend(D(2025, 7, 19), "Pat Nominated", D(2025, 5, 20), LATER)
+    kb.temporary_approval.extend(
+        D(2025, 7, 19), "Pat Nominated", D(2025, 5, 20), LATER,
+        panel_views_sought_on=D(2025, 5, 14), iro_informed_on=D(2025, 5, 15),
+    )  # fmt: skip
     kb.log_activity(ActivityKind.CALL, D(2025, 6, 20), None, note="how is C10 settling")
     ha = db.session.scalar(sa.select(Household).where(Household.reference == "A"))
     ha.mark_places_unavailable(1, UnavailableBecause.CHILD_NEEDS, D(2025, 2, 1), as_of=LATER)

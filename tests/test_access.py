@@ -75,6 +75,8 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "cases.void",
             "cases.new_referral",
             "cases.viability",
+            "cases.temporary_approval_irm",
+            "cases.temporary_approval_lapse",
         ],
         frozenset({OFFICER, SSW, MANAGER}),
     ),

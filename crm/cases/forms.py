@@ -22,7 +22,7 @@ from wtforms.validators import (
 from crm.auth.services import staff_choices
 from crm.clocks import CASE_FLAGS
 from crm.create_once import OnceForm
-from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
+from crm.domain.kinship import AfterLapse, ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.matching import ChildSex
 from crm.domain.stages import REASONS_REQUIRED, EventKind, Stage
 from crm.enquiry_sources import heard_choices, source_labels
@@ -301,7 +301,43 @@ class ExtensionForm(Form):
         "Nominated officer who approved it", validators=[DataRequired(), Length(max=120)]
     )
     decided_on = DateField("Decided on", validators=[DataRequired(), not_in_future])
+    panel_views_sought_on = DateField(
+        "The fostering panel's views sought on (reg 25(4)(b))",
+        validators=[Optional(), not_in_future],
+    )
+    iro_informed_on = DateField(
+        "The child's IRO informed on (reg 25(4)(c))", validators=[Optional(), not_in_future]
+    )
     submit = SubmitField("Record extension")
+
+
+class IrmForm(Form):
+    """The connected person's application to the IRM, and later its outcome (reg 25(3))."""
+
+    irm_applied_on = DateField(
+        "Applied to the IRM on (a review of a qualifying determination)",
+        validators=[Optional(), not_in_future],
+    )
+    irm_outcome_on = DateField(
+        "The IRM's outcome known and the service's decision made on",
+        validators=[Optional(), not_in_future],
+    )
+    submit = SubmitField("Record")
+
+
+class LapseForm(Form):
+    """What happened to the child's placement when the approval lapsed (reg 25(6))."""
+
+    lapse_outcome = SelectField(
+        "What happened to the placement",
+        choices=choices(((a.value, a.label) for a in AfterLapse), blank="Choose one"),
+        validators=[DataRequired(message="Say what happened to the placement.")],
+    )
+    lapse_outcome_on = DateField(
+        "On (the day it ended or went on under the new footing)",
+        validators=[DataRequired(), not_in_future],
+    )
+    submit = SubmitField("Record what happened")
 
 
 class ReferralForm(EmailOrPhone, OnceForm):

@@ -9,6 +9,8 @@ from crm import create_once
 from crm.cases import bp
 from crm.cases.forms import (
     ExtensionForm,
+    IrmForm,
+    LapseForm,
     PlacedForm,
     ReferralForm,
     TemporaryApprovalForm,
@@ -17,6 +19,7 @@ from crm.cases.forms import (
 from crm.cases.records import get_case_or_404
 from crm.cases.services import NewReferral, create_referral, record_viability, reg24_record
 from crm.domain.kinship import (
+    AfterLapse,
     KinshipRuleError,
     ReferralUrgency,
     ViabilityOutcome,
@@ -154,6 +157,8 @@ def extend_temporary_approval(case_id: int):
                 form.nominated_officer.data,
                 form.decided_on.data,
                 today(),
+                panel_views_sought_on=form.panel_views_sought_on.data,
+                iro_informed_on=form.iro_informed_on.data,
             )
         except KinshipRuleError as refused:
             _refused(form, refused)
@@ -184,3 +189,58 @@ def child_placed(case_id: int):
             flash(f"The child moved in on {uk_date(temporary.placed_on)}.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/kinship.html", case=case, form=form, title="The child moved in")
+
+
+@bp.route("/<int:case_id>/temporary-approval/irm", methods=["GET", "POST"])
+def temporary_approval_irm(case_id: int):
+    """The connected person applied to the IRM: the temporary approval continues until the
+    outcome is known and the service has decided (reg 25(1)(b) and (3))."""
+    case = get_case_or_404(case_id)
+    temporary = case.temporary_approval
+    if temporary is None:
+        flash("Record the temporary approval first.", "warning")
+        return redirect(url_for("cases.show", case_id=case.id))
+    form = IrmForm()
+    if form.validate_on_submit():
+        try:
+            if temporary.irm_applied_on is None:
+                if form.irm_applied_on.data is None:
+                    raise KinshipRuleError("Give the date of the application.", "irm_applied_on")
+                temporary.apply_to_irm(form.irm_applied_on.data, today())
+            if form.irm_outcome_on.data is not None:
+                temporary.irm_decided(form.irm_outcome_on.data, today())
+        except KinshipRuleError as refused:
+            db.session.rollback()
+            _refused(form, refused)
+        else:
+            db.session.commit()
+            flash("The IRM review is recorded.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "cases/kinship.html", case=case, form=form, title="An IRM review of the temporary approval"
+    )
+
+
+@bp.route("/<int:case_id>/temporary-approval/lapse", methods=["GET", "POST"])
+def temporary_approval_lapse(case_id: int):
+    """What happened to the child's placement when the approval lapsed undecided (reg 25(6))."""
+    case = get_case_or_404(case_id)
+    temporary = case.temporary_approval
+    if temporary is None:
+        flash("Record the temporary approval first.", "warning")
+        return redirect(url_for("cases.show", case_id=case.id))
+    form = LapseForm()
+    if form.validate_on_submit():
+        try:
+            temporary.record_lapse(
+                AfterLapse(form.lapse_outcome.data), form.lapse_outcome_on.data, today()
+            )
+        except KinshipRuleError as refused:
+            _refused(form, refused)
+        else:
+            db.session.commit()
+            flash("What happened to the placement is recorded.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "cases/kinship.html", case=case, form=form, title="After the temporary approval lapsed"
+    )

@@ -126,6 +126,7 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         # voided ones too, struck through (crm/corrections.py)
         steps=recorded(StageEvent, StageEvent.case_id, case.id, *STEP_ORDER),
         activities=recorded(Activity, Activity.case_id, case.id, *ACTIVITY_ORDER),
+        today=today(),
     )
     return page, status
 

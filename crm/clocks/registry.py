@@ -27,7 +27,7 @@ from crm.metrics.chasing import (
     timescale_warnings,
 )
 from crm.metrics.compliance import certificates
-from crm.metrics.supervision import records_on
+from crm.metrics.supervision import records_on, temporary_carer_records
 from crm.models import Case, FlagKind, Household, Placement
 from crm.models.carer_event import Complaint
 
@@ -83,12 +83,18 @@ def _first_contact(day: date, settings: Settings, among: list[int] | None) -> Fo
     }
 
 
-TIMESCALE_KINDS = {"panel": FlagKind.PANEL_TIMESCALE, "decision": FlagKind.DECISION_OVERDUE}
+TIMESCALE_KINDS = {
+    "panel": FlagKind.PANEL_TIMESCALE,
+    "decision": FlagKind.DECISION_OVERDUE,
+    "kinship": FlagKind.KINSHIP_TIMESCALE,
+}
 
 
 def _timescales(day: date, settings: Settings, among: list[int] | None) -> Found:
-    """domain/timescales.py: NMS 14.4's 8 months from application to panel, and the
-    agency decision after panel."""
+    """domain/timescales.py: NMS 14.4's 8 months from application to panel (not for a
+    case under reg 24, which the kinship clock judges), the agency decision after panel,
+    and a kinship assessment with no child placed held to the service's own timescale
+    (a setting)."""
     found = timescale_warnings(day, settings, among=_among_cases(among))
     return {(TIMESCALE_KINDS[kind], case_id): why for (kind, case_id), why in found.items()}
 
@@ -97,12 +103,19 @@ KINSHIP_KINDS = {
     "expiring": FlagKind.TEMPORARY_APPROVAL_EXPIRING,
     "expired": FlagKind.TEMPORARY_APPROVAL_EXPIRED,
     "extended": FlagKind.TEMPORARY_APPROVAL_EXTENDED,
+    "irm_pending": FlagKind.TEMPORARY_APPROVAL_IRM,
 }
 
 
 def _temporary_approvals(day: date, settings: Settings, among: list[int] | None) -> Found:
-    """domain/kinship.py: a reg 24 temporary approval runs 16 weeks, extendable once
-    by up to 8 (reg 25)."""
+    """domain/kinship.py, Care Planning Regulations 2010: a reg 24 temporary approval
+    runs "a temporary period not exceeding 16 weeks" (reg 24(1)), flagged from the day
+    after its last day; a nominated officer may extend it once by up to 8 weeks, after
+    seeking the fostering panel's views and informing the IRO (reg 25(2), (4), (5));
+    while the connected person's application to the IRM is pending it continues until
+    the outcome (reg 25(1)(b), (3)); when it lapses without a decision the placement
+    must end or go on under another legal basis, flagged until what happened is
+    recorded (reg 25(6))."""
     found = temporary_approval_flags(day, among=_among_cases(among))
     return {(KINSHIP_KINDS[kind], case_id): why for (kind, case_id), why in found.items()}
 
@@ -137,6 +150,27 @@ def _duties(day: date, settings: Settings, among: list[int] | None) -> Found:
             if duty.duty is Duty.ANNUAL_REVIEW and record.reviews == 0:
                 kind = FlagKind.FIRST_REVIEW_OVERDUE
             found[(kind, household_id)] = f"{duty.duty.label} was due on {uk_date(duty.due_on)}"
+    return found
+
+
+def _temporary_carer_duties(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/kinship.py temporary_carer_record: a connected person temporarily approved
+    under reg 24 with the named child living with them is owed, from the day the child
+    moved in, the supervision visits, the unannounced visit (NMS 21.8), the TSD standards
+    within 18 months and a review (reg 28) as an approved household is; one flag on the
+    case naming each duty overdue (the household does not exist until full approval)."""
+    found: Found = {}
+    for case_id, record in temporary_carer_records(day, _among_cases(among)).items():
+        overdue = [
+            f"{duty.duty.label} was due on {uk_date(duty.due_on)}"
+            for duty in obligations(record, day, settings)
+            if duty.overdue
+        ]
+        if overdue:
+            found[(FlagKind.TEMPORARY_CARER_DUTY, case_id)] = (
+                f"child placed {uk_date(record.placed_from)} under temporary approval: "
+                + "; ".join(overdue)
+            )
     return found
 
 
@@ -266,6 +300,9 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.RETENTION_REVIEW, "household", _retention_review, None, job="data_retention"),
     Clock(FlagKind.COMPLAINT_RESPONSE_OVERDUE, "household", _complaint_responses, "worker"),
     Clock(FlagKind.EMERGENCY_PLACEMENT_ENDS, "household", _emergency_placements, "worker"),
+    Clock(FlagKind.TEMPORARY_APPROVAL_IRM, "case", _temporary_approvals, "assessor"),
+    Clock(FlagKind.KINSHIP_TIMESCALE, "case", _timescales, "assessor"),
+    Clock(FlagKind.TEMPORARY_CARER_DUTY, "case", _temporary_carer_duties, "assessor"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).

@@ -12,9 +12,14 @@ from crm.domain.compliance import Measure
 from crm.exports import FORMATS, export
 from crm.extensions import db
 from crm.formatting import uk_date
-from crm.metrics.compliance import caseloads, compliance_by_month, compliance_on
+from crm.metrics.compliance import (
+    caseloads,
+    compliance_by_month,
+    compliance_on,
+    temporary_carer_compliance,
+)
 from crm.metrics.supervision import obligations_for
-from crm.models import Household
+from crm.models import Case, Household
 from crm.models.setting import load_settings
 
 
@@ -60,7 +65,43 @@ def tables_for(as_of, carer_type) -> dict[str, Table]:
         [[c.worker, c.mainstream, c.kinship, c.total] for c in loads],
         empty="No current households.",
     )  # fmt: skip
-    return {t.key: t for t in (measures, by_month, caseload)}
+    temporary = temporary_carer_compliance(as_of, carer_type)
+    references = dict(
+        db.session.execute(
+            db.select(Case.id, Case.reference).where(
+                Case.id.in_([i for t in temporary.values() for i in t.not_compliant])
+            )
+        ).all()
+    )
+    temporary_carers = Table(
+        "temporary_carers",
+        f"Temporarily approved carers with the child placed (reg 24) on {uk_date(as_of)}",
+        [
+            Column("Measure", TEXT),
+            Column("Carers in scope"),
+            Column("Compliant"),
+            Column("Not compliant"),
+            Column("Compliant (%)", PERCENT),
+            Column("Cases not compliant", TEXT),
+        ],
+        [
+            [
+                m.label,
+                t.in_scope,
+                t.compliant,
+                len(t.not_compliant),
+                t.rate,
+                ", ".join(sorted(references[i] for i in t.not_compliant)),
+            ]
+            for m, t in temporary.items()
+        ],  # fmt: skip
+        note=(
+            "Owed from the day the child moved in, as to approved households; counted apart "
+            "from them until full approval"
+        ),
+        empty="No temporarily approved carers.",
+    )
+    return {t.key: t for t in (measures, by_month, caseload, temporary_carers)}
 
 
 def trend_chart(table: Table):

@@ -52,6 +52,15 @@ class ActivityKind(LabelledEnum):
     #: A kinship case's first look at whether a connected person can care for the child,
     #: before any temporary approval (its outcome goes in the note).
     VIABILITY = "viability", "Viability assessment (kinship)"
+    #: What a temporarily approved connected person with the child placed is owed from
+    #: the day the child moves in, as an approved carer is (crm.domain.kinship
+    #: .temporary_carer_record); carried to the household at full approval.
+    SUPERVISION_VISIT = "supervision_visit", "Supervision visit (child placed, reg 24)"
+    UNANNOUNCED_VISIT = "unannounced_visit", "Unannounced visit (child placed, reg 24)"
+    TSD_COMPLETED = "tsd_completed", "TSD standards completed (child placed, reg 24)"
+    #: A review of a temporary approval that runs past the usual review date (only an
+    #: IRM review keeps one going that long); not the household's first review to panel.
+    TEMPORARY_REVIEW = "temporary_review", "Review of the temporary approval (reg 24)"
 
 
 class CheckKind(LabelledEnum):

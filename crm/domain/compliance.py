@@ -112,7 +112,7 @@ def judge(
         else record.first_review is not None and record.first_review <= first_due
     )
     months = settings.tsd_months_kinship if record.kinship else settings.tsd_months_mainstream
-    tsd_due = add_months(record.approval_date, months)
+    tsd_due = add_months(record.duties_from, months)
     judged[Measure.TSD] = (
         None
         if tsd_due >= as_of

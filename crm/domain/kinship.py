@@ -17,6 +17,7 @@ from typing import Any
 from crm.domain.case_vocabulary import CarerType
 from crm.domain.labelled import LabelledEnum
 from crm.domain.stages import CaseState, Stage
+from crm.domain.supervision import HouseholdRecord
 from crm.formatting import uk_date
 
 TEMPORARY_WEEKS = 16
@@ -43,8 +44,17 @@ def latest_extension(approved_on: date) -> date:
     return first_expiry(approved_on) + timedelta(weeks=EXTENSION_MAX_WEEKS)
 
 
-def expires_on(temporary: Any) -> date:
-    """When the temporary approval lapses, with its extension if it has one."""
+def expires_on(temporary: Any) -> date | None:
+    """The day the temporary approval lapses (the first day it no longer covers), with its
+    extension if it has one: 16 weeks from approval are the 112 days from `approved_on`
+    to the day before `approved_on + 16 weeks`, which is the day it lapses (reg 24(1): "a
+    temporary period not exceeding 16 weeks"). While the connected person's application
+    to the IRM for a review of a qualifying determination is pending it does not lapse
+    (None: reg 25(1)(b) and (3)); once the IRM's outcome is known and the service has
+    decided, it runs to the end of that day (`irm_outcome_on`) and lapses the next."""
+    if getattr(temporary, "irm_applied_on", None) is not None:
+        outcome = getattr(temporary, "irm_outcome_on", None)
+        return None if outcome is None else outcome + timedelta(days=1)
     return temporary.extended_until or first_expiry(temporary.approved_on)
 
 
@@ -74,11 +84,51 @@ def check_temporary_approval(
         raise KinshipRuleError("The temporary approval is dated before the enquiry.", "approved_on")
 
 
+def extension_missing(
+    temporary: Any,
+    panel_views_sought_on: date | None,
+    iro_informed_on: date | None,
+    decided_on: date,
+) -> list[str]:
+    """What reg 25(4) asks before an extension that the case has not recorded: "before
+    deciding whether to extend the temporary approval the responsible authority must ...
+    seek the views of the fostering panel ... and inform the IRO" (the child's
+    independent reviewing officer). Each recorded with its date, on or after the
+    temporary approval and on or before the nominated officer's decision."""
+    missing = []
+    for on, what in (
+        (panel_views_sought_on, "reg 25(4)(b): the fostering panel's views sought, with the date"),
+        (iro_informed_on, "reg 25(4)(c): the child's IRO informed, with the date"),
+    ):
+        if on is None:
+            missing.append(what)
+        elif not temporary.approved_on <= on <= decided_on:
+            missing.append(
+                f"{what} ({uk_date(on)} is not between the temporary approval, "
+                f"{uk_date(temporary.approved_on)}, and the decision, {uk_date(decided_on)})"
+            )
+    return missing
+
+
 def check_extension(
-    temporary: Any, until: date, officer: str, decided_on: date, as_of: date
+    temporary: Any,
+    until: date,
+    officer: str,
+    decided_on: date,
+    as_of: date,
+    panel_views_sought_on: date | None = None,
+    iro_informed_on: date | None = None,
 ) -> None:
-    """One extension, by a nominated officer, decided before the approval lapses, to no
-    more than 8 weeks past its first expiry."""
+    """One extension, by a nominated officer (reg 25(5)), decided before the approval
+    lapses, to no more than 8 weeks past its first expiry (reg 25(2)), and only after the
+    fostering panel's views were sought and the child's IRO informed (reg 25(4)):
+    refused otherwise, saying what is missing."""
+    if getattr(temporary, "irm_applied_on", None) is not None:
+        raise KinshipRuleError(
+            "An application to the IRM is pending: the temporary approval already continues "
+            "until its outcome (reg 25(3)).",
+            "decided_on",
+        )
     if temporary.extended_until is not None:
         raise KinshipRuleError(
             f"The temporary approval was already extended (to {uk_date(temporary.extended_until)}"
@@ -102,16 +152,23 @@ def check_extension(
         )
     if not officer.strip():
         raise KinshipRuleError("Name the nominated officer who approved it.", "nominated_officer")
+    missing = extension_missing(temporary, panel_views_sought_on, iro_informed_on, decided_on)
+    if missing:
+        raise KinshipRuleError(
+            "Not yet: before an extension the case must record " + "; ".join(missing) + ".",
+            "panel_views_sought_on",
+        )
 
 
 def check_placed(temporary: Any, on: date, as_of: date) -> None:
     """The named child moves in while the temporary approval runs."""
     if on > as_of:
         raise KinshipRuleError(f"The date {uk_date(on)} is in the future.", "placed_on")
-    if not temporary.approved_on <= on < expires_on(temporary):
+    lapses = expires_on(temporary)
+    if on < temporary.approved_on or (lapses is not None and on >= lapses):
         raise KinshipRuleError(
             f"The child can be placed while the temporary approval runs "
-            f"({uk_date(temporary.approved_on)} to {uk_date(expires_on(temporary))}).",
+            f"({uk_date(temporary.approved_on)} to {uk_date(lapses)}).",
             "placed_on",
         )
 
@@ -134,7 +191,15 @@ def may_see_named_child(
 
 def recorded_dates(temporary: Any) -> list[date]:
     """The dates things happened under the temporary approval: activity on the case."""
-    return [d for d in (temporary.approved_on, temporary.placed_on, temporary.extended_on) if d]
+    dates = (
+        temporary.approved_on,
+        temporary.placed_on,
+        temporary.extended_on,
+        getattr(temporary, "irm_applied_on", None),
+        getattr(temporary, "irm_outcome_on", None),
+        getattr(temporary, "lapse_outcome_on", None),
+    )
+    return [d for d in dates if d]
 
 
 def decided(state: CaseState) -> bool:
@@ -148,16 +213,30 @@ def temporary_approval_warnings(temporary: Any, state: CaseState, as_of: date) -
         return {}
     found = {}
     lapses = expires_on(temporary)
-    if as_of >= lapses:
+    if lapse_recorded(temporary, as_of):
+        pass  # reg 25(6): what happened to the placement is recorded; nothing to chase
+    elif lapses is None:
+        found["irm_pending"] = (
+            f"the connected person applied to the IRM on {uk_date(temporary.irm_applied_on)}: "
+            "the temporary approval continues until its outcome and the service's decision "
+            "(reg 25(3)); record the outcome's date when it comes"
+        )
+    elif as_of >= lapses:
         found["expired"] = (
-            f"temporary approval (reg 24) expired on {uk_date(lapses)} without a decision"
+            f"temporary approval (reg 24) lapsed on {uk_date(lapses)} without a decision: "
+            "record what happened to the child's placement (reg 25(6))"
         )
     elif (lapses - as_of).days <= EXPIRY_WARNING_DAYS:
         found["expiring"] = (
             f"temporary approval (reg 24) expires on {uk_date(lapses)}, "
             f"in {(lapses - as_of).days} days, without a decision yet"
         )
-    if temporary.extended_until is not None and temporary.extended_on <= as_of:
+    if (
+        temporary.extended_until is not None
+        and temporary.extended_on <= as_of
+        and getattr(temporary, "irm_applied_on", None) is None
+        and not lapse_recorded(temporary, as_of)
+    ):
         found["extended"] = (
             f"temporary approval extended to {uk_date(temporary.extended_until)} by "
             f"{temporary.nominated_officer} on {uk_date(temporary.extended_on)}: "
@@ -170,7 +249,7 @@ def kinship_clock_reasons(temporary: Any, as_of: date) -> list[str]:
     """A kinship assessment under temporary approval is stalled when the approval has
     lapsed without a decision (instead of the mainstream stage limits)."""
     lapses = expires_on(temporary)
-    if as_of >= lapses:
+    if lapses is not None and as_of >= lapses and not lapse_recorded(temporary, as_of):
         days = (as_of - lapses).days
         return [f"temporary approval (reg 24) lapsed {days} days ago ({uk_date(lapses)})"]
     return []
@@ -355,3 +434,151 @@ def reg24_missing(record: Reg24Record, on: date) -> list[str]:
     if not record.assessing_worker:
         missing.append("reg 24(2)(c): a social worker allocated to the full assessment")
     return missing
+
+
+# --- Reg 25: an IRM review pending, and a lapse without a decision (issue 33, item 4) --
+
+
+def check_irm_application(temporary: Any, applied_on: date, as_of: date) -> None:
+    """Reg 25(1)(b) and (3): when the temporary approval is about to expire and the
+    connected person has applied to the Independent Review Mechanism for a review of a
+    qualifying determination (a proposed refusal, Fostering Services Regulations 2011,
+    reg 27), the responsible authority may extend it until the outcome of the review is
+    known. The application is made while the approval runs (its first 16 weeks or its
+    extension), recorded once."""
+    if temporary.irm_applied_on is not None:
+        raise KinshipRuleError(
+            f"The application to the IRM of {uk_date(temporary.irm_applied_on)} is already "
+            "recorded.",
+            "irm_applied_on",
+        )
+    if applied_on > as_of:
+        raise KinshipRuleError(
+            f"The date {uk_date(applied_on)} is in the future.", "irm_applied_on"
+        )
+    lapses = expires_on(temporary)
+    if not temporary.approved_on <= applied_on < lapses:
+        raise KinshipRuleError(
+            f"The temporary approval continues for an IRM review applied for while it runs "
+            f"({uk_date(temporary.approved_on)} to {uk_date(lapses)}); after it lapsed, "
+            "record what happened to the placement instead (reg 25(6)).",
+            "irm_applied_on",
+        )
+
+
+def check_irm_outcome(temporary: Any, outcome_on: date, as_of: date) -> None:
+    """The day the IRM's outcome is known and the service has made its decision
+    (reg 25(3)): the temporary approval continues to that day."""
+    if temporary.irm_applied_on is None:
+        raise KinshipRuleError("Record the application to the IRM first.", "irm_outcome_on")
+    if outcome_on > as_of:
+        raise KinshipRuleError(
+            f"The date {uk_date(outcome_on)} is in the future.", "irm_outcome_on"
+        )
+    if outcome_on < temporary.irm_applied_on:
+        raise KinshipRuleError(
+            f"The outcome is dated before the application ({uk_date(temporary.irm_applied_on)}).",
+            "irm_outcome_on",
+        )
+
+
+class AfterLapse(LabelledEnum):
+    """What happened to the child's placement when a temporary approval lapsed without a
+    decision (reg 25(6)): it ends, or the child stays on another legal basis."""
+
+    ENDED = "ended", "The placement ended"
+    APPROVED_FOSTER_PARENT = (
+        "approved_foster_parent",
+        "Continued: the carer approved as a foster parent",
+    )
+    CHILD_ARRANGEMENTS = "child_arrangements", "Continued under a child arrangements order"
+    SPECIAL_GUARDIANSHIP = "special_guardianship", "Continued under a special guardianship order"
+    PLACED_WITH_PARENT = (
+        "placed_with_parent",
+        "The child placed with a parent (Care Planning Regulations 2010, Part 4)",
+    )
+    OTHER_CARERS = "other_carers", "The child moved to other carers"
+
+
+def lapse_recorded(temporary: Any, as_of: date) -> bool:
+    """Whether what happened to the placement after the lapse is recorded by `as_of`."""
+    on = getattr(temporary, "lapse_outcome_on", None)
+    return on is not None and on <= as_of
+
+
+def check_lapse(temporary: Any, happened: AfterLapse, on: date, as_of: date) -> None:
+    """Reg 25(6): when the temporary approval and any extension expire and the connected
+    person has not been approved as a foster parent, the placement must end, or the
+    child stay on another legal basis; the case records which, and the date it ended or
+    changed footing. Only once the approval has lapsed, and once."""
+    if getattr(temporary, "lapse_outcome_on", None) is not None:
+        raise KinshipRuleError(
+            "What happened after the lapse is already recorded "
+            f"({uk_date(temporary.lapse_outcome_on)}).",
+            "lapse_outcome_on",
+        )
+    lapses = expires_on(temporary)
+    if lapses is None:
+        raise KinshipRuleError(
+            "The temporary approval has not lapsed: an IRM review is pending (reg 25(3)).",
+            "lapse_outcome_on",
+        )
+    if as_of < lapses:
+        raise KinshipRuleError(
+            "The temporary approval has not lapsed: it runs to "
+            f"{uk_date(lapses - timedelta(days=1))}.",
+            "lapse_outcome_on",
+        )
+    if on > as_of:
+        raise KinshipRuleError(f"The date {uk_date(on)} is in the future.", "lapse_outcome_on")
+    if on < temporary.approved_on:
+        raise KinshipRuleError(
+            f"The date is before the temporary approval ({uk_date(temporary.approved_on)}).",
+            "lapse_outcome_on",
+        )
+    if not isinstance(happened, AfterLapse):
+        raise KinshipRuleError("Say what happened to the placement.", "lapse_outcome")
+
+
+# --- Duties from the day the child is placed (issue 33, item 5) ----------------------
+
+
+def temporary_carer_record(
+    temporary: Any,
+    state: CaseState,
+    dates: dict[str, list[date]],
+    as_of: date,
+) -> HouseholdRecord | None:
+    """What a temporarily approved connected person with the named child living with them
+    is owed on `as_of`, as the duties of an approved household (crm.domain.supervision):
+    a temporary approval makes them a local authority foster parent for that child
+    (Care Planning Regulations 2010, reg 24(1)), and domain.md's "Connected persons" owes
+    them supervision visits and the TSD standards (18 months, NMS 20) from the day the
+    child is placed, and a review if the approval runs past the usual review date (reg
+    28 of the Fostering Services Regulations 2011 counts a year; only an approval kept
+    alive by an IRM review, reg 25(3), runs that long). `dates` holds the case's logged
+    "supervision_visit", "unannounced_visit", "tsd_completed" and "temporary_review"
+    days. None when nothing
+    is owed on the case: no child placed by `as_of`, the assessment decided (an approved
+    household's own record takes over), or the approval lapsed and what happened to
+    the placement is recorded (reg 25(6))."""
+    placed = temporary.placed_on
+    if placed is None or placed > as_of or decided(state) or lapse_recorded(temporary, as_of):
+        return None
+
+    def latest(kind: str) -> date | None:
+        return max((d for d in dates.get(kind, []) if placed <= d <= as_of), default=None)
+
+    visits = [latest("supervision_visit"), latest("unannounced_visit")]
+    reviews = [d for d in dates.get("temporary_review", []) if placed <= d <= as_of]
+    return HouseholdRecord(
+        approval_date=placed,
+        kinship=True,
+        last_visit=max(filter(None, visits), default=None),
+        last_unannounced=visits[1],
+        tsd_completed=latest("tsd_completed"),
+        last_review=max(reviews, default=None),
+        first_review=min(reviews, default=None),
+        reviews=len(reviews),
+        placed_from=placed,
+    )

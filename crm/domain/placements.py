@@ -53,6 +53,10 @@ class PlacementBasis(LabelledEnum):
     EMERGENCY = "emergency", "Emergency placement outside the terms (reg 23)"
     EXEMPTION = "exemption", "Over the usual fostering limit by exemption (Sch. 7)"
     IMPORTED_OUTSIDE_TERMS = "imported_outside_terms", "Outside the terms (imported history)"
+    TEMPORARY_APPROVAL = (
+        "temporary_approval",
+        "The named child of a connected person's temporary approval (reg 24)",
+    )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ class Settings:
     tsd_months_mainstream: int = 12
     tsd_months_kinship: int = 18
     due_soon_days: int = 7
+    # A kinship assessment with no child placed under a temporary approval (reg 24): the
+    # service's own timescale, from the application (regs 24-25 give 16 weeks when the
+    # child is placed).
+    kinship_assessment_weeks: int = 16
     # Safer caring: every adult in the household has a DBS check renewed, and each
     # carer a medical, at least this often.
     dbs_renewal_years: int = 3
@@ -90,6 +94,10 @@ SETTING_LABELS = {
     "tsd_months_mainstream": "TSD standards due this many months after approval (mainstream)",
     "tsd_months_kinship": "TSD standards due this many months after approval (kinship)",
     "due_soon_days": "Show work as due soon this many days ahead",
+    "kinship_assessment_weeks": (
+        "A kinship assessment with no child placed under temporary approval is due this "
+        "many weeks after application (the service's own timescale)"
+    ),
     "dbs_renewal_years": "Every adult in a household needs a DBS check at most this many years old",
     "medical_renewal_years": "Every carer needs a medical at most this many years old",
     "complaint_response_working_days": (

@@ -7,8 +7,11 @@ Minimum Standards, with the defaults an administrator can change:
 - an annual review (regulation 28): the first within 12 months of approval
   (it goes back to panel), then at most 12 months after the previous one;
 - the TSD standards within 12 months of approval (18 for kinship carers).
-The clock for each starts at approval. Work is overdue when as-of is after its
-due date, and due soon within `due_soon_days` of it. Deregistered households
+The clock for each starts at approval; for a connected person temporarily approved
+(Care Planning Regulations 2010, reg 24) the visits and the TSD standards run from the
+day the named child moved in (`placed_from`), as domain.md's "Connected persons" says:
+supervision and TSD are owed from the day the child is placed. Work is overdue when
+as-of is after its due date, and due soon within `due_soon_days` of it. Deregistered households
 are owed nothing.
 """
 
@@ -48,6 +51,17 @@ class HouseholdRecord:
     first_review: date | None = None
     reviews: int = 0
     tsd_completed: date | None = None
+    #: The day the named child moved in under a temporary approval (reg 24), when
+    #: before `approval_date`: visits and TSD run from it.
+    placed_from: date | None = None
+
+    @property
+    def duties_from(self) -> date:
+        """The day the visits and the TSD clock start: approval, or the child's move
+        under a temporary approval when that came first."""
+        if self.placed_from is not None and self.placed_from < self.approval_date:
+            return self.placed_from
+        return self.approval_date
 
 
 @dataclass(frozen=True)
@@ -80,10 +94,11 @@ def obligations(record: HouseholdRecord, as_of: date, settings: Settings) -> lis
     if not record.current:
         return []
     approved = record.approval_date
-    visit_due = (record.last_visit or approved) + timedelta(
+    placed = record.duties_from
+    visit_due = (record.last_visit or placed) + timedelta(
         days=settings.supervision_visit_interval_days
     )
-    unannounced_due = (record.last_unannounced or approved) + timedelta(
+    unannounced_due = (record.last_unannounced or placed) + timedelta(
         days=settings.unannounced_visit_interval_days
     )
     review_due = add_months(record.last_review or approved, settings.review_interval_months)
@@ -103,7 +118,7 @@ def obligations(record: HouseholdRecord, as_of: date, settings: Settings) -> lis
     ]
     if record.tsd_completed is None:
         months = settings.tsd_months_kinship if record.kinship else settings.tsd_months_mainstream
-        owed.append((Duty.TSD, add_months(approved, months), f"within {months} months"))
+        owed.append((Duty.TSD, add_months(placed, months), f"within {months} months"))
     return [
         Obligation(duty, due, _standing(due, as_of, settings), note) for duty, due, note in owed
     ]

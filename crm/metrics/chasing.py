@@ -16,7 +16,11 @@ from crm.domain.kinship import temporary_approval_warnings
 from crm.domain.settings import Settings
 from crm.domain.stages import CaseState, Stage, Step, state_at
 from crm.domain.stalled import stalled_reasons
-from crm.domain.timescales import decision_overdue, panel_timescale_warning
+from crm.domain.timescales import (
+    decision_overdue,
+    kinship_timescale_warning,
+    panel_timescale_warning,
+)
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.metrics.period import split_by_group
@@ -117,9 +121,11 @@ def timescale_warnings(
     settings: Settings | None = None,
     among: sa.ColumnElement[bool] | None = None,
 ) -> dict[tuple[str, int], str]:
-    """Open assessments near or past NMS 14.4's 8 months to panel, and cases waiting too
-    long for the agency decision after panel: {("panel" | "decision", case id): why}
-    (only cases matching `among`, when given)."""
+    """Open assessments near or past NMS 14.4's 8 months to panel (not those under a
+    reg 24 temporary approval, which the kinship clock judges), cases waiting too long
+    for the agency decision after panel, and kinship assessments with no child placed
+    past the service's own kinship timescale: {("panel" | "decision" | "kinship", case
+    id): why} (only cases matching `among`, when given)."""
     settings = settings or load_settings()
     ids = list(
         db.session.scalars(
@@ -132,11 +138,23 @@ def timescale_warnings(
         )
     )
     found = {}
+    temporary = temporary_approvals(ids)
+    kinship = set(
+        db.session.scalars(
+            sa.select(Case.id).where(Case.id.in_(ids), Case.carer_type == CarerType.KINSHIP)
+        )
+    )
     for case_id, state in states_at(ids, as_of).items():
-        for kind, rule in (("panel", panel_timescale_warning), ("decision", decision_overdue)):
-            why = rule(state, as_of, settings)
+        why = panel_timescale_warning(state, as_of, settings, temporary.get(case_id))
+        if why:
+            found[("panel", case_id)] = why
+        why = decision_overdue(state, as_of, settings)
+        if why:
+            found[("decision", case_id)] = why
+        if case_id in kinship:
+            why = kinship_timescale_warning(state, as_of, settings, temporary.get(case_id))
             if why:
-                found[(kind, case_id)] = why
+                found[("kinship", case_id)] = why
     return found
 
 

@@ -14,7 +14,13 @@ from crm.domain.compliance import Certificates, Measure, Person, judge
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.metrics.period import ratio
-from crm.metrics.supervision import CHUNK, History, histories, record_on
+from crm.metrics.supervision import (
+    CHUNK,
+    History,
+    histories,
+    record_on,
+    temporary_carer_records,
+)
 from crm.models import Carer, CarerType, Household, Resident, User
 from crm.models.setting import load_settings
 
@@ -42,6 +48,7 @@ def _service(first: date, last: date, carer_type: CarerType | None) -> dict[int,
         Household.deregistration_date,
         Household.carer_type,
         Household.supervising_worker_id,
+        Household.temporary_placed_on,
     ).where(
         Household.approval_date <= last,
         sa.or_(Household.deregistration_date.is_(None), Household.deregistration_date > first),
@@ -50,7 +57,7 @@ def _service(first: date, last: date, carer_type: CarerType | None) -> dict[int,
         query = query.where(Household.carer_type == carer_type)
     rows = db.session.execute(query.order_by(Household.reference)).all()
     bare = [History(r.id, r.approval_date, r.deregistration_date, r.carer_type is CarerType.KINSHIP,
-                    r.supervising_worker_id) for r in rows]  # fmt: skip
+                    r.supervising_worker_id, r.temporary_placed_on) for r in rows]  # fmt: skip
     return histories(bare, last)
 
 
@@ -166,3 +173,32 @@ def caseloads(as_of: date) -> list[Caseload]:
         for worker_id in {w for w, _ in counts}
     ]
     return sorted(loads, key=lambda c: (c.worker_id is None, -c.total, c.worker))
+
+
+#: The measures owed to a temporarily approved carer with the child placed (reg 24).
+TEMPORARY_CARER_MEASURES = (Measure.SUPERVISION, Measure.UNANNOUNCED, Measure.REVIEWS, Measure.TSD)
+
+
+def temporary_carer_compliance(
+    as_of: date, carer_type: CarerType | None = None, settings: Settings | None = None
+) -> dict[Measure, Tally]:
+    """The visit, review and TSD measures over the temporarily approved connected persons
+    with the named child living with them on `as_of` (crm.domain.kinship
+    .temporary_carer_record), judged as the households' are; `not_compliant` holds case
+    ids (they have no household until full approval). Kinship only: none for mainstream."""
+    tallies = {measure: Tally() for measure in TEMPORARY_CARER_MEASURES}
+    if carer_type is CarerType.MAINSTREAM:
+        return tallies
+    settings = settings or load_settings()
+    for case_id, record in temporary_carer_records(as_of).items():
+        judged = judge(record, as_of, settings)
+        for measure, tally in tallies.items():
+            verdict = judged[measure]
+            if verdict is None:
+                continue
+            tally.in_scope += 1
+            if verdict:
+                tally.compliant += 1
+            else:
+                tally.not_compliant.append(case_id)
+    return tallies

@@ -15,10 +15,21 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from crm.domain.kinship import temporary_carer_record
 from crm.domain.settings import Settings
 from crm.domain.supervision import HouseholdRecord, Obligation, obligations
 from crm.extensions import db
-from crm.models import CarerEvent, CarerEventKind, CarerType, Household
+from crm.metrics.chasing import states_at
+from crm.models import (
+    Activity,
+    ActivityKind,
+    CarerEvent,
+    CarerEventKind,
+    CarerType,
+    Case,
+    Household,
+    TemporaryApproval,
+)
 from crm.models.setting import load_settings
 from crm.models.spans import running_on
 
@@ -36,6 +47,8 @@ class History:
     deregistration_date: date | None
     kinship: bool
     supervising_worker_id: int | None = None
+    #: The day the named child moved in under a temporary approval (reg 24), if any.
+    placed_from: date | None = None
     dates: dict[CarerEventKind, list[date]] = field(default_factory=dict)
 
     def _latest(self, kind: CarerEventKind, day: date) -> tuple[date | None, int]:
@@ -60,6 +73,7 @@ def record_on(history: History, day: date) -> HouseholdRecord:
         first_review=first_reviews[0] if reviews else None,
         reviews=reviews,
         tsd_completed=history._latest(CarerEventKind.TSD_COMPLETED, day)[0],
+        placed_from=history.placed_from,
     )
 
 
@@ -77,6 +91,7 @@ def histories(households: Iterable[Household | History], until: date) -> dict[in
                 h.deregistration_date,
                 h.carer_type is CarerType.KINSHIP,
                 h.supervising_worker_id,
+                h.temporary_placed_on,
             )
         )
     ids = list(found)
@@ -126,3 +141,41 @@ def obligations_for(
         household_id: sorted(obligations(record, as_of, settings), key=lambda o: o.due_on)
         for household_id, record in records_on(households, as_of).items()
     }
+
+
+TEMPORARY_CARER_KINDS = (
+    ActivityKind.SUPERVISION_VISIT,
+    ActivityKind.UNANNOUNCED_VISIT,
+    ActivityKind.TSD_COMPLETED,
+    ActivityKind.TEMPORARY_REVIEW,
+)
+
+
+def temporary_carer_records(
+    as_of: date, among: sa.ColumnElement[bool] | None = None
+) -> dict[int, HouseholdRecord]:
+    """What each temporarily approved connected person with the named child placed is
+    owed on `as_of` (crm.domain.kinship.temporary_carer_record), by case: three queries
+    (only cases matching `among`, when given)."""
+    query = sa.select(TemporaryApproval).where(
+        TemporaryApproval.placed_on.isnot(None), TemporaryApproval.placed_on <= as_of
+    )
+    if among is not None:
+        query = query.join(Case, Case.id == TemporaryApproval.case_id).where(among)
+    temporary = {t.case_id: t for t in db.session.scalars(query)}
+    dates: dict[int, dict[str, list[date]]] = {case_id: {} for case_id in temporary}
+    rows = db.session.execute(
+        sa.select(Activity.case_id, Activity.kind, Activity.occurred_on).where(
+            Activity.case_id.in_(list(temporary)),
+            Activity.kind.in_(TEMPORARY_CARER_KINDS),
+            Activity.occurred_on <= as_of,
+        )
+    )
+    for case_id, kind, on in rows:
+        dates[case_id].setdefault(kind.value, []).append(on)
+    found = {}
+    for case_id, state in states_at(list(temporary), as_of).items():
+        record = temporary_carer_record(temporary[case_id], state, dates[case_id], as_of)
+        if record is not None:
+            found[case_id] = record
+    return found

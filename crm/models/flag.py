@@ -34,6 +34,9 @@ class FlagKind(LabelledEnum):
     TEMPORARY_APPROVAL_EXPIRED = "temporary_approval_expired", "Temporary approval expired"
     TEMPORARY_APPROVAL_EXTENDED = "temporary_approval_extended", "Temporary approval extended"
     EMERGENCY_PLACEMENT_ENDS = "emergency_placement_ends", "Emergency placement ends (reg 23)"
+    TEMPORARY_APPROVAL_IRM = "temporary_approval_irm_pending", "Temporary approval: IRM pending"
+    KINSHIP_TIMESCALE = "kinship_timescale", "Kinship assessment past the service's timescale"
+    TEMPORARY_CARER_DUTY = "temporary_carer_duty_overdue", "Temporarily approved carer owed a duty"
 
 
 class Flag(db.Model):

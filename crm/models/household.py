@@ -74,6 +74,9 @@ class Household(db.Model):
     #: child may have been placed from this date, before the full approval.
     temporary_approval_date: Mapped[date | None]
     temporary_approval_child: Mapped[str | None] = mapped_column(sa.String(80))
+    #: The day the named child moved in under the temporary approval: the household's
+    #: supervision and TSD duties run from it, not from the full approval (reg 24; NMS 20).
+    temporary_placed_on: Mapped[date | None]
     status: Mapped[HouseholdStatus] = mapped_column(
         enum_column(HouseholdStatus, 20), default=HouseholdStatus.ACTIVE
     )
@@ -163,6 +166,7 @@ class Household(db.Model):
             "approval_date": case.approval_date,
             "temporary_approval_date": temporary.approved_on if temporary else None,
             "temporary_approval_child": temporary.child_reference if temporary else None,
+            "temporary_placed_on": temporary.placed_on if temporary else None,
             # What the applicants said they prefer carries over (terms are the panel's).
             "prefers": getattr(case, "intended_prefers", None),
             "siblings_up_to": getattr(case, "intended_siblings_up_to", None),
@@ -189,8 +193,13 @@ class Household(db.Model):
         if temporary is not None and temporary.placed_on is not None:
             # The child placed under the temporary approval stays: one placement throughout.
             household.placements = [
-                Placement(child_reference=temporary.child_reference, start_date=temporary.placed_on)
+                Placement(
+                    child_reference=temporary.child_reference,
+                    start_date=temporary.placed_on,
+                    basis=placement_rules.PlacementBasis.TEMPORARY_APPROVAL,
+                )
             ]
+            household.events = carried_from_temporary_approval(case)
         db.session.add(household)
         return household
 
@@ -387,3 +396,31 @@ class Household(db.Model):
     def terms_on(self, on: date) -> ApprovalTerms | None:
         """The terms of approval in force on a date (changes are dated, not overwrites)."""
         return in_force_on(self.terms_history, on)
+
+
+#: A temporarily approved carer's logged duties that become the household's records.
+CARRIED_DUTIES = {
+    "supervision_visit": CarerEventKind.SUPERVISION_VISIT,
+    "unannounced_visit": CarerEventKind.UNANNOUNCED_VISIT,
+    "tsd_completed": CarerEventKind.TSD_COMPLETED,
+}
+
+
+def carried_from_temporary_approval(case: Case) -> list[CarerEvent]:
+    """The visits and TSD logged on the case while the child lived with the temporarily
+    approved carer, as the household's records: its duties (crm.domain.supervision) then
+    go on from the last visit, not from full approval, as its placement goes on from the
+    day the child moved in."""
+    from crm.models.carer_event import CarerEvent
+
+    placed = case.temporary_approval.placed_on
+    return [
+        CarerEvent(
+            kind=CARRIED_DUTIES[a.kind.value],
+            occurred_on=a.occurred_on,
+            recorded_by_id=a.user_id,
+            note=a.note,
+        )
+        for a in sorted(case.activities, key=lambda a: (a.occurred_on, a.id or 0))
+        if a.kind.value in CARRIED_DUTIES and not a.is_voided and a.occurred_on >= placed
+    ]

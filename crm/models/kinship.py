@@ -32,6 +32,21 @@ class TemporaryApproval(db.Model):
     extended_until: Mapped[date | None]
     extended_on: Mapped[date | None]
     nominated_officer: Mapped[str | None] = mapped_column(sa.String(120))
+    #: Before the extension (reg 25(4)): when the fostering panel's views were sought and
+    #: the child's IRO informed.
+    panel_views_sought_on: Mapped[date | None]
+    iro_informed_on: Mapped[date | None]
+    #: The connected person's application to the IRM about a qualifying determination,
+    #: and the day its outcome was known and the service decided: the approval continues
+    #: between the two (reg 25(1)(b) and (3)).
+    irm_applied_on: Mapped[date | None]
+    irm_outcome_on: Mapped[date | None]
+    #: After a lapse without a decision (reg 25(6)): what happened to the placement, and
+    #: the day it ended or went on under another legal basis.
+    lapse_outcome: Mapped[rules.AfterLapse | None] = mapped_column(
+        enum_column(rules.AfterLapse, 30)
+    )
+    lapse_outcome_on: Mapped[date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -42,7 +57,8 @@ class TemporaryApproval(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
     @property
-    def expires_on(self) -> date:
+    def expires_on(self) -> date | None:
+        """The day it lapses (None: an IRM review is pending, reg 25(3))."""
         return rules.expires_on(self)
 
     @property
@@ -62,11 +78,39 @@ class TemporaryApproval(db.Model):
             user.id, user.has_role(Role.MANAGER), self.case.assessing_worker_id, supervising
         )
 
-    def extend(self, until: date, officer: str, decided_on: date, as_of: date) -> None:
-        """The one extension, by a nominated officer. Does not commit."""
-        rules.check_extension(self, until, officer, decided_on, as_of)
+    def extend(
+        self,
+        until: date,
+        officer: str,
+        decided_on: date,
+        as_of: date,
+        *,
+        panel_views_sought_on: date | None = None,
+        iro_informed_on: date | None = None,
+    ) -> None:
+        """The one extension, by a nominated officer, after the panel's views were sought
+        and the IRO informed (reg 25(4)). Does not commit."""
+        rules.check_extension(
+            self, until, officer, decided_on, as_of, panel_views_sought_on, iro_informed_on
+        )
         self.extended_until, self.extended_on = until, decided_on
         self.nominated_officer = officer.strip()
+        self.panel_views_sought_on, self.iro_informed_on = panel_views_sought_on, iro_informed_on
+
+    def apply_to_irm(self, on: date, as_of: date) -> None:
+        """The connected person applied to the IRM: the approval continues (reg 25(3))."""
+        rules.check_irm_application(self, on, as_of)
+        self.irm_applied_on = on
+
+    def irm_decided(self, on: date, as_of: date) -> None:
+        """The IRM's outcome is known and the service decided: the approval runs to `on`."""
+        rules.check_irm_outcome(self, on, as_of)
+        self.irm_outcome_on = on
+
+    def record_lapse(self, happened: rules.AfterLapse, on: date, as_of: date) -> None:
+        """What happened to the placement after a lapse without a decision (reg 25(6))."""
+        rules.check_lapse(self, happened, on, as_of)
+        self.lapse_outcome, self.lapse_outcome_on = happened, on
 
     def place_child(self, on: date, as_of: date) -> None:
         """The named child moves in under the temporary approval. Does not commit."""
