@@ -9,8 +9,8 @@ was temporarily approved keeps the day the named child moved in (temporary_place
 from which its supervision and TSD duties run. Existing rows: all empty (no record of
 them was kept). Issue 33, items 3 to 5.
 
-Revision ID: 0059
-Revises: 0058
+Revision ID: 0060
+Revises: 0059
 Create Date: 2026-12-07 19:30:00
 
 """
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0059'
-down_revision = '0058'
+revision = '0060'
+down_revision = '0059'
 branch_labels = None
 depends_on = None
 
