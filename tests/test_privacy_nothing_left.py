@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from crm import audit_chain
 from crm.cases.services import merge_duplicate
 from crm.domain.bookings import BookingKind
+from crm.domain.documents import DocumentKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
 from crm.models import (
+    RecordDocument,
     ActivityKind,
     Booking,
     Case,
@@ -166,6 +168,18 @@ def case_full_of_her_name(db, make_user) -> Case:
             worker=officer,
         )
     )
+    db.session.add(  # a reference about her, uploaded as a document
+        RecordDocument(
+            case=case,
+            kind=DocumentKind.REFERENCE,
+            title="x",
+            dated=date(2012, 2, 1),
+            storage_key="x",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
+    )
     duplicate = CaseFactory(
         reference="ALL-0",
         first_name=NAME,
@@ -212,3 +226,4 @@ def test_the_audit_chain_still_holds_after_her_name_is_removed(case_full_of_her_
     db.session.commit()
     verdict = audit_chain.verify()
     assert verdict.broken_at is None, verdict.problem
+

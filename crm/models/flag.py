@@ -34,6 +34,8 @@ class FlagKind(LabelledEnum):
     TEMPORARY_APPROVAL_EXPIRED = "temporary_approval_expired", "Temporary approval expired"
     TEMPORARY_APPROVAL_EXTENDED = "temporary_approval_extended", "Temporary approval extended"
     EMERGENCY_PLACEMENT_ENDS = "emergency_placement_ends", "Emergency placement ends (reg 23)"
+    CASE_DOCUMENT_EXPIRING = "case_document_expiring", "Document expiring: renew it"
+    HOUSEHOLD_DOCUMENT_EXPIRING = "household_document_expiring", "Document expiring: renew it"
 
 
 class Flag(db.Model):
