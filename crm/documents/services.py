@@ -36,7 +36,10 @@ class Checked:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+    """A size as people say it: "10 MB", "100 KB"."""
+    if size < 1024 * 1024:
+        return f"{round(size / 1024):,} KB"
+    return f"{round(size / (1024 * 1024), 1):g} MB"
 
 
 def checked_upload(upload: FileStorage, accepted: dict[str, str] | frozenset = ACCEPTED_TYPES,
@@ -45,7 +48,10 @@ def checked_upload(upload: FileStorage, accepted: dict[str, str] | frozenset = A
     `filetype` library's signatures), never from its name or the browser's word for it:
     a program renamed to .pdf is refused. At most DOCUMENT_MAX_BYTES, read no further."""
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    content = upload.stream.read(limit + 1)
+    try:
+        content = upload.stream.read(limit + 1)
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file: let it go now
     if not content:
         raise UploadRefused("The file is empty.")
     if len(content) > limit:
