@@ -255,8 +255,15 @@ def test_the_pack_function_lists_the_documents_of_a_set_of_records(db, officer):
 # --- reminders before expiry (the registry of clocks) -------------------------------
 
 
-def _held(db, household=None, case=None, kind=DocumentKind.INSURANCE, dated=date(2026, 1, 31),
-          expires_on=date(2027, 1, 31), title="Home insurance"):
+def _held(
+    db,
+    household=None,
+    case=None,
+    kind=DocumentKind.INSURANCE,
+    dated=date(2026, 1, 31),
+    expires_on=date(2027, 1, 31),
+    title="Home insurance",
+):
     db.session.add(
         RecordDocument(
             household=household,
@@ -274,7 +281,8 @@ def _held(db, household=None, case=None, kind=DocumentKind.INSURANCE, dated=date
     db.session.commit()
 
 
-def judge(kind: FlagKind, day: date, settings: Settings = Settings()) -> dict:
+def judge(kind: FlagKind, day: date, settings: Settings | None = None) -> dict:
+    settings = settings or Settings()
     clock = BY_KIND[kind]
     return {i: why for (k, i), why in clock.judge(day, settings, None).items() if k == kind}
 
@@ -286,9 +294,7 @@ def test_insurance_is_flagged_to_the_worker_on_the_exact_day(db):
     _held(db, household=household)
     kind = FlagKind.HOUSEHOLD_DOCUMENT_EXPIRING
     assert judge(kind, date(2027, 1, 2)) == {}
-    assert judge(kind, date(2027, 1, 3)) == {
-        household.id: "Home insurance expires on 31 Jan 2027"
-    }
+    assert judge(kind, date(2027, 1, 3)) == {household.id: "Home insurance expires on 31 Jan 2027"}
     assert BY_KIND[kind].owner == "worker"
 
 
@@ -296,11 +302,14 @@ def test_after_expiry_it_says_expired_until_a_newer_one_replaces_it(db):
     household = HouseholdFactory(approval_date=date(2023, 6, 1))
     _held(db, household=household)
     kind = FlagKind.HOUSEHOLD_DOCUMENT_EXPIRING
-    assert judge(kind, date(2027, 2, 1)) == {
-        household.id: "Home insurance expired on 31 Jan 2027"
-    }
-    _held(db, household=household, dated=date(2027, 1, 20), expires_on=date(2028, 1, 31),
-          title="Insurance renewed")
+    assert judge(kind, date(2027, 2, 1)) == {household.id: "Home insurance expired on 31 Jan 2027"}
+    _held(
+        db,
+        household=household,
+        dated=date(2027, 1, 20),
+        expires_on=date(2028, 1, 31),
+        title="Insurance renewed",
+    )
     assert judge(kind, date(2027, 2, 1)) == {}
 
 

@@ -25,9 +25,13 @@ PNG = (
 
 
 def test_fill_puts_each_value_in_its_place():
-    assert fill("Dear {carer_names}, on {decision_date}.", {
-        "carer_names": "Ann and Bo Lee", "decision_date": "3 Dec 2026"
-    }) == "Dear Ann and Bo Lee, on 3 Dec 2026."
+    assert (
+        fill(
+            "Dear {carer_names}, on {decision_date}.",
+            {"carer_names": "Ann and Bo Lee", "decision_date": "3 Dec 2026"},
+        )
+        == "Dear Ann and Bo Lee, on 3 Dec 2026."
+    )
 
 
 def test_a_placeholder_left_empty_says_what_belongs_there():
@@ -71,14 +75,22 @@ def test_the_logo_is_checked_by_its_content(db, client, admin):
     login(client, admin)
     refused = client.post(
         "/documents/letters/letterhead",
-        data={"council_name": "Shire Council", "address": "", "logo": (io.BytesIO(b"%PDF-1.4\n"), "logo.png")},
+        data={
+            "council_name": "Shire Council",
+            "address": "",
+            "logo": (io.BytesIO(b"%PDF-1.4\n"), "logo.png"),
+        },
         content_type="multipart/form-data",
     )
     assert "is not a PNG or JPEG image" in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Letterhead.id))) == 0
     kept = client.post(
         "/documents/letters/letterhead",
-        data={"council_name": "Shire Council", "address": "1 High St\nShire", "logo": (io.BytesIO(PNG), "logo.png")},
+        data={
+            "council_name": "Shire Council",
+            "address": "1 High St\nShire",
+            "logo": (io.BytesIO(PNG), "logo.png"),
+        },
         content_type="multipart/form-data",
     )
     assert kept.status_code == 302
@@ -115,7 +127,9 @@ def test_a_termination_letter_is_for_the_households_worker(db, client, ssw, make
     page = client.get(f"/documents/letters/households/{household.id}/termination")
     assert "Pat Example" in page.get_data(as_text=True)
     login(client, make_user(Role.SUPERVISING_SOCIAL_WORKER))
-    assert client.get(f"/documents/letters/households/{household.id}/termination").status_code == 403
+    assert (
+        client.get(f"/documents/letters/households/{household.id}/termination").status_code == 403
+    )
 
 
 def test_a_case_letter_kind_is_not_sent_to_a_household(db, client, manager):

@@ -20,7 +20,6 @@ from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
 from crm.models import (
-    RecordDocument,
     ActivityKind,
     Booking,
     Case,
@@ -29,6 +28,7 @@ from crm.models import (
     HouseholdMember,
     KinshipReferral,
     Notification,
+    RecordDocument,
     Role,
     TemporaryApproval,
     ViabilityAssessment,
@@ -226,4 +226,3 @@ def test_the_audit_chain_still_holds_after_her_name_is_removed(case_full_of_her_
     db.session.commit()
     verdict = audit_chain.verify()
     assert verdict.broken_at is None, verdict.problem
-

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from crm.domain.complaints import response_due_on, response_late
-from crm.domain.documents import Held, expiring
 from crm.domain.compliance import renewals_overdue
+from crm.domain.documents import Held, expiring
 from crm.domain.placements import PlacementBasis, covered_now
 from crm.domain.settings import Settings
+from crm.domain.stages import EXITS
 from crm.domain.supervision import Duty, obligations
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
@@ -29,7 +30,6 @@ from crm.metrics.chasing import (
 )
 from crm.metrics.compliance import certificates
 from crm.metrics.supervision import records_on
-from crm.domain.stages import EXITS
 from crm.models import Case, FlagKind, Household, Placement, RecordDocument
 from crm.models.carer_event import Complaint
 

@@ -16,9 +16,10 @@ class DocumentForm(Form):
     """A document for a case or a household: the file, its kind, date and any expiry.
     A refused upload keeps what was typed (a browser never keeps a chosen file)."""
 
-    file = FileField("File (PDF, PNG, JPEG, .docx or .odt)", validators=[
-        FileRequired("Choose a file to upload.")
-    ])
+    file = FileField(
+        "File (PDF, PNG, JPEG, .docx or .odt)",
+        validators=[FileRequired("Choose a file to upload.")],
+    )
     kind = SelectField(
         "Kind of document",
         choices=choices([(k.value, k.label) for k in DocumentKind], blank="Choose…"),

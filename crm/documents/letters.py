@@ -183,8 +183,9 @@ def household_letter(household_id: int, kind: str):
     return _letter(letter, household, back, household=household, on_household=True)
 
 
-def _letter(letter: LetterKind, record, back: str, household=None, case=None,
-            on_household: bool = False):
+def _letter(
+    letter: LetterKind, record, back: str, household=None, case=None, on_household: bool = False
+):
     head = letterhead()
     form = LetterForm()
     if request.method == "GET":
@@ -250,5 +251,3 @@ def _save(letter: LetterKind, record, head: Letterhead, body: str, on_household:
         by=current_user,
         **({"household": record} if on_household else {"case": record}),
     )
-
-

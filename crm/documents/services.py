@@ -42,8 +42,11 @@ def megabytes(size: int) -> str:
     return f"{round(size / (1024 * 1024), 1):g} MB"
 
 
-def checked_upload(upload: FileStorage, accepted: dict[str, str] | frozenset = ACCEPTED_TYPES,
-                   words: str = ACCEPTED_WORDS) -> Checked:
+def checked_upload(
+    upload: FileStorage,
+    accepted: dict[str, str] | frozenset = ACCEPTED_TYPES,
+    words: str = ACCEPTED_WORDS,
+) -> Checked:
     """The upload's content and its type, judged from the content's first bytes (the
     `filetype` library's signatures), never from its name or the browser's word for it:
     a program renamed to .pdf is refused. At most DOCUMENT_MAX_BYTES, read no further."""

@@ -72,8 +72,9 @@ def expiring(
     """The documents of one record to renew on `day`, soonest first: flagged from
     `warning_days` before their expiry (the service's setting), and still after it,
     until a newer one replaces it (`_replaces`: dated later, expiring later or not at
-    all, of the same kind, and for kinds a record holds several of, the same title). On a household, DBS certificates and medicals are
-    left to the per-person renewal flags (`RENEWED_PER_PERSON`)."""
+    all, of the same kind, and for kinds a record holds several of, the same title).
+    On a household, DBS certificates and medicals are left to the per-person renewal
+    flags (`RENEWED_PER_PERSON`)."""
     due = []
     for doc in held:
         if doc.expires_on is None or day < reminder_from(doc.expires_on, warning_days):

@@ -34,9 +34,7 @@ class RecordDocument(db.Model):
 
     __tablename__ = "documents"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(case_id IS NULL) <> (household_id IS NULL)", name="one_record"
-        ),
+        sa.CheckConstraint("(case_id IS NULL) <> (household_id IS NULL)", name="one_record"),
         sa.Index("ix_documents_expiry", "expires_on"),
     )
 
