@@ -142,6 +142,17 @@ def test_a_rolled_back_erasure_keeps_the_file(case_with_a_form_f, db):
     assert document_storage().get(key) == PDF
 
 
+def test_a_duplicate_merged_in_brings_its_documents(case_with_a_form_f, db, officer):
+    from crm.cases.services import merge_duplicate
+
+    duplicate, document = case_with_a_form_f
+    original = CaseFactory(enquiry_date=date(2025, 3, 1))
+    duplicate.possible_duplicate_of = original
+    merge_duplicate(duplicate, officer, on=date(2025, 4, 2))
+    db.session.commit()
+    assert db.session.get(RecordDocument, document.id).case_id == original.id
+
+
 def test_the_subject_access_export_lists_the_documents(case_with_a_form_f, db):
     case, document = case_with_a_form_f
     bundle = subject_access(case=case)
