@@ -134,6 +134,34 @@ def test_after_erasure_the_document_and_its_file_are_gone(case_with_a_form_f, cl
     assert document_storage().get(key) is None
 
 
+def test_anonymising_an_old_enquiry_deletes_its_documents_and_files(db, officer):
+    """An enquiry closed in 2012 is anonymised under the retention policy: a document
+    cannot be stripped of who it is about, so it goes, file and all."""
+    from crm.documents.services import Checked, keep
+    from crm.domain.stages import EventKind
+    from crm.privacy.services import apply_retention
+    from tests.factories import advance
+
+    case = CaseFactory(enquiry_date=date(2012, 1, 9))
+    advance(case, (EventKind.WITHDRAWN_BY_APPLICANT, date(2012, 3, 1), "AW3"))
+    document = keep(
+        Checked(PDF, "application/pdf"),
+        "letter.pdf",
+        kind=DocumentKind.OTHER,
+        title="Her letter",
+        dated=date(2012, 2, 1),
+        expires_on=None,
+        by=officer,
+        case=case,
+    )
+    db.session.commit()
+    key = document.storage_key
+    assert apply_retention(date(2026, 12, 1), Settings())["anonymised"] == 1
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(RecordDocument.id))) == 0
+    assert document_storage().get(key) is None
+
+
 def test_a_rolled_back_erasure_keeps_the_file(case_with_a_form_f, db):
     case, document = case_with_a_form_f
     key = document.storage_key
