@@ -286,6 +286,9 @@ def register_blueprints(app: Flask) -> None:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from crm.documents import bp as documents_bp
+
+    app.register_blueprint(documents_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -106,6 +106,17 @@ class Config:
     # is this recent (the job refreshes it every 15 minutes); otherwise it computes.
     DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 20
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads; a 100,000-row tracker is about 15 MB
+    # Documents on a case or household (crm/storage.py): each at most this large (a
+    # scanned Form F is a few MB), kept on the local disk outside the web root
+    # (DOCUMENT_FOLDER, default instance/documents) or, with DOCUMENT_STORAGE=s3, in an
+    # S3-compatible bucket (boto3 must then be installed).
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    DOCUMENT_STORAGE = "local"
+    DOCUMENT_FOLDER: str | None = None
+    DOCUMENT_S3_BUCKET: str | None = None
+    DOCUMENT_S3_ENDPOINT: str | None = None
+    DOCUMENT_S3_REGION: str | None = None
+    DOCUMENT_S3_PREFIX = "documents/"
 
 
 class DevelopmentConfig(Config):
@@ -197,6 +208,13 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "OIDC_ROLE_MAP": ("OIDC_ROLE_MAP", str),
     "OIDC_CREATE_USERS": ("OIDC_CREATE_USERS", _bool),
     "OIDC_BUTTON_LABEL": ("OIDC_BUTTON_LABEL", str),
+    "DOCUMENT_MAX_MB": ("DOCUMENT_MAX_BYTES", lambda mb: int(mb) * 1024 * 1024),
+    "DOCUMENT_STORAGE": ("DOCUMENT_STORAGE", str),
+    "DOCUMENT_FOLDER": ("DOCUMENT_FOLDER", str),
+    "DOCUMENT_S3_BUCKET": ("DOCUMENT_S3_BUCKET", str),
+    "DOCUMENT_S3_ENDPOINT": ("DOCUMENT_S3_ENDPOINT", str),
+    "DOCUMENT_S3_REGION": ("DOCUMENT_S3_REGION", str),
+    "DOCUMENT_S3_PREFIX": ("DOCUMENT_S3_PREFIX", str),
 }
 
 

@@ -38,6 +38,7 @@ def app(tmp_path_factory):
     """One app and schema for the session (SQLite in memory, or TEST_DATABASE_URL)."""
     app = create_app("testing")
     app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("uploads"))
+    app.config["DOCUMENT_FOLDER"] = str(tmp_path_factory.mktemp("documents"))
     app.config["AUDIT_ANCHOR_PATH"] = str(tmp_path_factory.mktemp("audit") / "anchor.jsonl")
     app.test_client_class = RequestScopedClient
     with app.app_context():

@@ -182,6 +182,26 @@ POLICY: dict[str, frozenset[Role] | None] = {
         ],
         frozenset({ADMIN}),
     ),
+    # Documents and letters (issue 34, items 9-10): a case's by those who may see cases
+    # (within need to know, tests/test_documents.py), a household's by its workers; the
+    # letterhead and wording by administrators and managers
+    **dict.fromkeys(
+        [
+            "documents.upload_to_case",
+            "documents.open_document",
+            "documents.case_letter",
+        ],
+        frozenset({OFFICER, SSW, MANAGER}),
+    ),
+    "documents.letter_logo": frozenset({OFFICER, SSW, MANAGER, ADMIN}),
+    **dict.fromkeys(
+        ["documents.upload_to_household", "documents.household_letter"],
+        frozenset({SSW, MANAGER}),
+    ),
+    **dict.fromkeys(
+        ["documents.letter_settings", "documents.edit_letterhead", "documents.edit_wording"],
+        frozenset({ADMIN, MANAGER}),
+    ),
 }
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from crm import audit_chain
 from crm.cases.services import merge_duplicate
 from crm.domain.bookings import BookingKind
+from crm.domain.documents import DocumentKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
@@ -27,6 +28,7 @@ from crm.models import (
     HouseholdMember,
     KinshipReferral,
     Notification,
+    RecordDocument,
     Role,
     TemporaryApproval,
     ViabilityAssessment,
@@ -164,6 +166,18 @@ def case_full_of_her_name(db, make_user) -> Case:
             visit_date=date(2012, 2, 9),
             start_time=time(10, 0),
             worker=officer,
+        )
+    )
+    db.session.add(  # a reference about her, uploaded as a document
+        RecordDocument(
+            case=case,
+            kind=DocumentKind.REFERENCE,
+            title="x",
+            dated=date(2012, 2, 1),
+            storage_key="x",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=1,
         )
     )
     duplicate = CaseFactory(

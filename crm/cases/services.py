@@ -36,6 +36,7 @@ from crm.models import (
     HouseholdMember,
     KinshipReferral,
     MergedCase,
+    RecordDocument,
     User,
     ViabilityAssessment,
 )
@@ -135,6 +136,11 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
         note += f": {duplicate.message}"
     for activity in list(duplicate.activities):
         activity.case = original
+    db.session.execute(  # its documents (a reference sent early, say) are the family's
+        sa.update(RecordDocument)
+        .where(RecordDocument.case_id == duplicate.id)
+        .values(case_id=original.id)
+    )
     original.log_activity(ActivityKind.NOTE, on, by, note=note)
     for later in db.session.scalars(
         sa.select(Case).where(Case.possible_duplicate_of_id == duplicate.id)

@@ -14,8 +14,10 @@ from dateutil.relativedelta import relativedelta
 
 from crm.domain.complaints import response_due_on, response_late
 from crm.domain.compliance import renewals_overdue
+from crm.domain.documents import Held, expiring
 from crm.domain.placements import PlacementBasis, covered_now
 from crm.domain.settings import Settings
+from crm.domain.stages import EXITS
 from crm.domain.supervision import Duty, obligations
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
@@ -28,7 +30,7 @@ from crm.metrics.chasing import (
 )
 from crm.metrics.compliance import certificates
 from crm.metrics.supervision import records_on, temporary_carer_records
-from crm.models import Case, FlagKind, Household, Placement
+from crm.models import Case, FlagKind, Household, Placement, RecordDocument
 from crm.models.carer_event import Complaint
 
 Record = Literal["case", "household"]
@@ -276,6 +278,63 @@ def _emergency_placements(day: date, settings: Settings, among: list[int] | None
     return found
 
 
+def _expiring_documents(
+    column: sa.ColumnElement[int],
+    records: sa.Select,
+    day: date,
+    settings: Settings,
+    household: bool,
+) -> dict[int, str]:
+    """{record id: why} for the records `records` selects holding a document to renew on
+    `day` (domain/documents.expiring: flagged `document_expiry_warning_days` before it
+    expires); only records with a dated expiry are read, with all their documents (a
+    newer one without an expiry replaces an older one)."""
+    with_expiry = sa.select(column).where(RecordDocument.expires_on.isnot(None))
+    rows = db.session.execute(
+        sa.select(
+            column,
+            RecordDocument.kind,
+            RecordDocument.title,
+            RecordDocument.dated,
+            RecordDocument.expires_on,
+        ).where(column.in_(records), column.in_(with_expiry))
+    ).all()
+    held: dict[int, list[Held]] = {}
+    for record_id, kind, title, dated, expires_on in rows:
+        held.setdefault(record_id, []).append(Held(kind, title, dated, expires_on))
+    found = {}
+    for record_id, documents in held.items():
+        due = expiring(documents, day, settings.document_expiry_warning_days, household)
+        if due:
+            found[record_id] = "; ".join(
+                f"{d.title} {'expired' if d.expires_on < day else 'expires'} on "
+                f"{uk_date(d.expires_on)}"
+                for d in due
+            )
+    return found
+
+
+def _case_documents(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """An open case's document (a certificate, a check...) near or past its expiry:
+    Schedule 3's checks must be current when the assessment goes to panel (reg 26)."""
+    query = sa.select(Case.id).where(~Case.stage.in_(EXITS.values()))
+    if among is not None:
+        query = query.where(Case.id.in_(among))
+    found = _expiring_documents(RecordDocument.case_id, query, day, settings, False)
+    return {(FlagKind.CASE_DOCUMENT_EXPIRING, i): why for i, why in found.items()}
+
+
+def _household_documents(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """A current household's document (insurance, a safety checklist, a pet assessment)
+    near or past its expiry: kept current through each review (reg 28(3)(a)). Its DBS
+    certificates and medicals are the DBS and medical renewal flags' (per person)."""
+    query = sa.select(Household.id).where(Household.current_on(day))
+    if among is not None:
+        query = query.where(Household.id.in_(among))
+    found = _expiring_documents(RecordDocument.household_id, query, day, settings, True)
+    return {(FlagKind.HOUSEHOLD_DOCUMENT_EXPIRING, i): why for i, why in found.items()}
+
+
 def _complaints(n: int) -> str:
     return "a complaint" if n == 1 else f"{n} complaints"
 
@@ -303,6 +362,8 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.TEMPORARY_APPROVAL_IRM, "case", _temporary_approvals, "assessor"),
     Clock(FlagKind.KINSHIP_TIMESCALE, "case", _timescales, "assessor"),
     Clock(FlagKind.TEMPORARY_CARER_DUTY, "case", _temporary_carer_duties, "assessor"),
+    Clock(FlagKind.CASE_DOCUMENT_EXPIRING, "case", _case_documents, "owner"),
+    Clock(FlagKind.HOUSEHOLD_DOCUMENT_EXPIRING, "household", _household_documents, "worker"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).

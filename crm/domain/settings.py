@@ -56,6 +56,9 @@ class Settings:
     enquiry_retention_years: int = 2
     applicant_record_retention_years: int = 3
     carer_record_retention_years: int = 10
+    # Documents: a document with an expiry (insurance, a safety checklist...) is flagged
+    # to its record's worker this many days before it expires.
+    document_expiry_warning_days: int = 28
 
 
 #: Floors the law sets (a carer's record is kept at least ten years after approval ends).
@@ -120,5 +123,8 @@ SETTING_LABELS = {
     ),
     "carer_record_retention_years": (
         "Flag carer records for review this many years after deregistration (at least 10)"
+    ),
+    "document_expiry_warning_days": (
+        "Flag a document (insurance, a safety checklist...) this many days before it expires"
     ),
 }

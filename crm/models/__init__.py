@@ -32,6 +32,7 @@ from crm.models.case import (
     HouseholdMember,
     StageEvent,
 )
+from crm.models.document import Letterhead, LetterTemplate, RecordDocument
 from crm.models.flag import Flag, FlagKind, Notification
 from crm.models.geography import PostcodeDistrict
 from crm.models.household import (
@@ -113,6 +114,9 @@ __all__ = [
     "SubmittedReturn",
     "User",
     "UserRole",
+    "Letterhead",
+    "LetterTemplate",
+    "RecordDocument",
 ]
 
 

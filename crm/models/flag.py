@@ -37,6 +37,8 @@ class FlagKind(LabelledEnum):
     TEMPORARY_APPROVAL_IRM = "temporary_approval_irm_pending", "Temporary approval: IRM pending"
     KINSHIP_TIMESCALE = "kinship_timescale", "Kinship assessment past the service's timescale"
     TEMPORARY_CARER_DUTY = "temporary_carer_duty_overdue", "Temporarily approved carer owed a duty"
+    CASE_DOCUMENT_EXPIRING = "case_document_expiring", "Document expiring: renew it"
+    HOUSEHOLD_DOCUMENT_EXPIRING = "household_document_expiring", "Document expiring: renew it"
 
 
 class Flag(db.Model):

@@ -32,6 +32,7 @@ from dateutil.relativedelta import relativedelta
 from crm import audit, create_once
 from crm.audit_chain import erase_personal_data
 from crm.clocks import clocks_of, sync_flags
+from crm.documents.services import remove_documents
 from crm.domain.settings import Settings
 from crm.domain.stages import EXITS
 from crm.extensions import db
@@ -44,6 +45,7 @@ from crm.models import (
     Household,
     MergedCase,
     Notification,
+    RecordDocument,
 )
 from crm.models.corrections import delete_voided
 from crm.models.search import compact_sounds
@@ -321,6 +323,7 @@ def erase_case(
     for model in (Flag, Notification):
         db.session.execute(sa.delete(model).where(model.case_id == case.id))
     db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
+    remove_documents(RecordDocument.case_id == case.id)  # their files go when this commits
     delete_voided(case)  # the case's collections leave them out, so no cascade reaches them
     for link in (Case.possible_duplicate_of_id, Case.previous_case_id):
         db.session.execute(sa.update(Case).where(link == case.id).values({link: None}))
@@ -357,6 +360,8 @@ def _anonymised(case: Case) -> None:
     """Clear every typed text of the case and of every row that belongs to it
     (records_about: members, notes, checks, flags, messages to staff...), and dates of
     birth; the audit trail is left to `_scrub_case_audit`."""
+    # A document cannot be stripped of who it is about: it goes, its file on commit.
+    remove_documents(RecordDocument.case_id == case.id)
     with audit.suspended():
         for row in [case, *(row for rows in records_about(case).values() for row in rows)]:
             _clear_free_text(row)

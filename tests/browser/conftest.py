@@ -53,6 +53,7 @@ def serving(folder: Path, **settings):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'hearth.db'}",
             "WTF_CSRF_ENABLED": True,
             "UPLOAD_FOLDER": str(folder / "uploads"),
+            "DOCUMENT_FOLDER": str(folder / "documents"),
             **settings,
         }
     )
