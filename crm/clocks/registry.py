@@ -12,10 +12,12 @@ from typing import Literal
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
+from crm.domain import stage1, transfers
 from crm.domain.complaints import response_due_on, response_late
 from crm.domain.compliance import renewals_overdue
 from crm.domain.placements import PlacementBasis, covered_now
 from crm.domain.settings import Settings
+from crm.domain.stages import Stage
 from crm.domain.supervision import Duty, obligations
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
@@ -28,7 +30,7 @@ from crm.metrics.chasing import (
 )
 from crm.metrics.compliance import certificates
 from crm.metrics.supervision import records_on
-from crm.models import Case, FlagKind, Household, Placement
+from crm.models import Case, Check, FlagKind, Household, Placement, Stage1Decision, TransferIn
 from crm.models.carer_event import Complaint
 
 Record = Literal["case", "household"]
@@ -242,6 +244,60 @@ def _emergency_placements(day: date, settings: Settings, among: list[int] | None
     return found
 
 
+def _stage1_decisions(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/stage1.py: Stage 1 decided, and an applicant found not suitable told in
+    writing, within `stage1_decision_working_days` (10) working days of the last check
+    received (domain.md). Not a qualifying determination: no IRM clock follows it."""
+    waiting = sa.or_(
+        Case.stage == Stage.STAGE1,
+        Case.id.in_(
+            sa.select(Stage1Decision.case_id).where(
+                sa.or_(Stage1Decision.notified_on.is_(None), Stage1Decision.notified_on > day)
+            )
+        ),
+    )
+    query = (
+        sa.select(Check.case_id, Check.received_on)
+        .join(Case, Case.id == Check.case_id)
+        .where(waiting, sa.or_(Check.requested_on.isnot(None), Check.received_on.isnot(None)))
+    )
+    if among is not None:
+        query = query.where(Check.case_id.in_(among))
+    received: dict[int, list[date | None]] = {}
+    for case_id, on in db.session.execute(query):
+        received.setdefault(case_id, []).append(on if on is not None and on <= day else None)
+    found: Found = {}
+    for case_id, days in received.items():
+        due = stage1.decision_overdue(days, True, None, day, settings)
+        if due is not None:
+            found[(FlagKind.STAGE1_DECISION_OVERDUE, case_id)] = (
+                f"every Stage 1 check was back by {uk_date(max(d for d in days if d))}: the "
+                f"decision (and a letter if not suitable) was due by {uk_date(due)}"
+            )
+    return found
+
+
+def _transfer_assessments(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/transfers.py: a transferring carer's shorter assessment past the service's
+    target (`transfer_assessment_days`) from application, not yet at panel."""
+    query = (
+        sa.select(Case.id, Case.application_date)
+        .join(TransferIn, TransferIn.case_id == Case.id)
+        .where(Case.stage.in_((Stage.STAGE1, Stage.STAGE2)), Case.application_date.isnot(None))
+    )
+    if among is not None:
+        query = query.where(Case.id.in_(among))
+    found: Found = {}
+    for case_id, applied in db.session.execute(query):
+        due = transfers.panel_due_on(applied, settings)
+        if due is not None and day > due:
+            found[(FlagKind.TRANSFER_ASSESSMENT_LATE, case_id)] = (
+                f"a transfer from another fostering service, applied {uk_date(applied)}: "
+                f"its assessment was to reach panel by {uk_date(due)}"
+            )
+    return found
+
+
 def _complaints(n: int) -> str:
     return "a complaint" if n == 1 else f"{n} complaints"
 
@@ -266,6 +322,8 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.RETENTION_REVIEW, "household", _retention_review, None, job="data_retention"),
     Clock(FlagKind.COMPLAINT_RESPONSE_OVERDUE, "household", _complaint_responses, "worker"),
     Clock(FlagKind.EMERGENCY_PLACEMENT_ENDS, "household", _emergency_placements, "worker"),
+    Clock(FlagKind.STAGE1_DECISION_OVERDUE, "case", _stage1_decisions, "assessor"),
+    Clock(FlagKind.TRANSFER_ASSESSMENT_LATE, "case", _transfer_assessments, "assessor"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).

@@ -13,3 +13,4 @@ from crm.households import (  # noqa: E402,F401
     records,
     views,
 )
+from crm.households import resignations  # noqa: E402,F401

@@ -53,6 +53,8 @@ from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
 from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
+from crm.models.resignation import ResignationNotice
+from crm.models.transfer import Stage1Decision, TransferIn
 
 __all__ = [
     "Activity",
@@ -113,6 +115,9 @@ __all__ = [
     "SubmittedReturn",
     "User",
     "UserRole",
+    "ResignationNotice",
+    "Stage1Decision",
+    "TransferIn",
 ]
 
 

@@ -34,6 +34,8 @@ class FlagKind(LabelledEnum):
     TEMPORARY_APPROVAL_EXPIRED = "temporary_approval_expired", "Temporary approval expired"
     TEMPORARY_APPROVAL_EXTENDED = "temporary_approval_extended", "Temporary approval extended"
     EMERGENCY_PLACEMENT_ENDS = "emergency_placement_ends", "Emergency placement ends (reg 23)"
+    STAGE1_DECISION_OVERDUE = "stage1_decision_overdue", "Stage 1 decision overdue"
+    TRANSFER_ASSESSMENT_LATE = "transfer_assessment_late", "Transfer assessment past its target"
 
 
 class Flag(db.Model):
