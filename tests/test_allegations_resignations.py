@@ -14,12 +14,12 @@ from crm.domain import resignation
 from crm.domain.household_vocabulary import ALLEGATION_OUTCOMES, CarerEventKind
 from crm.domain.households import HouseholdRuleError
 from crm.domain.matching import Child, Group
+from crm.formatting import uk_date
 from crm.matching.services import find_carers
 from crm.metrics.engine import compute_metrics
 from crm.metrics.ofsted import ofsted_return
 from crm.models import CarerEvent, DeregistrationReason, InitiatedBy, ResignationNotice
 from crm.models.resignation import apply_due
-from crm.formatting import uk_date
 from crm.timeutil import today
 from tests.factories import HouseholdFactory, terms
 
@@ -98,7 +98,7 @@ def test_the_household_page_shows_the_hold(ssw_client, ssw, db):
 
 
 def test_notice_received_3_march_takes_effect_31_march():
-    """"with effect from 28 days from the date on which the notice is received": the
+    """ "with effect from 28 days from the date on which the notice is received": the
     day of receipt is day 0, so 3 March + 28 days = 31 March."""
     assert resignation.effective_on(date(2026, 3, 3)) == date(2026, 3, 31)
 
@@ -144,9 +144,10 @@ def test_turnover_counts_the_resignation_on_its_effective_day_and_reconciles(db)
         homes = figures["households"]
         assert figures["joining_and_leaving"]["resignations"] == resigned
         assert homes["deregistered_in_period"] == 1
-        assert homes["at_start"] + homes["approved_in_period"] - homes[
-            "deregistered_in_period"
-        ] == homes["at_end"]
+        assert (
+            homes["at_start"] + homes["approved_in_period"] - homes["deregistered_in_period"]
+            == homes["at_end"]
+        )
 
 
 def test_the_ofsted_return_counts_resignations(db):

@@ -112,7 +112,8 @@ def test_an_ongoing_allegation_gets_its_outcome_from_the_household_page(ssw_clie
     url = f"/households/{household.id}/records/{allegation.id}/outcome"
     assert url in page
     sent = ssw_client.post(
-        url, data={"outcome": "unfounded", "concluded_on": "2025-06-02", "note": "Closed by the LADO"}
+        url,
+        data={"outcome": "unfounded", "concluded_on": "2025-06-02", "note": "Closed by the LADO"},
     )
     assert sent.status_code == 302
     assert allegation.outcome == "unfounded"

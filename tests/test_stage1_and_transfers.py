@@ -110,7 +110,9 @@ def _approved_transfer(db):
         (EventKind.PANEL, date(2025, 8, 1)),
         (EventKind.APPROVAL, date(2025, 8, 8)),
     )
-    db.session.add(TransferIn(case=case, previous_service="Acorn Fostering", previous_reference="AF-12"))
+    db.session.add(
+        TransferIn(case=case, previous_service="Acorn Fostering", previous_reference="AF-12")
+    )
     db.session.add(Household.for_approved_case(case))
     db.session.commit()
     return case
@@ -156,7 +158,9 @@ def test_a_transfer_assessment_past_its_target_is_flagged(db):
     db.session.commit()
     judge = BY_KIND[FlagKind.TRANSFER_ASSESSMENT_LATE].judge
     assert judge(date(2025, 8, 29), Settings(), None) == {}  # 1 May + 120 days
-    assert (FlagKind.TRANSFER_ASSESSMENT_LATE, case.id) in judge(date(2025, 8, 30), Settings(), None)
+    assert (FlagKind.TRANSFER_ASSESSMENT_LATE, case.id) in judge(
+        date(2025, 8, 30), Settings(), None
+    )
 
 
 def test_a_case_is_marked_as_a_transfer_from_its_page(officer_client, db):

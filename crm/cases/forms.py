@@ -470,9 +470,7 @@ class Stage1DecisionForm(Form):
     """The decision at Stage 1 that the applicant is not suitable (not a qualifying
     determination: no IRM)."""
 
-    decided_on = DateField(
-        "Decided on", default=today, validators=[DataRequired(), not_in_future]
-    )
+    decided_on = DateField("Decided on", default=today, validators=[DataRequired(), not_in_future])
     reason = SelectField(
         "Reason",
         choices=choices(
@@ -481,9 +479,7 @@ class Stage1DecisionForm(Form):
         validators=[DataRequired(message="Choose the reason.")],
     )
     reasons = note_field("The reasons, as written to the applicant", required="Give the reasons.")
-    notified_on = DateField(
-        "Applicant told in writing on", validators=[Optional(), not_in_future]
-    )
+    notified_on = DateField("Applicant told in writing on", validators=[Optional(), not_in_future])
     submit = SubmitField("Record the decision")
 
 

@@ -45,8 +45,11 @@ def decision_due_on(last_check_received: date, settings: Settings) -> date:
 
 
 def decision_overdue(
-    received: list[date | None], in_stage1: bool, notified_on: date | None,
-    day: date, settings: Settings,
+    received: list[date | None],
+    in_stage1: bool,
+    notified_on: date | None,
+    day: date,
+    settings: Settings,
 ) -> date | None:
     """The day a Stage 1 decision fell due, when it is late on `day`: the case is still
     in Stage 1 (neither moved to Stage 2 nor closed) or decided not suitable and not yet

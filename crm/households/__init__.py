@@ -11,6 +11,6 @@ from crm.households import (  # noqa: E402,F401
     corrections,
     preferences,
     records,
+    resignations,
     views,
 )
-from crm.households import resignations  # noqa: E402,F401

@@ -548,9 +548,7 @@ class ResignationNoticeForm(Form):
     )
     reason = SelectField(
         "Why they are leaving",
-        choices=choices(
-            ((r.value, r.label) for r in DeregistrationReason), blank="Not said"
-        ),
+        choices=choices(((r.value, r.label) for r in DeregistrationReason), blank="Not said"),
         validators=[Optional()],
     )
     note = note_field("Note")

@@ -38,9 +38,7 @@ def joining_and_leaving(period: Period) -> dict[CarerType | None, dict[str, int]
         count_if(sa.and_(period.covers(Household.deregistration_date), resigned())),
     ).group_by(Household.carer_type)
     names = ("new_approvals", "transfers_in", "resignations")
-    found: dict[CarerType | None, dict[str, int]] = {
-        t: dict.fromkeys(names, 0) for t in CarerType
-    }
+    found: dict[CarerType | None, dict[str, int]] = {t: dict.fromkeys(names, 0) for t in CarerType}
     for carer_type, *values in db.session.execute(query):
         found[carer_type] = {n: int(v or 0) for n, v in zip(names, values, strict=True)}
     found[None] = {n: sum(found[t][n] for t in CarerType) for n in names}

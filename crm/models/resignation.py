@@ -90,9 +90,7 @@ class ResignationNotice(db.Model):
         if not resignation.takes_effect_by(self, as_of) or household.deregistration_date:
             return False
         try:
-            household.deregister(
-                self.effective_on, self.reason, InitiatedBy.CARER, as_of=as_of
-            )
+            household.deregister(self.effective_on, self.reason, InitiatedBy.CARER, as_of=as_of)
         except ValueError:
             return False
         return True
