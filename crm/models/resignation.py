@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from crm.domain import resignation
 from crm.domain.household_vocabulary import DeregistrationReason, InitiatedBy
@@ -39,7 +39,9 @@ class ResignationNotice(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    household: Mapped[Household] = relationship()
+    household: Mapped[Household] = relationship(
+        backref=backref("resignation_notices", cascade="all, delete-orphan")
+    )
     recorded_by: Mapped[User | None] = relationship()
 
     @classmethod

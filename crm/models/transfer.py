@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from crm.domain import stage1, transfers
 from crm.domain.settings import Settings
@@ -39,7 +39,10 @@ class TransferIn(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    case: Mapped[Case] = relationship()
+    #: The case owns it (erasure and anonymisation reach it through the case).
+    case: Mapped[Case] = relationship(
+        backref=backref("transfer_in", uselist=False, cascade="all, delete-orphan")
+    )
     recorded_by: Mapped[User | None] = relationship()
 
     @classmethod
@@ -69,7 +72,9 @@ class Stage1Decision(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    case: Mapped[Case] = relationship()
+    case: Mapped[Case] = relationship(
+        backref=backref("stage1_decision", uselist=False, cascade="all, delete-orphan")
+    )
     recorded_by: Mapped[User | None] = relationship()
 
     @classmethod
