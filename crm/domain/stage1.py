@@ -11,14 +11,25 @@ fostering service provider provides the reference requested, must interview at l
 two persons nominated by X to provide personal references for X, and prepare written
 reports of the interviews, (d) except where the fostering service provider is a local
 authority and X lives in the area of that authority, must consult, and take into
-account the views of, the local authority in whose area X lives". Part 1 of Schedule 3
-(the Stage 1 information) includes an enhanced criminal record certificate for X and
-every adult member of the household, details of health supported by a medical report,
-and the local authority checks; CheckKind lists each as a check to request and receive.
+account the views of, the local authority in whose area X lives" (the revised text on
+legislation.gov.uk). Part 1 of Schedule 3 is the Stage 1 information. Its English
+text was not to hand when this was written; the Welsh equivalent (Fostering Panels
+(Wales) Regulations 2018, Sch 1 Part 1) lists identity, "details of health (supported
+by a medical report)", the household's other adults and children, the accommodation,
+earlier applications to foster or adopt and any previous approval, a previous
+fostering provider's name, two personal referees, and "in relation to the person and
+any other member of the person's household who is aged 18 or over, an enhanced
+criminal record certificate". CheckKind holds what is requested and received: the
+DBS, medical, local authority checks, personal, employer and ex-partner references
+already there, plus the previous fostering service's reference (26(1A)(b)), the
+consultation with the authority where the applicant lives (26(1A)(d)) and a reference
+from work with children or vulnerable adults.
 
-If the service considers X not suitable on that information, reg 26(2) lets it stop
-and notify X: a Stage 1 decision, not a qualifying determination (reg 27(4)-(6) apply
-to the assessment completed at Stage 2), so no representations and no IRM.
+If on that information the service considers X not suitable, it tells X so in writing
+with its reasons and the assessment stops there: a Stage 1 decision, not a qualifying
+determination (those follow the full assessment, reg 27), so no representations and
+no IRM (domain.md: "A Stage 1 'not suitable' decision is not a qualifying
+determination"). The paragraph of reg 26 that says so was not checked here.
 domain.md: services "decide on Stage 1 within 10 working days of receiving the Stage 1
 information" (`stage1_decision_working_days`).
 """

@@ -59,7 +59,7 @@ class TransferIn(db.Model):
 class Stage1Decision(db.Model):
     """The decision at the end of Stage 1 that an applicant is not suitable, and the day
     they were told in writing. Not a qualifying determination (no representations, no
-    IRM: reg 26(2) lets the service stop the assessment). Recording it closes the case
+    IRM: crm/domain/stage1.py). Recording it closes the case
     as withdrawn by the service, on the decision's day."""
 
     __tablename__ = "stage1_decisions"
