@@ -204,3 +204,17 @@ def test_a_bad_notice_date_keeps_what_was_typed(ssw_client, ssw, db):
     )
     assert sent.status_code == 400
     assert "before approval" in sent.text and "Moving away" in sent.text
+
+
+def test_a_notice_due_while_children_are_placed_says_so(ssw_client, ssw, db):
+    from crm.models import Placement
+
+    household = HouseholdFactory(supervising_worker=ssw)
+    household.placements.append(
+        Placement(child_reference="C-1", child_age=8, start_date=date(2025, 1, 6))
+    )
+    ResignationNotice.receive(household, date(2026, 3, 3), None, None, as_of=date(2026, 3, 3))
+    db.session.commit()
+    page = ssw_client.get(f"/households/{household.id}").text
+    assert household.deregistration_date is None
+    assert "took effect on 31 Mar 2026" in page and "recorded as placed" in page

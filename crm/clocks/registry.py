@@ -268,7 +268,7 @@ def _stage1_decisions(day: date, settings: Settings, among: list[int] | None) ->
         received.setdefault(case_id, []).append(on if on is not None and on <= day else None)
     found: Found = {}
     for case_id, days in received.items():
-        due = stage1.decision_overdue(days, True, None, day, settings)
+        due = stage1.decision_overdue(days, day, settings)
         if due is not None:
             found[(FlagKind.STAGE1_DECISION_OVERDUE, case_id)] = (
                 f"every Stage 1 check was back by {uk_date(max(d for d in days if d))}: the "

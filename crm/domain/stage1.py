@@ -55,20 +55,13 @@ def decision_due_on(last_check_received: date, settings: Settings) -> date:
     return add_working_days(last_check_received, settings.stage1_decision_working_days)
 
 
-def decision_overdue(
-    received: list[date | None],
-    in_stage1: bool,
-    notified_on: date | None,
-    day: date,
-    settings: Settings,
-) -> date | None:
-    """The day a Stage 1 decision fell due, when it is late on `day`: the case is still
-    in Stage 1 (neither moved to Stage 2 nor closed) or decided not suitable and not yet
-    told, every check requested has come back, and more working days than the setting
-    have passed since the last. None otherwise."""
+def decision_overdue(received: list[date | None], day: date, settings: Settings) -> date | None:
+    """The day a Stage 1 decision fell due, when it is late on `day`, for a case still
+    waiting for it (in Stage 1, or found not suitable and not yet told: the caller
+    chooses those): every check requested has come back (`received` holds each one's
+    day, None while outstanding), and more working days than the setting have passed
+    since the last. None otherwise."""
     if not received or any(r is None for r in received):
-        return None
-    if not in_stage1 or (notified_on is not None and notified_on <= day):
         return None
     due = decision_due_on(max(r for r in received if r is not None), settings)
     return due if day > due else None

@@ -116,7 +116,8 @@ def _household_page(
         unavailable_form=UnavailableForm(),
         can_edit=household.may_be_edited_by(current_user),
         held_since=allegations_open([household.id], on).get(household.id),
-        notice=ResignationNotice.pending_for(household),
+        notice=(notice := ResignationNotice.pending_for(household)),
+        notice_blocked=notice is not None and notice.effective_on <= on,
         bookings=db.session.scalars(bookings_on(household_id=household.id)).unique().all(),
         # voided ones too, struck through (crm/corrections.py)
         placements=recorded(
