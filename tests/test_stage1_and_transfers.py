@@ -171,3 +171,11 @@ def test_a_case_is_marked_as_a_transfer_from_its_page(officer_client, db):
     )
     assert sent.status_code == 302
     assert "Transferring from Acorn Fostering" in officer_client.get(f"/cases/{case.id}").text
+
+
+def test_the_dashboard_shows_transfers_in_apart(manager_client, db):
+    _approved_transfer(db)
+    page = manager_client.get(
+        "/dashboard/?date_from=2025-04-01&date_to=2026-03-31&as_of=2026-04-30&section=carers"
+    ).text
+    assert "0 new carers and 1 transferred in from another service" in page
