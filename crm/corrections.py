@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crm.domain import allegations
 from crm.domain import households as household_rules
 from crm.domain.corrections import (
     CorrectionRefused,
@@ -263,13 +264,31 @@ def void_record(household: Household, record: CarerEvent, why: str, by: User | N
     record.void(by, why)
 
 
-def record_allegation_outcome(record: CarerEvent, outcome: str, note: str | None) -> None:
+def record_allegation_outcome(
+    record: CarerEvent,
+    outcome: str,
+    note: str | None,
+    concluded_on: date,
+    lado_referred_on: date | None = None,
+    as_of: date | None = None,
+) -> None:
     """The outcome of an allegation recorded as ongoing, once the investigation ends:
-    on the same record, so it is counted once."""
+    on the same record, so it is counted once; with the day it concluded (the hold on
+    new placements ends then: crm/domain/allegations.py) and, if not yet recorded, the
+    day it was referred to the LADO."""
     _live(record)
     if record.kind is not CarerEventKind.ALLEGATION:
         raise CorrectionRefused("Only an allegation has an investigation's outcome.")
-    record.outcome = check_allegation_outcome(record.outcome, outcome)
+    as_of = as_of or today()
+    checked = check_allegation_outcome(record.outcome, outcome)
+    refused = allegations.check_conclusion(
+        record.occurred_on, checked, concluded_on, as_of
+    ) or allegations.check_lado_referral(record.occurred_on, lado_referred_on, as_of)
+    if refused:
+        raise CorrectionRefused(refused)
+    record.outcome, record.concluded_on = checked, concluded_on
+    if lado_referred_on is not None:
+        record.lado_referred_on = lado_referred_on
     if note:
         record.note = f"{record.note}\n\n{note}" if record.note else note
 

@@ -91,6 +91,12 @@ def _verify(**kwargs) -> dict:
     return verify_audit_trail(**kwargs)
 
 
+def _resignations(**kwargs) -> dict:
+    from jobs.resignations import apply_resignations
+
+    return apply_resignations(**kwargs)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -151,6 +157,13 @@ JOBS: dict[str, Job] = {
             _deliver,
             "Email notifications when SMTP is configured (otherwise they wait in the outbox).",
             {"minute": "*/15"},
+        ),
+        Job(
+            "apply_resignations",
+            _resignations,
+            "Deregister households whose carers' notice of resignation has taken effect "
+            "(28 days from receipt, reg 28(13)), on that day.",
+            {"hour": 0, "minute": 45},
         ),
     )
 }

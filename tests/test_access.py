@@ -202,6 +202,11 @@ POLICY: dict[str, frozenset[Role] | None] = {
         ["documents.letter_settings", "documents.edit_letterhead", "documents.edit_wording"],
         frozenset({ADMIN, MANAGER}),
     ),
+    # Issue 34 items 5-8: resignation notices, transfers in, Stage 1 decisions
+    "households.resignation_notice": frozenset({SSW, MANAGER}),
+    "households.withdraw_resignation": frozenset({SSW, MANAGER}),
+    "cases.transfer_in": frozenset({OFFICER, SSW, MANAGER}),
+    "cases.stage1_decision": frozenset({OFFICER, SSW, MANAGER}),
 }
 
 

@@ -248,12 +248,17 @@ def test_an_ongoing_allegation_gets_its_outcome_on_the_same_record(db, ssw):
         CarerEventKind.ALLEGATION, date(2025, 5, 1), ssw, outcome="ongoing"
     )
     db.session.commit()
-    corrections.record_allegation_outcome(allegation, "unfounded", "LADO closed it")
+    corrections.record_allegation_outcome(
+        allegation, "unfounded", "LADO closed it", concluded_on=date(2025, 6, 2)
+    )
     db.session.commit()
     assert allegation.outcome == "unfounded"
+    assert allegation.concluded_on == date(2025, 6, 2)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CarerEvent)) == 1
     with pytest.raises(CorrectionRefused, match="already has its outcome"):
-        corrections.record_allegation_outcome(allegation, "substantiated", None)
+        corrections.record_allegation_outcome(
+            allegation, "substantiated", None, concluded_on=date(2025, 6, 2)
+        )
 
 
 def test_an_allegation_outcome_must_be_a_final_one(db):
@@ -262,7 +267,9 @@ def test_an_allegation_outcome_must_be_a_final_one(db):
         CarerEventKind.ALLEGATION, date(2025, 5, 1), None, outcome="ongoing"
     )
     with pytest.raises(CorrectionRefused, match="Choose the outcome"):
-        corrections.record_allegation_outcome(allegation, "ongoing", None)
+        corrections.record_allegation_outcome(
+            allegation, "ongoing", None, concluded_on=date(2025, 6, 2)
+        )
 
 
 # --- a household's placements -----------------------------------------------------------

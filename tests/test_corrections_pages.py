@@ -111,7 +111,10 @@ def test_an_ongoing_allegation_gets_its_outcome_from_the_household_page(ssw_clie
     page = ssw_client.get(f"/households/{household.id}").text
     url = f"/households/{household.id}/records/{allegation.id}/outcome"
     assert url in page
-    sent = ssw_client.post(url, data={"outcome": "unfounded", "note": "Closed by the LADO"})
+    sent = ssw_client.post(
+        url,
+        data={"outcome": "unfounded", "concluded_on": "2025-06-02", "note": "Closed by the LADO"},
+    )
     assert sent.status_code == 302
     assert allegation.outcome == "unfounded"
     assert url not in ssw_client.get(f"/households/{household.id}").text

@@ -30,7 +30,9 @@ from crm.models import (
     Notification,
     RecordDocument,
     Role,
+    Stage1Decision,
     TemporaryApproval,
+    TransferIn,
     ViabilityAssessment,
 )
 from crm.privacy.services import apply_retention, erase_case
@@ -193,6 +195,9 @@ def case_full_of_her_name(db, make_user) -> Case:
         (K.WITHDRAWN_BY_APPLICANT, date(2012, 3, 1), "AW3"),
         today=LATER,
     )
+    # a transfer from another service, and a Stage 1 decision (issue 34)
+    db.session.add(TransferIn(case=case, previous_service="x", previous_reference="x"))
+    db.session.add(Stage1Decision(case=case, decided_on=date(2012, 3, 1), reasons="x"))
     planted = plant(case)
     assert planted == tables_pointing_at_cases() - set(NOT_PLANTED) | {"cases"}
     assert NAME.lower() in everything_in_the_database()

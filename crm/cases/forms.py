@@ -472,3 +472,50 @@ class ActivityCorrectionForm(Form):
     note = note_field(required="Say what happened or what is to be done (a line is enough).")
     why = reason_field()
     submit = SubmitField("Save the correction")
+
+
+class TransferInForm(Form):
+    """Carers transferring in from another fostering service (the transfer protocol)."""
+
+    previous_service = StringField(
+        "Fostering service they are transferring from",
+        validators=[
+            DataRequired(message="Name the service they are transferring from."),
+            Length(max=160),
+        ],
+    )
+    previous_reference = StringField(
+        "Their reference at that service", validators=[Optional(), Length(max=60)]
+    )
+    reference_received_on = DateField(
+        "That service's written reference received (reg 26(1A)(b))",
+        validators=[Optional(), not_in_future],
+    )
+    records_received_on = DateField(
+        "Their records received from that service", validators=[Optional(), not_in_future]
+    )
+    submit = SubmitField("Save the transfer")
+
+
+class Stage1DecisionForm(Form):
+    """The decision at Stage 1 that the applicant is not suitable (not a qualifying
+    determination: no IRM)."""
+
+    decided_on = DateField("Decided on", default=today, validators=[DataRequired(), not_in_future])
+    reason = SelectField(
+        "Reason",
+        choices=choices(
+            REASONS_REQUIRED[EventKind.WITHDRAWN_BY_SERVICE].items(), blank="Choose a reason"
+        ),
+        validators=[DataRequired(message="Choose the reason.")],
+    )
+    reasons = note_field("The reasons, as written to the applicant", required="Give the reasons.")
+    notified_on = DateField("Applicant told in writing on", validators=[Optional(), not_in_future])
+    submit = SubmitField("Record the decision")
+
+
+class Stage1NotifiedForm(Form):
+    notified_on = DateField(
+        "Applicant told in writing on", default=today, validators=[DataRequired(), not_in_future]
+    )
+    submit = SubmitField("Record the letter")

@@ -26,7 +26,7 @@ from crm.cases.services import (
 )
 from crm.corrections import recorded
 from crm.domain.contact import normalise_postcode
-from crm.domain.stages import EventKind, TransitionRefused
+from crm.domain.stages import EventKind, Stage, TransitionRefused
 from crm.domain.stalled import stalled_reasons
 from crm.extensions import db
 from crm.formatting import uk_date
@@ -40,7 +40,9 @@ from crm.models import (
     CheckKind,
     HouseholdMember,
     Role,
+    Stage1Decision,
     StageEvent,
+    TransferIn,
     User,
 )
 from crm.models.setting import load_settings
@@ -123,6 +125,9 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         activity_form=activity_form,
         target=settings.first_contact_target_working_days,
         bookings=db.session.scalars(bookings_on(case_id=case.id)).unique().all(),
+        transfer=TransferIn.of(case),
+        stage1_decision=Stage1Decision.of(case),
+        in_stage1=state.stage is Stage.STAGE1,
         # voided ones too, struck through (crm/corrections.py)
         steps=recorded(StageEvent, StageEvent.case_id, case.id, *STEP_ORDER),
         activities=recorded(Activity, Activity.case_id, case.id, *ACTIVITY_ORDER),

@@ -12,12 +12,13 @@ from typing import Literal
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
+from crm.domain import stage1, transfers
 from crm.domain.complaints import response_due_on, response_late
 from crm.domain.compliance import renewals_overdue
 from crm.domain.documents import Held, expiring
 from crm.domain.placements import PlacementBasis, covered_now
 from crm.domain.settings import Settings
-from crm.domain.stages import EXITS
+from crm.domain.stages import EXITS, Stage
 from crm.domain.supervision import Duty, obligations
 from crm.domain.working_days import working_days_between
 from crm.extensions import db
@@ -30,7 +31,16 @@ from crm.metrics.chasing import (
 )
 from crm.metrics.compliance import certificates
 from crm.metrics.supervision import records_on, temporary_carer_records
-from crm.models import Case, FlagKind, Household, Placement, RecordDocument
+from crm.models import (
+    Case,
+    Check,
+    FlagKind,
+    Household,
+    Placement,
+    RecordDocument,
+    Stage1Decision,
+    TransferIn,
+)
 from crm.models.carer_event import Complaint
 
 Record = Literal["case", "household"]
@@ -314,6 +324,39 @@ def _expiring_documents(
     return found
 
 
+def _stage1_decisions(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/stage1.py: Stage 1 decided, and an applicant found not suitable told in
+    writing, within `stage1_decision_working_days` (10) working days of the last check
+    received (domain.md). Not a qualifying determination: no IRM clock follows it."""
+    waiting = sa.or_(
+        Case.stage == Stage.STAGE1,
+        Case.id.in_(
+            sa.select(Stage1Decision.case_id).where(
+                sa.or_(Stage1Decision.notified_on.is_(None), Stage1Decision.notified_on > day)
+            )
+        ),
+    )
+    query = (
+        sa.select(Check.case_id, Check.received_on)
+        .join(Case, Case.id == Check.case_id)
+        .where(waiting, sa.or_(Check.requested_on.isnot(None), Check.received_on.isnot(None)))
+    )
+    if among is not None:
+        query = query.where(Check.case_id.in_(among))
+    received: dict[int, list[date | None]] = {}
+    for case_id, on in db.session.execute(query):
+        received.setdefault(case_id, []).append(on if on is not None and on <= day else None)
+    found: Found = {}
+    for case_id, days in received.items():
+        due = stage1.decision_overdue(days, day, settings)
+        if due is not None:
+            found[(FlagKind.STAGE1_DECISION_OVERDUE, case_id)] = (
+                f"every Stage 1 check was back by {uk_date(max(d for d in days if d))}: the "
+                f"decision (and a letter if not suitable) was due by {uk_date(due)}"
+            )
+    return found
+
+
 def _case_documents(day: date, settings: Settings, among: list[int] | None) -> Found:
     """An open case's document (a certificate, a check...) near or past its expiry:
     Schedule 3's checks must be current when the assessment goes to panel (reg 26)."""
@@ -333,6 +376,27 @@ def _household_documents(day: date, settings: Settings, among: list[int] | None)
         query = query.where(Household.id.in_(among))
     found = _expiring_documents(RecordDocument.household_id, query, day, settings, True)
     return {(FlagKind.HOUSEHOLD_DOCUMENT_EXPIRING, i): why for i, why in found.items()}
+
+
+def _transfer_assessments(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/transfers.py: a transferring carer's shorter assessment past the service's
+    target (`transfer_assessment_days`) from application, not yet at panel."""
+    query = (
+        sa.select(Case.id, Case.application_date)
+        .join(TransferIn, TransferIn.case_id == Case.id)
+        .where(Case.stage.in_((Stage.STAGE1, Stage.STAGE2)), Case.application_date.isnot(None))
+    )
+    if among is not None:
+        query = query.where(Case.id.in_(among))
+    found: Found = {}
+    for case_id, applied in db.session.execute(query):
+        due = transfers.panel_due_on(applied, settings)
+        if due is not None and day > due:
+            found[(FlagKind.TRANSFER_ASSESSMENT_LATE, case_id)] = (
+                f"a transfer from another fostering service, applied {uk_date(applied)}: "
+                f"its assessment was to reach panel by {uk_date(due)}"
+            )
+    return found
 
 
 def _complaints(n: int) -> str:
@@ -364,6 +428,8 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.TEMPORARY_CARER_DUTY, "case", _temporary_carer_duties, "assessor"),
     Clock(FlagKind.CASE_DOCUMENT_EXPIRING, "case", _case_documents, "owner"),
     Clock(FlagKind.HOUSEHOLD_DOCUMENT_EXPIRING, "household", _household_documents, "worker"),
+    Clock(FlagKind.STAGE1_DECISION_OVERDUE, "case", _stage1_decisions, "assessor"),
+    Clock(FlagKind.TRANSFER_ASSESSMENT_LATE, "case", _transfer_assessments, "assessor"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).

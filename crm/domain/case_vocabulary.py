@@ -70,3 +70,17 @@ class CheckKind(LabelledEnum):
     PERSONAL_REFERENCE = "personal_reference"
     EMPLOYER_REFERENCE = "employer_reference"
     EX_PARTNER_REFERENCE = "ex_partner_reference", "Ex-partner reference"
+    #: Reg 26(1A)(b): approved by another provider within the preceding 12 months.
+    PREVIOUS_FOSTERING_REFERENCE = (
+        "previous_fostering_reference",
+        "Reference from a previous fostering service (reg 26(1A)(b))",
+    )
+    #: Reg 26(1A)(d): the applicant lives in another local authority's area.
+    HOME_AUTHORITY_CONSULTATION = (
+        "home_authority_consultation",
+        "Consultation with the local authority where the applicant lives (reg 26(1A)(d))",
+    )
+    CHILDREN_WORK_REFERENCE = (
+        "children_work_reference",
+        "Reference from work with children or vulnerable adults",
+    )

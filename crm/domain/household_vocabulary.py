@@ -124,11 +124,19 @@ REVIEW_OUTCOMES = {
     "change_terms": "Change terms",
     "terminate": "Terminate approval",
 }
+#: An allegation's outcome: the five that Working Together to Safeguard Children 2023
+#: defines for allegations against people who work with children (the LADO's outcome):
+#: substantiated, false, malicious, unfounded, unsubstantiated. "Ongoing" is no outcome:
+#: the investigation is still open (and the household is held: crm/domain/allegations.py).
+#: The three outcomes recorded before the last two were added keep their codes, which
+#: were already Working Together's words; nothing recorded is renamed or guessed.
 ALLEGATION_OUTCOMES = {
     "ongoing": "Ongoing (being investigated)",
     "unsubstantiated": "Unsubstantiated",
     "unfounded": "Unfounded",
     "substantiated": "Substantiated",
+    "false": "False",
+    "malicious": "Malicious",
 }
 
 

@@ -16,8 +16,8 @@ equal:
    for an unrelated child. A household approved only for short breaks (respite) is not
    offered for full-time care, nor counted as meeting a disabled child's full-time
    needs. A household on a break, or under a hold on new placements (an allegation
-   still open: its investigation has no outcome yet; NMS 22), is not offered until it
-   ends.
+   still open: from the day it was made until its investigation concluded,
+   crm/domain/allegations.py; NMS 22), is not offered until it ends.
 1. Legal bars, which need something done first and are shown, never hidden: the terms
    of approval in force on the day (ages, kind of care, places: reg 27(5)(a); a child
    is placed only where the terms of the carers' approval "are consistent with the

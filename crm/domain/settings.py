@@ -59,6 +59,14 @@ class Settings:
     # Documents: a document with an expiry (insurance, a safety checklist...) is flagged
     # to its record's worker this many days before it expires.
     document_expiry_warning_days: int = 28
+    # Stage 1 (domain.md): decide, and tell an applicant found not suitable, within this
+    # many working days of the last Stage 1 check received.
+    stage1_decision_working_days: int = 10
+    # Carers transferring in from another fostering service: the service's own target
+    # from application to panel for their shorter assessment. The Transfer of Foster
+    # Carers Protocol England (2014, reissued 2015) sets no number of its own (it asks
+    # the existing service for a reference within 28 days); about four months is common.
+    transfer_assessment_days: int = 120
 
 
 #: Floors the law sets (a carer's record is kept at least ten years after approval ends).
@@ -78,6 +86,13 @@ SETTING_MAXIMUMS = {
 DEFAULT_MAXIMUM = 3650
 
 SETTING_LABELS = {
+    "stage1_decision_working_days": (
+        "Decide Stage 1 (and tell an applicant found not suitable) within this many "
+        "working days of the last check received"
+    ),
+    "transfer_assessment_days": (
+        "A transferring carer's assessment reaches panel within this many days of application"
+    ),
     "stage1_limit_days": "Stage 1 stalls after (days in stage)",
     "stage2_limit_days": "Stage 2 stalls after (days in stage)",
     "panel_limit_days": "Waiting for panel / decision stalls after (days)",

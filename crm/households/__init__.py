@@ -11,5 +11,6 @@ from crm.households import (  # noqa: E402,F401
     corrections,
     preferences,
     records,
+    resignations,
     views,
 )

@@ -109,9 +109,17 @@ def allegation_outcome(household_id: int, record_id: int):
     if record.kind is not CarerEventKind.ALLEGATION:
         abort(404)
     form = AllegationOutcomeForm()
+    if request.method == "GET" and record.lado_referred_on:
+        form.lado_referred_on.data = record.lado_referred_on
     if form.validate_on_submit():
         try:
-            corrections.record_allegation_outcome(record, form.outcome.data, form.note.data)
+            corrections.record_allegation_outcome(
+                record,
+                form.outcome.data,
+                form.note.data,
+                concluded_on=form.concluded_on.data,
+                lado_referred_on=form.lado_referred_on.data,
+            )
         except CorrectionRefused as refused:
             db.session.rollback()
             form.outcome.errors = [*form.outcome.errors, str(refused)]

@@ -511,6 +511,12 @@ class AllegationOutcomeForm(Form):
         ),
         validators=[DataRequired(message="Choose the outcome the investigation reached.")],
     )
+    concluded_on = DateField(
+        "Concluded on",
+        default=today,
+        validators=[DataRequired(message="Give the day the investigation concluded.")],
+    )
+    lado_referred_on = DateField("Referred to the LADO on", validators=[Optional()])
     note = note_field("Note (how it was concluded)")
     submit = SubmitField("Record the outcome")
 
@@ -532,3 +538,27 @@ class PlacementCorrectionForm(Form):
     )
     why = reason_field()
     submit = SubmitField("Save the correction")
+
+
+class ResignationNoticeForm(Form):
+    """The carers' written notice that they no longer wish to foster (reg 28(13))."""
+
+    received_on = DateField(
+        "Notice received on", default=today, validators=[DataRequired(), not_in_future]
+    )
+    reason = SelectField(
+        "Why they are leaving",
+        choices=choices(((r.value, r.label) for r in DeregistrationReason), blank="Not said"),
+        validators=[Optional()],
+    )
+    note = note_field("Note")
+    submit = SubmitField("Record the notice")
+
+
+class WithdrawNoticeForm(Form):
+    """The carers withdraw their notice before it takes effect."""
+
+    withdrawn_on = DateField(
+        "Withdrawn on", default=today, validators=[DataRequired(), not_in_future]
+    )
+    submit = SubmitField("Record the withdrawal")

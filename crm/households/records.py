@@ -40,10 +40,12 @@ from crm.models import (
     UnavailableBecause,
 )
 from crm.models.carer_event import Complaint
+from crm.models.resignation import ResignationNotice
 from crm.models.setting import load_settings
 from crm.pagination import paginate_list
 from crm.queries.bookings import bookings_on
 from crm.queries.households import complaints_of
+from crm.queries.matching import allegations_open
 from crm.timeutil import today
 
 #: Timeline entries a page: a year or so of a busy household's records.
@@ -65,6 +67,11 @@ def get_household_or_404(household_id: int) -> Household:
 @bp.route("/<int:household_id>")
 def show(household_id: int):
     household = get_household_or_404(household_id)
+    # A notice of resignation whose day has come takes effect on reading, as the
+    # nightly job would (reg 28(13)): the page never shows an approval that has ended.
+    notice = ResignationNotice.pending_for(household)
+    if notice is not None:
+        notice.take_effect(today())
     page = _household_page(household, RecordForm())
     audit.record_view(household)  # made, so shown: recorded before it leaves
     db.session.commit()
@@ -108,6 +115,9 @@ def _household_page(
         break_form=BreakForm(),
         unavailable_form=UnavailableForm(),
         can_edit=household.may_be_edited_by(current_user),
+        held_since=allegations_open([household.id], on).get(household.id),
+        notice=(notice := ResignationNotice.pending_for(household)),
+        notice_blocked=notice is not None and notice.effective_on <= on,
         bookings=db.session.scalars(bookings_on(household_id=household.id)).unique().all(),
         # voided ones too, struck through (crm/corrections.py)
         placements=recorded(

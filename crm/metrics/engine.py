@@ -24,6 +24,7 @@ from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.assessments import timescales, withdrawal_columns, withdrawals_from
 from crm.metrics.chasing import stalled_by_group
+from crm.metrics.joining import joining_and_leaving
 from crm.metrics.period import (  # noqa: F401  (the engine's public names)
     COUNTED_STEPS,
     GROUPS,
@@ -305,6 +306,7 @@ def metrics_by_carer_type(
         stalled = stalled_by_group(period.as_of, settings)
     places = places_by_group(period.last_day)
     endings = stability(period)
+    joined = joining_and_leaving(period)
     shown = {
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
@@ -331,5 +333,6 @@ def metrics_by_carer_type(
                 "utilisation": ratio(places[group].filled, places[group].approved),
             },
             "placements": endings[group],
+            "joining_and_leaving": joined[group],
         }
     return figures

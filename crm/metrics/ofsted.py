@@ -19,6 +19,7 @@ from crm.domain.characteristics import Disability, Ethnicity, Sex
 from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS
 from crm.extensions import db
 from crm.metrics.engine import Period, case_counts, make_period
+from crm.metrics.joining import joining_and_leaving
 from crm.metrics.places import places_by_household
 from crm.models import (
     Carer,
@@ -77,6 +78,7 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
         _row("Recruitment", "Initial visits", events["initial_visits"]),
         _row("Recruitment", "Applications received", events["applications"]),
         _row("Recruitment", "Households approved", events["approvals"]),
+        *_joining_rows(period),
         _row(
             "Recruitment",
             "Applications withdrawn by the applicant",
@@ -97,6 +99,7 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
     rows += _households_and_places(end)
     rows += carers_by_characteristic(end)
     rows += _deregistrations(period)
+    rows.append(_leaving_row(period))
     allegations = _grouped(
         sa.select(Household.carer_type, sa.func.count())
         .select_from(CarerEvent)
@@ -112,6 +115,34 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
         )
     )
     return rows
+
+
+def _joining(period: Period) -> dict[str, dict]:
+    found = joining_and_leaving(period)
+    return {name: {t: found[t][name] for t in TYPES} for name in found[None]}
+
+
+def _joining_rows(period: Period) -> list[ReturnRow]:
+    """Approvals of new carers apart from carers transferring in from another service
+    (the transfer protocol): the two add up to the households approved."""
+    found = _joining(period)
+    return [
+        _row("Recruitment", "  of which new carers", found["new_approvals"]),
+        _row(
+            "Recruitment",
+            "  of which transferred in from another fostering service",
+            found["transfers_in"],
+        ),
+    ]
+
+
+def _leaving_row(period: Period) -> ReturnRow:
+    """Resignations: carers' notice taking effect in the year (reg 28(13))."""
+    return _row(
+        "Deregistrations",
+        "  resignations by the carers' notice (reg 28(13))",
+        _joining(period)["resignations"],
+    )
 
 
 def _in_progress(day: date) -> dict:

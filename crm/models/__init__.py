@@ -48,11 +48,13 @@ from crm.models.merge import MergedCase
 from crm.models.ofsted_return import SubmittedReturn
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
 from crm.models.referral import Referral
+from crm.models.resignation import ResignationNotice
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
 from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
+from crm.models.transfer import Stage1Decision, TransferIn
 from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
 
 __all__ = [
@@ -117,6 +119,9 @@ __all__ = [
     "Letterhead",
     "LetterTemplate",
     "RecordDocument",
+    "ResignationNotice",
+    "Stage1Decision",
+    "TransferIn",
 ]
 
 

@@ -48,6 +48,12 @@ class CarerEvent(Correctable, db.Model):
     note: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: An allegation's referral to the Local Authority Designated Officer (LADO).
+    lado_referred_on: Mapped[date | None]
+    #: The day an allegation's investigation concluded with its outcome: the hold on new
+    #: placements ends then, and a review of approval may be suggested from it. Empty on
+    #: outcomes recorded before it was asked (the day was not recorded).
+    concluded_on: Mapped[date | None]
 
     household: Mapped[Household] = relationship(back_populates="events")
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])

@@ -39,6 +39,8 @@ class FlagKind(LabelledEnum):
     TEMPORARY_CARER_DUTY = "temporary_carer_duty_overdue", "Temporarily approved carer owed a duty"
     CASE_DOCUMENT_EXPIRING = "case_document_expiring", "Document expiring: renew it"
     HOUSEHOLD_DOCUMENT_EXPIRING = "household_document_expiring", "Document expiring: renew it"
+    STAGE1_DECISION_OVERDUE = "stage1_decision_overdue", "Stage 1 decision overdue"
+    TRANSFER_ASSESSMENT_LATE = "transfer_assessment_late", "Transfer assessment past its target"
 
 
 class Flag(db.Model):

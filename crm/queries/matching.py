@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from crm.domain import matching
+from crm.domain import allegations, matching
 from crm.domain.stages import Stage
 from crm.domain.sufficiency import age_on
 from crm.extensions import db
@@ -34,7 +34,6 @@ from crm.models.spans import in_force_on
 from crm.visibility import cases_visible_to
 
 #: An allegation's outcome while it is investigated (ALLEGATION_OUTCOMES).
-OPEN_ALLEGATION = "ongoing"
 #: How far ahead a break's end or a panel date counts as "soon".
 SOON = timedelta(days=28)
 
@@ -83,12 +82,19 @@ def _own_children(ids: list[int], day: date) -> dict[int, list[int]]:
 
 
 def allegations_open(ids: list[int], day: date) -> dict[int, date]:
-    """Households under a hold on new placements on `day`: their latest allegation on or
-    before it has no outcome yet (or "ongoing"); the day it was made. An allegation's
-    outcome is recorded on it, or on a later allegation record, so the latest one
-    decides (domain.md: "no new placements while one is open")."""
+    """Households under a hold on new placements on `day`, with the day the allegation
+    that holds them was made: one made on or before `day` whose investigation had not
+    concluded by then (crm/domain/allegations.py: from the allegation until its
+    conclusion). An outcome recorded without its conclusion date (before it was asked,
+    or imported as a later allegation record) holds no longer, as before; so for those
+    the latest allegation decides (domain.md: "no new placements while one is open")."""
     rows = db.session.execute(
-        sa.select(CarerEvent.household_id, CarerEvent.occurred_on, CarerEvent.outcome)
+        sa.select(
+            CarerEvent.household_id,
+            CarerEvent.occurred_on,
+            CarerEvent.outcome,
+            CarerEvent.concluded_on,
+        )
         .where(
             CarerEvent.household_id.in_(ids),
             CarerEvent.kind == CarerEventKind.ALLEGATION,
@@ -96,12 +102,16 @@ def allegations_open(ids: list[int], day: date) -> dict[int, date]:
         )
         .order_by(CarerEvent.household_id, CarerEvent.occurred_on, CarerEvent.id)
     )
-    latest = {household_id: (made, outcome) for household_id, made, outcome in rows}
-    return {
-        household_id: made
-        for household_id, (made, outcome) in latest.items()
-        if not outcome or outcome.strip().lower() == OPEN_ALLEGATION
-    }
+    held: dict[int, date] = {}
+    latest: dict[int, tuple[date, str | None]] = {}
+    for household_id, made, outcome, concluded_on in rows:
+        latest[household_id] = (made, outcome)
+        if concluded_on is not None and allegations.holds_on(made, outcome, concluded_on, day):
+            held.setdefault(household_id, made)
+    for household_id, (made, outcome) in latest.items():
+        if allegations.is_open(outcome):
+            held[household_id] = min(made, held.get(household_id, made))
+    return held
 
 
 def _identity(carers: list[Carer]) -> matching.Identity:
