@@ -12,8 +12,16 @@ from typing import Literal
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from crm.domain.complaints import response_due_on, response_late
+from crm.domain.complaints import ComplaintOutcome, response_due_on, response_late
 from crm.domain.compliance import renewals_overdue
+from crm.domain.determinations import (
+    Response,
+    Step,
+    decision_due_on,
+    irm_papers_due_on,
+    review_needed_since,
+)
+from crm.domain.household_vocabulary import CarerEventKind, outcome_label
 from crm.domain.placements import PlacementBasis, covered_now
 from crm.domain.settings import Settings
 from crm.domain.supervision import Duty, obligations
@@ -28,8 +36,9 @@ from crm.metrics.chasing import (
 )
 from crm.metrics.compliance import certificates
 from crm.metrics.supervision import records_on
-from crm.models import Case, FlagKind, Household, Placement
-from crm.models.carer_event import Complaint
+from crm.models import Case, FlagKind, Household, Placement, Resident
+from crm.models.carer_event import CarerEvent, Complaint
+from crm.models.determination import Determination
 
 Record = Literal["case", "household"]
 #: {(kind, record id): why}: what a judge finds on a day.
@@ -242,6 +251,157 @@ def _emergency_placements(day: date, settings: Settings, among: list[int] | None
     return found
 
 
+DETERMINATION_KINDS = {
+    ("case", Step.MAY_DECIDE): FlagKind.REFUSAL_MAY_DECIDE,
+    ("case", Step.TO_PANEL): FlagKind.REFUSAL_TO_PANEL,
+    ("case", Step.WITH_IRM): FlagKind.REFUSAL_IRM_PAPERS,
+    ("case", Step.DECISION_DUE): FlagKind.REFUSAL_DECISION_DUE,
+    ("household", Step.MAY_DECIDE): FlagKind.DETERMINATION_MAY_DECIDE,
+    ("household", Step.TO_PANEL): FlagKind.DETERMINATION_TO_PANEL,
+    ("household", Step.WITH_IRM): FlagKind.DETERMINATION_IRM_PAPERS,
+    ("household", Step.DECISION_DUE): FlagKind.DETERMINATION_DECISION_DUE,
+}
+
+
+def _determination_work(det: Determination, day: date) -> tuple[Step, str] | None:
+    """What a qualifying determination needs from the service on `day`, and why."""
+    step = det.step_on(day)
+    what = det.kind.label.split(" (")[0].lower()
+    if step is Step.MAY_DECIDE:
+        return step, (
+            f"{what} notified {uk_date(det.notified_on)}: nothing received by day 28 "
+            f"({uk_date(det.last_day_to_respond)}); the service may now make its decision "
+            "(reg 27(7), 28(8))"
+        )
+    if step is Step.TO_PANEL:
+        return step, (
+            f"representations on the {what} received {uk_date(det.response_received_on)}: "
+            "refer to the fostering panel to reconsider (reg 27(8), 28(10); no regulation "
+            "sets a time)"
+        )
+    if step is Step.WITH_IRM and det.irm_papers_sent_on is None:
+        return step, (
+            f"IRM review of the {what} applied for (notified "
+            f"{uk_date(det.response_received_on)}): send the reports and the notice by "
+            f"{uk_date(irm_papers_due_on(det.response_received_on))} (reg 29(2), ten "
+            "working days)"
+        )
+    if step is Step.DECISION_DUE:
+        whose = "fostering panel" if det.response is Response.REPRESENTATIONS else "IRM panel"
+        standard = (
+            "NMS 14.9" if det.response is Response.REPRESENTATIONS else "the service's standard"
+        )
+        return step, (
+            f"the {whose}'s recommendation on the {what} received "
+            f"{uk_date(det.recommended_on)}: final decision due by "
+            f"{uk_date(decision_due_on(det.recommended_on))} ({standard}: 7 working days)"
+        )
+    return None
+
+
+def _determinations_on(record: Record) -> Judge:
+    column = Determination.case_id if record == "case" else Determination.household_id
+
+    def judge(day: date, settings: Settings, among: list[int] | None) -> Found:
+        """domain/determinations.py: each step of a qualifying determination (regs
+        27-29) the service must take, from the notice to the final decision."""
+        query = sa.select(Determination).where(
+            column.is_not(None),
+            Determination.notified_on <= day,
+            sa.or_(Determination.decided_on.is_(None), Determination.decided_on > day),
+        )
+        if among is not None:
+            query = query.where(column.in_(among))
+        found: Found = {}
+        for det in db.session.scalars(query.order_by(Determination.notified_on)):
+            work = _determination_work(det, day)
+            if work is None:
+                continue
+            key = (DETERMINATION_KINDS[(record, work[0])], getattr(det, column.key))
+            found[key] = f"{found[key]}; {work[1]}" if key in found else work[1]
+        return found
+
+    return judge
+
+
+_refusals = _determinations_on("case")
+_household_determinations = _determinations_on("household")
+
+#: Concluded allegation outcomes (anything recorded but "ongoing").
+_ALLEGATION_OPEN = ("ongoing",)
+_UPHELD = (ComplaintOutcome.UPHELD, ComplaintOutcome.PARTLY_UPHELD)
+
+
+def _review_suggested(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/determinations.review_needed_since: approval is reviewed at least yearly
+    and whenever the service considers it necessary (reg 28(2)); an allegation
+    concluded, someone joining or leaving the household, or a complaint upheld suggests
+    one, until a review is recorded on or after it."""
+    households = {h.id: h for h in _current_households(day, among)}
+    if not households:
+        return {}
+    ids = list(households)
+    last_review = dict(
+        db.session.execute(
+            sa.select(CarerEvent.household_id, sa.func.max(CarerEvent.occurred_on))
+            .where(
+                CarerEvent.household_id.in_(ids),
+                CarerEvent.kind == CarerEventKind.ANNUAL_REVIEW,
+                CarerEvent.occurred_on <= day,
+            )
+            .group_by(CarerEvent.household_id)
+        ).all()
+    )
+    events: dict[int, list[tuple[date, str]]] = {}
+    for household_id, on, outcome in db.session.execute(
+        sa.select(CarerEvent.household_id, CarerEvent.occurred_on, CarerEvent.outcome).where(
+            CarerEvent.household_id.in_(ids),
+            CarerEvent.kind == CarerEventKind.ALLEGATION,
+            CarerEvent.outcome.is_not(None),
+            CarerEvent.outcome.not_in(_ALLEGATION_OPEN),
+            CarerEvent.occurred_on <= day,
+        )
+    ):
+        label = outcome_label(outcome).lower()
+        events.setdefault(household_id, []).append(
+            (on, f"the allegation of {uk_date(on)} concluded ({label})")
+        )
+    for household_id, on in db.session.execute(
+        sa.select(Complaint.household_id, Complaint.responded_on)
+        .join(Complaint.event)
+        .where(
+            Complaint.household_id.in_(ids),
+            Complaint.outcome.in_(_UPHELD),
+            Complaint.responded_on <= day,
+        )
+    ):
+        events.setdefault(household_id, []).append((on, f"a complaint upheld {uk_date(on)}"))
+    for household_id, name, joined, left in db.session.execute(
+        sa.select(Resident.household_id, Resident.full_name, Resident.joined_on, Resident.left_on)
+        .where(
+            Resident.household_id.in_(ids),
+            sa.or_(Resident.joined_on.is_not(None), Resident.left_on.is_not(None)),
+        )
+    ):
+        for on, verb in ((joined, "joined"), (left, "left")):
+            if on is not None and on <= day:
+                events.setdefault(household_id, []).append(
+                    (on, f"{name} {verb} the household {uk_date(on)}")
+                )
+    found: Found = {}
+    for household_id, happened in events.items():
+        approved = households[household_id].approval_date
+        since = review_needed_since(
+            last_review.get(household_id), [(on, why) for on, why in happened if on >= approved]
+        )
+        if since is not None:
+            found[(FlagKind.REVIEW_SUGGESTED, household_id)] = (
+                f"{since[1][0].upper()}{since[1][1:]}: review the approval (reg 28(2), "
+                "whenever necessary); a review recorded on or after it clears this"
+            )
+    return found
+
+
 def _complaints(n: int) -> str:
     return "a complaint" if n == 1 else f"{n} complaints"
 
@@ -266,6 +426,15 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.RETENTION_REVIEW, "household", _retention_review, None, job="data_retention"),
     Clock(FlagKind.COMPLAINT_RESPONSE_OVERDUE, "household", _complaint_responses, "worker"),
     Clock(FlagKind.EMERGENCY_PLACEMENT_ENDS, "household", _emergency_placements, "worker"),
+    Clock(FlagKind.REFUSAL_MAY_DECIDE, "case", _refusals, "owner"),
+    Clock(FlagKind.REFUSAL_TO_PANEL, "case", _refusals, "owner"),
+    Clock(FlagKind.REFUSAL_IRM_PAPERS, "case", _refusals, "owner"),
+    Clock(FlagKind.REFUSAL_DECISION_DUE, "case", _refusals, "owner"),
+    Clock(FlagKind.DETERMINATION_MAY_DECIDE, "household", _household_determinations, "worker"),
+    Clock(FlagKind.DETERMINATION_TO_PANEL, "household", _household_determinations, "worker"),
+    Clock(FlagKind.DETERMINATION_IRM_PAPERS, "household", _household_determinations, "worker"),
+    Clock(FlagKind.DETERMINATION_DECISION_DUE, "household", _household_determinations, "worker"),
+    Clock(FlagKind.REVIEW_SUGGESTED, "household", _review_suggested, "worker"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).

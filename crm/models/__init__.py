@@ -53,6 +53,7 @@ from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
 from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
+from crm.models.determination import ApprovalReview, Determination
 
 __all__ = [
     "Activity",
@@ -113,6 +114,8 @@ __all__ = [
     "SubmittedReturn",
     "User",
     "UserRole",
+    "ApprovalReview",
+    "Determination",
 ]
 
 
