@@ -111,7 +111,7 @@ class Determination(db.Model):
     __tablename__ = "determinations"
     __table_args__ = (
         sa.CheckConstraint(
-            "(case_id IS NULL) != (household_id IS NULL)", name="one_record"
+            "(case_id IS NULL) <> (household_id IS NULL)", name="one_record"
         ),
     )
 

@@ -69,7 +69,7 @@ def upgrade():
     sa.Column('decision_note', sa.Text(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('(case_id IS NULL) != (household_id IS NULL)', name=op.f('one_record')),
+    sa.CheckConstraint('(case_id IS NULL) <> (household_id IS NULL)', name=op.f('ck_determinations_one_record')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_determinations_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_determinations_household_id_households')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_determinations_recorded_by_id_users')),
