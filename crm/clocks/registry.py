@@ -377,8 +377,9 @@ def _review_suggested(day: date, settings: Settings, among: list[int] | None) ->
     ):
         events.setdefault(household_id, []).append((on, f"a complaint upheld {uk_date(on)}"))
     for household_id, name, joined, left in db.session.execute(
-        sa.select(Resident.household_id, Resident.full_name, Resident.joined_on, Resident.left_on)
-        .where(
+        sa.select(
+            Resident.household_id, Resident.full_name, Resident.joined_on, Resident.left_on
+        ).where(
             Resident.household_id.in_(ids),
             sa.or_(Resident.joined_on.is_not(None), Resident.left_on.is_not(None)),
         )

@@ -68,9 +68,7 @@ def _page(det: Determination, status: int = 200, **forms):
             if det.response is not None and det.recommended_on is None and not det.decided_on
             else None
         ),
-        "decision_form": (
-            DecisionForm() if step in (Step.MAY_DECIDE, Step.DECISION_DUE) else None
-        ),
+        "decision_form": (DecisionForm() if step in (Step.MAY_DECIDE, Step.DECISION_DUE) else None),
     }
     shown.update(forms)
     return (
@@ -289,7 +287,9 @@ def review(household_id: int):
                 note=form.note.data or None,
             )
         except HouseholdRuleError as refused:
-            target = form.presented_to_panel_on if refused.field == "presented_to_panel_on" else None
+            target = (
+                form.presented_to_panel_on if refused.field == "presented_to_panel_on" else None
+            )
             (target or form.reviewed_on).errors.append(str(refused))
         else:
             db.session.flush()

@@ -194,8 +194,7 @@ def check_recommendation(det: Any, on: date, as_of: date) -> None:
         raise HouseholdRuleError(f"The date {uk_date(on)} is in the future.", "recommended_on")
     if on < det.response_received_on:
         raise HouseholdRuleError(
-            f"The date is before the response was received "
-            f"({uk_date(det.response_received_on)}).",
+            f"The date is before the response was received ({uk_date(det.response_received_on)}).",
             "recommended_on",
         )
 
@@ -239,7 +238,9 @@ def check_review(
     """A review is dated no later than today; its report goes to the panel on or after
     it (the first review always does, reg 28(5): its panel date may follow later)."""
     if reviewed_on > as_of:
-        raise HouseholdRuleError(f"The review date {uk_date(reviewed_on)} is in the future.", "date")
+        raise HouseholdRuleError(
+            f"The review date {uk_date(reviewed_on)} is in the future.", "date"
+        )
     if presented_to_panel_on is None:
         return
     if presented_to_panel_on > as_of:
@@ -268,7 +269,5 @@ def review_needed_since(
     a complaint upheld (each dated) suggests a review; a review recorded on or after the
     latest of them clears the suggestion. Returns the earliest event not yet followed by
     a review, with why."""
-    pending = sorted(
-        (on, why) for on, why in events if last_review is None or on > last_review
-    )
+    pending = sorted((on, why) for on, why in events if last_review is None or on > last_review)
     return pending[0] if pending else None

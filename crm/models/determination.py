@@ -81,7 +81,11 @@ class ApprovalReview(db.Model):
         first = not any(e.kind is CarerEventKind.ANNUAL_REVIEW for e in household.events)
         rules.check_review(first, reviewed_on, presented_to_panel_on, as_of)
         event = household.log_record(
-            CarerEventKind.ANNUAL_REVIEW, reviewed_on, by, outcome=outcome.value, note=note,
+            CarerEventKind.ANNUAL_REVIEW,
+            reviewed_on,
+            by,
+            outcome=outcome.value,
+            note=note,
             as_of=as_of,
         )
         review = cls(
@@ -110,9 +114,7 @@ class Determination(db.Model):
 
     __tablename__ = "determinations"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(case_id IS NULL) <> (household_id IS NULL)", name="one_record"
-        ),
+        sa.CheckConstraint("(case_id IS NULL) <> (household_id IS NULL)", name="one_record"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,7 +200,10 @@ class Determination(db.Model):
     def _take_effect(self, on: date, by: User | None, as_of: date) -> None:
         if self.kind is DeterminationKind.REFUSAL:
             self.case.record_step(
-                EventKind.REJECTED, on, by, note="Qualifying determination confirmed (reg 27)",
+                EventKind.REJECTED,
+                on,
+                by,
+                note="Qualifying determination confirmed (reg 27)",
                 as_of=as_of,
             )
         elif self.kind is DeterminationKind.TERMINATION:
@@ -216,3 +221,26 @@ class Determination(db.Model):
                 by,
                 as_of=as_of,
             )
+
+
+# Read-only lists on the records they belong to, for their pages (the rows are written
+# through Determination and ApprovalReview, never through these).
+Case.determinations = relationship(
+    Determination, viewonly=True, order_by=(Determination.notified_on, Determination.id)
+)
+Household.determinations = relationship(
+    Determination, viewonly=True, order_by=(Determination.notified_on, Determination.id)
+)
+Household.approval_reviews = relationship(
+    ApprovalReview, viewonly=True, order_by=(ApprovalReview.reviewed_on, ApprovalReview.id)
+)
+
+
+def _may_propose_refusal(case: Case) -> bool:
+    """After panel, with no proposed refusal still open: the case page offers one."""
+    return EventKind.REJECTED in case.state().allowed_next() and not any(
+        d.decided_on is None for d in case.determinations
+    )
+
+
+Case.may_propose_refusal = property(_may_propose_refusal)
