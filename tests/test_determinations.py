@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm.domain import determinations as rules
+from crm.domain.complaints import ComplaintOutcome
 from crm.domain.determinations import (
     DeterminationKind,
     FinalOutcome,
@@ -24,7 +25,6 @@ from crm.domain.determinations import (
     ReviewOutcome,
     Step,
 )
-from crm.domain.complaints import ComplaintOutcome
 from crm.domain.households import HouseholdRuleError
 from crm.domain.stages import EventKind
 from crm.extensions import db as _db
