@@ -19,6 +19,7 @@ from crm.demo.carers import generate_households
 from crm.demo.certificates import record_certificates
 from crm.demo.characteristics import describe_carers
 from crm.demo.demand import generate_demand
+from crm.demo.determinations import add_determinations
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
 from crm.enquiry_sources import ensure_default_sources
@@ -79,6 +80,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         describe_carers()
         record_certificates(today)
         mark_demo_service()
+        add_determinations(staff, today)
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)
     return DemoSummary(
