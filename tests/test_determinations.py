@@ -387,3 +387,64 @@ def test_a_response_typed_as_nonsense_is_refused_not_a_500(db, ssw_client, ssw):
         f"/determinations/{det.id}/response", data={"response": "appeal", "received_on": "31/31"}
     )
     assert response.status_code == 400
+
+
+# --- the figures -----------------------------------------------------------------------
+
+
+def refused_after_the_irm(officer) -> Determination:
+    """Panel Thu 12 Feb 2026; the proposed refusal written Thu 19 Feb (5 working days
+    later); an IRM application on 5 Mar; the IRM panel on 20 Apr recommends approval;
+    the decision maker refuses on 24 Apr 2026."""
+    case = case_at_panel()
+    det = Determination(
+        kind=DeterminationKind.REFUSAL,
+        case=case,
+        notified_on=date(2026, 2, 19),
+        reasons="Not suitable",
+    )
+    _db.session.add(det)
+    det.receive_response(Response.IRM, date(2026, 3, 5), as_of=LATER)
+    det.recommend(Recommendation.OTHERWISE, date(2026, 4, 20), as_of=LATER)
+    det.decide(FinalOutcome.AS_PROPOSED, date(2026, 4, 24), officer, as_of=LATER)
+    _db.session.commit()
+    return det
+
+
+def test_a_refusals_agency_decision_is_its_proposal_not_the_final_decision_after_the_irm(
+    db, officer
+):
+    from crm.metrics.assessments import timescales
+    from crm.metrics.engine import make_period
+    from crm.models.setting import load_settings
+
+    refused_after_the_irm(officer)
+    period = make_period(date(2026, 4, 1), date(2027, 3, 31), LATER)
+    decisions = timescales(period, load_settings())[None]["decision_within_limit"]
+    assert (decisions["count"], decisions["within"]) == (1, 1)
+
+
+def test_the_ofsted_return_counts_the_irm_application_and_the_refusal_in_their_years(db, officer):
+    from crm.metrics.ofsted import ofsted_return
+
+    refused_after_the_irm(officer)
+    earlier = {r.measure: r.total for r in ofsted_return(2025, LATER)}
+    later = {r.measure: r.total for r in ofsted_return(2026, LATER)}
+    irm = "Applications to the Independent Review Mechanism"
+    refused = "Applications refused after a qualifying determination"
+    assert (earlier[irm], earlier[refused]) == (1, 0)
+    assert (later[irm], later[refused]) == (0, 1)
+    assert later["Applications not approved (rejected)"] == 1
+
+
+def test_the_dashboard_counts_a_termination_on_the_day_of_its_final_decision(db, ssw):
+    from crm.metrics.determinations import determination_figures
+    from crm.metrics.engine import make_period
+
+    det = termination(HouseholdFactory(supervising_worker=ssw))
+    det.decide(FinalOutcome.AS_PROPOSED, date(2026, 4, 1), ssw, as_of=LATER)
+    _db.session.commit()
+    march = determination_figures(make_period(date(2026, 3, 1), date(2026, 3, 31), LATER))
+    april = determination_figures(make_period(date(2026, 4, 1), date(2026, 4, 30), LATER))
+    assert (march["notified"], march["terminations"]) == (1, 0)
+    assert (april["notified"], april["terminations"]) == (0, 1)
