@@ -49,19 +49,19 @@ def test_a_termination_through_representations_and_the_panels_reconsideration(
     expect(page.locator("#step")).to_contain_text("28 days passed with no response")
     expect(page.locator("#determination")).to_contain_text(uk_date(notice + timedelta(28)))
 
-    response = page.locator("#response")
+    response = page.locator("#response-step")
     response.get_by_label("What they chose").select_option("representations")
     response.get_by_label("Received on").fill(received.isoformat())
     response.get_by_role("button", name="Record the response").click()
     expect(page.locator("#step")).to_contain_text("refer to the fostering panel")
 
-    recommendation = page.locator("#recommendation")
+    recommendation = page.locator("#recommendation-step")
     recommendation.get_by_label("Recommendation").select_option("as_proposed")
     recommendation.get_by_label("Made on").fill(reconsidered.isoformat())
     recommendation.get_by_role("button", name="Record the recommendation").click()
     expect(page.locator("#step")).to_contain_text("final decision due")
 
-    decision = page.locator("#decision")
+    decision = page.locator("#decision-step")
     decision.get_by_label("Final decision").select_option("as_proposed")
     decision.get_by_label("Decided on").fill(decided.isoformat())
     decision.get_by_role("button", name="Record the final decision").click()
