@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from crm import audit_chain
 from crm.cases.services import merge_duplicate
 from crm.domain.bookings import BookingKind
+from crm.domain.determinations import DeterminationKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
@@ -24,6 +25,7 @@ from crm.models import (
     Case,
     Check,
     CheckKind,
+    Determination,
     HouseholdMember,
     KinshipReferral,
     Notification,
@@ -164,6 +166,14 @@ def case_full_of_her_name(db, make_user) -> Case:
             visit_date=date(2012, 2, 9),
             start_time=time(10, 0),
             worker=officer,
+        )
+    )
+    db.session.add(  # a qualifying determination on her case, its reasons naming her
+        Determination(
+            kind=DeterminationKind.REFUSAL,
+            case=case,
+            notified_on=date(2012, 2, 20),
+            reasons="x",
         )
     )
     duplicate = CaseFactory(

@@ -305,10 +305,14 @@ def _determinations_on(record: Record) -> Judge:
     def judge(day: date, settings: Settings, among: list[int] | None) -> Found:
         """domain/determinations.py: each step of a qualifying determination (regs
         27-29) the service must take, from the notice to the final decision."""
-        query = sa.select(Determination).where(
-            column.is_not(None),
-            Determination.notified_on <= day,
-            sa.or_(Determination.decided_on.is_(None), Determination.decided_on > day),
+        owner = Case if record == "case" else Household
+        query = (
+            sa.select(Determination)
+            .join(owner, column == owner.id)  # never one whose record is going
+            .where(
+                Determination.notified_on <= day,
+                sa.or_(Determination.decided_on.is_(None), Determination.decided_on > day),
+            )
         )
         if among is not None:
             query = query.where(column.in_(among))

@@ -148,7 +148,7 @@ class Determination(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    case: Mapped[Case | None] = relationship()
+    case: Mapped[Case | None] = relationship(back_populates="determinations")
     household: Mapped[Household | None] = relationship()
     review: Mapped[ApprovalReview | None] = relationship()
     recorded_by: Mapped[User | None] = relationship()
@@ -223,10 +223,14 @@ class Determination(db.Model):
             )
 
 
-# Read-only lists on the records they belong to, for their pages (the rows are written
-# through Determination and ApprovalReview, never through these).
+# A case's determinations are its own: erasing the case erases them. A household's are
+# read-only lists for its page (a household is never erased; the rows are written through
+# Determination and ApprovalReview, never through these).
 Case.determinations = relationship(
-    Determination, viewonly=True, order_by=(Determination.notified_on, Determination.id)
+    Determination,
+    back_populates="case",
+    cascade="all, delete-orphan",
+    order_by=(Determination.notified_on, Determination.id),
 )
 Household.determinations = relationship(
     Determination, viewonly=True, order_by=(Determination.notified_on, Determination.id)
