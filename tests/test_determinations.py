@@ -448,3 +448,36 @@ def test_the_dashboard_counts_a_termination_on_the_day_of_its_final_decision(db,
     april = determination_figures(make_period(date(2026, 4, 1), date(2026, 4, 30), LATER))
     assert (march["notified"], march["terminations"]) == (1, 0)
     assert (april["notified"], april["terminations"]) == (0, 1)
+
+
+def test_the_case_page_after_panel_offers_a_proposed_refusal_and_it_is_recorded(db, officer_client):
+    case = case_at_panel()
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Propose to refuse approval" in page
+    response = officer_client.post(
+        f"/determinations/cases/{case.id}/refusal",
+        data={"notified_on": "2026-02-16", "reasons": "The panel found the household unready"},
+    )
+    assert response.status_code == 302
+    det = _db.session.scalars(sa.select(Determination)).one()
+    assert (det.kind, det.case_id, det.notified_on) == (
+        DeterminationKind.REFUSAL,
+        case.id,
+        date(2026, 2, 16),
+    )
+    assert "Propose to refuse approval" not in officer_client.get(f"/cases/{case.id}").get_data(
+        as_text=True
+    )
+
+
+def test_a_refusal_is_not_proposed_before_the_case_has_been_to_panel(db, officer_client):
+    case = advance(
+        CaseFactory(enquiry_date=date(2025, 3, 3)), (EventKind.FIRST_CONTACT, date(2025, 3, 4))
+    )
+    response = officer_client.post(
+        f"/determinations/cases/{case.id}/refusal",
+        data={"notified_on": "2026-02-16", "reasons": "Not suitable"},
+    )
+    assert response.status_code == 400
+    assert "Only a case that has been to panel can be rejected." in response.get_data(as_text=True)
+    assert _db.session.scalars(sa.select(Determination)).all() == []
