@@ -481,3 +481,28 @@ def test_a_refusal_is_not_proposed_before_the_case_has_been_to_panel(db, officer
     assert response.status_code == 400
     assert "Only a case that has been to panel can be rejected." in response.get_data(as_text=True)
     assert _db.session.scalars(sa.select(Determination)).all() == []
+
+
+def decision_overdue_on(day: date) -> list[int]:
+    flag_work(day)
+    _db.session.commit()
+    return [f.case_id for f in open_flags(FlagKind.DECISION_OVERDUE)]
+
+
+def test_a_case_waiting_for_its_decision_after_panel_is_flagged_without_a_proposal(db):
+    case = case_at_panel()  # panel Thu 12 Feb 2026
+    assert decision_overdue_on(date(2026, 3, 2)) == [case.id]
+
+
+def test_a_refusal_proposed_after_panel_is_not_a_decision_overdue(db):
+    case = case_at_panel()
+    _db.session.add(
+        Determination(
+            kind=DeterminationKind.REFUSAL,
+            case=case,
+            notified_on=date(2026, 2, 19),
+            reasons="Not suitable",
+        )
+    )
+    _db.session.commit()
+    assert decision_overdue_on(date(2026, 3, 2)) == []

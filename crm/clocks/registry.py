@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from crm.domain.complaints import ComplaintOutcome, response_due_on, response_late
 from crm.domain.compliance import renewals_overdue
 from crm.domain.determinations import (
+    DeterminationKind,
     Response,
     Step,
     decision_due_on,
@@ -99,7 +100,29 @@ def _timescales(day: date, settings: Settings, among: list[int] | None) -> Found
     """domain/timescales.py: NMS 14.4's 8 months from application to panel, and the
     agency decision after panel."""
     found = timescale_warnings(day, settings, among=_among_cases(among))
-    return {(TIMESCALE_KINDS[kind], case_id): why for (kind, case_id), why in found.items()}
+    proposed = _refusals_proposed(day, [i for (kind, i) in found if kind == "decision"])
+    return {
+        (TIMESCALE_KINDS[kind], case_id): why
+        for (kind, case_id), why in found.items()
+        if not (kind == "decision" and case_id in proposed)
+    }
+
+
+def _refusals_proposed(day: date, case_ids: list[int]) -> set[int]:
+    """Cases whose agency decision after panel was made as a proposed refusal, written
+    to the applicant by `day` (reg 27(6)): no longer waiting for a decision after panel;
+    the determination's own clocks follow it from there."""
+    if not case_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Determination.case_id).where(
+                Determination.case_id.in_(case_ids),
+                Determination.kind == DeterminationKind.REFUSAL,
+                Determination.notified_on <= day,
+            )
+        )
+    )
 
 
 KINSHIP_KINDS = {
