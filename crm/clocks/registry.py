@@ -359,6 +359,10 @@ _ALLEGATION_OPEN = ("ongoing",)
 _UPHELD = (ComplaintOutcome.UPHELD, ComplaintOutcome.PARTLY_UPHELD)
 
 
+def _among(column: sa.ColumnElement[int], ids: list[int] | None) -> sa.ColumnElement[bool]:
+    return sa.true() if ids is None else column.in_(ids)
+
+
 def _review_suggested(day: date, settings: Settings, among: list[int] | None) -> Found:
     """domain/determinations.review_needed_since: approval is reviewed at least yearly
     and whenever the service considers it necessary (reg 28(2)); an allegation
@@ -367,12 +371,13 @@ def _review_suggested(day: date, settings: Settings, among: list[int] | None) ->
     households = {h.id: h for h in _current_households(day, among)}
     if not households:
         return {}
-    ids = list(households)
+    # all of them: filtered here, not by a list of every household's id in the SQL
+    ids = list(households) if among is not None else None
     last_review = dict(
         db.session.execute(
             sa.select(CarerEvent.household_id, sa.func.max(CarerEvent.occurred_on))
             .where(
-                CarerEvent.household_id.in_(ids),
+                _among(CarerEvent.household_id, ids),
                 CarerEvent.kind == CarerEventKind.ANNUAL_REVIEW,
                 CarerEvent.occurred_on <= day,
             )
@@ -382,7 +387,7 @@ def _review_suggested(day: date, settings: Settings, among: list[int] | None) ->
     events: dict[int, list[tuple[date, str]]] = {}
     for household_id, on, outcome in db.session.execute(
         sa.select(CarerEvent.household_id, CarerEvent.occurred_on, CarerEvent.outcome).where(
-            CarerEvent.household_id.in_(ids),
+            _among(CarerEvent.household_id, ids),
             CarerEvent.kind == CarerEventKind.ALLEGATION,
             CarerEvent.outcome.is_not(None),
             CarerEvent.outcome.not_in(_ALLEGATION_OPEN),
@@ -397,7 +402,7 @@ def _review_suggested(day: date, settings: Settings, among: list[int] | None) ->
         sa.select(Complaint.household_id, Complaint.responded_on)
         .join(Complaint.event)
         .where(
-            Complaint.household_id.in_(ids),
+            _among(Complaint.household_id, ids),
             Complaint.outcome.in_(_UPHELD),
             Complaint.responded_on <= day,
         )
@@ -407,7 +412,7 @@ def _review_suggested(day: date, settings: Settings, among: list[int] | None) ->
         sa.select(
             Resident.household_id, Resident.full_name, Resident.joined_on, Resident.left_on
         ).where(
-            Resident.household_id.in_(ids),
+            _among(Resident.household_id, ids),
             sa.or_(Resident.joined_on.is_not(None), Resident.left_on.is_not(None)),
         )
     ):
@@ -418,6 +423,8 @@ def _review_suggested(day: date, settings: Settings, among: list[int] | None) ->
                 )
     found: Found = {}
     for household_id, happened in events.items():
+        if household_id not in households:
+            continue
         approved = households[household_id].approval_date
         since = review_needed_since(
             last_review.get(household_id), [(on, why) for on, why in happened if on >= approved]
