@@ -506,3 +506,19 @@ def test_a_refusal_proposed_after_panel_is_not_a_decision_overdue(db):
     )
     _db.session.commit()
     assert decision_overdue_on(date(2026, 3, 2)) == []
+
+
+def test_a_second_proposal_waits_for_the_first_ones_final_decision(db, ssw_client, ssw):
+    household = HouseholdFactory(supervising_worker=ssw)
+    termination(household)
+    response = ssw_client.post(
+        f"/determinations/households/{household.id}/proposal",
+        data={
+            "kind": "termination",
+            "notified_on": "2026-11-02",
+            "reasons": "Again",
+            "deregistration_reason": "other",
+        },
+    )
+    assert response.status_code == 400
+    assert "notified on 2 Mar 2026 awaits its final decision" in response.get_data(as_text=True)

@@ -181,6 +181,7 @@ def propose_refusal(case_id: int):
             return sent
         try:
             check_step(case.state(), StageStep(EventKind.REJECTED, form.notified_on.data), today())
+            rules.check_none_open(case.determinations)
             rules.check_notice(
                 DeterminationKind.REFUSAL, form.notified_on.data, form.reasons.data, today()
             )
@@ -229,6 +230,7 @@ def propose(household_id: int):
                 raise HouseholdRuleError(
                     f"The household was deregistered on {uk_date(household.deregistration_date)}."
                 )
+            rules.check_none_open(household.determinations)
             rules.check_notice(
                 DeterminationKind(form.kind.data), form.notified_on.data, form.reasons.data, today()
             )

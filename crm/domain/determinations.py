@@ -138,6 +138,18 @@ def check_notice(kind: DeterminationKind, notified_on: date, reasons: str, as_of
         raise HouseholdRuleError("The notice gives the reasons (reg 27(6)(a), 28(7)(a)).")
 
 
+def check_none_open(determinations: list[Any]) -> None:
+    """One qualifying determination at a time on a record: a second proposal waits for
+    the first's final decision."""
+    for det in determinations:
+        if det.decided_on is None:
+            raise HouseholdRuleError(
+                f"The {det.kind.label.split(' (')[0].lower()} notified on "
+                f"{uk_date(det.notified_on)} awaits its final decision.",
+                "notified_on",
+            )
+
+
 def check_response(det: Any, response: Response, received_on: date, as_of: date) -> None:
     """Representations or an IRM application, received within the 28 days: after those
     the service may decide (reg 27(7), 28(8)), and a late one is not in time."""
