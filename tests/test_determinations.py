@@ -37,6 +37,7 @@ from crm.models import (
     FlagKind,
     InitiatedBy,
     Resident,
+    Role,
 )
 from crm.models.carer_event import Complaint
 from jobs.flags import flag_work
@@ -522,3 +523,18 @@ def test_a_second_proposal_waits_for_the_first_ones_final_decision(db, ssw_clien
     )
     assert response.status_code == 400
     assert "notified on 2 Mar 2026 awaits its final decision" in response.get_data(as_text=True)
+
+
+def test_another_worker_may_read_a_households_determination_but_not_take_its_steps(
+    db, ssw_client, make_user
+):
+    other = make_user(Role.SUPERVISING_SOCIAL_WORKER)
+    det = termination(HouseholdFactory(supervising_worker=other))
+    assert ssw_client.get(f"/determinations/{det.id}").status_code == 200
+    for step, data in (
+        ("response", {"response": "representations", "received_on": "2026-03-20"}),
+        ("recommendation", {"recommendation": "as_proposed", "recommended_on": "2026-04-02"}),
+        ("decision", {"outcome": "as_proposed", "decided_on": "2026-04-06"}),
+    ):
+        assert ssw_client.post(f"/determinations/{det.id}/{step}", data=data).status_code == 403
+    assert _db.session.get(Determination, det.id).response is None
