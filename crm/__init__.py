@@ -261,6 +261,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.bookings import bp as bookings_bp
     from crm.cases import bp as cases_bp
     from crm.dashboard import bp as dashboard_bp
+    from crm.determinations import bp as determinations_bp
     from crm.households import bp as households_bp
     from crm.main import bp as main_bp
     from crm.matching import bp as matching_bp
@@ -283,6 +284,7 @@ def register_blueprints(app: Flask) -> None:
         sufficiency_bp,
         matching_bp,
         bookings_bp,
+        determinations_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -123,6 +123,27 @@ POLICY: dict[str, frozenset[Role] | None] = {
         frozenset({SSW, MANAGER}),
     ),
     "households.caseload": frozenset({SSW}),
+    # Qualifying determinations: a refusal on a case (whoever may open it), a termination
+    # or change of terms and reviews of approval on a household (its worker, managers)
+    **dict.fromkeys(
+        [
+            "determinations.show",
+            "determinations.respond",
+            "determinations.irm_papers",
+            "determinations.recommend",
+            "determinations.decide",
+            "determinations.propose_refusal",
+        ],
+        frozenset({OFFICER, SSW, MANAGER}),
+    ),
+    **dict.fromkeys(
+        [
+            "determinations.propose",
+            "determinations.review",
+            "determinations.resident_left",
+        ],
+        frozenset({SSW, MANAGER}),
+    ),
     # Managers: the pipeline, figures, downloads and imports
     **dict.fromkeys(
         [

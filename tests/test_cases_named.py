@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from crm.auth.access import allowed_roles
 from crm.domain.bookings import BookingKind
+from crm.domain.determinations import DeterminationKind
 from crm.domain.stages import EventKind, Stage
 from crm.extensions import db as _db
 from crm.models import (
@@ -27,9 +28,12 @@ from crm.models import (
     Case,
     Check,
     CheckKind,
+    DeregistrationReason,
+    Determination,
     MergedCase,
     Notification,
     Referral,
+    Resident,
     Role,
 )
 from crm.models.carer_event import Complaint
@@ -97,6 +101,16 @@ def service(db, ssw, officer, make_user):
     offered = Referral(household=household, offered_on=date(2025, 5, 1), child_age=9)
     db.session.add_all([check, offered])
     complaint = Complaint.receive(household, date(2025, 5, 1), "The carers", "Support", None)
+    lodger = Resident(full_name="A lodger", joined_on=date(2025, 5, 1))
+    household.residents.append(lodger)
+    proposed = Determination(  # a proposed termination's page (reg 28(7))
+        kind=DeterminationKind.TERMINATION,
+        household=household,
+        notified_on=date(2025, 5, 2),
+        reasons="x",
+        deregistration_reason=DeregistrationReason.OTHER,
+    )
+    db.session.add(proposed)
     db.session.add_all(
         Notification(user_id=ssw.id, message=f"Stalled: {c.reference}", link=f"/cases/{c.id}")
         for c in (theirs, assessed)
@@ -116,6 +130,8 @@ def service(db, ssw, officer, make_user):
         # the correction pages: the case's enquiry step, the household's complaint event
         "step_id": duplicate.events[0].id,
         "event_id": complaint.event_id,
+        "resident_id": lodger.id,
+        "determination_id": proposed.id,
     }
 
 

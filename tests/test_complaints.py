@@ -1,8 +1,9 @@
 """A carer's complaint is its own record with a response clock (crm/clocks/): recorded
 and answered on the household's page, flagged to the household's worker once the
 service's working days pass unanswered (10 by default, a council's stage 1: at once on
-the write if it is already late, else by the nightly run), cleared at once when answered, counted on the manager's strip and the
-worker's queue from the same flags, and held in the household's exports."""
+the write if it is already late, else by the nightly run), cleared at once when answered,
+counted on the manager's strip and the worker's queue from the same flags, and held in
+the household's exports."""
 
 from __future__ import annotations
 

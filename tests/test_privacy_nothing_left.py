@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from crm import audit_chain
 from crm.cases.services import merge_duplicate
 from crm.domain.bookings import BookingKind
+from crm.domain.determinations import DeterminationKind
 from crm.domain.documents import DocumentKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.settings import Settings
@@ -25,6 +26,7 @@ from crm.models import (
     Case,
     Check,
     CheckKind,
+    Determination,
     HouseholdMember,
     KinshipReferral,
     Notification,
@@ -180,6 +182,14 @@ def case_full_of_her_name(db, make_user) -> Case:
             original_name="x.pdf",
             content_type="application/pdf",
             size=1,
+        )
+    )
+    db.session.add(  # a qualifying determination on her case, its reasons naming her
+        Determination(
+            kind=DeterminationKind.REFUSAL,
+            case=case,
+            notified_on=date(2012, 2, 20),
+            reasons="x",
         )
     )
     duplicate = CaseFactory(

@@ -20,6 +20,7 @@ from crm.models import (
     Check,
     CheckKind,
     Referral,
+    Resident,
     Role,
 )
 from crm.models.carer_event import Complaint
@@ -54,6 +55,8 @@ def theirs(db, make_user):
     offered = Referral(household=household, offered_on=date(2025, 5, 1), child_age=9)
     db.session.add_all([check, task, offered])
     complaint = Complaint.receive(household, date(2025, 5, 1), "The carers", "Support", None)
+    lodger = Resident(full_name="A lodger", joined_on=date(2025, 5, 1))
+    household.residents.append(lodger)
     db.session.commit()
     return {
         "case_id": case.id,
@@ -69,6 +72,7 @@ def theirs(db, make_user):
         # the correction pages: the case's enquiry step, the household's complaint event
         "step_id": case.events[0].id,
         "event_id": complaint.event_id,
+        "resident_id": lodger.id,
     }
 
 

@@ -13,9 +13,18 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from crm.domain import stage1, transfers
-from crm.domain.complaints import response_due_on, response_late
+from crm.domain.complaints import ComplaintOutcome, response_due_on, response_late
 from crm.domain.compliance import renewals_overdue
+from crm.domain.determinations import (
+    DeterminationKind,
+    Response,
+    Step,
+    decision_due_on,
+    irm_papers_due_on,
+    review_needed_since,
+)
 from crm.domain.documents import Held, expiring
+from crm.domain.household_vocabulary import CarerEventKind, outcome_label
 from crm.domain.placements import PlacementBasis, covered_now
 from crm.domain.settings import Settings
 from crm.domain.stages import EXITS, Stage
@@ -38,10 +47,12 @@ from crm.models import (
     Household,
     Placement,
     RecordDocument,
+    Resident,
     Stage1Decision,
     TransferIn,
 )
-from crm.models.carer_event import Complaint
+from crm.models.carer_event import CarerEvent, Complaint
+from crm.models.determination import Determination
 
 Record = Literal["case", "household"]
 #: {(kind, record id): why}: what a judge finds on a day.
@@ -108,7 +119,29 @@ def _timescales(day: date, settings: Settings, among: list[int] | None) -> Found
     and a kinship assessment with no child placed held to the service's own timescale
     (a setting)."""
     found = timescale_warnings(day, settings, among=_among_cases(among))
-    return {(TIMESCALE_KINDS[kind], case_id): why for (kind, case_id), why in found.items()}
+    proposed = _refusals_proposed(day, [i for (kind, i) in found if kind == "decision"])
+    return {
+        (TIMESCALE_KINDS[kind], case_id): why
+        for (kind, case_id), why in found.items()
+        if not (kind == "decision" and case_id in proposed)
+    }
+
+
+def _refusals_proposed(day: date, case_ids: list[int]) -> set[int]:
+    """Cases whose agency decision after panel was made as a proposed refusal, written
+    to the applicant by `day` (reg 27(6)): no longer waiting for a decision after panel;
+    the determination's own clocks follow it from there."""
+    if not case_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Determination.case_id).where(
+                Determination.case_id.in_(case_ids),
+                Determination.kind == DeterminationKind.REFUSAL,
+                Determination.notified_on <= day,
+            )
+        )
+    )
 
 
 KINSHIP_KINDS = {
@@ -399,6 +432,169 @@ def _transfer_assessments(day: date, settings: Settings, among: list[int] | None
     return found
 
 
+DETERMINATION_KINDS = {
+    ("case", Step.MAY_DECIDE): FlagKind.REFUSAL_MAY_DECIDE,
+    ("case", Step.TO_PANEL): FlagKind.REFUSAL_TO_PANEL,
+    ("case", Step.WITH_IRM): FlagKind.REFUSAL_IRM_PAPERS,
+    ("case", Step.DECISION_DUE): FlagKind.REFUSAL_DECISION_DUE,
+    ("household", Step.MAY_DECIDE): FlagKind.DETERMINATION_MAY_DECIDE,
+    ("household", Step.TO_PANEL): FlagKind.DETERMINATION_TO_PANEL,
+    ("household", Step.WITH_IRM): FlagKind.DETERMINATION_IRM_PAPERS,
+    ("household", Step.DECISION_DUE): FlagKind.DETERMINATION_DECISION_DUE,
+}
+
+
+def _determination_work(det: Determination, day: date) -> tuple[Step, str] | None:
+    """What a qualifying determination needs from the service on `day`, and why."""
+    step = det.step_on(day)
+    what = det.kind.label.split(" (")[0].lower()
+    if step is Step.MAY_DECIDE:
+        return step, (
+            f"{what} notified {uk_date(det.notified_on)}: nothing received by day 28 "
+            f"({uk_date(det.last_day_to_respond)}); the service may now make its decision "
+            "(reg 27(7), 28(8))"
+        )
+    if step is Step.TO_PANEL:
+        return step, (
+            f"representations on the {what} received {uk_date(det.response_received_on)}: "
+            "refer to the fostering panel to reconsider (reg 27(8), 28(10); no regulation "
+            "sets a time)"
+        )
+    if step is Step.WITH_IRM and det.irm_papers_sent_on is None:
+        return step, (
+            f"IRM review of the {what} applied for (notified "
+            f"{uk_date(det.response_received_on)}): send the reports and the notice by "
+            f"{uk_date(irm_papers_due_on(det.response_received_on))} (reg 29(2), ten "
+            "working days)"
+        )
+    if step is Step.DECISION_DUE:
+        whose = "fostering panel" if det.response is Response.REPRESENTATIONS else "IRM panel"
+        standard = (
+            "NMS 14.9" if det.response is Response.REPRESENTATIONS else "the service's standard"
+        )
+        return step, (
+            f"the {whose}'s recommendation on the {what} received "
+            f"{uk_date(det.recommended_on)}: final decision due by "
+            f"{uk_date(decision_due_on(det.recommended_on))} ({standard}: 7 working days)"
+        )
+    return None
+
+
+def _determinations_on(record: Record) -> Judge:
+    column = Determination.case_id if record == "case" else Determination.household_id
+
+    def judge(day: date, settings: Settings, among: list[int] | None) -> Found:
+        """domain/determinations.py: each step of a qualifying determination (regs
+        27-29) the service must take, from the notice to the final decision."""
+        owner = Case if record == "case" else Household
+        query = (
+            sa.select(Determination)
+            .join(owner, column == owner.id)  # never one whose record is going
+            .where(
+                Determination.notified_on <= day,
+                sa.or_(Determination.decided_on.is_(None), Determination.decided_on > day),
+            )
+        )
+        if among is not None:
+            query = query.where(column.in_(among))
+        found: Found = {}
+        for det in db.session.scalars(query.order_by(Determination.notified_on)):
+            work = _determination_work(det, day)
+            if work is None:
+                continue
+            key = (DETERMINATION_KINDS[(record, work[0])], getattr(det, column.key))
+            found[key] = f"{found[key]}; {work[1]}" if key in found else work[1]
+        return found
+
+    return judge
+
+
+_refusals = _determinations_on("case")
+_household_determinations = _determinations_on("household")
+
+#: Concluded allegation outcomes (anything recorded but "ongoing").
+_ALLEGATION_OPEN = ("ongoing",)
+_UPHELD = (ComplaintOutcome.UPHELD, ComplaintOutcome.PARTLY_UPHELD)
+
+
+def _among(column: sa.ColumnElement[int], ids: list[int] | None) -> sa.ColumnElement[bool]:
+    return sa.true() if ids is None else column.in_(ids)
+
+
+def _review_suggested(day: date, settings: Settings, among: list[int] | None) -> Found:
+    """domain/determinations.review_needed_since: approval is reviewed at least yearly
+    and whenever the service considers it necessary (reg 28(2)); an allegation
+    concluded, someone joining or leaving the household, or a complaint upheld suggests
+    one, until a review is recorded on or after it."""
+    households = {h.id: h for h in _current_households(day, among)}
+    if not households:
+        return {}
+    # all of them: filtered here, not by a list of every household's id in the SQL
+    ids = list(households) if among is not None else None
+    last_review = dict(
+        db.session.execute(
+            sa.select(CarerEvent.household_id, sa.func.max(CarerEvent.occurred_on))
+            .where(
+                _among(CarerEvent.household_id, ids),
+                CarerEvent.kind == CarerEventKind.ANNUAL_REVIEW,
+                CarerEvent.occurred_on <= day,
+            )
+            .group_by(CarerEvent.household_id)
+        ).all()
+    )
+    events: dict[int, list[tuple[date, str]]] = {}
+    for household_id, on, outcome in db.session.execute(
+        sa.select(CarerEvent.household_id, CarerEvent.occurred_on, CarerEvent.outcome).where(
+            _among(CarerEvent.household_id, ids),
+            CarerEvent.kind == CarerEventKind.ALLEGATION,
+            CarerEvent.outcome.is_not(None),
+            CarerEvent.outcome.not_in(_ALLEGATION_OPEN),
+            CarerEvent.occurred_on <= day,
+        )
+    ):
+        label = outcome_label(outcome).lower()
+        events.setdefault(household_id, []).append(
+            (on, f"the allegation of {uk_date(on)} concluded ({label})")
+        )
+    for household_id, on in db.session.execute(
+        sa.select(Complaint.household_id, Complaint.responded_on)
+        .join(Complaint.event)
+        .where(
+            _among(Complaint.household_id, ids),
+            Complaint.outcome.in_(_UPHELD),
+            Complaint.responded_on <= day,
+        )
+    ):
+        events.setdefault(household_id, []).append((on, f"a complaint upheld {uk_date(on)}"))
+    for household_id, name, joined, left in db.session.execute(
+        sa.select(
+            Resident.household_id, Resident.full_name, Resident.joined_on, Resident.left_on
+        ).where(
+            _among(Resident.household_id, ids),
+            sa.or_(Resident.joined_on.is_not(None), Resident.left_on.is_not(None)),
+        )
+    ):
+        for on, verb in ((joined, "joined"), (left, "left")):
+            if on is not None and on <= day:
+                events.setdefault(household_id, []).append(
+                    (on, f"{name} {verb} the household {uk_date(on)}")
+                )
+    found: Found = {}
+    for household_id, happened in events.items():
+        if household_id not in households:
+            continue
+        approved = households[household_id].approval_date
+        since = review_needed_since(
+            last_review.get(household_id), [(on, why) for on, why in happened if on >= approved]
+        )
+        if since is not None:
+            found[(FlagKind.REVIEW_SUGGESTED, household_id)] = (
+                f"{since[1][0].upper()}{since[1][1:]}: review the approval (reg 28(2), "
+                "whenever necessary); a review recorded on or after it clears this"
+            )
+    return found
+
+
 def _complaints(n: int) -> str:
     return "a complaint" if n == 1 else f"{n} complaints"
 
@@ -430,6 +626,15 @@ CLOCKS: tuple[Clock, ...] = (
     Clock(FlagKind.HOUSEHOLD_DOCUMENT_EXPIRING, "household", _household_documents, "worker"),
     Clock(FlagKind.STAGE1_DECISION_OVERDUE, "case", _stage1_decisions, "assessor"),
     Clock(FlagKind.TRANSFER_ASSESSMENT_LATE, "case", _transfer_assessments, "assessor"),
+    Clock(FlagKind.REFUSAL_MAY_DECIDE, "case", _refusals, "owner"),
+    Clock(FlagKind.REFUSAL_TO_PANEL, "case", _refusals, "owner"),
+    Clock(FlagKind.REFUSAL_IRM_PAPERS, "case", _refusals, "owner"),
+    Clock(FlagKind.REFUSAL_DECISION_DUE, "case", _refusals, "owner"),
+    Clock(FlagKind.DETERMINATION_MAY_DECIDE, "household", _household_determinations, "worker"),
+    Clock(FlagKind.DETERMINATION_TO_PANEL, "household", _household_determinations, "worker"),
+    Clock(FlagKind.DETERMINATION_IRM_PAPERS, "household", _household_determinations, "worker"),
+    Clock(FlagKind.DETERMINATION_DECISION_DUE, "household", _household_determinations, "worker"),
+    Clock(FlagKind.REVIEW_SUGGESTED, "household", _review_suggested, "worker"),
 )
 BY_KIND: dict[FlagKind, Clock] = {clock.kind: clock for clock in CLOCKS}
 #: The kinds of flag raised on cases (the case list filters by each).

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from crm.dashboard.headline import headline_rows
 from crm.dashboard.kinds import DAYS, MONEY, NUMBER, PERCENT, TEXT
 from crm.metrics.breakdowns import DIMENSIONS
+from crm.metrics.determinations import FIGURES as DETERMINATION_FIGURES
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,21 @@ def _stability(figures: dict, link: Callable[[str, str, str], str] | None) -> Ta
     )
 
 
+def _determinations(figures: dict) -> Table:
+    """Qualifying determinations in the period (regs 27-29), from their own records."""
+    found = figures.get("determinations") or {}  # absent from a bundle stored before
+    rows = [[label, found[key]] for key, label in DETERMINATION_FIGURES.items() if key in found]
+    return Table(
+        "determinations",
+        "Qualifying determinations",
+        [Column("Measure", TEXT), Column("In the period")],
+        rows if any(row[1] for row in rows) else [],
+        note="Each counted on the day of its own step: the notice, the response received, "
+        "the final decision.",
+        empty="No qualifying determinations in this period.",
+    )
+
+
 def _high_risk(figures: dict, link: Callable[[int | None], str]) -> Table:
     rows = figures["high_risk_by_worker"]
     return Table(
@@ -308,5 +324,6 @@ def dashboard_tables(
         _high_risk(figures, worker_link),
         _stability(figures, placements_link),
         _forecast(figures),
+        _determinations(figures),
     ]
     return {t.key: t for t in tables}

@@ -400,6 +400,10 @@ class ResidentForm(OnceForm):
         "Relationship to the carers", validators=[Optional(), Length(max=60)]
     )
     birth_date = DateField("Date of birth", validators=[Optional(), not_in_future])
+    #: A change in the household suggests a review of approval (reg 28(2)).
+    joined_on = DateField(
+        "Joined the household on", default=today, validators=[Optional(), not_in_future]
+    )
     submit = SubmitField("Add to the household")
 
 

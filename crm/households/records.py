@@ -326,6 +326,7 @@ def add_resident(household_id: int):
                 full_name=form.full_name.data.strip(),
                 relationship_to_carers=form.relationship_to_carers.data or None,
                 birth_date=form.birth_date.data,
+                joined_on=form.joined_on.data,
             )
         )
         return _done(household, f"{form.full_name.data.strip()} added to the household.", form)

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 import numpy as np
 import sqlalchemy as sa
 
+from crm.domain.determinations import DeterminationKind
 from crm.domain.settings import Settings
-from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, EventKind
+from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS, EventKind, Stage
 from crm.domain.timescales import panel_within_timescale
 from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.period import Period, count_if, ratio, split_by_group, step_in_period
-from crm.models import CarerType, Case
+from crm.models import CarerType, Case, Determination
 
 #: Ofsted's codes for applications withdrawn by the applicant before panel.
 AW_CODES = tuple(APPLICANT_WITHDRAWAL_REASONS)
@@ -77,7 +78,7 @@ def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dic
             Case.carer_type,
             Case.application_date,
             Case.panel_date,
-            Case.outcome_date,
+            sa.func.coalesce(_refusal_proposed_on(), Case.outcome_date),
             sa.case((paneled, True), else_=False),
             sa.case((decided, True), else_=False),
         ).where(sa.or_(paneled, decided))
@@ -91,6 +92,21 @@ def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dic
         )
         for group, found in split_by_group(rows, lambda row: row[0]).items()
     }
+
+
+def _refusal_proposed_on() -> sa.ScalarSelect:
+    """A refusal's agency decision is the proposal written to the applicant (reg 27(6)):
+    the final decision weeks later, after representations or the IRM, is not a late
+    decision after panel (NMS 14.9)."""
+    return (
+        sa.select(sa.func.min(Determination.notified_on))
+        .where(
+            Determination.case_id == Case.id,
+            Determination.kind == DeterminationKind.REFUSAL,
+            Case.stage == Stage.REJECTED,
+        )
+        .scalar_subquery()
+    )
 
 
 def _timescales(panels: list[tuple], decisions: list[tuple], limit: int) -> dict:

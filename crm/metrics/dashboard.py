@@ -13,6 +13,7 @@ from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.extensions import db
 from crm.metrics import breakdowns
+from crm.metrics.determinations import determination_figures
 from crm.metrics.engine import Period, case_count_rows, case_counts, metrics_by_carer_type
 from crm.metrics.forecast import load_history, year_forecasts
 from crm.metrics.pipeline import oldest_by_stage
@@ -62,6 +63,7 @@ def dashboard_figures(
         "quarterly": breakdowns.quarterly_trend(monthly),
         "deregistrations_by_reason": breakdowns.deregistrations_by_reason(period),
         "stability_by_year": stability_by_year(period.as_of, period.carer_type),
+        "determinations": determination_figures(period),
         **{name: as_of_figures[name] for name in AS_OF_FIGURES},
     }
 

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from crm.domain.characteristics import Disability, Ethnicity, Sex
 from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS
 from crm.extensions import db
+from crm.metrics.determinations import FIGURES as DETERMINATION_FIGURES
+from crm.metrics.determinations import determination_counts
 from crm.metrics.engine import Period, case_counts, make_period
 from crm.metrics.joining import joining_and_leaving
 from crm.metrics.places import places_by_household
@@ -114,6 +116,11 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
             {t: sum(c.get(t, 0) for c in allegations.values()) for t in TYPES},
         )
     )
+    determinations = determination_counts(period)
+    rows += [
+        _row("Qualifying determinations", label, {t: determinations[t][key] for t in TYPES})
+        for key, label in DETERMINATION_FIGURES.items()
+    ]
     return rows
 
 

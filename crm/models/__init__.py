@@ -32,6 +32,7 @@ from crm.models.case import (
     HouseholdMember,
     StageEvent,
 )
+from crm.models.determination import ApprovalReview, Determination
 from crm.models.document import Letterhead, LetterTemplate, RecordDocument
 from crm.models.flag import Flag, FlagKind, Notification
 from crm.models.geography import PostcodeDistrict
@@ -122,6 +123,8 @@ __all__ = [
     "ResignationNotice",
     "Stage1Decision",
     "TransferIn",
+    "ApprovalReview",
+    "Determination",
 ]
 
 

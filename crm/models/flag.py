@@ -41,6 +41,16 @@ class FlagKind(LabelledEnum):
     HOUSEHOLD_DOCUMENT_EXPIRING = "household_document_expiring", "Document expiring: renew it"
     STAGE1_DECISION_OVERDUE = "stage1_decision_overdue", "Stage 1 decision overdue"
     TRANSFER_ASSESSMENT_LATE = "transfer_assessment_late", "Transfer assessment past its target"
+    # Qualifying determinations (regs 27-29) and reviews whenever needed (reg 28(2))
+    REFUSAL_MAY_DECIDE = "refusal_may_decide", "Proposed refusal: 28 days passed, decide"
+    REFUSAL_TO_PANEL = "refusal_to_panel", "Representations on a refusal: refer to panel"
+    REFUSAL_IRM_PAPERS = "refusal_irm_papers", "IRM applied for: send the papers (reg 29)"
+    REFUSAL_DECISION_DUE = "refusal_decision_due", "Refusal reconsidered: final decision due"
+    DETERMINATION_MAY_DECIDE = "determination_may_decide", "Proposal: 28 days passed, decide"
+    DETERMINATION_TO_PANEL = "determination_to_panel", "Representations: refer to panel"
+    DETERMINATION_IRM_PAPERS = "determination_irm_papers", "IRM applied for: send the papers"
+    DETERMINATION_DECISION_DUE = "determination_decision_due", "Reconsidered: final decision due"
+    REVIEW_SUGGESTED = "review_suggested", "Review of approval suggested"
 
 
 class Flag(db.Model):

@@ -51,6 +51,10 @@ class Resident(db.Model):
     birth_date: Mapped[date | None]
     #: The latest enhanced DBS certificate's issue date (every adult needs one).
     dbs_issued_on: Mapped[date | None]
+    #: When they joined or left the household, where known: a change in the household
+    #: suggests a review of approval (reg 28(2), crm/clocks/registry.py).
+    joined_on: Mapped[date | None]
+    left_on: Mapped[date | None]
 
     household: Mapped[Household] = relationship(back_populates="residents")
 
