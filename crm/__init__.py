@@ -264,6 +264,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.households import bp as households_bp
     from crm.main import bp as main_bp
     from crm.matching import bp as matching_bp
+    from crm.panels import bp as panels_bp
     from crm.privacy import bp as privacy_bp
     from crm.public import bp as public_bp
     from crm.sufficiency import bp as sufficiency_bp
@@ -283,6 +284,7 @@ def register_blueprints(app: Flask) -> None:
         sufficiency_bp,
         matching_bp,
         bookings_bp,
+        panels_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -180,6 +180,24 @@ POLICY: dict[str, frozenset[Role] | None] = {
         ],
         frozenset({ADMIN}),
     ),
+    # The fostering panel and the agency decision (regs 23-25, NMS 14): managers run
+    # the panel's business and record the decision; administrators keep users and
+    # settings, not case records; panel members are not users.
+    **dict.fromkeys(
+        [
+            "panels.index",
+            "panels.new_sitting",
+            "panels.new_member",
+            "panels.member",
+            "panels.sitting",
+            "panels.add_item",
+            "panels.attendance",
+            "panels.minutes",
+            "panels.item",
+            "panels.decision",
+        ],
+        frozenset({MANAGER}),
+    ),
 }
 
 

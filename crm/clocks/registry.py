@@ -88,7 +88,8 @@ TIMESCALE_KINDS = {"panel": FlagKind.PANEL_TIMESCALE, "decision": FlagKind.DECIS
 
 def _timescales(day: date, settings: Settings, among: list[int] | None) -> Found:
     """domain/timescales.py: NMS 14.4's 8 months from application to panel, and the
-    agency decision after panel."""
+    agency decision within 7 working days of receiving the panel's recommendation and
+    final minutes (NMS 14.9; domain/panel.py): that clock starts at the minutes."""
     found = timescale_warnings(day, settings, among=_among_cases(among))
     return {(TIMESCALE_KINDS[kind], case_id): why for (kind, case_id), why in found.items()}
 

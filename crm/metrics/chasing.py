@@ -21,6 +21,7 @@ from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.metrics.period import split_by_group
 from crm.models import Activity, CarerType, Case, Check, StageEvent, TemporaryApproval
+from crm.models.panel import latest_minutes_of
 from crm.models.setting import load_settings
 
 
@@ -132,12 +133,28 @@ def timescale_warnings(
         )
     )
     found = {}
-    for case_id, state in states_at(ids, as_of).items():
-        for kind, rule in (("panel", panel_timescale_warning), ("decision", decision_overdue)):
-            why = rule(state, as_of, settings)
-            if why:
-                found[(kind, case_id)] = why
+    states = states_at(ids, as_of)
+    minutes = minutes_received(
+        [i for i, state in states.items() if state.is_open and state.stage is Stage.PANEL]
+    )
+    for case_id, state in states.items():
+        if why := panel_timescale_warning(state, as_of, settings):
+            found[("panel", case_id)] = why
+        if why := decision_overdue(state, as_of, settings, minutes.get(case_id)):
+            found[("decision", case_id)] = why
     return found
+
+
+def minutes_received(case_ids: list[int]) -> dict[int, date]:
+    """When the final minutes of each case's latest panel recommendation on its
+    application reached the decision maker (crm.models.panel.latest_minutes_of): NMS
+    14.9's clock. Cases without a recorded date are left out."""
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Case.id, latest_minutes_of(Case.id)).where(Case.id.in_(case_ids))
+    )
+    return {case_id: on for case_id, on in rows if on is not None}
 
 
 def temporary_approvals(case_ids: list[int]) -> dict[int, TemporaryApproval]:

@@ -45,6 +45,7 @@ from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbea
 from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 from crm.models.merge import MergedCase
 from crm.models.ofsted_return import SubmittedReturn
+from crm.models.panel import PanelItem, PanelMember, PanelSitting
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
 from crm.models.referral import Referral
 from crm.models.risk import RiskModel, RiskScore
@@ -113,6 +114,9 @@ __all__ = [
     "SubmittedReturn",
     "User",
     "UserRole",
+    "PanelItem",
+    "PanelMember",
+    "PanelSitting",
 ]
 
 
