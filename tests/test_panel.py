@@ -27,7 +27,7 @@ from crm.domain.stages import EventKind as K
 from crm.domain.stages import Stage
 from crm.extensions import db as _db
 from crm.metrics.engine import compute_metrics
-from crm.models import Flag, FlagKind, Household, PanelItem
+from crm.models import Flag, FlagKind, Household, PanelItem, PanelMember
 from crm.panels.services import book_item, record_decision, record_recommendation
 from jobs.flags import flag_work
 from tests.factories import CaseFactory, advance, at_panel, panel_sitting
@@ -285,3 +285,63 @@ def _in_stage2():
 def _flags(kind: FlagKind) -> list[Flag]:
     query = sa.select(Flag).where(Flag.cleared_on.is_(None), Flag.kind == kind)
     return list(_db.session.scalars(query))
+
+
+def test_a_sitting_from_booking_to_decision_through_the_pages(manager_client, db):
+    case = _in_stage2()
+    for name, role in (
+        ("Ann Chair", "chair"),
+        ("Sam Worker", "social_worker"),
+        ("Ira Independent", "independent"),
+        ("Ivy Independent", "independent"),
+        ("Olu Other", "other"),
+    ):
+        response = manager_client.post(
+            "/panels/members", data={"name": name, "role": role, "joined_on": "2025-01-06"}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+    response = manager_client.post("/panels/sittings", data={"sits_on": "2026-11-12"})
+    sitting_url = response.headers["Location"]
+    response = manager_client.post(
+        f"{sitting_url}/items", data={"kind": "application", "reference": case.reference}
+    )
+    assert response.status_code == 302
+    page = manager_client.get(sitting_url).get_data(as_text=True)
+    assert case.reference in page and "Attendance not recorded yet" in page
+    members = [m.id for m in db.session.scalars(sa.select(PanelMember))]
+    manager_client.post(f"{sitting_url}/attendance", data={"members": [str(i) for i in members]})
+    assert "Quorate (reg 24(1))" in manager_client.get(sitting_url).get_data(as_text=True)
+    item = db.session.scalar(sa.select(PanelItem))
+    response = manager_client.post(
+        f"/panels/items/{item.id}",
+        data={
+            "recommendation": "approve",
+            "reasons": "A warm, reflective couple.",
+            "places": "2",
+            "min_age": "0",
+            "max_age": "10",
+            "categories": ["short_term", "respite"],
+            "quality_feedback": "A clear, well-evidenced Form F.",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    manager_client.post(f"{sitting_url}/minutes", data={"received_on": "2026-11-17"})
+    page = manager_client.get(f"/panels/items/{item.id}/decision").get_data(as_text=True)
+    assert "due by 26 Nov 2026" in page
+    response = manager_client.post(
+        f"/panels/items/{item.id}/decision",
+        data={
+            "decision": "approve",
+            "decided_on": "2026-11-20",
+            "decision_maker": "Jo Bloggs",
+            "places": "2",
+            "min_age": "0",
+            "max_age": "10",
+            "categories": ["short_term", "respite"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(case), case.id).stage is Stage.APPROVED
+    assert "Approve on 20 Nov 2026" in manager_client.get(sitting_url).get_data(as_text=True)
+    assert manager_client.get("/panels/").status_code == 200
