@@ -19,6 +19,7 @@ from crm.demo.carers import generate_households
 from crm.demo.certificates import record_certificates
 from crm.demo.characteristics import describe_carers
 from crm.demo.demand import generate_demand
+from crm.demo.panels import generate_panels
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
 from crm.enquiry_sources import ensure_default_sources
@@ -78,6 +79,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         generate_demand(rng, today)
         describe_carers()
         record_certificates(today)
+        generate_panels(seed, today)
         mark_demo_service()
         db.session.commit()
     deregistered = sum(1 for h in households if h.deregistration_date)
