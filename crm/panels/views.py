@@ -95,9 +95,9 @@ def _fill_member(member: PanelMember, form: MemberForm) -> None:
     member.last_appraised_on = form.last_appraised_on.data
 
 
-@bp.route("/members/<int:member_id>", methods=["GET", "POST"])
-def member(member_id: int):
-    found = db.get_or_404(PanelMember, member_id)
+@bp.route("/members/<int:panel_member_id>", methods=["GET", "POST"])
+def member(panel_member_id: int):
+    found = db.get_or_404(PanelMember, panel_member_id)
     form = MemberForm(obj=found)
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
