@@ -28,7 +28,12 @@ from crm.domain.stages import Stage
 from crm.extensions import db as _db
 from crm.metrics.engine import compute_metrics
 from crm.models import Flag, FlagKind, Household, PanelItem, PanelMember
-from crm.panels.services import book_item, record_decision, record_recommendation
+from crm.panels.services import (
+    book_item,
+    record_attendance,
+    record_decision,
+    record_recommendation,
+)
 from jobs.flags import flag_work
 from tests.factories import CaseFactory, advance, at_panel, panel_sitting
 
@@ -345,3 +350,24 @@ def test_a_sitting_from_booking_to_decision_through_the_pages(manager_client, db
     assert db.session.get(type(case), case.id).stage is Stage.APPROVED
     assert "Approve on 20 Nov 2026" in manager_client.get(sitting_url).get_data(as_text=True)
     assert manager_client.get("/panels/").status_code == 200
+
+
+def test_booking_an_application_sets_the_cases_panel_date_booked(db):
+    case = _in_stage2()
+    book_item(panel_sitting(date(2027, 1, 14)), PanelItemKind.APPLICATION, case)
+    assert case.panel_booked_for == date(2027, 1, 14)
+
+
+def test_an_application_still_in_stage_1_is_not_booked_onto_an_agenda(db):
+    case = advance(CaseFactory(enquiry_date=date(2026, 1, 5)), (K.FIRST_CONTACT, date(2026, 1, 6)))
+    with pytest.raises(DecisionRefused, match="not ready for panel"):
+        book_item(panel_sitting(date(2027, 1, 14)), PanelItemKind.APPLICATION, case)
+
+
+def test_only_members_on_the_central_list_that_day_attend(db):
+    sitting = panel_sitting(date(2026, 11, 12))
+    gone = PanelMember(
+        name="Left Early", role=R.OTHER, joined_on=date(2020, 1, 6), left_on=date(2026, 10, 1)
+    )
+    with pytest.raises(DecisionRefused, match="Left Early"):
+        record_attendance(sitting, [*sitting.attended, gone])
