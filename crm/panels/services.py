@@ -106,7 +106,16 @@ def record_recommendation(
         raise DecisionRefused("The decision is made; the recommendation stands as recorded.")
     if sitting.sits_on > (as_of or today()):
         raise DecisionRefused(f"The sitting on {uk_date(sitting.sits_on)} has not happened yet.")
-    first = item.recommendation is None
+    case = item.case
+    if item.kind.is_application and case is not None and item.recommendation is None:
+        # The case's step first: when the stage rules refuse it, nothing is changed.
+        case.record_step(
+            EventKind.PANEL,
+            sitting.sits_on,
+            by,
+            note=f"Panel recommended: {recommendation.label.lower()}",
+            as_of=as_of,
+        )
     approve = recommendation is Recommendation.APPROVE
     item.recommendation = recommendation
     item.reasons = reasons.strip()
@@ -117,16 +126,7 @@ def record_recommendation(
     item.categories = list(categories) if approve else []
     item.quality_feedback = (quality_feedback or "").strip() or None
     item.recorded_by = by
-    case = item.case
     if item.kind.is_application and case is not None:
-        if first:
-            case.record_step(
-                EventKind.PANEL,
-                sitting.sits_on,
-                by,
-                note=f"Panel recommended: {recommendation.label.lower()}",
-                as_of=as_of,
-            )
         case.panel_recommendation = recommendation.value
         if case.panel_booked_for == sitting.sits_on:
             case.panel_booked_for = None
