@@ -265,6 +265,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.households import bp as households_bp
     from crm.main import bp as main_bp
     from crm.matching import bp as matching_bp
+    from crm.panels import bp as panels_bp
     from crm.privacy import bp as privacy_bp
     from crm.public import bp as public_bp
     from crm.sufficiency import bp as sufficiency_bp
@@ -285,6 +286,7 @@ def register_blueprints(app: Flask) -> None:
         matching_bp,
         bookings_bp,
         determinations_bp,
+        panels_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

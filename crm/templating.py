@@ -42,6 +42,7 @@ NAVIGATION = (
     NavItem("Sufficiency", "sufficiency.index"),
     NavItem("Find a carer", "matching.find"),
     NavItem("Compliance", "dashboard.compliance"),
+    NavItem("Panel", "panels.index"),
     NavItem("At risk", "households.at_risk"),
     NavItem("Import", "uploads.tracker"),
     NavItem("Users", "admin.users"),

@@ -8,6 +8,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from crm.auth.passwords import hash_password
+from crm.domain.panel import PanelItemKind, PanelRole, Recommendation
 from crm.domain.stages import EventKind
 from crm.extensions import db
 from crm.models import (
@@ -19,6 +20,9 @@ from crm.models import (
     CheckKind,
     Household,
     HouseholdMember,
+    PanelItem,
+    PanelMember,
+    PanelSitting,
     Role,
     User,
 )
@@ -159,3 +163,57 @@ def ready_for_temporary_approval(case: Case, on: date, worker: User | None = Non
     case.assessing_worker = worker or UserFactory(roles=[Role.SUPERVISING_SOCIAL_WORKER])
     db.session.commit()
     return case
+
+
+#: A quorate panel under reg 24(1): five members, with the chair, a social worker with
+#: three years' post-qualifying experience and an independent member among them.
+QUORATE_ROLES = (
+    PanelRole.CHAIR,
+    PanelRole.SOCIAL_WORKER,
+    PanelRole.INDEPENDENT,
+    PanelRole.INDEPENDENT,
+    PanelRole.OTHER,
+)
+
+
+def panel_sitting(
+    sits_on: date, minutes_received_on: date | None = None, roles=QUORATE_ROLES
+) -> PanelSitting:
+    """A sitting attended by members of `roles` (quorate by default), not committed."""
+    members = [
+        PanelMember(name=f"{role.label} {n}", role=role, joined_on=date(2020, 1, 6))
+        for n, role in enumerate(roles, start=1)
+    ]
+    sitting = PanelSitting(
+        sits_on=sits_on, minutes_received_on=minutes_received_on, attended=members
+    )
+    db.session.add(sitting)
+    return sitting
+
+
+def at_panel(
+    case: Case,
+    sits_on: date,
+    minutes_received_on: date | None = None,
+    recommendation: Recommendation = Recommendation.APPROVE,
+    today: date = date(2030, 1, 1),
+) -> PanelItem:
+    """Book a case in Stage 2 onto a quorate sitting and record the panel's
+    recommendation through the services (its PANEL step), and commit."""
+    from crm.panels.services import book_item, record_recommendation
+
+    item = book_item(panel_sitting(sits_on, minutes_received_on), PanelItemKind.APPLICATION, case)
+    record_recommendation(
+        item,
+        recommendation,
+        "The assessment shows they can meet the needs of children in care.",
+        None,
+        asked_for="An updated medical" if recommendation is Recommendation.DEFER else None,
+        places=2,
+        min_age=0,
+        max_age=17,
+        categories=["short_term"],
+        as_of=today,
+    )
+    db.session.commit()
+    return item

@@ -228,6 +228,24 @@ POLICY: dict[str, frozenset[Role] | None] = {
     "households.withdraw_resignation": frozenset({SSW, MANAGER}),
     "cases.transfer_in": frozenset({OFFICER, SSW, MANAGER}),
     "cases.stage1_decision": frozenset({OFFICER, SSW, MANAGER}),
+    # The fostering panel and the agency decision (regs 23-25, NMS 14): managers run
+    # the panel's business and record the decision; administrators keep users and
+    # settings, not case records; panel members are not users.
+    **dict.fromkeys(
+        [
+            "panels.index",
+            "panels.new_sitting",
+            "panels.new_member",
+            "panels.member",
+            "panels.sitting",
+            "panels.add_item",
+            "panels.attendance",
+            "panels.minutes",
+            "panels.item",
+            "panels.decision",
+        ],
+        frozenset({MANAGER}),
+    ),
 }
 
 

@@ -24,7 +24,7 @@ from crm.models import (
 )
 from crm.timeutil import today
 from jobs.flags import flag_work
-from tests.factories import CaseFactory, HouseholdFactory, advance
+from tests.factories import CaseFactory, HouseholdFactory, advance, at_panel
 
 NOW = today()
 
@@ -62,13 +62,11 @@ def busy_service(db, officer, ssw):
         for _ in range(2)
     ]
     made["decision"] = [
-        advance(
-            _applied(200, owner=officer),
-            (K.STAGE2_START, NOW - timedelta(days=150)),
-            (K.PANEL, NOW - timedelta(days=21)),
-        )
+        advance(_applied(200, owner=officer), (K.STAGE2_START, NOW - timedelta(days=150)))
         for _ in range(2)
     ]
+    for case in made["decision"]:  # the final minutes came the day of the sitting
+        at_panel(case, NOW - timedelta(days=21), NOW - timedelta(days=21), today=NOW)
     for days in (110, 120):  # reg 24: 16 weeks (112 days): one expiring, one lapsed
         case = _applied(days + 1, owner=officer, carer_type=CarerType.KINSHIP)
         _db.session.add(

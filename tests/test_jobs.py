@@ -30,7 +30,7 @@ from jobs.cli import jobs_group
 from jobs.flags import flag_work
 from jobs.runner import run_job
 from jobs.scheduler import fire, latest_fire_time, trigger_for
-from tests.factories import CaseFactory, HouseholdFactory, advance
+from tests.factories import CaseFactory, HouseholdFactory, advance, at_panel
 
 K = EventKind
 NOW = today()
@@ -157,17 +157,19 @@ class TestTimescaleFlags:
         )
         assert "past the 8-month panel timescale" in reason
 
-    def test_no_agency_decision_8_working_days_after_panel_is_flagged(self, db, officer):
+    def test_no_agency_decision_8_working_days_after_the_minutes_is_flagged(self, db, officer):
         case = advance(
             stalled_case(owner=officer, applied=date(2025, 1, 6)),
             (K.STAGE2_START, date(2025, 2, 3)),
-            (K.PANEL, date(2025, 6, 2)),  # a Monday
         )
+        # a Monday's sitting, its final minutes received the same day (NMS 14.9)
+        at_panel(case, date(2025, 6, 2), minutes_received_on=date(2025, 6, 2))
         flag_work(date(2025, 6, 11))  # 7 working days: not yet
         assert open_flags(FlagKind.DECISION_OVERDUE) == []
         flag_work(date(2025, 6, 12))  # 8 working days
         [flag] = open_flags(FlagKind.DECISION_OVERDUE)
-        assert flag.case_id == case.id and "8 working days after panel" in flag.reason
+        assert flag.case_id == case.id
+        assert "8 working days after the final panel minutes" in flag.reason
 
 
 class TestRunner:

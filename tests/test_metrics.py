@@ -4,11 +4,16 @@ docstring lists every case and household, and the period)."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from crm.domain.panel import PanelItemKind, Recommendation
 from crm.metrics.engine import PeriodError, compute_metrics
 from crm.models import (
+    Case,
     DeregistrationReason,
     InitiatedBy,
+    PanelItem,
+    PanelSitting,
 )
 from tests.hand_built import AS_OF, COUNTS, FROM, LATER, TO, D, legacy
 
@@ -198,14 +203,33 @@ def test_panel_recommendations_within_8_months_of_application(service):
     }
 
 
-def test_agency_decisions_within_7_working_days_of_panel(service):
-    # A: panel Fri 1 Nov, approved Fri 15 Nov 24: 10 working days, late.
-    # H: rejected at panel on 10 Jan 25: 0 working days. C was decided after the period.
+def test_agency_decisions_within_7_working_days_of_the_final_minutes(service, db):
+    # A: panel Fri 1 Nov, final minutes received Fri 8 Nov, approved Fri 15 Nov 24: 5
+    #    working days from the minutes, on time (10 from the panel, late by the old rule).
+    # H: rejected at panel on 10 Jan 25, no minutes date recorded: counted apart, neither
+    #    on time nor late (NMS 14.9). C was decided after the period.
+    a = db.session.scalar(sa.select(Case).where(Case.reference == "A"))
+    db.session.add(
+        PanelSitting(
+            sits_on=D(2024, 11, 1),
+            minutes_received_on=D(2024, 11, 8),
+            items=[
+                PanelItem(
+                    kind=PanelItemKind.APPLICATION,
+                    case=a,
+                    recommendation=Recommendation.APPROVE,
+                    reasons="Suitable",
+                )
+            ],
+        )
+    )
+    db.session.commit()
     assert metrics()["timescales"]["decision_within_limit"] == {
-        "count": 2,
+        "count": 1,
         "within": 1,
-        "rate": 0.5,
+        "rate": 1.0,
         "limit_working_days": 7,
+        "minutes_not_recorded": 1,
     }
 
 

@@ -17,6 +17,7 @@ from crm.domain.bookings import BookingKind
 from crm.domain.determinations import DeterminationKind
 from crm.domain.documents import DocumentKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
+from crm.domain.panel import PanelItemKind, Recommendation
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
@@ -30,6 +31,8 @@ from crm.models import (
     HouseholdMember,
     KinshipReferral,
     Notification,
+    PanelItem,
+    PanelSitting,
     RecordDocument,
     Role,
     Stage1Decision,
@@ -161,6 +164,20 @@ def case_full_of_her_name(db, make_user) -> Case:
             outcome=ViabilityOutcome.POSITIVE,
             leads_to=ViabilityRoute.TEMPORARY_APPROVAL,
             note="x",
+        )
+    )
+    db.session.add(  # the panel deferred her application (regs 24-25)
+        PanelSitting(
+            sits_on=date(2012, 2, 16),
+            items=[
+                PanelItem(
+                    kind=PanelItemKind.CONNECTED_PERSON,
+                    case=case,
+                    recommendation=Recommendation.DEFER,
+                    reasons="x",
+                    asked_for="x",
+                )
+            ],
         )
     )
     db.session.add(  # a visit booked with her, named in who attends

@@ -115,9 +115,10 @@ TIMESCALE_KINDS = {
 
 def _timescales(day: date, settings: Settings, among: list[int] | None) -> Found:
     """domain/timescales.py: NMS 14.4's 8 months from application to panel (not for a
-    case under reg 24, which the kinship clock judges), the agency decision after panel,
-    and a kinship assessment with no child placed held to the service's own timescale
-    (a setting)."""
+    case under reg 24, which the kinship clock judges), the agency decision within 7
+    working days of receiving the panel's recommendation and final minutes (NMS 14.9;
+    domain/panel.py: that clock starts at the minutes), and a kinship assessment with no
+    child placed held to the service's own timescale (a setting)."""
     found = timescale_warnings(day, settings, among=_among_cases(among))
     proposed = _refusals_proposed(day, [i for (kind, i) in found if kind == "decision"])
     return {

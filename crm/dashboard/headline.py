@@ -58,7 +58,8 @@ def headline_rows(figures: dict) -> list[tuple[str, Callable[[dict], object], st
             PERCENT,
         ),
         (
-            "Agency decisions within the working days allowed after panel",
+            "Agency decisions within the working days allowed after the final panel minutes "
+            "(NMS 14.9; decisions with no minutes date recorded are left out)",
             at("timescales", "decision_within_limit", "rate"),
             PERCENT,
         ),

@@ -21,6 +21,7 @@ from crm.demo.characteristics import describe_carers
 from crm.demo.decisions import add_decisions
 from crm.demo.demand import generate_demand
 from crm.demo.determinations import add_determinations
+from crm.demo.panels import generate_panels
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
 from crm.enquiry_sources import ensure_default_sources
@@ -82,6 +83,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         record_certificates(today)
         db.session.flush()
         add_decisions(today)
+        generate_panels(seed, today)
         mark_demo_service()
         add_determinations(staff, today)
         db.session.commit()

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from faker import Faker
 
 from crm.cases.services import approve_case, case_reference
+from crm.demo.panels import sitting_day
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
 from crm.domain.stages import EventKind
@@ -113,7 +114,8 @@ def _assessment(rng: random.Random, application: date) -> list[tuple[EventKind, 
         clock = hold + _days(rng, 30, 90)
         steps += [(EventKind.ON_HOLD, hold, None), (EventKind.RESUMED, clock, None)]
     stage2 = clock + _days(rng, 7, 45)
-    panel = clock + _days(rng, 150, 230)
+    # The panel sits monthly (crm.demo.panels): a case goes to the next sitting.
+    panel = sitting_day(clock + _days(rng, 150, 230))
     approval = panel + _days(rng, 7, 21)
     fate = rng.random()
     if fate < 0.40:
@@ -143,7 +145,9 @@ def _assessment(rng: random.Random, application: date) -> list[tuple[EventKind, 
     return steps + [
         (EventKind.STAGE2_START, stage2, None),
         (EventKind.PANEL, panel, None),
-        (EventKind.REJECTED, panel, None),
+        # the agency decision not to approve, a week after panel (no draw: the demo's
+        # other cases stay as they were)
+        (EventKind.REJECTED, panel + timedelta(days=7), None),
     ]
 
 

@@ -2,10 +2,9 @@
 
 - National Minimum Standards 14.4: the fostering panel should make its
   recommendation within 8 months of the application.
-- Statutory guidance: the agency decision maker should decide within 7 working
-  days of receiving the panel's recommendation and final minutes. Hearth does not
-  record when the minutes arrive, so it counts from the panel date (the earliest
-  they can arrive): a decision flagged late may be on time by the minutes.
+- NMS 14.9: the agency decision maker should decide within 7 working days of
+  receiving the panel's recommendation and final minutes: the clock runs from the
+  date the minutes were received (crm.domain.panel), never from the sitting.
 Warning windows and the decision limit are settings.
 """
 
@@ -17,9 +16,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from crm.domain.panel import decision_late
 from crm.domain.settings import Settings
 from crm.domain.stages import PANEL_TIMESCALE_STAGES, CaseState, EventKind, Stage
-from crm.domain.working_days import working_days_between
 from crm.formatting import uk_date
 
 PANEL_MONTHS = 8
@@ -63,17 +62,18 @@ def panel_timescale_warning(
     return None
 
 
-def decision_overdue(state: CaseState, as_of: date, settings: Settings) -> str | None:
-    """A case waiting for the agency decision longer than the service allows."""
+def decision_overdue(
+    state: CaseState, as_of: date, settings: Settings, minutes_received_on: date | None = None
+) -> str | None:
+    """A case waiting for the agency decision longer than the service allows after the
+    final panel minutes were received (NMS 14.9; crm.domain.panel.decision_late). With
+    no minutes recorded the clock has not started: the stalled rule's panel limit still
+    catches a case left waiting."""
     if not state.is_open or state.stage is not Stage.PANEL:
         return None
-    waited = working_days_between(state.milestones[EventKind.PANEL], as_of)
-    if waited > settings.decision_limit_working_days:
-        return (
-            f"no agency decision {waited} working days after panel "
-            f"(limit {settings.decision_limit_working_days})"
-        )
-    return None
+    if minutes_received_on is None or minutes_received_on > as_of:
+        return None
+    return decision_late(minutes_received_on, as_of, settings.decision_limit_working_days)
 
 
 def kinship_timescale_warning(

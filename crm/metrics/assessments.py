@@ -18,6 +18,7 @@ from crm.domain.working_days import working_days_vector
 from crm.extensions import db
 from crm.metrics.period import Period, count_if, ratio, split_by_group, step_in_period
 from crm.models import CarerType, Case, Determination
+from crm.models.panel import latest_minutes_of
 
 #: Ofsted's codes for applications withdrawn by the applicant before panel.
 AW_CODES = tuple(APPLICANT_WITHDRAWAL_REASONS)
@@ -65,7 +66,9 @@ def withdrawals_from(found: Mapping[str, int]) -> dict:
 def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dict]:
     """NMS 14.4 for the panels in the period (recommendation within 8 months of the
     application), and the agency decisions in the period made within the service's
-    limit of working days after panel, for all carers (None) and each carer type."""
+    limit of working days (NMS 14.9: 7) after the final panel minutes were received, for
+    all carers (None) and each carer type. A decision whose minutes' date was not
+    recorded is counted apart ("minutes_not_recorded"), neither on time nor late."""
     paneled = period.covers(Case.panel_date)
     decided = sa.and_(
         sa.or_(
@@ -79,6 +82,7 @@ def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dic
             Case.application_date,
             Case.panel_date,
             sa.func.coalesce(_refusal_proposed_on(), Case.outcome_date),
+            latest_minutes_of(Case.id),
             sa.case((paneled, True), else_=False),
             sa.case((decided, True), else_=False),
         ).where(sa.or_(paneled, decided))
@@ -86,8 +90,8 @@ def timescales(period: Period, settings: Settings) -> dict[CarerType | None, dic
     limit = settings.decision_limit_working_days
     return {
         group: _timescales(
-            [(applied, panel) for _, applied, panel, _, paneled, _ in found if paneled],
-            [(panel, on) for _, _, panel, on, _, decided in found if decided],
+            [(applied, panel) for _, applied, panel, _, _, paneled, _ in found if paneled],
+            [(minutes, on) for _, _, _, on, minutes, _, decided in found if decided],
             limit,
         )
         for group, found in split_by_group(rows, lambda row: row[0]).items()
@@ -111,7 +115,8 @@ def _refusal_proposed_on() -> sa.ScalarSelect:
 
 def _timescales(panels: list[tuple], decisions: list[tuple], limit: int) -> dict:
     on_time = sum(panel_within_timescale(applied, panel) for applied, panel in panels)
-    prompt = _decisions_within(decisions, limit)
+    timed = [(minutes, on) for minutes, on in decisions if minutes is not None]
+    prompt = _decisions_within(timed, limit)
     return {
         "panel_within_8_months": {
             "count": len(panels),
@@ -119,19 +124,20 @@ def _timescales(panels: list[tuple], decisions: list[tuple], limit: int) -> dict
             "rate": ratio(on_time, len(panels)),
         },
         "decision_within_limit": {
-            "count": len(decisions),
+            "count": len(timed),
             "within": prompt,
-            "rate": ratio(prompt, len(decisions)),
+            "rate": ratio(prompt, len(timed)),
             "limit_working_days": limit,
+            "minutes_not_recorded": len(decisions) - len(timed),
         },
     }
 
 
 def _decisions_within(decisions: list[tuple], limit: int) -> int:
-    """How many (panel, decided) pairs were decided within `limit` working days,
-    counted for the whole column at once."""
+    """How many (minutes received, decided) pairs were decided within `limit` working
+    days, counted for the whole column at once."""
     if not decisions:
         return 0
-    panels = np.array([panel for panel, _ in decisions], dtype="datetime64[D]")
+    minutes = np.array([received for received, _ in decisions], dtype="datetime64[D]")
     decided = np.array([on for _, on in decisions], dtype="datetime64[D]")
-    return int(np.sum(working_days_vector(panels, decided) <= limit))
+    return int(np.sum(working_days_vector(minutes, decided) <= limit))

@@ -25,6 +25,7 @@ from crm.domain.working_days import working_days_between
 from crm.extensions import db
 from crm.metrics.period import split_by_group
 from crm.models import Activity, CarerType, Case, Check, StageEvent, TemporaryApproval
+from crm.models.panel import latest_minutes_of
 from crm.models.setting import load_settings
 
 
@@ -144,18 +145,32 @@ def timescale_warnings(
             sa.select(Case.id).where(Case.id.in_(ids), Case.carer_type == CarerType.KINSHIP)
         )
     )
-    for case_id, state in states_at(ids, as_of).items():
-        why = panel_timescale_warning(state, as_of, settings, temporary.get(case_id))
-        if why:
+    states = states_at(ids, as_of)
+    minutes = minutes_received(
+        [i for i, state in states.items() if state.is_open and state.stage is Stage.PANEL]
+    )
+    for case_id, state in states.items():
+        if why := panel_timescale_warning(state, as_of, settings, temporary.get(case_id)):
             found[("panel", case_id)] = why
-        why = decision_overdue(state, as_of, settings)
-        if why:
+        if why := decision_overdue(state, as_of, settings, minutes.get(case_id)):
             found[("decision", case_id)] = why
         if case_id in kinship:
             why = kinship_timescale_warning(state, as_of, settings, temporary.get(case_id))
             if why:
                 found[("kinship", case_id)] = why
     return found
+
+
+def minutes_received(case_ids: list[int]) -> dict[int, date]:
+    """When the final minutes of each case's latest panel recommendation on its
+    application reached the decision maker (crm.models.panel.latest_minutes_of): NMS
+    14.9's clock. Cases without a recorded date are left out."""
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Case.id, latest_minutes_of(Case.id)).where(Case.id.in_(case_ids))
+    )
+    return {case_id: on for case_id, on in rows if on is not None}
 
 
 def temporary_approvals(case_ids: list[int]) -> dict[int, TemporaryApproval]:

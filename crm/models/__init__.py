@@ -47,6 +47,7 @@ from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbea
 from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 from crm.models.merge import MergedCase
 from crm.models.ofsted_return import SubmittedReturn
+from crm.models.panel import PanelItem, PanelMember, PanelSitting
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
 from crm.models.referral import Referral
 from crm.models.resignation import ResignationNotice
@@ -125,6 +126,9 @@ __all__ = [
     "TransferIn",
     "ApprovalReview",
     "Determination",
+    "PanelItem",
+    "PanelMember",
+    "PanelSitting",
 ]
 
 

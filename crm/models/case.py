@@ -19,6 +19,7 @@ from crm.domain.case_vocabulary import (
 from crm.domain.contact import folded, is_first_contact, phone_key
 from crm.domain.matching import ChildSex
 from crm.domain.names import name_sounds
+from crm.domain.panel import Recommendation
 from crm.domain.stages import (
     EXITS,
     MILESTONES,
@@ -252,6 +253,14 @@ class Case(db.Model):
     def viability_assessment(self) -> Activity | None:
         """A kinship case's latest viability assessment, logged as an activity."""
         return next((a for a in self.activities if a.kind is ActivityKind.VIABILITY), None)
+
+    @property
+    def panel_recommendation_label(self) -> str:
+        """The panel's latest recommendation in words (crm.domain.panel.Recommendation;
+        a code from before, as it came)."""
+        code = self.panel_recommendation or ""
+        known = {r.value: r.label for r in Recommendation}
+        return known.get(code, code)
 
     def steps(self) -> list[Step]:
         """The steps that count (a step voided in this transaction is still in `events`

@@ -29,7 +29,7 @@ class FlagKind(LabelledEnum):
     RETENTION_REVIEW = "retention_review", "Past statutory retention: review the record"
     COMPLAINT_RESPONSE_OVERDUE = "complaint_response_overdue", "Complaint not answered in time"
     PANEL_TIMESCALE = "panel_timescale", "Near or past 8 months to panel (NMS 14.4)"
-    DECISION_OVERDUE = "decision_overdue", "Agency decision overdue after panel"
+    DECISION_OVERDUE = "decision_overdue", "Agency decision overdue after the panel minutes"
     TEMPORARY_APPROVAL_EXPIRING = "temporary_approval_expiring", "Temporary approval expiring"
     TEMPORARY_APPROVAL_EXPIRED = "temporary_approval_expired", "Temporary approval expired"
     TEMPORARY_APPROVAL_EXTENDED = "temporary_approval_extended", "Temporary approval extended"

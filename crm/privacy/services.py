@@ -45,6 +45,7 @@ from crm.models import (
     Household,
     MergedCase,
     Notification,
+    PanelItem,
     RecordDocument,
 )
 from crm.models.corrections import delete_voided
@@ -319,8 +320,9 @@ def erase_case(
     reference = case.reference
     _scrub_case_audit([case])
     # Rows about the case the case does not own (no cascade from it): its flags, the
-    # messages to staff naming its people, and its merged duplicates' old addresses.
-    for model in (Flag, Notification):
+    # messages to staff naming its people, the panel's items about it (the sitting's
+    # other business stays), and its merged duplicates' old addresses.
+    for model in (Flag, Notification, PanelItem):
         db.session.execute(sa.delete(model).where(model.case_id == case.id))
     db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
     remove_documents(RecordDocument.case_id == case.id)  # their files go when this commits

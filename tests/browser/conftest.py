@@ -24,7 +24,7 @@ from crm.dashboard.views import SECTIONS
 from crm.demo import seed_demo
 from crm.enquiry_sources import ensure_default_sources
 from crm.extensions import db
-from crm.models import Case, Household, HouseholdMember, Role
+from crm.models import Case, Household, HouseholdMember, PanelItem, PanelMember, PanelSitting, Role
 from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
 
 CHROMIUM = Path(os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium"))
@@ -180,6 +180,9 @@ def every_page(app):
             "campaign_id": 1,
             "source_id": 1,
             "measure": "supervision",
+            "sitting_id": db.session.scalar(sa.select(sa.func.min(PanelSitting.id))),
+            "item_id": db.session.scalar(sa.select(sa.func.min(PanelItem.id))),
+            "panel_member_id": db.session.scalar(sa.select(sa.func.min(PanelMember.id))),
         }
         with app.test_request_context():
             for rule in app.url_map.iter_rules():
