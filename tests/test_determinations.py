@@ -26,6 +26,7 @@ from crm.domain.determinations import (
     Step,
 )
 from crm.domain.households import HouseholdRuleError
+from crm.domain.panel import Recommendation as PanelRecommendation
 from crm.domain.stages import EventKind
 from crm.extensions import db as _db
 from crm.models import (
@@ -41,7 +42,7 @@ from crm.models import (
 )
 from crm.models.carer_event import Complaint
 from jobs.flags import flag_work
-from tests.factories import CaseFactory, HouseholdFactory, advance
+from tests.factories import CaseFactory, HouseholdFactory, advance, at_panel
 
 NOTICE = date(2026, 3, 2)
 DAY_28 = date(2026, 3, 30)
@@ -80,15 +81,23 @@ def termination(household, **fields) -> Determination:
 
 
 def case_at_panel():
+    """Heard at the sitting of Thu 12 Feb 2026, which recommended against approval; its
+    final minutes received Mon 16 Feb (the agency decision's clock starts there)."""
     case = CaseFactory(enquiry_date=date(2025, 3, 3))
-    return advance(
+    advance(
         case,
         (EventKind.FIRST_CONTACT, date(2025, 3, 4)),
         (EventKind.INITIAL_VISIT, date(2025, 3, 20)),
         (EventKind.APPLICATION, date(2025, 4, 7)),
         (EventKind.STAGE2_START, date(2025, 6, 2)),
-        (EventKind.PANEL, date(2026, 2, 12)),
     )
+    at_panel(
+        case,
+        date(2026, 2, 12),
+        minutes_received_on=date(2026, 2, 16),
+        recommendation=PanelRecommendation.NOT_APPROVE,
+    )
+    return case
 
 
 # --- the 28 days (reg 27(6)(b), 28(7)(b)) ------------------------------------------
