@@ -52,6 +52,8 @@ NAVIGATION = (
     NavItem("Sources", "admin.sources"),
     NavItem("Data protection", "privacy.index"),
     NavItem("Jobs", "admin.jobs"),
+    NavItem("Messages", "admin.message_templates"),
+    NavItem("Messages not sent", "admin.applicant_outbox"),
 )
 
 

@@ -91,6 +91,18 @@ def _verify(**kwargs) -> dict:
     return verify_audit_trail(**kwargs)
 
 
+def _queue_outreach(**kwargs) -> dict:
+    from jobs.outreach import queue_due_messages
+
+    return queue_due_messages(**kwargs)
+
+
+def _send_outreach(**kwargs) -> dict:
+    from jobs.outreach import send_waiting_messages
+
+    return send_waiting_messages(**kwargs)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -151,6 +163,20 @@ JOBS: dict[str, Job] = {
             _deliver,
             "Email notifications when SMTP is configured (otherwise they wait in the outbox).",
             {"minute": "*/15"},
+        ),
+        Job(
+            "queue_outreach",
+            _queue_outreach,
+            "Queue the messages due to applicants and carers today (visit, panel and review "
+            "reminders; \"we haven't heard from you\"), once each, and send them.",
+            {"hour": 7, "minute": 30},
+        ),
+        Job(
+            "send_outreach",
+            _send_outreach,
+            "Send messages to applicants and carers still waiting (each is first tried "
+            "straight after it is queued); retried up to 5 times, then shown as failed.",
+            {"minute": "*/5"},
         ),
     )
 }

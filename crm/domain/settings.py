@@ -51,6 +51,9 @@ class Settings:
     enquiry_retention_years: int = 2
     applicant_record_retention_years: int = 3
     carer_record_retention_years: int = 10
+    # Messages to applicants (crm/domain/outreach.py): "we haven't heard from you" after
+    # this many days with nothing recorded on a case that has not yet applied.
+    quiet_spell_days: int = 28
 
 
 #: Floors the law sets (a carer's record is kept at least ten years after approval ends).
@@ -111,5 +114,9 @@ SETTING_LABELS = {
     ),
     "carer_record_retention_years": (
         "Flag carer records for review this many years after deregistration (at least 10)"
+    ),
+    "quiet_spell_days": (
+        "Send \"we haven't heard from you\" to an enquirer who has not applied after this "
+        "many days with nothing recorded on their case"
     ),
 }

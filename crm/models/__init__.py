@@ -53,6 +53,12 @@ from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
 from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
+from crm.models.outreach import (
+    MessageOptOut,
+    MessageTemplate,
+    OutreachMessage,
+    OutreachSettings,
+)
 
 __all__ = [
     "Activity",
@@ -113,6 +119,10 @@ __all__ = [
     "SubmittedReturn",
     "User",
     "UserRole",
+    "MessageOptOut",
+    "MessageTemplate",
+    "OutreachMessage",
+    "OutreachSettings",
 ]
 
 
