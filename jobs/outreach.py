@@ -21,8 +21,6 @@ def queue_due_messages(as_of: date, progress: Callable[[int, int], None] | None 
     return {"queued": counts, "delivery": send_messages(progress=progress)}
 
 
-def send_waiting_messages(
-    as_of: date, progress: Callable[[int, int], None] | None = None
-) -> dict:
+def send_waiting_messages(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict:
     """Send every queued message once (its attempts counted; failed after the limit)."""
     return send_messages(progress=progress)

@@ -168,7 +168,7 @@ JOBS: dict[str, Job] = {
             "queue_outreach",
             _queue_outreach,
             "Queue the messages due to applicants and carers today (visit, panel and review "
-            "reminders; \"we haven't heard from you\"), once each, and send them.",
+            'reminders; "we haven\'t heard from you"), once each, and send them.',
             {"hour": 7, "minute": 30},
         ),
         Job(

@@ -45,8 +45,8 @@ from crm.admin.queries import (
     users_by_name,
 )
 from crm.auth import invitations, oidc, one_time_codes, throttle
-from crm.auth.services import create_user, normalise_email
 from crm.auth.access import allow
+from crm.auth.services import create_user, normalise_email
 from crm.domain.outreach import DEFAULTS, PLACEHOLDERS, MessageKind, MessageStatus
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
@@ -361,7 +361,9 @@ def message_templates():
     from crm.outreach.services import signature, wording
 
     sign = signature()
-    form = MessageSignatureForm(data={"council_name": sign.council_name, "team_phone": sign.team_phone})
+    form = MessageSignatureForm(
+        data={"council_name": sign.council_name, "team_phone": sign.team_phone}
+    )
     return _messages_page(form, wording)
 
 

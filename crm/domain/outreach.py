@@ -11,9 +11,9 @@ these tell the applicant or carer something is coming, or ask after them.
   email (sent by the form itself, not by the nightly job).
 - Initial visit reminder: `VISIT_REMINDER_DAYS` before a booked initial home visit.
 - Panel reminder: `PANEL_REMINDER_DAYS` before the panel date booked on the case.
-- "We haven't heard from you": an open case that has not yet applied (enquiry or
-  initial visit stage, after first contact or not) with nothing recorded on it for `quiet_spell_days` (a setting,
-  28 by default: the same spell after which domain.md calls a case inactive). Due on
+- "We haven't heard from you": an open case that has not yet applied (enquiry, first
+  contact or initial visit stage) with nothing recorded on it for `quiet_spell_days`
+  (a setting, 28 by default: the same spell after which domain.md calls a case inactive). Due on
   the day the spell ends, so a case that goes quiet again after a new activity gets a
   new message, never a second one for the same spell. Only before application: once
   someone has applied, their assessing worker is in touch and a form letter would be

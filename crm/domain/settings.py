@@ -116,7 +116,7 @@ SETTING_LABELS = {
         "Flag carer records for review this many years after deregistration (at least 10)"
     ),
     "quiet_spell_days": (
-        "Send \"we haven't heard from you\" to an enquirer who has not applied after this "
+        'Send "we haven\'t heard from you" to an enquirer who has not applied after this '
         "many days with nothing recorded on their case"
     ),
 }

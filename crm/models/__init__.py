@@ -45,6 +45,12 @@ from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbea
 from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 from crm.models.merge import MergedCase
 from crm.models.ofsted_return import SubmittedReturn
+from crm.models.outreach import (
+    MessageOptOut,
+    MessageTemplate,
+    OutreachMessage,
+    OutreachSettings,
+)
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
 from crm.models.referral import Referral
 from crm.models.risk import RiskModel, RiskScore
@@ -53,12 +59,6 @@ from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
 from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
-from crm.models.outreach import (
-    MessageOptOut,
-    MessageTemplate,
-    OutreachMessage,
-    OutreachSettings,
-)
 
 __all__ = [
     "Activity",

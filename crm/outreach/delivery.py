@@ -47,7 +47,9 @@ class SmtpBackend:
     def send(self, message: OutreachMessage) -> str | None:
         if message.channel is not Channel.EMAIL:
             raise ValueError("SMTP cannot send a text message")
-        self.session.send(email_message(self.sender, message.to_email, message.subject, message.body))
+        self.session.send(
+            email_message(self.sender, message.to_email, message.subject, message.body)
+        )
         return None
 
     def close(self) -> None:

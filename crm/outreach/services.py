@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -101,8 +101,13 @@ def record_for_token(token: str) -> Case | Household | None:
 
 
 def opt_out_link(record: Case | Household) -> str:
+    """The full address of the link (built from the URL map, as the nightly job runs
+    outside any request)."""
     base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    return base + url_for("public.stop_messages", token=opt_out_token(record))
+    path = current_app.url_map.bind("hearth").build(
+        "public.stop_messages", {"token": opt_out_token(record)}
+    )
+    return base + path
 
 
 def has_opted_out(record: Case | Household) -> bool:
