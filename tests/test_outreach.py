@@ -387,3 +387,16 @@ def test_the_dashboard_shows_the_acknowledgement_figure_with_its_definition(
     page = manager_client.get("/dashboard/").get_data(as_text=True)
     assert "Enquiry to acknowledgement (minutes)" in page
     assert "the minutes from receiving the enquiry to sending its acknowledgement" in page
+
+
+def test_a_merged_duplicates_messages_stay_on_the_earlier_case(db, app, officer):
+    from crm.cases.services import merge_duplicate
+
+    original = CaseFactory(enquiry_date=date(2026, 10, 1))
+    duplicate = CaseFactory(enquiry_date=date(2026, 10, 9), possible_duplicate_of=original)
+    queue(MessageKind.ACKNOWLEDGEMENT, duplicate, duplicate.enquiry_date)
+    _db.session.commit()
+    merge_duplicate(duplicate, officer, on=date(2026, 10, 10))
+    _db.session.commit()
+    (message,) = messages()
+    assert message.case_id == original.id

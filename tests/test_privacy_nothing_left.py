@@ -15,6 +15,7 @@ from crm import audit_chain
 from crm.cases.services import merge_duplicate
 from crm.domain.bookings import BookingKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
+from crm.domain.outreach import MessageKind
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
@@ -26,11 +27,13 @@ from crm.models import (
     CheckKind,
     HouseholdMember,
     KinshipReferral,
+    MessageOptOut,
     Notification,
     Role,
     TemporaryApproval,
     ViabilityAssessment,
 )
+from crm.outreach.services import queue
 from crm.privacy.services import apply_retention, erase_case
 from jobs.flags import flag_work
 from tests.factories import CaseFactory, advance
@@ -51,6 +54,8 @@ CODES_AND_REFERENCES = {
     ("stage_events", "reason"),
     ("merged_cases", "reference"),
     ("notifications", "link"),
+    ("outreach_messages", "dedupe_key"),
+    ("outreach_messages", "provider_id"),
 }
 #: Tables pointing at a case whose rows are not planted here, and why.
 NOT_PLANTED = {
@@ -166,6 +171,9 @@ def case_full_of_her_name(db, make_user) -> Case:
             worker=officer,
         )
     )
+    # a "we haven't heard from you" to her (naming her), and her asking for no more
+    queue(MessageKind.QUIET_SPELL, case, date(2012, 2, 6))
+    db.session.add(MessageOptOut(case=case))
     duplicate = CaseFactory(
         reference="ALL-0",
         first_name=NAME,

@@ -369,3 +369,29 @@ def messages_of(record: Case | Household) -> sa.Select:
         .where(column == record.id)
         .order_by(OutreachMessage.queued_at.desc(), OutreachMessage.id.desc())
     )
+
+
+def move_to(duplicate: Case, original: Case) -> None:
+    """A duplicate enquiry merged into the earlier case: what was sent to them stays on
+    their record (the earlier case), and so does their asking for no more. Does not
+    commit."""
+    db.session.execute(
+        sa.update(OutreachMessage)
+        .where(OutreachMessage.case_id == duplicate.id)
+        .values(case_id=original.id)
+    )
+    stopped = sa.select(MessageOptOut.id).where(MessageOptOut.case_id == original.id)
+    if db.session.scalar(stopped) is None:
+        db.session.execute(
+            sa.update(MessageOptOut)
+            .where(MessageOptOut.case_id == duplicate.id)
+            .values(case_id=original.id)
+        )
+    db.session.execute(sa.delete(MessageOptOut).where(MessageOptOut.case_id == duplicate.id))
+
+
+def forget(case: Case) -> None:
+    """Erasure: the messages sent to them and their opt-out go with the case (SQLite
+    does not enforce the foreign keys' ON DELETE CASCADE). Does not commit."""
+    for model in (OutreachMessage, MessageOptOut):
+        db.session.execute(sa.delete(model).where(model.case_id == case.id))
