@@ -400,3 +400,11 @@ def test_a_merged_duplicates_messages_stay_on_the_earlier_case(db, app, officer)
     _db.session.commit()
     (message,) = messages()
     assert message.case_id == original.id
+
+
+def test_an_enquiry_quiet_for_months_is_not_asked_the_day_hearth_starts_sending(db, app):
+    # Quiet since 3 October: due 31 October, still sent up to 7 days late (7 November),
+    # never on 8 November or after.
+    quiet_case()
+    assert queue_due(date(2026, 11, 8))["quiet_spell"] == 0
+    assert queue_due(date(2026, 11, 7))["quiet_spell"] == 1

@@ -38,6 +38,10 @@ from crm.domain.labelled import LabelledEnum
 VISIT_REMINDER_DAYS = 2
 PANEL_REMINDER_DAYS = 7
 REVIEW_REMINDER_DAYS = 28
+#: A message whose day passed while no job ran (a server down over a weekend) is still
+#: sent this many days late, and not later: the day Hearth starts sending, an enquiry
+#: that went quiet a year ago is not suddenly asked "are you still thinking about it?".
+LATE_BY_AT_MOST = 7
 #: Tries to send one message (the first straight after it is queued, then the retry
 #: job's) before it is given up as failed and shown to staff.
 MAX_ATTEMPTS = 5
@@ -185,7 +189,8 @@ def quiet_spell_due(
 
 def is_due(due_on: date, as_of: date, event_on: date | None = None) -> bool:
     """Due from its day until the event it announces (a reminder after the visit is
-    pointless); a run missed for a day or two still sends it."""
-    if as_of < due_on:
+    pointless), and at most LATE_BY_AT_MOST days late: a run missed for a day or two
+    still sends it; a backlog older than that is never sent."""
+    if not due_on <= as_of <= due_on + timedelta(days=LATE_BY_AT_MOST):
         return False
     return event_on is None or as_of < event_on

@@ -307,6 +307,7 @@ def _quiet_spells(as_of: date, quiet_days: int) -> list[tuple]:
             Case.outcome_date.is_(None),
             Case.on_hold.is_(False),
             last_heard <= as_of - timedelta(days=quiet_days),
+            last_heard >= as_of - timedelta(days=quiet_days + rules.LATE_BY_AT_MOST),
         )
     ).all()
     found = []
