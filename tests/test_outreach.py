@@ -329,7 +329,9 @@ def test_a_template_with_an_unknown_placeholder_is_refused_with_the_typed_text_k
 
 
 def test_an_unclosed_brace_is_refused_in_words():
-    (problem,) = template_problems(MessageKind.ACKNOWLEDGEMENT, "Hello {first_name", "Hi")
+    (problem,) = template_problems(
+        MessageKind.ACKNOWLEDGEMENT, "Hello {first_name", "Your reference is {reference}."
+    )
     assert problem.startswith("The subject has a { or }")
 
 
@@ -408,3 +410,11 @@ def test_an_enquiry_quiet_for_months_is_not_asked_the_day_hearth_starts_sending(
     quiet_case()
     assert queue_due(date(2026, 11, 8))["quiet_spell"] == 0
     assert queue_due(date(2026, 11, 7))["quiet_spell"] == 1
+
+
+def test_the_stop_link_cannot_be_edited_out_of_we_havent_heard_from_you():
+    problems = template_problems(MessageKind.QUIET_SPELL, "Still there?", "Dear {first_name}")
+    assert problems == [
+        "The message must include {opt_out_link}: it is how people stop these messages "
+        "without signing in."
+    ]

@@ -209,7 +209,9 @@ class MessageTemplateForm(Form):
     fill is refused here, with the words as typed kept on the page."""
 
     subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField("Message", validators=[DataRequired(), Length(max=5000)])
+    body = TextAreaField(
+        "Message", validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 12}
+    )
     submit = SubmitField("Save wording")
 
     def __init__(self, kind, *args, **kwargs):

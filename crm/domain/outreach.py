@@ -78,6 +78,14 @@ PLACEHOLDERS: dict[MessageKind, tuple[str, ...]] = {
     MessageKind.REVIEW_REMINDER: (*COMMON, "review_date"),
 }
 
+#: What a message must say, so the council's editing cannot lose it: the enquirer's
+#: reference in their acknowledgement, and the easy way to stop "we haven't heard from
+#: you" (the link that needs no sign-in).
+REQUIRED_IN_BODY: dict[MessageKind, tuple[str, ...]] = {
+    MessageKind.ACKNOWLEDGEMENT: ("reference",),
+    MessageKind.QUIET_SPELL: ("opt_out_link",),
+}
+
 
 @dataclass(frozen=True)
 class Wording:
@@ -152,7 +160,17 @@ def template_problems(kind: MessageKind, subject: str, body: str) -> list[str]:
                 + ", ".join("{" + n + "}" for n in allowed)
                 + "."
             )
+    body_names = placeholders_in(body) or []
+    for name in REQUIRED_IN_BODY.get(kind, ()):
+        if name not in body_names:
+            problems.append(f"The message must include {{{name}}}: {_WHY_REQUIRED[name]}.")
     return problems
+
+
+_WHY_REQUIRED = {
+    "reference": "the enquirer needs their reference",
+    "opt_out_link": "it is how people stop these messages without signing in",
+}
 
 
 def render(text: str, values: dict[str, str]) -> str:
