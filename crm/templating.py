@@ -53,7 +53,6 @@ NAVIGATION = (
     NavItem("Data protection", "privacy.index"),
     NavItem("Jobs", "admin.jobs"),
     NavItem("Messages", "admin.message_templates"),
-    NavItem("Messages not sent", "admin.applicant_outbox"),
 )
 
 

@@ -167,6 +167,8 @@ def test_a_refused_recipient_is_retried_and_then_shown_as_failed(
     assert "550" in message.last_error
     page = manager_client.get("/admin/applicant-outbox").get_data(as_text=True)
     assert "priya@example.com" in page and "Failed (gave up)" in page and "550" in page
+    dashboard = manager_client.get("/dashboard/").get_data(as_text=True)
+    assert "<strong>1</strong> Messages to applicants or carers that could not be sent" in dashboard
 
 
 def test_a_failed_message_tried_again_goes_once_the_address_is_accepted(
