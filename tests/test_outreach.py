@@ -420,3 +420,30 @@ def test_the_stop_link_cannot_be_edited_out_of_we_havent_heard_from_you():
         "The message must include {opt_out_link}: it is how people stop these messages "
         "without signing in."
     ]
+
+
+def test_a_mail_server_that_cannot_be_reached_charges_no_try_and_the_enquiry_stands(
+    client, db, app, monkeypatch
+):
+    import socket
+
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    response = enquire(client)
+    assert response.headers["Location"] == "/foster-with-us/thank-you"
+    (message,) = messages()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 0)
+
+
+def test_the_household_timeline_shows_the_reminder_sent_to_the_carers(db, app, manager_client):
+    applicants = CaseFactory(email="pat@example.com", enquiry_date=date(2025, 1, 6))
+    household = HouseholdFactory(approval_date=date(2025, 12, 20), case=applicants)
+    queue_due(date(2026, 11, 22))
+    _db.session.commit()
+    page = manager_client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert "Message: Annual review reminder (carers)" in page
+    assert "Your annual review is due by 20 Dec 2026 (email to pat@example.com, queued)" in page
