@@ -253,7 +253,7 @@ def test_the_opt_out_is_recorded_on_the_case(client, db, app):
             Activity.case_id == case.id, Activity.kind == ActivityKind.NOTE
         )
     ).all()
-    assert notes == ["Asked for no more automated messages (the link in an email)."]
+    assert notes == ["Asked for no more automated messages (the link in a message)."]
 
 
 def test_a_forged_opt_out_link_is_not_found(client, db):
@@ -447,3 +447,13 @@ def test_the_household_timeline_shows_the_reminder_sent_to_the_carers(db, app, m
     page = manager_client.get(f"/households/{household.id}").get_data(as_text=True)
     assert "Message: Annual review reminder (carers)" in page
     assert "Your annual review is due by 20 Dec 2026 (email to pat@example.com, queued)" in page
+
+
+def test_a_message_queued_before_they_opted_out_is_not_sent(client, db, mailbox):
+    case = quiet_case()
+    queue_due(date(2026, 10, 31))
+    _db.session.add(MessageOptOut(case=case))  # stopped after the nightly run queued it
+    _db.session.commit()
+    send_waiting()
+    (message,) = messages()
+    assert mailbox.messages == [] and message.status is MessageStatus.CANCELLED

@@ -431,7 +431,7 @@ def applicant_outbox():
     failed_first = sa.case((OutreachMessage.status == MessageStatus.FAILED, 0), else_=1)
     query = (
         sa.select(OutreachMessage)
-        .where(OutreachMessage.status != MessageStatus.SENT)
+        .where(OutreachMessage.status.not_in([MessageStatus.SENT, MessageStatus.CANCELLED]))
         .order_by(failed_first, OutreachMessage.queued_at.desc(), OutreachMessage.id.desc())
     )
     return render_template(

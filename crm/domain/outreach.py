@@ -65,6 +65,8 @@ class MessageStatus(LabelledEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed", "Failed (gave up)"
+    #: Not sent because they asked for no more (the opt-out came after it was queued).
+    CANCELLED = "cancelled", "Not sent (they asked for no more)"
 
 
 #: The placeholders each message may use; anything else is refused when the

@@ -25,7 +25,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from crm.domain.outreach import Channel, MessageStatus
+from crm.domain.outreach import Channel, MessageKind, MessageStatus
 from crm.extensions import db
 from crm.mail import MESSAGE_FAILURES, MailServerUnreachable, SmtpSession, email_message
 from crm.models import OutreachMessage
@@ -129,7 +129,14 @@ def _release_stale_claims() -> None:
 
 
 def _send_one(way, message: OutreachMessage) -> bool:
-    """Send one claimed message and record how it went (not committed)."""
+    """Send one claimed message and record how it went (not committed). One that they
+    asked to stop after it was queued is not sent (an acknowledgement excepted)."""
+    from crm.outreach.services import has_opted_out
+
+    record = message.case or message.household
+    if message.kind is not MessageKind.ACKNOWLEDGEMENT and has_opted_out(record):
+        message.status, message.claimed_at = MessageStatus.CANCELLED, None
+        return False
     try:
         message.provider_id = way.send(message)
     except MailServerUnreachable:
@@ -171,6 +178,8 @@ def send_messages(
             message = db.session.get(OutreachMessage, message_id)
             if _send_one(way, message):
                 counts["sent"] += 1
+            elif message.status is MessageStatus.CANCELLED:
+                counts["cancelled"] = counts.get("cancelled", 0) + 1
             else:
                 counts["failed"] += 1
                 counts["given_up"] += message.status is MessageStatus.FAILED

@@ -134,7 +134,7 @@ def opt_out(record: Case | Household) -> bool:
             Activity(
                 kind=ActivityKind.NOTE,
                 occurred_on=today(),
-                note="Asked for no more automated messages (the link in an email).",
+                note="Asked for no more automated messages (the link in a message).",
             )
         )
     else:
@@ -146,8 +146,7 @@ def opt_out(record: Case | Household) -> bool:
         == record.id,
     )
     for message in db.session.scalars(waiting):
-        message.status = MessageStatus.FAILED
-        message.last_error = "Not sent: they asked for no more messages."
+        message.status = MessageStatus.CANCELLED
     return True
 
 

@@ -65,7 +65,7 @@ def upgrade():
     sa.Column('to_phone', sa.String(length=40), nullable=True),
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'failed', name='messagestatus', native_enum=False, length=10), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'failed', 'cancelled', name='messagestatus', native_enum=False, length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('last_error', sa.String(length=255), nullable=True),
     sa.Column('provider_id', sa.String(length=64), nullable=True),
