@@ -214,15 +214,17 @@ class MessageTemplateForm(Form):
     )
     submit = SubmitField("Save wording")
 
-    def __init__(self, kind, *args, **kwargs):
+    def __init__(self, *args, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind = kind
+        self.kind = kind  # a MessageKind: which placeholders it may use
 
     def validate(self, extra_validators=None) -> bool:
         from crm.domain.outreach import template_problems
 
         if not super().validate(extra_validators):
             return False
+        if self.kind is None:
+            return True
         problems = template_problems(self.kind, self.subject.data, self.body.data)
         for problem in problems:
             target = self.subject if problem.startswith("The subject") else self.body

@@ -405,7 +405,7 @@ def edit_message_template(kind: str):
         abort(404)
     current = wording(message_kind)
     form = MessageTemplateForm(
-        message_kind, data={"subject": current.subject, "body": current.body}
+        kind=message_kind, data={"subject": current.subject, "body": current.body}
     )
     if form.validate_on_submit():
         save_wording(message_kind, form.subject.data.strip(), form.body.data.strip())
