@@ -86,6 +86,18 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "hearth@localhost"
+    # Messages to applicants and carers (crm/outreach/): "smtp" sends them through the
+    # MAIL_* server above; "notify" through GOV.UK Notify, email and text messages, with
+    # one generic template per channel whose personalisation is ((subject)) and ((body))
+    # (the council's words are edited and kept in Hearth; see docs/outreach.md).
+    OUTREACH_BACKEND = "smtp"
+    NOTIFY_API_KEY: str | None = None
+    NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
+    NOTIFY_EMAIL_TEMPLATE_ID: str | None = None
+    NOTIFY_SMS_TEMPLATE_ID: str | None = None
+    # Send a message straight after the commit that queues it (an acknowledgement in
+    # seconds); the retry job sends whatever that could not.
+    OUTREACH_SEND_AT_ONCE = True
     # Where staff reach Hearth, so links in emails open (HEARTH_PUBLIC_URL).
     PUBLIC_URL: str | None = "http://127.0.0.1:5000"
 
@@ -215,6 +227,12 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "DOCUMENT_S3_ENDPOINT": ("DOCUMENT_S3_ENDPOINT", str),
     "DOCUMENT_S3_REGION": ("DOCUMENT_S3_REGION", str),
     "DOCUMENT_S3_PREFIX": ("DOCUMENT_S3_PREFIX", str),
+    "OUTREACH_BACKEND": ("OUTREACH_BACKEND", str),
+    "NOTIFY_API_KEY": ("NOTIFY_API_KEY", str),
+    "NOTIFY_BASE_URL": ("NOTIFY_BASE_URL", str),
+    "NOTIFY_EMAIL_TEMPLATE_ID": ("NOTIFY_EMAIL_TEMPLATE_ID", str),
+    "NOTIFY_SMS_TEMPLATE_ID": ("NOTIFY_SMS_TEMPLATE_ID", str),
+    "OUTREACH_SEND_AT_ONCE": ("OUTREACH_SEND_AT_ONCE", _bool),
 }
 
 

@@ -53,6 +53,7 @@ NAVIGATION = (
     NavItem("Sources", "admin.sources"),
     NavItem("Data protection", "privacy.index"),
     NavItem("Jobs", "admin.jobs"),
+    NavItem("Messages", "admin.message_templates"),
 )
 
 

@@ -11,103 +11,32 @@ cannot be reached fails the run and counts against no notification.
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 from datetime import date
-from email.errors import MessageError
-from email.headerregistry import Address
-from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from crm.extensions import db
+from crm.mail import MESSAGE_FAILURES, SmtpSession, absolute_url, email_message
 from crm.models import Notification
 from crm.plain_text import multi_line, single_line
 from crm.timeutil import utcnow
 
-#: What one message can fail with: EmailMessage refusing a header or the text not
-#: encoding (ValueError, UnicodeError), a header that cannot be written (MessageError),
-#: the server refusing the sender, a recipient or the data (SMTPException, an OSError).
-MESSAGE_FAILURES = (ValueError, MessageError, OSError)
 
-
-class MailServerUnreachable(Exception):
-    """No SMTP session could be opened: the run fails, and no notification is charged."""
-
-
-def _message(notification: Notification, sender: str) -> EmailMessage:
-    """Every header from one line of text, so none can raise or carry another header;
-    the recipient is exactly one address."""
-    message = EmailMessage()
-    message["From"] = single_line(sender)
-    message["To"] = Address(addr_spec=single_line(notification.user.email).strip())
-    message["Subject"] = "Hearth: " + single_line(notification.message)[:80]
+def _message(notification: Notification, sender: str):
     # No personal details beyond what the officer already sees; the link needs a login.
-    message.set_content(
+    return email_message(
+        sender,
+        notification.user.email,
+        "Hearth: " + single_line(notification.message)[:80],
         f"{multi_line(notification.message)}\n\n"
-        f"Open Hearth to see it: {absolute_url(notification.link)}"
+        f"Open Hearth to see it: {absolute_url(notification.link)}",
     )
-    return message
 
 
-def absolute_url(path: str | None) -> str:
-    """A link that opens from an email client: the configured public address + the path."""
-    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    return f"{base}{path or '/'}"
-
-
-class _Session:
-    """One SMTP session, opened when first needed and opened again after the server
-    drops it (so one message that made it hang up does not end the run)."""
-
-    def __init__(self, config):
-        self.config = config
-        self.smtp: smtplib.SMTP | None = None
-
-    def send(self, message: EmailMessage) -> None:
-        smtp = self.smtp or self._open()
-        try:
-            smtp.send_message(message)
-        except OSError as exc:  # SMTPException is one
-            if not _session_still_usable(exc):
-                self.close()
-            raise
-
-    def _open(self) -> smtplib.SMTP:
-        config = self.config
-        try:
-            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20)
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        except OSError as exc:  # SMTPException is an OSError too
-            raise MailServerUnreachable(f"{config['MAIL_SERVER']}: {exc}") from exc
-        self.smtp = smtp
-        return smtp
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except OSError:
-                self.smtp.close()
-            self.smtp = None
-
-
-def _session_still_usable(exc: OSError) -> bool:
-    """A refusal of this message leaves the session open; a hang-up, a 421 (service
-    closing) or a network error ends it."""
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return False
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code != 421
-    return isinstance(exc, smtplib.SMTPException)
-
-
-def _deliver_one(session: _Session, notification: Notification, sender: str) -> bool:
+def _deliver_one(session: SmtpSession, notification: Notification, sender: str) -> bool:
     """Send one notification and record the outcome on it (not committed)."""
     try:
         session.send(_message(notification, sender))
@@ -140,7 +69,7 @@ def deliver_notifications(
     if not config.get("MAIL_SERVER"):
         return {"sent": 0, "waiting_in_outbox": len(waiting)}
     counts = {"sent": 0, "failed": 0, "given_up": 0}
-    session = _Session(config)
+    session = SmtpSession(config)
     try:
         for done, notification in enumerate(waiting, start=1):
             if _deliver_one(session, notification, config["MAIL_DEFAULT_SENDER"]):

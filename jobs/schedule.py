@@ -97,6 +97,18 @@ def _resignations(**kwargs) -> dict:
     return apply_resignations(**kwargs)
 
 
+def _queue_outreach(**kwargs) -> dict:
+    from jobs.outreach import queue_due_messages
+
+    return queue_due_messages(**kwargs)
+
+
+def _send_outreach(**kwargs) -> dict:
+    from jobs.outreach import send_waiting_messages
+
+    return send_waiting_messages(**kwargs)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -164,6 +176,20 @@ JOBS: dict[str, Job] = {
             "Deregister households whose carers' notice of resignation has taken effect "
             "(28 days from receipt, reg 28(13)), on that day.",
             {"hour": 0, "minute": 45},
+        ),
+        Job(
+            "queue_outreach",
+            _queue_outreach,
+            "Queue the messages due to applicants and carers today (visit, panel and review "
+            'reminders; "we haven\'t heard from you"), once each, and send them.',
+            {"hour": 7, "minute": 30},
+        ),
+        Job(
+            "send_outreach",
+            _send_outreach,
+            "Send messages to applicants and carers still waiting (each is first tried "
+            "straight after it is queued); retried up to 5 times, then shown as failed.",
+            {"minute": "*/5"},
         ),
     )
 }

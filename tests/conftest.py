@@ -17,7 +17,12 @@ from tests.database import empty_database
 from tests.factories import UserFactory
 
 #: Shared fixtures that live beside their helpers (the household import files).
-pytest_plugins = ["tests.household_files", "tests.identity_provider", "tests.mail_server"]
+pytest_plugins = [
+    "tests.household_files",
+    "tests.identity_provider",
+    "tests.mail_server",
+    "tests.notify_server",
+]
 
 
 class RequestScopedClient(FlaskClient):

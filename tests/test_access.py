@@ -246,6 +246,14 @@ POLICY: dict[str, frozenset[Role] | None] = {
         ],
         frozenset({MANAGER}),
     ),
+    # Messages to applicants and carers: the council's wording is the administrators';
+    # what failed to go, managers see too (crm/outreach); the opt-out link is anyone's
+    **dict.fromkeys(
+        ["admin.message_templates", "admin.message_signature", "admin.edit_message_template"],
+        frozenset({ADMIN}),
+    ),
+    **dict.fromkeys(["admin.applicant_outbox", "admin.retry_message"], frozenset({MANAGER, ADMIN})),
+    "public.stop_messages": ANYONE,
 }
 
 

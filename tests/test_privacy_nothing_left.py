@@ -17,6 +17,7 @@ from crm.domain.bookings import BookingKind
 from crm.domain.determinations import DeterminationKind
 from crm.domain.documents import DocumentKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
+from crm.domain.outreach import MessageKind
 from crm.domain.panel import PanelItemKind, Recommendation
 from crm.domain.settings import Settings
 from crm.domain.stages import EventKind as K
@@ -30,6 +31,7 @@ from crm.models import (
     Determination,
     HouseholdMember,
     KinshipReferral,
+    MessageOptOut,
     Notification,
     PanelItem,
     PanelSitting,
@@ -40,6 +42,7 @@ from crm.models import (
     TransferIn,
     ViabilityAssessment,
 )
+from crm.outreach.services import queue
 from crm.privacy.services import apply_retention, erase_case
 from jobs.flags import flag_work
 from tests.factories import CaseFactory, advance
@@ -60,6 +63,8 @@ CODES_AND_REFERENCES = {
     ("stage_events", "reason"),
     ("merged_cases", "reference"),
     ("notifications", "link"),
+    ("outreach_messages", "dedupe_key"),
+    ("outreach_messages", "provider_id"),
 }
 #: Tables pointing at a case whose rows are not planted here, and why.
 NOT_PLANTED = {
@@ -209,6 +214,9 @@ def case_full_of_her_name(db, make_user) -> Case:
             reasons="x",
         )
     )
+    # a "we haven't heard from you" to her (naming her), and her asking for no more
+    queue(MessageKind.QUIET_SPELL, case, date(2012, 2, 6))
+    db.session.add(MessageOptOut(case=case))
     duplicate = CaseFactory(
         reference="ALL-0",
         first_name=NAME,

@@ -7,6 +7,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -201,3 +202,39 @@ class EnquirySourceForm(Form):
         for source in db.session.scalars(sa.select(EnquirySource)):
             if source is not self.editing and wanted in (plain(source.label), plain(source.code)):
                 raise ValidationError(f"“{source.label}” is already on the list.")
+
+
+class MessageTemplateForm(Form):
+    """The council's wording of one automated message: a placeholder the message cannot
+    fill is refused here, with the words as typed kept on the page."""
+
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(
+        "Message", validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 12}
+    )
+    submit = SubmitField("Save wording")
+
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind  # a MessageKind: which placeholders it may use
+
+    def validate(self, extra_validators=None) -> bool:
+        from crm.domain.outreach import template_problems
+
+        if not super().validate(extra_validators):
+            return False
+        if self.kind is None:
+            return True
+        problems = template_problems(self.kind, self.subject.data, self.body.data)
+        for problem in problems:
+            target = self.subject if problem.startswith("The subject") else self.body
+            target.errors = [*target.errors, problem]
+        return not problems
+
+
+class MessageSignatureForm(Form):
+    council_name = StringField(
+        "Council or service name", validators=[DataRequired(), Length(max=120)]
+    )
+    team_phone = StringField("Fostering team phone number", validators=[Optional(), Length(max=40)])
+    submit = SubmitField("Save")

@@ -21,6 +21,8 @@ from crm.admin.forms import (
     AuditSearchForm,
     CampaignForm,
     EnquirySourceForm,
+    MessageSignatureForm,
+    MessageTemplateForm,
     NewUserForm,
     TargetsForm,
     UserForm,
@@ -43,7 +45,9 @@ from crm.admin.queries import (
     users_by_name,
 )
 from crm.auth import invitations, oidc, one_time_codes, throttle
+from crm.auth.access import allow
 from crm.auth.services import create_user, normalise_email
+from crm.domain.outreach import DEFAULTS, PLACEHOLDERS, MessageKind, MessageStatus
 from crm.domain.periods import financial_year
 from crm.domain.settings import Settings
 from crm.domain.sufficiency import AIMS_BY_KEY
@@ -56,6 +60,7 @@ from crm.models import (
     EnquirySource,
     JobRun,
     Notification,
+    OutreachMessage,
     Role,
     User,
 )
@@ -347,3 +352,110 @@ def edit_source(source_id: int):
         flash(f"Source “{source.label}” saved.", "success")
         return redirect(url_for("admin.sources"))
     return render_template("admin/sources.html", form=form, sources=all_sources(), editing=source)
+
+
+@bp.route("/messages")
+def message_templates():
+    """The council's wording of each automated message to applicants and carers, and how
+    they are signed."""
+    from crm.outreach.services import signature, wording
+
+    sign = signature()
+    form = MessageSignatureForm(
+        data={"council_name": sign.council_name, "team_phone": sign.team_phone}
+    )
+    return _messages_page(form, wording)
+
+
+def _messages_page(form, wording, status: int = 200):
+    return (
+        render_template(
+            "admin/message_templates.html",
+            form=form,
+            kinds=list(MessageKind),
+            wordings={kind: wording(kind) for kind in MessageKind},
+            placeholders=PLACEHOLDERS,
+        ),
+        status,
+    )
+
+
+@bp.route("/messages/signature", methods=["POST"])
+def message_signature():
+    from crm.outreach.services import save_signature, wording
+
+    form = MessageSignatureForm()
+    if not form.validate_on_submit():
+        return _messages_page(form, wording, 400)
+    save_signature(form.council_name.data.strip(), (form.team_phone.data or "").strip() or None)
+    db.session.commit()
+    flash("Saved. Messages from now on are signed this way.", "success")
+    return redirect(url_for("admin.message_templates"))
+
+
+@bp.route("/messages/<kind>", methods=["GET", "POST"])
+def edit_message_template(kind: str):
+    """One message's wording; a placeholder it cannot fill is refused with what was
+    typed kept."""
+    from crm.outreach.services import save_wording, wording
+
+    try:
+        message_kind = MessageKind(kind)
+    except ValueError:
+        abort(404)
+    current = wording(message_kind)
+    form = MessageTemplateForm(
+        kind=message_kind, data={"subject": current.subject, "body": current.body}
+    )
+    if form.validate_on_submit():
+        save_wording(message_kind, form.subject.data.strip(), form.body.data.strip())
+        db.session.commit()
+        flash(f"Wording of “{message_kind.label}” saved.", "success")
+        return redirect(url_for("admin.message_templates"))
+    status = 400 if form.is_submitted() else 200
+    page = render_template(
+        "admin/message_template.html",
+        form=form,
+        kind=message_kind,
+        placeholders=PLACEHOLDERS[message_kind],
+        default=DEFAULTS[message_kind],
+    )
+    return page, status
+
+
+@bp.route("/applicant-outbox")
+@allow(Role.ADMINISTRATOR, Role.MANAGER)
+def applicant_outbox():
+    """Messages to applicants and carers that have not gone: failed (given up after
+    their tries) first, then those waiting, with their last error."""
+    failed_first = sa.case((OutreachMessage.status == MessageStatus.FAILED, 0), else_=1)
+    query = (
+        sa.select(OutreachMessage)
+        .where(OutreachMessage.status.not_in([MessageStatus.SENT, MessageStatus.CANCELLED]))
+        .order_by(failed_first, OutreachMessage.queued_at.desc(), OutreachMessage.id.desc())
+    )
+    return render_template(
+        "admin/applicant_outbox.html",
+        pagination=paginate(query, 50),
+        backend=current_app.config.get("OUTREACH_BACKEND"),
+    )
+
+
+@bp.route("/applicant-outbox/<int:message_id>/retry", methods=["POST"])
+@allow(Role.ADMINISTRATOR, Role.MANAGER)
+def retry_message(message_id: int):
+    """Try a failed message again (say, once the address on the case is corrected): its
+    tries start again, and the retry job sends it."""
+    from crm.outreach.services import has_opted_out
+
+    message = db.get_or_404(OutreachMessage, message_id)
+    if message.status is not MessageStatus.FAILED:
+        abort(409)
+    record = message.case or message.household
+    if message.kind is not MessageKind.ACKNOWLEDGEMENT and has_opted_out(record):
+        flash("They asked for no more automated messages, so it is not sent.", "warning")
+        return redirect(url_for("admin.applicant_outbox"))
+    message.status, message.attempts, message.last_error = MessageStatus.QUEUED, 0, None
+    db.session.commit()
+    flash("It will be tried again within five minutes.", "success")
+    return redirect(url_for("admin.applicant_outbox"))

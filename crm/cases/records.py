@@ -46,6 +46,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
+from crm.outreach.services import has_opted_out, messages_of
 from crm.queries.bookings import bookings_on
 from crm.timeutil import today
 from crm.visibility import may_open_case
@@ -132,6 +133,8 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         steps=recorded(StageEvent, StageEvent.case_id, case.id, *STEP_ORDER),
         activities=recorded(Activity, Activity.case_id, case.id, *ACTIVITY_ORDER),
         today=today(),
+        messages=db.session.scalars(messages_of(case)).all(),
+        opted_out=has_opted_out(case),
     )
     return page, status
 

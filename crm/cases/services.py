@@ -42,6 +42,7 @@ from crm.models import (
 )
 from crm.models.corrections import delete_voided
 from crm.models.setting import load_settings
+from crm.outreach import services as outreach
 from crm.queries.cases import mine
 from crm.timeutil import today
 from crm.visibility import cases_visible_to, names_visible_case
@@ -160,6 +161,7 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
             merged_by_id=by.id if by else None,
         )
     )
+    outreach.move_to(duplicate, original)  # what Hearth sent them stays on their record
     delete_voided(duplicate)  # its collections leave them out, so no cascade reaches them
     db.session.delete(duplicate)
     return original

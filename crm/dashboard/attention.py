@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from flask import url_for
 
 from crm.clocks import DUTY_FLAGS
+from crm.domain.outreach import MessageStatus
 from crm.domain.stages import Stage
 from crm.extensions import db
-from crm.models import Case, Flag, FlagKind, Household, RiskScore
+from crm.models import Case, Flag, FlagKind, Household, OutreachMessage, RiskScore
 from crm.models.job import JobRun, RunStatus
 from crm.models.risk import latest_risk_model
 from crm.timeutil import today
@@ -143,6 +144,14 @@ def needs_attention() -> Attention:
             "Carers at high risk of leaving",
             _high_risk(),
             url_for("households.at_risk", band="high", worker=""),
+        ),
+        Item(  # given up after their tries (crm/outreach/delivery.py)
+            "Messages to applicants or carers that could not be sent",
+            _count(
+                sa.select(OutreachMessage.id).where(OutreachMessage.status == MessageStatus.FAILED)
+            ),
+            url_for("admin.applicant_outbox"),
+            urgent=True,
         ),
     ]
     checked = db.session.scalar(

@@ -18,6 +18,7 @@ from crm.formatting import uk_date
 from crm.metrics.engine import COUNTED_STEPS, household_filters
 from crm.metrics.forecast import back_test
 from crm.metrics.ofsted import TYPES, ofsted_return
+from crm.metrics.outreach import acknowledgement_time
 from crm.metrics.pipeline import pipeline_now
 from crm.metrics.submitted_return import (
     SubmissionRefused,
@@ -62,6 +63,7 @@ def index():
         count_links=COUNT_LINKS,
         household_links=household_filters(period),
         today=today(),
+        acknowledgement=acknowledgement_time(period),
     )
 
 

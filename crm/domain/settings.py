@@ -67,6 +67,9 @@ class Settings:
     # Carers Protocol England (2014, reissued 2015) sets no number of its own (it asks
     # the existing service for a reference within 28 days); about four months is common.
     transfer_assessment_days: int = 120
+    # Messages to applicants (crm/domain/outreach.py): "we haven't heard from you" after
+    # this many days with nothing recorded on a case that has not yet applied.
+    quiet_spell_days: int = 28
 
 
 #: Floors the law sets (a carer's record is kept at least ten years after approval ends).
@@ -141,5 +144,9 @@ SETTING_LABELS = {
     ),
     "document_expiry_warning_days": (
         "Flag a document (insurance, a safety checklist...) this many days before it expires"
+    ),
+    "quiet_spell_days": (
+        'Send "we haven\'t heard from you" to an enquirer who has not applied after this '
+        "many days with nothing recorded on their case"
     ),
 }

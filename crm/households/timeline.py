@@ -10,7 +10,9 @@ from crm.domain.household_vocabulary import CarerEventKind, outcome_label
 from crm.extensions import db
 from crm.models import Household
 from crm.models.carer_event import CarerEvent, Complaint
+from crm.outreach.services import messages_of
 from crm.queries.households import complaints_of
+from crm.timeutil import to_uk
 
 EVENT_ORDER = (CarerEvent.occurred_on, CarerEvent.id)
 
@@ -67,6 +69,17 @@ def _complaint(complaint: Complaint) -> list[Entry]:
     return entries
 
 
+def _messages(household: Household) -> list[Entry]:
+    """What Hearth sent the carers by itself (crm/outreach), each kept on their record."""
+    entries = []
+    for message in db.session.scalars(messages_of(household)):
+        on = to_uk(message.sent_at or message.queued_at).date()
+        how = f"{message.channel.label.lower()} to {message.recipient}"
+        said = f"{message.subject} ({how}, {message.status.label.lower()})"
+        entries.append(Entry(on, f"Message: {message.kind.label}", said))
+    return entries
+
+
 def timeline(household: Household) -> list[Entry]:
     entries = [Entry(household.approval_date, "Approved")]
     complaints = db.session.scalars(complaints_of(household.id)).all()
@@ -109,6 +122,7 @@ def timeline(household: Household) -> list[Entry]:
         entries.append(Entry(pause.start_date, "Break started", pause.reason or ""))
         if pause.end_date:
             entries.append(Entry(pause.end_date, "Break ended"))
+    entries += _messages(household)
     if household.deregistration_date:
         reason = household.deregistration_reason.label if household.deregistration_reason else ""
         entries.append(Entry(household.deregistration_date, "Deregistered", reason))

@@ -47,6 +47,12 @@ from crm.models.job import JobRun, MetricsSnapshot, RunStatus, SchedulerHeartbea
 from crm.models.kinship import KinshipReferral, TemporaryApproval, ViabilityAssessment
 from crm.models.merge import MergedCase
 from crm.models.ofsted_return import SubmittedReturn
+from crm.models.outreach import (
+    MessageOptOut,
+    MessageTemplate,
+    OutreachMessage,
+    OutreachSettings,
+)
 from crm.models.panel import PanelItem, PanelMember, PanelSitting
 from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, SufficiencyTarget
 from crm.models.referral import Referral
@@ -129,6 +135,10 @@ __all__ = [
     "PanelItem",
     "PanelMember",
     "PanelSitting",
+    "MessageOptOut",
+    "MessageTemplate",
+    "OutreachMessage",
+    "OutreachSettings",
 ]
 
 

@@ -41,6 +41,10 @@ KEPT_WHEN_ANONYMISED: dict[tuple[str, str], str] = {
     ("stage_events", "reason"): "a withdrawal or refusal reason's code",
     ("merged_cases", "reference"): "the service's reference of a duplicate enquiry",
     ("notifications", "link"): "the path of the page the message opened, an id",
+    ("outreach_messages", "dedupe_key"): (
+        "the record's id, the kind of message and its due date: unique, so it cannot be emptied"
+    ),
+    ("outreach_messages", "provider_id"): "GOV.UK Notify's id of the message, a code",
 }
 
 

@@ -51,6 +51,7 @@ from crm.models import (
 from crm.models.corrections import delete_voided
 from crm.models.search import compact_sounds
 from crm.models.setting import load_settings
+from crm.outreach import services as outreach
 from crm.privacy.document import Document, case_document, household_document
 from crm.privacy.records import free_text, linked_tables, records_about
 from crm.queries.cases import case_list
@@ -324,6 +325,7 @@ def erase_case(
     # other business stays), and its merged duplicates' old addresses.
     for model in (Flag, Notification, PanelItem):
         db.session.execute(sa.delete(model).where(model.case_id == case.id))
+    outreach.forget(case)  # the messages Hearth sent them, and their opt-out
     db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
     remove_documents(RecordDocument.case_id == case.id)  # their files go when this commits
     delete_voided(case)  # the case's collections leave them out, so no cascade reaches them

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm.create_once import OnceForm
 from crm.enquiry_sources import heard_choices
-from crm.formfields import EmailOrPhone, choices, phone_field, postcode_field
+from crm.formfields import EmailOrPhone, Form, choices, phone_field, postcode_field
 
 
 def _fills(purpose: str) -> dict:
@@ -50,3 +50,7 @@ class RegisterInterestForm(EmailOrPhone, OnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.source.choices = choices(heard_choices(), blank="Choose one")
+
+
+class StopMessagesForm(Form):
+    submit = SubmitField("Stop these messages")

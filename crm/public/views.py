@@ -8,9 +8,11 @@ from crm import audit, create_once
 from crm.auth.access import public
 from crm.cases.services import NewEnquiry, create_enquiry
 from crm.extensions import db, limiter
-from crm.models import EnquiryChannel
+from crm.models import Case, EnquiryChannel
+from crm.outreach.delivery import send_now
+from crm.outreach.services import opt_out, queue_acknowledgement, record_for_token
 from crm.public import bp
-from crm.public.forms import RegisterInterestForm
+from crm.public.forms import RegisterInterestForm, StopMessagesForm
 from crm.timeutil import today
 
 
@@ -24,9 +26,10 @@ def register_interest():
     if form.validate_on_submit():
         if sent := create_once.already_sent(form, say=False):
             return sent
+        acknowledgement = None
         if not form.website.data:  # a filled honeypot is thanked and ignored
             with audit.acting_as("public form"):
-                create_enquiry(
+                case = create_enquiry(
                     NewEnquiry(
                         first_name=form.first_name.data,
                         last_name=form.last_name.data,
@@ -41,8 +44,10 @@ def register_interest():
                     ),
                     by=None,
                 )
+                acknowledgement = queue_acknowledgement(case)
         create_once.done(form, url_for("public.thank_you"))
         db.session.commit()
+        send_now([acknowledgement])  # after the commit: the enquiry stands whatever happens
         return redirect(url_for("public.thank_you"))
     return render_template("public/register.html", form=form)
 
@@ -70,3 +75,22 @@ def logo():
     if not path or not os.path.isfile(path):
         abort(404)
     return send_file(path, max_age=3600)
+
+
+@bp.route("/stop-messages/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+@public
+def stop_messages(token: str):
+    """The opt-out link in every automated message: no sign-in, one button. Opening the
+    link changes nothing (mail scanners open links); the button does."""
+    record = record_for_token(token)
+    if record is None:
+        abort(404)
+    form = StopMessagesForm()
+    if form.validate_on_submit():
+        with audit.acting_as("opt-out link"):
+            opt_out(record)
+        db.session.commit()
+        return render_template("public/messages_stopped.html")
+    who = record.first_name if isinstance(record, Case) else None
+    return render_template("public/stop_messages.html", form=form, who=who)
