@@ -268,6 +268,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.public import bp as public_bp
     from crm.sufficiency import bp as sufficiency_bp
     from crm.uploads import bp as uploads_bp
+    from crm.door import bp as door_bp, staff_bp as door_staff_bp
 
     blueprints = (
         main_bp,
@@ -283,6 +284,8 @@ def register_blueprints(app: Flask) -> None:
         sufficiency_bp,
         matching_bp,
         bookings_bp,
+        door_bp,
+        door_staff_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -44,6 +44,7 @@ from crm.models import (
     User,
 )
 from crm.models.setting import load_settings
+from crm.queries import door
 from crm.queries.bookings import bookings_on
 from crm.timeutil import today
 from crm.visibility import may_open_case
@@ -126,6 +127,8 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         # voided ones too, struck through (crm/corrections.py)
         steps=recorded(StageEvent, StageEvent.case_id, case.id, *STEP_ORDER),
         activities=recorded(Activity, Activity.case_id, case.id, *ACTIVITY_ORDER),
+        door_rows=door.task_list(case.id),
+        door_messages=door.messages(case.id),
     )
     return page, status
 

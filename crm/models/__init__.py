@@ -53,6 +53,7 @@ from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
 from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
+from crm.models.door import DoorLink, DoorMessage, DoorSection  # noqa: E402  (after Case)
 
 __all__ = [
     "Activity",
@@ -113,6 +114,9 @@ __all__ = [
     "SubmittedReturn",
     "User",
     "UserRole",
+    "DoorLink",
+    "DoorMessage",
+    "DoorSection",
 ]
 
 
