@@ -261,6 +261,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.bookings import bp as bookings_bp
     from crm.cases import bp as cases_bp
     from crm.dashboard import bp as dashboard_bp
+    from crm.door import bp as door_bp
+    from crm.door import staff_bp as door_staff_bp
     from crm.households import bp as households_bp
     from crm.main import bp as main_bp
     from crm.matching import bp as matching_bp
@@ -268,7 +270,6 @@ def register_blueprints(app: Flask) -> None:
     from crm.public import bp as public_bp
     from crm.sufficiency import bp as sufficiency_bp
     from crm.uploads import bp as uploads_bp
-    from crm.door import bp as door_bp, staff_bp as door_staff_bp
 
     blueprints = (
         main_bp,

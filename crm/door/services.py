@@ -3,8 +3,6 @@ and their own withdrawal. Each records and never commits (the view commits)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from crm import audit
 from crm.domain.door import Section, missing
 from crm.domain.stages import EventKind

@@ -13,9 +13,7 @@ from crm.door import services, staff_bp
 from crm.extensions import db
 from crm.models import Role
 
-restrict_blueprint(
-    staff_bp, Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER
-)
+restrict_blueprint(staff_bp, Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER)
 
 
 @staff_bp.route("/<int:case_id>/application")

@@ -31,7 +31,8 @@ from crm.domain.door import (
 from crm.domain.stages import TransitionRefused
 from crm.door import bp, links, services
 from crm.door.delivery import deliver_sign_in_link
-from crm.door.session import applicant_required, sign_in as start_session, sign_out
+from crm.door.session import applicant_required, sign_out
+from crm.door.session import sign_in as start_session
 from crm.extensions import db, limiter
 from crm.queries.bookings import bookings_on
 
@@ -88,8 +89,7 @@ def enter_code():
             link = links.open_code(email, request.form.get("code") or "", _address())
         except links.CodeRefused:
             errors["code"] = (
-                "Too many wrong codes for this email address. Wait an hour, or ask for "
-                "a new link."
+                "Too many wrong codes for this email address. Wait an hour, or ask for a new link."
             )
             link = None
         if link is not None:

@@ -32,6 +32,7 @@ from crm.models.case import (
     HouseholdMember,
     StageEvent,
 )
+from crm.models.door import DoorLink, DoorMessage, DoorSection  # noqa: E402  (after Case)
 from crm.models.flag import Flag, FlagKind, Notification
 from crm.models.geography import PostcodeDistrict
 from crm.models.household import (
@@ -53,7 +54,6 @@ from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
 from crm.models.user import Invitation, RecoveryCode, Role, SignInThrottle, User, UserRole
-from crm.models.door import DoorLink, DoorMessage, DoorSection  # noqa: E402  (after Case)
 
 __all__ = [
     "Activity",
