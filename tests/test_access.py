@@ -141,6 +141,7 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "api.metrics",
             "cases.export",
             "dashboard.index",
+            "dashboard.door_cases",
             "dashboard.download",
             "dashboard.summary",
             "dashboard.forecast",
