@@ -231,3 +231,28 @@ def test_a_link_goes_to_the_configured_address_not_the_host_asked(client, mailbo
     client.post(f"{DOOR}/", data={"email": applicant.email}, headers={"Host": "evil.example"})
     body = wait_for_mail(mailbox)[0].get_content()
     assert "evil.example" not in body
+
+
+def test_merging_a_duplicate_keeps_what_the_applicant_did_on_its_page(officer_client, db):
+    """A merge deletes the duplicate: its messages and sections move to the earlier case
+    (its own answers win), and its links end, instead of the merge failing on them."""
+    from crm.cases.services import merge_duplicate
+    from crm.models import DoorMessage
+
+    original = CaseFactory(email="amara@example.com")
+    duplicate = CaseFactory(email="amara@example.com", possible_duplicate_of=original)
+    db.session.add_all([
+        DoorSection(case_id=original.id, section="about_you", answers={"first_name": "A"}),
+        DoorSection(case_id=duplicate.id, section="about_you", answers={"first_name": "B"}),
+        DoorSection(case_id=duplicate.id, section="home", answers={"smoking": "no"}),
+        DoorMessage(case_id=duplicate.id, from_applicant=True, body="Hello"),
+        DoorLink(case_id=duplicate.id, token_hash="t", code_hash="c", expires_at=utcnow()),
+    ])  # fmt: skip
+    db.session.commit()
+    merge_duplicate(duplicate, None, duplicate.enquiry_date)
+    db.session.commit()
+    rows = {(r.case_id, r.section, r.answers.get("first_name")) for r in
+            db.session.scalars(sa.select(DoorSection))}  # fmt: skip
+    assert rows == {(original.id, "about_you", "A"), (original.id, "home", None)}
+    assert db.session.scalar(sa.select(DoorMessage.case_id)) == original.id
+    assert db.session.scalar(sa.select(DoorLink.id)) is None

@@ -40,6 +40,7 @@ from crm.models import (
     ViabilityAssessment,
 )
 from crm.models.corrections import delete_voided
+from crm.models.door import move_door_records
 from crm.models.setting import load_settings
 from crm.queries.cases import mine
 from crm.timeutil import today
@@ -154,6 +155,7 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
             merged_by_id=by.id if by else None,
         )
     )
+    move_door_records(duplicate, original)
     delete_voided(duplicate)  # its collections leave them out, so no cascade reaches them
     db.session.delete(duplicate)
     return original

@@ -66,3 +66,26 @@ class DoorMessage(db.Model):
 
     case: Mapped[Case] = relationship()
     author: Mapped[User | None] = relationship()
+
+
+def move_door_records(duplicate: Case, original: Case) -> None:
+    """A duplicate enquiry folded into the earlier case (crm.cases.services.merge_duplicate)
+    takes what the applicant did on its page across: their messages, and each section the
+    earlier case has not got (the earlier case's own answers stay). Its sign-in links end
+    with it. Does not commit."""
+    kept = set(
+        db.session.scalars(sa.select(DoorSection.section).where(DoorSection.case_id == original.id))
+    )
+    for row in db.session.scalars(
+        sa.select(DoorSection).where(DoorSection.case_id == duplicate.id)
+    ):
+        if row.section in kept:
+            db.session.delete(row)
+        else:
+            row.case_id = original.id
+    db.session.execute(
+        sa.update(DoorMessage)
+        .where(DoorMessage.case_id == duplicate.id)
+        .values(case_id=original.id)
+    )
+    db.session.execute(sa.delete(DoorLink).where(DoorLink.case_id == duplicate.id))
