@@ -31,12 +31,20 @@ from crm.domain.door import (
 from crm.domain.stages import TransitionRefused
 from crm.door import bp, links, services
 from crm.door.delivery import deliver_sign_in_link
+from crm.door.forms import page_form, show_errors, typed
 from crm.door.session import applicant_required, sign_out
 from crm.door.session import sign_in as start_session
-from crm.extensions import db, limiter
+from crm.extensions import CONTENT_SECURITY_POLICY, db, limiter, talisman
 from crm.queries.bookings import bookings_on
 
 log = logging.getLogger("crm.door")
+
+#: GOV.UK Frontend's page template marks the page as having JavaScript with one inline
+#: script, and starts its components with another: each door page allows exactly those by
+#: a fresh nonce, and the policy is otherwise Hearth's own ('self' only).
+govuk_page = talisman(
+    content_security_policy=CONTENT_SECURITY_POLICY, content_security_policy_nonce_in=["script-src"]
+)
 
 
 def _send_after_answering(email: str, link: str, code: str) -> None:
@@ -58,7 +66,13 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _summary(errors: dict[str, str]) -> list[dict]:
+    """The error summary's list: each message linking to its field."""
+    return [{"text": message, "href": f"#{name}"} for name, message in errors.items()]
+
+
 @bp.route("/", methods=["GET", "POST"])
+@govuk_page
 @limiter.limit("10 per hour", methods=["POST"])  # per network, whatever the address
 @public
 def sign_in():
@@ -78,6 +92,7 @@ def sign_in():
 
 
 @bp.route("/code", methods=["GET", "POST"])
+@govuk_page
 @limiter.limit("20 per hour", methods=["POST"])
 @public
 def enter_code():
@@ -98,13 +113,18 @@ def enter_code():
             start_session(case)
             return redirect(url_for("door.home"))
         db.session.commit()
-        errors = errors or {"code": "The code is wrong, used or out of date. Check the "
-                            "email, or ask for a new link."}  # fmt: skip
-        return render_template("door/code.html", email=email, errors=errors), 400
+        errors = errors or {
+            "code": "The code is wrong, used or out of date. Check the email, or ask for a "
+            "new link."
+        }
+        return render_template(
+            "door/code.html", email=email, errors=errors, error_list=_summary(errors)
+        ), 400
     return render_template("door/code.html", email=email, errors=errors)
 
 
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
+@govuk_page
 @limiter.limit("30 per hour", methods=["POST"])
 @public
 def use_link(token: str):
@@ -122,6 +142,7 @@ def use_link(token: str):
 
 
 @bp.route("/sign-out", methods=["POST"])
+@govuk_page
 @public
 def sign_out_view():
     sign_out()
@@ -130,6 +151,7 @@ def sign_out_view():
 
 
 @bp.route("/home")
+@govuk_page
 @public
 @applicant_required
 def home():
@@ -153,6 +175,7 @@ def _section_or_404(key: str):
 
 
 @bp.route("/application/<section>")
+@govuk_page
 @public
 @applicant_required
 def section_start(section: str):
@@ -164,6 +187,7 @@ def section_start(section: str):
 
 
 @bp.route("/application/<section>/<page>", methods=["GET", "POST"])
+@govuk_page
 @public
 @applicant_required
 def question(section: str, page: str):
@@ -174,26 +198,28 @@ def question(section: str, page: str):
     if page_ is None:
         abort(404)
     row = services.saved(g.door_case, section)
-    values = dict(row.answers or {}) if row else {}
+    form = page_form(page_, dict(row.answers or {}) if row else {})
     errors: dict[str, str] = {}
     if request.method == "POST":
-        typed, errors = check_page(page_, request.form)
+        form = page_form(page_, {}, formdata=request.form)
+        values, errors = check_page(page_, typed(page_, form))
         if not errors:
             with audit.acting_as(links.ACTOR):
-                services.save_answers(g.door_case, section, typed)
+                services.save_answers(g.door_case, section, values)
             db.session.commit()
             after = section.next_page(page_.key)
             if after is None or request.args.get("change"):
                 return redirect(url_for("door.check_answers", section=section.key))
             return redirect(url_for("door.question", section=section.key, page=after.key))
-        values.update(typed)
+    error_list = show_errors(form, errors)
     return render_template(
-        "door/question.html", section=section, page=page_, values=values, errors=errors,
-        change=bool(request.args.get("change")),
+        "door/question.html", section=section, page=page_, form=form, errors=errors,
+        error_list=error_list,
     ), (400 if errors else 200)  # fmt: skip
 
 
 @bp.route("/application/<section>/check", methods=["GET", "POST"])
+@govuk_page
 @public
 @applicant_required
 def check_answers(section: str):
@@ -208,14 +234,22 @@ def check_answers(section: str):
             flash(f"“{section.title}” is complete.", "success")
             return redirect(url_for("door.home"))
 
+    left = missing(section, answers)
+    errors = (
+        {left[0].fields[0].name: "Answer every question before you mark this section as complete"}
+        if request.method == "POST"
+        else {}
+    )
     return render_template(
-        "door/check_answers.html", section=section, answers=answers,
-        missing=missing(section, answers),
-        completed=row is not None and row.completed_at is not None,
-    ), (400 if request.method == "POST" else 200)  # fmt: skip
+        "door/check_answers.html", section=section, answers=answers, missing=left,
+        completed=row is not None and row.completed_at is not None, errors=errors,
+        error_list=[{"text": m, "href": url_for("door.question", section=section.key,
+                     page=left[0].key, change=1)} for m in errors.values()],
+    ), (400 if errors else 200)  # fmt: skip
 
 
 @bp.route("/messages", methods=["GET", "POST"])
+@govuk_page
 @public
 @applicant_required
 def messages():
@@ -233,38 +267,42 @@ def messages():
             db.session.commit()
             flash("Your message has been sent to the fostering team.", "success")
             return redirect(url_for("door.messages"))
+    errors = {"body": error} if error else {}
     return render_template(
         "door/messages.html", case=case, messages=services.messages(case.id),
-        error=error, body=body,
+        error=error, body=body, errors=errors, error_list=_summary(errors),
     ), (400 if error else 200)  # fmt: skip
 
 
 @bp.route("/withdraw", methods=["GET", "POST"])
+@govuk_page
 @public
 @applicant_required
 def withdraw():
     """Withdrawing themselves, with a reason that is one of Ofsted's AW codes."""
     case = g.door_case
-    error, reason = None, request.form.get("reason") or ""
+    errors: dict[str, str] = {}
+    reason = request.form.get("reason") or ""
     if not case.is_open:
         return redirect(url_for("door.home"))
     if request.method == "POST":
         if reason not in WITHDRAWAL_CHOICES:
-            error = "Select why you are withdrawing"
-        elif request.form.get("confirm") != "yes":
-            error = "Tick the box to confirm you want to withdraw"
-        else:
+            errors["reason"] = "Select why you are withdrawing"
+        if request.form.get("confirm") != "yes":
+            errors["confirm"] = "Tick the box to confirm you want to withdraw"
+        if not errors:
             try:
                 services.withdraw(case, reason)
             except TransitionRefused as refused:
-                error = str(refused)
+                errors["reason"] = str(refused)
             else:
                 db.session.commit()
                 flash("You have withdrawn your application.", "success")
                 return redirect(url_for("door.home"))
     return render_template(
-        "door/withdraw.html", choices=WITHDRAWAL_CHOICES, reason=reason, error=error
-    ), (400 if error else 200)
+        "door/withdraw.html", choices=WITHDRAWAL_CHOICES, reason=reason, errors=errors,
+        error_list=_summary(errors),
+    ), (400 if errors else 200)  # fmt: skip
 
 
 __all__ = ["SECTIONS"]
