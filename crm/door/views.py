@@ -22,7 +22,6 @@ from crm.auth.access import public
 from crm.domain.door import (
     NEXT_STEP,
     SECTION_OF,
-    SECTIONS,
     TEXT_MAX,
     WITHDRAWAL_CHOICES,
     check_page,
@@ -303,6 +302,3 @@ def withdraw():
         "door/withdraw.html", choices=WITHDRAWAL_CHOICES, reason=reason, errors=errors,
         error_list=_summary(errors),
     ), (400 if errors else 200)  # fmt: skip
-
-
-__all__ = ["SECTIONS"]
