@@ -271,3 +271,25 @@ def test_merging_a_duplicate_keeps_what_the_applicant_did_on_its_page(officer_cl
     assert rows == {(original.id, "about_you", "A"), (original.id, "home", None)}
     assert db.session.scalar(sa.select(DoorMessage.case_id)) == original.id
     assert db.session.scalar(sa.select(DoorLink.id)) is None
+
+
+def test_anonymising_a_case_clears_what_the_applicant_typed_on_their_page(db):
+    """Retention anonymises every row of the case (crm/privacy): their answers and
+    messages are cleared, and a case with several links and sections is anonymised
+    without two rows clashing on the same placeholder."""
+    from crm.models import DoorMessage
+    from crm.privacy.services import anonymise_case
+
+    case = CaseFactory()
+    db.session.add_all([
+        DoorSection(case_id=case.id, section="about_you", answers={"first_name": "Sam"}),
+        DoorSection(case_id=case.id, section="health", answers={"conditions": "Asthma"}),
+        DoorMessage(case_id=case.id, from_applicant=True, body="My GP is Dr Rees"),
+        DoorLink(case_id=case.id, token_hash="a", code_hash="b", expires_at=utcnow()),
+        DoorLink(case_id=case.id, token_hash="c", code_hash="d", expires_at=utcnow()),
+    ])  # fmt: skip
+    db.session.commit()
+    anonymise_case(case)
+    db.session.commit()
+    assert [s.answers for s in db.session.scalars(sa.select(DoorSection))] == [None, None]
+    assert db.session.scalar(sa.select(DoorMessage.body)) == "Anonymised"

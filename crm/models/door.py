@@ -44,7 +44,8 @@ class DoorSection(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     section: Mapped[str] = mapped_column(sa.String(40))
-    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: None once anonymised (crm/privacy: every typed text cleared).
+    answers: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

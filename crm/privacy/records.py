@@ -41,6 +41,9 @@ KEPT_WHEN_ANONYMISED: dict[tuple[str, str], str] = {
     ("stage_events", "reason"): "a withdrawal or refusal reason's code",
     ("merged_cases", "reference"): "the service's reference of a duplicate enquiry",
     ("notifications", "link"): "the path of the page the message opened, an id",
+    ("door_links", "token_hash"): "the digest of a one-time sign-in link, which names nobody",
+    ("door_links", "code_hash"): "the digest of a one-time sign-in code, which names nobody",
+    ("door_sections", "section"): "a section's code from the application's task list",
 }
 
 

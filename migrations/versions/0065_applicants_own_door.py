@@ -43,7 +43,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('section', sa.String(length=40), nullable=False),
-    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=True),
     sa.Column('completed_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_door_sections_case_id_cases')),
