@@ -21,6 +21,14 @@ class SectionRow:
     answers: dict
     missing: list
 
+    @property
+    def completed(self) -> bool:
+        return self.status is SectionStatus.COMPLETED
+
+    @property
+    def started(self) -> bool:
+        return self.status is not SectionStatus.NOT_STARTED
+
 
 def saved(case: Case, section: Section) -> DoorSection | None:
     return db.session.scalar(
