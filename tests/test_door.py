@@ -293,3 +293,24 @@ def test_anonymising_a_case_clears_what_the_applicant_typed_on_their_page(db):
     db.session.commit()
     assert [s.answers for s in db.session.scalars(sa.select(DoorSection))] == [None, None]
     assert db.session.scalar(sa.select(DoorMessage.body)) == "Anonymised"
+
+
+def test_the_officer_sees_when_the_applicant_last_signed_in(client, mailbox, applicant, app):
+    from crm.models import Role
+    from tests.factories import UserFactory
+
+    staff = app.test_client()
+    login(staff, UserFactory(roles=[Role.RECRUITMENT_OFFICER]))
+    assert "Not signed in yet" in staff.get(f"/cases/{applicant.id}").get_data(as_text=True)
+    signed_in(client, mailbox, applicant)
+    assert "Last signed in" in staff.get(f"/cases/{applicant.id}").get_data(as_text=True)
+
+
+def test_without_a_mail_server_the_link_is_logged_for_the_developer(client, applicant, caplog):
+    caplog.set_level("WARNING", logger="crm.door")
+    ask(client, applicant.email)
+    for _ in range(100):
+        if "sign-in link" in caplog.text:
+            break
+        time.sleep(0.05)
+    assert f"{DOOR}/sign-in/" in caplog.text and applicant.email in caplog.text

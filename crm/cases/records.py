@@ -129,6 +129,7 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         activities=recorded(Activity, Activity.case_id, case.id, *ACTIVITY_ORDER),
         door_rows=door.task_list(case.id),
         door_messages=door.messages(case.id),
+        door_signed_in=door.last_signed_in(case.id),
     )
     return page, status
 

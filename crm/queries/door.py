@@ -4,12 +4,13 @@ the case page: the task list with each section's status, and the messages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from crm.domain.door import SECTIONS, Section, SectionStatus, missing, section_status
 from crm.extensions import db
-from crm.models import Case, DoorMessage, DoorSection
+from crm.models import Case, DoorLink, DoorMessage, DoorSection
 
 
 @dataclass(frozen=True)
@@ -61,4 +62,11 @@ def messages(case_id: int) -> list[DoorMessage]:
             .where(DoorMessage.case_id == case_id)
             .order_by(DoorMessage.sent_at, DoorMessage.id)
         )
+    )
+
+
+def last_signed_in(case_id: int) -> datetime | None:
+    """When the applicant last signed in to their page (None: never)."""
+    return db.session.scalar(
+        sa.select(sa.func.max(DoorLink.used_at)).where(DoorLink.case_id == case_id)
     )
