@@ -6,7 +6,7 @@ trail included."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +24,9 @@ from crm.models import (
     Case,
     Check,
     CheckKind,
+    DoorLink,
+    DoorMessage,
+    DoorSection,
     HouseholdMember,
     KinshipReferral,
     Notification,
@@ -51,6 +54,9 @@ CODES_AND_REFERENCES = {
     ("stage_events", "reason"),
     ("merged_cases", "reference"),
     ("notifications", "link"),
+    ("door_links", "token_hash"),
+    ("door_links", "code_hash"),
+    ("door_sections", "section"),
 }
 #: Tables pointing at a case whose rows are not planted here, and why.
 NOT_PLANTED = {
@@ -178,6 +184,13 @@ def case_full_of_her_name(db, make_user) -> Case:
         case,
         (K.WITHDRAWN_BY_APPLICANT, date(2012, 3, 1), "AW3"),
         today=LATER,
+    )
+    db.session.add_all(  # what she did on her own page (crm/door)
+        [
+            DoorLink(case=case, token_hash="t", code_hash="c", expires_at=datetime(2012, 2, 2)),
+            DoorSection(case=case, section="about_you", answers={"first_name": "x"}),
+            DoorMessage(case=case, from_applicant=True, body="x"),
+        ]
     )
     planted = plant(case)
     assert planted == tables_pointing_at_cases() - set(NOT_PLANTED) | {"cases"}

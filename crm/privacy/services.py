@@ -40,6 +40,9 @@ from crm.models import (
     AuditAction,
     AuditEvent,
     Case,
+    DoorLink,
+    DoorMessage,
+    DoorSection,
     Flag,
     Household,
     MergedCase,
@@ -317,8 +320,9 @@ def erase_case(
     reference = case.reference
     _scrub_case_audit([case])
     # Rows about the case the case does not own (no cascade from it): its flags, the
-    # messages to staff naming its people, and its merged duplicates' old addresses.
-    for model in (Flag, Notification):
+    # messages to staff naming its people, what the applicant did on their own page
+    # (crm/door), and its merged duplicates' old addresses.
+    for model in (Flag, Notification, DoorLink, DoorSection, DoorMessage):
         db.session.execute(sa.delete(model).where(model.case_id == case.id))
     db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
     delete_voided(case)  # the case's collections leave them out, so no cascade reaches them
