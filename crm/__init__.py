@@ -262,6 +262,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.cases import bp as cases_bp
     from crm.dashboard import bp as dashboard_bp
     from crm.determinations import bp as determinations_bp
+    from crm.door import bp as door_bp
+    from crm.door import staff_bp as door_staff_bp
     from crm.households import bp as households_bp
     from crm.main import bp as main_bp
     from crm.matching import bp as matching_bp
@@ -287,6 +289,8 @@ def register_blueprints(app: Flask) -> None:
         bookings_bp,
         determinations_bp,
         panels_bp,
+        door_bp,
+        door_staff_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

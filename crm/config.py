@@ -70,6 +70,10 @@ class Config:
     # page (left out when unset rather than asking people to call an unknown number).
     FOSTERING_TEAM_PHONE: str | None = None
     FOSTERING_TEAM_EMAIL: str | None = None
+    # The applicant's door (crm/door): how long a sign-in link works, and how long a
+    # signed-in applicant may leave their page before signing in again.
+    DOOR_LINK_MINUTES = 15
+    DOOR_IDLE_MINUTES = 30
     # Single sign-on through the council's OpenID Connect provider (crm/auth/oidc.py);
     # off while OIDC_ISSUER is unset.
     OIDC_ISSUER: str | None = None
@@ -212,6 +216,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, object]] = {
     "COUNCIL_LOGO": ("COUNCIL_LOGO", str),
     "FOSTERING_TEAM_PHONE": ("FOSTERING_TEAM_PHONE", str),
     "FOSTERING_TEAM_EMAIL": ("FOSTERING_TEAM_EMAIL", str),
+    "DOOR_LINK_MINUTES": ("DOOR_LINK_MINUTES", int),
+    "DOOR_IDLE_MINUTES": ("DOOR_IDLE_MINUTES", int),
     "COUNCIL_PRIVACY_NOTICE_URL": ("COUNCIL_PRIVACY_NOTICE_URL", str),
     "OIDC_ISSUER": ("OIDC_ISSUER", str),
     "OIDC_CLIENT_ID": ("OIDC_CLIENT_ID", str),

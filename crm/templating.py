@@ -81,6 +81,7 @@ def navigation_for_user() -> list[tuple[str, str, bool]]:
 
 
 def register(app: Flask) -> None:
+    _govuk_templates(app)
     app.jinja_env.filters["ukdate"] = uk_date
     app.jinja_env.filters["ukdatetime"] = uk_datetime
     app.jinja_env.filters["percent"] = percent
@@ -121,3 +122,24 @@ def _unread_count() -> int:
         .select_from(Notification)
         .where(shown_to(current_user), Notification.read_at.is_(None))
     )
+
+
+def _govuk_templates(app: Flask) -> None:
+    """The GOV.UK Design System's Jinja macros (govuk-frontend-jinja) and WTForms widgets
+    (govuk-frontend-wtf), for the applicant's own pages: their templates are found under
+    their package names; Hearth's own templates come first."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+    from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)

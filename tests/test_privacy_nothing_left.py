@@ -6,7 +6,7 @@ trail included."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +29,9 @@ from crm.models import (
     Check,
     CheckKind,
     Determination,
+    DoorLink,
+    DoorMessage,
+    DoorSection,
     HouseholdMember,
     KinshipReferral,
     MessageOptOut,
@@ -65,6 +68,9 @@ CODES_AND_REFERENCES = {
     ("notifications", "link"),
     ("outreach_messages", "dedupe_key"),
     ("outreach_messages", "provider_id"),
+    ("door_links", "token_hash"),
+    ("door_links", "code_hash"),
+    ("door_sections", "section"),
 }
 #: Tables pointing at a case whose rows are not planted here, and why.
 NOT_PLANTED = {
@@ -233,6 +239,13 @@ def case_full_of_her_name(db, make_user) -> Case:
     # a transfer from another service, and a Stage 1 decision (issue 34)
     db.session.add(TransferIn(case=case, previous_service="x", previous_reference="x"))
     db.session.add(Stage1Decision(case=case, decided_on=date(2012, 3, 1), reasons="x"))
+    db.session.add_all(  # what she did on her own page (crm/door)
+        [
+            DoorLink(case=case, token_hash="t", code_hash="c", expires_at=datetime(2012, 2, 2)),
+            DoorSection(case=case, section="about_you", answers={"first_name": "x"}),
+            DoorMessage(case=case, from_applicant=True, body="x"),
+        ]
+    )
     planted = plant(case)
     assert planted == tables_pointing_at_cases() - set(NOT_PLANTED) | {"cases"}
     assert NAME.lower() in everything_in_the_database()

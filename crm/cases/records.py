@@ -47,6 +47,7 @@ from crm.models import (
 )
 from crm.models.setting import load_settings
 from crm.outreach.services import has_opted_out, messages_of
+from crm.queries import door
 from crm.queries.bookings import bookings_on
 from crm.timeutil import today
 from crm.visibility import may_open_case
@@ -135,6 +136,9 @@ def _case_page(case: Case, activity_form: ActivityForm, status: int = 200):
         today=today(),
         messages=db.session.scalars(messages_of(case)).all(),
         opted_out=has_opted_out(case),
+        door_rows=door.task_list(case.id),
+        door_messages=door.messages(case.id),
+        door_signed_in=door.last_signed_in(case.id),
     )
     return page, status
 

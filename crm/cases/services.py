@@ -41,6 +41,7 @@ from crm.models import (
     ViabilityAssessment,
 )
 from crm.models.corrections import delete_voided
+from crm.models.door import move_door_records
 from crm.models.setting import load_settings
 from crm.outreach import services as outreach
 from crm.queries.cases import mine
@@ -162,6 +163,7 @@ def merge_duplicate(duplicate: Case, by: User | None, on: date) -> Case:
         )
     )
     outreach.move_to(duplicate, original)  # what Hearth sent them stays on their record
+    move_door_records(duplicate, original)
     delete_voided(duplicate)  # its collections leave them out, so no cascade reaches them
     db.session.delete(duplicate)
     return original

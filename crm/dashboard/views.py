@@ -15,6 +15,7 @@ from crm.dashboard.services import (
 from crm.exports import FORMATS, export
 from crm.extensions import db
 from crm.formatting import uk_date
+from crm.metrics.door import door_users, stopped, stopped_by_section
 from crm.metrics.engine import COUNTED_STEPS, household_filters
 from crm.metrics.forecast import back_test
 from crm.metrics.ofsted import TYPES, ofsted_return
@@ -64,7 +65,31 @@ def index():
         household_links=household_filters(period),
         today=today(),
         acknowledgement=acknowledgement_time(period),
+        door_users=len(door_users(period)),
+        door_stopped=stopped_by_section(stopped(period)),
     )
+
+
+@bp.route("/applicants-own-page")
+def door_cases():
+    """The applicants a door figure counts, from the same function as the count: those
+    who used their page in the period, or those who stopped at one section."""
+    _, period = chosen_period(request.args)
+    section = request.args.get("section") or None
+    if request.args.get("figure") == "stopped":
+        rows = [r for r in stopped(period) if r.section == section]
+        title = dict((k, t) for k, t, _ in stopped_by_section([])).get(section)
+        if title is None and section is not None:
+            abort(404)
+        heading = f"Applicants who stopped at “{title}”"
+        cases = [(r.case, r.how) for r in rows]
+    else:
+        heading = "Applicants who used their own page"
+        cases = [(case, None) for case in door_users(period)]
+    return render_template(
+        "dashboard/door_cases.html", heading=heading, cases=cases, period=period,
+        download_args=period_args(period),
+    )  # fmt: skip
 
 
 def _caption(title: str, period) -> str:

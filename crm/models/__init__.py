@@ -34,6 +34,7 @@ from crm.models.case import (
 )
 from crm.models.determination import ApprovalReview, Determination
 from crm.models.document import Letterhead, LetterTemplate, RecordDocument
+from crm.models.door import DoorLink, DoorMessage, DoorSection  # noqa: E402  (after Case)
 from crm.models.flag import Flag, FlagKind, Notification
 from crm.models.geography import PostcodeDistrict
 from crm.models.household import (
@@ -139,6 +140,9 @@ __all__ = [
     "MessageTemplate",
     "OutreachMessage",
     "OutreachSettings",
+    "DoorLink",
+    "DoorMessage",
+    "DoorSection",
 ]
 
 

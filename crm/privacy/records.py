@@ -45,6 +45,9 @@ KEPT_WHEN_ANONYMISED: dict[tuple[str, str], str] = {
         "the record's id, the kind of message and its due date: unique, so it cannot be emptied"
     ),
     ("outreach_messages", "provider_id"): "GOV.UK Notify's id of the message, a code",
+    ("door_links", "token_hash"): "the digest of a one-time sign-in link, which names nobody",
+    ("door_links", "code_hash"): "the digest of a one-time sign-in code, which names nobody",
+    ("door_sections", "section"): "a section's code from the application's task list",
 }
 
 

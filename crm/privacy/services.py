@@ -41,6 +41,9 @@ from crm.models import (
     AuditAction,
     AuditEvent,
     Case,
+    DoorLink,
+    DoorMessage,
+    DoorSection,
     Flag,
     Household,
     MergedCase,
@@ -322,8 +325,9 @@ def erase_case(
     _scrub_case_audit([case])
     # Rows about the case the case does not own (no cascade from it): its flags, the
     # messages to staff naming its people, the panel's items about it (the sitting's
-    # other business stays), and its merged duplicates' old addresses.
-    for model in (Flag, Notification, PanelItem):
+    # other business stays), what the applicant did on their own page (crm/door), and
+    # its merged duplicates' old addresses.
+    for model in (Flag, Notification, PanelItem, DoorLink, DoorSection, DoorMessage):
         db.session.execute(sa.delete(model).where(model.case_id == case.id))
     outreach.forget(case)  # the messages Hearth sent them, and their opt-out
     db.session.execute(sa.delete(MergedCase).where(MergedCase.into_case_id == case.id))
