@@ -49,6 +49,7 @@ from crm.models.planning import ApprovalTarget, Campaign, EnquirySource, Suffici
 from crm.models.referral import Referral
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
+from crm.models.special_guardianship import OrderAssessment
 from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
@@ -113,6 +114,7 @@ __all__ = [
     "SubmittedReturn",
     "User",
     "UserRole",
+    "OrderAssessment",
 ]
 
 
