@@ -136,6 +136,8 @@ POLICY: dict[str, frozenset[Role] | None] = {
             "dashboard.ofsted",
             "dashboard.ofsted_download",
             "dashboard.ofsted_submitted",
+            "dashboard.kinship",
+            "dashboard.kinship_cases",
             "households.capacity",
             "households.placements_ended",
             "households.model_card",

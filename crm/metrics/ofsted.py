@@ -19,6 +19,7 @@ from crm.domain.characteristics import Disability, Ethnicity, Sex
 from crm.domain.stages import APPLICANT_WITHDRAWAL_REASONS
 from crm.extensions import db
 from crm.metrics.engine import Period, case_counts, make_period
+from crm.metrics.kinship import ofsted_lines
 from crm.metrics.places import places_by_household
 from crm.models import (
     Carer,
@@ -111,7 +112,14 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
             {t: sum(c.get(t, 0) for c in allegations.values()) for t in TYPES},
         )
     )
+    rows += _connected_persons(period)
     return rows
+
+
+def _connected_persons(period: Period) -> list[ReturnRow]:
+    """Temporary approvals, connected persons approved, the kinship clock and the orders
+    made, from the kinship records (crm.metrics.kinship, where each is defined)."""
+    return [_row("Connected persons", measure, n) for measure, n in ofsted_lines(period)]
 
 
 def _in_progress(day: date) -> dict:
