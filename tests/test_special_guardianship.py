@@ -196,3 +196,47 @@ def test_an_order_assessment_is_for_a_connected_person(db):
     case = CaseFactory(carer_type=CarerType.MAINSTREAM)
     with pytest.raises(OrderRuleError, match="connected person"):
         start_order_assessment(case, SGO, D(2025, 5, 19), None, as_of=TODAY)
+
+
+# --- On the case page ------------------------------------------------------------------
+
+
+def test_the_case_page_records_an_sgo_and_the_order_closes_the_case(db, manager_client):
+    case = referred()
+    page = manager_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Record an order assessment" in page
+    sent = manager_client.post(
+        f"/cases/{case.id}/order",
+        data={"order": "special_guardianship", "started_on": "2025-05-19"},
+    )
+    assert sent.status_code == 302
+    sent = manager_client.post(
+        f"/cases/{case.id}/order/outcome",
+        data={"outcome": "made", "decided_on": "2025-10-14", "order_made_on": "2025-10-14"},
+    )
+    assert sent.status_code == 302
+    db.session.expire_all()
+    assert (case.stage, case.outcome_reason) == (Stage.WITHDRAWN_BY_SERVICE, "order_made")
+    page = manager_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "order made on 14 Oct 2025" in page
+
+
+def test_an_order_made_without_its_date_is_refused_and_keeps_what_was_typed(db, manager_client):
+    case = referred()
+    start_order_assessment(case, SGO, D(2025, 5, 19), None, as_of=TODAY)
+    db.session.commit()
+    sent = manager_client.post(
+        f"/cases/{case.id}/order/outcome", data={"outcome": "made", "decided_on": "2025-10-14"}
+    )
+    page = sent.get_data(as_text=True)
+    assert sent.status_code == 200
+    assert "date the court made the order" in page and 'value="2025-10-14"' in page
+    assert case.is_open
+
+
+def test_a_recruitment_officer_cannot_record_an_order_that_ends_an_approval(db, as_role):
+    from crm.models import Role
+
+    case = referred()
+    client = as_role(Role.RECRUITMENT_OFFICER)
+    assert client.get(f"/cases/{case.id}/order/outcome").status_code == 403

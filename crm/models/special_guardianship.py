@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from crm.domain import special_guardianship as rules
 from crm.extensions import db
@@ -35,7 +35,14 @@ class OrderAssessment(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    case: Mapped[Case] = relationship()
+    #: Case.order_assessments, oldest first (a backref: the case module stays as it was).
+    case: Mapped[Case] = relationship(
+        backref=backref(
+            "order_assessments",
+            cascade="all, delete-orphan",
+            order_by="(OrderAssessment.started_on, OrderAssessment.id)",
+        )
+    )
     recorded_by: Mapped[User | None] = relationship()
 
     @classmethod
