@@ -33,7 +33,10 @@ TODAY = D(2026, 3, 31)
 SGO, CAO = OrderKind
 
 
-def referred(first_name="Gwen", on=D(2025, 5, 5)):
+REFERRED = D(2025, 5, 5)
+
+
+def referred(first_name="Gwen", on=REFERRED):
     case = create_referral(
         NewReferral(
             first_name=first_name,

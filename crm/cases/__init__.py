@@ -6,5 +6,12 @@ from crm.models import Role
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 restrict_blueprint(bp, Role.RECRUITMENT_OFFICER, Role.SUPERVISING_SOCIAL_WORKER, Role.MANAGER)
 
-from crm.cases import characteristics, corrections, kinship, offer, records, views  # noqa: E402,F401
-from crm.cases import orders  # noqa: E402,F401
+from crm.cases import (  # noqa: E402,F401
+    characteristics,
+    corrections,
+    kinship,
+    offer,
+    orders,  # noqa: E402,F401
+    records,
+    views,
+)

@@ -25,6 +25,10 @@ from crm.timeutil import today
 
 
 def household_of(case: Case) -> Household | None:
+    """The household approved from the case (none for a case not yet written: its id
+    would read as NULL, the case of every household imported without one)."""
+    if case.id is None:
+        return None
     return db.session.scalar(sa.select(Household).where(Household.case_id == case.id))
 
 

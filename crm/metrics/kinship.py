@@ -195,7 +195,10 @@ def ofsted_lines(period: Period) -> list[tuple[str, dict]]:
         return Counter({CarerType.KINSHIP: n})
 
     return [
-        ("Temporary approvals of connected persons (reg 24)", kinship(cases["temporary_approvals"])),
+        (
+            "Temporary approvals of connected persons (reg 24)",
+            kinship(cases["temporary_approvals"]),
+        ),
         ("Connected persons approved as foster carers", kinship(cases["approved"])),
         ("  of whom temporarily approved first", kinship(cases["approved_after_temporary"])),
         (
