@@ -16,6 +16,7 @@ from crm.cases.services import merge_duplicate
 from crm.domain.bookings import BookingKind
 from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.settings import Settings
+from crm.domain.special_guardianship import OrderKind
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
 from crm.models import (
@@ -27,6 +28,7 @@ from crm.models import (
     HouseholdMember,
     KinshipReferral,
     Notification,
+    OrderAssessment,
     Role,
     TemporaryApproval,
     ViabilityAssessment,
@@ -156,6 +158,9 @@ def case_full_of_her_name(db, make_user) -> Case:
             leads_to=ViabilityRoute.TEMPORARY_APPROVAL,
             note="x",
         )
+    )
+    case.order_assessments.append(  # a special guardianship assessed, a note on it
+        OrderAssessment(order=OrderKind.SPECIAL_GUARDIANSHIP, started_on=date(2012, 2, 2), note="x")
     )
     db.session.add(  # a visit booked with her, named in who attends
         Booking(
