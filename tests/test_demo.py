@@ -37,8 +37,11 @@ def test_there_are_about_1500_enquiries_over_three_years(demo_app):
 
 
 def test_about_twelve_percent_of_enquiries_become_applications(demo_app):
-    applications = _count(sa.select(Case).where(Case.application_date.isnot(None)))
-    assert 0.09 <= applications / 1500 <= 0.15
+    """Of the cases that came as enquiries: a connected person's referral is not an
+    enquiry (issue 33), and most referred connected persons apply (reg 24(2)(c))."""
+    enquiries = sa.select(Case).where(Case.came_as_enquiry())
+    applications = _count(enquiries.where(Case.application_date.isnot(None)))
+    assert 0.09 <= applications / _count(enquiries) <= 0.15
 
 
 def test_about_120_households_are_approved_and_current(demo_app):
@@ -169,6 +172,54 @@ def test_the_same_seed_gives_the_same_data():
             return rows
 
     assert fingerprint() == fingerprint()
+
+
+class TestConnectedPersons:
+    """Issue 33, item 8: connected persons arrive by referral, are temporarily approved
+    with the child placed and mostly decided within 16 weeks, some extended, one or two
+    lapsing, some leading elsewhere at viability, some to special guardianship."""
+
+    def test_every_kinship_case_came_by_referral_not_as_an_enquiry(self, demo_app):
+        from crm.models import CarerType, CaseRoute
+
+        routes = Counter(
+            _db.session.scalars(sa.select(Case.route).where(Case.carer_type == CarerType.KINSHIP))
+        )
+        assert set(routes) == {CaseRoute.REFERRAL} and routes[CaseRoute.REFERRAL] > 150
+
+    def test_most_full_assessments_are_decided_within_16_weeks(self, demo_app):
+        from crm.metrics.kinship import clock_figures
+        from crm.metrics.period import make_period
+
+        found = clock_figures(make_period(TODAY - timedelta(days=3 * 365), TODAY, TODAY))
+        assert found["decided"] >= 30
+        assert 0.55 <= found["share_within_16_weeks"] < found["share_within_24_weeks"] <= 1
+
+    def test_some_are_extended_once_and_children_are_placed(self, demo_app):
+        from crm.models import TemporaryApproval
+
+        temporary = _db.session.scalars(sa.select(TemporaryApproval)).all()
+        extended = [t for t in temporary if t.extended_until]
+        assert len(extended) >= 3 and all(t.nominated_officer for t in extended)
+        assert sum(1 for t in temporary if t.placed_on) >= 0.9 * len(temporary)
+
+    def test_viability_leads_elsewhere_and_orders_are_made(self, demo_app):
+        from crm.domain.kinship import ViabilityOutcome, ViabilityRoute
+        from crm.domain.special_guardianship import OrderKind, OrderOutcome
+        from crm.models import OrderAssessment, ViabilityAssessment
+
+        viability = _db.session.scalars(sa.select(ViabilityAssessment)).all()
+        negative = sum(1 for v in viability if v.outcome is ViabilityOutcome.NEGATIVE)
+        assert 0.3 <= negative / len(viability) <= 0.6
+        routes = Counter(v.leads_to for v in viability)
+        assert routes[ViabilityRoute.SPECIAL_GUARDIANSHIP]
+        assert routes[ViabilityRoute.CHILD_ARRANGEMENTS]
+        made = Counter(
+            a.order
+            for a in _db.session.scalars(sa.select(OrderAssessment))
+            if a.outcome is OrderOutcome.MADE
+        )
+        assert made[OrderKind.SPECIAL_GUARDIANSHIP] > made[OrderKind.CHILD_ARRANGEMENTS] > 0
 
 
 def test_demo_data_is_refused_under_the_production_config(monkeypatch, tmp_path):

@@ -20,6 +20,7 @@ from crm.domain.kinship import ReferralUrgency, ViabilityOutcome, ViabilityRoute
 from crm.domain.outreach import MessageKind
 from crm.domain.panel import PanelItemKind, Recommendation
 from crm.domain.settings import Settings
+from crm.domain.special_guardianship import OrderKind
 from crm.domain.stages import EventKind as K
 from crm.extensions import db
 from crm.models import (
@@ -36,6 +37,7 @@ from crm.models import (
     KinshipReferral,
     MessageOptOut,
     Notification,
+    OrderAssessment,
     PanelItem,
     PanelSitting,
     RecordDocument,
@@ -190,6 +192,9 @@ def case_full_of_her_name(db, make_user) -> Case:
                 )
             ],
         )
+    )
+    case.order_assessments.append(  # a special guardianship assessed, a note on it
+        OrderAssessment(order=OrderKind.SPECIAL_GUARDIANSHIP, started_on=date(2012, 2, 2), note="x")
     )
     db.session.add(  # a visit booked with her, named in who attends
         Booking(

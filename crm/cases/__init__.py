@@ -12,6 +12,7 @@ from crm.cases import (  # noqa: E402,F401
     decisions,
     kinship,
     offer,
+    orders,
     records,
     views,
 )

@@ -6,4 +6,4 @@ from crm.models import Role
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 restrict_blueprint(bp, Role.MANAGER)
 
-from crm.dashboard import compliance, views  # noqa: E402,F401
+from crm.dashboard import compliance, kinship, views  # noqa: E402,F401

@@ -21,6 +21,7 @@ from crm.demo.characteristics import describe_carers
 from crm.demo.decisions import add_decisions
 from crm.demo.demand import generate_demand
 from crm.demo.determinations import add_determinations
+from crm.demo.kinship import orders_for_households
 from crm.demo.panels import generate_panels
 from crm.demo.pipeline import generate_cases
 from crm.demo.staff import DEMO_PASSWORD, DemoStaff, create_staff
@@ -76,6 +77,7 @@ def seed_demo(seed: int = 1, today: date | None = None, years: int = 3) -> DemoS
         # Carers get five years of history (or more, when asked for more): enough to
         # train and honestly test the retention model on later years.
         households = generate_households(rng, fake, staff, approved, today, max(years, 5))
+        orders_for_households(households, today)  # the orders behind kinship good outcomes
         add_plans(rng, today)
         db.session.flush()
         generate_demand(rng, today)

@@ -119,6 +119,8 @@ def _event(
     outcome: str | None = None,
     note: str | None = None,
 ) -> None:
+    if getattr(household, "demo_unrecorded", False):
+        return
     db.session.add(
         CarerEvent(
             household=household,
@@ -333,16 +335,54 @@ def generate_households(
     for household in legacy:
         _history_before_window(rng, household, window_start)
     for household in households:
-        start = max(household.approval_date, window_start)
-        life = Life(rng, household, start)
-        _tsd(rng, household, today)
-        month = start
-        while month <= today:
-            if _simulate_month(life, month, today):
-                break
-            month += timedelta(days=30)
-        if household.status is HouseholdStatus.ACTIVE and rng.random() < P_ON_BREAK:
-            household.status = HouseholdStatus.ON_BREAK
-            started = max(today - timedelta(days=rng.randint(7, 90)), household.approval_date)
-            household.breaks.append(HouseholdBreak(start_date=started, reason="Carer's health"))
+        if household.case is not None and household.placements:
+            # A connected person's household already caring for the child placed under
+            # the temporary approval (crm/demo/kinship.py): it lives by its own draws,
+            # and the draws it took before it had that child are taken as they were, so
+            # every other household's life stays as the seed has always made it.
+            _live(rng, _as_it_was(household), window_start, today)
+            _live(random.Random(f"life:{household.reference}"), household, window_start, today)
+        else:
+            _live(rng, household, window_start, today)
     return households
+
+
+def _live(rng: random.Random, household: Household, window_start: date, today: date) -> None:
+    """A household's months in the demo window, and whether it is on a break today."""
+    start = max(household.approval_date, window_start)
+    life = Life(rng, household, start)
+    _tsd(rng, household, today)
+    month = start
+    while month <= today:
+        if _simulate_month(life, month, today):
+            break
+        month += timedelta(days=30)
+    if household.status is HouseholdStatus.ACTIVE and rng.random() < P_ON_BREAK:
+        household.status = HouseholdStatus.ON_BREAK
+        started = max(today - timedelta(days=rng.randint(7, 90)), household.approval_date)
+        household.breaks.append(HouseholdBreak(start_date=started, reason="Carer's health"))
+
+
+def _as_it_was(household: Household) -> Household:
+    """A copy, never added to the session, of the household as the demo approved it
+    before temporary approvals: no child placed yet, no temporary approval."""
+    copy = Household(
+        reference=household.reference,
+        carer_type=household.carer_type,
+        approval_date=household.approval_date,
+        status=household.status,
+        supervising_worker=household.supervising_worker,
+    )
+    copy.carers = [Carer(full_name=c.full_name, birth_date=c.birth_date) for c in household.carers]
+    copy.terms_history = [
+        ApprovalTerms(
+            effective_from=t.effective_from,
+            places=t.places,
+            min_age=t.min_age,
+            max_age=t.max_age,
+            categories=list(t.categories),
+        )
+        for t in household.terms_history
+    ]
+    copy.demo_unrecorded = True  # its life takes the draws and records nothing
+    return copy

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from faker import Faker
 
 from crm.cases.services import approve_case, case_reference
+from crm.demo.kinship import kinship_history, shadow_draws
 from crm.demo.panels import sitting_day
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
@@ -234,9 +235,15 @@ def _drama_phone(number: int) -> str:
     return f"0113 496 0{number % 1000:03d}"
 
 
-def _repeat_enquiry(rng: random.Random, case: Case, earlier: list[Case]) -> None:
-    """About 2% of people enquire twice; the second is flagged as a possible duplicate."""
-    recent = [c for c in earlier[-40:] if 0 <= (case.enquiry_date - c.enquiry_date).days < 365]
+def _repeat_enquiry(rng: random.Random, case: Case, earlier: list[Case], drawn: list[date]) -> None:
+    """About 2% of people enquire twice; the second is flagged as a possible duplicate.
+    (Judged on the earlier enquiry dates as drawn: a connected person's case takes its
+    referral's date, crm/demo/kinship.py, and the draws stay as they were.)"""
+    recent = [
+        c
+        for c, on in zip(earlier[-40:], drawn[-40:], strict=True)
+        if 0 <= (case.enquiry_date - on).days < 365
+    ]
     if recent and rng.random() < P_REPEAT:
         first = rng.choice(recent)
         case.first_name, case.last_name = first.first_name, first.last_name
@@ -249,19 +256,41 @@ def _birth_date(rng: random.Random, on: date) -> date:
     return on - timedelta(days=age_days)
 
 
-def _log_contacts(rng: random.Random, case: Case, start: date, end: date, quiet: bool) -> None:
-    """Calls and emails between milestones; a quiet case stops being chased."""
+def _log_contacts(
+    rng: random.Random, case: Case | None, start: date, end: date, quiet: bool
+) -> None:
+    """Calls and emails between milestones; a quiet case stops being chased (no case:
+    only the draws, crm/demo/kinship.shadow_draws)."""
     day = start + _days(rng, 5, 20)
     stop = end - timedelta(days=rng.randint(35, 80)) if quiet else end
     while day < stop:
         kind = rng.choice([ActivityKind.CALL, ActivityKind.CALL, ActivityKind.EMAIL])
-        case.log_activity(
-            kind,
-            day,
-            case.owner,
-            note="Update call" if kind is ActivityKind.CALL else "Emailed about next steps",
-        )
+        if case is not None:
+            case.log_activity(
+                kind,
+                day,
+                case.owner,
+                note="Update call" if kind is ActivityKind.CALL else "Emailed about next steps",
+            )
         day += _days(rng, 10, 30)
+
+
+def _connected_person(
+    rng: random.Random, staff: DemoStaff, number: int, case: Case, today: date
+) -> list[Household]:
+    """A connected person comes by referral (crm/demo/kinship.py), its history drawn
+    from its own generator; the main draws are taken as before, and one approved is
+    approved on the day and in the order it always was, so the rest of the service
+    (its cases, and its households' ids and draws) stays as it always was."""
+    approval = shadow_draws(rng, _plan(rng, case.enquiry_date), today, staff, _log_contacts)
+    with db.session.no_autoflush:  # written with the others, in the order they were
+        history = kinship_history(number, case, staff, today, approval)
+    if approval is not None:
+        return [approve_case(case, approval.on, case.owner, **approval.args, as_of=today)]
+    if case.is_open:
+        last = case.last_activity_date or case.enquiry_date
+        _log_contacts(history.rng, case, last, today, quiet=history.rng.random() < P_QUIET)
+    return []
 
 
 def generate_cases(
@@ -271,11 +300,17 @@ def generate_cases(
     start = today - timedelta(days=365 * years)
     total = ENQUIRIES_PER_YEAR * years
     cases, households = [], []
+    drawn: list[date] = []  # the enquiry dates as drawn (a referral's may move)
     for number in range(1, total + 1):
         enquiry = start + timedelta(days=rng.randint(0, (today - start).days))
         case = _new_case(rng, fake, staff, number, enquiry)
-        _repeat_enquiry(rng, case, cases)
+        _repeat_enquiry(rng, case, cases, drawn)
         db.session.add(case)
+        drawn.append(enquiry)
+        if case.carer_type is CarerType.KINSHIP:
+            households += _connected_person(rng, staff, number, case, today)
+            cases.append(case)
+            continue
         last_on = enquiry
         for kind, on, reason in _plan(rng, enquiry):
             if on > today:

@@ -233,6 +233,10 @@ SERVICE_WITHDRAWAL_REASONS = {
     "no_contact": "No contact from applicant",
     "not_ready": "Not ready to foster at this time",
     "other": "Other",
+    #: A connected person's fostering case ended because a special guardianship or child
+    #: arrangements order was made to them: a good outcome, not a drop-out (the choice is
+    #: argued in crm.domain.special_guardianship).
+    "order_made": "Special guardianship or child arrangements order made instead",
 }
 
 

@@ -22,6 +22,7 @@ from crm.metrics.determinations import FIGURES as DETERMINATION_FIGURES
 from crm.metrics.determinations import determination_counts
 from crm.metrics.engine import Period, case_counts, make_period
 from crm.metrics.joining import joining_and_leaving
+from crm.metrics.kinship import ofsted_lines
 from crm.metrics.places import places_by_household
 from crm.models import (
     Carer,
@@ -121,6 +122,7 @@ def ofsted_return(year: int, as_of: date | None = None) -> list[ReturnRow]:
         _row("Qualifying determinations", label, {t: determinations[t][key] for t in TYPES})
         for key, label in DETERMINATION_FIGURES.items()
     ]
+    rows += _connected_persons(period)
     return rows
 
 
@@ -150,6 +152,12 @@ def _leaving_row(period: Period) -> ReturnRow:
         "  resignations by the carers' notice (reg 28(13))",
         _joining(period)["resignations"],
     )
+
+
+def _connected_persons(period: Period) -> list[ReturnRow]:
+    """Temporary approvals, connected persons approved, the kinship clock and the orders
+    made, from the kinship records (crm.metrics.kinship, where each is defined)."""
+    return [_row("Connected persons", measure, n) for measure, n in ofsted_lines(period)]
 
 
 def _in_progress(day: date) -> dict:

@@ -60,6 +60,7 @@ from crm.models.referral import Referral
 from crm.models.resignation import ResignationNotice
 from crm.models.risk import RiskModel, RiskScore
 from crm.models.setting import Setting
+from crm.models.special_guardianship import OrderAssessment
 from crm.models.submission import FormSubmission
 from crm.models.sufficiency import DemandCount
 from crm.models.tracker_layout import TrackerLayout
@@ -143,6 +144,7 @@ __all__ = [
     "DoorLink",
     "DoorMessage",
     "DoorSection",
+    "OrderAssessment",
 ]
 
 
