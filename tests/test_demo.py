@@ -146,11 +146,22 @@ def test_a_few_demo_placements_are_emergencies_outside_the_terms_and_none_lack_a
     named manager, moved on within six working days (or still there today, for the
     worker's clock)."""
     from crm.domain.placements import PlacementBasis
-    from crm.models import Placement
+    from crm.models import CarerType, Placement
 
     placements = _db.session.scalars(sa.select(Placement)).all()
     bases = Counter(p.basis for p in placements)
-    assert set(bases) <= {PlacementBasis.WITHIN_TERMS, PlacementBasis.EMERGENCY}
+    # a child placed under a connected person's temporary approval (reg 24) stays on
+    # from the day they moved in when the carer is approved
+    assert set(bases) <= {
+        PlacementBasis.WITHIN_TERMS,
+        PlacementBasis.EMERGENCY,
+        PlacementBasis.TEMPORARY_APPROVAL,
+    }
+    assert all(
+        p.household.carer_type is CarerType.KINSHIP
+        for p in placements
+        if p.basis is PlacementBasis.TEMPORARY_APPROVAL
+    )
     assert 0 < bases[PlacementBasis.EMERGENCY] <= 0.03 * len(placements)
     for p in placements:
         if p.basis is PlacementBasis.EMERGENCY:
