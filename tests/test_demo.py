@@ -214,6 +214,20 @@ class TestConnectedPersons:
         assert len(extended) >= 3 and all(t.nominated_officer for t in extended)
         assert sum(1 for t in temporary if t.placed_on) >= 0.9 * len(temporary)
 
+    def test_extensions_follow_reg_25_one_runs_on_for_the_irm_and_a_lapse_is_recorded(
+        self, demo_app
+    ):
+        from crm.models import TemporaryApproval
+
+        temporary = _db.session.scalars(sa.select(TemporaryApproval)).all()
+        extended = [t for t in temporary if t.extended_until]
+        assert all(
+            t.panel_views_sought_on <= t.extended_on and t.iro_informed_on <= t.extended_on
+            for t in extended
+        )
+        assert any(t.irm_applied_on for t in temporary)
+        assert any(t.lapse_outcome for t in temporary)
+
     def test_viability_leads_elsewhere_and_orders_are_made(self, demo_app):
         from crm.domain.kinship import ViabilityOutcome, ViabilityRoute
         from crm.domain.special_guardianship import OrderKind, OrderOutcome

@@ -23,8 +23,11 @@ family, and most reg 24 assessments that are decided end within the 16 weeks):
   weeks, 16% extended once by a nominated officer and decided within 24, 4% decided
   after the approval lapsed; 20% assessed without a child placed;
 - a temporary approval whose decision falls after 16 weeks is extended once, decided
-  at 13-15 weeks, to a few days past the decision (24 weeks at most); one whose
-  decision falls after 24 weeks lapses (extended to 24 weeks, and decided later);
+  at 13-15 weeks with the panel's views sought and the IRO told, to a few days past
+  the decision (24 weeks at most), or, in 15%, runs on while the IRM reviews a
+  proposed refusal (decided after the review: approval); one whose decision falls
+  after 24 weeks lapses (extended to 24 weeks, and decided later: the carer approved
+  as a foster parent, recorded as what happened to the placement);
 - about half of the connected persons approved as foster carers have an order made
   to them 9-18 months later (special guardianship in 80%, child arrangements in 20%),
   which ends their approval for a good outcome, the child staying with them; a kinship
@@ -141,6 +144,11 @@ def staff_age_range(rng):
     return age_range(rng)
 
 
+#: Of the temporary approvals decided after their 16 weeks, those carried on by an IRM
+#: review of a proposed refusal rather than a nominated officer's extension.
+IRM_SHARE = 0.15
+
+
 def _days(rng: random.Random, low: int, high: int) -> timedelta:
     return timedelta(days=rng.randint(low, high))
 
@@ -212,7 +220,15 @@ class KinshipCase:
         if decided is not None and decided >= first_expiry(on):
             decided_on = on + _days(rng, 91, 108)
             until = min(latest_extension(on), decided + _days(rng, 1, 14))
-            if decided_on <= self.today:
+            if decided < latest_extension(on) and rng.random() < IRM_SHARE:
+                # the service proposed not to approve and the connected person asked the
+                # IRM to review it: the approval runs on until the review's outcome is
+                # known and the service has decided (reg 25(1)(b), (3)), here approval
+                if decided_on <= self.today:
+                    temporary.apply_to_irm(decided_on, self.today)
+                if decided <= self.today:
+                    temporary.irm_decided(decided, self.today)
+            elif decided_on <= self.today:
                 # reg 25(4): the fostering panel's views sought and the child's IRO told
                 # in the week or two before the nominated officer decides
                 temporary.extend(
@@ -320,20 +336,52 @@ def _temporary_then_otherwise(k: KinshipCase, viable: date) -> None:
         closes = on + _days(rng, 30, 110)
     else:  # to panel, not approved
         closes = on + _days(rng, 85, 108)
-    if k.temporary_approval(on, closes) is None:
+    lapses = STORY.lapse_to_tell and end >= 0.45 and first_expiry(on) < k.today - timedelta(30)
+    if lapses:  # not decided in time: no extension sought, the approval lapses
+        STORY.lapse_to_tell = False
+        closes = first_expiry(on) + _days(rng, 2, 20)
+    temporary = k.temporary_approval(on, None if lapses else closes)
+    if temporary is None:
         return
     application = on + _days(rng, 0, 3)
     if not k.step(EventKind.APPLICATION, application):
         return
     k.step(EventKind.STAGE2_START, application + _days(rng, 7, 21))
-    if end < 0.45:
+    if lapses:  # reg 25(6): the child moved to other carers; the assessment ends
+        temporary.record_lapse(AfterLapse.OTHER_CARERS, closes, k.today)
+        k.step(EventKind.WITHDRAWN_BY_SERVICE, closes, "other")
+    elif end < 0.45:
         k.order(OrderKind.SPECIAL_GUARDIANSHIP, on + _days(rng, 20, 45), made)
-    elif end < 0.70:
+    else:
+        _closed_otherwise(k, end, closes)
+
+
+def _closed_otherwise(k: KinshipCase, end: float, closes: date) -> None:
+    """A temporarily approved connected person's assessment ending without approval."""
+    rng = k.rng
+    if end < 0.70:
         k.step(EventKind.WITHDRAWN_BY_APPLICANT, closes, rng.choice(["AW2", "AW3", "AW3", "AW4"]))
     elif end < 0.85:
         k.step(EventKind.WITHDRAWN_BY_SERVICE, closes, rng.choice(["safeguarding", "capacity"]))
     elif k.step(EventKind.PANEL, closes):
         k.step(EventKind.REJECTED, closes)
+
+
+@dataclass
+class _Story:
+    """What the demo tells once whatever the seed: a temporary approval that lapsed
+    undecided (reg 25(6)), with what happened to the child's placement recorded (at the
+    rates above a service of the demo's size may see none in three years)."""
+
+    lapse_to_tell: bool = True
+
+
+STORY = _Story()
+
+
+def story_begins() -> None:
+    """A new demo: its once-told events are still to tell."""
+    STORY.lapse_to_tell = True
 
 
 def kinship_history(

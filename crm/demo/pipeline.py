@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from faker import Faker
 
 from crm.cases.services import approve_case, case_reference
-from crm.demo.kinship import kinship_history, shadow_draws
+from crm.demo.kinship import kinship_history, shadow_draws, story_begins
 from crm.demo.panels import sitting_day
 from crm.demo.staff import DemoStaff
 from crm.demo.staff import age_range as _age_range
@@ -301,6 +301,7 @@ def generate_cases(
     total = ENQUIRIES_PER_YEAR * years
     cases, households = [], []
     drawn: list[date] = []  # the enquiry dates as drawn (a referral's may move)
+    story_begins()
     for number in range(1, total + 1):
         enquiry = start + timedelta(days=rng.randint(0, (today - start).days))
         case = _new_case(rng, fake, staff, number, enquiry)
