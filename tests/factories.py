@@ -166,7 +166,7 @@ def ready_for_temporary_approval(case: Case, on: date, worker: User | None = Non
 
 
 #: A quorate panel under reg 24(1): five members, with the chair, a social worker with
-#: three years' post-qualifying experience and an independent member among them.
+#: three years' post-qualifying experience among them (and two independent members).
 QUORATE_ROLES = (
     PanelRole.CHAIR,
     PanelRole.SOCIAL_WORKER,

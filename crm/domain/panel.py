@@ -91,7 +91,6 @@ class Quorum:
     members: int
     chair: bool
     social_worker: bool
-    independent: bool
 
     @property
     def quorate(self) -> bool:
@@ -107,33 +106,31 @@ class Quorum:
             found.append("neither the chair nor a vice chair attended")
         if not self.social_worker:
             found.append("no social worker with three years' post-qualifying experience attended")
-        if not self.independent:
-            found.append("no independent member attended")
         return found
 
 
 def quorum(roles: Iterable[PanelRole]) -> Quorum:
-    """Whether the members who attended (their roles, one each) make a quorate panel.
+    """Whether the members who attended (their roles on the central list) make a quorate
+    panel.
 
     Reg 24(1) of the Fostering Services (England) Regulations 2011 (Meetings of fostering
-    panel): a fostering panel must not make a recommendation unless at least five of its
-    members meet as the panel, including the person appointed to chair it or one of the
-    vice chairs, at least one social worker who has at least three years' relevant
-    post-qualifying experience, and at least one independent member. (The stored
-    reference text held reg 23 as made but not reg 24's own words: this is the rule as
-    the issue and the service's panel procedure state it; check it against
-    legislation.gov.uk before relying on the wording.)
-
-    Each member fills one limb, by the role they hold on the central list: the chair
-    counts as the chair, not also as the independent member, so a sitting of the chair,
-    a social worker and three others with no independent member is not quorate.
+    panel), as amended in 2013: no business may be conducted by a fostering panel unless
+    at least five of its members meet as the panel, including the person appointed to
+    chair it or one of the vice chairs, and one member who is a social worker with at
+    least three years' relevant post-qualifying experience (six for a panel constituted
+    jointly by several providers, which Hearth does not keep). The 2013 amendment took
+    out the independent member the regulation first required; independent members stay
+    on the central list, they are not a limb of the quorum. (The stored reference text
+    held reg 23 as made but not reg 24's current words: check the wording against
+    legislation.gov.uk before relying on it.) A member holds one role on the list, so
+    one who is both a vice chair and a qualified social worker counts as the vice chair
+    here: record them as the role the sitting needs.
     """
     attended = list(roles)
     return Quorum(
         members=len(attended),
         chair=any(role in CHAIR_ROLES for role in attended),
         social_worker=PanelRole.SOCIAL_WORKER in attended,
-        independent=PanelRole.INDEPENDENT in attended,
     )
 
 
