@@ -24,6 +24,7 @@ import pytest
 
 from crm.domain.kinship import (
     AfterLapse,
+    IrmExtension,
     KinshipRuleError,
     check_extension,
     check_irm_application,
@@ -150,9 +151,55 @@ def test_it_runs_to_the_day_of_the_irm_outcome_and_lapses_the_next():
     assert kinds(irm(D(2026, 9, 10)), D(2026, 9, 11)) == {"expired"}
 
 
+def irm_extension(**changes) -> IrmExtension:
+    """Refusal proposed Mon 1 Jun 26; the IRM applied to on Wed 10 Jun; the panel's
+    views sought on 11 Jun and the IRO told on 12 Jun; extended by Pat on 15 Jun (the
+    approval of 2 Mar 26 runs to 21 Jun)."""
+    given = dict(
+        applied_on=D(2026, 6, 10),
+        decided_on=D(2026, 6, 15),
+        officer="Pat Nominated",
+        panel_views_sought_on=D(2026, 6, 11),
+        iro_informed_on=D(2026, 6, 12),
+        refusal_proposed_on=D(2026, 6, 1),
+    )
+    return IrmExtension(**{**given, **changes})
+
+
 def test_an_irm_application_after_the_lapse_keeps_nothing_going():
     with pytest.raises(KinshipRuleError, match="reg 25\\(6\\)"):
-        check_irm_application(Temporary(), D(2026, 6, 22), D(2026, 6, 30))
+        check_irm_application(Temporary(), irm_extension(applied_on=D(2026, 6, 22)), D(2026, 6, 30))
+
+
+def test_an_extension_for_the_irm_with_reg_25s_steps_is_accepted():
+    check_irm_application(Temporary(), irm_extension(), D(2026, 6, 30))
+
+
+def test_an_extension_for_the_irm_follows_a_proposed_refusal():
+    # reg 25(1)(b): "having undergone the full assessment process, is not approved"
+    with pytest.raises(KinshipRuleError, match="proposed refusal"):
+        check_irm_application(Temporary(), irm_extension(refusal_proposed_on=None), D(2026, 6, 30))
+
+
+def test_an_extension_for_the_irm_is_decided_after_the_panel_and_the_iro_are_consulted():
+    with pytest.raises(KinshipRuleError) as refused:
+        check_irm_application(
+            Temporary(), irm_extension(panel_views_sought_on=None, iro_informed_on=None),
+            D(2026, 6, 30),
+        )  # fmt: skip
+    assert "reg 25(4)(b)" in str(refused.value) and "reg 25(4)(c)" in str(refused.value)
+
+
+def test_an_extension_for_the_irm_names_its_nominated_officer():
+    with pytest.raises(KinshipRuleError, match="reg 25\\(5\\)"):
+        check_irm_application(Temporary(), irm_extension(officer=" "), D(2026, 6, 30))
+
+
+def test_an_extension_decided_on_the_day_the_approval_lapsed_is_refused():
+    # 16 weeks from 2 Mar 26 run to 21 Jun; on 22 Jun it has lapsed
+    with pytest.raises(KinshipRuleError, match="it has lapsed"):
+        check_extension(Temporary(), D(2026, 8, 17), "Pat Nominated", D(2026, 6, 22),
+                        D(2026, 6, 30), D(2026, 6, 3), D(2026, 6, 4))  # fmt: skip
 
 
 def test_no_nominated_officers_extension_while_the_irm_review_is_pending():
@@ -268,11 +315,36 @@ class TestOnTheCasePage:
         assert kb.temporary_approval.extended_until is None
 
     def test_an_irm_application_then_its_outcome(self, officer_client, db, kb):
-        for data in ({"irm_applied_on": "2025-07-01"}, {"irm_outcome_on": "2025-09-10"}):
+        from crm.domain.determinations import DeterminationKind
+        from crm.models import Determination
+
+        db.session.add(  # the service proposed not to approve on 25 Jun 25
+            Determination(kind=DeterminationKind.REFUSAL, case=kb, notified_on=D(2025, 6, 25),
+                          reasons="Not able to meet C10's needs")
+        )  # fmt: skip
+        db.session.commit()
+        applied = {"irm_applied_on": "2025-07-01", "irm_extended_on": "2025-07-04",
+                   "irm_officer": "Pat Nominated", "irm_panel_views_sought_on": "2025-07-02",
+                   "irm_iro_informed_on": "2025-07-03"}  # fmt: skip
+        for data in (applied, {"irm_outcome_on": "2025-09-10"}):
             response = officer_client.post(f"/cases/{kb.id}/temporary-approval/irm", data=data)
             assert response.status_code == 302
         db.session.refresh(kb.temporary_approval)
         assert kb.temporary_approval.expires_on == D(2025, 9, 11)
+
+    def test_an_irm_application_without_a_proposed_refusal_is_refused_on_the_page(
+        self, officer_client, db, kb
+    ):
+        page = officer_client.post(
+            f"/cases/{kb.id}/temporary-approval/irm",
+            data={"irm_applied_on": "2025-07-01", "irm_extended_on": "2025-07-04",
+                  "irm_officer": "Pat Nominated", "irm_panel_views_sought_on": "2025-07-02",
+                  "irm_iro_informed_on": "2025-07-03"},
+        ).get_data(as_text=True)  # fmt: skip
+        assert "record the proposed refusal on the case first" in page
+        assert 'value="Pat Nominated"' in page
+        db.session.refresh(kb.temporary_approval)
+        assert kb.temporary_approval.irm_applied_on is None
 
     def test_after_a_lapse_what_happened_is_recorded(self, officer_client, db, kb):
         officer_client.post(

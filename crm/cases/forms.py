@@ -296,7 +296,9 @@ class TemporaryApprovalForm(Form):
 class ExtensionForm(Form):
     """The one extension of a temporary approval, by a nominated officer (reg 25)."""
 
-    extended_until = DateField("Extended until", validators=[DataRequired()])
+    extended_until = DateField(
+        "Lapses on (the first day the extension no longer covers)", validators=[DataRequired()]
+    )
     nominated_officer = StringField(
         "Nominated officer who approved it", validators=[DataRequired(), Length(max=120)]
     )
@@ -312,11 +314,23 @@ class ExtensionForm(Form):
 
 
 class IrmForm(Form):
-    """The connected person's application to the IRM, and later its outcome (reg 25(3))."""
+    """The connected person's application to the IRM with the nominated officer's
+    extension until its outcome (reg 25(1)(b), (4), (5)), and later the outcome."""
 
     irm_applied_on = DateField(
-        "Applied to the IRM on (a review of a qualifying determination)",
+        "Applied to the IRM on (a review of the proposed refusal)",
         validators=[Optional(), not_in_future],
+    )
+    irm_extended_on = DateField(
+        "The nominated officer extended the approval on", validators=[Optional(), not_in_future]
+    )
+    irm_officer = StringField("Nominated officer (reg 25(5))", validators=[Length(max=120)])
+    irm_panel_views_sought_on = DateField(
+        "The fostering panel's views sought on (reg 25(4)(b))",
+        validators=[Optional(), not_in_future],
+    )
+    irm_iro_informed_on = DateField(
+        "The child's IRO informed on (reg 25(4)(c))", validators=[Optional(), not_in_future]
     )
     irm_outcome_on = DateField(
         "The IRM's outcome known and the service's decision made on",

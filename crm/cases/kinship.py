@@ -20,6 +20,7 @@ from crm.cases.records import get_case_or_404
 from crm.cases.services import NewReferral, create_referral, record_viability, reg24_record
 from crm.domain.kinship import (
     AfterLapse,
+    IrmExtension,
     KinshipRuleError,
     ReferralUrgency,
     ViabilityOutcome,
@@ -193,8 +194,9 @@ def child_placed(case_id: int):
 
 @bp.route("/<int:case_id>/temporary-approval/irm", methods=["GET", "POST"])
 def temporary_approval_irm(case_id: int):
-    """The connected person applied to the IRM: the temporary approval continues until the
-    outcome is known and the service has decided (reg 25(1)(b) and (3))."""
+    """The connected person applied to the IRM about a proposed refusal and a nominated
+    officer extended the temporary approval until the outcome is known and the service
+    has decided (reg 25(1)(b), (3)-(5)); later, that outcome."""
     case = get_case_or_404(case_id)
     temporary = case.temporary_approval
     if temporary is None:
@@ -204,9 +206,21 @@ def temporary_approval_irm(case_id: int):
     if form.validate_on_submit():
         try:
             if temporary.irm_applied_on is None:
-                if form.irm_applied_on.data is None:
-                    raise KinshipRuleError("Give the date of the application.", "irm_applied_on")
-                temporary.apply_to_irm(form.irm_applied_on.data, today())
+                for name, what in (
+                    ("irm_applied_on", "the date of the application"),
+                    ("irm_extended_on", "the day the nominated officer extended it"),
+                ):
+                    if form[name].data is None:
+                        raise KinshipRuleError(f"Give {what}.", name)
+                irm = IrmExtension(
+                    applied_on=form.irm_applied_on.data,
+                    decided_on=form.irm_extended_on.data,
+                    officer=form.irm_officer.data or "",
+                    panel_views_sought_on=form.irm_panel_views_sought_on.data,
+                    iro_informed_on=form.irm_iro_informed_on.data,
+                    refusal_proposed_on=case.refusal_proposed_on,
+                )
+                temporary.apply_to_irm(irm, today())
             if form.irm_outcome_on.data is not None:
                 temporary.irm_decided(form.irm_outcome_on.data, today())
         except KinshipRuleError as refused:

@@ -48,9 +48,11 @@ from datetime import date, timedelta
 from crm.cases.services import REFERRAL_SOURCE
 from crm.cases.special_guardianship import record_order_outcome, start_order_assessment
 from crm.demo.staff import DemoStaff, age_range
+from crm.domain.determinations import DeterminationKind, FinalOutcome, Recommendation, Response
 from crm.domain.household_vocabulary import DeregistrationReason
 from crm.domain.kinship import (
     AfterLapse,
+    IrmExtension,
     ReferralUrgency,
     ViabilityOutcome,
     ViabilityRoute,
@@ -65,6 +67,7 @@ from crm.models import (
     Case,
     Check,
     CheckKind,
+    Determination,
     Household,
     KinshipReferral,
     OrderAssessment,
@@ -221,13 +224,7 @@ class KinshipCase:
             decided_on = on + _days(rng, 91, 108)
             until = min(latest_extension(on), decided + _days(rng, 1, 14))
             if decided < latest_extension(on) and rng.random() < IRM_SHARE:
-                # the service proposed not to approve and the connected person asked the
-                # IRM to review it: the approval runs on until the review's outcome is
-                # known and the service has decided (reg 25(1)(b), (3)), here approval
-                if decided_on <= self.today:
-                    temporary.apply_to_irm(decided_on, self.today)
-                if decided <= self.today:
-                    temporary.irm_decided(decided, self.today)
+                self.irm_review(temporary, decided_on, decided)
             elif decided_on <= self.today:
                 # reg 25(4): the fostering panel's views sought and the child's IRO told
                 # in the week or two before the nominated officer decides
@@ -244,6 +241,45 @@ class KinshipCase:
                 # stayed, and the carer was approved as a foster parent on the decision day
                 temporary.record_lapse(AfterLapse.APPROVED_FOSTER_PARENT, decided, self.today)
         return temporary
+
+    def irm_review(self, temporary: TemporaryApproval, extended_on: date, decided: date) -> None:
+        """The service proposed not to approve (a qualifying determination, reg 27(4)); the
+        connected person asked the IRM to review it within the 28 days; the panel's views
+        sought and the IRO told, a nominated officer extended the approval until the
+        outcome (reg 25(1)(b), (4), (5)); the IRM panel recommended approval and the
+        service decided so, `decided` (the refusal not proceeded with)."""
+        applied = extended_on - timedelta(days=3)
+        if extended_on > self.today:  # not yet: the demo's today comes first
+            return
+        proposal = Determination(
+            kind=DeterminationKind.REFUSAL,
+            case=self.case,
+            notified_on=applied - timedelta(days=7),
+            reasons="The assessment does not show the connected person can meet the child's "
+            "needs as they grow (the panel's recommendation).",
+        )
+        db.session.add(proposal)
+        proposal.receive_response(Response.IRM, applied, as_of=self.today)
+        temporary.apply_to_irm(
+            IrmExtension(
+                applied_on=applied,
+                decided_on=extended_on,
+                officer=self.rng.choice(OFFICERS),
+                panel_views_sought_on=extended_on - timedelta(days=2),
+                iro_informed_on=extended_on - timedelta(days=1),
+                refusal_proposed_on=proposal.notified_on,
+            ),
+            self.today,
+        )
+        papers = applied + timedelta(days=6)
+        if papers <= self.today:
+            proposal.send_irm_papers(papers, as_of=self.today)
+        recommended = decided - timedelta(days=5)
+        if papers < recommended <= self.today:
+            proposal.recommend(Recommendation.OTHERWISE, recommended, as_of=self.today)
+        if decided <= self.today and proposal.recommended_on is not None:
+            proposal.decide(FinalOutcome.NOT_PROCEEDED, decided, None, as_of=self.today)
+            temporary.irm_decided(decided, self.today)
 
     def order(self, kind: OrderKind, started: date, made: date | None) -> None:
         if self.done or started > self.today:

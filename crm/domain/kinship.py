@@ -137,10 +137,10 @@ def check_extension(
     lapses = first_expiry(temporary.approved_on)
     if decided_on > as_of:
         raise KinshipRuleError(f"The date {uk_date(decided_on)} is in the future.", "decided_on")
-    if not temporary.approved_on <= decided_on <= lapses:
+    if not temporary.approved_on <= decided_on < lapses:
         raise KinshipRuleError(
             f"An extension is decided while the approval runs ({uk_date(temporary.approved_on)}"
-            f" to {uk_date(lapses)}).",
+            f" to {uk_date(lapses - timedelta(days=1))}); on {uk_date(lapses)} it has lapsed.",
             "decided_on",
         )
     furthest = latest_extension(temporary.approved_on)
@@ -439,23 +439,42 @@ def reg24_missing(record: Reg24Record, on: date) -> list[str]:
 # --- Reg 25: an IRM review pending, and a lapse without a decision (issue 33, item 4) --
 
 
-def check_irm_application(temporary: Any, applied_on: date, as_of: date) -> None:
-    """Reg 25(1)(b) and (3): when the temporary approval is about to expire and the
-    connected person has applied to the Independent Review Mechanism for a review of a
-    qualifying determination (a proposed refusal, Fostering Services Regulations 2011,
-    reg 27), the responsible authority may extend it until the outcome of the review is
-    known. The application is made while the approval runs (its first 16 weeks or its
-    extension), recorded once."""
+@dataclass(frozen=True)
+class IrmExtension:
+    """The nominated officer's decision to keep a temporary approval going while the IRM
+    reviews a proposed refusal, and what reg 25 asks before it."""
+
+    applied_on: date  # the connected person's application to the IRM
+    decided_on: date  # the nominated officer's decision to extend
+    officer: str
+    panel_views_sought_on: date | None
+    iro_informed_on: date | None
+    #: the day the service wrote to propose not approving them (a qualifying
+    #: determination, Fostering Services (England) Regulations 2011, reg 27(4)), if it has
+    refusal_proposed_on: date | None
+
+
+def check_irm_application(temporary: Any, irm: IrmExtension, as_of: date) -> None:
+    """Reg 25(1)(b) and (3): where the connected person, "having undergone the full
+    assessment process, is not approved" and has applied to the Independent Review
+    Mechanism for a review of that qualifying determination, the responsible authority
+    "may extend" the temporary approval until the outcome of the review is known. It is
+    a decision, not automatic: before it the authority must consider whether placement
+    with the connected person is still the most appropriate, seek the fostering panel's
+    views and inform the child's IRO (reg 25(4)), and a nominated officer approves it
+    (reg 25(5)). So: a refusal proposed to them first, the application and the decision
+    while the approval runs (its first 16 weeks or its extension), the panel's views
+    sought and the IRO told by the decision, the officer named; recorded once."""
+    applied_on = irm.applied_on
     if temporary.irm_applied_on is not None:
         raise KinshipRuleError(
             f"The application to the IRM of {uk_date(temporary.irm_applied_on)} is already "
             "recorded.",
             "irm_applied_on",
         )
-    if applied_on > as_of:
-        raise KinshipRuleError(
-            f"The date {uk_date(applied_on)} is in the future.", "irm_applied_on"
-        )
+    for on, field in ((applied_on, "irm_applied_on"), (irm.decided_on, "irm_extended_on")):
+        if on > as_of:
+            raise KinshipRuleError(f"The date {uk_date(on)} is in the future.", field)
     lapses = expires_on(temporary)
     if not temporary.approved_on <= applied_on < lapses:
         raise KinshipRuleError(
@@ -463,6 +482,31 @@ def check_irm_application(temporary: Any, applied_on: date, as_of: date) -> None
             f"({uk_date(temporary.approved_on)} to {uk_date(lapses)}); after it lapsed, "
             "record what happened to the placement instead (reg 25(6)).",
             "irm_applied_on",
+        )
+    if irm.refusal_proposed_on is None or irm.refusal_proposed_on > applied_on:
+        raise KinshipRuleError(
+            "An extension for the IRM follows a proposal not to approve the connected person "
+            "after the full assessment (a qualifying determination, reg 25(1)(b)): record the "
+            "proposed refusal on the case first.",
+            "irm_applied_on",
+        )
+    if not applied_on <= irm.decided_on < lapses:
+        raise KinshipRuleError(
+            f"The nominated officer decides to extend after the application to the IRM and "
+            f"before the approval lapses ({uk_date(lapses)}).",
+            "irm_extended_on",
+        )
+    if not irm.officer.strip():
+        raise KinshipRuleError(
+            "Name the nominated officer who approved the extension (reg 25(5)).", "irm_officer"
+        )
+    missing = extension_missing(
+        temporary, irm.panel_views_sought_on, irm.iro_informed_on, irm.decided_on
+    )
+    if missing:
+        raise KinshipRuleError(
+            "Before extending for the IRM, reg 25(4) asks for: " + "; ".join(missing) + ".",
+            "irm_panel_views_sought_on",
         )
 
 

@@ -248,3 +248,15 @@ def _may_propose_refusal(case: Case) -> bool:
 
 
 Case.may_propose_refusal = property(_may_propose_refusal)
+
+
+def _refusal_proposed_on(case: Case) -> date | None:
+    """The day the service first wrote to propose not approving the applicant (reg 27(4)):
+    what a kinship case's extension for the IRM follows (crm.domain.kinship)."""
+    return min(
+        (d.notified_on for d in case.determinations if d.kind is DeterminationKind.REFUSAL),
+        default=None,
+    )
+
+
+Case.refusal_proposed_on = property(_refusal_proposed_on)

@@ -41,6 +41,12 @@ class TemporaryApproval(db.Model):
     #: between the two (reg 25(1)(b) and (3)).
     irm_applied_on: Mapped[date | None]
     irm_outcome_on: Mapped[date | None]
+    #: The nominated officer's decision to extend for the IRM (reg 25(5)), and what
+    #: reg 25(4) asked before it: the panel's views sought and the IRO informed.
+    irm_extended_on: Mapped[date | None]
+    irm_officer: Mapped[str | None] = mapped_column(sa.String(120))
+    irm_panel_views_sought_on: Mapped[date | None]
+    irm_iro_informed_on: Mapped[date | None]
     #: After a lapse without a decision (reg 25(6)): what happened to the placement, and
     #: the day it ended or went on under another legal basis.
     lapse_outcome: Mapped[rules.AfterLapse | None] = mapped_column(
@@ -97,10 +103,14 @@ class TemporaryApproval(db.Model):
         self.nominated_officer = officer.strip()
         self.panel_views_sought_on, self.iro_informed_on = panel_views_sought_on, iro_informed_on
 
-    def apply_to_irm(self, on: date, as_of: date) -> None:
-        """The connected person applied to the IRM: the approval continues (reg 25(3))."""
-        rules.check_irm_application(self, on, as_of)
-        self.irm_applied_on = on
+    def apply_to_irm(self, irm: rules.IrmExtension, as_of: date) -> None:
+        """The connected person applied to the IRM and a nominated officer extended the
+        approval until its outcome (reg 25(1)(b), (3)-(5)). Does not commit."""
+        rules.check_irm_application(self, irm, as_of)
+        self.irm_applied_on, self.irm_extended_on = irm.applied_on, irm.decided_on
+        self.irm_officer = irm.officer.strip()
+        self.irm_panel_views_sought_on = irm.panel_views_sought_on
+        self.irm_iro_informed_on = irm.iro_informed_on
 
     def irm_decided(self, on: date, as_of: date) -> None:
         """The IRM's outcome is known and the service decided: the approval runs to `on`."""
