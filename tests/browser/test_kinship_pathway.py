@@ -84,7 +84,7 @@ def test_a_referral_to_full_approval_keeps_the_childs_placement(page, live_serve
     expect(page.get_by_role("status").first).to_contain_text("Temporary approval recorded")
 
     page.get_by_role("link", name="Extend (once, up to 8 weeks)").click()
-    page.get_by_label("Extended until").fill(UNTIL.isoformat())
+    page.get_by_label("Lapses on").fill(UNTIL.isoformat())
     page.get_by_label("Nominated officer who approved it").fill("Nia Nominated")
     page.get_by_label("Decided on").fill(DECIDED.isoformat())
     page.get_by_role("button", name="Record extension").click()  # no panel, no IRO yet
