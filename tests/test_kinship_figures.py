@@ -5,9 +5,10 @@ Five connected persons temporarily approved under reg 24 on 1 Apr 2025 (16 weeks
 on 21 Jul 2025, the approval lapsing on 22 Jul; one extension reaches 15 Sep at most):
   A approved by the ADM on 21 Jul 2025: within 16 weeks (day 111);
   B approved on 22 Jul 2025: not within 16 weeks (day 112), within 24;
-  C withdrawn by the applicant on 15 Sep 2025: within 24 weeks (day 167);
+  C not approved (rejected at panel) on 15 Sep 2025: within 24 weeks (day 167);
   D not approved (rejected) on 16 Sep 2025: later than 24 weeks (day 168);
-  E still being assessed: not decided, not counted.
+  E still being assessed: not decided, not counted;
+  G withdrawn by the applicant on 1 Jun 2025: no agency decision, not counted.
 And F, temporarily approved 1 Apr 2024 and approved on 10 Mar 2025: decided in 2024-25.
 So 2025-26: 4 decided, 1 within 16 weeks (25%), 3 within 24 weeks (75%), 1 later.
 """
@@ -63,10 +64,11 @@ def approved(case, panel: date, on: date):
 
 @pytest.fixture
 def service(db):
-    cases = {n: temporarily_approved(n, D(2025, 4, 1)) for n in "ABCDE"}
+    cases = {n: temporarily_approved(n, D(2025, 4, 1)) for n in "ABCDEG"}
+    advance(cases["G"], (K.WITHDRAWN_BY_APPLICANT, D(2025, 6, 1), "AW3"), today=TODAY)
     approved(cases["A"], D(2025, 7, 10), D(2025, 7, 21))
     approved(cases["B"], D(2025, 7, 10), D(2025, 7, 22))
-    advance(cases["C"], (K.WITHDRAWN_BY_APPLICANT, D(2025, 9, 15), "AW3"), today=TODAY)
+    advance(cases["C"], (K.PANEL, D(2025, 9, 15)), (K.REJECTED, D(2025, 9, 15)), today=TODAY)
     advance(cases["D"], (K.PANEL, D(2025, 9, 16)), (K.REJECTED, D(2025, 9, 16)), today=TODAY)
     cases["F"] = temporarily_approved("F", D(2024, 4, 1))
     approved(cases["F"], D(2025, 3, 1), D(2025, 3, 10))
@@ -75,6 +77,10 @@ def service(db):
 
 def test_the_denominator_is_the_temporary_approvals_decided_in_the_period(service):
     assert {r.case_id for r in clock_rows(YEAR)} == {service[n].id for n in "ABCD"}
+
+
+def test_a_withdrawal_is_not_an_agency_decision(service):
+    assert service["G"].id not in {r.case_id for r in clock_rows(YEAR)}
 
 
 def test_decided_on_day_111_is_within_16_weeks_and_day_112_is_not(service):
@@ -111,7 +117,7 @@ def test_the_ofsted_return_has_the_connected_persons_lines(service):
         if r.section == "Connected persons"
     }
     kinship, mainstream = CarerType.KINSHIP.value, CarerType.MAINSTREAM.value
-    assert rows["Temporary approvals of connected persons (reg 24)"][kinship] == 5
+    assert rows["Temporary approvals of connected persons (reg 24)"][kinship] == 6
     assert rows["Connected persons approved as foster carers"][kinship] == 2
     assert rows["  of whom temporarily approved first"][kinship] == 2
     assert rows["Full assessments decided after a temporary approval"][kinship] == 4
@@ -127,7 +133,7 @@ def test_the_ofsted_return_has_the_connected_persons_lines(service):
         ("within_16_weeks", "A"),
         ("within_24_weeks", "ABC"),
         ("later", "D"),
-        ("temporary_approvals", "ABCDE"),
+        ("temporary_approvals", "ABCDEG"),
         ("approved", "AB"),
     ],
 )

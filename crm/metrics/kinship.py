@@ -61,21 +61,26 @@ CLOCK_FIGURES = {
 }
 
 
+#: How a full assessment is decided: the agency decision, either way.
+AGENCY_DECISIONS = (Stage.APPROVED, Stage.REJECTED)
+
+
 def clock_rows(period: Period) -> list[ClockRow]:
     """The denominator of the kinship clock figures, exactly: every temporary approval
-    under reg 24 (one per case) whose case's full assessment was *decided* in the period
-    (on or after its first day and on or before its last day, the as-of date at the
-    latest), where decided means the case was closed by an outcome (crm.domain.kinship.
-    decided): approved by the agency decision maker, not approved (rejected at panel or
-    by the ADM), withdrawn by the applicant, or withdrawn by the service (including a
-    case closed because a special guardianship or child arrangements order was made
-    instead). The decision's date is the case's outcome date (the approval date for an
-    approval). A temporary approval whose case is still open, or was decided outside the
-    period, is not counted; one dated after its decision (entered late) still is."""
+    under reg 24 (one per case) whose full assessment ended in an agency decision in the
+    period (on or after its first day and on or before its last day, the as-of date at
+    the latest): approved by the agency decision maker, or not approved (rejected at
+    panel or by the decision maker). Reg 24-25's clock asks whether the service decided
+    in time; a case withdrawn by the applicant or the service, or closed because a
+    special guardianship or child arrangements order was made instead, was not decided
+    and is counted apart (the Ofsted return's lines for orders and withdrawals). The
+    decision's date is the case's outcome date (the approval date for an approval). A
+    temporary approval whose case is still open, or was decided outside the period, is
+    not counted; one dated after its decision (entered late) still is."""
     rows = db.session.execute(
         sa.select(Case.id, TemporaryApproval.approved_on, Case.outcome_date, Case.stage)
         .join(TemporaryApproval, TemporaryApproval.case_id == Case.id)
-        .where(Case.stage.in_([s for s in Stage if s.is_closed]), period.covers(Case.outcome_date))
+        .where(Case.stage.in_(AGENCY_DECISIONS), period.covers(Case.outcome_date))
         .order_by(Case.outcome_date, Case.id)
     )
     return [ClockRow(*row) for row in rows]
