@@ -197,6 +197,8 @@ def _stability(figures: dict, link: Callable[[str, str, str], str] | None) -> Ta
     ending count opens the placements it counts."""
     rows = figures.get("stability_by_year", [])  # absent from a bundle stored before
     counted = ["started", "ended", "planned", "disruptions", "ending_not_recorded"]
+    if not any(r[name] for r in rows for name in counted):
+        rows = []  # years of noughts: "No placements recorded." says it in one line
     return Table(
         "stability_by_year",
         "Placement stability by financial year",
