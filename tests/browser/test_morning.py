@@ -44,6 +44,7 @@ def test_each_role_starts_the_day_on_its_queue(page, demo_server, user_with_on, 
     path, text = HOMES[role]
     expect(page).to_have_url(f"{demo_server.url}{path}")
     expect(page.locator("main").get_by_text(text).first).to_be_visible()
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     menu = page.get_by_role("button", name="Menu")
     if width < 768:
@@ -59,6 +60,7 @@ def test_each_role_starts_the_day_on_its_queue(page, demo_server, user_with_on, 
         queue.get_by_role("link").first.click()
         expect(page).to_have_url(re.compile(f"{demo_server.url}{QUEUE_LEADS_TO[role]}"))
         expect(page.locator("main h1")).not_to_contain_text("error")
+        page.wait_for_load_state("load")  # hearth.js has laid out the wide tables
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
