@@ -29,6 +29,7 @@ from crm.domain.kinship import (
     check_extension,
     check_irm_application,
     check_lapse,
+    days_without_approval,
     expires_on,
     kinship_clock_reasons,
     temporary_approval_warnings,
@@ -353,3 +354,13 @@ class TestOnTheCasePage:
         )
         page = officer_client.get(f"/cases/{kb.id}").get_data(as_text=True)
         assert "Continued under a special guardianship order, 21 Jul 2025" in page
+
+
+def test_the_days_a_child_stayed_after_the_lapse_are_counted_as_without_approval():
+    # lapsed 22 Jun 26 (16 weeks from 2 Mar); approved as a foster parent on 2 Jul
+    lapsed = Temporary(
+        lapse_outcome=AfterLapse.APPROVED_FOSTER_PARENT, lapse_outcome_on=D(2026, 7, 2)
+    )
+    assert days_without_approval(lapsed) == 10
+    on_the_day = Temporary(lapse_outcome=AfterLapse.ENDED, lapse_outcome_on=D(2026, 6, 22))
+    assert days_without_approval(on_the_day) == 0

@@ -533,7 +533,7 @@ class AfterLapse(LabelledEnum):
     ENDED = "ended", "The placement ended"
     APPROVED_FOSTER_PARENT = (
         "approved_foster_parent",
-        "Continued: the carer approved as a foster parent",
+        "The carer approved as a foster parent later (the child stayed on without approval)",
     )
     CHILD_ARRANGEMENTS = "child_arrangements", "Continued under a child arrangements order"
     SPECIAL_GUARDIANSHIP = "special_guardianship", "Continued under a special guardianship order"
@@ -626,3 +626,14 @@ def temporary_carer_record(
         reviews=len(reviews),
         placed_from=placed,
     )
+
+
+def days_without_approval(temporary: Any) -> int:
+    """The days a child stayed after the temporary approval lapsed before the placement
+    ended or went on under another legal basis (reg 25(6): the authority "must terminate
+    the placement after first making other arrangements" at the lapse): none when what
+    happened was recorded for the day it lapsed; not known (0) before it is recorded."""
+    lapsed, on = expires_on(temporary), getattr(temporary, "lapse_outcome_on", None)
+    if lapsed is None or on is None:
+        return 0
+    return max((on - lapsed).days, 0)

@@ -68,6 +68,10 @@ class TemporaryApproval(db.Model):
         return rules.expires_on(self)
 
     @property
+    def days_without_approval(self) -> int:
+        return rules.days_without_approval(self)
+
+    @property
     def first_expiry(self) -> date:
         return rules.first_expiry(self.approved_on)
 
