@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from crm.cases.services import NewReferral, create_referral, record_viability
+from crm.cases.services import NewReferral, create_referral, record_viability, reg24_record
 from crm.domain.kinship import (
     KinshipRuleError,
     ReferralUrgency,
@@ -24,7 +24,7 @@ from crm.domain.stages import EventKind as K
 from crm.domain.stages import Stage, Step, TransitionRefused, check_step, replay
 from crm.metrics.chasing import overdue_first_contacts
 from crm.metrics.engine import compute_metrics
-from crm.models import CarerType, Case, CaseRoute, KinshipReferral
+from crm.models import CarerType, Case, CaseRoute, Check, CheckKind, KinshipReferral
 from tests.factories import CaseFactory, advance, ready_for_temporary_approval
 from tests.samples import OFFICER_ENQUIRY
 
@@ -363,14 +363,16 @@ def test_a_referral_with_nothing_recorded_lists_what_is_missing():
     assert missing(viability=None, members=[("Gwen Hughes", None, None)], worker=False) == [
         "reg 24(2)(a): Record the viability assessment first: temporary approval follows "
         "a positive one.",
-        "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received for Gwen Hughes",
+        "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received (or a police check "
+        "with the DBS applied for) for Gwen Hughes",
         "reg 24(2)(c): a social worker allocated to the full assessment",
     ]
 
 
 def test_every_adult_in_the_household_needs_their_dbs_not_only_the_applicant():
     assert missing(members=[GWEN, ("Rhys Hughes", D(1959, 11, 20), None)]) == [
-        "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received for Rhys Hughes"
+        "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received (or a police check "
+        "with the DBS applied for) for Rhys Hughes"
     ]
 
 
@@ -414,7 +416,27 @@ def test_the_page_says_what_is_missing_before_it_is_submitted(officer_client, db
     case = create_referral(referral(), by=None, as_of=TODAY)
     db.session.commit()
     page = officer_client.get(f"/cases/{case.id}/temporary-approval").get_data(as_text=True)
-    assert "an enhanced DBS check received for Gwen Hughes" in page
+    assert "with the DBS applied for) for Gwen Hughes" in page
+
+
+def test_a_police_check_with_the_dbs_applied_for_lets_a_placement_go_ahead(db):
+    # Gwen's police check came back on 8 May 2025 and her enhanced DBS was applied for
+    # on 7 May: a same-day placement on 12 May need not wait for the certificate
+    # (Schedule 4 asks about her offences; the DBS itself is the full assessment's).
+    case = create_referral(referral(), by=None, as_of=TODAY)
+    gwen = case.members[0]
+    case.checks.append(Check(kind=CheckKind.POLICE, member=gwen, received_on=D(2025, 5, 8)))
+    case.checks.append(Check(kind=CheckKind.DBS, member=gwen, requested_on=D(2025, 5, 7)))
+    db.session.flush()
+    assert reg24_record(case).members == [(gwen.full_name, gwen.birth_date, D(2025, 5, 8))]
+
+
+def test_a_police_check_alone_without_the_dbs_applied_for_is_not_enough(db):
+    case = create_referral(referral(), by=None, as_of=TODAY)
+    gwen = case.members[0]
+    case.checks.append(Check(kind=CheckKind.POLICE, member=gwen, received_on=D(2025, 5, 8)))
+    db.session.flush()
+    assert reg24_record(case).members == [(gwen.full_name, gwen.birth_date, None)]
 
 
 def test_with_the_checks_recorded_the_page_records_the_temporary_approval(officer_client, db):

@@ -384,13 +384,31 @@ def reg24_record(case: Case) -> Reg24Record:
     """What the case holds of the checks reg 24(2) asks before a temporary approval: its
     latest viability assessment, each household member with the day their enhanced DBS
     check was received, and whether a worker is allocated to the full assessment."""
-    received: dict[int, date] = {}
-    for check in case.checks:
-        if check.kind is CheckKind.DBS and check.member_id and check.received_on:
-            earlier = received.get(check.member_id)
-            received[check.member_id] = min(check.received_on, earlier or check.received_on)
+
+    def first(kind: CheckKind, day: str) -> dict[int, date]:
+        found: dict[int, date] = {}
+        for check in case.checks:
+            on = getattr(check, day)
+            if check.kind is kind and check.member_id and on:
+                found[check.member_id] = min(on, found.get(check.member_id, on))
+        return found
+
+    dbs, applied, police = (
+        first(CheckKind.DBS, "received_on"),
+        first(CheckKind.DBS, "requested_on"),
+        first(CheckKind.POLICE, "received_on"),
+    )
+
+    def checked(member_id: int) -> date | None:
+        """An enhanced DBS received, or a police check received with the DBS applied for:
+        the earlier day either stands."""
+        both = [dbs.get(member_id)]
+        if member_id in police and member_id in applied:
+            both.append(max(police[member_id], applied[member_id]))
+        return min((d for d in both if d), default=None)
+
     return Reg24Record(
         viability=case.viability_assessments[-1] if case.viability_assessments else None,
-        members=[(m.full_name, m.birth_date, received.get(m.id)) for m in case.members],
+        members=[(m.full_name, m.birth_date, checked(m.id)) for m in case.members],
         assessing_worker=case.assessing_worker_id is not None,
     )

@@ -80,6 +80,9 @@ class CheckKind(LabelledEnum):
         "home_authority_consultation",
         "Consultation with the local authority where the applicant lives (reg 26(1A)(d))",
     )
+    #: A police (PNC) check of an adult: what reg 24's placements that cannot wait for
+    #: the enhanced DBS rest on (crm.domain.kinship.reg24_missing).
+    POLICE = "police", "Police (PNC) check"
     CHILDREN_WORK_REFERENCE = (
         "children_work_reference",
         "Reference from work with children or vulnerable adults",

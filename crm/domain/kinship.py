@@ -375,8 +375,9 @@ class Reg24Record:
     #: The latest viability assessment (the assessment of the connected person's
     #: suitability against the matters in Schedule 4), if any.
     viability: Any | None
-    #: (name, birth date, the day their enhanced DBS check was received) of everyone
-    #: recorded in the household (None: not known, not received).
+    #: (name, birth date, the day their criminal record was checked: an enhanced DBS
+    #: received, or a police check received with the DBS applied for) of everyone
+    #: recorded in the household (None: not known, not checked).
     members: list[tuple[str, date | None, date | None]]
     #: A worker allocated to the full assessment.
     assessing_worker: bool
@@ -398,9 +399,13 @@ def reg24_missing(record: Reg24Record, on: date) -> list[str]:
     safeguard and promote the child's welfare and meet the needs in their care plan; and
     (c) make immediate arrangements for the full assessment under the Fostering Services
     (England) Regulations 2011. Here: (a) a positive viability assessment leading to
-    temporary approval, dated by then, with the accommodation seen, and an enhanced DBS
-    check received for every adult in the household (Schedule 4 asks about the criminal
-    records of the connected person and the adults they live with); (b) the welfare
+    temporary approval, dated by then, with the accommodation seen, and every adult in
+    the household's criminal record checked (Schedule 4 asks about the offences of the
+    connected person and the adults they live with): an enhanced DBS check received or,
+    for a placement that cannot wait for it, a police check received with the enhanced
+    DBS applied for (the enhanced DBS itself is the full assessment's, Schedule 3 of the
+    2011 Regulations; the case works out each adult's day in crm.cases.services); (b) the
+    welfare
     consideration recorded; (c) an assessing worker allocated to the full assessment. A
     member recorded without a birth date is taken to be an adult (the household list
     holds the adults who need a DBS)."""
@@ -423,7 +428,8 @@ def reg24_missing(record: Reg24Record, on: date) -> list[str]:
     ]
     if unchecked:
         missing.append(
-            "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received for "
+            "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received (or a police "
+            "check with the DBS applied for) for "
             + ", ".join(unchecked)
         )
     if refusal is None and not viability.welfare_considered:
