@@ -445,8 +445,27 @@ def test_with_the_checks_recorded_the_page_records_the_temporary_approval(office
     )
     page = officer_client.post(
         f"/cases/{case.id}/temporary-approval",
-        data={"child_reference": "C-4411", "approved_on": "2025-05-12", "placed_on": "2025-05-12"},
+        data={
+            "child_reference": "C-4411",
+            "approved_on": "2025-05-12",
+            "placed_on": "2025-05-12",
+            "most_appropriate": "y",
+            "necessary_now": "y",
+        },
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "it expires on 1 Sep 2025" in page  # 12 May 2025 + 16 weeks
     assert db.session.get(Case, case.id).temporary_approval.placed_on == D(2025, 5, 12)
+
+
+def test_a_temporary_approval_without_reg_24_1s_findings_is_refused(officer_client, db):
+    case = ready_for_temporary_approval(
+        create_referral(referral(), by=None, as_of=TODAY), D(2025, 5, 9)
+    )
+    page = officer_client.post(
+        f"/cases/{case.id}/temporary-approval",
+        data={"child_reference": "C-4411", "approved_on": "2025-05-12", "most_appropriate": "y"},
+    ).get_data(as_text=True)
+    assert "reg 24(1)(b): the finding that the child must be placed before" in page
+    assert "reg 24(1)(a)" not in page.split("Not yet:")[1].split("</")[0]
+    assert db.session.get(Case, case.id).temporary_approval is None

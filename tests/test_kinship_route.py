@@ -119,7 +119,13 @@ class TestOnTheCasePage:
         ready_for_temporary_approval(case, D(2025, 3, 1))  # reg 24(2)'s checks first
         page = officer_client.post(
             f"/cases/{case.id}/temporary-approval",
-            data={"child_reference": "C77", "approved_on": "2025-03-03", "placed_on": "2025-03-04"},
+            data={
+                "child_reference": "C77",
+                "approved_on": "2025-03-03",
+                "placed_on": "2025-03-04",
+                "most_appropriate": "y",
+                "necessary_now": "y",
+            },
             follow_redirects=True,
         ).get_data(as_text=True)
         assert "it expires on 23 Jun 2025" in page

@@ -290,6 +290,13 @@ class TemporaryApprovalForm(Form):
     placed_on = DateField(
         "The child moved in on (if they have)", validators=[Optional(), not_in_future]
     )
+    most_appropriate = BooleanField(
+        "The service is satisfied the most appropriate placement for the child is with "
+        "this connected person (reg 24(1)(a))"
+    )
+    necessary_now = BooleanField(
+        "It is necessary to place the child before the full assessment (reg 24(1)(b))"
+    )
     submit = SubmitField("Record temporary approval")
 
 

@@ -27,6 +27,7 @@ from crm.domain.kinship import (
     ViabilityRoute,
     check_placed,
     check_temporary_approval,
+    reg24_findings_missing,
     reg24_missing,
 )
 from crm.domain.stages import TransitionRefused
@@ -118,6 +119,7 @@ def record_temporary_approval(case, form: TemporaryApprovalForm) -> TemporaryApp
     """Check by the reg 24 rules and add it to the case. Does not commit."""
     as_of = today()
     missing = reg24_missing(reg24_record(case), form.approved_on.data)
+    missing += reg24_findings_missing(form.most_appropriate.data, form.necessary_now.data)
     if missing:
         raise KinshipRuleError(
             "Not yet: before a temporary approval the case must record " + "; ".join(missing) + ".",
@@ -134,6 +136,8 @@ def record_temporary_approval(case, form: TemporaryApprovalForm) -> TemporaryApp
     temporary = TemporaryApproval(
         child_reference=form.child_reference.data.strip(),
         approved_on=form.approved_on.data,
+        most_appropriate_found=True,
+        necessary_now_found=True,
         recorded_by=current_user,
     )
     if form.placed_on.data:

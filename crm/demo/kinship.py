@@ -217,6 +217,8 @@ class KinshipCase:
         temporary = TemporaryApproval(
             child_reference=case.referral.child_reference,
             approved_on=on,
+            most_appropriate_found=True,
+            necessary_now_found=True,
             placed_on=moved if moved <= self.today else None,
         )
         case.temporary_approval = temporary

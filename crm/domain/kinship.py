@@ -58,6 +58,27 @@ def expires_on(temporary: Any) -> date | None:
     return temporary.extended_until or first_expiry(temporary.approved_on)
 
 
+def reg24_findings_missing(most_appropriate: bool, necessary_now: bool) -> list[str]:
+    """The two findings a temporary approval rests on, recorded with it. Care Planning,
+    Placement and Case Review (England) Regulations 2010, reg 24(1): where the
+    responsible authority is satisfied that (a) the most appropriate placement for the
+    child is with a connected person, notwithstanding that they are not approved as a
+    local authority foster parent, and (b) it is necessary for the child to be placed
+    with them before their suitability to be a foster parent has been assessed under
+    the 2011 Regulations, it may approve them for a temporary period of up to 16 weeks."""
+    missing = []
+    if not most_appropriate:
+        missing.append(
+            "reg 24(1)(a): the finding that the most appropriate placement is with the "
+            "connected person"
+        )
+    if not necessary_now:
+        missing.append(
+            "reg 24(1)(b): the finding that the child must be placed before the full assessment"
+        )
+    return missing
+
+
 def check_temporary_approval(
     state: CaseState,
     carer_type: CarerType,
@@ -429,8 +450,7 @@ def reg24_missing(record: Reg24Record, on: date) -> list[str]:
     if unchecked:
         missing.append(
             "reg 24(2)(a)(ii) and Schedule 4: an enhanced DBS check received (or a police "
-            "check with the DBS applied for) for "
-            + ", ".join(unchecked)
+            "check with the DBS applied for) for " + ", ".join(unchecked)
         )
     if refusal is None and not viability.welfare_considered:
         missing.append(

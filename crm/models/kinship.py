@@ -27,6 +27,11 @@ class TemporaryApproval(db.Model):
     #: The named child (or children), by reference only: their record lives elsewhere.
     child_reference: Mapped[str] = mapped_column(sa.String(80))
     approved_on: Mapped[date]
+    #: Reg 24(1)'s findings the approval rests on (crm.domain.kinship): the most
+    #: appropriate placement is with the connected person; placing before the full
+    #: assessment is necessary. Not recorded on approvals made before they were asked.
+    most_appropriate_found: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    necessary_now_found: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: When the child moved in, while the temporary approval ran (none: not yet).
     placed_on: Mapped[date | None]
     extended_until: Mapped[date | None]

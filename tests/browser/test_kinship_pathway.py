@@ -80,6 +80,8 @@ def test_a_referral_to_full_approval_keeps_the_childs_placement(page, live_serve
     page.get_by_label("The named child's reference").fill("CH-4242")
     page.get_by_label("Temporarily approved on").fill(APPROVED.isoformat())
     page.get_by_label("The child moved in on (if they have)").fill(APPROVED.isoformat())
+    page.get_by_label("most appropriate placement", exact=False).check()
+    page.get_by_label("necessary to place the child", exact=False).check()
     page.get_by_role("button", name="Record temporary approval").click()
     expect(page.get_by_role("status").first).to_contain_text("Temporary approval recorded")
 
